@@ -1,0 +1,24 @@
+//! The generator's output for each spec, checked in and compiled here, so that a
+//! snapshot that does not build fails the build, and a change to the generator shows
+//! up as a diff in review. `codegen/tests/snapshots.rs` keeps these files equal to what
+//! the generator makes now; re-bless them with `EXPECTORATE=overwrite`.
+//!
+//! The modules are `rustfmt::skip`: they are prettyplease's output, byte for byte, and
+//! `cargo fmt` must not make them differ from it.
+
+/// What the generated code calls, under the name it uses.
+pub use ges_api::runtime;
+
+/// Generated from `codegen/tests/specs/features.yaml`: every supported construct.
+#[rustfmt::skip]
+pub mod features;
+/// Generated from `openapi/ges.yaml`: the real contract.
+#[rustfmt::skip]
+pub mod ges;
+/// Generated from `codegen/tests/specs/minimal.yaml`: an operation with nothing but a
+/// status code.
+#[rustfmt::skip]
+pub mod minimal;
+/// Generated from `codegen/tests/specs/types_only.yaml`: schemas and no operation.
+#[rustfmt::skip]
+pub mod types_only;

@@ -1,0 +1,318 @@
+//! Where GES is: a region's endpoint, or an explicit URL, checked once.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::str::FromStr;
+
+use url::{Host, Url};
+
+/// The regions GES serves, with their endpoints (from the official SDK's region table).
+const REGIONS: &[(&str, &str)] = &[
+    ("cn-north-1", "https://ges.cn-north-1.myhuaweicloud.com"),
+    ("cn-north-2", "https://ges.cn-north-2.myhuaweicloud.com"),
+    ("cn-north-4", "https://ges.cn-north-4.myhuaweicloud.com"),
+    ("cn-east-3", "https://ges.cn-east-3.myhuaweicloud.com"),
+    ("cn-south-1", "https://ges.cn-south-1.myhuaweicloud.com"),
+    (
+        "ap-southeast-1",
+        "https://ges.ap-southeast-1.myhuaweicloud.com",
+    ),
+    (
+        "ap-southeast-3",
+        "https://ges.ap-southeast-3.myhuaweicloud.com",
+    ),
+    ("ru-moscow-1", "https://ges.ru-moscow-1.myhuaweicloud.com"),
+    ("eu-west-101", "https://ges.eu-west-101.myhuaweicloud.eu"),
+];
+
+/// A GES region that has a known endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Region {
+    name: &'static str,
+    endpoint: &'static str,
+}
+
+impl Region {
+    /// The region's name, such as `cn-north-4`.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The region's GES endpoint.
+    pub fn endpoint(&self) -> Endpoint {
+        // Every entry of REGIONS is an https URL: checked by a test.
+        Endpoint(Url::parse(self.endpoint).expect("REGIONS holds valid URLs"))
+    }
+
+    /// The name of the official SDK's variable that overrides this region's endpoint,
+    /// such as `HUAWEICLOUD_SDK_REGION_GES_CN_NORTH_4`.
+    pub fn sdk_override_variable(&self) -> String {
+        format!(
+            "HUAWEICLOUD_SDK_REGION_GES_{}",
+            self.name.to_ascii_uppercase().replace('-', "_")
+        )
+    }
+}
+
+impl fmt::Display for Region {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+impl FromStr for Region {
+    type Err = EndpointError;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        REGIONS
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map(|&(name, endpoint)| Region { name, endpoint })
+            .ok_or_else(|| EndpointError::UnknownRegion {
+                region: name.chars().take(40).collect(),
+            })
+    }
+}
+
+/// The base URL of a GES endpoint: `https://`, or `http://` to a loopback address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint(Url);
+
+impl Endpoint {
+    /// The URL, without a trailing slash in its path.
+    pub fn url(&self) -> &Url {
+        &self.0
+    }
+
+    /// The base path requests are appended to: empty, or `/prefix` with no trailing `/`.
+    pub fn base_path(&self) -> &str {
+        self.0.path().trim_end_matches('/')
+    }
+
+    /// The `Host` header for this endpoint: the host, and the port when the URL names
+    /// one that is not the scheme's default (what both HTTP clients and the SDK signer do).
+    pub fn host_header(&self) -> String {
+        let host = self.0.host_str().unwrap_or_default();
+        match self.0.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        }
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.as_str().trim_end_matches('/'))
+    }
+}
+
+impl FromStr for Endpoint {
+    type Err = EndpointError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        // A URL with user info may carry a password: never repeat it in a message.
+        let shown = || {
+            if text.contains('@') {
+                "(not shown: it holds user info)".to_owned()
+            } else {
+                text.chars().take(200).collect::<String>()
+            }
+        };
+        let url = Url::parse(text.trim()).map_err(|source| EndpointError::NotAUrl {
+            endpoint: shown(),
+            source,
+        })?;
+        // Credentials in the URL would be sent to whoever runs that host and would end
+        // up in logs; a query or fragment would be glued onto every request path.
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(EndpointError::HasUserInfo);
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(EndpointError::HasQuery { endpoint: shown() });
+        }
+        let host = url
+            .host()
+            .ok_or_else(|| EndpointError::NoHost { endpoint: shown() })?;
+        match url.scheme() {
+            "https" => {}
+            // Plain HTTP would carry tokens and signatures in the clear: only a server on
+            // this very machine (the simulator, a local proxy) may be reached that way.
+            "http" if is_loopback(&host) => {}
+            "http" => return Err(EndpointError::InsecureHttp { endpoint: shown() }),
+            scheme => {
+                return Err(EndpointError::Scheme {
+                    endpoint: shown(),
+                    scheme: scheme.to_owned(),
+                });
+            }
+        }
+        Ok(Endpoint(url))
+    }
+}
+
+fn is_loopback(host: &Host<&str>) -> bool {
+    match host {
+        Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
+        Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
+        Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
+    }
+}
+
+/// An endpoint or region that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum EndpointError {
+    /// The text does not parse as a URL.
+    #[error(
+        "the GES endpoint {endpoint:?} is not a URL ({source}); give one like https://ges.cn-north-4.myhuaweicloud.com"
+    )]
+    NotAUrl {
+        /// The endpoint as given, cut to 200 characters.
+        endpoint: String,
+        /// Why it does not parse.
+        source: url::ParseError,
+    },
+    /// The URL has no host.
+    #[error(
+        "the GES endpoint {endpoint:?} has no host; give one like https://ges.cn-north-4.myhuaweicloud.com"
+    )]
+    NoHost {
+        /// The endpoint as given.
+        endpoint: String,
+    },
+    /// The URL carries a user name or password.
+    #[error(
+        "the GES endpoint must not hold a user name or password; put credentials in HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK or GES_AUTH_TOKEN instead"
+    )]
+    HasUserInfo,
+    /// The URL has a query or fragment.
+    #[error(
+        "the GES endpoint {endpoint:?} must not have a query or fragment; give the scheme, host, port and an optional path prefix only"
+    )]
+    HasQuery {
+        /// The endpoint as given.
+        endpoint: String,
+    },
+    /// Plain HTTP to a host that is not this machine.
+    #[error(
+        "the GES endpoint {endpoint:?} uses plain http:// to a host that is not loopback; credentials would travel in the clear: use https://"
+    )]
+    InsecureHttp {
+        /// The endpoint as given.
+        endpoint: String,
+    },
+    /// Neither http nor https.
+    #[error("the GES endpoint {endpoint:?} uses the scheme {scheme:?}; use https://")]
+    Scheme {
+        /// The endpoint as given.
+        endpoint: String,
+        /// Its scheme.
+        scheme: String,
+    },
+    /// A region with no known GES endpoint.
+    #[error("GES has no known endpoint in region {region:?}; use one of {known}, or set GES_ENDPOINT to the endpoint's URL", known = known_regions())]
+    UnknownRegion {
+        /// The region as given, cut to 40 characters.
+        region: String,
+    },
+}
+
+fn known_regions() -> String {
+    REGIONS
+        .iter()
+        .map(|(name, _)| *name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_region_has_an_https_endpoint() {
+        for (name, _) in REGIONS {
+            let region: Region = name.parse().unwrap();
+            let endpoint = region.endpoint();
+            assert_eq!(endpoint.url().scheme(), "https");
+            assert_eq!(endpoint, endpoint.to_string().parse().unwrap());
+        }
+        assert_eq!(
+            "cn-north-4"
+                .parse::<Region>()
+                .unwrap()
+                .endpoint()
+                .to_string(),
+            "https://ges.cn-north-4.myhuaweicloud.com"
+        );
+        assert_eq!(
+            "eu-west-101"
+                .parse::<Region>()
+                .unwrap()
+                .endpoint()
+                .to_string(),
+            "https://ges.eu-west-101.myhuaweicloud.eu"
+        );
+    }
+
+    #[test]
+    fn unknown_regions_are_refused_with_the_known_ones_listed() {
+        let err = "cn-nowhere-9".parse::<Region>().unwrap_err().to_string();
+        assert!(
+            err.contains("cn-nowhere-9") && err.contains("cn-north-4"),
+            "{err}"
+        );
+        assert!(err.contains("GES_ENDPOINT"), "{err}");
+    }
+
+    #[test]
+    fn plain_http_is_only_for_loopback() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://127.1.2.3",
+            "http://[::1]:9000/",
+            "http://localhost:1234",
+            "https://ges.example.com/prefix/",
+        ] {
+            assert!(ok.parse::<Endpoint>().is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://10.0.0.1",
+            "http://ges.cn-north-4.myhuaweicloud.com",
+            "http://127.0.0.1.example.com",
+            "ftp://127.0.0.1",
+            "https://user:pw@ges.example.com",
+            "https://ges.example.com/?a=b",
+            "not a url",
+        ] {
+            assert!(bad.parse::<Endpoint>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn host_header_keeps_a_non_default_port() {
+        let local: Endpoint = "http://127.0.0.1:18080".parse().unwrap();
+        assert_eq!(local.host_header(), "127.0.0.1:18080");
+        let remote: Endpoint = "https://ges.cn-north-4.myhuaweicloud.com:443"
+            .parse()
+            .unwrap();
+        assert_eq!(remote.host_header(), "ges.cn-north-4.myhuaweicloud.com");
+    }
+
+    #[test]
+    fn user_info_never_reaches_the_message() {
+        let err = "https://ak:secret-sk@ges.example.com"
+            .parse::<Endpoint>()
+            .unwrap_err()
+            .to_string();
+        assert!(!err.contains("secret-sk"), "{err}");
+    }
+
+    #[test]
+    fn sdk_override_variable_follows_the_sdk_naming() {
+        let region: Region = "cn-north-4".parse().unwrap();
+        assert_eq!(
+            region.sdk_override_variable(),
+            "HUAWEICLOUD_SDK_REGION_GES_CN_NORTH_4"
+        );
+    }
+}

@@ -1,0 +1,271 @@
+//! Stopping one graph: the call, and what its answer means for the user.
+
+use std::fmt;
+
+use ges_api::runtime::{BodyText, DecodeError};
+use ges_api::types::{ErrorBody, GraphId, JobId, ProjectId, StopGraphRequest, StopGraphResponse};
+use serde::Serialize;
+
+use crate::client::{ClientError, GesClient};
+
+/// The error code GES answers a stop with when the graph is not running.
+pub const NOT_RUNNING: &str = "GES.7001";
+
+/// Which graph to stop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StopTarget {
+    /// The graph's project.
+    pub project_id: ProjectId,
+    /// The graph.
+    pub graph_id: GraphId,
+}
+
+/// What a stop achieved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopOutcome {
+    /// GES accepted the stop and started a job.
+    Stopping,
+    /// The graph was not running (`GES.7001`): nothing to do. A nightly stop must not
+    /// fail because someone stopped the graph by hand.
+    AlreadyStopped,
+}
+
+/// The result of a stop, as the command line and the function report it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StopReport {
+    /// The graph.
+    pub graph_id: GraphId,
+    /// Its project.
+    pub project_id: ProjectId,
+    /// The stop job, when GES started one.
+    pub job_id: Option<JobId>,
+    /// What happened.
+    pub outcome: StopOutcome,
+    /// GES's `X-Request-Id` for the stop call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+/// Asks GES to stop one graph.
+pub async fn stop_graph(client: &GesClient, target: &StopTarget) -> Result<StopReport, StopError> {
+    let request = StopGraphRequest {
+        project_id: target.project_id.clone(),
+        graph_id: target.graph_id.clone(),
+    };
+    let reply = client
+        .execute(&request)
+        .await
+        .map_err(|error| StopError::from_client(target, error))?;
+    let report = |job_id, outcome| StopReport {
+        graph_id: target.graph_id.clone(),
+        project_id: target.project_id.clone(),
+        job_id,
+        outcome,
+        request_id: reply.request_id.clone(),
+    };
+    let (status, body) = match reply.response {
+        StopGraphResponse::Ok(result) => {
+            return match result.job_id {
+                Some(job_id) => Ok(report(Some(job_id), StopOutcome::Stopping)),
+                None => Err(StopError::NoJobId {
+                    target: target.clone(),
+                    request_id: reply.request_id,
+                }),
+            };
+        }
+        StopGraphResponse::BadRequest(body) => {
+            if body.error_code.as_deref() == Some(NOT_RUNNING) {
+                return Ok(report(None, StopOutcome::AlreadyStopped));
+            }
+            (400, body)
+        }
+        StopGraphResponse::Unauthorized(body) => (401, body),
+        StopGraphResponse::Forbidden(body) => (403, body),
+        StopGraphResponse::NotFound(body) => (404, body),
+        StopGraphResponse::InternalServerError(body) => (500, body),
+        StopGraphResponse::ServiceUnavailable(body) => (503, body),
+    };
+    Err(StopError::from_answer(
+        target,
+        GesError::from_body(status, &body, reply.request_id),
+    ))
+}
+
+/// What GES said when it refused: status, its error code and message, its request id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GesError {
+    /// The HTTP status code.
+    pub status: u16,
+    /// GES's (or its gateway's) error code, such as `GES.7001` or `APIGW.0301`.
+    pub code: Option<String>,
+    /// GES's message.
+    pub message: Option<String>,
+    /// The `X-Request-Id`.
+    pub request_id: Option<String>,
+}
+
+impl GesError {
+    /// Reads an error body the way the official SDK does: GES's own fields first, then
+    /// the API gateway's `{"error": {"code", "message"}}`.
+    pub fn from_body(status: u16, body: &ErrorBody, request_id: Option<String>) -> Self {
+        let gateway = body.error.as_ref();
+        Self {
+            status,
+            code: body
+                .error_code
+                .clone()
+                .or_else(|| gateway.and_then(|error| error.code.clone())),
+            message: body
+                .error_msg
+                .clone()
+                .or_else(|| gateway.and_then(|error| error.message.clone())),
+            request_id,
+        }
+    }
+
+    /// An answer that did not parse: its status, and its body as the message, as the
+    /// SDK does for a plain-text 5xx.
+    pub fn from_undecoded(error: &DecodeError) -> Self {
+        let text = BodyText(error.body()).to_string();
+        Self {
+            status: error.status(),
+            code: None,
+            message: (!error.body().is_empty()).then_some(text),
+            request_id: error.request_id().map(str::to_owned),
+        }
+    }
+}
+
+impl fmt::Display for GesError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}", self.status)?;
+        if let Some(code) = &self.code {
+            write!(f, " {code}")?;
+        }
+        if let Some(message) = &self.message {
+            write!(f, ": {message}")?;
+        }
+        write!(
+            f,
+            " (request id {})",
+            self.request_id.as_deref().unwrap_or("none")
+        )
+    }
+}
+
+/// A stop that did not reach an outcome. The kinds are what a caller acts on; every one
+/// keeps what GES said.
+#[derive(Debug, thiserror::Error)]
+pub enum StopError {
+    /// The graph does not exist in that project.
+    #[error("graph {} was not found in project {}: {ges}; check the graph ID and the project ID", target.graph_id, target.project_id)]
+    GraphNotFound {
+        /// The graph asked for.
+        target: StopTarget,
+        /// What GES said.
+        ges: GesError,
+    },
+    /// GES refused the credentials.
+    #[error(
+        "GES refused the credentials: {ges}; check HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or GES_AUTH_TOKEN (a token lives 24 hours)"
+    )]
+    Unauthorized {
+        /// What GES said.
+        ges: GesError,
+    },
+    /// The credentials may not stop this graph.
+    #[error("the credentials may not stop graph {} in project {}: {ges}; grant the user or agency a GES role (such as GES Operator) in that project", target.graph_id, target.project_id)]
+    Forbidden {
+        /// The graph asked for.
+        target: StopTarget,
+        /// What GES said.
+        ges: GesError,
+    },
+    /// GES refused this stop for another reason, such as a database-edition graph.
+    #[error("GES refused to stop graph {} in project {}: {ges}", target.graph_id, target.project_id)]
+    Rejected {
+        /// The graph asked for.
+        target: StopTarget,
+        /// What GES said.
+        ges: GesError,
+    },
+    /// GES, or the gateway in front of it, is failing or throttling.
+    #[error("GES is unavailable: {ges}; try again later")]
+    UpstreamUnavailable {
+        /// What GES said.
+        ges: GesError,
+    },
+    /// An answer the contract does not document, with a status that says nothing more.
+    #[error("GES gave an unexpected answer: {ges}")]
+    UnexpectedAnswer {
+        /// What GES said.
+        ges: GesError,
+    },
+    /// GES accepted the stop but named no job.
+    #[error("GES accepted the stop of graph {} but returned no job ID (request id {}); check the graph's status in the GES console", target.graph_id, request_id.as_deref().unwrap_or("none"))]
+    NoJobId {
+        /// The graph asked for.
+        target: StopTarget,
+        /// The `X-Request-Id`.
+        request_id: Option<String>,
+    },
+    /// The call itself failed.
+    #[error(transparent)]
+    Client(ClientError),
+}
+
+impl StopError {
+    /// A short name for the kind of failure, stable for scripts and Lambda error types.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::GraphNotFound { .. } => "GraphNotFound",
+            Self::Unauthorized { .. } => "Unauthorized",
+            Self::Forbidden { .. } => "Forbidden",
+            Self::Rejected { .. } => "Rejected",
+            Self::UpstreamUnavailable { .. } => "UpstreamUnavailable",
+            Self::UnexpectedAnswer { .. } => "UnexpectedAnswer",
+            Self::NoJobId { .. } => "NoJobId",
+            Self::Client(ClientError::Timeout { .. } | ClientError::Transport { .. }) => {
+                "UpstreamUnavailable"
+            }
+            Self::Client(_) => "ClientError",
+        }
+    }
+
+    /// What GES said, when it said anything.
+    pub fn ges(&self) -> Option<&GesError> {
+        match self {
+            Self::GraphNotFound { ges, .. }
+            | Self::Unauthorized { ges }
+            | Self::Forbidden { ges, .. }
+            | Self::Rejected { ges, .. }
+            | Self::UpstreamUnavailable { ges }
+            | Self::UnexpectedAnswer { ges } => Some(ges),
+            Self::NoJobId { .. } | Self::Client(_) => None,
+        }
+    }
+
+    /// Classifies a refusal by its status code: one place decides what each means,
+    /// whether the body parsed or not.
+    fn from_answer(target: &StopTarget, ges: GesError) -> Self {
+        let target = target.clone();
+        match ges.status {
+            400 => Self::Rejected { target, ges },
+            401 => Self::Unauthorized { ges },
+            403 => Self::Forbidden { target, ges },
+            404 => Self::GraphNotFound { target, ges },
+            429 | 500..=599 => Self::UpstreamUnavailable { ges },
+            _ => Self::UnexpectedAnswer { ges },
+        }
+    }
+
+    fn from_client(target: &StopTarget, error: ClientError) -> Self {
+        match error {
+            ClientError::Decode(decode) => {
+                Self::from_answer(target, GesError::from_undecoded(&decode))
+            }
+            other => Self::Client(other),
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! What the simulator was asked and what it answered: one [`RequestRecord`] per
+//! request, kept in arrival order so that tests can assert on the traffic (including
+//! "no request at all"), plus the request IDs it hands out.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use ges_api::Operation;
+use ges_api::types::{ListGraphsRequest, ShowGraphRequest, ShowJobRequest, StopGraphRequest};
+
+/// The contract's operations, as the simulator serves them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OperationKind {
+    /// `POST /v2/{project_id}/graphs/{graph_id}/stop`
+    StopGraph,
+    /// `GET /v2/{project_id}/graphs/{graph_id}`
+    ShowGraph,
+    /// `GET /v2/{project_id}/graphs`
+    ListGraphs,
+    /// `GET /v2/{project_id}/graphs/{graph_id}/jobs/{job_id}/status`
+    ShowJob,
+}
+
+impl OperationKind {
+    /// The contract's `operationId`.
+    pub fn operation_id(self) -> &'static str {
+        match self {
+            Self::StopGraph => StopGraphRequest::OPERATION_ID,
+            Self::ShowGraph => ShowGraphRequest::OPERATION_ID,
+            Self::ListGraphs => ListGraphsRequest::OPERATION_ID,
+            Self::ShowJob => ShowJobRequest::OPERATION_ID,
+        }
+    }
+}
+
+impl std::fmt::Display for OperationKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.operation_id())
+    }
+}
+
+/// A way of proving who calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scheme {
+    /// An IAM token in `X-Auth-Token`.
+    Token,
+    /// An `SDK-HMAC-SHA256` signature in `Authorization`, made with an access key.
+    AkSk,
+}
+
+/// How a request fared at the authentication check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Authentication {
+    /// The request never reached the check: its path or method matches no operation.
+    NotChecked,
+    /// The request carried no credentials.
+    Missing,
+    /// The request's credentials of this scheme were refused (or were not usable).
+    Refused(Scheme),
+    /// The request's credentials of this scheme were accepted.
+    Accepted(Scheme),
+}
+
+/// One request the simulator received, and its answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestRecord {
+    /// The `X-Request-Id` the simulator answered with.
+    pub request_id: String,
+    /// The HTTP method.
+    pub method: http::Method,
+    /// The path as it came on the wire, still percent-encoded.
+    pub path: String,
+    /// The query as it came on the wire, without the `?`.
+    pub query: Option<String>,
+    /// The operation the path and method match, if any.
+    pub operation: Option<OperationKind>,
+    /// How the request fared at the authentication check.
+    pub authentication: Authentication,
+    /// The status code answered.
+    pub status: u16,
+}
+
+/// What a handler tells the journal about the request it answered; travels as a
+/// response extension from the handler to the recording middleware.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Handled {
+    pub(crate) operation: Option<OperationKind>,
+    pub(crate) authentication: Authentication,
+}
+
+/// Hands out request IDs: 32 hex digits, unique within the process (a per-simulator
+/// seed from the start time, then a counter).
+#[derive(Debug)]
+pub(crate) struct RequestIds {
+    seed: u64,
+    next: AtomicU64,
+}
+
+impl RequestIds {
+    pub(crate) fn new() -> Self {
+        static SIMULATORS: AtomicU64 = AtomicU64::new(0);
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| since.as_nanos() as u64);
+        // Two simulators started in the same nanosecond still get different seeds.
+        let seed = nanos ^ SIMULATORS.fetch_add(1, Ordering::Relaxed).rotate_right(16);
+        Self {
+            seed,
+            next: AtomicU64::new(1),
+        }
+    }
+
+    pub(crate) fn next(&self) -> String {
+        format!(
+            "{:016x}{:016x}",
+            self.seed,
+            self.next.fetch_add(1, Ordering::Relaxed)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_are_32_hex_digits_and_unique() {
+        let a = RequestIds::new();
+        let b = RequestIds::new();
+        let ids = [a.next(), a.next(), b.next()];
+        for id in &ids {
+            assert_eq!(id.len(), 32);
+            assert!(id.bytes().all(|c| c.is_ascii_hexdigit()), "{id}");
+        }
+        assert_ne!(ids[0], ids[1]);
+        assert_ne!(ids[0], ids[2]);
+    }
+}

@@ -1,0 +1,516 @@
+//! Turning requests into answers.
+//!
+//! Each contract operation is routed on its generated request type's `METHOD` and
+//! `PATH_TEMPLATE`, and answered with its generated response enum, rendered through
+//! [`OperationResponse::status`] and [`OperationResponse::body`] as
+//! `application/json`. A request goes through these checks, in this order, and the
+//! first that fails answers:
+//!
+//! 1. the body is read, up to 1 MiB (`400` beyond);
+//! 2. authentication (`401`, `APIGW.0301`; see `auth`);
+//! 3. `project_id` must be a valid `ProjectId` (`400`, `GES.8001`) and the simulator's
+//!    project (`403`, `GES.8003`);
+//! 4. a fault a test queued for this operation, if any ([`crate::Fault`]);
+//! 5. the operation's own parameters (`400`, `GES.8001`, naming the rule broken), then
+//!    the operation:
+//!    - StopGraph: `200 {"job_id"}` for a running graph; `400 GES.7001` otherwise;
+//!      `404 GES.8011` for an unknown graph. A request body is ignored, as GES does.
+//!    - ShowGraph: `200 {"graph"}`; `404 GES.8011`.
+//!    - ListGraphs: `200 {"graph_count", "graphs"}`, `offset` (default 0, at least 0)
+//!      and `limit` (default [`DEFAULT_LIST_LIMIT`], 1 to 1000); `graph_count` counts
+//!      every graph, not the page.
+//!    - ShowJob: `200` with the job; `404 GES.8011` for an unknown graph, `404 GES.8012`
+//!      for a job the graph does not have.
+//!
+//! Any other path or method answers `404 APIGW.0101` without an authentication check,
+//! as the API gateway does. Every answer, whatever it is, carries a fresh
+//! `X-Request-Id` and is recorded in the journal.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{FromRequestParts, Path, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodFilter, on};
+use ges_api::Operation;
+use ges_api::runtime::{self, OperationResponse};
+use ges_api::signing;
+use ges_api::types::{
+    ErrorBody, GraphId, JobId, ListGraphsRequest, ListGraphsResponse, ListGraphsResult, ProjectId,
+    ShowGraphRequest, ShowGraphResponse, ShowGraphResult, ShowJobRequest, ShowJobResponse,
+    StopGraphRequest, StopGraphResponse, StopGraphResult,
+};
+use http::header::CONTENT_TYPE;
+use http::{HeaderValue, StatusCode};
+use time::OffsetDateTime;
+use tokio::time::Instant;
+
+use crate::error_codes;
+use crate::fault::Fault;
+use crate::journal::{Authentication, Handled, OperationKind, RequestRecord};
+use crate::server::Shared;
+use crate::state::{JobLookupFailure, StopRefusal};
+
+/// How many graphs a ListGraphs page holds when the request gives no `limit`.
+pub const DEFAULT_LIST_LIMIT: i32 = 100;
+/// The most a ListGraphs `limit` may be, as the contract says.
+const MAX_LIST_LIMIT: i32 = 1000;
+/// The largest body read; GES's operations here take none.
+const MAX_BODY_BYTES: usize = 1 << 20;
+/// How much of an unknown path an error message repeats.
+const PATH_SHOWN: usize = 80;
+
+/// The simulator's routes, wrapped in the journal.
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    let router = Router::new();
+    let router = route::<StopGraphRequest>(router);
+    let router = route::<ShowGraphRequest>(router);
+    let router = route::<ListGraphsRequest>(router);
+    let router = route::<ShowJobRequest>(router);
+    router
+        .fallback(no_such_api)
+        .method_not_allowed_fallback(no_such_api)
+        .layer(middleware::from_fn_with_state(Arc::clone(&shared), record))
+        .with_state(shared)
+}
+
+fn route<Op: Served>(router: Router<Arc<Shared>>) -> Router<Arc<Shared>> {
+    let filter = MethodFilter::try_from(Op::METHOD)
+        // Start-up invariant: the contract's methods are GET and POST.
+        .expect("the contract uses standard HTTP methods");
+    router.route(Op::PATH_TEMPLATE, on(filter, handle::<Op>))
+}
+
+/// An operation the simulator carries out.
+trait Served: Operation<Response: Refusable + Send> + Send + 'static {
+    /// Which operation this is, for the journal and for faults.
+    const KIND: OperationKind;
+
+    /// Carries out an authenticated call for the simulator's project.
+    fn operate(shared: &Shared, call: &Call) -> Result<Self::Response, Refused>;
+}
+
+/// A response enum's error answers.
+trait Refusable: OperationResponse + Sized {
+    /// The answer for this status code, if the contract documents it for the
+    /// operation.
+    fn refused(status: ErrorStatus, body: ErrorBody) -> Option<Self>;
+}
+
+/// The status codes errors are answered with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ErrorStatus {
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    TooManyRequests,
+    InternalServerError,
+    ServiceUnavailable,
+}
+
+impl ErrorStatus {
+    fn code(self) -> StatusCode {
+        match self {
+            Self::BadRequest => StatusCode::BAD_REQUEST,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            Self::InternalServerError => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+}
+
+/// Every contract operation documents the same error answers, so one macro maps them.
+macro_rules! refusable {
+    ($($response:ty),* $(,)?) => {$(
+        impl Refusable for $response {
+            fn refused(status: ErrorStatus, body: ErrorBody) -> Option<Self> {
+                Some(match status {
+                    ErrorStatus::BadRequest => Self::BadRequest(body),
+                    ErrorStatus::Unauthorized => Self::Unauthorized(body),
+                    ErrorStatus::Forbidden => Self::Forbidden(body),
+                    ErrorStatus::NotFound => Self::NotFound(body),
+                    ErrorStatus::InternalServerError => Self::InternalServerError(body),
+                    ErrorStatus::ServiceUnavailable => Self::ServiceUnavailable(body),
+                    ErrorStatus::TooManyRequests => return None,
+                })
+            }
+        }
+    )*};
+}
+
+refusable!(
+    StopGraphResponse,
+    ShowGraphResponse,
+    ListGraphsResponse,
+    ShowJobResponse,
+);
+
+/// An error answer, before it is rendered as the operation's response.
+#[derive(Debug, Clone)]
+struct Refused {
+    status: ErrorStatus,
+    body: ErrorBody,
+}
+
+impl Refused {
+    fn new(status: ErrorStatus, code: &str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            body: ErrorBody {
+                error_code: Some(code.to_owned()),
+                error_msg: Some(message.into()),
+                error: None,
+            },
+        }
+    }
+
+    fn invalid(message: impl Into<String>) -> Self {
+        Self::new(
+            ErrorStatus::BadRequest,
+            error_codes::INVALID_PARAMETER,
+            message,
+        )
+    }
+
+    fn graph_not_found(graph_id: &GraphId) -> Self {
+        Self::new(
+            ErrorStatus::NotFound,
+            error_codes::GRAPH_NOT_FOUND,
+            format!("The graph {graph_id} does not exist."),
+        )
+    }
+}
+
+/// An authenticated call: its decoded path parameters and raw query.
+#[derive(Debug)]
+struct Call {
+    params: HashMap<String, String>,
+    query: Option<String>,
+}
+
+impl Call {
+    /// A path parameter, checked against its generated type's rules.
+    fn path_param<T>(&self, name: &str) -> Result<T, Refused>
+    where
+        T: std::str::FromStr<Err = runtime::ConstraintViolation>,
+    {
+        // The route template names every parameter an operation reads.
+        let raw = self.params.get(name).map_or("", String::as_str);
+        raw.parse().map_err(|err| {
+            Refused::invalid(format!("The path parameter {name} is invalid: {err}."))
+        })
+    }
+
+    /// An optional integer query parameter within `min..=max`.
+    fn query_int(&self, name: &str, min: i32, max: i32) -> Result<Option<i32>, Refused> {
+        let Some(raw) = &self.query else {
+            return Ok(None);
+        };
+        let pairs = signing::decode_query(raw)
+            .map_err(|err| Refused::invalid(format!("The query is invalid: {err}.")))?;
+        let mut values = pairs.iter().filter(|(key, _)| key == name);
+        let Some((_, value)) = values.next() else {
+            return Ok(None);
+        };
+        if values.next().is_some() {
+            return Err(Refused::invalid(format!(
+                "The query parameter {name} is given more than once."
+            )));
+        }
+        match value.parse::<i32>() {
+            Ok(number) if (min..=max).contains(&number) => Ok(Some(number)),
+            _ => Err(Refused::invalid(format!(
+                "The query parameter {name} must be an integer from {min} to {max}, not {:?}.",
+                value.chars().take(PATH_SHOWN).collect::<String>()
+            ))),
+        }
+    }
+}
+
+impl Served for StopGraphRequest {
+    const KIND: OperationKind = OperationKind::StopGraph;
+
+    fn operate(shared: &Shared, call: &Call) -> Result<StopGraphResponse, Refused> {
+        let graph_id: GraphId = call.path_param("graph_id")?;
+        match shared.world().stop(&graph_id, Instant::now()) {
+            Ok(job_id) => Ok(StopGraphResponse::Ok(StopGraphResult {
+                job_id: Some(job_id),
+            })),
+            Err(StopRefusal::UnknownGraph) => Err(Refused::graph_not_found(&graph_id)),
+            Err(StopRefusal::NotRunning(_)) => Err(Refused::new(
+                ErrorStatus::BadRequest,
+                error_codes::GRAPH_NOT_RUNNING,
+                error_codes::GRAPH_NOT_RUNNING_MSG,
+            )),
+        }
+    }
+}
+
+impl Served for ShowGraphRequest {
+    const KIND: OperationKind = OperationKind::ShowGraph;
+
+    fn operate(shared: &Shared, call: &Call) -> Result<ShowGraphResponse, Refused> {
+        let graph_id: GraphId = call.path_param("graph_id")?;
+        match shared.world().graph(&graph_id, Instant::now()) {
+            Some(graph) => Ok(ShowGraphResponse::Ok(ShowGraphResult { graph })),
+            None => Err(Refused::graph_not_found(&graph_id)),
+        }
+    }
+}
+
+impl Served for ListGraphsRequest {
+    const KIND: OperationKind = OperationKind::ListGraphs;
+
+    fn operate(shared: &Shared, call: &Call) -> Result<ListGraphsResponse, Refused> {
+        let offset = call.query_int("offset", 0, i32::MAX)?.unwrap_or(0);
+        let limit = call
+            .query_int("limit", 1, MAX_LIST_LIMIT)?
+            .unwrap_or(DEFAULT_LIST_LIMIT);
+        // Both are non-negative, checked above.
+        let (offset, limit) = (
+            offset.unsigned_abs() as usize,
+            limit.unsigned_abs() as usize,
+        );
+        let (count, graphs) = shared.world().list(offset, limit, Instant::now());
+        Ok(ListGraphsResponse::Ok(ListGraphsResult {
+            graph_count: i32::try_from(count).unwrap_or(i32::MAX),
+            graphs,
+        }))
+    }
+}
+
+impl Served for ShowJobRequest {
+    const KIND: OperationKind = OperationKind::ShowJob;
+
+    fn operate(shared: &Shared, call: &Call) -> Result<ShowJobResponse, Refused> {
+        let graph_id: GraphId = call.path_param("graph_id")?;
+        let job_id: JobId = call.path_param("job_id")?;
+        match shared.world().job(&graph_id, &job_id, Instant::now()) {
+            Ok(job) => Ok(ShowJobResponse::Ok(job)),
+            Err(JobLookupFailure::UnknownGraph) => Err(Refused::graph_not_found(&graph_id)),
+            Err(JobLookupFailure::UnknownJob) => Err(Refused::new(
+                ErrorStatus::NotFound,
+                error_codes::JOB_NOT_FOUND,
+                format!("The job {job_id} of graph {graph_id} does not exist."),
+            )),
+        }
+    }
+}
+
+/// The handler of every operation.
+async fn handle<Op: Served>(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let mut authentication = Authentication::NotChecked;
+    let outcome = answer::<Op>(&shared, request, &mut authentication).await;
+    let handled = Handled {
+        operation: Some(Op::KIND),
+        authentication,
+    };
+    let mut response = match outcome {
+        Ok(answer) => render(&answer),
+        Err(refused) => match Op::Response::refused(refused.status, refused.body.clone()) {
+            Some(answer) => render(&answer),
+            None => render_error(refused.status.code(), &refused.body),
+        },
+    };
+    response.extensions_mut().insert(handled);
+    response
+}
+
+/// Runs the checks of the module docs, then the operation.
+async fn answer<Op: Served>(
+    shared: &Shared,
+    request: Request,
+    authentication: &mut Authentication,
+) -> Result<Op::Response, Refused> {
+    let (mut parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| {
+            Refused::invalid(format!(
+                "The request body could not be read, or is larger than {MAX_BODY_BYTES} bytes."
+            ))
+        })?;
+
+    match shared
+        .credentials
+        .authenticate(&parts, &body, OffsetDateTime::now_utc())
+    {
+        Ok(scheme) => *authentication = Authentication::Accepted(scheme),
+        Err(refusal) => {
+            *authentication = refusal
+                .presented
+                .map_or(Authentication::Missing, Authentication::Refused);
+            return Err(Refused::new(
+                ErrorStatus::Unauthorized,
+                error_codes::AUTHENTICATION_FAILED,
+                refusal.message,
+            ));
+        }
+    }
+
+    let Path(params) = Path::<HashMap<String, String>>::from_request_parts(&mut parts, &())
+        .await
+        .map_err(|rejection| {
+            Refused::invalid(format!(
+                "The path parameters could not be read: {rejection}."
+            ))
+        })?;
+    let call = Call {
+        params,
+        query: parts.uri.query().map(str::to_owned),
+    };
+    let project_id: ProjectId = call.path_param("project_id")?;
+    if project_id != shared.project_id {
+        return Err(Refused::new(
+            ErrorStatus::Forbidden,
+            error_codes::WRONG_PROJECT,
+            format!(
+                "The project {project_id} is not accessible: this GES simulator serves project {} \
+                 only.",
+                shared.project_id
+            ),
+        ));
+    }
+
+    let fault = shared.take_fault(Op::KIND);
+    let injected = |status, code| {
+        Err(Refused::new(
+            status,
+            code,
+            format!(
+                "Injected fault: the simulator was asked to fail this {} call.",
+                Op::KIND
+            ),
+        ))
+    };
+    match fault {
+        None => Op::operate(shared, &call),
+        Some(Fault::InternalServerError) => injected(
+            ErrorStatus::InternalServerError,
+            error_codes::INTERNAL_ERROR,
+        ),
+        Some(Fault::ServiceUnavailable) => injected(
+            ErrorStatus::ServiceUnavailable,
+            error_codes::SERVICE_UNAVAILABLE,
+        ),
+        Some(Fault::Throttled) => injected(ErrorStatus::TooManyRequests, error_codes::THROTTLED),
+        Some(Fault::Delay(delay)) => {
+            // Carried out now, answered later: what a client that times out never sees.
+            let answer = Op::operate(shared, &call);
+            tokio::time::sleep(delay).await;
+            answer
+        }
+    }
+}
+
+/// Any path or method that is not an operation.
+async fn no_such_api(request: Request) -> Response {
+    let path: String = request.uri().path().chars().take(PATH_SHOWN).collect();
+    let body = Refused::new(
+        ErrorStatus::NotFound,
+        error_codes::API_NOT_FOUND,
+        format!(
+            "The API does not exist or has not been published in the environment: no \
+             operation is {} {path}.",
+            request.method()
+        ),
+    )
+    .body;
+    let mut response = render_error(StatusCode::NOT_FOUND, &body);
+    response.extensions_mut().insert(Handled {
+        operation: None,
+        authentication: Authentication::NotChecked,
+    });
+    response
+}
+
+/// A documented answer, as the generated code renders it.
+fn render<R: OperationResponse>(answer: &R) -> Response {
+    let status = StatusCode::from_u16(answer.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    match answer.body() {
+        Ok(Some(body)) => json(status, body),
+        Ok(None) => status.into_response(),
+        Err(err) => {
+            tracing::error!(%err, "could not encode an answer");
+            internal_error()
+        }
+    }
+}
+
+/// An error answer the contract does not document for the operation (429, or the
+/// answer to an unknown route).
+fn render_error(status: StatusCode, body: &ErrorBody) -> Response {
+    match runtime::encode_json("error body", body) {
+        Ok(body) => json(status, body),
+        Err(err) => {
+            tracing::error!(%err, "could not encode an error body");
+            internal_error()
+        }
+    }
+}
+
+fn json(status: StatusCode, body: Vec<u8>) -> Response {
+    (
+        status,
+        [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        body,
+    )
+        .into_response()
+}
+
+fn internal_error() -> Response {
+    let body = format!(
+        r#"{{"error_code":"{}","error_msg":"The simulator could not encode its answer."}}"#,
+        error_codes::INTERNAL_ERROR
+    );
+    json(StatusCode::INTERNAL_SERVER_ERROR, body.into_bytes())
+}
+
+/// Gives every answer an `X-Request-Id`, and records and logs the exchange.
+async fn record(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    let request_id = shared.request_ids.next();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let query = request.uri().query().map(str::to_owned);
+
+    let mut response = next.run(request).await;
+
+    let handled = response
+        .extensions()
+        .get::<Handled>()
+        .copied()
+        .unwrap_or(Handled {
+            operation: None,
+            authentication: Authentication::NotChecked,
+        });
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    let status = response.status().as_u16();
+    tracing::debug!(
+        %request_id,
+        %method,
+        %path,
+        query = query.as_deref().unwrap_or(""),
+        operation = ?handled.operation,
+        authentication = ?handled.authentication,
+        status,
+        "GES simulator answered",
+    );
+    shared.record(RequestRecord {
+        request_id,
+        method,
+        path,
+        query,
+        operation: handled.operation,
+        authentication: handled.authentication,
+        status,
+    });
+    response
+}

@@ -1,0 +1,231 @@
+//! Listening, serving and shutting down, and the handle a running simulator is
+//! inspected and steered through.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use ges_api::types::{Graph, GraphId, GraphStatus, JobId, JobStatus, ProjectId};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+use crate::SimulatorError;
+use crate::auth::Credentials;
+use crate::builder::Config;
+use crate::fault::{Fault, FaultQueue};
+use crate::journal::{OperationKind, RequestIds, RequestRecord};
+use crate::routes;
+use crate::state::{GraphSpec, World};
+
+/// How long [`RunningSimulator::shutdown`] waits for requests in flight.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// What the handlers share: configuration, the world, the journal and the faults.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) project_id: ProjectId,
+    pub(crate) credentials: Credentials,
+    pub(crate) request_ids: RequestIds,
+    world: Mutex<World>,
+    journal: Mutex<Vec<RequestRecord>>,
+    faults: Mutex<FaultQueue>,
+}
+
+impl Shared {
+    fn new(config: Config) -> Self {
+        Self {
+            project_id: config.project_id,
+            credentials: config.credentials,
+            request_ids: RequestIds::new(),
+            world: Mutex::new(World::new(config.graphs, config.stop_duration)),
+            journal: Mutex::new(Vec::new()),
+            faults: Mutex::new(FaultQueue::default()),
+        }
+    }
+
+    /// The world, locked. No lock is ever held across an `await`, and no code that
+    /// holds one panics, so a poisoned lock still holds consistent data.
+    pub(crate) fn world(&self) -> MutexGuard<'_, World> {
+        self.world.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn record(&self, record: RequestRecord) {
+        self.journal
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(record);
+    }
+
+    pub(crate) fn take_fault(&self, operation: OperationKind) -> Option<Fault> {
+        self.faults
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take(operation)
+    }
+}
+
+/// Binds the checked configuration's address and serves on the current runtime.
+pub(crate) async fn start(config: Config) -> Result<RunningSimulator, SimulatorError> {
+    let listen = config.listen;
+    let listener = TcpListener::bind(listen)
+        .await
+        .map_err(|source| SimulatorError::Bind {
+            addr: listen,
+            source,
+        })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|source| SimulatorError::Bind {
+            addr: listen,
+            source,
+        })?;
+    let shared = Arc::new(Shared::new(config));
+    let app = routes::router(Arc::clone(&shared));
+    let (stop_tx, stop_rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                // A dropped sender stops the server too.
+                let _ = stop_rx.await;
+            })
+            .await
+    });
+    tracing::info!(%addr, project_id = %shared.project_id, "GES simulator listening");
+    Ok(RunningSimulator {
+        addr,
+        shared,
+        stop_tx: Some(stop_tx),
+        task: Some(task),
+    })
+}
+
+/// A simulator serving on its loopback address. Dropping it stops the server
+/// abruptly; [`RunningSimulator::shutdown`] lets requests in flight finish.
+#[derive(Debug)]
+pub struct RunningSimulator {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop_tx: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl RunningSimulator {
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The endpoint to give a client: `http://127.0.0.1:{port}`, no trailing slash.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The project it serves.
+    pub fn project_id(&self) -> &ProjectId {
+        &self.shared.project_id
+    }
+
+    /// A graph as show graph would return it now.
+    pub fn graph(&self, id: &GraphId) -> Option<Graph> {
+        self.shared.world().graph(id, Instant::now())
+    }
+
+    /// A graph's status now.
+    pub fn graph_status(&self, id: &GraphId) -> Option<GraphStatus> {
+        self.shared.world().graph_status(id, Instant::now())
+    }
+
+    /// The job of the graph's latest stop, if it was stopped since the start.
+    pub fn last_stop_job(&self, id: &GraphId) -> Option<JobId> {
+        self.shared.world().last_stop_job(id)
+    }
+
+    /// A job's status now.
+    pub fn job_status(&self, id: &JobId) -> Option<JobStatus> {
+        self.shared.world().job_status(id, Instant::now())
+    }
+
+    /// Adds a graph, or replaces the graph with the same ID (forgetting its stop);
+    /// how a test puts a graph back to running.
+    pub fn put_graph(&self, graph: GraphSpec) {
+        self.shared.world().put(graph);
+    }
+
+    /// Whether a graph with this ID exists.
+    pub fn has_graph(&self, id: &GraphId) -> bool {
+        self.shared.world().contains(id)
+    }
+
+    /// Every request received so far, in arrival order.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.shared
+            .journal
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Forgets the requests received so far.
+    pub fn clear_requests(&self) {
+        self.shared
+            .journal
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+
+    /// Makes the next authenticated call of `operation` fail this way. Faults queue
+    /// up: call it again for the call after.
+    pub fn fail_next(&self, operation: OperationKind, fault: Fault) {
+        self.shared
+            .faults
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(operation, fault);
+    }
+
+    /// Stops listening, lets requests in flight finish (for up to five seconds), and
+    /// waits for the server to end.
+    pub async fn shutdown(mut self) -> Result<(), SimulatorError> {
+        if let Some(stop_tx) = self.stop_tx.take() {
+            // The server may have ended already; then there is nobody to tell.
+            let _ = stop_tx.send(());
+        }
+        let Some(mut task) = self.task.take() else {
+            return Ok(());
+        };
+        let ended = match tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await {
+            Ok(ended) => ended,
+            Err(_) => {
+                task.abort();
+                return Err(SimulatorError::Server {
+                    reason: format!(
+                        "requests were still in flight {} s after the shutdown began; \
+                         the server was aborted",
+                        SHUTDOWN_GRACE.as_secs()
+                    ),
+                });
+            }
+        };
+        tracing::info!(addr = %self.addr, "GES simulator stopped");
+        match ended {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(err)) => Err(SimulatorError::Server {
+                reason: err.to_string(),
+            }),
+            Err(err) => Err(SimulatorError::Server {
+                reason: format!("its task did not finish: {err}"),
+            }),
+        }
+    }
+}
+
+impl Drop for RunningSimulator {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
