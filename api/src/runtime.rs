@@ -299,9 +299,12 @@ impl StringRules {
 /// How much of a refused value a message repeats.
 const VALUE_SHOWN: usize = 80;
 
+/// The value as a message shows it: escaped first, then cut, so that a value of control
+/// characters cannot blow the message up again by escaping.
 fn shown_value(value: &str) -> String {
-    let mut shown: String = value.chars().take(VALUE_SHOWN).collect();
-    if shown.len() < value.len() {
+    let mut escaped = value.escape_debug();
+    let mut shown: String = escaped.by_ref().take(VALUE_SHOWN).collect();
+    if escaped.next().is_some() {
         shown.push('…');
     }
     shown
@@ -309,7 +312,7 @@ fn shown_value(value: &str) -> String {
 
 /// A value that breaks one of its type's rules.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{shown:?} is not a valid {type_name}: {rule}")]
+#[error("\"{shown}\" is not a valid {type_name}: {rule}")]
 pub struct ConstraintViolation {
     type_name: &'static str,
     shown: String,
@@ -392,6 +395,11 @@ mod tests {
         );
         // A refused value is cut in the message, never repeated whole.
         assert!(err.to_string().len() < 200, "{err}");
+        // Also when escaping makes each character several.
+        let controls = "\u{1}".repeat(200_000);
+        let err = RULES.check(&controls).unwrap_err();
+        assert!(err.to_string().len() < 200, "{err}");
+        assert!(err.to_string().starts_with("\"\\u{1}"), "{err}");
         assert!(matches!(
             RULES.check("").unwrap_err().rule(),
             Rule::MinLength { .. }

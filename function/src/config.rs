@@ -32,6 +32,16 @@ pub mod vars {
     pub const CONNECT_TIMEOUT: &str = "GES_CONNECT_TIMEOUT_SECS";
     /// Seconds to wait for one whole request to GES.
     pub const REQUEST_TIMEOUT: &str = "GES_REQUEST_TIMEOUT_SECS";
+    /// The graphs a classic scheduled event stops, comma-separated.
+    pub const GRAPH_IDS: &str = "GES_GRAPH_IDS";
+    /// The only graphs the function may stop, comma-separated; unset means any.
+    pub const ALLOWED_GRAPH_IDS: &str = "GES_ALLOWED_GRAPH_IDS";
+    /// The only projects the function may act in, comma-separated; unset means any.
+    pub const ALLOWED_PROJECT_IDS: &str = "GES_ALLOWED_PROJECT_IDS";
+    /// How many graphs one invocation stops at once.
+    pub const MAX_CONCURRENCY: &str = "GES_MAX_CONCURRENCY";
+    /// Seconds to wait for stop jobs when the runtime gives no usable deadline.
+    pub const WAIT_TIMEOUT: &str = "GES_WAIT_TIMEOUT_SECS";
 }
 
 /// Everything needed to talk to GES.
@@ -81,12 +91,13 @@ impl Config {
     /// A variable set to an empty or blank value counts as unset, as consoles that
     /// cannot delete a variable leave it empty.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let get = |name: &str| {
-            lookup(name)
-                .map(|value| value.trim().to_owned())
-                .filter(|value| !value.is_empty())
-        };
+        Self::from_vars(&Vars(lookup))
+    }
 
+    pub(crate) fn from_vars<F: Fn(&str) -> Option<String>>(
+        env: &Vars<F>,
+    ) -> Result<Self, ConfigError> {
+        let get = |name: &str| env.get(name);
         let region = get(vars::REGION)
             .map(|name| name.parse::<Region>())
             .transpose()
@@ -106,8 +117,12 @@ impl Config {
 
         let credentials = credentials(&get)?;
         let timeouts = Timeouts {
-            connect: seconds(&get, vars::CONNECT_TIMEOUT)?.unwrap_or(Timeouts::default().connect),
-            request: seconds(&get, vars::REQUEST_TIMEOUT)?.unwrap_or(Timeouts::default().request),
+            connect: env
+                .seconds(vars::CONNECT_TIMEOUT)?
+                .unwrap_or(Timeouts::default().connect),
+            request: env
+                .seconds(vars::REQUEST_TIMEOUT)?
+                .unwrap_or(Timeouts::default().request),
         };
 
         Ok(Config {
@@ -171,21 +186,32 @@ fn credentials(get: &impl Fn(&str) -> Option<String>) -> Result<Credentials, Con
     }
 }
 
-fn seconds(
-    get: &impl Fn(&str) -> Option<String>,
-    variable: &'static str,
-) -> Result<Option<Duration>, ConfigError> {
-    let Some(value) = get(variable) else {
-        return Ok(None);
-    };
-    match value.parse::<f64>() {
-        Ok(secs) if secs.is_finite() && secs > 0.0 && secs <= 900.0 => {
-            Ok(Some(Duration::from_secs_f64(secs)))
+/// Reads variables: blank counts as unset, as consoles that cannot delete a variable
+/// leave it empty; values are trimmed.
+pub(crate) struct Vars<F>(pub(crate) F);
+
+impl<F: Fn(&str) -> Option<String>> Vars<F> {
+    /// A variable's trimmed value, if set and not blank.
+    pub(crate) fn get(&self, name: &str) -> Option<String> {
+        (self.0)(name)
+            .map(|value| value.trim().to_owned())
+            .filter(|value| !value.is_empty())
+    }
+
+    /// A number of seconds, more than 0 and at most 900 (a Lambda's longest run).
+    pub(crate) fn seconds(&self, variable: &'static str) -> Result<Option<Duration>, ConfigError> {
+        let Some(value) = self.get(variable) else {
+            return Ok(None);
+        };
+        match value.parse::<f64>() {
+            Ok(secs) if secs.is_finite() && secs > 0.0 && secs <= 900.0 => {
+                Ok(Some(Duration::from_secs_f64(secs)))
+            }
+            _ => Err(ConfigError::Seconds {
+                variable,
+                value: value.chars().take(40).collect(),
+            }),
         }
-        _ => Err(ConfigError::Seconds {
-            variable,
-            value: value.chars().take(40).collect(),
-        }),
     }
 }
 
@@ -237,6 +263,26 @@ pub enum ConfigError {
         variable: &'static str,
         /// What is wrong.
         source: ConstraintViolation,
+    },
+    /// A bad entry in a comma-separated list of IDs.
+    #[error("{variable}, entry {position}: {source}")]
+    IdList {
+        /// The variable that holds it.
+        variable: &'static str,
+        /// Which entry, from 1.
+        position: usize,
+        /// What is wrong.
+        source: ConstraintViolation,
+    },
+    /// A bad concurrency.
+    #[error("{variable} is {value:?}: give a whole number from 1 to {max}")]
+    Count {
+        /// The variable that holds it.
+        variable: &'static str,
+        /// Its value, cut to 40 characters.
+        value: String,
+        /// The largest allowed.
+        max: usize,
     },
     /// A bad number of seconds.
     #[error("{variable} is {value:?}: give a number of seconds greater than 0 and at most 900")]

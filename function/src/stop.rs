@@ -2,11 +2,14 @@
 
 use std::fmt;
 
-use ges_api::runtime::{BodyText, DecodeError};
-use ges_api::types::{ErrorBody, GraphId, JobId, ProjectId, StopGraphRequest, StopGraphResponse};
+use ges_api::runtime::{BodyText, DecodeError, Operation, OperationResponse};
+use ges_api::types::{
+    ErrorBody, GraphId, GraphStatus, JobId, JobStatus, ProjectId, ShowGraphRequest,
+    ShowGraphResponse, StopGraphRequest, StopGraphResponse,
+};
 use serde::Serialize;
 
-use crate::client::{ClientError, GesClient};
+use crate::client::{ClientError, GesClient, ProjectScoped};
 
 /// The error code GES answers a stop with when the graph is not running.
 pub const NOT_RUNNING: &str = "GES.7001";
@@ -21,7 +24,7 @@ pub struct StopTarget {
 }
 
 /// What a stop achieved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StopOutcome {
     /// GES accepted the stop and started a job.
@@ -29,6 +32,10 @@ pub enum StopOutcome {
     /// The graph was not running (`GES.7001`): nothing to do. A nightly stop must not
     /// fail because someone stopped the graph by hand.
     AlreadyStopped,
+    /// The stop job ended with `success` (when asked to wait for it).
+    Stopped,
+    /// A dry run found the graph running: a real run would stop it.
+    WouldStop,
 }
 
 /// The result of a stop, as the command line and the function report it.
@@ -42,9 +49,41 @@ pub struct StopReport {
     pub job_id: Option<JobId>,
     /// What happened.
     pub outcome: StopOutcome,
-    /// GES's `X-Request-Id` for the stop call.
+    /// The job's status when a wait ended before the job did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_status: Option<JobStatus>,
+    /// The graph's status, when a dry run looked it up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub graph_status: Option<GraphStatus>,
+    /// GES's `X-Request-Id` for the stop call (or the look-up, in a dry run).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+}
+
+impl StopOutcome {
+    /// The outcome as answers and log lines spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Stopping => "stopping",
+            Self::AlreadyStopped => "already_stopped",
+            Self::Stopped => "stopped",
+            Self::WouldStop => "would_stop",
+        }
+    }
+}
+
+impl StopReport {
+    fn new(target: &StopTarget, outcome: StopOutcome, request_id: Option<String>) -> Self {
+        Self {
+            graph_id: target.graph_id.clone(),
+            project_id: target.project_id.clone(),
+            job_id: None,
+            outcome,
+            job_status: None,
+            graph_status: None,
+            request_id,
+        }
+    }
 }
 
 /// Asks GES to stop one graph.
@@ -53,43 +92,81 @@ pub async fn stop_graph(client: &GesClient, target: &StopTarget) -> Result<StopR
         project_id: target.project_id.clone(),
         graph_id: target.graph_id.clone(),
     };
+    let (status, request_id, response) = call(client, target, &request).await?;
+    match response {
+        StopGraphResponse::Ok(result) => match result.job_id {
+            Some(job_id) => Ok(StopReport {
+                job_id: Some(job_id),
+                ..StopReport::new(target, StopOutcome::Stopping, request_id)
+            }),
+            None => Err(StopError::NoJobId {
+                target: target.clone(),
+                request_id,
+            }),
+        },
+        StopGraphResponse::BadRequest(body) if body.error_code.as_deref() == Some(NOT_RUNNING) => {
+            Ok(StopReport::new(
+                target,
+                StopOutcome::AlreadyStopped,
+                request_id,
+            ))
+        }
+        StopGraphResponse::BadRequest(body)
+        | StopGraphResponse::Unauthorized(body)
+        | StopGraphResponse::Forbidden(body)
+        | StopGraphResponse::NotFound(body)
+        | StopGraphResponse::InternalServerError(body)
+        | StopGraphResponse::ServiceUnavailable(body) => {
+            Err(StopError::refused(target, status, &body, request_id))
+        }
+    }
+}
+
+/// A dry run of [`stop_graph`]: looks the graph up and says what a stop would do,
+/// without stopping anything. A graph that is not running would answer `GES.7001`.
+pub async fn preview_stop(
+    client: &GesClient,
+    target: &StopTarget,
+) -> Result<StopReport, StopError> {
+    let request = ShowGraphRequest {
+        project_id: target.project_id.clone(),
+        graph_id: target.graph_id.clone(),
+    };
+    let (status, request_id, response) = call(client, target, &request).await?;
+    match response {
+        ShowGraphResponse::Ok(result) => {
+            let outcome = match result.graph.status {
+                GraphStatus::Running => StopOutcome::WouldStop,
+                _ => StopOutcome::AlreadyStopped,
+            };
+            Ok(StopReport {
+                graph_status: Some(result.graph.status),
+                ..StopReport::new(target, outcome, request_id)
+            })
+        }
+        ShowGraphResponse::BadRequest(body)
+        | ShowGraphResponse::Unauthorized(body)
+        | ShowGraphResponse::Forbidden(body)
+        | ShowGraphResponse::NotFound(body)
+        | ShowGraphResponse::InternalServerError(body)
+        | ShowGraphResponse::ServiceUnavailable(body) => {
+            Err(StopError::refused(target, status, &body, request_id))
+        }
+    }
+}
+
+/// Sends one operation about a graph: its status code, request id and documented
+/// answer, or the failure to get one as a [`StopError`].
+pub(crate) async fn call<O: Operation + ProjectScoped>(
+    client: &GesClient,
+    target: &StopTarget,
+    request: &O,
+) -> Result<(u16, Option<String>, O::Response), StopError> {
     let reply = client
-        .execute(&request)
+        .execute(request)
         .await
         .map_err(|error| StopError::from_client(target, error))?;
-    let report = |job_id, outcome| StopReport {
-        graph_id: target.graph_id.clone(),
-        project_id: target.project_id.clone(),
-        job_id,
-        outcome,
-        request_id: reply.request_id.clone(),
-    };
-    let (status, body) = match reply.response {
-        StopGraphResponse::Ok(result) => {
-            return match result.job_id {
-                Some(job_id) => Ok(report(Some(job_id), StopOutcome::Stopping)),
-                None => Err(StopError::NoJobId {
-                    target: target.clone(),
-                    request_id: reply.request_id,
-                }),
-            };
-        }
-        StopGraphResponse::BadRequest(body) => {
-            if body.error_code.as_deref() == Some(NOT_RUNNING) {
-                return Ok(report(None, StopOutcome::AlreadyStopped));
-            }
-            (400, body)
-        }
-        StopGraphResponse::Unauthorized(body) => (401, body),
-        StopGraphResponse::Forbidden(body) => (403, body),
-        StopGraphResponse::NotFound(body) => (404, body),
-        StopGraphResponse::InternalServerError(body) => (500, body),
-        StopGraphResponse::ServiceUnavailable(body) => (503, body),
-    };
-    Err(StopError::from_answer(
-        target,
-        GesError::from_body(status, &body, reply.request_id),
-    ))
+    Ok((reply.response.status(), reply.request_id, reply.response))
 }
 
 /// What GES said when it refused: status, its error code and message, its request id.
@@ -164,7 +241,7 @@ pub enum StopError {
         /// The graph asked for.
         target: StopTarget,
         /// What GES said.
-        ges: GesError,
+        ges: Box<GesError>,
     },
     /// GES refused the credentials.
     #[error(
@@ -172,7 +249,7 @@ pub enum StopError {
     )]
     Unauthorized {
         /// What GES said.
-        ges: GesError,
+        ges: Box<GesError>,
     },
     /// The credentials may not stop this graph.
     #[error("the credentials may not stop graph {} in project {}: {ges}; grant the user or agency a GES role (such as GES Operator) in that project", target.graph_id, target.project_id)]
@@ -180,7 +257,7 @@ pub enum StopError {
         /// The graph asked for.
         target: StopTarget,
         /// What GES said.
-        ges: GesError,
+        ges: Box<GesError>,
     },
     /// GES refused this stop for another reason, such as a database-edition graph.
     #[error("GES refused to stop graph {} in project {}: {ges}", target.graph_id, target.project_id)]
@@ -188,19 +265,35 @@ pub enum StopError {
         /// The graph asked for.
         target: StopTarget,
         /// What GES said.
-        ges: GesError,
+        ges: Box<GesError>,
     },
     /// GES, or the gateway in front of it, is failing or throttling.
     #[error("GES is unavailable: {ges}; try again later")]
     UpstreamUnavailable {
         /// What GES said.
-        ges: GesError,
+        ges: Box<GesError>,
     },
     /// An answer the contract does not document, with a status that says nothing more.
     #[error("GES gave an unexpected answer: {ges}")]
     UnexpectedAnswer {
         /// What GES said.
-        ges: GesError,
+        ges: Box<GesError>,
+    },
+    /// The stop job ended with `failed`.
+    #[error("GES could not stop graph {} in project {}: job {job_id} failed: {reason}; look at the graph in the GES console", target.graph_id, target.project_id)]
+    JobFailed {
+        /// The graph asked for.
+        target: StopTarget,
+        /// The job.
+        job_id: JobId,
+        /// GES's `fail_reason`.
+        reason: String,
+    },
+    /// The invocation's deadline came before GES answered.
+    #[error("the deadline ran out before GES answered for graph {} in project {}; the stop may still happen: run again to see", target.graph_id, target.project_id)]
+    DeadlineExceeded {
+        /// The graph asked for.
+        target: StopTarget,
     },
     /// GES accepted the stop but named no job.
     #[error("GES accepted the stop of graph {} but returned no job ID (request id {}); check the graph's status in the GES console", target.graph_id, request_id.as_deref().unwrap_or("none"))]
@@ -226,6 +319,8 @@ impl StopError {
             Self::UpstreamUnavailable { .. } => "UpstreamUnavailable",
             Self::UnexpectedAnswer { .. } => "UnexpectedAnswer",
             Self::NoJobId { .. } => "NoJobId",
+            Self::JobFailed { .. } => "JobFailed",
+            Self::DeadlineExceeded { .. } => "DeadlineExceeded",
             Self::Client(ClientError::Timeout { .. } | ClientError::Transport { .. }) => {
                 "UpstreamUnavailable"
             }
@@ -241,15 +336,29 @@ impl StopError {
             | Self::Forbidden { ges, .. }
             | Self::Rejected { ges, .. }
             | Self::UpstreamUnavailable { ges }
-            | Self::UnexpectedAnswer { ges } => Some(ges),
-            Self::NoJobId { .. } | Self::Client(_) => None,
+            | Self::UnexpectedAnswer { ges } => Some(ges.as_ref()),
+            Self::NoJobId { .. }
+            | Self::JobFailed { .. }
+            | Self::DeadlineExceeded { .. }
+            | Self::Client(_) => None,
         }
+    }
+
+    /// A documented refusal, with GES's error body.
+    pub(crate) fn refused(
+        target: &StopTarget,
+        status: u16,
+        body: &ErrorBody,
+        request_id: Option<String>,
+    ) -> Self {
+        Self::from_answer(target, GesError::from_body(status, body, request_id))
     }
 
     /// Classifies a refusal by its status code: one place decides what each means,
     /// whether the body parsed or not.
     fn from_answer(target: &StopTarget, ges: GesError) -> Self {
         let target = target.clone();
+        let ges = Box::new(ges);
         match ges.status {
             400 => Self::Rejected { target, ges },
             401 => Self::Unauthorized { ges },

@@ -1,7 +1,13 @@
 //! Support for the end-to-end tests under `tests/tests/`: where the workspace is, the
-//! built binaries, and the Python venv that `scripts/test` prepares.
+//! built binaries, the Python venv that `scripts/test` prepares, and ([`lambda`]) the
+//! Lambda function under a Lambda runtime emulator.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+pub mod lambda;
+
+pub use lambda::{Invocation, LambdaEmulator, LambdaFunction};
 
 /// The workspace's root folder.
 pub fn workspace_root() -> &'static Path {
@@ -29,18 +35,58 @@ pub fn python() -> PathBuf {
 }
 
 /// The `ges-stop` binary, built (once per test process) with the profile the tests
-/// run under. No `--target`: that would build everything again in another folder.
+/// run under.
 pub fn ges_stop_binary() -> &'static Path {
-    static BINARY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    BINARY.get_or_init(|| {
-        escargot::CargoBuild::new()
-            .package("ges-stop")
-            .bin("ges-stop")
-            .current_release()
-            .manifest_path(workspace_root().join("Cargo.toml"))
-            .run()
-            .expect("cargo builds the ges-stop binary")
-            .path()
-            .to_owned()
-    })
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| build("ges-stop", Profile::Current))
+}
+
+/// The `ges-stop-lambda` binary, built (once per test process) with the release
+/// profile, as it is deployed: the Lambda tests run what users run.
+pub fn ges_stop_lambda_binary() -> &'static Path {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| build("ges-stop-lambda", Profile::Release))
+}
+
+enum Profile {
+    Current,
+    Release,
+}
+
+/// Builds one of the `ges-stop` package's binaries. No `--target`: that would build
+/// everything again in another folder.
+fn build(bin: &str, profile: Profile) -> PathBuf {
+    let build = escargot::CargoBuild::new()
+        .package("ges-stop")
+        .bin(bin)
+        .manifest_path(workspace_root().join("Cargo.toml"));
+    let build = match profile {
+        Profile::Current => build.current_release(),
+        Profile::Release => build.release(),
+    };
+    build
+        .run()
+        .unwrap_or_else(|error| panic!("cargo could not build {bin}: {error}"))
+        .path()
+        .to_owned()
+}
+
+/// The `cargo-lambda` binary (the Lambda runtime emulator), which `scripts/test`
+/// installs into the venv from `scripts/requirements.txt`: next to [`python()`].
+/// `GES_STOP_CARGO_LAMBDA` overrides it.
+///
+/// Panics with what to do when there is none: a test that needs it must fail, not skip.
+pub fn cargo_lambda() -> PathBuf {
+    let path = match std::env::var_os("GES_STOP_CARGO_LAMBDA") {
+        Some(path) => PathBuf::from(path),
+        None => python().with_file_name("cargo-lambda"),
+    };
+    assert!(
+        path.exists(),
+        "no cargo-lambda at {}: run scripts/test once (it installs scripts/requirements.txt, \
+         which pins cargo-lambda, into .venv), or `.venv/bin/pip install cargo-lambda==1.9.2`, \
+         or point GES_STOP_CARGO_LAMBDA at a cargo-lambda binary",
+        path.display()
+    );
+    path
 }

@@ -1,7 +1,8 @@
-//! The `ges-stop` command line: `stop` a graph, run the `simulate`d GES, or watch the
-//! `demo`.
+//! The `ges-stop` command line: `stop` a graph, `invoke` the Lambda handler on an event
+//! file, run the `simulate`d GES, or watch the `demo`.
 
 mod demo;
+mod invoke;
 mod simulate;
 mod stop;
 
@@ -31,6 +32,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Stop(stop::StopArgs),
+    Invoke(invoke::InvokeArgs),
     Simulate(simulate::SimulateArgs),
     Demo(demo::DemoArgs),
 }
@@ -52,6 +54,7 @@ pub fn main() -> ExitCode {
     runtime.block_on(async {
         match cli.command {
             Command::Stop(args) => stop::run(args).await,
+            Command::Invoke(args) => invoke::run(args).await,
             Command::Simulate(args) => simulate::run(args).await,
             Command::Demo(args) => demo::run(args).await,
         }

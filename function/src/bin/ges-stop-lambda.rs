@@ -1,0 +1,71 @@
+//! The AWS Lambda function: reads its configuration once, then serves invocations.
+
+use ges_stop::handler::Handler;
+use lambda_runtime::{LambdaEvent, service_fn};
+use serde_json::Value;
+
+// One thread: a Lambda instance serves one invocation at a time, and its stops are
+// I/O-bound, so a multi-threaded scheduler would only cost start-up time.
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    // JSON when AWS_LAMBDA_LOG_FORMAT=JSON; every line inside an invocation carries its
+    // request id, from the runtime's span.
+    lambda_runtime::tracing::init_default_subscriber();
+
+    let handler = match Handler::from_env() {
+        Ok(handler) => handler,
+        Err(error) => {
+            // A bad configuration fails the init phase, once, with the reason, rather
+            // than every invocation.
+            tracing::error!(error = %error, "ges-stop cannot start: fix its configuration");
+            report_init_error(&error.to_string()).await;
+            std::process::exit(1);
+        }
+    };
+    let settings = handler.settings();
+    if settings.allowed_graphs.is_none() && settings.allowed_projects.is_none() {
+        tracing::info!(
+            "GES_ALLOWED_GRAPH_IDS and GES_ALLOWED_PROJECT_IDS are not set: any graph the \
+             credentials can stop may be stopped"
+        );
+    }
+    let handler = &handler;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
+        handler.handle(event).await
+    }))
+    .await
+}
+
+/// Tells the Runtime API why init failed, so that the invoker sees the reason as an
+/// `InvalidConfiguration` error rather than a bare exit. `lambda_runtime` makes this
+/// call only for its own SnapStart failures, so it is made here. Best effort: the
+/// process exits either way, and the log line above already says why.
+async fn report_init_error(message: &str) {
+    let Ok(api) = std::env::var("AWS_LAMBDA_RUNTIME_API") else {
+        return;
+    };
+    // Lambda gives host:port; local emulators may give a URL with a path prefix.
+    let base = if api.contains("://") {
+        api
+    } else {
+        format!("http://{api}")
+    };
+    let body = serde_json::json!({
+        "errorType": "InvalidConfiguration",
+        "errorMessage": message,
+    });
+    let sent = reqwest::Client::new()
+        .post(format!(
+            "{}/2018-06-01/runtime/init/error",
+            base.trim_end_matches('/')
+        ))
+        .header("Lambda-Runtime-Function-Error-Type", "InvalidConfiguration")
+        .header("Content-Type", "application/json")
+        .body(body.to_string())
+        .timeout(std::time::Duration::from_secs(2))
+        .send()
+        .await;
+    if let Err(error) = sent {
+        tracing::warn!(error = %error, "could not report the init error to the Runtime API");
+    }
+}

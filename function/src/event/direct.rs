@@ -1,0 +1,376 @@
+//! The direct shape: `{"graph_id": "G"}` or `{"graph_ids": ["G1", ...]}`, with optional
+//! `"project_id"`, `"wait"` and `"dry_run"`. A direct invoke and EventBridge Scheduler send
+//! it as the whole payload; an EventBridge event carries it as `detail` and a CloudEvent
+//! as `data`.
+//!
+//! Read by hand rather than derived, so that each refusal names its field: an unknown
+//! field (a typo such as `grahp_id` must not quietly mean "no graph"), a wrong JSON type,
+//! or an id that breaks the id rules, with its index in `graph_ids`.
+
+use std::collections::HashSet;
+
+use ges_api::types::{GraphId, ProjectId};
+use serde_json::{Map, Value};
+
+use super::{
+    EventError, EventPart, Excerpt, Field, Graphs, JsonKind, MAX_GRAPHS_PER_EVENT, StopRequest,
+};
+
+/// The fields of the direct shape.
+const FIELDS: [&str; 5] = ["graph_id", "graph_ids", "project_id", "wait", "dry_run"];
+
+/// The same, for messages.
+const ACCEPTED: &str = "\"graph_id\", \"graph_ids\", \"project_id\", \"wait\" and \"dry_run\"";
+
+/// Whether a top-level object means the direct shape: it has one of its fields. An
+/// object with none of them is no shape at all, and is refused as such.
+pub(super) fn detect(object: &Map<String, Value>) -> bool {
+    FIELDS.iter().any(|field| object.contains_key(*field))
+}
+
+/// Reads the direct shape from `object`, which is `part` of the event.
+pub(super) fn parse(
+    object: &Map<String, Value>,
+    part: EventPart,
+) -> Result<StopRequest, EventError> {
+    if let Some(unknown) = object.keys().find(|key| !FIELDS.contains(&key.as_str())) {
+        return Err(EventError::UnknownField {
+            part,
+            field: Excerpt::of(unknown),
+            accepted: ACCEPTED,
+        });
+    }
+    let graphs = match (object.get("graph_id"), object.get("graph_ids")) {
+        (Some(_), Some(_)) => return Err(EventError::BothGraphIdAndGraphIds { part }),
+        (None, None) => return Err(EventError::NoGraph { part }),
+        (Some(one), None) => vec![graph_id(one, part, Field::Named("graph_id"))?],
+        (None, Some(many)) => graph_ids(many, part)?,
+    };
+    let project_id = match object.get("project_id") {
+        None => None,
+        Some(value) => {
+            let field = Field::Named("project_id");
+            let text = string(value, part, field)?;
+            Some(
+                ProjectId::try_from(text)
+                    .map_err(|violation| EventError::invalid_id(part, field, violation))?,
+            )
+        }
+    };
+    Ok(StopRequest {
+        graphs: Graphs::Named(graphs),
+        project_id,
+        wait: flag(object, "wait", part)?,
+        dry_run: flag(object, "dry_run", part)?,
+    })
+}
+
+/// Reads the optional boolean fields that say how to stop (`wait`, `dry_run`); absent
+/// means false. Shared with the HTTP body, which has only these.
+pub(super) fn flag(
+    object: &Map<String, Value>,
+    name: &'static str,
+    part: EventPart,
+) -> Result<bool, EventError> {
+    match object.get(name) {
+        None => Ok(false),
+        Some(Value::Bool(value)) => Ok(*value),
+        Some(other) => Err(EventError::WrongType {
+            part,
+            field: Field::Named(name),
+            expected: "a boolean",
+            found: JsonKind::of(other),
+        }),
+    }
+}
+
+fn graph_ids(value: &Value, part: EventPart) -> Result<Vec<GraphId>, EventError> {
+    let Value::Array(entries) = value else {
+        return Err(EventError::WrongType {
+            part,
+            field: Field::Named("graph_ids"),
+            expected: "an array of strings",
+            found: JsonKind::of(value),
+        });
+    };
+    if entries.is_empty() {
+        return Err(EventError::EmptyGraphList { part });
+    }
+    // Counted as sent, before any entry is read: the bound is on the work too.
+    if entries.len() > MAX_GRAPHS_PER_EVENT {
+        return Err(EventError::TooManyGraphs {
+            part,
+            count: entries.len(),
+        });
+    }
+    let mut seen = HashSet::with_capacity(entries.len());
+    let mut graphs = Vec::with_capacity(entries.len());
+    for (index, entry) in entries.iter().enumerate() {
+        let id = graph_id(entry, part, Field::Entry("graph_ids", index))?;
+        // A graph named twice is stopped once, where it was first named.
+        if seen.insert(id.as_str().to_owned()) {
+            graphs.push(id);
+        }
+    }
+    Ok(graphs)
+}
+
+fn graph_id(value: &Value, part: EventPart, field: Field) -> Result<GraphId, EventError> {
+    let text = string(value, part, field)?;
+    GraphId::try_from(text).map_err(|violation| EventError::invalid_id(part, field, violation))
+}
+
+fn string(value: &Value, part: EventPart, field: Field) -> Result<&str, EventError> {
+    value.as_str().ok_or_else(|| EventError::WrongType {
+        part,
+        field,
+        expected: "a string",
+        found: JsonKind::of(value),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::event::{Invocation, Trigger, parse as parse_event};
+
+    const G1: &str = "6a1b0d2c-3e4f-4a5b-8c6d-7e8f9a0b1c2d";
+    const G2: &str = "7c2d1e3f-4a5b-4c6d-9e7f-8a9b0c1d2e3f";
+    const P: &str = "0123456789abcdef0123456789abcdef";
+
+    fn graphs(ids: &[&str]) -> Graphs {
+        Graphs::Named(ids.iter().map(|id| id.parse().unwrap()).collect())
+    }
+
+    /// Parses a top-level direct event and returns the error, checking that it is
+    /// short, says where, and counts as a bad request.
+    fn refused(payload: Value) -> EventError {
+        let err = parse_event(&payload).unwrap_err();
+        assert_eq!(err.trigger, Some(Trigger::Direct), "{err}");
+        let message = err.to_string();
+        assert!(message.len() < 400, "{} chars: {message}", message.len());
+        assert_eq!(err.error.http_status(), 400);
+        err.error
+    }
+
+    #[test]
+    fn fixtures_parse() {
+        let one: Value =
+            serde_json::from_str(include_str!("../../../examples/events/direct-one.json")).unwrap();
+        assert_eq!(
+            parse_event(&one).unwrap(),
+            Invocation {
+                trigger: Trigger::Direct,
+                request: StopRequest {
+                    graphs: graphs(&[G1]),
+                    project_id: None,
+                    wait: false,
+                    dry_run: false,
+                },
+            }
+        );
+        let many: Value =
+            serde_json::from_str(include_str!("../../../examples/events/direct-many.json"))
+                .unwrap();
+        let invocation = parse_event(&many).unwrap();
+        assert_eq!(invocation.trigger, Trigger::Direct);
+        assert_eq!(
+            invocation.request.graphs,
+            graphs(&[G1, G2, "8d3e2f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a"])
+        );
+        assert_eq!(invocation.request.project_id, Some(P.parse().unwrap()));
+        assert!(!invocation.request.wait);
+        assert!(!invocation.request.dry_run);
+    }
+
+    #[test]
+    fn every_field() {
+        let invocation = parse_event(&json!({
+            "graph_ids": [G1, G2],
+            "project_id": P,
+            "wait": true,
+            "dry_run": true,
+        }))
+        .unwrap();
+        assert_eq!(
+            invocation.request,
+            StopRequest {
+                graphs: graphs(&[G1, G2]),
+                project_id: Some(P.parse().unwrap()),
+                wait: true,
+                dry_run: true,
+            }
+        );
+    }
+
+    #[test]
+    fn duplicates_collapse_keeping_the_first_order() {
+        let invocation = parse_event(&json!({"graph_ids": [G2, G1, G2, G1, G2]})).unwrap();
+        assert_eq!(invocation.request.graphs, graphs(&[G2, G1]));
+    }
+
+    #[test]
+    fn an_unknown_field_is_named_with_the_accepted_ones() {
+        let err = refused(json!({"graph_id": G1, "dryrun": true}));
+        assert!(matches!(err, EventError::UnknownField { .. }), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            "unknown field \"dryrun\" in the event; it accepts \"graph_id\", \"graph_ids\", \
+             \"project_id\", \"wait\" and \"dry_run\""
+        );
+        // A huge field name is cut.
+        let mut object = Map::new();
+        object.insert("graph_id".into(), json!(G1));
+        object.insert("x".repeat(200_000), json!(1));
+        let err = refused(Value::Object(object));
+        assert!(err.to_string().contains("\"xxxxxxxxxx"), "{err}");
+        assert!(err.to_string().contains("…\""), "{err}");
+    }
+
+    #[test]
+    fn graph_id_and_graph_ids_together_are_refused() {
+        let err = refused(json!({"graph_id": G1, "graph_ids": [G2]}));
+        assert!(matches!(err, EventError::BothGraphIdAndGraphIds { .. }));
+        assert!(err.to_string().contains("give one of them"), "{err}");
+    }
+
+    #[test]
+    fn no_graph_is_refused() {
+        let err = refused(json!({"wait": true}));
+        assert!(matches!(err, EventError::NoGraph { .. }));
+        assert!(err.to_string().contains("\"graph_ids\""), "{err}");
+    }
+
+    #[test]
+    fn an_empty_list_is_refused() {
+        let err = refused(json!({"graph_ids": []}));
+        assert!(matches!(err, EventError::EmptyGraphList { .. }));
+        assert!(err.to_string().contains("at least one"), "{err}");
+    }
+
+    #[test]
+    fn too_many_graphs_are_refused() {
+        let ids: Vec<String> = (0..=MAX_GRAPHS_PER_EVENT)
+            .map(|i| format!("g{i}"))
+            .collect();
+        let err = refused(json!({ "graph_ids": ids }));
+        assert!(
+            matches!(err, EventError::TooManyGraphs { count: 1001, .. }),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("at most 1000"), "{err}");
+        // Exactly the limit is fine.
+        let ids: Vec<String> = (0..MAX_GRAPHS_PER_EVENT).map(|i| format!("g{i}")).collect();
+        let invocation = parse_event(&json!({ "graph_ids": ids })).unwrap();
+        assert!(
+            matches!(invocation.request.graphs, Graphs::Named(ref v) if v.len() == MAX_GRAPHS_PER_EVENT)
+        );
+    }
+
+    #[test]
+    fn wrong_types_name_the_field_and_the_expected_type() {
+        let cases = [
+            (
+                json!({"graph_id": 42}),
+                "\"graph_id\" in the event must be a string, not a number",
+            ),
+            (
+                json!({"graph_id": null}),
+                "\"graph_id\" in the event must be a string, not null",
+            ),
+            (
+                json!({"graph_id": [G1]}),
+                "\"graph_id\" in the event must be a string, not an array",
+            ),
+            (
+                json!({"graph_ids": G1}),
+                "\"graph_ids\" in the event must be an array of strings, not a string",
+            ),
+            (
+                json!({"graph_ids": [G1, 7]}),
+                "\"graph_ids\"[1] in the event must be a string, not a number",
+            ),
+            (
+                json!({"graph_ids": [G1, {"id": G2}]}),
+                "\"graph_ids\"[1] in the event must be a string, not an object",
+            ),
+            (
+                json!({"graph_id": G1, "project_id": 1}),
+                "\"project_id\" in the event must be a string, not a number",
+            ),
+            (
+                json!({"graph_id": G1, "wait": "true"}),
+                "\"wait\" in the event must be a boolean, not a string",
+            ),
+            (
+                json!({"graph_id": G1, "dry_run": 1}),
+                "\"dry_run\" in the event must be a boolean, not a number",
+            ),
+            (
+                json!({"graph_id": G1, "dry_run": null}),
+                "\"dry_run\" in the event must be a boolean, not null",
+            ),
+        ];
+        for (payload, expected) in cases {
+            let err = refused(payload);
+            assert!(matches!(err, EventError::WrongType { .. }), "{err:?}");
+            assert_eq!(err.to_string(), expected);
+        }
+    }
+
+    #[test]
+    fn bad_ids_are_refused_by_the_id_rules() {
+        let long = "x".repeat(200_000);
+        let bad = [
+            "../x",
+            "a%2Fb",
+            "a/b",
+            "a?b",
+            "a#b",
+            "a\rb",
+            "a\nb",
+            "a\n",
+            "a\0b",
+            "a b",
+            " a",
+            "grüne",
+            "图",
+            "a\u{202e}b",
+            "",
+            &long,
+        ];
+        for id in bad {
+            let err = refused(json!({ "graph_id": id }));
+            let EventError::InvalidId { field, .. } = &err else {
+                panic!("{id:?}: {err:?}");
+            };
+            assert_eq!(*field, Field::Named("graph_id"));
+            let message = err.to_string();
+            assert!(
+                message.starts_with("\"graph_id\" in the event: ")
+                    && message.contains("is not a valid GraphId"),
+                "{message}"
+            );
+            assert!(
+                !message.contains('\n') && !message.contains('\0'),
+                "{message:?}"
+            );
+        }
+        // The index of a bad entry is named.
+        let err = refused(json!({"graph_ids": [G1, G2, "a/b"]}));
+        assert!(
+            err.to_string()
+                .starts_with("\"graph_ids\"[2] in the event: \"a/b\" is not a valid GraphId"),
+            "{err}"
+        );
+        // Project ids are letters and digits only.
+        let err = refused(json!({"graph_id": G1, "project_id": "0123-4567"}));
+        assert!(
+            err.to_string()
+                .starts_with("\"project_id\" in the event: \"0123-4567\" is not a valid ProjectId"),
+            "{err}"
+        );
+    }
+}

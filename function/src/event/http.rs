@@ -1,0 +1,250 @@
+//! HTTP requests through API Gateway REST APIs (proxy integration, payload format 1.0),
+//! HTTP APIs (payload format 2.0) and Lambda function URLs, read as `aws_lambda_events`'
+//! `ApiGatewayProxyRequest`, `ApiGatewayV2httpRequest` and `LambdaFunctionUrlRequest`.
+//!
+//! Routes: `POST /graphs/{graph_id}/stop` and
+//! `POST /projects/{project_id}/graphs/{graph_id}/stop`. The ids come from the path
+//! parameters `graph_id` and `project_id` when the gateway's route template gives them;
+//! else from the last segments of the raw path, so that a stage prefix (`/prod/...`) or a
+//! custom domain's base path in front of the route changes nothing. Ids are not
+//! percent-decoded: `a%2Fb` is refused by the id rules like any other bad id.
+//!
+//! The body is optional: absent or empty means the defaults, else a JSON object with
+//! `"wait"` and `"dry_run"` (base64-encoded when `isBase64Encoded` is true).
+//!
+//! A path that is no route is 404, a method other than POST on a route is 405, a bad id
+//! or body is 400. Headers, multi-value headers and cookies are dropped before the
+//! envelope is read: they may hold credentials, and nothing here needs them, so no
+//! message can repeat them and a malformed header cannot make a request fail.
+
+use std::collections::HashMap;
+
+use aws_lambda_events::apigw::{ApiGatewayProxyRequest, ApiGatewayV2httpRequest};
+use aws_lambda_events::lambda_function_urls::LambdaFunctionUrlRequest;
+use base64::Engine as _;
+use ges_api::types::{GraphId, ProjectId};
+use serde_json::{Map, Value};
+
+use super::{
+    EventError, EventPart, Excerpt, Field, Graphs, HttpApi, InvalidEvent, Invocation, JsonKind,
+    StopRequest, Trigger, direct,
+};
+
+/// Envelope fields that are never read: they may carry credentials.
+const DROPPED_FIELDS: [&str; 3] = ["headers", "multiValueHeaders", "cookies"];
+
+/// The fields of the optional body.
+const BODY_FIELDS: [&str; 2] = ["wait", "dry_run"];
+
+/// Which HTTP front end sent `object`, if it is an HTTP request: it has `requestContext`
+/// and either `version: "2.0"` or `rawPath` (payload format 2.0: an HTTP API or a
+/// function URL) or `httpMethod` (payload format 1.0: a REST API, or an HTTP API
+/// configured for 1.0, which also wants the 1.0 answer).
+///
+/// Format 2.0 comes from a function URL when `requestContext.domainName` is a
+/// `<url-id>.lambda-url.<region>.on.aws` host: Lambda always sets it so, and an HTTP API
+/// is never served from that domain. Otherwise (an `execute-api` host, a custom domain, or
+/// none) it is an HTTP API. Both take the same answer, so a custom front end that
+/// forwards function URL events with its own host loses nothing.
+pub(super) fn detect(object: &Map<String, Value>) -> Option<HttpApi> {
+    if !object.contains_key("requestContext") {
+        return None;
+    }
+    let format_2 = object.get("version").and_then(Value::as_str) == Some("2.0");
+    let has = |key| object.contains_key(key);
+    if format_2 || (has("rawPath") && !has("httpMethod")) {
+        let domain = object
+            .get("requestContext")
+            .and_then(|context| context.get("domainName"))
+            .and_then(Value::as_str);
+        return Some(match domain {
+            Some(domain) if is_function_url_host(domain) => HttpApi::FunctionUrl,
+            _ => HttpApi::HttpApi,
+        });
+    }
+    has("httpMethod").then_some(HttpApi::RestApi)
+}
+
+/// Whether `host` is a function URL's: `<url-id>.lambda-url.<region>.on.aws`.
+fn is_function_url_host(host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let labels: Vec<&str> = host.split('.').collect();
+    matches!(
+        labels.as_slice(),
+        [id, "lambda-url", region, "on", "aws"] if !id.is_empty() && !region.is_empty()
+    )
+}
+
+/// Reads an HTTP request; any error still goes to the caller as an HTTP answer.
+pub(super) fn parse(
+    front_end: HttpApi,
+    object: &Map<String, Value>,
+) -> Result<Invocation, InvalidEvent> {
+    let trigger = Trigger::Http(front_end);
+    match read(front_end, object) {
+        Ok(request) => Ok(Invocation { trigger, request }),
+        Err(error) => Err(InvalidEvent::new(Some(trigger), error)),
+    }
+}
+
+/// What is read from any of the three envelopes.
+struct Request {
+    method: String,
+    path: Option<String>,
+    parameters: HashMap<String, String>,
+    body: Option<String>,
+    body_is_base64: bool,
+}
+
+fn read(front_end: HttpApi, object: &Map<String, Value>) -> Result<StopRequest, EventError> {
+    let request = envelope(front_end, object)?;
+    let Some(route) = route(&request.parameters, request.path.as_deref()) else {
+        return Err(EventError::NoRoute {
+            path: Excerpt::of(request.path.as_deref().unwrap_or_default()),
+        });
+    };
+    if request.method != "POST" {
+        return Err(EventError::MethodNotAllowed {
+            method: Excerpt::of(&request.method),
+        });
+    }
+    let graph_id = GraphId::try_from(route.graph_id).map_err(|violation| {
+        EventError::invalid_id(EventPart::HttpPath, Field::Named("graph_id"), violation)
+    })?;
+    let project_id = route
+        .project_id
+        .map(|id| {
+            ProjectId::try_from(id).map_err(|violation| {
+                EventError::invalid_id(EventPart::HttpPath, Field::Named("project_id"), violation)
+            })
+        })
+        .transpose()?;
+    let body = body(request.body.as_deref(), request.body_is_base64)?;
+    Ok(StopRequest {
+        graphs: Graphs::Named(vec![graph_id]),
+        project_id,
+        wait: direct::flag(&body, "wait", EventPart::HttpBody)?,
+        dry_run: direct::flag(&body, "dry_run", EventPart::HttpBody)?,
+    })
+}
+
+/// Reads the envelope as its `aws_lambda_events` type, without the fields that may
+/// carry credentials.
+fn envelope(front_end: HttpApi, object: &Map<String, Value>) -> Result<Request, EventError> {
+    let kept: Map<String, Value> = object
+        .iter()
+        .filter(|(key, _)| !DROPPED_FIELDS.contains(&key.as_str()))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    let kept = Value::Object(kept);
+    let part = EventPart::HttpRequest(front_end);
+    Ok(match front_end {
+        HttpApi::RestApi => {
+            let request: ApiGatewayProxyRequest = super::envelope(&kept, part)?;
+            Request {
+                method: request.http_method.as_str().to_owned(),
+                path: request.path.or(request.request_context.path),
+                parameters: request.path_parameters,
+                body: request.body,
+                body_is_base64: request.is_base64_encoded,
+            }
+        }
+        HttpApi::HttpApi => {
+            let request: ApiGatewayV2httpRequest = super::envelope(&kept, part)?;
+            let http = request.request_context.http;
+            Request {
+                method: http.method.as_str().to_owned(),
+                path: request.raw_path.or(http.path),
+                parameters: request.path_parameters,
+                body: request.body,
+                body_is_base64: request.is_base64_encoded,
+            }
+        }
+        HttpApi::FunctionUrl => {
+            let request: LambdaFunctionUrlRequest = super::envelope(&kept, part)?;
+            let http = request.request_context.http;
+            Request {
+                method: http.method.ok_or(EventError::MissingField {
+                    part,
+                    field: Field::Named("requestContext.http.method"),
+                })?,
+                path: request.raw_path.or(http.path),
+                // Function URLs have no route templates, so no path parameters.
+                parameters: HashMap::new(),
+                body: request.body,
+                body_is_base64: request.is_base64_encoded,
+            }
+        }
+    })
+}
+
+/// The ids a request's route names.
+struct Route<'a> {
+    graph_id: &'a str,
+    project_id: Option<&'a str>,
+}
+
+/// The route: from the path parameters when the gateway's template gives `graph_id`,
+/// else from the path's last segments, `.../graphs/{graph_id}/stop` optionally after
+/// `projects/{project_id}`. Whatever comes before (a stage, a base path) is ignored.
+fn route<'a>(parameters: &'a HashMap<String, String>, path: Option<&'a str>) -> Option<Route<'a>> {
+    if let Some(graph_id) = parameters.get("graph_id") {
+        return Some(Route {
+            graph_id,
+            project_id: parameters.get("project_id").map(String::as_str),
+        });
+    }
+    let segments: Vec<&str> = path?.split('/').collect();
+    match segments.as_slice() {
+        [.., "projects", project_id, "graphs", graph_id, "stop"] => Some(Route {
+            graph_id,
+            project_id: Some(*project_id),
+        }),
+        [.., "graphs", graph_id, "stop"] => Some(Route {
+            graph_id,
+            project_id: None,
+        }),
+        _ => None,
+    }
+}
+
+/// The body's fields: none when there is no body or it is blank.
+fn body(body: Option<&str>, is_base64: bool) -> Result<Map<String, Value>, EventError> {
+    let Some(text) = body else {
+        return Ok(Map::new());
+    };
+    let decoded;
+    let bytes = if is_base64 {
+        decoded = base64::engine::general_purpose::STANDARD
+            .decode(text.trim())
+            .map_err(|_| EventError::BodyNotBase64)?;
+        decoded.as_slice()
+    } else {
+        text.as_bytes()
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    let value: Value = serde_json::from_slice(bytes).map_err(|err| EventError::BodyNotJson {
+        reason: super::brief(&err.to_string(), super::REASON_LIMIT),
+    })?;
+    let Value::Object(fields) = value else {
+        return Err(EventError::BodyNotAnObject {
+            found: JsonKind::of(&value),
+        });
+    };
+    if let Some(unknown) = fields
+        .keys()
+        .find(|key| !BODY_FIELDS.contains(&key.as_str()))
+    {
+        return Err(EventError::UnknownField {
+            part: EventPart::HttpBody,
+            field: Excerpt::of(unknown),
+            accepted: "\"wait\" and \"dry_run\" (the graph is named by the path)",
+        });
+    }
+    Ok(fields)
+}
+
+#[cfg(test)]
+mod tests;

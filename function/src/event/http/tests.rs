@@ -1,0 +1,462 @@
+use base64::Engine as _;
+use serde_json::json;
+
+use super::*;
+use crate::event::parse as parse_event;
+
+const G1: &str = "6a1b0d2c-3e4f-4a5b-8c6d-7e8f9a0b1c2d";
+const P: &str = "0123456789abcdef0123456789abcdef";
+
+fn fixture(text: &str) -> Value {
+    serde_json::from_str(text).unwrap()
+}
+
+fn rest() -> Value {
+    fixture(include_str!("../../../../examples/events/apigw-rest.json"))
+}
+
+fn rest_projects() -> Value {
+    fixture(include_str!(
+        "../../../../examples/events/apigw-rest-projects.json"
+    ))
+}
+
+fn http_api() -> Value {
+    fixture(include_str!("../../../../examples/events/apigw-http.json"))
+}
+
+fn function_url() -> Value {
+    fixture(include_str!(
+        "../../../../examples/events/function-url.json"
+    ))
+}
+
+/// Each front end's fixture, with the trigger it must be read as.
+fn all() -> [(Value, HttpApi); 3] {
+    [
+        (rest(), HttpApi::RestApi),
+        (http_api(), HttpApi::HttpApi),
+        (function_url(), HttpApi::FunctionUrl),
+    ]
+}
+
+fn stop(graph: &str, project: Option<&str>, wait: bool, dry_run: bool) -> StopRequest {
+    StopRequest {
+        graphs: Graphs::Named(vec![graph.parse().unwrap()]),
+        project_id: project.map(|p| p.parse().unwrap()),
+        wait,
+        dry_run,
+    }
+}
+
+/// The error for `event`, checked: the HTTP trigger is kept, the status is `status`,
+/// and the message is short.
+fn refused(event: &Value, front_end: HttpApi, status: u16) -> EventError {
+    let err = parse_event(event).unwrap_err();
+    assert_eq!(err.trigger, Some(Trigger::Http(front_end)), "{err}");
+    assert_eq!(err.error.http_status(), status, "{err}");
+    let message = err.to_string();
+    assert!(message.len() < 400, "{} chars: {message}", message.len());
+    err.error
+}
+
+/// Removes the path parameters, so that the route comes from the raw path.
+fn without_parameters(mut event: Value) -> Value {
+    event.as_object_mut().unwrap().remove("pathParameters");
+    event
+}
+
+/// Sets the path in every field that holds it.
+fn with_path(mut event: Value, path: &str) -> Value {
+    for pointer in ["/path", "/rawPath", "/requestContext/http/path"] {
+        if let Some(field) = event.pointer_mut(pointer) {
+            *field = json!(path);
+        }
+    }
+    event
+}
+
+fn with_method(mut event: Value, method: &str) -> Value {
+    for pointer in [
+        "/httpMethod",
+        "/requestContext/httpMethod",
+        "/requestContext/http/method",
+    ] {
+        if let Some(field) = event.pointer_mut(pointer) {
+            *field = json!(method);
+        }
+    }
+    event
+}
+
+fn with_body(mut event: Value, body: Value, is_base64: bool) -> Value {
+    event["body"] = body;
+    event["isBase64Encoded"] = json!(is_base64);
+    event
+}
+
+#[test]
+fn fixtures_parse() {
+    assert_eq!(
+        parse_event(&rest()).unwrap(),
+        Invocation {
+            trigger: Trigger::Http(HttpApi::RestApi),
+            request: stop(G1, None, false, false),
+        }
+    );
+    assert_eq!(
+        parse_event(&rest_projects()).unwrap(),
+        Invocation {
+            trigger: Trigger::Http(HttpApi::RestApi),
+            request: stop(G1, Some(P), false, false),
+        }
+    );
+    assert_eq!(
+        parse_event(&http_api()).unwrap(),
+        Invocation {
+            trigger: Trigger::Http(HttpApi::HttpApi),
+            request: stop(G1, None, false, false),
+        }
+    );
+    assert_eq!(
+        parse_event(&function_url()).unwrap(),
+        Invocation {
+            trigger: Trigger::Http(HttpApi::FunctionUrl),
+            request: stop(G1, None, false, false),
+        }
+    );
+}
+
+#[test]
+fn function_urls_are_told_by_their_host() {
+    for host in [
+        "abc.lambda-url.us-east-1.on.aws",
+        "ABC.LAMBDA-URL.eu-west-1.ON.AWS",
+        "abc.lambda-url.us-east-1.on.aws.",
+    ] {
+        assert!(is_function_url_host(host), "{host}");
+    }
+    for host in [
+        "abc.execute-api.us-east-1.amazonaws.com",
+        "api.example.com",
+        "lambda-url.us-east-1.on.aws",
+        "abc.lambda-url.us-east-1.on.aws.example.com",
+        "x.abc.lambda-url.us-east-1.on.aws",
+        "",
+    ] {
+        assert!(!is_function_url_host(host), "{host}");
+    }
+    // An HTTP API on a custom domain stays an HTTP API.
+    let mut event = http_api();
+    event["requestContext"]["domainName"] = json!("api.example.com");
+    assert_eq!(
+        parse_event(&event).unwrap().trigger,
+        Trigger::Http(HttpApi::HttpApi)
+    );
+    // A 2.0 payload with no domain is an HTTP API.
+    let mut event = function_url();
+    event["requestContext"]
+        .as_object_mut()
+        .unwrap()
+        .remove("domainName");
+    assert_eq!(
+        parse_event(&event).unwrap().trigger,
+        Trigger::Http(HttpApi::HttpApi)
+    );
+}
+
+#[test]
+fn the_projects_route_from_the_raw_path() {
+    let path = format!("/projects/{P}/graphs/{G1}/stop");
+    for (event, front_end) in all() {
+        let event = with_path(without_parameters(event), &path);
+        let invocation = parse_event(&event).unwrap();
+        assert_eq!(invocation.trigger, Trigger::Http(front_end));
+        assert_eq!(
+            invocation.request.graphs,
+            stop(G1, None, false, false).graphs
+        );
+        assert_eq!(invocation.request.project_id, Some(P.parse().unwrap()));
+    }
+}
+
+#[test]
+fn a_stage_or_base_path_in_front_of_the_route_changes_nothing() {
+    for prefix in ["/prod", "/testStage", "/v1/ges-stop", ""] {
+        for (event, front_end) in all() {
+            let event = with_path(
+                without_parameters(event),
+                &format!("{prefix}/graphs/{G1}/stop"),
+            );
+            let invocation = parse_event(&event).unwrap();
+            assert_eq!(invocation.trigger, Trigger::Http(front_end));
+            assert_eq!(invocation.request, stop(G1, None, false, false), "{prefix}");
+        }
+    }
+}
+
+#[test]
+fn path_parameters_win_over_the_raw_path() {
+    // A REST API whose resource has the template: the parameter names the graph.
+    let mut event = with_path(rest(), "/somewhere/else");
+    event["pathParameters"] = json!({"graph_id": "from-parameters"});
+    assert_eq!(
+        parse_event(&event).unwrap().request,
+        stop("from-parameters", None, false, false)
+    );
+    // A greedy proxy resource gives no graph_id: the raw path is read.
+    let mut event = rest();
+    event["pathParameters"] = json!({"proxy": format!("graphs/{G1}/stop")});
+    assert_eq!(
+        parse_event(&event).unwrap().request,
+        stop(G1, None, false, false)
+    );
+}
+
+#[test]
+fn a_method_other_than_post_is_405() {
+    for method in ["GET", "PUT", "DELETE", "post", "OPTIONS"] {
+        for (event, front_end) in all() {
+            let err = refused(&with_method(event, method), front_end, 405);
+            assert!(
+                matches!(err, EventError::MethodNotAllowed { .. }),
+                "{err:?}"
+            );
+            assert!(
+                err.to_string()
+                    .starts_with(&format!("method \"{method}\" is not allowed")),
+                "{err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_path_that_is_no_route_is_404() {
+    let long = format!("/{}", "x".repeat(200_000));
+    for path in [
+        "/",
+        "/graphs",
+        "/graphs/stop",
+        "/graphs/x/start",
+        "/graphs/x/stop/",
+        "/graph/x/stop",
+        long.as_str(),
+    ] {
+        for (event, front_end) in all() {
+            let event = with_method(with_path(without_parameters(event), path), "GET");
+            let err = refused(&event, front_end, 404);
+            assert!(matches!(err, EventError::NoRoute { .. }), "{err:?}");
+            assert!(err.to_string().starts_with("no route for \""), "{err}");
+            assert!(
+                err.to_string().contains("POST /graphs/{graph_id}/stop"),
+                "{err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn bad_ids_in_the_path_are_400() {
+    let long = "x".repeat(200_000);
+    for id in [
+        "a%2Fb",
+        "..",
+        "a?b",
+        "a#b",
+        "a%00b",
+        "a b",
+        "é",
+        "",
+        long.as_str(),
+    ] {
+        for (event, front_end) in all() {
+            let event = with_path(without_parameters(event), &format!("/graphs/{id}/stop"));
+            let err = refused(&event, front_end, 400);
+            assert!(
+                matches!(err, EventError::InvalidId { .. }),
+                "{id:?}: {err:?}"
+            );
+            assert!(
+                err.to_string()
+                    .starts_with("\"graph_id\" in the request path: "),
+                "{err}"
+            );
+        }
+    }
+    // Path parameters arrive decoded: a decoded `/` or control character is refused too.
+    for id in ["a/b", "../x", "a\r\nb", "a\0b"] {
+        let mut event = rest();
+        event["pathParameters"] = json!({ "graph_id": id });
+        refused(&event, HttpApi::RestApi, 400);
+    }
+    let mut event = rest_projects();
+    event["pathParameters"]["project_id"] = json!("not-a-project");
+    let err = refused(&event, HttpApi::RestApi, 400);
+    assert!(
+        err.to_string().starts_with(
+            "\"project_id\" in the request path: \"not-a-project\" is not a valid ProjectId"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_body_may_say_wait_and_dry_run() {
+    for (event, _) in all() {
+        let event = with_body(event, json!(r#"{"wait": true, "dry_run": true}"#), false);
+        assert_eq!(
+            parse_event(&event).unwrap().request,
+            stop(G1, None, true, true)
+        );
+    }
+}
+
+#[test]
+fn a_base64_body_is_decoded() {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(br#"{"dry_run": true}"#);
+    for (event, _) in all() {
+        let event = with_body(event, json!(encoded), true);
+        assert_eq!(
+            parse_event(&event).unwrap().request,
+            stop(G1, None, false, true)
+        );
+    }
+    for (event, front_end) in all() {
+        let err = refused(
+            &with_body(event, json!("not base64!"), true),
+            front_end,
+            400,
+        );
+        assert!(matches!(err, EventError::BodyNotBase64), "{err:?}");
+    }
+}
+
+#[test]
+fn an_absent_or_empty_body_means_the_defaults() {
+    for body in [json!(null), json!(""), json!("  \r\n"), json!("{}")] {
+        for (event, _) in all() {
+            let event = with_body(event, body.clone(), false);
+            assert_eq!(
+                parse_event(&event).unwrap().request,
+                stop(G1, None, false, false)
+            );
+        }
+    }
+    for (mut event, _) in all() {
+        event.as_object_mut().unwrap().remove("body");
+        assert_eq!(
+            parse_event(&event).unwrap().request,
+            stop(G1, None, false, false)
+        );
+    }
+}
+
+#[test]
+fn a_bad_body_is_400() {
+    let cases = [
+        (json!("wait=true"), "the request body is not JSON ("),
+        (json!("{\"wait\": true"), "the request body is not JSON ("),
+        (
+            json!("[true]"),
+            "the request body must be a JSON object such as {\"wait\": true}, not an array",
+        ),
+        (
+            json!("null"),
+            "the request body must be a JSON object such as {\"wait\": true}, not null",
+        ),
+        (
+            json!(format!("{{\"graph_id\": \"{G1}\"}}")),
+            "unknown field \"graph_id\" in the request body; it accepts \"wait\" and \"dry_run\"",
+        ),
+        (
+            json!("{\"wiat\": true}"),
+            "unknown field \"wiat\" in the request body",
+        ),
+        (
+            json!("{\"wait\": \"yes\"}"),
+            "\"wait\" in the request body must be a boolean, not a string",
+        ),
+        (
+            json!(format!("\"{}\"", "x".repeat(200_000))),
+            "the request body must be a JSON object",
+        ),
+    ];
+    for (body, expected) in cases {
+        for (event, front_end) in all() {
+            let err = refused(&with_body(event, body.clone(), false), front_end, 400);
+            assert!(err.to_string().starts_with(expected), "{err}");
+        }
+    }
+    // The body must be a string in the envelope itself.
+    for (event, front_end) in all() {
+        let err = refused(
+            &with_body(event, json!({"wait": true}), false),
+            front_end,
+            400,
+        );
+        assert!(
+            matches!(err, EventError::MalformedEnvelope { .. }),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("malformed at \"body\""), "{err}");
+    }
+}
+
+#[test]
+fn headers_and_cookies_are_never_read() {
+    const SECRET: &str = "Bearer s3cr3t-t0k3n";
+    for (mut event, front_end) in all() {
+        // Credentials, and headers no HeaderMap could hold.
+        event["headers"] = json!({"Authorization": SECRET, "X-Bad\n": {"nested": SECRET}});
+        event["multiValueHeaders"] = json!({"Authorization": [SECRET, 5]});
+        event["cookies"] = json!([SECRET, 7]);
+        assert_eq!(
+            parse_event(&event).unwrap().trigger,
+            Trigger::Http(front_end)
+        );
+
+        // Whatever goes wrong, no message repeats them.
+        let broken = [
+            with_method(event.clone(), "GET"),
+            with_path(without_parameters(event.clone()), "/nowhere"),
+            with_body(event.clone(), json!("{"), false),
+            with_body(event.clone(), json!(5), false),
+        ];
+        for broken in broken {
+            let err = parse_event(&broken).unwrap_err();
+            assert!(!err.to_string().contains("s3cr3t"), "{err}");
+            assert!(!format!("{err:?}").contains("s3cr3t"), "{err:?}");
+        }
+    }
+}
+
+#[test]
+fn a_malformed_envelope_keeps_the_http_trigger() {
+    let mut event = rest();
+    event["requestContext"] = json!("nope");
+    let err = refused(&event, HttpApi::RestApi, 400);
+    assert!(
+        err.to_string()
+            .starts_with("the API Gateway REST API request is malformed at \"requestContext\""),
+        "{err}"
+    );
+
+    let mut event = http_api();
+    event["requestContext"]["http"]
+        .as_object_mut()
+        .unwrap()
+        .remove("method");
+    let err = refused(&event, HttpApi::HttpApi, 400);
+    assert!(
+        err.to_string().starts_with(
+            "the API Gateway HTTP API request is malformed at \"requestContext.http\""
+        ),
+        "{err}"
+    );
+
+    let mut event = function_url();
+    event["requestContext"]["http"]["method"] = json!(null);
+    let err = refused(&event, HttpApi::FunctionUrl, 400);
+    assert!(matches!(err, EventError::MissingField { .. }), "{err:?}");
+}

@@ -1,0 +1,569 @@
+//! Every way the function is invoked, turned into one [`Invocation`]: the shape is
+//! detected from the payload, checked once here, and nothing downstream sees raw JSON.
+//!
+//! | trigger | shape | graphs |
+//! |---|---|---|
+//! | direct invoke, EventBridge Scheduler (ScheduleV2) | `{"graph_id"}` or `{"graph_ids"}` | as named |
+//! | classic EventBridge schedule rule | `"detail-type": "Scheduled Event"`, empty `detail` | configured |
+//! | EventBridge custom event | envelope, `detail` in the direct shape | from `detail` |
+//! | CloudEvents 1.0, structured JSON | `specversion`, `type`, `source`, `id`, `data` | from `data` |
+//! | API Gateway REST (v1), HTTP API (v2), function URL | `POST /graphs/{id}/stop` | from the path |
+//!
+//! Detection looks at which keys the top-level object has, first match wins:
+//!
+//! 1. `requestContext` with `version: "2.0"`, `httpMethod` or `rawPath`: an HTTP request
+//!    (`http.rs`); a function URL when `requestContext.domainName` is a
+//!    `<id>.lambda-url.<region>.on.aws` host.
+//! 2. `specversion`: a CloudEvent (`cloudevents.rs`).
+//! 3. `detail-type`: an EventBridge envelope (`eventbridge.rs`).
+//! 4. any of the direct shape's fields: the direct shape (`direct.rs`).
+//! 5. anything else: refused, listing the accepted shapes.
+//!
+//! Every message here is short and safe to return to a caller: identifiers, field names
+//! and paths are cut to about 80 characters and escaped ([`Excerpt`]), and HTTP headers
+//! and cookies are dropped before an envelope is read, so no message can repeat them.
+
+mod cloudevents;
+mod direct;
+mod eventbridge;
+mod http;
+
+use std::fmt;
+
+use ges_api::runtime::ConstraintViolation;
+use ges_api::types::{GraphId, ProjectId};
+use serde_json::{Map, Value};
+
+/// The most graphs one event may name: a bound on the work and the answer's size.
+pub const MAX_GRAPHS_PER_EVENT: usize = 1000;
+
+/// What one invocation asks for, whatever shape it came in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invocation {
+    /// Who invoked the function, which decides the form of the answer.
+    pub trigger: Trigger,
+    /// What to stop, and how.
+    pub request: StopRequest,
+}
+
+/// The kind of caller, detected from the payload's shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Trigger {
+    /// A direct invoke, or EventBridge Scheduler, which delivers its `Input` as is.
+    Direct,
+    /// A classic EventBridge rule on a schedule: it names no graph.
+    ScheduledEvent,
+    /// An EventBridge event whose `detail` names the graphs.
+    EventBridge {
+        /// The envelope's `detail-type`.
+        detail_type: String,
+        /// The envelope's `source`.
+        source: String,
+    },
+    /// A CloudEvents 1.0 event in structured JSON mode whose `data` names the graphs.
+    CloudEvent {
+        /// The event's `id`.
+        id: String,
+        /// The event's `source`.
+        source: String,
+        /// The event's `type`.
+        event_type: String,
+    },
+    /// An HTTP request through a gateway: it gets an HTTP answer.
+    Http(HttpApi),
+}
+
+/// Which HTTP front end delivered a request; each wants its own response shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpApi {
+    /// API Gateway REST API, proxy integration (payload format 1.0).
+    RestApi,
+    /// API Gateway HTTP API (payload format 2.0).
+    HttpApi,
+    /// A Lambda function URL.
+    FunctionUrl,
+}
+
+/// What to stop, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StopRequest {
+    /// The graphs.
+    pub graphs: Graphs,
+    /// The project, when the event names one; else the configured default.
+    pub project_id: Option<ProjectId>,
+    /// Wait for each stop job to end (within the invocation's deadline).
+    pub wait: bool,
+    /// Check and report what would be stopped; send no stop.
+    pub dry_run: bool,
+}
+
+/// Which graphs an event means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Graphs {
+    /// The graphs the event names: at least one, at most [`MAX_GRAPHS_PER_EVENT`], each
+    /// once, in the order first named.
+    Named(Vec<GraphId>),
+    /// The event names none and means the configured set (a classic schedule).
+    Configured,
+}
+
+/// An event that cannot be served, and the caller it came from when that much could be
+/// told (an HTTP caller gets an HTTP answer even for a bad request).
+#[derive(Debug, thiserror::Error)]
+#[error("{error}")]
+pub struct InvalidEvent {
+    /// The caller, when detected.
+    pub trigger: Option<Trigger>,
+    /// What is wrong.
+    pub error: EventError,
+}
+
+impl InvalidEvent {
+    fn new(trigger: Option<Trigger>, error: EventError) -> Self {
+        Self { trigger, error }
+    }
+}
+
+/// The accepted shapes, in a few words, for the errors that cannot tell which was meant.
+const SHAPES: &str = "accepted: {\"graph_id\": \"G\"} or {\"graph_ids\": [...]} \
+     (direct, EventBridge Scheduler), an EventBridge event with that as \"detail\", a \
+     \"Scheduled Event\", a CloudEvents 1.0 event with it as \"data\", or HTTP \
+     POST /graphs/{graph_id}/stop";
+
+/// The routes, for HTTP errors.
+const ROUTES: &str =
+    "POST /graphs/{graph_id}/stop or POST /projects/{project_id}/graphs/{graph_id}/stop";
+
+/// What is wrong with an event. Messages say which field and which shapes are accepted;
+/// they never repeat a header or a huge value.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EventError {
+    /// The payload is not a JSON object.
+    #[error("the event is {found}, not a JSON object; {SHAPES}")]
+    NotAnObject {
+        /// The JSON type received.
+        found: JsonKind,
+    },
+    /// An object with none of the accepted shapes' marks.
+    #[error("the event matches none of the accepted shapes ({fields}); {SHAPES}")]
+    UnrecognizedShape {
+        /// The first few of its fields.
+        fields: FieldNames,
+    },
+    /// A field the shape does not define: refused, so that a typo cannot go unnoticed.
+    #[error("unknown field {field} in {part}; it accepts {accepted}")]
+    UnknownField {
+        /// Where the field is.
+        part: EventPart,
+        /// The field's name, cut.
+        field: Excerpt,
+        /// The fields that part accepts.
+        accepted: &'static str,
+    },
+    /// A field of the wrong JSON type, or an empty string where one is required.
+    #[error("{field} in {part} must be {expected}, not {found}")]
+    WrongType {
+        /// Where the field is.
+        part: EventPart,
+        /// The field.
+        field: Field,
+        /// What it must be, such as "a boolean".
+        expected: &'static str,
+        /// What it is.
+        found: JsonKind,
+    },
+    /// A field the shape requires is absent (or `null`).
+    #[error("{part} has no {field}, which it requires")]
+    MissingField {
+        /// Where the field should be.
+        part: EventPart,
+        /// The field.
+        field: Field,
+    },
+    /// Both `graph_id` and `graph_ids`: which one was meant cannot be told.
+    #[error("{part} has both \"graph_id\" and \"graph_ids\": give one of them")]
+    BothGraphIdAndGraphIds {
+        /// Where.
+        part: EventPart,
+    },
+    /// Neither `graph_id` nor `graph_ids`.
+    #[error(
+        "{part} names no graph: give \"graph_id\": \"G\" or \"graph_ids\": [\"G1\", ...], \
+         with optional \"project_id\", \"wait\" and \"dry_run\""
+    )]
+    NoGraph {
+        /// Where.
+        part: EventPart,
+    },
+    /// `graph_ids` is an empty list.
+    #[error("\"graph_ids\" in {part} is empty: name at least one graph")]
+    EmptyGraphList {
+        /// Where.
+        part: EventPart,
+    },
+    /// `graph_ids` lists more than [`MAX_GRAPHS_PER_EVENT`] entries.
+    #[error(
+        "\"graph_ids\" in {part} lists {count} graphs; one event may name at most \
+         {MAX_GRAPHS_PER_EVENT}: split it"
+    )]
+    TooManyGraphs {
+        /// Where.
+        part: EventPart,
+        /// How many entries the list has.
+        count: usize,
+    },
+    /// A graph or project id that breaks the id rules.
+    #[error("{field} in {part}: {violation}")]
+    InvalidId {
+        /// Where.
+        part: EventPart,
+        /// Which field (and which entry of a list).
+        field: Field,
+        /// The rule it breaks; its message already cuts the value. Boxed: errors are
+        /// rare, and a small error keeps every `Result` small.
+        violation: Box<ConstraintViolation>,
+    },
+    /// A CloudEvent of another version of the spec.
+    #[error("the CloudEvent's \"specversion\" is {found}; only \"1.0\" is supported")]
+    UnsupportedSpecVersion {
+        /// The version received, cut.
+        found: Excerpt,
+    },
+    /// A CloudEvent that carries binary data.
+    #[error(
+        "the CloudEvent carries \"data_base64\"; send the graphs as JSON in \"data\" \
+         (datacontenttype application/json)"
+    )]
+    BinaryCloudEventData,
+    /// A CloudEvent whose data is declared to be something other than JSON.
+    #[error(
+        "the CloudEvent's \"datacontenttype\" is {found}; \"data\" must be JSON \
+         (application/json, or a +json type)"
+    )]
+    UnsupportedContentType {
+        /// The content type received, cut.
+        found: Excerpt,
+    },
+    /// An AWS envelope that does not deserialize as its `aws_lambda_events` type.
+    #[error("{part} is malformed at {at}: {reason}")]
+    MalformedEnvelope {
+        /// Which envelope.
+        part: EventPart,
+        /// Where in it, as a path such as `requestContext.http.method`, cut.
+        at: Excerpt,
+        /// Why, cut.
+        reason: Box<str>,
+    },
+    /// An HTTP method other than POST on a route.
+    #[error("method {method} is not allowed here: send {ROUTES}")]
+    MethodNotAllowed {
+        /// The method received, cut.
+        method: Excerpt,
+    },
+    /// An HTTP path that is no route.
+    #[error("no route for {path}: send {ROUTES}")]
+    NoRoute {
+        /// The path received, cut.
+        path: Excerpt,
+    },
+    /// An HTTP body marked base64 that does not decode.
+    #[error("the request body is marked \"isBase64Encoded\" but is not valid base64")]
+    BodyNotBase64,
+    /// An HTTP body that is not JSON.
+    #[error("the request body is not JSON ({reason}); send {{\"wait\": true}}, or no body")]
+    BodyNotJson {
+        /// The parser's complaint, cut.
+        reason: Box<str>,
+    },
+    /// An HTTP body that is JSON but not an object.
+    #[error("the request body must be a JSON object such as {{\"wait\": true}}, not {found}")]
+    BodyNotAnObject {
+        /// The JSON type received.
+        found: JsonKind,
+    },
+}
+
+impl EventError {
+    fn invalid_id(part: EventPart, field: Field, violation: ConstraintViolation) -> Self {
+        Self::InvalidId {
+            part,
+            field,
+            violation: Box::new(violation),
+        }
+    }
+
+    /// The HTTP status an HTTP caller gets for this error: 400 for a bad id or body,
+    /// 404 for a path that is no route, 405 for a method other than POST.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Self::MethodNotAllowed { .. } => 405,
+            Self::NoRoute { .. } => 404,
+            _ => 400,
+        }
+    }
+}
+
+/// A part of an event, for messages: where a field is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EventPart {
+    /// The direct shape, at the top level.
+    Direct,
+    /// An EventBridge envelope.
+    EventBridge,
+    /// An EventBridge envelope's `detail`.
+    EventBridgeDetail,
+    /// A CloudEvent.
+    CloudEvent,
+    /// A CloudEvent's `data`.
+    CloudEventData,
+    /// An HTTP request's envelope, as the front end delivered it.
+    HttpRequest(HttpApi),
+    /// An HTTP request's path (or path parameters).
+    HttpPath,
+    /// An HTTP request's body.
+    HttpBody,
+}
+
+impl fmt::Display for EventPart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Direct => "the event",
+            Self::EventBridge => "the EventBridge event",
+            Self::EventBridgeDetail => "the EventBridge event's \"detail\"",
+            Self::CloudEvent => "the CloudEvent",
+            Self::CloudEventData => "the CloudEvent's \"data\"",
+            Self::HttpRequest(HttpApi::RestApi) => "the API Gateway REST API request",
+            Self::HttpRequest(HttpApi::HttpApi) => "the API Gateway HTTP API request",
+            Self::HttpRequest(HttpApi::FunctionUrl) => "the function URL request",
+            Self::HttpPath => "the request path",
+            Self::HttpBody => "the request body",
+        })
+    }
+}
+
+/// A field, for messages: `"graph_id"`, or `"graph_ids"[3]` for an entry of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// A field by name.
+    Named(&'static str),
+    /// An entry of a list field, by index from 0.
+    Entry(&'static str, usize),
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Named(name) => write!(f, "\"{name}\""),
+            Self::Entry(name, index) => write!(f, "\"{name}\"[{index}]"),
+        }
+    }
+}
+
+/// A value from the event, as a message may repeat it: quoted, at most
+/// [`Excerpt::LIMIT`] characters once escaped, control and invisible characters escaped
+/// as `{:?}` does, and `…` where it was cut. A 200 kB field name becomes 80 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Excerpt(Box<str>);
+
+impl Excerpt {
+    /// The most characters shown, after escaping.
+    pub const LIMIT: usize = 80;
+
+    /// An excerpt of `value`.
+    pub fn of(value: &str) -> Self {
+        Self::with_limit(value, Self::LIMIT)
+    }
+
+    fn with_limit(value: &str, limit: usize) -> Self {
+        let mut shown = String::from("\"");
+        let mut width = 0;
+        for c in value.chars() {
+            // `'` needs no escape inside double quotes; everything else as `{:?}` does.
+            let piece: String = if c == '\'' {
+                c.to_string()
+            } else {
+                c.escape_debug().collect()
+            };
+            width += piece.chars().count();
+            if width > limit {
+                shown.push('…');
+                break;
+            }
+            shown.push_str(&piece);
+        }
+        shown.push('"');
+        Self(shown.into_boxed_str())
+    }
+}
+
+impl fmt::Display for Excerpt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The first few field names of an object, for [`EventError::UnrecognizedShape`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldNames {
+    shown: Vec<Excerpt>,
+    more: usize,
+}
+
+impl FieldNames {
+    /// How many names are shown, and how long each may be: the whole stays short.
+    const SHOWN: usize = 3;
+    const NAME_LIMIT: usize = 24;
+
+    fn of(object: &Map<String, Value>) -> Self {
+        let shown = object
+            .keys()
+            .take(Self::SHOWN)
+            .map(|name| Excerpt::with_limit(name, Self::NAME_LIMIT))
+            .collect();
+        Self {
+            shown,
+            more: object.len().saturating_sub(Self::SHOWN),
+        }
+    }
+}
+
+impl fmt::Display for FieldNames {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.shown.is_empty() {
+            return f.write_str("it has no fields");
+        }
+        f.write_str("its fields: ")?;
+        for (i, name) in self.shown.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{name}")?;
+        }
+        if self.more > 0 {
+            write!(f, " and {} more", self.more)?;
+        }
+        Ok(())
+    }
+}
+
+/// What kind of JSON value was received, for messages ("a string", "null").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum JsonKind {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Boolean,
+    /// A number.
+    Number,
+    /// A non-empty string.
+    String,
+    /// `""`, where a non-empty string is required.
+    EmptyString,
+    /// An array.
+    Array,
+    /// An object.
+    Object,
+}
+
+impl JsonKind {
+    /// The kind of `value` (a string of any length is [`JsonKind::String`]).
+    pub fn of(value: &Value) -> Self {
+        match value {
+            Value::Null => Self::Null,
+            Value::Bool(_) => Self::Boolean,
+            Value::Number(_) => Self::Number,
+            Value::String(_) => Self::String,
+            Value::Array(_) => Self::Array,
+            Value::Object(_) => Self::Object,
+        }
+    }
+}
+
+impl fmt::Display for JsonKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Null => "null",
+            Self::Boolean => "a boolean",
+            Self::Number => "a number",
+            Self::String => "a string",
+            Self::EmptyString => "an empty string",
+            Self::Array => "an array",
+            Self::Object => "an object",
+        })
+    }
+}
+
+/// Cuts a message from a parser to `limit` characters, escaping control characters,
+/// for the `reason` of an error. Parsers quote the values they complain about.
+fn brief(text: &str, limit: usize) -> Box<str> {
+    let mut out = String::new();
+    for (count, c) in text.chars().enumerate() {
+        if count == limit {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out.into_boxed_str()
+}
+
+/// Reads an AWS envelope as its `aws_lambda_events` type; a failure says where (a path
+/// such as `requestContext.http.method`) and why, both cut.
+fn envelope<T: serde::de::DeserializeOwned>(
+    value: &Value,
+    part: EventPart,
+) -> Result<T, EventError> {
+    serde_path_to_error::deserialize(value).map_err(|err| EventError::MalformedEnvelope {
+        part,
+        at: Excerpt::of(&err.path().to_string()),
+        reason: brief(&err.inner().to_string(), REASON_LIMIT),
+    })
+}
+
+/// How much of a parser's complaint a message repeats.
+const REASON_LIMIT: usize = 120;
+
+/// Reads an invocation payload.
+pub fn parse(payload: &Value) -> Result<Invocation, InvalidEvent> {
+    let Value::Object(object) = payload else {
+        return Err(InvalidEvent::new(
+            None,
+            EventError::NotAnObject {
+                found: JsonKind::of(payload),
+            },
+        ));
+    };
+    if let Some(front_end) = http::detect(object) {
+        return http::parse(front_end, object);
+    }
+    if cloudevents::detect(object) {
+        return cloudevents::parse(object);
+    }
+    if eventbridge::detect(object) {
+        return eventbridge::parse(payload, object);
+    }
+    if direct::detect(object) {
+        return direct::parse(object, EventPart::Direct)
+            .map(|request| Invocation {
+                trigger: Trigger::Direct,
+                request,
+            })
+            .map_err(|error| InvalidEvent::new(Some(Trigger::Direct), error));
+    }
+    Err(InvalidEvent::new(
+        None,
+        EventError::UnrecognizedShape {
+            fields: FieldNames::of(object),
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,367 @@
+//! Detection across shapes, the refusals that no single shape owns, and a property:
+//! whatever JSON arrives, `parse` answers and never panics.
+
+use proptest::prelude::*;
+use serde_json::json;
+
+use super::*;
+
+const G1: &str = "6a1b0d2c-3e4f-4a5b-8c6d-7e8f9a0b1c2d";
+const G2: &str = "7c2d1e3f-4a5b-4c6d-9e7f-8a9b0c1d2e3f";
+const P: &str = "0123456789abcdef0123456789abcdef";
+
+/// Every fixture in `examples/events/`, by file name.
+const FIXTURES: [(&str, &str); 10] = [
+    (
+        "apigw-http.json",
+        include_str!("../../../examples/events/apigw-http.json"),
+    ),
+    (
+        "apigw-rest.json",
+        include_str!("../../../examples/events/apigw-rest.json"),
+    ),
+    (
+        "apigw-rest-projects.json",
+        include_str!("../../../examples/events/apigw-rest-projects.json"),
+    ),
+    (
+        "cloudevent.json",
+        include_str!("../../../examples/events/cloudevent.json"),
+    ),
+    (
+        "direct-many.json",
+        include_str!("../../../examples/events/direct-many.json"),
+    ),
+    (
+        "direct-one.json",
+        include_str!("../../../examples/events/direct-one.json"),
+    ),
+    (
+        "eventbridge-custom.json",
+        include_str!("../../../examples/events/eventbridge-custom.json"),
+    ),
+    (
+        "eventbridge-schedule.json",
+        include_str!("../../../examples/events/eventbridge-schedule.json"),
+    ),
+    (
+        "function-url.json",
+        include_str!("../../../examples/events/function-url.json"),
+    ),
+    (
+        "schedule-v2.json",
+        include_str!("../../../examples/events/schedule-v2.json"),
+    ),
+];
+
+fn fixture(name: &str) -> Value {
+    let (_, text) = FIXTURES
+        .iter()
+        .find(|(file, _)| *file == name)
+        .unwrap_or_else(|| panic!("no fixture {name}"));
+    serde_json::from_str(text).unwrap()
+}
+
+#[test]
+fn each_fixture_is_read_as_its_trigger() {
+    let expected = [
+        ("apigw-http.json", Trigger::Http(HttpApi::HttpApi)),
+        ("apigw-rest.json", Trigger::Http(HttpApi::RestApi)),
+        ("apigw-rest-projects.json", Trigger::Http(HttpApi::RestApi)),
+        (
+            "cloudevent.json",
+            Trigger::CloudEvent {
+                id: "C234-1234-1234".into(),
+                source: "/mycontext".into(),
+                event_type: "com.example.someevent".into(),
+            },
+        ),
+        ("direct-many.json", Trigger::Direct),
+        ("direct-one.json", Trigger::Direct),
+        (
+            "eventbridge-custom.json",
+            Trigger::EventBridge {
+                detail_type: "EC2 Instance State-change Notification".into(),
+                source: "aws.ec2".into(),
+            },
+        ),
+        ("eventbridge-schedule.json", Trigger::ScheduledEvent),
+        ("function-url.json", Trigger::Http(HttpApi::FunctionUrl)),
+        ("schedule-v2.json", Trigger::Direct),
+    ];
+    for (name, trigger) in expected {
+        let invocation = parse(&fixture(name)).unwrap_or_else(|err| panic!("{name}: {err}"));
+        assert_eq!(invocation.trigger, trigger, "{name}");
+    }
+}
+
+#[test]
+fn the_scheduler_input_is_the_direct_shape() {
+    assert_eq!(
+        parse(&fixture("schedule-v2.json")).unwrap(),
+        Invocation {
+            trigger: Trigger::Direct,
+            request: StopRequest {
+                graphs: Graphs::Named(vec![G1.parse().unwrap(), G2.parse().unwrap()]),
+                project_id: Some(P.parse().unwrap()),
+                wait: false,
+                dry_run: false,
+            },
+        }
+    );
+}
+
+#[test]
+fn a_payload_that_is_not_an_object_lists_the_shapes() {
+    let cases = [
+        (json!([{"graph_id": G1}]), "an array"),
+        (json!(42), "a number"),
+        (json!(G1), "a string"),
+        (json!(null), "null"),
+        (json!(true), "a boolean"),
+    ];
+    for (payload, found) in cases {
+        let err = parse(&payload).unwrap_err();
+        assert_eq!(err.trigger, None);
+        assert!(matches!(err.error, EventError::NotAnObject { .. }));
+        let message = err.to_string();
+        assert!(
+            message.starts_with(&format!(
+                "the event is {found}, not a JSON object; accepted: "
+            )),
+            "{message}"
+        );
+        assert!(message.contains("\"graph_ids\""), "{message}");
+        assert!(message.contains("CloudEvents"), "{message}");
+        assert!(
+            message.contains("POST /graphs/{graph_id}/stop"),
+            "{message}"
+        );
+        assert!(message.len() < 400, "{} chars: {message}", message.len());
+    }
+    // A string is not read as JSON, even when it holds JSON.
+    let err = parse(&json!(format!("{{\"graph_id\": \"{G1}\"}}"))).unwrap_err();
+    assert!(matches!(err.error, EventError::NotAnObject { .. }));
+}
+
+#[test]
+fn an_object_of_no_shape_lists_the_shapes_and_its_fields() {
+    let err = parse(&json!({})).unwrap_err();
+    assert_eq!(err.trigger, None);
+    assert!(
+        err.to_string().starts_with(
+            "the event matches none of the accepted shapes (it has no fields); accepted: "
+        ),
+        "{err}"
+    );
+
+    // A typo of the only field: named, with the accepted shapes.
+    let err = parse(&json!({"grahp_id": G1})).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "the event matches none of the accepted shapes (its fields: \"grahp_id\"); {SHAPES}"
+        )
+    );
+
+    // The Lambda console's sample event, and an SQS event: no shape of ours.
+    let err = parse(&json!({"key1": "value1", "key2": "value2", "key3": "value3", "key4": 4}))
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("(its fields: \"key1\", \"key2\", \"key3\" and 1 more)"),
+        "{err}"
+    );
+    let err = parse(&json!({"Records": [{"body": "{}"}]})).unwrap_err();
+    assert!(matches!(err.error, EventError::UnrecognizedShape { .. }));
+
+    // Huge, odd field names stay short.
+    let mut object = Map::new();
+    for c in ['\0', '\n', '\u{202e}', 'x'] {
+        object.insert(c.to_string().repeat(100_000), json!(1));
+    }
+    let message = parse(&Value::Object(object)).unwrap_err().to_string();
+    assert!(message.len() < 400, "{} chars: {message}", message.len());
+    assert!(
+        !message.contains('\0') && !message.contains('\n'),
+        "{message:?}"
+    );
+    assert!(!message.contains('\u{202e}'), "{message:?}");
+}
+
+#[test]
+fn an_incomplete_websocket_or_alb_like_request_is_no_shape() {
+    // API Gateway WebSocket events have a requestContext but no HTTP method or path.
+    let err = parse(&json!({"requestContext": {"eventType": "CONNECT"}, "isBase64Encoded": false}))
+        .unwrap_err();
+    assert!(
+        matches!(err.error, EventError::UnrecognizedShape { .. }),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn detection_order_is_http_cloudevents_eventbridge_direct() {
+    // Marks of several shapes: the first in the order wins, and its rules apply.
+    let mut event = fixture("cloudevent.json");
+    event["detail-type"] = json!("Scheduled Event");
+    event["graph_id"] = json!(G1);
+    assert!(matches!(
+        parse(&event).unwrap().trigger,
+        Trigger::CloudEvent { .. }
+    ));
+
+    let mut event = fixture("eventbridge-custom.json");
+    event["graph_id"] = json!(G1);
+    assert!(matches!(
+        parse(&event).unwrap().trigger,
+        Trigger::EventBridge { .. }
+    ));
+
+    let mut event = fixture("apigw-rest.json");
+    event["specversion"] = json!("1.0");
+    assert_eq!(
+        parse(&event).unwrap().trigger,
+        Trigger::Http(HttpApi::RestApi)
+    );
+}
+
+#[test]
+fn excerpts_are_cut_and_escaped() {
+    assert_eq!(Excerpt::of("grahp_id").to_string(), "\"grahp_id\"");
+    assert_eq!(Excerpt::of("it's \"x\"").to_string(), "\"it's \\\"x\\\"\"");
+    assert_eq!(Excerpt::of("a\nb\0").to_string(), "\"a\\nb\\0\"");
+    let long = Excerpt::of(&"\u{1}".repeat(1000)).to_string();
+    assert!(long.len() <= Excerpt::LIMIT + 8, "{long}");
+    assert!(long.ends_with("…\""), "{long}");
+    let exact = "y".repeat(Excerpt::LIMIT);
+    assert_eq!(Excerpt::of(&exact).to_string(), format!("\"{exact}\""));
+    assert!(
+        Excerpt::of(&format!("{exact}y"))
+            .to_string()
+            .ends_with("y…\"")
+    );
+}
+
+#[test]
+fn http_status_per_error() {
+    assert_eq!(
+        EventError::MethodNotAllowed {
+            method: Excerpt::of("GET")
+        }
+        .http_status(),
+        405
+    );
+    assert_eq!(
+        EventError::NoRoute {
+            path: Excerpt::of("/")
+        }
+        .http_status(),
+        404
+    );
+    assert_eq!(EventError::BodyNotBase64.http_status(), 400);
+    assert_eq!(
+        EventError::NoGraph {
+            part: EventPart::Direct
+        }
+        .http_status(),
+        400
+    );
+}
+
+/// Any JSON value: the shapes' own keys are likely, so that the property reaches deep
+/// into every adapter rather than stopping at "no shape".
+fn any_json() -> impl Strategy<Value = Value> {
+    let key = prop_oneof![
+        Just("graph_id".to_owned()),
+        Just("graph_ids".to_owned()),
+        Just("project_id".to_owned()),
+        Just("wait".to_owned()),
+        Just("dry_run".to_owned()),
+        Just("detail-type".to_owned()),
+        Just("source".to_owned()),
+        Just("detail".to_owned()),
+        Just("specversion".to_owned()),
+        Just("id".to_owned()),
+        Just("type".to_owned()),
+        Just("data".to_owned()),
+        Just("data_base64".to_owned()),
+        Just("datacontenttype".to_owned()),
+        Just("requestContext".to_owned()),
+        Just("httpMethod".to_owned()),
+        Just("version".to_owned()),
+        Just("rawPath".to_owned()),
+        Just("path".to_owned()),
+        Just("pathParameters".to_owned()),
+        Just("body".to_owned()),
+        Just("isBase64Encoded".to_owned()),
+        Just("http".to_owned()),
+        Just("method".to_owned()),
+        Just("domainName".to_owned()),
+        ".*",
+    ];
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(Value::from),
+        Just(json!("1.0")),
+        Just(json!("2.0")),
+        Just(json!("POST")),
+        Just(json!(G1)),
+        Just(json!(format!("/graphs/{G1}/stop"))),
+        Just(json!("x.lambda-url.us-east-1.on.aws")),
+        ".*".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(4, 64, 8, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+            prop::collection::vec((key.clone(), inner), 0..8)
+                .prop_map(|fields| Value::Object(fields.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    #[test]
+    fn parse_never_panics_and_its_errors_stay_short(payload in any_json()) {
+        if let Err(err) = parse(&payload) {
+            let message = err.to_string();
+            prop_assert!(message.len() < 600, "{} chars: {}", message.len(), message);
+            let status = err.error.http_status();
+            prop_assert!(matches!(status, 400 | 404 | 405));
+        }
+    }
+
+    #[test]
+    fn fixtures_with_a_field_replaced_never_panic(
+        index in 0..FIXTURES.len(),
+        pointer in prop_oneof![
+            Just("/graph_id"), Just("/graph_ids"), Just("/detail"), Just("/data"),
+            Just("/body"), Just("/path"), Just("/rawPath"), Just("/pathParameters"),
+            Just("/requestContext"), Just("/requestContext/http"),
+            Just("/requestContext/domainName"), Just("/httpMethod"), Just("/specversion"),
+            Just("/detail-type"), Just("/isBase64Encoded"),
+        ],
+        replacement in any_json(),
+    ) {
+        let mut event: Value = serde_json::from_str(FIXTURES[index].1).unwrap();
+        if let Some(field) = event.pointer_mut(pointer) {
+            *field = replacement;
+        }
+        let _ = parse(&event);
+    }
+}
+
+#[test]
+fn errors_stay_small() {
+    // Every `Result` that carries an `InvalidEvent` moves it around; clippy's
+    // `result_large_err` draws the line at 128 bytes.
+    assert!(
+        std::mem::size_of::<InvalidEvent>() <= 128,
+        "{} bytes (EventError {} bytes, Option<Trigger> {} bytes)",
+        std::mem::size_of::<InvalidEvent>(),
+        std::mem::size_of::<EventError>(),
+        std::mem::size_of::<Option<Trigger>>(),
+    );
+}

@@ -1,0 +1,80 @@
+//! Waiting for a stop job to end: show job, polled with backoff, never past a deadline.
+
+use std::time::Duration;
+
+use ges_api::types::{JobId, JobStatus, ShowJobRequest, ShowJobResponse};
+use tokio::time::Instant;
+
+use crate::client::GesClient;
+use crate::stop::{StopError, StopTarget, call};
+
+/// The first pause between looks: a stop job takes seconds to minutes, so a quick
+/// first look catches only the fastest; the pause then doubles.
+const FIRST_PAUSE: Duration = Duration::from_millis(250);
+/// The longest pause between looks.
+const LONGEST_PAUSE: Duration = Duration::from_secs(5);
+/// A bound on looks, whatever the deadline: 200 looks at the longest pause is over 16
+/// minutes, past any Lambda's life.
+const MAX_LOOKS: u32 = 200;
+
+/// How a wait ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobEnd {
+    /// The job ended with `success`.
+    Succeeded,
+    /// The deadline came first; the job was in this status at the last look.
+    StillRunning(JobStatus),
+}
+
+/// Polls the job until it ends or until `deadline`. A job that ends with `failed` is
+/// an error carrying GES's reason.
+pub async fn wait_for_job(
+    client: &GesClient,
+    target: &StopTarget,
+    job_id: &JobId,
+    deadline: Instant,
+) -> Result<JobEnd, StopError> {
+    let request = ShowJobRequest {
+        project_id: target.project_id.clone(),
+        graph_id: target.graph_id.clone(),
+        job_id: job_id.clone(),
+    };
+    let mut pause = FIRST_PAUSE;
+    let mut last = JobStatus::Pending;
+    for _ in 0..MAX_LOOKS {
+        if Instant::now() + pause >= deadline {
+            break;
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(LONGEST_PAUSE);
+
+        let (status, request_id, response) = call(client, target, &request).await?;
+        let job = match response {
+            ShowJobResponse::Ok(job) => job,
+            ShowJobResponse::BadRequest(body)
+            | ShowJobResponse::Unauthorized(body)
+            | ShowJobResponse::Forbidden(body)
+            | ShowJobResponse::NotFound(body)
+            | ShowJobResponse::InternalServerError(body)
+            | ShowJobResponse::ServiceUnavailable(body) => {
+                return Err(StopError::refused(target, status, &body, request_id));
+            }
+        };
+        tracing::debug!(job_id = %job_id, job_status = %job.status, "stop job");
+        match job.status {
+            JobStatus::Success => return Ok(JobEnd::Succeeded),
+            JobStatus::Failed => {
+                return Err(StopError::JobFailed {
+                    target: target.clone(),
+                    job_id: job_id.clone(),
+                    reason: job
+                        .fail_reason
+                        .filter(|reason| !reason.is_empty())
+                        .unwrap_or_else(|| "GES gave no reason".to_owned()),
+                });
+            }
+            other => last = other,
+        }
+    }
+    Ok(JobEnd::StillRunning(last))
+}

@@ -1,0 +1,353 @@
+//! The Lambda handler in-process against the simulator on loopback: outcomes, batches,
+//! wait, dry run, allow-lists and deadlines. (Each trigger's shape under the real
+//! runtime emulator is tested end to end in `tests/tests/lambda.rs`.)
+
+use std::collections::HashMap;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use ges_api::types::{GraphId, GraphStatus};
+use ges_simulator::{Fault, GraphSpec, OperationKind, RunningSimulator, Simulator};
+use ges_stop::answer::FunctionError;
+use ges_stop::config::{Config, vars};
+use ges_stop::handler::Handler;
+use ges_stop::settings::Settings;
+use lambda_runtime::{Context, Diagnostic, LambdaEvent};
+use serde_json::{Value, json};
+
+const TOKEN: &str = "handler-test-token";
+
+fn graph(id: &str) -> GraphId {
+    id.parse().unwrap()
+}
+
+async fn simulator(stop: Duration) -> RunningSimulator {
+    Simulator::builder()
+        .graphs([
+            GraphSpec::running(graph("g-1"), "one"),
+            GraphSpec::running(graph("g-2"), "two"),
+            GraphSpec::running(graph("g-3"), "three"),
+            GraphSpec::running(graph("off"), "off").with_status(GraphStatus::Stopped),
+        ])
+        .token(TOKEN)
+        .stop_duration(stop)
+        .start()
+        .await
+        .unwrap()
+}
+
+fn handler(simulator: &RunningSimulator, extra: &[(&str, &str)]) -> Handler {
+    let mut env: HashMap<String, String> = HashMap::from([
+        (vars::ENDPOINT.to_owned(), simulator.base_url()),
+        (vars::AUTH_TOKEN.to_owned(), TOKEN.to_owned()),
+        (
+            vars::PROJECT_ID.to_owned(),
+            simulator.project_id().to_string(),
+        ),
+    ]);
+    env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    let config = Config::from_lookup(|name| env.get(name).cloned()).unwrap();
+    let settings = Settings::from_lookup(|name| env.get(name).cloned()).unwrap();
+    Handler::new(&config, settings).unwrap()
+}
+
+/// A context whose deadline is `left` from now, as Lambda gives it.
+fn context(left: Duration) -> Context {
+    let mut context = Context::default();
+    context.request_id = "req-0001".to_owned();
+    context.deadline = (SystemTime::now() + left)
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    context
+}
+
+async fn invoke(handler: &Handler, payload: Value) -> Result<Value, FunctionError> {
+    handler
+        .handle(LambdaEvent::new(payload, context(Duration::from_secs(30))))
+        .await
+}
+
+fn stops(simulator: &RunningSimulator) -> usize {
+    simulator
+        .requests()
+        .iter()
+        .filter(|r| r.operation == Some(OperationKind::StopGraph))
+        .count()
+}
+
+#[tokio::test]
+async fn one_graph_answers_its_report_and_sends_one_request() {
+    let simulator = simulator(Duration::from_secs(5)).await;
+    let handler = handler(&simulator, &[]);
+    let answer = invoke(&handler, json!({"graph_id": "g-1"})).await.unwrap();
+    assert_eq!(answer["graph_id"], "g-1");
+    assert_eq!(answer["project_id"], simulator.project_id().as_str());
+    assert_eq!(answer["outcome"], "stopping");
+    assert_eq!(
+        answer["job_id"],
+        simulator.last_stop_job(&graph("g-1")).unwrap().as_str()
+    );
+    assert_eq!(
+        simulator.requests().len(),
+        1,
+        "exactly one request per graph"
+    );
+
+    let answer = invoke(&handler, json!({"graph_id": "off"})).await.unwrap();
+    assert_eq!(answer["outcome"], "already_stopped");
+    assert_eq!(answer["job_id"], Value::Null);
+}
+
+#[tokio::test]
+async fn a_batch_reports_every_graph_and_fails_as_a_whole_when_one_fails() {
+    let simulator = simulator(Duration::from_secs(5)).await;
+    let handler = handler(&simulator, &[(vars::MAX_CONCURRENCY, "2")]);
+    let answer = invoke(&handler, json!({"graph_ids": ["g-1", "g-2", "off"]}))
+        .await
+        .unwrap();
+    assert_eq!(answer["summary"]["total"], 3);
+    assert_eq!(answer["summary"]["stopping"], 2);
+    assert_eq!(answer["summary"]["already_stopped"], 1);
+    assert_eq!(answer["summary"]["failed"], 0);
+    let ids: Vec<&str> = answer["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["graph_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["g-1", "g-2", "off"], "results keep the event's order");
+
+    let error = invoke(&handler, json!({"graph_ids": ["g-3", "missing"]}))
+        .await
+        .unwrap_err();
+    let diagnostic = Diagnostic::from(error);
+    assert_eq!(diagnostic.error_type, "PartialFailure");
+    let answer: Value = serde_json::from_str(&diagnostic.error_message).unwrap();
+    assert_eq!(answer["summary"]["failed"], 1);
+    assert_eq!(answer["results"][0]["outcome"], "stopping");
+    assert_eq!(answer["results"][1]["error"]["code"], "GraphNotFound");
+    assert!(answer["results"][1]["error"]["ges_request_id"].is_string());
+    // The graph that could be stopped was: a retry of the whole event is harmless.
+    assert_eq!(
+        simulator.graph_status(&graph("g-3")),
+        Some(GraphStatus::Stopping)
+    );
+}
+
+#[tokio::test]
+async fn failures_carry_their_kind_the_ges_code_and_request_id() {
+    let simulator = simulator(Duration::from_secs(5)).await;
+    let handler = handler(&simulator, &[]);
+    let diagnostic = Diagnostic::from(
+        invoke(&handler, json!({"graph_id": "nope"}))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(diagnostic.error_type, "GraphNotFound");
+    let request_id = &simulator.requests()[0].request_id;
+    assert!(
+        diagnostic.error_message.contains(request_id.as_str()),
+        "{}",
+        diagnostic.error_message
+    );
+    assert!(
+        diagnostic.error_message.contains("HTTP 404"),
+        "{}",
+        diagnostic.error_message
+    );
+
+    simulator.fail_next(OperationKind::StopGraph, Fault::ServiceUnavailable);
+    let diagnostic = Diagnostic::from(
+        invoke(&handler, json!({"graph_id": "g-1"}))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(diagnostic.error_type, "UpstreamUnavailable");
+}
+
+#[tokio::test]
+async fn wait_reports_stopped_once_the_job_succeeds() {
+    let simulator = simulator(Duration::from_millis(300)).await;
+    let handler = handler(&simulator, &[]);
+    let answer = invoke(&handler, json!({"graph_id": "g-1", "wait": true}))
+        .await
+        .unwrap();
+    assert_eq!(answer["outcome"], "stopped", "{answer}");
+    assert_eq!(
+        simulator.graph_status(&graph("g-1")),
+        Some(GraphStatus::Stopped)
+    );
+}
+
+#[tokio::test]
+async fn wait_stops_early_at_the_deadline_and_says_the_job_still_runs() {
+    let simulator = simulator(Duration::from_secs(60)).await;
+    let handler = handler(&simulator, &[]);
+    let started = std::time::Instant::now();
+    let answer = handler
+        .handle(LambdaEvent::new(
+            json!({"graph_id": "g-1", "wait": true}),
+            context(Duration::from_millis(1500)),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(answer["outcome"], "stopping", "{answer}");
+    assert!(
+        matches!(answer["job_status"].as_str(), Some("pending" | "running")),
+        "{answer}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "answered before the deadline"
+    );
+}
+
+#[tokio::test]
+async fn an_unusable_deadline_falls_back_to_the_wait_timeout() {
+    // The runtime emulator sends 600000 (not an epoch): already past.
+    let simulator = simulator(Duration::from_secs(60)).await;
+    let handler = handler(&simulator, &[(vars::WAIT_TIMEOUT, "1")]);
+    let mut context = Context::default();
+    context.deadline = 600_000;
+    let answer = handler
+        .handle(LambdaEvent::new(
+            json!({"graph_id": "g-1", "wait": true}),
+            context,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(answer["outcome"], "stopping", "{answer}");
+    assert!(answer["job_status"].is_string(), "{answer}");
+}
+
+#[tokio::test]
+async fn a_slow_ges_hits_the_deadline_with_deadline_exceeded() {
+    let simulator = simulator(Duration::from_secs(5)).await;
+    let handler = handler(&simulator, &[]);
+    simulator.fail_next(
+        OperationKind::StopGraph,
+        Fault::Delay(Duration::from_secs(5)),
+    );
+    let error = handler
+        .handle(LambdaEvent::new(
+            json!({"graph_id": "g-1"}),
+            context(Duration::from_millis(1200)),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(Diagnostic::from(error).error_type, "DeadlineExceeded");
+}
+
+#[tokio::test]
+async fn dry_run_reports_what_would_be_stopped_and_stops_nothing() {
+    let simulator = simulator(Duration::from_secs(5)).await;
+    let handler = handler(&simulator, &[]);
+    let answer = invoke(
+        &handler,
+        json!({"graph_ids": ["g-1", "off"], "dry_run": true}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(answer["results"][0]["outcome"], "would_stop");
+    assert_eq!(answer["results"][0]["graph_status"], "200");
+    assert_eq!(answer["results"][1]["outcome"], "already_stopped");
+    assert_eq!(answer["summary"]["would_stop"], 1);
+    assert_eq!(stops(&simulator), 0);
+    assert_eq!(
+        simulator.graph_status(&graph("g-1")),
+        Some(GraphStatus::Running)
+    );
+}
+
+#[tokio::test]
+async fn the_allow_list_is_checked_before_anything_is_sent() {
+    let simulator = simulator(Duration::from_secs(5)).await;
+    let handler = handler(&simulator, &[(vars::ALLOWED_GRAPH_IDS, "g-1,g-2")]);
+    let error = invoke(&handler, json!({"graph_ids": ["g-1", "g-3"]}))
+        .await
+        .unwrap_err();
+    let diagnostic = Diagnostic::from(error);
+    assert_eq!(diagnostic.error_type, "NotAllowed");
+    assert!(
+        diagnostic.error_message.contains("g-3"),
+        "{}",
+        diagnostic.error_message
+    );
+    assert!(
+        simulator.requests().is_empty(),
+        "{:?}",
+        simulator.requests()
+    );
+
+    let handler = self::handler(
+        &simulator,
+        &[(vars::ALLOWED_PROJECT_IDS, "someotherproject")],
+    );
+    let error = invoke(&handler, json!({"graph_id": "g-1"}))
+        .await
+        .unwrap_err();
+    assert_eq!(Diagnostic::from(error).error_type, "NotAllowed");
+    assert!(simulator.requests().is_empty());
+}
+
+#[tokio::test]
+async fn a_classic_schedule_stops_the_configured_graphs() {
+    let simulator = simulator(Duration::from_secs(5)).await;
+    let schedule = json!({
+        "version": "0",
+        "id": "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": "2015-10-08T16:53:06Z",
+        "region": "us-east-1",
+        "resources": ["arn:aws:events:us-east-1:123456789012:rule/my-scheduled-rule"],
+        "detail": {}
+    });
+    let handler = handler(&simulator, &[(vars::GRAPH_IDS, "g-1,g-2")]);
+    let answer = invoke(&handler, schedule.clone()).await.unwrap();
+    assert_eq!(answer["summary"]["stopping"], 2, "{answer}");
+
+    let unconfigured = self::handler(&simulator, &[]);
+    let error = invoke(&unconfigured, schedule).await.unwrap_err();
+    let diagnostic = Diagnostic::from(error);
+    assert_eq!(diagnostic.error_type, "NoGraphsConfigured");
+    assert!(diagnostic.error_message.contains("GES_GRAPH_IDS"));
+}
+
+#[tokio::test]
+async fn an_invalid_event_is_an_invalid_event_error_and_sends_nothing() {
+    let simulator = simulator(Duration::from_secs(5)).await;
+    let handler = handler(&simulator, &[]);
+    for payload in [
+        json!({}),
+        json!({"graph_id": "../g-1"}),
+        json!({"graph_id": "g-1", "graph_ids": ["g-2"]}),
+        json!({"grahp_id": "g-1"}),
+        json!([1, 2]),
+        json!("g-1"),
+    ] {
+        let error = invoke(&handler, payload.clone()).await.unwrap_err();
+        let diagnostic = Diagnostic::from(error);
+        assert_eq!(diagnostic.error_type, "InvalidEvent", "{payload}");
+        assert!(
+            diagnostic.error_message.len() < 600,
+            "{}",
+            diagnostic.error_message
+        );
+    }
+    assert!(simulator.requests().is_empty());
+}
+
+#[tokio::test]
+async fn the_event_may_name_the_project() {
+    let simulator = simulator(Duration::from_secs(5)).await;
+    let handler = handler(&simulator, &[]);
+    let answer = invoke(
+        &handler,
+        json!({"graph_id": "g-1", "project_id": simulator.project_id().as_str()}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(answer["outcome"], "stopping");
+}
