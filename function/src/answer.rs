@@ -10,7 +10,6 @@ use lambda_runtime::{Context, Diagnostic};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::client::ClientError;
 use crate::event::{HttpApi, InvalidEvent, Trigger};
 use crate::stop::{StopError, StopOutcome, StopReport, StopTarget};
 
@@ -171,22 +170,15 @@ impl FunctionError {
             Self::InvalidEvent(invalid) => invalid.error.http_status(),
             Self::NoProject | Self::NoGraphsConfigured => 400,
             Self::NotAllowed { .. } => 403,
-            Self::Graph(error) => match error {
-                StopError::GraphNotFound { .. } => 404,
-                StopError::Rejected { .. } => 409,
-                StopError::UpstreamUnavailable { .. }
-                | StopError::Client(ClientError::Timeout { .. } | ClientError::Transport { .. }) => {
-                    503
-                }
-                StopError::DeadlineExceeded { .. } => 504,
+            // By kind, so that the status and the Lambda error type cannot disagree.
+            Self::Graph(error) => match error.kind() {
+                "GraphNotFound" => 404,
+                "Rejected" => 409,
+                "UpstreamUnavailable" => 503,
+                "DeadlineExceeded" => 504,
                 // GES refused our credentials or permissions, or answered outside the
                 // contract: the caller's request was fine, the upstream was not.
-                StopError::Unauthorized { .. }
-                | StopError::Forbidden { .. }
-                | StopError::UnexpectedAnswer { .. }
-                | StopError::NoJobId { .. }
-                | StopError::JobFailed { .. }
-                | StopError::Client(_) => 502,
+                _ => 502,
             },
             Self::PartialFailure(_) => 502,
             Self::Encode(_) => 500,

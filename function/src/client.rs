@@ -2,7 +2,7 @@
 //! authenticates it, sends it, reads the answer within a size cap and decodes it into
 //! the operation's documented response type.
 
-use std::time::Instant;
+use std::time::SystemTime;
 
 use bytes::{Bytes, BytesMut};
 use ges_api::runtime::{DecodeError, EncodeError, Operation, RawResponse};
@@ -10,11 +10,14 @@ use ges_api::signing::SignatureError;
 use ges_api::types::{ListGraphsRequest, ShowGraphRequest, ShowJobRequest, StopGraphRequest};
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use time::OffsetDateTime;
+use tokio::time::Instant;
 use url::Url;
 
 use crate::config::Config;
-use crate::credentials::{Credentials, OutgoingRequest};
+use crate::credentials::{Authorized, Credentials, CredentialsError, OutgoingRequest};
 use crate::endpoint::Endpoint;
+use crate::iam::IamError;
+use crate::retry::{self, Attempts, GiveUp, Next, RetryPolicy, Verdict};
 
 /// The most of an answer the client reads. GES answers in a few hundred bytes; a list
 /// of 1,000 graphs is well under this. More means something is wrong upstream, and
@@ -53,6 +56,8 @@ pub struct Reply<R> {
     pub response: R,
     /// The `X-Request-Id` header, which GES support asks for.
     pub request_id: Option<String>,
+    /// How many times the request was sent, the first included.
+    pub attempts: u32,
 }
 
 /// Talks to one GES endpoint with one set of credentials. Cheap to share: build it
@@ -62,6 +67,7 @@ pub struct GesClient {
     http: reqwest::Client,
     endpoint: Endpoint,
     credentials: Credentials,
+    retry: RetryPolicy,
 }
 
 impl GesClient {
@@ -78,6 +84,7 @@ impl GesClient {
             http,
             endpoint: config.endpoint.clone(),
             credentials: config.credentials.clone(),
+            retry: config.retry,
         })
     }
 
@@ -86,12 +93,107 @@ impl GesClient {
         &self.endpoint
     }
 
-    /// Sends one operation and decodes the answer.
+    /// Sends one operation and decodes the answer, retrying as the configured
+    /// [`RetryPolicy`] says, with no deadline but the timeouts (the command line).
     pub async fn execute<O>(&self, operation: &O) -> Result<Reply<O::Response>, ClientError>
     where
         O: Operation + ProjectScoped,
     {
-        let request = self.render(operation)?;
+        self.execute_before(operation, None).await
+    }
+
+    /// Sends one operation and decodes the answer. A connection that fails or breaks,
+    /// an answer that does not come in time, and `429`, `500`, `502`, `503`, `504` are
+    /// tried again (see [`crate::retry`]); no attempt or pause runs past `deadline`.
+    /// The answer, or the error, says how many attempts were made.
+    pub async fn execute_before<O>(
+        &self,
+        operation: &O,
+        deadline: Option<Instant>,
+    ) -> Result<Reply<O::Response>, ClientError>
+    where
+        O: Operation + ProjectScoped,
+    {
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let started = Instant::now();
+            let sent = self.send_authorized(operation, deadline).await;
+            let verdict = match &sent {
+                Ok(answer) => {
+                    retry::verdict_on_answer(answer.status, &answer.headers, SystemTime::now())
+                }
+                Err(error) if error.is_retryable() => Verdict::Retry { retry_after: None },
+                Err(_) => Verdict::Final,
+            };
+            let next = self.retry.next(attempts, verdict, Instant::now(), deadline);
+            let failure = match &sent {
+                Ok(answer) => format!("HTTP {}", answer.status),
+                Err(error) => error.to_string(),
+            };
+            match next {
+                Next::RetryAfter(pause) => {
+                    tracing::info!(
+                        operation = O::OPERATION_ID,
+                        attempt = attempts,
+                        elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
+                        pause_ms = pause.as_secs_f64() * 1e3,
+                        failure = %failure,
+                        "GES call failed; trying again"
+                    );
+                    tokio::time::sleep(pause).await;
+                }
+                Next::GiveUp(why) => {
+                    if why != GiveUp::Final {
+                        tracing::warn!(
+                            operation = O::OPERATION_ID,
+                            attempts,
+                            reason = ?why,
+                            failure = %failure,
+                            "GES call failed; not trying again"
+                        );
+                    }
+                    return finish::<O>(sent, attempts);
+                }
+            }
+        }
+    }
+
+    /// One attempt, plus one more when GES refused (`401`) the cached IAM token the
+    /// first was sent with: the token is dropped and the request sent again with a
+    /// fresh one. Once only, so that credentials GES keeps refusing end in `401`.
+    async fn send_authorized<O>(
+        &self,
+        operation: &O,
+        deadline: Option<Instant>,
+    ) -> Result<Answer, ClientError>
+    where
+        O: Operation + ProjectScoped,
+    {
+        let (answer, authorized) = self.attempt(operation, deadline).await?;
+        if answer.status != 401 || !self.credentials.reject(authorized).await {
+            return Ok(answer);
+        }
+        tracing::info!(
+            operation = O::OPERATION_ID,
+            request_id = answer.request_id.as_deref().unwrap_or(""),
+            "GES refused the IAM token (401); sending once more with a fresh token"
+        );
+        let (answer, _) = self.attempt(operation, deadline).await?;
+        Ok(answer)
+    }
+
+    /// One attempt: render and authenticate the request afresh (a signature is dated),
+    /// send it, and read the answer within the size cap, all before `deadline`.
+    async fn attempt<O>(
+        &self,
+        operation: &O,
+        deadline: Option<Instant>,
+    ) -> Result<(Answer, Authorized), ClientError>
+    where
+        O: Operation + ProjectScoped,
+    {
+        let (request, authorized) = self.render(operation).await?;
         let url = self.url(&request, O::OPERATION_ID)?;
         let headers = header_map(&request.headers)?;
         let started = Instant::now();
@@ -104,41 +206,48 @@ impl GesClient {
         if request.method != http::Method::GET || !request.body.is_empty() {
             builder = builder.body(request.body);
         }
-        let response = builder
-            .send()
-            .await
-            .map_err(|source| transport(O::OPERATION_ID, &self.endpoint, source))?;
-
-        let status = response.status().as_u16();
-        let request_id = response
-            .headers()
-            .get("x-request-id")
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned);
-        let body = read_capped(response, O::OPERATION_ID, &self.endpoint, &request_id).await?;
+        let exchange = async {
+            let response = builder
+                .send()
+                .await
+                .map_err(|source| transport(O::OPERATION_ID, &self.endpoint, source))?;
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let request_id = headers
+                .get("x-request-id")
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned);
+            let body = read_capped(response, O::OPERATION_ID, &self.endpoint, &request_id).await?;
+            Ok(Answer {
+                status,
+                headers,
+                request_id,
+                body,
+            })
+        };
+        let answer = match deadline {
+            Some(deadline) => tokio::time::timeout_at(deadline, exchange)
+                .await
+                .unwrap_or(Err(ClientError::DeadlineExceeded {
+                    operation: O::OPERATION_ID,
+                    attempts: 1,
+                })),
+            None => exchange.await,
+        }?;
         tracing::debug!(
             operation = O::OPERATION_ID,
-            status,
-            request_id = request_id.as_deref().unwrap_or(""),
+            status = answer.status,
+            request_id = answer.request_id.as_deref().unwrap_or(""),
             elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
             "GES answered"
         );
-        let raw = RawResponse {
-            status,
-            request_id,
-            body,
-        };
-        let response = O::decode(&raw)?;
-        Ok(Reply {
-            response,
-            request_id: raw.request_id,
-        })
+        Ok((answer, authorized))
     }
 
-    fn render<O: Operation + ProjectScoped>(
+    async fn render<O: Operation + ProjectScoped>(
         &self,
         operation: &O,
-    ) -> Result<OutgoingRequest, ClientError> {
+    ) -> Result<(OutgoingRequest, Authorized), ClientError> {
         let body = operation.body()?.unwrap_or_default();
         let mut headers: Vec<(&'static str, String)> = vec![
             ("Host", self.endpoint.host_header()),
@@ -157,12 +266,16 @@ impl GesClient {
             headers,
             body,
         };
-        self.credentials.authorize(
-            &mut request,
-            operation.project_id(),
-            OffsetDateTime::now_utc(),
-        )?;
-        Ok(request)
+        let authorized = self
+            .credentials
+            .authorize(
+                &self.http,
+                &mut request,
+                Some(operation.project_id()),
+                OffsetDateTime::now_utc(),
+            )
+            .await?;
+        Ok((request, authorized))
     }
 
     /// The URL for a rendered request. It must keep exactly the path that was rendered
@@ -181,6 +294,33 @@ impl GesClient {
         }
         Ok(url)
     }
+}
+
+/// An answer as it came, before it is decoded.
+struct Answer {
+    status: u16,
+    headers: HeaderMap,
+    request_id: Option<String>,
+    body: Bytes,
+}
+
+/// The last attempt's result, decoded, with the number of attempts made.
+fn finish<O: Operation>(
+    sent: Result<Answer, ClientError>,
+    attempts: u32,
+) -> Result<Reply<O::Response>, ClientError> {
+    let answer = sent.map_err(|error| error.after(attempts))?;
+    let raw = RawResponse {
+        status: answer.status,
+        request_id: answer.request_id,
+        body: answer.body,
+    };
+    let response = O::decode(&raw).map_err(|source| ClientError::Decode { source, attempts })?;
+    Ok(Reply {
+        response,
+        request_id: raw.request_id,
+        attempts,
+    })
 }
 
 fn header_map(headers: &[(&'static str, String)]) -> Result<HeaderMap, ClientError> {
@@ -211,6 +351,7 @@ async fn read_capped(
             operation,
             limit: MAX_RESPONSE_BYTES,
             request_id: request_id.clone(),
+            attempts: 1,
         });
     }
     let mut body = BytesMut::new();
@@ -225,6 +366,7 @@ async fn read_capped(
                 operation,
                 limit: MAX_RESPONSE_BYTES,
                 request_id: request_id.clone(),
+                attempts: 1,
             });
         }
         body.extend_from_slice(&chunk);
@@ -241,13 +383,47 @@ fn transport(operation: &'static str, endpoint: &Endpoint, source: reqwest::Erro
             operation,
             endpoint: endpoint.to_string(),
             source,
+            attempts: 1,
         }
     } else {
         ClientError::Transport {
             operation,
             endpoint: endpoint.to_string(),
             source,
+            attempts: 1,
         }
+    }
+}
+
+impl From<CredentialsError> for ClientError {
+    fn from(error: CredentialsError) -> Self {
+        match error {
+            CredentialsError::Sign(error) => Self::Sign(error),
+            CredentialsError::Iam(error) => Self::Iam(error),
+        }
+    }
+}
+
+/// An error and its causes, as one line: reqwest's own message ("error sending
+/// request") says little; the cause ("connection closed before message completed")
+/// says what happened. None of them carries a header, so none carries a secret.
+struct Causes<'a>(&'a reqwest::Error);
+
+impl std::fmt::Display for Causes<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut cause = std::error::Error::source(self.0);
+        let mut shown = 0;
+        while let Some(error) = cause {
+            // At most a few causes, so that a message stays one short line.
+            if shown == 4 {
+                break;
+            }
+            write!(f, ": {error}")?;
+            cause = error.source();
+            shown += 1;
+        }
+        Ok(())
     }
 }
 
@@ -263,6 +439,9 @@ pub enum ClientError {
     /// The request could not be signed.
     #[error("could not sign the request with HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK: {0}")]
     Sign(#[from] SignatureError),
+    /// IAM did not give a token.
+    #[error(transparent)]
+    Iam(#[from] IamError),
     /// The request body could not be encoded.
     #[error(transparent)]
     Encode(#[from] EncodeError),
@@ -284,30 +463,44 @@ pub enum ClientError {
     },
     /// GES could not be reached, or the connection broke.
     #[error(
-        "{operation}: could not reach GES at {endpoint}: {source}; check the endpoint (GES_ENDPOINT or HUAWEICLOUD_SDK_REGION) and the network"
+        "{operation}: could not reach GES at {endpoint} after {}: {}; check the endpoint (GES_ENDPOINT or HUAWEICLOUD_SDK_REGION) and the network", Attempts(*attempts), Causes(source)
     )]
     Transport {
         /// The operation.
         operation: &'static str,
         /// The endpoint.
         endpoint: String,
-        /// What went wrong.
+        /// What went wrong the last time.
         source: reqwest::Error,
+        /// How many times the request was sent.
+        attempts: u32,
     },
     /// GES did not answer in time.
     #[error(
-        "{operation}: GES at {endpoint} did not answer in time ({source}); it may be overloaded: try again later, or raise GES_REQUEST_TIMEOUT_SECS"
+        "{operation}: GES at {endpoint} did not answer in time ({}) after {}; it may be overloaded: try again later, or raise GES_REQUEST_TIMEOUT_SECS (GES_CONNECT_TIMEOUT_SECS if it was the connection)", Causes(source), Attempts(*attempts)
     )]
     Timeout {
         /// The operation.
         operation: &'static str,
         /// The endpoint.
         endpoint: String,
-        /// What went wrong.
+        /// What went wrong the last time.
         source: reqwest::Error,
+        /// How many times the request was sent.
+        attempts: u32,
+    },
+    /// The deadline came before GES answered.
+    #[error(
+        "{operation}: the deadline came before GES answered, after {}", Attempts(*attempts)
+    )]
+    DeadlineExceeded {
+        /// The operation.
+        operation: &'static str,
+        /// How many times the request was sent.
+        attempts: u32,
     },
     /// The answer was larger than [`MAX_RESPONSE_BYTES`].
-    #[error("{operation}: GES's answer is larger than {limit} bytes (request id {}); refusing to read it", request_id.as_deref().unwrap_or("none"))]
+    #[error("{operation}: GES's answer is larger than {limit} bytes (request id {}, after {}); refusing to read it", request_id.as_deref().unwrap_or("none"), Attempts(*attempts))]
     ResponseTooLarge {
         /// The operation.
         operation: &'static str,
@@ -315,8 +508,48 @@ pub enum ClientError {
         limit: usize,
         /// The `X-Request-Id`, if any.
         request_id: Option<String>,
+        /// How many times the request was sent.
+        attempts: u32,
     },
     /// The answer does not match the contract.
-    #[error(transparent)]
-    Decode(#[from] DecodeError),
+    #[error("{source} (after {})", Attempts(*attempts))]
+    Decode {
+        /// What does not match.
+        source: DecodeError,
+        /// How many times the request was sent.
+        attempts: u32,
+    },
+}
+
+impl ClientError {
+    /// Whether another attempt may mend it: a connection that failed or broke, or an
+    /// answer that did not come in time.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, Self::Transport { .. } | Self::Timeout { .. })
+    }
+
+    /// How many times the request was sent (0 when it never was).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Self::Transport { attempts, .. }
+            | Self::Timeout { attempts, .. }
+            | Self::DeadlineExceeded { attempts, .. }
+            | Self::ResponseTooLarge { attempts, .. }
+            | Self::Decode { attempts, .. } => *attempts,
+            _ => 0,
+        }
+    }
+
+    /// The same error, saying that the request was sent `attempts` times.
+    fn after(mut self, attempts: u32) -> Self {
+        match &mut self {
+            Self::Transport { attempts: n, .. }
+            | Self::Timeout { attempts: n, .. }
+            | Self::DeadlineExceeded { attempts: n, .. }
+            | Self::ResponseTooLarge { attempts: n, .. }
+            | Self::Decode { attempts: n, .. } => *n = attempts,
+            _ => {}
+        }
+        self
+    }
 }

@@ -8,8 +8,11 @@ use ges_api::runtime::ConstraintViolation;
 use ges_api::types::ProjectId;
 use secrecy::SecretString;
 
-use crate::credentials::Credentials;
+use crate::credentials::{Credentials, IamTokens, StaticCredentials};
 use crate::endpoint::{Endpoint, EndpointError, Region};
+use crate::iam::{self, IamError, ProjectScope, TokenIdentity, TokenRequest};
+use crate::retry::{DEFAULT_MAX_ATTEMPTS, MAX_ATTEMPTS_LIMIT, RetryPolicy};
+use crate::secrets::{self, SecretsError};
 
 /// The variables this module reads. The `HUAWEICLOUD_SDK_*` ones are the official SDK's
 /// names, so a team that already uses the SDK configures nothing new.
@@ -28,10 +31,31 @@ pub mod vars {
     pub const ENDPOINT: &str = "GES_ENDPOINT";
     /// An IAM token, instead of AK/SK.
     pub const AUTH_TOKEN: &str = "GES_AUTH_TOKEN";
+    /// The IAM endpoint tokens and the project are asked of (the official SDK's name).
+    pub const IAM_ENDPOINT: &str = "HUAWEICLOUD_SDK_IAM_ENDPOINT";
+    /// The IAM user a password token is obtained for.
+    pub const IAM_USER: &str = "GES_IAM_USER";
+    /// That user's password.
+    pub const IAM_PASSWORD: &str = "GES_IAM_PASSWORD";
+    /// That user's domain (account) name.
+    pub const IAM_DOMAIN: &str = "GES_IAM_DOMAIN";
+    /// An agency to assume (`assume_role`) with the AK/SK or token configured.
+    pub const IAM_AGENCY: &str = "GES_IAM_AGENCY";
+    /// The name of the domain (account) that created that agency.
+    pub const IAM_AGENCY_DOMAIN: &str = "GES_IAM_AGENCY_DOMAIN";
+    /// An AWS Secrets Manager secret (name or ARN) holding credentials, read through
+    /// the AWS Parameters and Secrets Lambda Extension.
+    pub const SECRET_ID: &str = "HUAWEICLOUD_SDK_SECRET_ID";
+    /// The extension's port (the extension's own variable).
+    pub const SECRETS_EXTENSION_PORT: &str = "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT";
+    /// The session token the extension wants back (set by Lambda).
+    pub const AWS_SESSION_TOKEN: &str = "AWS_SESSION_TOKEN";
     /// Seconds to wait for a connection to GES.
     pub const CONNECT_TIMEOUT: &str = "GES_CONNECT_TIMEOUT_SECS";
     /// Seconds to wait for one whole request to GES.
     pub const REQUEST_TIMEOUT: &str = "GES_REQUEST_TIMEOUT_SECS";
+    /// How many times one call to GES is sent at most, the first included.
+    pub const MAX_ATTEMPTS: &str = "GES_MAX_ATTEMPTS";
     /// The graphs a classic scheduled event stops, comma-separated.
     pub const GRAPH_IDS: &str = "GES_GRAPH_IDS";
     /// The only graphs the function may stop, comma-separated; unset means any.
@@ -55,8 +79,12 @@ pub struct Config {
     pub default_project_id: Option<ProjectId>,
     /// How requests are authenticated.
     pub credentials: Credentials,
+    /// Where IAM is, when known: from `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else the region's.
+    pub iam_endpoint: Option<Endpoint>,
     /// How long to wait for GES.
     pub timeouts: Timeouts,
+    /// How failed calls are tried again.
+    pub retry: RetryPolicy,
 }
 
 /// How long to wait for GES.
@@ -81,9 +109,57 @@ impl Default for Timeouts {
 }
 
 impl Config {
-    /// Reads the process environment.
+    /// Reads the process environment. No network: a secret
+    /// (`HUAWEICLOUD_SDK_SECRET_ID`) is refused, and a project is not looked up; see
+    /// [`Config::load_env`].
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the process environment as [`Config::load`] does.
+    pub async fn load_env() -> Result<Self, ConfigError> {
+        Self::load(|name| std::env::var(name).ok()).await
+    }
+
+    /// Reads the configuration at start-up, once: the variables, then the credentials
+    /// in the secret `HUAWEICLOUD_SDK_SECRET_ID` names (through the AWS Parameters and
+    /// Secrets Lambda Extension), and, when a region but no project ID is configured,
+    /// the region's project ID from IAM. With IAM token credentials, the token
+    /// obtained for the look-up is kept for the GES calls.
+    pub async fn load(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let env = Vars(lookup);
+        let secret = match env.get(vars::SECRET_ID) {
+            Some(secret_id) => Some(secrets::fetch(&env, &secret_id).await?),
+            None => None,
+        };
+        let mut config = match &secret {
+            Some(secret) => {
+                secret.check_not_in(&env)?;
+                Self::from_vars(&Vars(|name: &str| {
+                    secret.get(name).or_else(|| env.get(name))
+                }))?
+            }
+            None => Self::from_vars(&env)?,
+        };
+        if config.default_project_id.is_none()
+            && let (Some(region), Some(iam_endpoint)) = (config.region, &config.iam_endpoint)
+        {
+            let http = iam_http_client(config.timeouts)?;
+            let project_id =
+                iam::project_id_by_name(&http, iam_endpoint, region.name(), &config.credentials)
+                    .await
+                    .map_err(|source| ConfigError::ProjectLookup {
+                        region: region.name(),
+                        source: Box::new(source),
+                    })?;
+            tracing::info!(
+                region = region.name(),
+                %project_id,
+                "found the region's project in IAM"
+            );
+            config.default_project_id = Some(project_id);
+        }
+        Ok(config)
     }
 
     /// Reads variables through `lookup`, so that callers can layer command-line flags
@@ -91,7 +167,11 @@ impl Config {
     /// A variable set to an empty or blank value counts as unset, as consoles that
     /// cannot delete a variable leave it empty.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        Self::from_vars(&Vars(lookup))
+        let env = Vars(lookup);
+        if env.get(vars::SECRET_ID).is_some() {
+            return Err(ConfigError::SecretNeedsLoad);
+        }
+        Self::from_vars(&env)
     }
 
     pub(crate) fn from_vars<F: Fn(&str) -> Option<String>>(
@@ -115,7 +195,13 @@ impl Config {
                 source,
             })?;
 
-        let credentials = credentials(&get)?;
+        let iam_endpoint = resolve_iam_endpoint(&get, region)?;
+        let scope = match (&default_project_id, region) {
+            (Some(id), _) => Some(ProjectScope::Id(id.clone())),
+            (None, Some(region)) => Some(ProjectScope::Name(region.name().to_owned())),
+            (None, None) => None,
+        };
+        let credentials = credentials(&get, iam_endpoint.as_ref(), scope)?;
         let timeouts = Timeouts {
             connect: env
                 .seconds(vars::CONNECT_TIMEOUT)?
@@ -125,13 +211,35 @@ impl Config {
                 .unwrap_or(Timeouts::default().request),
         };
 
+        let retry = RetryPolicy {
+            max_attempts: max_attempts(env)?,
+            ..RetryPolicy::default()
+        };
+
         Ok(Config {
             endpoint,
             region,
             default_project_id,
             credentials,
+            iam_endpoint,
             timeouts,
+            retry,
         })
+    }
+}
+
+/// `GES_MAX_ATTEMPTS`: 1 (no retry) to [`MAX_ATTEMPTS_LIMIT`].
+fn max_attempts<F: Fn(&str) -> Option<String>>(env: &Vars<F>) -> Result<u32, ConfigError> {
+    let Some(value) = env.get(vars::MAX_ATTEMPTS) else {
+        return Ok(DEFAULT_MAX_ATTEMPTS);
+    };
+    match value.parse::<u32>() {
+        Ok(count) if (1..=MAX_ATTEMPTS_LIMIT).contains(&count) => Ok(count),
+        _ => Err(ConfigError::Count {
+            variable: vars::MAX_ATTEMPTS,
+            value: value.chars().take(40).collect(),
+            max: MAX_ATTEMPTS_LIMIT as usize,
+        }),
     }
 }
 
@@ -160,7 +268,110 @@ fn resolve_endpoint(
     }
 }
 
-fn credentials(get: &impl Fn(&str) -> Option<String>) -> Result<Credentials, ConfigError> {
+/// The IAM endpoint: `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else the region's
+/// (`https://iam.{region}.myhuaweicloud.com`, `.eu` for eu-west-101), else none.
+fn resolve_iam_endpoint(
+    get: &impl Fn(&str) -> Option<String>,
+    region: Option<Region>,
+) -> Result<Option<Endpoint>, ConfigError> {
+    let value = match (get(vars::IAM_ENDPOINT), region) {
+        (Some(value), _) => value,
+        // The GES endpoint's host with `iam.` for `ges.`: the same domain per region.
+        (None, Some(region)) => {
+            region
+                .endpoint()
+                .to_string()
+                .replacen("https://ges.", "https://iam.", 1)
+        }
+        (None, None) => return Ok(None),
+    };
+    value
+        .parse::<Endpoint>()
+        .map(Some)
+        .map_err(|source| ConfigError::Endpoint {
+            variable: vars::IAM_ENDPOINT.to_owned(),
+            source,
+        })
+}
+
+/// Exactly one kind of credentials: AK/SK (with a security token when temporary), a
+/// token, an IAM user's password, or an agency assumed with AK/SK or a token.
+fn credentials(
+    get: &impl Fn(&str) -> Option<String>,
+    iam_endpoint: Option<&Endpoint>,
+    scope: Option<ProjectScope>,
+) -> Result<Credentials, ConfigError> {
+    let user = get(vars::IAM_USER);
+    let password = get(vars::IAM_PASSWORD);
+    let domain = get(vars::IAM_DOMAIN);
+    let agency = get(vars::IAM_AGENCY);
+    let agency_domain = get(vars::IAM_AGENCY_DOMAIN);
+    let wants_password = user.is_some() || password.is_some() || domain.is_some();
+    let wants_agency = agency.is_some() || agency_domain.is_some();
+    let fixed = static_credentials(get, !(wants_password || wants_agency))?;
+
+    let identity = match (wants_password, wants_agency, fixed) {
+        (false, false, Some(fixed)) => return Ok(Credentials::Static(fixed)),
+        (false, false, None) => return Err(ConfigError::NoCredentials),
+        (true, true, _) => {
+            return Err(ConfigError::ConflictingCredentials {
+                first: "GES_IAM_USER/GES_IAM_PASSWORD/GES_IAM_DOMAIN",
+                second: "GES_IAM_AGENCY/GES_IAM_AGENCY_DOMAIN",
+            });
+        }
+        (true, false, Some(fixed)) => {
+            return Err(ConfigError::ConflictingCredentials {
+                first: "GES_IAM_USER/GES_IAM_PASSWORD/GES_IAM_DOMAIN",
+                second: match fixed {
+                    StaticCredentials::Token(_) => vars::AUTH_TOKEN,
+                    StaticCredentials::AkSk { .. } => "HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK",
+                },
+            });
+        }
+        (true, false, None) => {
+            let missing = |value: Option<String>, variable| {
+                value.ok_or(ConfigError::IncompleteIam {
+                    missing: variable,
+                    needs: "a password token needs GES_IAM_USER, GES_IAM_PASSWORD and GES_IAM_DOMAIN",
+                })
+            };
+            TokenIdentity::Password {
+                user: missing(user, vars::IAM_USER)?,
+                password: SecretString::from(missing(password, vars::IAM_PASSWORD)?),
+                domain: missing(domain, vars::IAM_DOMAIN)?,
+            }
+        }
+        (false, true, fixed) => {
+            let missing = |value: Option<String>, variable| {
+                value.ok_or(ConfigError::IncompleteIam {
+                    missing: variable,
+                    needs: "an agency token needs GES_IAM_AGENCY and GES_IAM_AGENCY_DOMAIN",
+                })
+            };
+            let agency = missing(agency, vars::IAM_AGENCY)?;
+            let domain = missing(agency_domain, vars::IAM_AGENCY_DOMAIN)?;
+            let via = fixed.ok_or(ConfigError::AgencyWithoutCredentials)?;
+            TokenIdentity::Agency {
+                domain,
+                agency,
+                via,
+            }
+        }
+    };
+    let endpoint = iam_endpoint.cloned().ok_or(ConfigError::NoIamEndpoint)?;
+    let scope = scope.ok_or(ConfigError::NoTokenScope)?;
+    Ok(Credentials::Iam(IamTokens::new(
+        endpoint,
+        TokenRequest { identity, scope },
+    )))
+}
+
+/// AK/SK or a token, if configured; `required` says whether their absence is an error
+/// (it is not when IAM credentials are configured instead).
+fn static_credentials(
+    get: &impl Fn(&str) -> Option<String>,
+    required: bool,
+) -> Result<Option<StaticCredentials>, ConfigError> {
     let token = get(vars::AUTH_TOKEN);
     let access_key = get(vars::AK);
     let secret_key = get(vars::SK);
@@ -171,19 +382,33 @@ fn credentials(get: &impl Fn(&str) -> Option<String>) -> Result<Credentials, Con
         (Some(_), None, None) if security_token.is_some() => {
             Err(ConfigError::SecurityTokenWithoutAkSk)
         }
-        (Some(token), None, None) => Ok(Credentials::Token(SecretString::from(token))),
-        (None, Some(access_key), Some(secret_key)) => Ok(Credentials::AkSk {
+        (Some(token), None, None) => Ok(Some(StaticCredentials::Token(SecretString::from(token)))),
+        (None, Some(access_key), Some(secret_key)) => Ok(Some(StaticCredentials::AkSk {
             access_key,
             secret_key: SecretString::from(secret_key),
             security_token: security_token.map(SecretString::from),
-        }),
+        })),
         (None, Some(_), None) => Err(ConfigError::HalfAkSk { missing: vars::SK }),
         (None, None, Some(_)) => Err(ConfigError::HalfAkSk { missing: vars::AK }),
         (None, None, None) if security_token.is_some() => {
             Err(ConfigError::SecurityTokenWithoutAkSk)
         }
-        (None, None, None) => Err(ConfigError::NoCredentials),
+        (None, None, None) if required => Err(ConfigError::NoCredentials),
+        (None, None, None) => Ok(None),
     }
+}
+
+/// The HTTP client for IAM calls made before the GES client exists (the project
+/// look-up at start-up): the same settings as the GES client's.
+fn iam_http_client(timeouts: Timeouts) -> Result<reqwest::Client, ConfigError> {
+    reqwest::Client::builder()
+        .connect_timeout(timeouts.connect)
+        .timeout(timeouts.request)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|source| ConfigError::HttpClient {
+            source: source.without_url(),
+        })
 }
 
 /// Reads variables: blank counts as unset, as consoles that cannot delete a variable
@@ -222,7 +447,9 @@ pub enum ConfigError {
     /// No credentials at all.
     #[error(
         "no GES credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (plus \
-         HUAWEICLOUD_SDK_SECURITY_TOKEN for temporary credentials), or GES_AUTH_TOKEN"
+         HUAWEICLOUD_SDK_SECURITY_TOKEN for temporary credentials), or GES_AUTH_TOKEN, or \
+         GES_IAM_USER, GES_IAM_PASSWORD and GES_IAM_DOMAIN for IAM password tokens \
+         (or name a secret holding them in HUAWEICLOUD_SDK_SECRET_ID)"
     )]
     NoCredentials,
     /// A token and AK/SK at once: which one to use would be a guess.
@@ -245,6 +472,70 @@ pub enum ConfigError {
          HUAWEICLOUD_SDK_SK: a security token only comes with temporary AK/SK credentials"
     )]
     SecurityTokenWithoutAkSk,
+    /// Credentials of two kinds at once.
+    #[error(
+        "both {first} and {second} are set: configure one kind of credentials, so that it is \
+         clear which ones ges-stop uses"
+    )]
+    ConflictingCredentials {
+        /// The variables of one kind.
+        first: &'static str,
+        /// The variables of the other.
+        second: &'static str,
+    },
+    /// Part of the IAM user or agency settings.
+    #[error("{missing} is not set: {needs}")]
+    IncompleteIam {
+        /// The variable that is missing.
+        missing: &'static str,
+        /// What the kind needs.
+        needs: &'static str,
+    },
+    /// An agency without credentials to assume it with.
+    #[error(
+        "GES_IAM_AGENCY is set without credentials to assume it with: set \
+         HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (temporary ones with \
+         HUAWEICLOUD_SDK_SECURITY_TOKEN), or GES_AUTH_TOKEN"
+    )]
+    AgencyWithoutCredentials,
+    /// IAM credentials but no IAM endpoint.
+    #[error(
+        "IAM token credentials need IAM: set HUAWEICLOUD_SDK_REGION (which gives \
+         https://iam.{{region}}.myhuaweicloud.com) or HUAWEICLOUD_SDK_IAM_ENDPOINT"
+    )]
+    NoIamEndpoint,
+    /// IAM credentials but nothing to scope the token to.
+    #[error(
+        "an IAM token is scoped to a project: set HUAWEICLOUD_SDK_PROJECT_ID, or \
+         HUAWEICLOUD_SDK_REGION to scope it to the region's project"
+    )]
+    NoTokenScope,
+    /// A secret ID on a path that reads only the environment.
+    #[error(
+        "HUAWEICLOUD_SDK_SECRET_ID is set, but this entry point reads the environment only \
+         (Config::from_env/from_lookup): read the configuration with Config::load"
+    )]
+    SecretNeedsLoad,
+    /// The secret could not be read.
+    #[error(transparent)]
+    Secret(#[from] SecretsError),
+    /// The region's project could not be found.
+    #[error(
+        "no HUAWEICLOUD_SDK_PROJECT_ID, and the project of region {region} could not be \
+         looked up in IAM: {source}"
+    )]
+    ProjectLookup {
+        /// The region.
+        region: &'static str,
+        /// Why.
+        source: Box<IamError>,
+    },
+    /// The HTTP client for IAM could not be set up.
+    #[error("could not set up the HTTPS client for IAM: {source}")]
+    HttpClient {
+        /// Why.
+        source: reqwest::Error,
+    },
     /// Neither an endpoint nor a region.
     #[error("no GES endpoint: set HUAWEICLOUD_SDK_REGION (such as cn-north-4) or GES_ENDPOINT")]
     NoEndpoint,
@@ -321,12 +612,16 @@ mod tests {
             config.endpoint.to_string(),
             "https://ges.cn-north-4.myhuaweicloud.com"
         );
-        assert!(matches!(config.credentials, Credentials::AkSk { .. }));
+        assert!(matches!(
+            config.credentials,
+            Credentials::Static(StaticCredentials::AkSk { .. })
+        ));
         assert_eq!(
             config.default_project_id.unwrap().as_str(),
             "0123456789abcdef0123456789abcdef"
         );
         assert_eq!(config.timeouts, Timeouts::default());
+        assert_eq!(config.retry, RetryPolicy::default());
     }
 
     #[test]
@@ -384,7 +679,7 @@ mod tests {
         assert!(matches!(
             with(&[(vars::AUTH_TOKEN, "t"), (vars::AK, "  ")]),
             Ok(Config {
-                credentials: Credentials::Token(_),
+                credentials: Credentials::Static(StaticCredentials::Token(_)),
                 ..
             })
         ));
@@ -395,10 +690,10 @@ mod tests {
                 (vars::SECURITY_TOKEN, "st")
             ]),
             Ok(Config {
-                credentials: Credentials::AkSk {
+                credentials: Credentials::Static(StaticCredentials::AkSk {
                     security_token: Some(_),
                     ..
-                },
+                }),
                 ..
             })
         ));
@@ -436,6 +731,22 @@ mod tests {
         ])
         .unwrap_err();
         assert!(err.to_string().contains(vars::REQUEST_TIMEOUT), "{err}");
+        for bad in ["0", "11", "-1", "three"] {
+            let err = config(&[
+                (vars::AUTH_TOKEN, "t"),
+                (vars::REGION, "cn-north-4"),
+                (vars::MAX_ATTEMPTS, bad),
+            ])
+            .unwrap_err();
+            assert!(err.to_string().contains(vars::MAX_ATTEMPTS), "{err}");
+        }
+        let one = config(&[
+            (vars::AUTH_TOKEN, "t"),
+            (vars::REGION, "cn-north-4"),
+            (vars::MAX_ATTEMPTS, "1"),
+        ])
+        .unwrap();
+        assert_eq!(one.retry.max_attempts, 1);
     }
 
     #[test]
@@ -464,5 +775,131 @@ mod tests {
         .unwrap_err();
         let shown = format!("{err} {err:?}");
         assert!(!shown.contains("very-secret"), "{shown}");
+    }
+
+    const IAM_USER: [(&str, &str); 3] = [
+        (vars::IAM_USER, "ops"),
+        (vars::IAM_PASSWORD, "very-secret-password"),
+        (vars::IAM_DOMAIN, "acme"),
+    ];
+
+    #[test]
+    fn a_password_gives_iam_tokens_scoped_by_id_or_region() {
+        let mut all = IAM_USER.to_vec();
+        all.push((vars::REGION, "cn-north-4"));
+        let config = config(&all).unwrap();
+        let Credentials::Iam(tokens) = &config.credentials else {
+            panic!("{:?}", config.credentials)
+        };
+        assert_eq!(
+            tokens.endpoint().to_string(),
+            "https://iam.cn-north-4.myhuaweicloud.com"
+        );
+        assert_eq!(
+            tokens.request().scope,
+            ProjectScope::Name("cn-north-4".to_owned())
+        );
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("very-secret"), "{shown}");
+
+        all.push((vars::PROJECT_ID, "0123456789abcdef0123456789abcdef"));
+        all.push((vars::IAM_ENDPOINT, "http://127.0.0.1:5000"));
+        let config = self::config(&all).unwrap();
+        let Credentials::Iam(tokens) = &config.credentials else {
+            panic!("{:?}", config.credentials)
+        };
+        assert_eq!(tokens.endpoint().to_string(), "http://127.0.0.1:5000");
+        assert!(matches!(tokens.request().scope, ProjectScope::Id(_)));
+
+        let eu = self::config(&[
+            (vars::REGION, "eu-west-101"),
+            (vars::AK, "AK"),
+            (vars::SK, "SK"),
+        ])
+        .unwrap();
+        assert_eq!(
+            eu.iam_endpoint.unwrap().to_string(),
+            "https://iam.eu-west-101.myhuaweicloud.eu"
+        );
+    }
+
+    #[test]
+    fn an_agency_is_assumed_with_aksk_or_a_token() {
+        let agency = [
+            (vars::REGION, "cn-north-4"),
+            (vars::IAM_AGENCY, "ges-operator"),
+            (vars::IAM_AGENCY_DOMAIN, "other"),
+        ];
+        let with = |extra: &[(&'static str, &'static str)]| {
+            let mut all = agency.to_vec();
+            all.extend_from_slice(extra);
+            config(&all)
+        };
+        for extra in [
+            &[(vars::AK, "AK"), (vars::SK, "very-secret-sk")][..],
+            &[(vars::AUTH_TOKEN, "very-secret-token")][..],
+        ] {
+            let config = with(extra).unwrap();
+            assert!(matches!(config.credentials, Credentials::Iam(_)));
+            let shown = format!("{config:?}");
+            assert!(!shown.contains("very-secret"), "{shown}");
+        }
+        assert!(matches!(
+            with(&[]),
+            Err(ConfigError::AgencyWithoutCredentials)
+        ));
+    }
+
+    #[test]
+    fn iam_credentials_must_be_complete_and_alone() {
+        let named = |all: &[(&str, &str)], variable: &str| {
+            let err = config(all).unwrap_err();
+            let shown = format!("{err} {err:?}");
+            assert!(shown.contains(variable), "{variable}: {shown}");
+            assert!(!shown.contains("very-secret"), "{shown}");
+        };
+        let region = (vars::REGION, "cn-north-4");
+        named(&[region, IAM_USER[0], IAM_USER[1]], vars::IAM_DOMAIN);
+        named(&[region, IAM_USER[1]], vars::IAM_USER);
+        named(
+            &[
+                region,
+                (vars::IAM_AGENCY, "a"),
+                (vars::AK, "AK"),
+                (vars::SK, "SK"),
+            ],
+            vars::IAM_AGENCY_DOMAIN,
+        );
+        let mut both = IAM_USER.to_vec();
+        both.extend([region, (vars::AK, "AK"), (vars::SK, "very-secret-sk")]);
+        named(&both, "HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK");
+        let mut both = IAM_USER.to_vec();
+        both.extend([
+            region,
+            (vars::IAM_AGENCY, "a"),
+            (vars::IAM_AGENCY_DOMAIN, "d"),
+        ]);
+        named(&both, "GES_IAM_AGENCY");
+        // No IAM endpoint: GES's endpoint alone says nothing about IAM.
+        let mut no_iam = IAM_USER.to_vec();
+        no_iam.push((vars::ENDPOINT, "http://127.0.0.1:9"));
+        named(&no_iam, vars::IAM_ENDPOINT);
+        // Nothing to scope the token to.
+        no_iam.push((vars::IAM_ENDPOINT, "http://127.0.0.1:9"));
+        named(&no_iam, vars::PROJECT_ID);
+        // Plain http to a host that is not loopback.
+        let mut remote = IAM_USER.to_vec();
+        remote.extend([region, (vars::IAM_ENDPOINT, "http://203.0.113.9")]);
+        named(&remote, vars::IAM_ENDPOINT);
+        // A secret only an async load can read.
+        named(
+            &[
+                region,
+                (vars::SECRET_ID, "ges/stop"),
+                (vars::AK, "AK"),
+                (vars::SK, "SK"),
+            ],
+            vars::SECRET_ID,
+        );
     }
 }

@@ -58,9 +58,11 @@ impl Handler {
         })
     }
 
-    /// A handler configured from the process environment.
-    pub fn from_env() -> Result<Self, StartupError> {
-        Self::new(&Config::from_env()?, Settings::from_env()?)
+    /// A handler configured from the process environment, read once: the secret it
+    /// names and the region's project (from IAM) included.
+    pub async fn from_env() -> Result<Self, StartupError> {
+        let config = Config::load_env().await?;
+        Self::new(&config, Settings::from_env()?)
     }
 
     /// The settings in force.
@@ -181,9 +183,9 @@ impl Handler {
         let started = std::time::Instant::now();
         let work = async {
             if request.dry_run {
-                return preview_stop(&self.client, target).await;
+                return preview_stop(&self.client, target, deadline.at).await;
             }
-            let report = stop_graph(&self.client, target).await?;
+            let report = stop_graph(&self.client, target, deadline.at).await?;
             match (&report.job_id, request.wait) {
                 (Some(job_id), true) => {
                     let end =
@@ -203,9 +205,12 @@ impl Handler {
             }
         };
         let outcome = match deadline.at {
+            // A backstop: the calls themselves stop at the deadline, and say after how
+            // many attempts.
             Some(at) => tokio::time::timeout_at(at, work).await.unwrap_or_else(|_| {
                 Err(StopError::DeadlineExceeded {
                     target: target.clone(),
+                    attempts: 0,
                 })
             }),
             None => work.await,
@@ -225,6 +230,7 @@ impl Handler {
                 error_type = error.kind(),
                 ges_code = error.ges().and_then(|ges| ges.code.as_deref()).unwrap_or(""),
                 ges_request_id = error.ges().and_then(|ges| ges.request_id.as_deref()).unwrap_or(""),
+                attempts = error.attempts(),
                 latency_ms,
                 error = %error,
                 "graph failed"

@@ -2,8 +2,10 @@
 //!
 //! - [`config`]: settings from the environment, checked once.
 //! - [`endpoint`]: where GES is.
-//! - [`credentials`]: token or AK/SK authentication.
+//! - [`credentials`]: token, AK/SK or IAM token authentication; [`iam`]: the IAM calls;
+//!   [`secrets`]: credentials from AWS Secrets Manager through the Lambda extension.
 //! - [`client`]: one HTTP client for every generated GES operation.
+//! - [`retry`]: which failed calls are tried again, and when.
 //! - [`stop`]: stopping one graph, and what GES's answer means.
 //! - [`wait`]: waiting for a stop job to end.
 //! - [`event`]: every way the Lambda function is invoked, parsed into one request.
@@ -19,6 +21,9 @@ pub mod credentials;
 pub mod endpoint;
 pub mod event;
 pub mod handler;
+pub mod iam;
+pub mod retry;
+pub mod secrets;
 pub mod settings;
 pub mod stop;
 pub mod wait;

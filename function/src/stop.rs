@@ -8,8 +8,11 @@ use ges_api::types::{
     ShowGraphResponse, StopGraphRequest, StopGraphResponse,
 };
 use serde::Serialize;
+use tokio::time::Instant;
 
-use crate::client::{ClientError, GesClient, ProjectScoped};
+use crate::client::{ClientError, GesClient, ProjectScoped, Reply};
+use crate::iam::IamError;
+use crate::retry::Attempts;
 
 /// The error code GES answers a stop with when the graph is not running.
 pub const NOT_RUNNING: &str = "GES.7001";
@@ -86,13 +89,23 @@ impl StopReport {
     }
 }
 
-/// Asks GES to stop one graph.
-pub async fn stop_graph(client: &GesClient, target: &StopTarget) -> Result<StopReport, StopError> {
+/// Asks GES to stop one graph; neither an attempt nor a retry runs past `deadline`
+/// (with none, the client's timeouts bound it).
+pub async fn stop_graph(
+    client: &GesClient,
+    target: &StopTarget,
+    deadline: Option<Instant>,
+) -> Result<StopReport, StopError> {
     let request = StopGraphRequest {
         project_id: target.project_id.clone(),
         graph_id: target.graph_id.clone(),
     };
-    let (status, request_id, response) = call(client, target, &request).await?;
+    let Reply {
+        response,
+        request_id,
+        attempts,
+    } = call(client, target, &request, deadline).await?;
+    let status = response.status();
     match response {
         StopGraphResponse::Ok(result) => match result.job_id {
             Some(job_id) => Ok(StopReport {
@@ -102,6 +115,7 @@ pub async fn stop_graph(client: &GesClient, target: &StopTarget) -> Result<StopR
             None => Err(StopError::NoJobId {
                 target: target.clone(),
                 request_id,
+                attempts,
             }),
         },
         StopGraphResponse::BadRequest(body) if body.error_code.as_deref() == Some(NOT_RUNNING) => {
@@ -116,23 +130,30 @@ pub async fn stop_graph(client: &GesClient, target: &StopTarget) -> Result<StopR
         | StopGraphResponse::Forbidden(body)
         | StopGraphResponse::NotFound(body)
         | StopGraphResponse::InternalServerError(body)
-        | StopGraphResponse::ServiceUnavailable(body) => {
-            Err(StopError::refused(target, status, &body, request_id))
-        }
+        | StopGraphResponse::ServiceUnavailable(body) => Err(StopError::refused(
+            target, status, &body, request_id, attempts,
+        )),
     }
 }
 
 /// A dry run of [`stop_graph`]: looks the graph up and says what a stop would do,
-/// without stopping anything. A graph that is not running would answer `GES.7001`.
+/// without stopping anything (a graph that is not running would answer `GES.7001`).
+/// Neither an attempt nor a retry runs past `deadline`.
 pub async fn preview_stop(
     client: &GesClient,
     target: &StopTarget,
+    deadline: Option<Instant>,
 ) -> Result<StopReport, StopError> {
     let request = ShowGraphRequest {
         project_id: target.project_id.clone(),
         graph_id: target.graph_id.clone(),
     };
-    let (status, request_id, response) = call(client, target, &request).await?;
+    let Reply {
+        response,
+        request_id,
+        attempts,
+    } = call(client, target, &request, deadline).await?;
+    let status = response.status();
     match response {
         ShowGraphResponse::Ok(result) => {
             let outcome = match result.graph.status {
@@ -149,24 +170,24 @@ pub async fn preview_stop(
         | ShowGraphResponse::Forbidden(body)
         | ShowGraphResponse::NotFound(body)
         | ShowGraphResponse::InternalServerError(body)
-        | ShowGraphResponse::ServiceUnavailable(body) => {
-            Err(StopError::refused(target, status, &body, request_id))
-        }
+        | ShowGraphResponse::ServiceUnavailable(body) => Err(StopError::refused(
+            target, status, &body, request_id, attempts,
+        )),
     }
 }
 
-/// Sends one operation about a graph: its status code, request id and documented
-/// answer, or the failure to get one as a [`StopError`].
+/// Sends one operation about a graph, retried as the client's policy says but not past
+/// `deadline`: its documented answer, or the failure to get one as a [`StopError`].
 pub(crate) async fn call<O: Operation + ProjectScoped>(
     client: &GesClient,
     target: &StopTarget,
     request: &O,
-) -> Result<(u16, Option<String>, O::Response), StopError> {
-    let reply = client
-        .execute(request)
+    deadline: Option<Instant>,
+) -> Result<Reply<O::Response>, StopError> {
+    client
+        .execute_before(request, deadline)
         .await
-        .map_err(|error| StopError::from_client(target, error))?;
-    Ok((reply.response.status(), reply.request_id, reply.response))
+        .map_err(|error| StopError::from_client(target, error))
 }
 
 /// What GES said when it refused: status, its error code and message, its request id.
@@ -180,6 +201,8 @@ pub struct GesError {
     pub message: Option<String>,
     /// The `X-Request-Id`.
     pub request_id: Option<String>,
+    /// How many times the request was sent, the first included.
+    pub attempts: u32,
 }
 
 impl GesError {
@@ -198,18 +221,29 @@ impl GesError {
                 .clone()
                 .or_else(|| gateway.and_then(|error| error.message.clone())),
             request_id,
+            attempts: 1,
         }
     }
 
-    /// An answer that did not parse: its status, and its body as the message, as the
-    /// SDK does for a plain-text 5xx.
+    /// An answer that did not parse as the contract says: its status, and GES's (or
+    /// the gateway's) error code and message when the body is an error body anyway (a
+    /// gateway's `429`, which the contract does not document), else the body as the
+    /// message, as the SDK does for a plain-text 5xx.
     pub fn from_undecoded(error: &DecodeError) -> Self {
+        let request_id = error.request_id().map(str::to_owned);
+        if let Ok(body) = serde_json::from_slice::<ErrorBody>(error.body()) {
+            let ges = Self::from_body(error.status(), &body, request_id.clone());
+            if ges.code.is_some() {
+                return ges;
+            }
+        }
         let text = BodyText(error.body()).to_string();
         Self {
             status: error.status(),
             code: None,
             message: (!error.body().is_empty()).then_some(text),
-            request_id: error.request_id().map(str::to_owned),
+            request_id,
+            attempts: 1,
         }
     }
 }
@@ -225,8 +259,9 @@ impl fmt::Display for GesError {
         }
         write!(
             f,
-            " (request id {})",
-            self.request_id.as_deref().unwrap_or("none")
+            " (request id {}, after {})",
+            self.request_id.as_deref().unwrap_or("none"),
+            Attempts(self.attempts)
         )
     }
 }
@@ -290,18 +325,22 @@ pub enum StopError {
         reason: String,
     },
     /// The invocation's deadline came before GES answered.
-    #[error("the deadline ran out before GES answered for graph {} in project {}; the stop may still happen: run again to see", target.graph_id, target.project_id)]
+    #[error("the deadline ran out before GES answered for graph {} in project {}{}; the stop may still happen: run again to see", target.graph_id, target.project_id, AfterAttempts(*attempts))]
     DeadlineExceeded {
         /// The graph asked for.
         target: StopTarget,
+        /// How many times the last call was sent (0 when not known).
+        attempts: u32,
     },
     /// GES accepted the stop but named no job.
-    #[error("GES accepted the stop of graph {} but returned no job ID (request id {}); check the graph's status in the GES console", target.graph_id, request_id.as_deref().unwrap_or("none"))]
+    #[error("GES accepted the stop of graph {} but returned no job ID (request id {}, after {}); check the graph's status in the GES console", target.graph_id, request_id.as_deref().unwrap_or("none"), Attempts(*attempts))]
     NoJobId {
         /// The graph asked for.
         target: StopTarget,
         /// The `X-Request-Id`.
         request_id: Option<String>,
+        /// How many times the stop was sent.
+        attempts: u32,
     },
     /// The call itself failed.
     #[error(transparent)]
@@ -321,10 +360,20 @@ impl StopError {
             Self::NoJobId { .. } => "NoJobId",
             Self::JobFailed { .. } => "JobFailed",
             Self::DeadlineExceeded { .. } => "DeadlineExceeded",
-            Self::Client(ClientError::Timeout { .. } | ClientError::Transport { .. }) => {
-                "UpstreamUnavailable"
-            }
-            Self::Client(_) => "ClientError",
+            Self::Client(error) => match error {
+                ClientError::Timeout { .. }
+                | ClientError::Transport { .. }
+                | ClientError::Iam(IamError::Transport { .. }) => "UpstreamUnavailable",
+                // IAM failing or throttling is the cloud being unavailable; IAM refusing
+                // the user, password or agency is the credentials being wrong.
+                ClientError::Iam(IamError::Refused { status, .. })
+                    if *status == 429 || *status >= 500 =>
+                {
+                    "UpstreamUnavailable"
+                }
+                ClientError::Iam(IamError::Refused { .. }) => "Unauthorized",
+                _ => "ClientError",
+            },
         }
     }
 
@@ -344,14 +393,36 @@ impl StopError {
         }
     }
 
-    /// A documented refusal, with GES's error body.
+    /// A documented refusal, with GES's error body, after this many attempts.
     pub(crate) fn refused(
         target: &StopTarget,
         status: u16,
         body: &ErrorBody,
         request_id: Option<String>,
+        attempts: u32,
     ) -> Self {
-        Self::from_answer(target, GesError::from_body(status, body, request_id))
+        Self::from_answer(
+            target,
+            GesError {
+                attempts,
+                ..GesError::from_body(status, body, request_id)
+            },
+        )
+    }
+
+    /// How many times the call that failed was sent (0 when not known, or never sent).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Self::GraphNotFound { ges, .. }
+            | Self::Unauthorized { ges }
+            | Self::Forbidden { ges, .. }
+            | Self::Rejected { ges, .. }
+            | Self::UpstreamUnavailable { ges }
+            | Self::UnexpectedAnswer { ges } => ges.attempts,
+            Self::NoJobId { attempts, .. } | Self::DeadlineExceeded { attempts, .. } => *attempts,
+            Self::JobFailed { .. } => 1,
+            Self::Client(error) => error.attempts(),
+        }
     }
 
     /// Classifies a refusal by its status code: one place decides what each means,
@@ -371,10 +442,70 @@ impl StopError {
 
     fn from_client(target: &StopTarget, error: ClientError) -> Self {
         match error {
-            ClientError::Decode(decode) => {
-                Self::from_answer(target, GesError::from_undecoded(&decode))
-            }
+            ClientError::Decode { source, attempts } => Self::from_answer(
+                target,
+                GesError {
+                    attempts,
+                    ..GesError::from_undecoded(&source)
+                },
+            ),
+            ClientError::DeadlineExceeded { attempts, .. } => Self::DeadlineExceeded {
+                target: target.clone(),
+                attempts,
+            },
             other => Self::Client(other),
         }
+    }
+}
+
+/// ", after 3 attempts" when the number is known, nothing otherwise.
+struct AfterAttempts(u32);
+
+impl fmt::Display for AfterAttempts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            0 => Ok(()),
+            n => write!(f, ", after {}", Attempts(n)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+    use ges_api::runtime::RawResponse;
+
+    use super::*;
+
+    fn undecoded(status: u16, body: &'static str) -> GesError {
+        let raw = RawResponse {
+            status,
+            request_id: Some("rid".to_owned()),
+            body: Bytes::from_static(body.as_bytes()),
+        };
+        GesError::from_undecoded(&DecodeError::unexpected_status("StopGraph", &raw))
+    }
+
+    #[test]
+    fn an_undocumented_answer_keeps_the_code_of_its_error_body() {
+        let ges = undecoded(
+            429,
+            r#"{"error_code":"APIGW.0308","error_msg":"Throttled."}"#,
+        );
+        assert_eq!(ges.code.as_deref(), Some("APIGW.0308"));
+        assert_eq!(ges.message.as_deref(), Some("Throttled."));
+        let ges = undecoded(502, r#"{"error":{"code":"APIGW.0203","message":"Down."}}"#);
+        assert_eq!(ges.code.as_deref(), Some("APIGW.0203"));
+        // Not an error body: the body is the message.
+        let ges = undecoded(502, "Bad Gateway");
+        assert_eq!(ges.code, None);
+        assert_eq!(ges.message.as_deref(), Some("\"Bad Gateway\""));
+        let ges = undecoded(200, r#"{"job_id": 42}"#);
+        assert_eq!(ges.code, None);
+        assert_eq!(ges.request_id.as_deref(), Some("rid"));
+        assert_eq!(
+            GesError { attempts: 3, ..ges }.to_string(),
+            r#"HTTP 200: "{\"job_id\": 42}" (request id rid, after 3 attempts)"#
+        );
     }
 }

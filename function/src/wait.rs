@@ -2,10 +2,11 @@
 
 use std::time::Duration;
 
+use ges_api::runtime::OperationResponse;
 use ges_api::types::{JobId, JobStatus, ShowJobRequest, ShowJobResponse};
 use tokio::time::Instant;
 
-use crate::client::GesClient;
+use crate::client::{GesClient, Reply};
 use crate::stop::{StopError, StopTarget, call};
 
 /// The first pause between looks: a stop job takes seconds to minutes, so a quick
@@ -27,7 +28,8 @@ pub enum JobEnd {
 }
 
 /// Polls the job until it ends or until `deadline`. A job that ends with `failed` is
-/// an error carrying GES's reason.
+/// an error carrying GES's reason. No look (nor its retries) runs past `deadline`: one
+/// that would is cut short, and the wait ends with the status of the last look.
 pub async fn wait_for_job(
     client: &GesClient,
     target: &StopTarget,
@@ -48,7 +50,16 @@ pub async fn wait_for_job(
         tokio::time::sleep(pause).await;
         pause = (pause * 2).min(LONGEST_PAUSE);
 
-        let (status, request_id, response) = call(client, target, &request).await?;
+        let Reply {
+            response,
+            request_id,
+            attempts,
+        } = match call(client, target, &request, Some(deadline)).await {
+            Ok(reply) => reply,
+            Err(StopError::DeadlineExceeded { .. }) => break,
+            Err(other) => return Err(other),
+        };
+        let status = response.status();
         let job = match response {
             ShowJobResponse::Ok(job) => job,
             ShowJobResponse::BadRequest(body)
@@ -57,7 +68,9 @@ pub async fn wait_for_job(
             | ShowJobResponse::NotFound(body)
             | ShowJobResponse::InternalServerError(body)
             | ShowJobResponse::ServiceUnavailable(body) => {
-                return Err(StopError::refused(target, status, &body, request_id));
+                return Err(StopError::refused(
+                    target, status, &body, request_id, attempts,
+                ));
             }
         };
         tracing::debug!(job_id = %job_id, job_status = %job.status, "stop job");

@@ -2,15 +2,16 @@
 //! wait, dry run, allow-lists and deadlines. (Each trigger's shape under the real
 //! runtime emulator is tested end to end in `tests/tests/lambda.rs`.)
 
-use std::collections::HashMap;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
+mod common;
+
+use common::context;
 use ges_api::types::{GraphId, GraphStatus};
 use ges_simulator::{Fault, GraphSpec, OperationKind, RunningSimulator, Simulator};
 use ges_stop::answer::FunctionError;
-use ges_stop::config::{Config, vars};
+use ges_stop::config::vars;
 use ges_stop::handler::Handler;
-use ges_stop::settings::Settings;
 use lambda_runtime::{Context, Diagnostic, LambdaEvent};
 use serde_json::{Value, json};
 
@@ -36,29 +37,9 @@ async fn simulator(stop: Duration) -> RunningSimulator {
 }
 
 fn handler(simulator: &RunningSimulator, extra: &[(&str, &str)]) -> Handler {
-    let mut env: HashMap<String, String> = HashMap::from([
-        (vars::ENDPOINT.to_owned(), simulator.base_url()),
-        (vars::AUTH_TOKEN.to_owned(), TOKEN.to_owned()),
-        (
-            vars::PROJECT_ID.to_owned(),
-            simulator.project_id().to_string(),
-        ),
-    ]);
+    let mut env = common::simulator_env(simulator, &[(vars::AUTH_TOKEN, TOKEN)]);
     env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    let config = Config::from_lookup(|name| env.get(name).cloned()).unwrap();
-    let settings = Settings::from_lookup(|name| env.get(name).cloned()).unwrap();
-    Handler::new(&config, settings).unwrap()
-}
-
-/// A context whose deadline is `left` from now, as Lambda gives it.
-fn context(left: Duration) -> Context {
-    let mut context = Context::default();
-    context.request_id = "req-0001".to_owned();
-    context.deadline = (SystemTime::now() + left)
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as u64;
-    context
+    common::handler(&env)
 }
 
 async fn invoke(handler: &Handler, payload: Value) -> Result<Value, FunctionError> {
@@ -156,7 +137,10 @@ async fn failures_carry_their_kind_the_ges_code_and_request_id() {
         diagnostic.error_message
     );
 
-    simulator.fail_next(OperationKind::StopGraph, Fault::ServiceUnavailable);
+    // As many failures as the client makes attempts (GES_MAX_ATTEMPTS, 3 by default).
+    for _ in 0..3 {
+        simulator.fail_next(OperationKind::StopGraph, Fault::ServiceUnavailable);
+    }
     let diagnostic = Diagnostic::from(
         invoke(&handler, json!({"graph_id": "g-1"}))
             .await

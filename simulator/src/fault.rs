@@ -1,9 +1,22 @@
-//! Failures a test can ask for: the next authenticated call of an operation answers
-//! with a server error, a throttling answer, or only after a delay. They let the
-//! client's retries, timeouts and error reports be tested against a live server.
+//! Failures a test can ask for, so that the client's retries, timeouts, size cap and
+//! error reports can be tested against a live server: error answers of any status,
+//! header and body, delays, connections dropped before or in the middle of an answer,
+//! malformed or truncated JSON, huge bodies and slow ones.
+//!
+//! A fault is for the next authenticated call of an operation
+//! ([`crate::RunningSimulator::fail_next`], first asked first served), or for every
+//! call that names a graph until cleared ([`crate::RunningSimulator::fail_graph`]).
 
 use std::collections::VecDeque;
+use std::convert::Infallible;
 use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::response::Response;
+use futures_util::stream::{self, StreamExt};
+use ges_api::types::GraphId;
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
+use http::{HeaderName, HeaderValue, StatusCode};
 
 use crate::journal::OperationKind;
 
@@ -19,12 +32,101 @@ pub enum Fault {
     Throttled,
     /// The call is carried out normally, but answered only after this long.
     Delay(Duration),
+    /// This status, these headers and this body, as they are; nothing changes. See
+    /// [`Fault::status`], [`Fault::json`] and [`Fault::throttled_for`].
+    Answer {
+        /// The status code.
+        status: u16,
+        /// Headers, in order.
+        headers: Vec<(String, String)>,
+        /// The body.
+        body: Vec<u8>,
+    },
+    /// The connection is closed without an answer; nothing changes.
+    Reset,
+    /// The call is carried out, then the connection is closed without an answer: the
+    /// stop happened, but the client cannot know.
+    ResetAfterOperating,
+    /// The call is carried out; the answer's headers promise its whole body, half of it
+    /// is sent, and the connection is closed.
+    CutShort,
+    /// `200` with a body that is not JSON at all; nothing changes.
+    MalformedJson,
+    /// The call is carried out; the answer is its first half, a JSON document cut in
+    /// the middle (with a `Content-Length` that matches what is sent).
+    TruncatedJson,
+    /// `200` with a JSON body of this many bytes, with its `Content-Length`; nothing
+    /// changes.
+    HugeBody(usize),
+    /// `200` with a body of this many bytes sent in chunks, with no length given in
+    /// advance; nothing changes.
+    HugeStream(usize),
+    /// The call is carried out; its answer is sent in this many chunks, with a pause
+    /// before every chunk after the first.
+    SlowBody {
+        /// How many pieces the body is sent in.
+        chunks: usize,
+        /// The pause before each piece after the first.
+        pause: Duration,
+    },
 }
 
-/// Faults waiting for their call, first asked first served.
+impl Fault {
+    /// `status` with a plain-text body, as a gateway or a proxy answers (`502 Bad
+    /// Gateway`, `504 Gateway Time-out`).
+    pub fn status(status: u16, body: &str) -> Self {
+        Self::Answer {
+            status,
+            headers: vec![("content-type".to_owned(), "text/plain".to_owned())],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    /// `status` with a JSON body, given as it is sent.
+    pub fn json(status: u16, body: &str) -> Self {
+        Self::Answer {
+            status,
+            headers: vec![("content-type".to_owned(), "application/json".to_owned())],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    /// `429` with the API gateway's throttling body and `Retry-After: {retry_after}`
+    /// (seconds, or an HTTP date).
+    pub fn throttled_for(retry_after: &str) -> Self {
+        Self::Answer {
+            status: 429,
+            headers: vec![
+                ("content-type".to_owned(), "application/json".to_owned()),
+                (RETRY_AFTER.as_str().to_owned(), retry_after.to_owned()),
+            ],
+            body: format!(
+                r#"{{"error_code":"{}","error_msg":"Injected fault: the request was throttled."}}"#,
+                crate::error_codes::THROTTLED
+            )
+            .into_bytes(),
+        }
+    }
+
+    /// Whether the call is carried out before the answer goes wrong.
+    pub(crate) fn operates(&self) -> bool {
+        matches!(
+            self,
+            Self::Delay(_)
+                | Self::ResetAfterOperating
+                | Self::CutShort
+                | Self::TruncatedJson
+                | Self::SlowBody { .. }
+        )
+    }
+}
+
+/// Faults waiting for their call: per operation, first asked first served, and per
+/// graph, until cleared.
 #[derive(Debug, Default)]
 pub(crate) struct FaultQueue {
     pending: VecDeque<(OperationKind, Fault)>,
+    per_graph: Vec<(GraphId, Fault)>,
 }
 
 impl FaultQueue {
@@ -32,11 +134,163 @@ impl FaultQueue {
         self.pending.push_back((operation, fault));
     }
 
-    /// The oldest fault waiting for this operation, taken out of the queue.
-    pub(crate) fn take(&mut self, operation: OperationKind) -> Option<Fault> {
-        let index = self.pending.iter().position(|(op, _)| *op == operation)?;
-        self.pending.remove(index).map(|(_, fault)| fault)
+    /// Makes every call naming `graph` fail this way (after any queued for its
+    /// operation), replacing the graph's earlier fault.
+    pub(crate) fn set_for_graph(&mut self, graph: GraphId, fault: Fault) {
+        self.per_graph.retain(|(id, _)| *id != graph);
+        self.per_graph.push((graph, fault));
     }
+
+    /// Forgets every fault.
+    pub(crate) fn clear(&mut self) {
+        self.pending.clear();
+        self.per_graph.clear();
+    }
+
+    /// The oldest fault waiting for this operation, taken out of the queue; else the
+    /// fault of the graph the call names, if any.
+    pub(crate) fn take(&mut self, operation: OperationKind, graph: Option<&str>) -> Option<Fault> {
+        if let Some(index) = self.pending.iter().position(|(op, _)| *op == operation) {
+            return self.pending.remove(index).map(|(_, fault)| fault);
+        }
+        let graph = graph?;
+        self.per_graph
+            .iter()
+            .find(|(id, _)| id.as_str() == graph)
+            .map(|(_, fault)| fault.clone())
+    }
+}
+
+/// Marks an answer whose connection is closed before its status line goes out: the
+/// journal records status `0` for it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Dropped;
+
+/// The error a body stream fails with; hyper then closes the connection.
+#[derive(Debug, thiserror::Error)]
+#[error("injected fault: the connection is closed")]
+struct Closed;
+
+/// How far into a body a cut falls: half of it, at least one byte short of all of it.
+fn half(body: &Bytes) -> usize {
+    (body.len() / 2).min(body.len().saturating_sub(1))
+}
+
+/// The answer to send for a call that met `fault`, given the answer the call would
+/// have had (`normal`; for a fault that does not carry out the call, an error answer
+/// that is discarded).
+pub(crate) async fn deliver(fault: &Fault, normal: Response) -> Response {
+    match fault {
+        Fault::InternalServerError
+        | Fault::ServiceUnavailable
+        | Fault::Throttled
+        | Fault::Delay(_) => normal,
+        Fault::Answer {
+            status,
+            headers,
+            body,
+        } => {
+            let mut response = Response::new(Body::from(body.clone()));
+            *response.status_mut() =
+                StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            for (name, value) in headers {
+                if let (Ok(name), Ok(value)) = (
+                    HeaderName::from_bytes(name.as_bytes()),
+                    HeaderValue::from_str(value),
+                ) {
+                    response.headers_mut().append(name, value);
+                }
+            }
+            response
+        }
+        Fault::Reset | Fault::ResetAfterOperating => {
+            // A body that fails before its first byte: hyper drops the connection
+            // with the status line still unsent.
+            let body = Body::from_stream(stream::once(async { Err::<Bytes, _>(Closed) }));
+            let mut response = Response::new(body);
+            response.extensions_mut().insert(Dropped);
+            response
+        }
+        Fault::CutShort => {
+            let (mut parts, body) = normal.into_parts();
+            let bytes = collect(body).await;
+            let sent = bytes.slice(..half(&bytes));
+            parts
+                .headers
+                .insert(CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+            let chunks = stream::iter([Ok(sent), Err(Closed)]);
+            Response::from_parts(parts, Body::from_stream(chunks))
+        }
+        Fault::MalformedJson => json_response(Bytes::from_static(
+            b"<html><body>502 Bad Gateway</body></html>, {\"job_id\": ",
+        )),
+        Fault::TruncatedJson => {
+            let (mut parts, body) = normal.into_parts();
+            let bytes = collect(body).await;
+            let sent = bytes.slice(..half(&bytes));
+            parts.headers.remove(CONTENT_LENGTH);
+            Response::from_parts(parts, Body::from(sent))
+        }
+        Fault::HugeBody(size) => json_response(huge(*size)),
+        Fault::HugeStream(size) => {
+            const CHUNK: usize = 64 * 1024;
+            let body = huge(*size);
+            let chunks = stream::iter((0..body.len()).step_by(CHUNK).map(move |start| {
+                Ok::<_, Infallible>(body.slice(start..(start + CHUNK).min(body.len())))
+            }));
+            let mut response = Response::new(Body::from_stream(chunks));
+            response
+                .headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            response
+        }
+        Fault::SlowBody { chunks, pause } => {
+            let (mut parts, body) = normal.into_parts();
+            let bytes = collect(body).await;
+            let size = bytes.len().div_ceil((*chunks).max(1)).max(1);
+            let pause = *pause;
+            let pieces: Vec<Bytes> = (0..bytes.len())
+                .step_by(size)
+                .map(|start| bytes.slice(start..(start + size).min(bytes.len())))
+                .collect();
+            let body = stream::iter(pieces.into_iter().enumerate()).then(
+                move |(index, piece)| async move {
+                    if index > 0 {
+                        tokio::time::sleep(pause).await;
+                    }
+                    Ok::<_, Infallible>(piece)
+                },
+            );
+            parts.headers.remove(CONTENT_LENGTH);
+            Response::from_parts(parts, Body::from_stream(body))
+        }
+    }
+}
+
+/// A simulator-made body, read whole (it is small: an answer the simulator rendered).
+async fn collect(body: Body) -> Bytes {
+    axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default()
+}
+
+fn json_response(body: Bytes) -> Response {
+    let mut response = Response::new(Body::from(body));
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+/// A valid JSON document of `size` bytes (at least its frame): a stop answer whose
+/// `job_id` is a long run of `a`.
+fn huge(size: usize) -> Bytes {
+    const FRAME: &[u8] = br#"{"job_id":""}"#;
+    let mut body = Vec::with_capacity(size.max(FRAME.len()));
+    body.extend_from_slice(&FRAME[..11]);
+    body.resize(size.saturating_sub(2).max(11), b'a');
+    body.extend_from_slice(b"\"}");
+    Bytes::from(body)
 }
 
 #[cfg(test)]
@@ -49,16 +303,43 @@ mod tests {
         queue.push(OperationKind::StopGraph, Fault::ServiceUnavailable);
         queue.push(OperationKind::ShowJob, Fault::Throttled);
         queue.push(OperationKind::StopGraph, Fault::InternalServerError);
-        assert_eq!(queue.take(OperationKind::ListGraphs), None);
+        assert_eq!(queue.take(OperationKind::ListGraphs, None), None);
         assert_eq!(
-            queue.take(OperationKind::StopGraph),
+            queue.take(OperationKind::StopGraph, None),
             Some(Fault::ServiceUnavailable)
         );
         assert_eq!(
-            queue.take(OperationKind::StopGraph),
+            queue.take(OperationKind::StopGraph, None),
             Some(Fault::InternalServerError)
         );
-        assert_eq!(queue.take(OperationKind::StopGraph), None);
-        assert_eq!(queue.take(OperationKind::ShowJob), Some(Fault::Throttled));
+        assert_eq!(queue.take(OperationKind::StopGraph, None), None);
+        assert_eq!(
+            queue.take(OperationKind::ShowJob, None),
+            Some(Fault::Throttled)
+        );
+    }
+
+    #[test]
+    fn a_graph_fault_stays_until_cleared_and_queued_faults_come_first() {
+        let mut queue = FaultQueue::default();
+        queue.set_for_graph("g-1".parse().unwrap(), Fault::Reset);
+        queue.push(OperationKind::StopGraph, Fault::Throttled);
+        let take = |queue: &mut FaultQueue, graph| queue.take(OperationKind::StopGraph, graph);
+        assert_eq!(take(&mut queue, Some("g-1")), Some(Fault::Throttled));
+        assert_eq!(take(&mut queue, Some("g-1")), Some(Fault::Reset));
+        assert_eq!(take(&mut queue, Some("g-1")), Some(Fault::Reset));
+        assert_eq!(take(&mut queue, Some("g-2")), None);
+        assert_eq!(take(&mut queue, None), None);
+        queue.clear();
+        assert_eq!(take(&mut queue, Some("g-1")), None);
+    }
+
+    #[test]
+    fn huge_bodies_are_json_of_the_size_asked() {
+        for size in [0, 5, 13, 100, 5 << 20] {
+            let body = huge(size);
+            assert_eq!(body.len(), size.max(13), "{size}");
+            assert!(body.starts_with(br#"{"job_id":""#) && body.ends_with(br#""}"#));
+        }
     }
 }

@@ -76,7 +76,8 @@ pub struct RequestRecord {
     pub operation: Option<OperationKind>,
     /// How the request fared at the authentication check.
     pub authentication: Authentication,
-    /// The status code answered.
+    /// The status code answered; `0` when an injected fault closed the connection
+    /// before the status line went out ([`crate::Fault::Reset`]).
     pub status: u16,
 }
 

@@ -7,7 +7,7 @@
 //! so it speaks exactly the contract the client is generated from.
 //!
 //! Like the real service, it always checks authentication: an `X-Auth-Token` equal to
-//! a configured token, or an `SDK-HMAC-SHA256` signature (checked with
+//! a configured token or to one its IAM issued that has not expired, or an `SDK-HMAC-SHA256` signature (checked with
 //! [`ges_api::signing`] over the raw wire path, query and body) made with a
 //! configured access key. A simulator without credentials refuses to start.
 //!
@@ -32,7 +32,7 @@
 //!
 //! Modules, by concern: `state` holds graphs and jobs and how they move with time;
 //! `auth` checks credentials; `routes` turns requests into answers (its docs list every
-//! route and check); `server` listens and shuts down; `journal` records the traffic
+//! route and check); `iam` issues tokens and looks projects up; `server` listens and shuts down; `journal` records the traffic
 //! ([`RunningSimulator::requests`]); `fault` holds failures a test asked for
 //! ([`RunningSimulator::fail_next`]); [`error_codes`] names the codes answered.
 
@@ -42,6 +42,7 @@ mod auth;
 mod builder;
 pub mod error_codes;
 mod fault;
+mod iam;
 mod journal;
 mod routes;
 mod server;
@@ -53,6 +54,7 @@ use ges_api::types::GraphId;
 
 pub use builder::{DEFAULT_PROJECT_ID, DEFAULT_STOP_DURATION, SimulatorBuilder};
 pub use fault::Fault;
+pub use iam::{DEFAULT_REGION, DEFAULT_TOKEN_LIFETIME};
 pub use journal::{Authentication, OperationKind, RequestRecord, Scheme};
 pub use routes::DEFAULT_LIST_LIMIT;
 pub use server::RunningSimulator;

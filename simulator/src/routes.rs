@@ -10,7 +10,9 @@
 //! 2. authentication (`401`, `APIGW.0301`; see `auth`);
 //! 3. `project_id` must be a valid `ProjectId` (`400`, `GES.8001`) and the simulator's
 //!    project (`403`, `GES.8003`);
-//! 4. a fault a test queued for this operation, if any ([`crate::Fault`]);
+//! 4. a fault a test queued for this operation, or set for the graph the path names, if
+//!    any ([`crate::Fault`]; those that go wrong on the wire are applied to the answer
+//!    last);
 //! 5. the operation's own parameters (`400`, `GES.8001`, naming the rule broken), then
 //!    the operation:
 //!    - StopGraph: `200 {"job_id"}` for a running graph; `400 GES.7001` otherwise;
@@ -21,6 +23,9 @@
 //!      every graph, not the page.
 //!    - ShowJob: `200` with the job; `404 GES.8011` for an unknown graph, `404 GES.8012`
 //!      for a job the graph does not have.
+//!
+//! IAM's `POST /v3/auth/tokens` and `GET /v3/projects` are served by `iam`, which
+//! documents them; a token it issued passes check 2 until it expires.
 //!
 //! Any other path or method answers `404 APIGW.0101` without an authentication check,
 //! as the API gateway does. Every answer, whatever it is, carries a fresh
@@ -33,7 +38,7 @@ use axum::Router;
 use axum::extract::{FromRequestParts, Path, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodFilter, on};
+use axum::routing::{MethodFilter, get, on, post};
 use ges_api::Operation;
 use ges_api::runtime::{self, OperationResponse};
 use ges_api::signing;
@@ -48,7 +53,8 @@ use time::OffsetDateTime;
 use tokio::time::Instant;
 
 use crate::error_codes;
-use crate::fault::Fault;
+use crate::fault::{self, Fault};
+use crate::iam;
 use crate::journal::{Authentication, Handled, OperationKind, RequestRecord};
 use crate::server::Shared;
 use crate::state::{JobLookupFailure, StopRefusal};
@@ -69,6 +75,9 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let router = route::<ShowGraphRequest>(router);
     let router = route::<ListGraphsRequest>(router);
     let router = route::<ShowJobRequest>(router);
+    let router = router
+        .route("/v3/auth/tokens", post(iam::create_token))
+        .route("/v3/projects", get(iam::list_projects));
     router
         .fallback(no_such_api)
         .method_not_allowed_fallback(no_such_api)
@@ -306,7 +315,8 @@ impl Served for ShowJobRequest {
 /// The handler of every operation.
 async fn handle<Op: Served>(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let mut authentication = Authentication::NotChecked;
-    let outcome = answer::<Op>(&shared, request, &mut authentication).await;
+    let mut delivery = None;
+    let outcome = answer::<Op>(&shared, request, &mut authentication, &mut delivery).await;
     let handled = Handled {
         operation: Some(Op::KIND),
         authentication,
@@ -318,6 +328,9 @@ async fn handle<Op: Served>(State(shared): State<Arc<Shared>>, request: Request)
             None => render_error(refused.status.code(), &refused.body),
         },
     };
+    if let Some(fault) = &delivery {
+        response = fault::deliver(fault, response).await;
+    }
     response.extensions_mut().insert(handled);
     response
 }
@@ -327,6 +340,7 @@ async fn answer<Op: Served>(
     shared: &Shared,
     request: Request,
     authentication: &mut Authentication,
+    delivery: &mut Option<Fault>,
 ) -> Result<Op::Response, Refused> {
     let (mut parts, body) = request.into_parts();
     let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
@@ -337,10 +351,15 @@ async fn answer<Op: Served>(
             ))
         })?;
 
-    match shared
-        .credentials
-        .authenticate(&parts, &body, OffsetDateTime::now_utc())
-    {
+    // A token IAM issued is checked first (and refused once it expired); anything
+    // else goes to the configured credentials.
+    let authenticated = match shared.iam.check_issued(&parts) {
+        Some(result) => result,
+        None => shared
+            .credentials
+            .authenticate(&parts, &body, OffsetDateTime::now_utc()),
+    };
+    match authenticated {
         Ok(scheme) => *authentication = Authentication::Accepted(scheme),
         Err(refusal) => {
             *authentication = refusal
@@ -378,7 +397,8 @@ async fn answer<Op: Served>(
         ));
     }
 
-    let fault = shared.take_fault(Op::KIND);
+    let graph_id = call.params.get("graph_id").map(String::as_str);
+    let fault = shared.take_fault(Op::KIND, graph_id);
     let injected = |status, code| {
         Err(Refused::new(
             status,
@@ -404,6 +424,20 @@ async fn answer<Op: Served>(
             // Carried out now, answered later: what a client that times out never sees.
             let answer = Op::operate(shared, &call);
             tokio::time::sleep(delay).await;
+            answer
+        }
+        // Answers that go wrong on the wire: `handle` hands the rendered answer to
+        // `fault::deliver`, which sends what the fault says instead.
+        Some(fault) => {
+            let answer = if fault.operates() {
+                Op::operate(shared, &call)
+            } else {
+                injected(
+                    ErrorStatus::InternalServerError,
+                    error_codes::INTERNAL_ERROR,
+                )
+            };
+            *delivery = Some(fault);
             answer
         }
     }
@@ -473,7 +507,17 @@ fn internal_error() -> Response {
 }
 
 /// Gives every answer an `X-Request-Id`, and records and logs the exchange.
+///
+/// The exchange runs on a task of its own, so that a request is carried out and
+/// journaled even when its client gives up (times out, or drops the connection) before
+/// the answer: a test then still sees every attempt that reached the simulator.
 async fn record(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    tokio::spawn(record_exchange(shared, request, next))
+        .await
+        .unwrap_or_else(|_| internal_error())
+}
+
+async fn record_exchange(shared: Arc<Shared>, request: Request, next: Next) -> Response {
     let request_id = shared.request_ids.next();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
@@ -492,7 +536,11 @@ async fn record(State(shared): State<Arc<Shared>>, request: Request, next: Next)
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", value);
     }
-    let status = response.status().as_u16();
+    // A connection dropped by a fault before its status line was sent: no status.
+    let status = match response.extensions().get::<fault::Dropped>() {
+        Some(_) => 0,
+        None => response.status().as_u16(),
+    };
     tracing::debug!(
         %request_id,
         %method,

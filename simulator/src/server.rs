@@ -15,6 +15,7 @@ use crate::SimulatorError;
 use crate::auth::Credentials;
 use crate::builder::Config;
 use crate::fault::{Fault, FaultQueue};
+use crate::iam::Iam;
 use crate::journal::{OperationKind, RequestIds, RequestRecord};
 use crate::routes;
 use crate::state::{GraphSpec, World};
@@ -27,6 +28,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 pub(crate) struct Shared {
     pub(crate) project_id: ProjectId,
     pub(crate) credentials: Credentials,
+    pub(crate) iam: Iam,
     pub(crate) request_ids: RequestIds,
     world: Mutex<World>,
     journal: Mutex<Vec<RequestRecord>>,
@@ -38,6 +40,7 @@ impl Shared {
         Self {
             project_id: config.project_id,
             credentials: config.credentials,
+            iam: Iam::new(config.iam),
             request_ids: RequestIds::new(),
             world: Mutex::new(World::new(config.graphs, config.stop_duration)),
             journal: Mutex::new(Vec::new()),
@@ -58,11 +61,15 @@ impl Shared {
             .push(record);
     }
 
-    pub(crate) fn take_fault(&self, operation: OperationKind) -> Option<Fault> {
+    pub(crate) fn take_fault(
+        &self,
+        operation: OperationKind,
+        graph_id: Option<&str>,
+    ) -> Option<Fault> {
         self.faults
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .take(operation)
+            .take(operation, graph_id)
     }
 }
 
@@ -176,6 +183,24 @@ impl RunningSimulator {
             .clear();
     }
 
+    /// How many token requests (`POST /v3/auth/tokens`) IAM received, refused ones
+    /// included.
+    pub fn iam_token_requests(&self) -> usize {
+        self.shared.iam.token_requests()
+    }
+
+    /// How many project look-ups (`GET /v3/projects`) IAM received, refused ones
+    /// included.
+    pub fn iam_project_requests(&self) -> usize {
+        self.shared.iam.project_requests()
+    }
+
+    /// Makes every token IAM issued so far expire now, as when a password changes:
+    /// a client still holding one gets `401` from then on.
+    pub fn revoke_iam_tokens(&self) {
+        self.shared.iam.revoke_all();
+    }
+
     /// Makes the next authenticated call of `operation` fail this way. Faults queue
     /// up: call it again for the call after.
     pub fn fail_next(&self, operation: OperationKind, fault: Fault) {
@@ -184,6 +209,26 @@ impl RunningSimulator {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push(operation, fault);
+    }
+
+    /// Makes every authenticated call that names this graph fail this way (after any
+    /// fault queued with [`RunningSimulator::fail_next`] for its operation), until
+    /// [`RunningSimulator::clear_faults`]. Replaces the graph's earlier fault.
+    pub fn fail_graph(&self, graph_id: &GraphId, fault: Fault) {
+        self.shared
+            .faults
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .set_for_graph(graph_id.clone(), fault);
+    }
+
+    /// Forgets every fault, queued or per graph.
+    pub fn clear_faults(&self) {
+        self.shared
+            .faults
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 
     /// Stops listening, lets requests in flight finish (for up to five seconds), and

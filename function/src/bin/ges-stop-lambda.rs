@@ -12,7 +12,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     // request id, from the runtime's span.
     lambda_runtime::tracing::init_default_subscriber();
 
-    let handler = match Handler::from_env() {
+    let handler = match Handler::from_env().await {
         Ok(handler) => handler,
         Err(error) => {
             // A bad configuration fails the init phase, once, with the reason, rather

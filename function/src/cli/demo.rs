@@ -23,6 +23,9 @@ use crate::stop::{StopTarget, stop_graph};
 /// ges-stop for it exactly as the environment would (GES_ENDPOINT, HUAWEICLOUD_SDK_AK,
 /// HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_PROJECT_ID), stops the graph with signed
 /// requests, then follows the graph's status and the stop job until both are done.
+///
+/// It reads no configuration from the environment (it sets up its own, above);
+/// RUST_LOG sets the level of the log lines on stderr (warn; debug for more).
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// How many seconds the simulated stop takes.
@@ -91,7 +94,7 @@ async fn demo(args: DemoArgs) -> Result<(), String> {
     println!(
         "\nGraph {graph_id} is {before} ({before:?}). Stopping it with AK/SK-signed requests:"
     );
-    let report = stop_graph(&client, &target)
+    let report = stop_graph(&client, &target, None)
         .await
         .map_err(|error| error.to_string())?;
     println!(

@@ -18,6 +18,7 @@ use crate::handler::Handler;
 /// {"errorType", "errorMessage"} on stderr and exits 1; a bad configuration or an
 /// unreadable file exits 2. The event really runs: use "dry_run": true to send no stop.
 #[derive(Debug, Args)]
+#[command(after_long_help = concat!(client_environment!(), "\n", function_environment!()))]
 pub struct InvokeArgs {
     /// The event, as a JSON file (examples/events/ has one for every trigger); - for stdin.
     #[arg(long)]
@@ -32,7 +33,8 @@ pub(super) async fn run(args: InvokeArgs) -> ExitCode {
         Ok(payload) => payload,
         Err(message) => return fail(EXIT_USAGE, message),
     };
-    let handler = match Handler::from_env() {
+    // As the function starts: the secret it names and the region's project included.
+    let handler = match Handler::from_env().await {
         Ok(handler) => handler,
         Err(error) => return fail(EXIT_USAGE, error),
     };

@@ -1,6 +1,55 @@
 //! The `ges-stop` command line: `stop` a graph, `invoke` the Lambda handler on an event
 //! file, run the `simulate`d GES, or watch the `demo`.
 
+/// The variables a GES client reads (`stop`, `invoke`, the function), for `--help`. A
+/// macro because `concat!` joins only literals. tests/tests/help.rs checks that it names
+/// every variable of `config::vars`.
+macro_rules! client_environment {
+    () => {
+        "Environment (read once, at start-up; README.md, \"Configuration\", has defaults and examples):
+  HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK
+                          the access key and secret key that sign requests (AK/SK)
+  HUAWEICLOUD_SDK_SECURITY_TOKEN
+                          the security token of temporary AK/SK credentials
+  GES_AUTH_TOKEN          an IAM token, sent as X-Auth-Token, instead of AK/SK
+  GES_IAM_USER, GES_IAM_PASSWORD, GES_IAM_DOMAIN
+                          an IAM user whose password obtains a token, instead
+  GES_IAM_AGENCY, GES_IAM_AGENCY_DOMAIN
+                          an agency to assume with the credentials above, and its domain
+  HUAWEICLOUD_SDK_SECRET_ID
+                          an AWS Secrets Manager secret (name or ARN) holding the AK/SK,
+                          token or IAM user above, as {\"HUAWEICLOUD_SDK_AK\": \"...\", ...}, read
+                          through the AWS Parameters and Secrets Lambda Extension
+                          (PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, AWS_SESSION_TOKEN)
+  HUAWEICLOUD_SDK_PROJECT_ID
+                          the project of the graphs
+  HUAWEICLOUD_SDK_REGION  the region, which gives the endpoint, such as cn-north-4
+  HUAWEICLOUD_SDK_REGION_GES_{REGION}
+                          the SDK's override of one region's GES endpoint
+  GES_ENDPOINT            the GES endpoint, overriding the region's
+  HUAWEICLOUD_SDK_IAM_ENDPOINT
+                          the IAM endpoint tokens and the project are asked of
+  GES_CONNECT_TIMEOUT_SECS, GES_REQUEST_TIMEOUT_SECS
+                          how long to wait for a connection, and for one whole request
+  GES_MAX_ATTEMPTS        how many times one call to GES is sent at most
+  RUST_LOG                the level of the log lines on stderr (warn; debug for more)
+"
+    };
+}
+
+/// The variables only the Lambda handler reads (`invoke`, the function), for `--help`.
+macro_rules! function_environment {
+    () => {
+        "The Lambda function's own:
+  GES_GRAPH_IDS           the graphs a classic scheduled event (which names none) stops
+  GES_ALLOWED_GRAPH_IDS   the only graphs that may be stopped (unset: any)
+  GES_ALLOWED_PROJECT_IDS the only projects it may act in (unset: any)
+  GES_MAX_CONCURRENCY     how many graphs one invocation stops at once
+  GES_WAIT_TIMEOUT_SECS   how long \"wait\": true waits for stop jobs
+"
+    };
+}
+
 mod demo;
 mod invoke;
 mod simulate;
@@ -18,12 +67,15 @@ const EXIT_USAGE: u8 = 2;
 /// Stops Huawei Cloud GES graphs, so that they are no longer billed.
 ///
 /// Credentials and the endpoint come from the environment, with the official SDK's
-/// names: HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_SECURITY_TOKEN,
-/// HUAWEICLOUD_SDK_PROJECT_ID, HUAWEICLOUD_SDK_REGION; or GES_AUTH_TOKEN for an IAM
-/// token and GES_ENDPOINT for an explicit endpoint. Logs go to stderr (RUST_LOG=debug
-/// for more).
+/// names where it has one (listed below with --help). The Lambda function
+/// (ges-stop-lambda, deployed with deploy/template.yaml) runs the same code as `invoke`.
+/// Logs go to stderr.
 #[derive(Debug, Parser)]
-#[command(name = "ges-stop", version)]
+#[command(
+    name = "ges-stop",
+    version,
+    after_long_help = concat!(client_environment!(), "\n", function_environment!())
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -17,6 +17,9 @@ use super::{EXIT_FAILED, EXIT_USAGE, fail};
 /// one project and the graphs given, running, and checks credentials like GES: the
 /// token, or requests signed with the AK/SK. Without --token or --ak/--sk it accepts
 /// the token "simulator-token".
+///
+/// It reads no configuration from the environment; RUST_LOG sets the level of the log
+/// lines on stderr (warn; debug for more).
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
     /// Where to listen; a loopback address only. Port 0 picks a free port.

@@ -7,7 +7,7 @@ use ges_api::types::GraphId;
 
 use super::{EXIT_FAILED, EXIT_USAGE, fail};
 use crate::client::GesClient;
-use crate::config::{Config, vars};
+use crate::config::{Config, ConfigError, vars};
 use crate::stop::{StopTarget, stop_graph};
 
 /// Stop one graph, and print {"graph_id", "project_id", "job_id", "outcome"} as JSON.
@@ -17,6 +17,7 @@ use crate::stop::{StopTarget, stop_graph};
 /// error code, message and request id, goes to stderr: exit 1 when GES or the network
 /// refused, 2 when the command line or configuration is wrong (nothing was sent).
 #[derive(Debug, Args)]
+#[command(after_long_help = client_environment!())]
 pub struct StopArgs {
     /// The graph to stop: 1 to 64 letters, digits, '-' and '_'.
     // Parsed here rather than by clap, whose message would repeat a huge value whole.
@@ -44,14 +45,18 @@ pub(super) async fn run(args: StopArgs) -> ExitCode {
         (vars::ENDPOINT, args.endpoint),
         (vars::REGION, args.region),
     ];
-    let config = match Config::from_lookup(|name| {
+    let config = match Config::load(|name| {
         flags
             .iter()
             .find(|(flag, value)| *flag == name && value.is_some())
             .and_then(|(_, value)| value.clone())
             .or_else(|| std::env::var(name).ok())
-    }) {
+    })
+    .await
+    {
         Ok(config) => config,
+        // IAM was asked and failed: not a usage error.
+        Err(error @ ConfigError::ProjectLookup { .. }) => return fail(EXIT_FAILED, error),
         Err(error) => return fail(EXIT_USAGE, error),
     };
     let Some(project_id) = config.default_project_id.clone() else {
@@ -68,7 +73,7 @@ pub(super) async fn run(args: StopArgs) -> ExitCode {
         project_id,
         graph_id,
     };
-    match stop_graph(&client, &target).await {
+    match stop_graph(&client, &target, None).await {
         Ok(report) => match serde_json::to_string(&report) {
             Ok(json) => {
                 println!("{json}");

@@ -1,0 +1,314 @@
+//! When a failed call to GES is tried again, and how long to pause first.
+//!
+//! A stop is idempotent (a repeated stop answers `GES.7001`, which is already an
+//! outcome), and so are the look-ups, so every operation may be retried. What is
+//! retried: a connection that could not be made or broke, an answer that did not come
+//! in time, and `429`, `500`, `502`, `503`, `504`. What is not: `400`, `401`, `403`,
+//! `404` and anything else GES answered on purpose, and an answer too large to read.
+//!
+//! The pause before retry `n` (from 1) is drawn uniformly from
+//! `0..=min(max_backoff, base_backoff * 2^(n-1))` ("full jitter", so that many
+//! functions failing at once do not retry in step), or is what the answer's
+//! `Retry-After` asks for when it asks for more. Neither a pause nor an attempt starts
+//! when it could not end before the deadline, and a `Retry-After` longer than
+//! [`RetryPolicy::max_pause`] ends the retries: the caller then reports the last
+//! failure, with the number of attempts made.
+
+use std::time::{Duration, SystemTime};
+
+use http::HeaderMap;
+use tokio::time::Instant;
+
+/// The number of attempts unless `GES_MAX_ATTEMPTS` says otherwise.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+/// The most attempts `GES_MAX_ATTEMPTS` may ask for.
+pub const MAX_ATTEMPTS_LIMIT: u32 = 10;
+/// The least time an attempt is started with: less than this before the deadline and
+/// an answer could not arrive, nor a failure be reported, in time.
+pub const MIN_ATTEMPT_TIME: Duration = Duration::from_millis(200);
+
+/// How failed calls are retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// How many times one call is sent at most, the first included (at least 1).
+    pub max_attempts: u32,
+    /// The ceiling of the first pause; each later pause's ceiling doubles.
+    pub base_backoff: Duration,
+    /// The largest ceiling of a pause.
+    pub max_backoff: Duration,
+    /// The longest pause a `Retry-After` may ask for; longer ends the retries.
+    pub max_pause: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// Three attempts, pauses of at most 200 ms then 400 ms (up to 5 s), and a
+    /// `Retry-After` of up to 20 s honoured: a stop takes well under a second, and a
+    /// nightly schedule would rather report a failing GES than wait for it for long.
+    fn default() -> Self {
+        Self {
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+            base_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(5),
+            max_pause: Duration::from_secs(20),
+        }
+    }
+}
+
+/// A number of attempts, as messages say it: "1 attempt", "3 attempts".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attempts(pub u32);
+
+impl std::fmt::Display for Attempts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            1 => f.write_str("1 attempt"),
+            n => write!(f, "{n} attempts"),
+        }
+    }
+}
+
+/// Why a call may or may not be tried again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Final: an answer GES gave on purpose, or a failure a retry cannot mend.
+    Final,
+    /// Worth another attempt, after at least this long if the answer said so.
+    Retry {
+        /// What `Retry-After` asked for.
+        retry_after: Option<Duration>,
+    },
+}
+
+/// Whether an answer with this status code is worth another attempt.
+pub fn retryable_status(status: u16) -> bool {
+    matches!(status, 429 | 500 | 502 | 503 | 504)
+}
+
+/// The verdict on an answer: its status and, when it is retried, its `Retry-After`.
+pub fn verdict_on_answer(status: u16, headers: &HeaderMap, now: SystemTime) -> Verdict {
+    if !retryable_status(status) {
+        return Verdict::Final;
+    }
+    Verdict::Retry {
+        retry_after: headers
+            .get(http::header::RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| retry_after(value, now)),
+    }
+}
+
+/// Reads a `Retry-After` value: a whole number of seconds, or an HTTP date (a date in
+/// the past means now). Anything else is ignored, as if it were absent.
+pub fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|byte| byte.is_ascii_digit()) {
+        // Too many digits to fit is "very long", which ends the retries.
+        return Some(Duration::from_secs(value.parse().unwrap_or(u64::MAX)));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// What to do after failed attempt number `attempts` (from 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    /// Pause this long, then send again.
+    RetryAfter(Duration),
+    /// Stop here and report the failure.
+    GiveUp(GiveUp),
+}
+
+/// Why the retries ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GiveUp {
+    /// The failure is not one a retry mends.
+    Final,
+    /// Every attempt allowed was made.
+    OutOfAttempts,
+    /// The next attempt could not end before the deadline.
+    Deadline,
+    /// GES asked to wait longer than [`RetryPolicy::max_pause`].
+    TooLongRetryAfter(Duration),
+}
+
+impl RetryPolicy {
+    /// The ceiling of the pause before retry `retry` (from 1).
+    pub fn backoff_ceiling(&self, retry: u32) -> Duration {
+        let doublings = retry.saturating_sub(1).min(30);
+        self.base_backoff
+            .saturating_mul(1u32 << doublings)
+            .min(self.max_backoff)
+    }
+
+    /// The pause before retry `retry` (from 1): uniform in `0..=ceiling`.
+    pub fn jittered_backoff(&self, retry: u32) -> Duration {
+        let ceiling = self.backoff_ceiling(retry);
+        let millis = u64::try_from(ceiling.as_millis()).unwrap_or(u64::MAX);
+        Duration::from_millis(fastrand::u64(0..=millis))
+    }
+
+    /// Decides what follows failed attempt number `attempts` (from 1), given the
+    /// verdict on it, the time now and the deadline, if any.
+    pub fn next(
+        &self,
+        attempts: u32,
+        verdict: Verdict,
+        now: Instant,
+        deadline: Option<Instant>,
+    ) -> Next {
+        let Verdict::Retry { retry_after } = verdict else {
+            return Next::GiveUp(GiveUp::Final);
+        };
+        if attempts >= self.max_attempts {
+            return Next::GiveUp(GiveUp::OutOfAttempts);
+        }
+        if let Some(asked) = retry_after.filter(|asked| *asked > self.max_pause) {
+            return Next::GiveUp(GiveUp::TooLongRetryAfter(asked));
+        }
+        let backoff = self.jittered_backoff(attempts);
+        let pause = retry_after.map_or(backoff, |asked| asked.max(backoff));
+        match deadline {
+            Some(deadline) if now + pause + MIN_ATTEMPT_TIME > deadline => {
+                Next::GiveUp(GiveUp::Deadline)
+            }
+            _ => Next::RetryAfter(pause),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RETRY: Verdict = Verdict::Retry { retry_after: None };
+
+    #[test]
+    fn only_failures_a_retry_can_mend_are_retried() {
+        for status in [429, 500, 502, 503, 504] {
+            assert!(retryable_status(status), "{status}");
+        }
+        for status in [200, 202, 400, 401, 403, 404, 409, 501, 505] {
+            assert!(!retryable_status(status), "{status}");
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_its_ceiling_and_jitter_stays_below_it() {
+        let policy = RetryPolicy::default();
+        assert_eq!(policy.backoff_ceiling(1), Duration::from_millis(200));
+        assert_eq!(policy.backoff_ceiling(2), Duration::from_millis(400));
+        assert_eq!(policy.backoff_ceiling(5), Duration::from_millis(3200));
+        assert_eq!(policy.backoff_ceiling(6), Duration::from_secs(5));
+        assert_eq!(policy.backoff_ceiling(u32::MAX), Duration::from_secs(5));
+        for retry in 1..10 {
+            for _ in 0..100 {
+                assert!(policy.jittered_backoff(retry) <= policy.backoff_ceiling(retry));
+            }
+        }
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777);
+        assert_eq!(retry_after("2", now), Some(Duration::from_secs(2)));
+        assert_eq!(retry_after(" 0 ", now), Some(Duration::ZERO));
+        // RFC 9110's example date is 784111777; ten seconds later:
+        assert_eq!(
+            retry_after("Sun, 06 Nov 1994 08:49:47 GMT", now),
+            Some(Duration::from_secs(10))
+        );
+        assert_eq!(
+            retry_after("Sun, 06 Nov 1994 08:49:27 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(
+            retry_after("99999999999999999999999", now),
+            Some(Duration::from_secs(u64::MAX))
+        );
+        for junk in ["", "-1", "1.5", "soon", "\u{0}"] {
+            assert_eq!(retry_after(junk, now), None, "{junk:?}");
+        }
+    }
+
+    #[test]
+    fn attempts_are_bounded() {
+        let policy = RetryPolicy::default();
+        let now = Instant::now();
+        assert!(matches!(
+            policy.next(1, RETRY, now, None),
+            Next::RetryAfter(_)
+        ));
+        assert!(matches!(
+            policy.next(2, RETRY, now, None),
+            Next::RetryAfter(_)
+        ));
+        assert_eq!(
+            policy.next(3, RETRY, now, None),
+            Next::GiveUp(GiveUp::OutOfAttempts)
+        );
+        assert_eq!(
+            policy.next(1, Verdict::Final, now, None),
+            Next::GiveUp(GiveUp::Final)
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_pause_ends_past_the_deadline_nor_past_the_attempts(
+            attempts in 1u32..20,
+            max_attempts in 1u32..=MAX_ATTEMPTS_LIMIT,
+            retry_after_ms in proptest::option::of(0u64..100_000),
+            left_ms in proptest::option::of(0u64..30_000),
+            value in ".{0,40}",
+        ) {
+            let policy = RetryPolicy { max_attempts, ..RetryPolicy::default() };
+            let now = Instant::now();
+            let deadline = left_ms.map(|ms| now + Duration::from_millis(ms));
+            let verdict = Verdict::Retry {
+                retry_after: retry_after_ms.map(Duration::from_millis),
+            };
+            if let Next::RetryAfter(pause) = policy.next(attempts, verdict, now, deadline) {
+                proptest::prop_assert!(attempts < max_attempts);
+                proptest::prop_assert!(pause <= policy.max_pause.max(policy.max_backoff));
+                if let Some(deadline) = deadline {
+                    proptest::prop_assert!(now + pause + MIN_ATTEMPT_TIME <= deadline);
+                }
+                if let Some(asked) = retry_after_ms {
+                    proptest::prop_assert!(pause >= Duration::from_millis(asked));
+                }
+            }
+            // Any header value: no panic.
+            let _ = retry_after(&value, SystemTime::now());
+        }
+    }
+
+    #[test]
+    fn retry_after_is_honoured_but_not_past_max_pause_or_the_deadline() {
+        let policy = RetryPolicy::default();
+        let now = Instant::now();
+        let asked = |secs| Verdict::Retry {
+            retry_after: Some(Duration::from_secs(secs)),
+        };
+        assert_eq!(
+            policy.next(1, asked(3), now, None),
+            Next::RetryAfter(Duration::from_secs(3))
+        );
+        assert_eq!(
+            policy.next(1, asked(60), now, None),
+            Next::GiveUp(GiveUp::TooLongRetryAfter(Duration::from_secs(60)))
+        );
+        assert_eq!(
+            policy.next(1, asked(3), now, Some(now + Duration::from_secs(3))),
+            Next::GiveUp(GiveUp::Deadline)
+        );
+        assert_eq!(
+            policy.next(1, asked(3), now, Some(now + Duration::from_secs(4))),
+            Next::RetryAfter(Duration::from_secs(3))
+        );
+        // Too close to the deadline for even an unpaused attempt.
+        assert_eq!(
+            policy.next(1, RETRY, now, Some(now + Duration::from_millis(100))),
+            Next::GiveUp(GiveUp::Deadline)
+        );
+    }
+}

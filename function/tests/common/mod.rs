@@ -1,0 +1,55 @@
+//! Support shared by the function's integration tests: the environment a deployment
+//! would give the function, a handler built from it as at start-up, and a Lambda
+//! context with a deadline.
+
+// Each test file uses its own part of this module.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use ges_simulator::RunningSimulator;
+use ges_stop::config::{Config, vars};
+use ges_stop::handler::Handler;
+use ges_stop::settings::Settings;
+use lambda_runtime::Context;
+
+/// The variables that point the function at `simulator`, then `extra` over them.
+pub fn simulator_env(
+    simulator: &RunningSimulator,
+    extra: &[(&str, &str)],
+) -> HashMap<String, String> {
+    let mut env = HashMap::from([
+        (vars::ENDPOINT.to_owned(), simulator.base_url()),
+        (
+            vars::PROJECT_ID.to_owned(),
+            simulator.project_id().to_string(),
+        ),
+    ]);
+    env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    env
+}
+
+/// The configuration and settings `env` gives, read as at start-up.
+pub fn config(env: &HashMap<String, String>) -> (Config, Settings) {
+    let config = Config::from_lookup(|name| env.get(name).cloned()).unwrap();
+    let settings = Settings::from_lookup(|name| env.get(name).cloned()).unwrap();
+    (config, settings)
+}
+
+/// A handler configured by `env`.
+pub fn handler(env: &HashMap<String, String>) -> Handler {
+    let (config, settings) = config(env);
+    Handler::new(&config, settings).unwrap()
+}
+
+/// A context whose deadline is `left` from now, as Lambda gives it.
+pub fn context(left: Duration) -> Context {
+    let mut context = Context::default();
+    context.request_id = "req-test".to_owned();
+    context.deadline = (SystemTime::now() + left)
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    context
+}
