@@ -78,6 +78,7 @@ impl GesClient {
             .timeout(config.timeouts.request)
             // GES answers directly; a redirect would carry our signed headers elsewhere.
             .redirect(reqwest::redirect::Policy::none())
+            .tls_backend_preconfigured(crate::tls::client_config())
             .build()
             .map_err(|source| ClientError::Build { source })?;
         Ok(Self {

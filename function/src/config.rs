@@ -405,6 +405,7 @@ fn iam_http_client(timeouts: Timeouts) -> Result<reqwest::Client, ConfigError> {
         .connect_timeout(timeouts.connect)
         .timeout(timeouts.request)
         .redirect(reqwest::redirect::Policy::none())
+        .tls_backend_preconfigured(crate::tls::client_config())
         .build()
         .map_err(|source| ConfigError::HttpClient {
             source: source.without_url(),

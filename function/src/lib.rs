@@ -26,4 +26,5 @@ pub mod retry;
 pub mod secrets;
 pub mod settings;
 pub mod stop;
+mod tls;
 pub mod wait;

@@ -140,6 +140,8 @@ pub(crate) async fn fetch<F: Fn(&str) -> Option<String>>(
         // The extension is on loopback; a proxy configured for the internet must not
         // see the session token.
         .no_proxy()
+        // Plain HTTP, but a client builds its TLS anyway: the cheap one (tls.rs).
+        .tls_backend_preconfigured(crate::tls::client_config())
         .build()
         .map_err(|source| SecretsError::Transport {
             source: source.without_url(),

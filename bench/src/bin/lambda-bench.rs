@@ -1,0 +1,555 @@
+//! The Lambda side of the benchmark suite (`scripts/bench`): cold start, warm overhead,
+//! the 1,000-graph batch, requests per stop and peak memory.
+//!
+//! It runs the GES simulator in-process on 127.0.0.1 and, on another loopback port, a
+//! minimal Lambda Runtime API (`/runtime/invocation/next`, `.../response`, `.../error`,
+//! `/runtime/init/error`) that hands the function one event at a time and timestamps
+//! everything on its side: the function's first `/next` (cold start), and each answer
+//! (an invocation's total). The function is a child process with the Lambda variables and
+//! nothing else; its peak memory is its `VmHWM` (the counter `/usr/bin/time -v` reports as
+//! "Maximum resident set size"), read before it is killed.
+//!
+//! It prints Markdown table rows on stdout (scripts/bench puts them in BENCHMARKS.md).
+//! Nothing is asserted with a clock: only failures of the function fail a run.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path as FsPath, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex as StdMutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::routing::{get, post};
+use clap::{Parser, Subcommand};
+use ges_api::types::{GraphId, GraphStatus};
+use ges_simulator::{Fault, GraphSpec, OperationKind, RunningSimulator, Simulator};
+use serde_json::{Value, json};
+use tokio::sync::{Mutex, mpsc, oneshot};
+
+const TOKEN: &str = "bench-token";
+/// How long any one wait (a start-up, an invocation) may take before the run fails.
+const LIMIT: Duration = Duration::from_secs(120);
+/// The graph every single-graph event names: stopped, so each stop is GES's one
+/// `GES.7001` answer (the steady state of a nightly stop).
+const STOPPED_GRAPH: &str = "bench-stopped";
+/// Invocations before the timed ones, so that connections are open and caches warm.
+const WARM_UP: u32 = 20;
+
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lambda-bench",
+    about = "Times ges-stop-lambda under a minimal Runtime API"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Bench,
+}
+
+#[derive(Debug, Subcommand)]
+enum Bench {
+    /// Process start to the first /next, and to the first answer, for the function and
+    /// for the do-nothing floor, alternating, `runs` times each.
+    Cold {
+        #[arg(long)]
+        function: PathBuf,
+        #[arg(long)]
+        floor: PathBuf,
+        #[arg(long, default_value_t = 20)]
+        runs: u32,
+    },
+    /// Warm invocations (one already-stopped graph each) against the simulator's own
+    /// answer time for the same request, and the do-nothing floor's invocations.
+    Warm {
+        #[arg(long)]
+        function: PathBuf,
+        #[arg(long)]
+        floor: PathBuf,
+        #[arg(long, default_value_t = 1000)]
+        invocations: u32,
+    },
+    /// One event naming `graphs` graphs, each stop answered after `delay_ms`, for each
+    /// concurrency: wall time against graphs / C x delay, requests per graph, peak memory.
+    Batch {
+        #[arg(long)]
+        function: PathBuf,
+        #[arg(long, default_value_t = 1000)]
+        graphs: usize,
+        #[arg(long, default_value_t = 20)]
+        delay_ms: u64,
+        #[arg(long, value_delimiter = ',', default_value = "8,32")]
+        concurrency: Vec<u32>,
+        #[arg(long, default_value_t = 3)]
+        runs: u32,
+    },
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    match Cli::parse().command {
+        Bench::Cold {
+            function,
+            floor,
+            runs,
+        } => cold(&function, &floor, runs).await,
+        Bench::Warm {
+            function,
+            floor,
+            invocations,
+        } => warm(&function, &floor, invocations).await,
+        Bench::Batch {
+            function,
+            graphs,
+            delay_ms,
+            concurrency,
+            runs,
+        } => batch(&function, graphs, delay_ms, &concurrency, runs).await,
+    }
+}
+
+async fn cold(function: &FsPath, floor: &FsPath, runs: u32) -> Result<(), Error> {
+    let simulator = simulator(0, Duration::ZERO).await?;
+    let event = json!({ "graph_id": STOPPED_GRAPH }).to_string();
+    let mut samples: [(Vec<f64>, Vec<f64>); 2] = Default::default();
+    for _ in 0..runs {
+        for (which, binary) in [floor, function].into_iter().enumerate() {
+            let mut api = RuntimeApi::start().await?;
+            let first_next = api.first_next.take().ok_or("no first /next receiver")?;
+            let started = Instant::now();
+            let mut child = spawn(binary, &api, &simulator, &[])?;
+            let next_at = tokio::time::timeout(LIMIT, first_next)
+                .await
+                .map_err(|_| "the function never asked for an event")??;
+            let (answered_at, _) = api.invoke(&event).await?;
+            samples[which].0.push(ms(next_at - started));
+            samples[which].1.push(ms(answered_at - started));
+            stop(&mut child).await;
+        }
+    }
+    let [(floor_next, floor_first), (fn_next, fn_first)] = samples;
+    println!("| | start to first `/next` (ms) | start to first answer (ms) |");
+    println!("|---|---|---|");
+    println!(
+        "| `noop-lambda` (floor) | {} | {} |",
+        summary(&floor_next),
+        summary(&floor_first)
+    );
+    println!(
+        "| `ges-stop-lambda` | {} | {} |",
+        summary(&fn_next),
+        summary(&fn_first)
+    );
+    println!(
+        "\nCold start ratio (medians): **{:.2} x** the do-nothing function ({runs} runs each, alternating).",
+        median(&fn_next) / median(&floor_next)
+    );
+    simulator.shutdown().await?;
+    Ok(())
+}
+
+async fn warm(function: &FsPath, floor: &FsPath, invocations: u32) -> Result<(), Error> {
+    let simulator = simulator(0, Duration::ZERO).await?;
+    let event = json!({ "graph_id": STOPPED_GRAPH }).to_string();
+    let mut rows = Vec::new();
+    for binary in [function, floor] {
+        let mut api = RuntimeApi::start().await?;
+        let mut child = spawn(binary, &api, &simulator, &[])?;
+        api.first_next.take();
+        let mut times = Vec::with_capacity(invocations as usize);
+        for i in 0..WARM_UP + invocations {
+            let sent = Instant::now();
+            let (answered_at, _) = api.invoke(&event).await?;
+            if i >= WARM_UP {
+                times.push(us(answered_at - sent));
+            }
+        }
+        stop(&mut child).await;
+        rows.push(times);
+    }
+    // The simulator's answer to the same stop, to a client that keeps its connection.
+    let client = reqwest::Client::new();
+    let url = format!(
+        "{}/v2/{}/graphs/{STOPPED_GRAPH}/stop",
+        simulator.base_url(),
+        simulator.project_id()
+    );
+    let mut answer = Vec::with_capacity(invocations as usize);
+    for i in 0..WARM_UP + invocations {
+        let sent = Instant::now();
+        let response = client
+            .post(&url)
+            .header("X-Auth-Token", TOKEN)
+            .header("Content-Type", "application/json")
+            .timeout(LIMIT)
+            .send()
+            .await?;
+        response.bytes().await?;
+        if i >= WARM_UP {
+            answer.push(us(sent.elapsed()));
+        }
+    }
+    simulator.shutdown().await?;
+    let (function, floor) = (&rows[0], &rows[1]);
+    println!("| µs, {invocations} warm invocations | p50 | p99 | min | max |");
+    println!("|---|---|---|---|---|");
+    for (name, v) in [
+        ("`ges-stop-lambda`, one stop (Runtime API side)", function),
+        ("`noop-lambda`, same event (Runtime API round trip)", floor),
+        (
+            "simulator's answer to the same stop (keep-alive client)",
+            &answer,
+        ),
+    ] {
+        println!(
+            "| {name} | {:.0} | {:.0} | {:.0} | {:.0} |",
+            pct(v, 50.0),
+            pct(v, 99.0),
+            pct(v, 0.0),
+            pct(v, 100.0)
+        );
+    }
+    println!(
+        "| **overhead: `ges-stop-lambda` − simulator's answer** | **{:.0}** | **{:.0}** | | |",
+        pct(function, 50.0) - pct(&answer, 50.0),
+        pct(function, 99.0) - pct(&answer, 99.0)
+    );
+    println!(
+        "| handler alone: `ges-stop-lambda` − `noop-lambda` − simulator's answer | {:.0} | {:.0} | | |",
+        pct(function, 50.0) - pct(floor, 50.0) - pct(&answer, 50.0),
+        pct(function, 99.0) - pct(floor, 99.0) - pct(&answer, 99.0)
+    );
+    Ok(())
+}
+
+async fn batch(
+    function: &FsPath,
+    graphs: usize,
+    delay_ms: u64,
+    concurrency: &[u32],
+    runs: u32,
+) -> Result<(), Error> {
+    let delay = Duration::from_millis(delay_ms);
+    let simulator = simulator(graphs, delay).await?;
+    let ids: Vec<String> = (0..graphs).map(graph_name).collect();
+    let event = json!({ "graph_ids": ids }).to_string();
+    println!(
+        "| C | bound {graphs} / C x {delay_ms} ms (ms) | wall time (ms), median [min–max] of {runs} | ratio to bound (median) | stop requests per graph | other requests | peak RSS (MB) |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for &c in concurrency {
+        let mut api = RuntimeApi::start().await?;
+        let c_text = c.to_string();
+        let mut child = spawn(
+            function,
+            &api,
+            &simulator,
+            &[("GES_MAX_CONCURRENCY", &c_text)],
+        )?;
+        api.first_next.take();
+        let mut walls = Vec::new();
+        let mut per_graph = Vec::new();
+        let mut others = 0;
+        for _ in 0..runs {
+            simulator.clear_requests();
+            let sent = Instant::now();
+            let (answered_at, answer) = api.invoke(&event).await?;
+            walls.push(ms(answered_at - sent));
+            let failed = answer["summary"]["failed"].as_u64();
+            if failed != Some(0) || answer["summary"]["total"].as_u64() != Some(graphs as u64) {
+                return Err(
+                    format!("the batch did not stop every graph: {}", answer["summary"]).into(),
+                );
+            }
+            let requests = simulator.requests();
+            let stops = requests
+                .iter()
+                .filter(|r| r.operation == Some(OperationKind::StopGraph))
+                .count();
+            per_graph.push(stops as f64 / graphs as f64);
+            others += requests.len() - stops;
+        }
+        let peak = peak_rss_kib(child.id())
+            .map_or("?".to_owned(), |kib| format!("{:.1}", kib as f64 / 1024.0));
+        stop(&mut child).await;
+        let bound = graphs as f64 / f64::from(c) * delay_ms as f64;
+        println!(
+            "| {c} | {bound:.0} | {} | {:.3} | {} | {others} | {peak} |",
+            summary(&walls),
+            median(&walls) / bound,
+            summary(&per_graph),
+        );
+    }
+    simulator.shutdown().await?;
+    Ok(())
+}
+
+fn graph_name(i: usize) -> String {
+    format!("bench-{i:04}")
+}
+
+/// The simulator: `graphs` running graphs, each answered after `delay`, and one stopped.
+async fn simulator(graphs: usize, delay: Duration) -> Result<RunningSimulator, Error> {
+    let stopped: GraphId = STOPPED_GRAPH.parse()?;
+    let mut specs = vec![GraphSpec::running(stopped, "stopped").with_status(GraphStatus::Stopped)];
+    let mut ids = Vec::with_capacity(graphs);
+    for i in 0..graphs {
+        let id: GraphId = graph_name(i).parse()?;
+        ids.push(id.clone());
+        specs.push(GraphSpec::running(id, "batch"));
+    }
+    let simulator = Simulator::builder()
+        .graphs(specs)
+        .token(TOKEN)
+        .stop_duration(Duration::from_millis(1))
+        .start()
+        .await?;
+    if !delay.is_zero() {
+        for id in &ids {
+            simulator.fail_graph(id, Fault::Delay(delay));
+        }
+    }
+    Ok(simulator)
+}
+
+/// Runs the function with the Lambda variables, pointed at the simulator with a token.
+fn spawn(
+    binary: &FsPath,
+    api: &RuntimeApi,
+    simulator: &RunningSimulator,
+    extra: &[(&str, &str)],
+) -> Result<Function, Error> {
+    let mut command = Command::new(binary);
+    command
+        .env_clear()
+        .env("AWS_LAMBDA_RUNTIME_API", api.addr.to_string())
+        .env("AWS_LAMBDA_FUNCTION_NAME", "bench")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "1")
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+        .env("GES_ENDPOINT", simulator.base_url())
+        .env("GES_AUTH_TOKEN", TOKEN)
+        .env(
+            "HUAWEICLOUD_SDK_PROJECT_ID",
+            simulator.project_id().to_string(),
+        )
+        .envs(extra.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    Ok(Function(command.spawn()?))
+}
+
+/// The function's process, killed when dropped.
+struct Function(Child);
+
+impl Function {
+    fn id(&self) -> Option<u32> {
+        Some(self.0.id())
+    }
+}
+
+impl Drop for Function {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn stop(child: &mut Function) {
+    let _ = child.0.kill();
+    let _ = child.0.wait();
+}
+
+/// The process's peak resident set (`VmHWM`), in KiB.
+fn peak_rss_kib(pid: Option<u32>) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", pid?)).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// A Lambda Runtime API on 127.0.0.1 serving one function, one event at a time.
+struct RuntimeApi {
+    addr: SocketAddr,
+    events: mpsc::Sender<(String, String)>,
+    answers: mpsc::Receiver<(String, Instant, Bytes)>,
+    first_next: Option<oneshot::Receiver<Instant>>,
+    next_id: u64,
+    server: tokio::task::JoinHandle<()>,
+}
+
+struct Shared {
+    events: Mutex<mpsc::Receiver<(String, String)>>,
+    answers: mpsc::Sender<(String, Instant, Bytes)>,
+    first_next: StdMutex<Option<oneshot::Sender<Instant>>>,
+}
+
+impl RuntimeApi {
+    async fn start() -> Result<Self, Error> {
+        let (events_tx, events_rx) = mpsc::channel(1);
+        let (answers_tx, answers_rx) = mpsc::channel(16);
+        let (first_tx, first_rx) = oneshot::channel();
+        let shared = Arc::new(Shared {
+            events: Mutex::new(events_rx),
+            answers: answers_tx,
+            first_next: StdMutex::new(Some(first_tx)),
+        });
+        let app = Router::new()
+            .route("/2018-06-01/runtime/invocation/next", get(next))
+            .route(
+                "/2018-06-01/runtime/invocation/{id}/response",
+                post(answered),
+            )
+            .route("/2018-06-01/runtime/invocation/{id}/error", post(failed))
+            .route("/2018-06-01/runtime/init/error", post(init_failed))
+            .with_state(shared);
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+        let addr = listener.local_addr()?;
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Ok(Self {
+            addr,
+            events: events_tx,
+            answers: answers_rx,
+            first_next: Some(first_rx),
+            next_id: 0,
+            server,
+        })
+    }
+
+    /// Hands the function one event; gives when its answer arrived, and the answer.
+    async fn invoke(&mut self, event: &str) -> Result<(Instant, Value), Error> {
+        self.next_id += 1;
+        let id = format!("bench-{:08}", self.next_id);
+        self.events.send((id.clone(), event.to_owned())).await?;
+        let (answered, at, body) = tokio::time::timeout(LIMIT, self.answers.recv())
+            .await
+            .map_err(|_| "the function did not answer in time")?
+            .ok_or("the Runtime API stopped")?;
+        if answered != id {
+            return Err(format!(
+                "the function failed ({answered}): {}",
+                String::from_utf8_lossy(&body)
+            )
+            .into());
+        }
+        Ok((at, serde_json::from_slice(&body)?))
+    }
+}
+
+impl Drop for RuntimeApi {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+async fn next(State(shared): State<Arc<Shared>>) -> (StatusCode, HeaderMap, String) {
+    let now = Instant::now();
+    if let Some(first) = shared
+        .first_next
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take()
+    {
+        let _ = first.send(now);
+    }
+    let Some((id, event)) = shared.events.lock().await.recv().await else {
+        return (StatusCode::GONE, HeaderMap::new(), String::new());
+    };
+    let deadline = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis())
+        + 600_000;
+    let mut headers = HeaderMap::new();
+    let values = [
+        ("lambda-runtime-aws-request-id", id),
+        ("lambda-runtime-deadline-ms", deadline.to_string()),
+        (
+            "lambda-runtime-invoked-function-arn",
+            "arn:aws:lambda:us-east-1:000000000000:function:bench".to_owned(),
+        ),
+        (
+            "lambda-runtime-trace-id",
+            "Root=1-00000000-000000000000000000000000;Sampled=0".to_owned(),
+        ),
+        ("content-type", "application/json".to_owned()),
+    ];
+    for (name, value) in values {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(name, value);
+        }
+    }
+    (StatusCode::OK, headers, event)
+}
+
+async fn answered(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> StatusCode {
+    let _ = shared.answers.send((id, Instant::now(), body)).await;
+    StatusCode::ACCEPTED
+}
+
+async fn failed(State(shared): State<Arc<Shared>>, body: Bytes) -> StatusCode {
+    let _ = shared
+        .answers
+        .send(("error".to_owned(), Instant::now(), body))
+        .await;
+    StatusCode::ACCEPTED
+}
+
+async fn init_failed(State(shared): State<Arc<Shared>>, body: Bytes) -> StatusCode {
+    let _ = shared
+        .answers
+        .send(("init error".to_owned(), Instant::now(), body))
+        .await;
+    StatusCode::ACCEPTED
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn us(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+fn sorted(v: &[f64]) -> Vec<f64> {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    v
+}
+
+/// The nearest-rank percentile.
+fn pct(v: &[f64], p: f64) -> f64 {
+    let v = sorted(v);
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let rank = (p / 100.0 * (v.len() - 1) as f64).round() as usize;
+    v[rank.min(v.len() - 1)]
+}
+
+fn median(v: &[f64]) -> f64 {
+    pct(v, 50.0)
+}
+
+/// "median [min–max]".
+fn summary(v: &[f64]) -> String {
+    let precision = if v.iter().all(|x| x.fract() == 0.0) {
+        0
+    } else {
+        2
+    };
+    format!(
+        "{:.p$} [{:.p$}–{:.p$}]",
+        median(v),
+        pct(v, 0.0),
+        pct(v, 100.0),
+        p = precision
+    )
+}
