@@ -128,7 +128,8 @@ impl GesClient {
                 Err(_) => Verdict::Final,
             };
             let next = self.retry.next(attempts, verdict, Instant::now(), deadline);
-            let failure = match &sent {
+            // Only for the log lines below: a call that succeeds formats nothing.
+            let failure = || match &sent {
                 Ok(answer) => format!("HTTP {}", answer.status),
                 Err(error) => error.to_string(),
             };
@@ -139,7 +140,7 @@ impl GesClient {
                         attempt = attempts,
                         elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
                         pause_ms = pause.as_secs_f64() * 1e3,
-                        failure = %failure,
+                        failure = %failure(),
                         "GES call failed; trying again"
                     );
                     tokio::time::sleep(pause).await;
@@ -150,7 +151,7 @@ impl GesClient {
                             operation = O::OPERATION_ID,
                             attempts,
                             reason = ?why,
-                            failure = %failure,
+                            failure = %failure(),
                             "GES call failed; not trying again"
                         );
                     }
