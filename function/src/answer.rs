@@ -10,8 +10,9 @@ use lambda_runtime::{Context, Diagnostic};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::event::{HttpApi, InvalidEvent, Trigger};
-use crate::stop::{StopError, StopOutcome, StopReport, StopTarget};
+use crate::event::{HttpApi, InvalidEvent, Selector, Trigger};
+use crate::fleet::SelectError;
+use crate::stop::{GesError, StopError, StopOutcome, StopReport, StopTarget};
 
 /// Seconds an HTTP caller is told to wait before trying again when GES is unavailable.
 const RETRY_AFTER_SECS: &str = "30";
@@ -35,9 +36,13 @@ pub struct GraphResult {
     pub outcome: Result<StopReport, StopError>,
 }
 
-/// The answer for several graphs: one entry each, in the order named, and the counts.
+/// The answer for several graphs, or for a fleet selection: one entry each, in the
+/// order named (or listed), and the counts.
 #[derive(Serialize)]
 pub struct BatchAnswer {
+    /// The selectors of a fleet run, as given.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub selectors: Vec<Selector>,
     /// One entry per graph: a report, or the graph and its `error`.
     pub results: Vec<Value>,
     /// How many graphs ended how.
@@ -58,50 +63,80 @@ impl std::fmt::Debug for BatchAnswer {
 /// dashboard need not guess.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
 pub struct Summary {
-    /// Graphs in the invocation.
-    pub total: usize,
+    /// Graphs named, or selected: the sum of the counts below.
+    pub selected: usize,
     /// Stop jobs started.
     pub stopping: usize,
-    /// Graphs that were not running.
-    pub already_stopped: usize,
     /// Stop jobs that ended with success (with `wait`).
     pub stopped: usize,
+    /// Graphs that were not running.
+    pub already_stopped: usize,
+    /// Graphs a fleet selection left alone (opted out, or in a status GES cannot stop).
+    pub skipped: usize,
     /// Graphs a dry run would stop.
     pub would_stop: usize,
     /// Graphs that failed.
     pub failed: usize,
 }
 
+impl Summary {
+    /// Counts the outcomes.
+    pub fn of(results: &[GraphResult]) -> Self {
+        let mut summary = Self {
+            selected: results.len(),
+            ..Self::default()
+        };
+        for result in results {
+            *match &result.outcome {
+                Ok(report) => match report.outcome {
+                    StopOutcome::Stopping => &mut summary.stopping,
+                    StopOutcome::Stopped => &mut summary.stopped,
+                    StopOutcome::AlreadyStopped => &mut summary.already_stopped,
+                    StopOutcome::Skipped => &mut summary.skipped,
+                    StopOutcome::WouldStop => &mut summary.would_stop,
+                },
+                Err(_) => &mut summary.failed,
+            } += 1;
+        }
+        summary
+    }
+
+    /// The one log line per invocation that says how it ended, each count a field of
+    /// its own, so that a metric filter or a Logs Insights query can add them up.
+    pub fn log(&self, dry_run: bool) {
+        tracing::info!(
+            selected = self.selected,
+            stopping = self.stopping,
+            stopped = self.stopped,
+            already_stopped = self.already_stopped,
+            skipped = self.skipped,
+            would_stop = self.would_stop,
+            failed = self.failed,
+            dry_run,
+            "summary"
+        );
+    }
+}
+
 impl BatchAnswer {
     /// Reports every graph and counts the outcomes.
-    pub fn new(results: Vec<GraphResult>) -> Self {
-        let mut summary = Summary {
-            total: results.len(),
-            ..Summary::default()
-        };
+    pub fn new(selectors: Vec<Selector>, results: Vec<GraphResult>, summary: Summary) -> Self {
         let results = results
             .into_iter()
             .map(|result| match result.outcome {
-                Ok(report) => {
-                    *match report.outcome {
-                        StopOutcome::Stopping => &mut summary.stopping,
-                        StopOutcome::AlreadyStopped => &mut summary.already_stopped,
-                        StopOutcome::Stopped => &mut summary.stopped,
-                        StopOutcome::WouldStop => &mut summary.would_stop,
-                    } += 1;
-                    serde_json::to_value(&report).unwrap_or(Value::Null)
-                }
-                Err(error) => {
-                    summary.failed += 1;
-                    serde_json::json!({
-                        "graph_id": result.target.graph_id,
-                        "project_id": result.target.project_id,
-                        "error": ErrorDetail::of_stop(&error),
-                    })
-                }
+                Ok(report) => serde_json::to_value(&report).unwrap_or(Value::Null),
+                Err(error) => serde_json::json!({
+                    "graph_id": result.target.graph_id,
+                    "project_id": result.target.project_id,
+                    "error": ErrorDetail::of_stop(&error),
+                }),
             })
             .collect();
-        Self { results, summary }
+        Self {
+            selectors,
+            results,
+            summary,
+        }
     }
 }
 
@@ -133,6 +168,9 @@ pub enum FunctionError {
         /// The first graph refused.
         target: StopTarget,
     },
+    /// A fleet selection could not be made; nothing was stopped.
+    #[error(transparent)]
+    Select(SelectError),
     /// The one graph of the invocation failed.
     #[error(transparent)]
     Graph(StopError),
@@ -158,6 +196,7 @@ impl FunctionError {
             Self::NoProject => "NoProject",
             Self::NoGraphsConfigured => "NoGraphsConfigured",
             Self::NotAllowed { .. } => "NotAllowed",
+            Self::Select(error) => error.kind(),
             Self::Graph(error) => error.kind(),
             Self::PartialFailure(_) => "PartialFailure",
             Self::Encode(_) => "InternalError",
@@ -171,8 +210,13 @@ impl FunctionError {
             Self::NoProject | Self::NoGraphsConfigured => 400,
             Self::NotAllowed { .. } => 403,
             // By kind, so that the status and the Lambda error type cannot disagree.
-            Self::Graph(error) => match error.kind() {
-                "GraphNotFound" => 404,
+            Self::Select(_) | Self::Graph(_) => match self.kind() {
+                "NoProject" => 400,
+                "NotAllowed" => 403,
+                "GraphNotFound" | "ProjectNotFound" => 404,
+                // The request is well formed, but asks for more than the caller said it
+                // meant.
+                "TooManyGraphs" => 422,
                 "Rejected" => 409,
                 "UpstreamUnavailable" => 503,
                 "DeadlineExceeded" => 504,
@@ -210,10 +254,13 @@ struct ErrorDetail {
 
 impl ErrorDetail {
     fn of_stop(error: &StopError) -> Self {
-        let ges = error.ges();
+        Self::of_upstream(error.kind(), error.to_string(), error.ges())
+    }
+
+    fn of_upstream(code: &'static str, message: String, ges: Option<&GesError>) -> Self {
         Self {
-            code: error.kind(),
-            message: error.to_string(),
+            code,
+            message,
             request_id: None,
             ges_code: ges.and_then(|ges| ges.code.clone()),
             ges_request_id: ges.and_then(|ges| ges.request_id.clone()),
@@ -223,6 +270,9 @@ impl ErrorDetail {
     fn of_function(error: &FunctionError, context: &Context) -> Self {
         let base = match error {
             FunctionError::Graph(stop) => Self::of_stop(stop),
+            FunctionError::Select(select) => {
+                Self::of_upstream(select.kind(), select.to_string(), select.ges())
+            }
             other => Self {
                 code: other.kind(),
                 message: other.to_string(),

@@ -94,6 +94,25 @@ impl GesClient {
         &self.endpoint
     }
 
+    /// The same client for another endpoint (another region's GES): connections,
+    /// credentials and their token cache are shared.
+    pub fn with_endpoint(&self, endpoint: Endpoint) -> Self {
+        Self {
+            endpoint,
+            ..self.clone()
+        }
+    }
+
+    /// The HTTP client, for IAM calls made with the same connections and timeouts.
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// The credentials requests are sent with.
+    pub(crate) fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
     /// Sends one operation and decodes the answer, retrying as the configured
     /// [`RetryPolicy`] says, with no deadline but the timeouts (the command line).
     pub async fn execute<O>(&self, operation: &O) -> Result<Reply<O::Response>, ClientError>

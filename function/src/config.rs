@@ -66,6 +66,13 @@ pub mod vars {
     pub const MAX_CONCURRENCY: &str = "GES_MAX_CONCURRENCY";
     /// Seconds to wait for stop jobs when the runtime gives no usable deadline.
     pub const WAIT_TIMEOUT: &str = "GES_WAIT_TIMEOUT_SECS";
+    /// Fleet selectors a classic scheduled event stops, as JSON: one selector object or
+    /// an array of them.
+    pub const SELECTORS: &str = "GES_SELECTORS";
+    /// The tag, `key=value`, that keeps a graph out of every selection.
+    pub const OPT_OUT_TAG: &str = "GES_OPT_OUT_TAG";
+    /// How many graphs selectors may select before a run is refused.
+    pub const MAX_GRAPHS: &str = "GES_MAX_GRAPHS";
 }
 
 /// Everything needed to talk to GES.
@@ -85,6 +92,10 @@ pub struct Config {
     pub timeouts: Timeouts,
     /// How failed calls are tried again.
     pub retry: RetryPolicy,
+    /// The GES endpoint of every other region a fleet selector may name: the official
+    /// SDK's override variable (`HUAWEICLOUD_SDK_REGION_GES_<REGION>`) if set, else the
+    /// region's public endpoint.
+    pub region_endpoints: Vec<(Region, Endpoint)>,
 }
 
 /// How long to wait for GES.
@@ -157,6 +168,9 @@ impl Config {
                 %project_id,
                 "found the region's project in IAM"
             );
+            if let Credentials::Iam(tokens) = &config.credentials {
+                tokens.set_home_project(project_id.as_str());
+            }
             config.default_project_id = Some(project_id);
         }
         Ok(config)
@@ -216,6 +230,11 @@ impl Config {
             ..RetryPolicy::default()
         };
 
+        let region_endpoints = Region::all()
+            .filter(|other| Some(*other) != region)
+            .map(|other| Ok((other, region_endpoint(&get, other)?)))
+            .collect::<Result<_, ConfigError>>()?;
+
         Ok(Config {
             endpoint,
             region,
@@ -224,6 +243,7 @@ impl Config {
             iam_endpoint,
             timeouts,
             retry,
+            region_endpoints,
         })
     }
 }
@@ -255,14 +275,26 @@ fn resolve_endpoint(
     if let Some(value) = get(vars::ENDPOINT) {
         return parse(vars::ENDPOINT.to_owned(), value);
     }
-    let region = region.ok_or(ConfigError::NoEndpoint)?;
+    region_endpoint(get, region.ok_or(ConfigError::NoEndpoint)?)
+}
+
+/// A region's endpoint: the official SDK's override variable, else the public one.
+fn region_endpoint(
+    get: &impl Fn(&str) -> Option<String>,
+    region: Region,
+) -> Result<Endpoint, ConfigError> {
     let override_variable = region.sdk_override_variable();
     match get(&override_variable) {
         // The SDK's override holds a comma-separated list; it tries them in order, and
         // the first is the one it uses while that one answers.
         Some(list) => {
             let first = list.split(',').next().unwrap_or_default().trim().to_owned();
-            parse(override_variable, first)
+            first
+                .parse::<Endpoint>()
+                .map_err(|source| ConfigError::Endpoint {
+                    variable: override_variable,
+                    source,
+                })
         }
         None => Ok(region.endpoint()),
     }
@@ -575,6 +607,34 @@ pub enum ConfigError {
         value: String,
         /// The largest allowed.
         max: usize,
+    },
+    /// Fleet selectors that cannot be read.
+    #[error(
+        "{variable} {reason}; give a selector such as {{\"name\": \"dev-*\", \"tags\": \
+         {{\"env\": \"dev\"}}}}, or an array of 1 to {} of them",
+        crate::event::selector::MAX_SELECTORS
+    )]
+    Selectors {
+        /// The variable that holds them.
+        variable: &'static str,
+        /// What is wrong, and where.
+        reason: String,
+    },
+    /// Two settings that cannot both hold.
+    #[error("{first} and {second} are both set: set one of them")]
+    Conflicting {
+        /// One variable.
+        first: &'static str,
+        /// The other.
+        second: &'static str,
+    },
+    /// An opt-out tag that is not `key=value`.
+    #[error("{variable} is {value:?}: give the tag as key=value, such as ges-stop:skip=true")]
+    Tag {
+        /// The variable that holds it.
+        variable: &'static str,
+        /// Its value, cut to 40 characters.
+        value: String,
     },
     /// A bad number of seconds.
     #[error("{variable} is {value:?}: give a number of seconds greater than 0 and at most 900")]

@@ -4,17 +4,20 @@
 //! Secrets live in [`SecretString`]s, whose `Debug` prints `[REDACTED]`; they are exposed
 //! only at the moment a header is written or a signature computed.
 //!
-//! An IAM token is cached in [`IamTokens`], which every clone of the [`Credentials`]
-//! shares: the handler lives as long as the process, so a warm function reuses it
+//! An IAM token is scoped to one project, so [`IamTokens`] keeps one per project a
+//! request names (the configured scope's serves the configured project and IAM's own
+//! calls). The tokens are cached in [`IamTokens`], which every clone of the
+//! [`Credentials`] shares: the handler lives as long as the process, so a warm function reuses it
 //! across invocations. It is refreshed before it expires (once less than
 //! [`REFRESH_MARGIN`], or a tenth of its life, is left), and one refresh serves every
 //! stop waiting for it: the cache is behind an async mutex held while IAM answers.
 //! When GES refuses a token anyway (`401`), [`Credentials::reject`] drops it, so that
 //! the next [`Credentials::authorize`] obtains a new one.
 
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use ges_api::signing::{self, RequestView, SdkDate, SignatureError};
@@ -24,7 +27,7 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use crate::endpoint::Endpoint;
-use crate::iam::{self, IamError, TokenIdentity, TokenRequest};
+use crate::iam::{self, IamError, ProjectScope, TokenIdentity, TokenRequest};
 
 /// A token is refreshed once less than this is left, or less than a tenth of the life
 /// it had when it arrived, whichever is shorter (so a 24-hour token is refreshed ten
@@ -112,7 +115,7 @@ impl Credentials {
                 Ok(Authorized { token_serial: None })
             }
             Self::Iam(tokens) => {
-                let current = tokens.current(http).await?;
+                let current = tokens.current(http, project_id).await?;
                 request
                     .headers
                     .push(("X-Auth-Token", current.token.expose_secret().to_owned()));
@@ -207,7 +210,11 @@ pub struct IamTokens(Arc<TokenSource>);
 struct TokenSource {
     endpoint: Endpoint,
     request: TokenRequest,
-    cache: Mutex<Option<CachedToken>>,
+    /// The project the configured scope means, once known: a request naming it uses
+    /// the configured scope's token rather than asking IAM for another.
+    home_project: OnceLock<String>,
+    /// By project; `None` holds the configured scope's token.
+    cache: Mutex<HashMap<Option<String>, CachedToken>>,
     serials: AtomicU64,
 }
 
@@ -240,7 +247,8 @@ impl IamTokens {
         Self(Arc::new(TokenSource {
             endpoint,
             request,
-            cache: Mutex::new(None),
+            home_project: OnceLock::new(),
+            cache: Mutex::new(HashMap::new()),
             serials: AtomicU64::new(0),
         }))
     }
@@ -255,6 +263,28 @@ impl IamTokens {
         &self.0.request
     }
 
+    /// Says which project the configured scope means (found in IAM from the region's
+    /// name), so that its token serves requests for that project. The first call wins.
+    pub fn set_home_project(&self, project_id: &str) {
+        // A second call names the same project: the region's project does not change.
+        let _ = self.0.home_project.set(project_id.to_owned());
+    }
+
+    /// The cache key and scope for a request naming `project_id`.
+    fn scope_for(&self, project_id: Option<&str>) -> (Option<String>, Option<ProjectScope>) {
+        let home = match &self.0.request.scope {
+            ProjectScope::Id(id) => Some(id.as_str()),
+            ProjectScope::Name(_) => self.0.home_project.get().map(String::as_str),
+        };
+        match project_id {
+            Some(project) if Some(project) != home => (
+                Some(project.to_owned()),
+                project.parse().ok().map(ProjectScope::Id),
+            ),
+            _ => (None, None),
+        }
+    }
+
     /// How many tokens were obtained so far.
     pub fn obtained(&self) -> u64 {
         self.0.serials.load(Ordering::SeqCst)
@@ -263,21 +293,39 @@ impl IamTokens {
     /// The cached token, or a new one when there is none or it is due for refresh.
     /// Callers that arrive while a refresh is under way wait for it and share its
     /// token.
-    async fn current(&self, http: &reqwest::Client) -> Result<CurrentToken, IamError> {
+    async fn current(
+        &self,
+        http: &reqwest::Client,
+        project_id: Option<&str>,
+    ) -> Result<CurrentToken, IamError> {
+        let (key, scope) = self.scope_for(project_id);
+        // One lock for every project: refreshes are rare (once per token lifetime per
+        // project), and one at a time keeps IAM from a burst at a fleet run's start.
         let mut cache = self.0.cache.lock().await;
-        if let Some(cached) = cache.as_ref().filter(|c| Instant::now() < c.refresh_at) {
+        if let Some(cached) = cache.get(&key).filter(|c| Instant::now() < c.refresh_at) {
             return Ok(CurrentToken {
                 token: cached.token.clone(),
                 serial: cached.serial,
             });
         }
-        let issued = iam::create_token(http, &self.0.endpoint, &self.0.request).await?;
+        let scoped;
+        let request = match scope {
+            Some(scope) => {
+                scoped = TokenRequest {
+                    identity: self.0.request.identity.clone(),
+                    scope,
+                };
+                &scoped
+            }
+            None => &self.0.request,
+        };
+        let issued = iam::create_token(http, &self.0.endpoint, request).await?;
         let margin = REFRESH_MARGIN.min(issued.lifetime / 10);
         let serial = self.0.serials.fetch_add(1, Ordering::SeqCst) + 1;
         tracing::info!(
             serial,
             lifetime_secs = issued.lifetime.as_secs(),
-            scope = %self.0.request.scope,
+            scope = %request.scope,
             "obtained an IAM token"
         );
         let cached = CachedToken {
@@ -289,16 +337,17 @@ impl IamTokens {
             token: cached.token.clone(),
             serial,
         };
-        *cache = Some(cached);
+        cache.insert(key, cached);
         Ok(current)
     }
 
     /// Drops the cached token if it is still the one with this serial.
     async fn invalidate(&self, serial: u64) {
         let mut cache = self.0.cache.lock().await;
-        if cache.as_ref().is_some_and(|cached| cached.serial == serial) {
+        let before = cache.len();
+        cache.retain(|_, cached| cached.serial != serial);
+        if cache.len() < before {
             tracing::info!(serial, "GES refused the IAM token: it will be refreshed");
-            *cache = None;
         }
     }
 }

@@ -33,6 +33,13 @@ pub struct Region {
 }
 
 impl Region {
+    /// Every region with a known endpoint.
+    pub fn all() -> impl Iterator<Item = Region> {
+        REGIONS
+            .iter()
+            .map(|&(name, endpoint)| Region { name, endpoint })
+    }
+
     /// The region's name, such as `cn-north-4`.
     pub fn name(&self) -> &'static str {
         self.name
@@ -216,7 +223,8 @@ pub enum EndpointError {
     },
 }
 
-fn known_regions() -> String {
+/// The regions with a known endpoint, for messages: "cn-north-1, cn-north-2, ...".
+pub(crate) fn known_regions() -> String {
     REGIONS
         .iter()
         .map(|(name, _)| *name)

@@ -3,21 +3,25 @@
 //! The event is parsed and every graph resolved and checked against the allow-lists
 //! before anything is sent; then the graphs are stopped (or, in a dry run, looked up)
 //! a bounded number at a time, and the answer takes the form the caller understands.
+//! Selectors are resolved first by listing each project's graphs (`fleet`): only
+//! those listings are sent before the selection is known to be within bounds.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use futures_util::StreamExt;
-use ges_api::types::ProjectId;
+use ges_api::types::{GraphId, ProjectId};
 use lambda_runtime::{Context, LambdaEvent};
 use serde_json::Value;
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use crate::answer::{self, Answer, BatchAnswer, FunctionError, GraphResult};
+use crate::answer::{self, Answer, BatchAnswer, FunctionError, GraphResult, Summary};
 use crate::client::{ClientError, GesClient};
 use crate::config::{Config, ConfigError};
-use crate::event::{self, Graphs, Invocation, StopRequest};
-use crate::settings::Settings;
+use crate::event::{self, Graphs, Invocation, Selector, StopRequest};
+use crate::fleet::{self, Selected};
+use crate::regions::Regions;
+use crate::settings::{DefaultGraphs, Settings};
 use crate::stop::{StopError, StopOutcome, StopReport, StopTarget, preview_stop, stop_graph};
 use crate::wait::{JobEnd, wait_for_job};
 
@@ -34,6 +38,7 @@ const LONGEST_INVOCATION: Duration = Duration::from_secs(900);
 pub struct Handler {
     client: GesClient,
     default_project_id: Option<ProjectId>,
+    regions: Regions,
     settings: Settings,
 }
 
@@ -48,12 +53,52 @@ pub enum StartupError {
     Client(#[from] ClientError),
 }
 
+/// The graphs an invocation means, the configured set resolved.
+enum Wanted<'a> {
+    Named(&'a [GraphId]),
+    Selected(&'a [Selector]),
+}
+
+/// One graph's part of a run.
+struct Item<'a> {
+    target: StopTarget,
+    client: &'a GesClient,
+    /// The graph's name, when a listing gave it.
+    name: Option<String>,
+    /// An outcome reached without a call, or `None` when the graph is to be stopped.
+    settled: Option<StopReport>,
+}
+
+impl<'a> Item<'a> {
+    /// A graph a fleet selection selected.
+    fn selected(client: &'a GesClient, selected: Selected) -> Self {
+        match selected {
+            Selected::Stop { target, name } => Self {
+                target,
+                client,
+                name,
+                settled: None,
+            },
+            Selected::Settled(report) => Self {
+                target: StopTarget {
+                    project_id: report.project_id.clone(),
+                    graph_id: report.graph_id.clone(),
+                },
+                client,
+                name: report.name.clone(),
+                settled: Some(report),
+            },
+        }
+    }
+}
+
 impl Handler {
     /// A handler for this configuration.
     pub fn new(config: &Config, settings: Settings) -> Result<Self, StartupError> {
         Ok(Self {
             client: GesClient::new(config)?,
             default_project_id: config.default_project_id.clone(),
+            regions: Regions::new(config),
             settings,
         })
     }
@@ -106,61 +151,86 @@ impl Handler {
         context: &Context,
     ) -> Result<Answer, FunctionError> {
         let request = &invocation.request;
-        let targets = self.resolve(request)?;
+        let wanted = match (&request.graphs, &self.settings.default_graphs) {
+            (Graphs::Named(ids), _) | (Graphs::Configured, DefaultGraphs::Named(ids)) => {
+                Wanted::Named(ids)
+            }
+            (Graphs::Selected(selectors), _)
+            | (Graphs::Configured, DefaultGraphs::Selected(selectors)) => {
+                Wanted::Selected(selectors)
+            }
+            (Graphs::Configured, DefaultGraphs::None) => {
+                return Err(FunctionError::NoGraphsConfigured);
+            }
+        };
         let deadline = Deadline::of(context, &self.settings);
-        let results: Vec<GraphResult> = futures_util::stream::iter(&targets)
-            .map(|target| {
-                let span = tracing::info_span!(
-                    "graph",
-                    graph_id = %target.graph_id,
-                    project_id = %target.project_id
-                );
-                self.run_one(target, request, deadline).instrument(span)
-            })
-            .buffered(self.settings.max_concurrency)
-            .collect()
-            .await;
-
-        match <[GraphResult; 1]>::try_from(results) {
-            // One graph: its report, or its error.
-            Ok([result]) => result
-                .outcome
-                .map(Answer::Single)
-                .map_err(FunctionError::Graph),
-            Err(results) => {
-                let batch = BatchAnswer::new(results);
-                tracing::info!(
-                    summary = %serde_json::to_string(&batch.summary).unwrap_or_default(),
-                    "batch"
-                );
-                if batch.summary.failed > 0 {
-                    Err(FunctionError::PartialFailure(Box::new(batch)))
-                } else {
-                    Ok(Answer::Batch(batch))
+        match wanted {
+            Wanted::Named(ids) => {
+                let items = self.resolve(ids, request)?;
+                let results = self.run_all(items, request, deadline).await;
+                let summary = Summary::of(&results);
+                summary.log(request.dry_run);
+                match <[GraphResult; 1]>::try_from(results) {
+                    // One graph named: its report, or its error.
+                    Ok([result]) => result
+                        .outcome
+                        .map(Answer::Single)
+                        .map_err(FunctionError::Graph),
+                    Err(results) => batch(Vec::new(), results, summary).map(Answer::Batch),
                 }
+            }
+            Wanted::Selected(selectors) => {
+                let default_project = request
+                    .project_id
+                    .as_ref()
+                    .or(self.default_project_id.as_ref());
+                let scopes = fleet::scopes(
+                    selectors,
+                    &self.client,
+                    &self.regions,
+                    default_project,
+                    &self.settings,
+                )
+                .await
+                .map_err(FunctionError::Select)?;
+                let max_graphs = request.max_graphs.unwrap_or(self.settings.max_graphs);
+                let items = fleet::select(
+                    &scopes,
+                    &self.settings,
+                    request.dry_run,
+                    max_graphs,
+                    deadline.at,
+                )
+                .await
+                .map_err(FunctionError::Select)?
+                .into_iter()
+                .map(|(client, selected)| Item::selected(client, selected))
+                .collect();
+                let results = self.run_all(items, request, deadline).await;
+                let summary = Summary::of(&results);
+                summary.log(request.dry_run);
+                // A fleet run always answers with the list, however many it selected.
+                batch(selectors.to_vec(), results, summary).map(Answer::Batch)
             }
         }
     }
 
-    /// The graphs to act on, each with its project, all allowed, before anything is sent.
-    fn resolve(&self, request: &StopRequest) -> Result<Vec<StopTarget>, FunctionError> {
-        let graph_ids = match &request.graphs {
-            Graphs::Named(ids) => ids.clone(),
-            Graphs::Configured if self.settings.default_graphs.is_empty() => {
-                return Err(FunctionError::NoGraphsConfigured);
-            }
-            Graphs::Configured => self.settings.default_graphs.clone(),
-        };
+    /// The named graphs, each with its project, all allowed, before anything is sent.
+    fn resolve<'a>(
+        &'a self,
+        graph_ids: &[GraphId],
+        request: &StopRequest,
+    ) -> Result<Vec<Item<'a>>, FunctionError> {
         let project_id = request
             .project_id
             .clone()
             .or_else(|| self.default_project_id.clone())
             .ok_or(FunctionError::NoProject)?;
         let targets: Vec<StopTarget> = graph_ids
-            .into_iter()
+            .iter()
             .map(|graph_id| StopTarget {
                 project_id: project_id.clone(),
-                graph_id,
+                graph_id: graph_id.clone(),
             })
             .collect();
         if let Some(refused) = targets
@@ -171,25 +241,84 @@ impl Handler {
                 target: refused.clone(),
             });
         }
-        Ok(targets)
+        Ok(targets
+            .into_iter()
+            .map(|target| Item {
+                target,
+                client: &self.client,
+                name: None,
+                settled: None,
+            })
+            .collect())
+    }
+
+    /// Runs every item, a bounded number of calls at a time, in order.
+    async fn run_all(
+        &self,
+        items: Vec<Item<'_>>,
+        request: &StopRequest,
+        deadline: Deadline,
+    ) -> Vec<GraphResult> {
+        futures_util::stream::iter(items)
+            .map(|item| {
+                let span = tracing::info_span!(
+                    "graph",
+                    graph_id = %item.target.graph_id,
+                    project_id = %item.target.project_id
+                );
+                self.run_item(item, request, deadline).instrument(span)
+            })
+            .buffered(self.settings.max_concurrency)
+            .collect()
+            .await
+    }
+
+    async fn run_item(
+        &self,
+        item: Item<'_>,
+        request: &StopRequest,
+        deadline: Deadline,
+    ) -> GraphResult {
+        let outcome = match item.settled {
+            Some(report) => {
+                tracing::info!(
+                    graph_id = %item.target.graph_id,
+                    outcome = report.outcome.as_str(),
+                    reason = report.reason.as_deref().unwrap_or(""),
+                    "graph"
+                );
+                Ok(report)
+            }
+            None => self
+                .run_one(item.client, &item.target, request, deadline)
+                .await
+                .map(|report| StopReport {
+                    name: item.name.clone(),
+                    ..report
+                }),
+        };
+        GraphResult {
+            target: item.target,
+            outcome,
+        }
     }
 
     async fn run_one(
         &self,
+        client: &GesClient,
         target: &StopTarget,
         request: &StopRequest,
         deadline: Deadline,
-    ) -> GraphResult {
+    ) -> Result<StopReport, StopError> {
         let started = std::time::Instant::now();
         let work = async {
             if request.dry_run {
-                return preview_stop(&self.client, target, deadline.at).await;
+                return preview_stop(client, target, deadline.at).await;
             }
-            let report = stop_graph(&self.client, target, deadline.at).await?;
+            let report = stop_graph(client, target, deadline.at).await?;
             match (&report.job_id, request.wait) {
                 (Some(job_id), true) => {
-                    let end =
-                        wait_for_job(&self.client, target, job_id, deadline.wait_until).await?;
+                    let end = wait_for_job(client, target, job_id, deadline.wait_until).await?;
                     Ok(match end {
                         JobEnd::Succeeded => StopReport {
                             outcome: StopOutcome::Stopped,
@@ -236,10 +365,23 @@ impl Handler {
                 "graph failed"
             ),
         }
-        GraphResult {
-            target: target.clone(),
-            outcome,
-        }
+        outcome
+    }
+}
+
+/// The answer for several graphs: an error when any failed, so that a dead-letter queue
+/// or an alarm sees it, with every graph's report in it.
+fn batch(
+    selectors: Vec<Selector>,
+    results: Vec<GraphResult>,
+    summary: Summary,
+) -> Result<BatchAnswer, FunctionError> {
+    let failed = summary.failed;
+    let batch = BatchAnswer::new(selectors, results, summary);
+    if failed > 0 {
+        Err(FunctionError::PartialFailure(Box::new(batch)))
+    } else {
+        Ok(batch)
     }
 }
 

@@ -8,6 +8,8 @@
 //! - [`retry`]: which failed calls are tried again, and when.
 //! - [`stop`]: stopping one graph, and what GES's answer means.
 //! - [`wait`]: waiting for a stop job to end.
+//! - [`fleet`]: the graphs selectors select, by paging each project's list;
+//!   [`regions`]: the other regions' endpoints and projects they may name.
 //! - [`event`]: every way the Lambda function is invoked, parsed into one request.
 //! - [`settings`]: what the Lambda function adds to the configuration.
 //! - [`handler`]: the Lambda handler; [`answer`]: its answers in each caller's form.
@@ -20,8 +22,10 @@ pub mod config;
 pub mod credentials;
 pub mod endpoint;
 pub mod event;
+pub mod fleet;
 pub mod handler;
 pub mod iam;
+pub mod regions;
 pub mod retry;
 pub mod secrets;
 pub mod settings;

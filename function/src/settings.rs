@@ -1,15 +1,21 @@
-//! What the Lambda function adds to the configuration: the graphs a classic schedule
-//! stops, the allow-lists, how many stops run at once and how long to wait for jobs.
+//! What the Lambda function adds to the configuration: the graphs (or fleet selectors) a
+//! classic schedule stops, the allow-lists, the fleet safety settings, how many stops run
+//! at once and how long to wait for jobs.
 //! Read and checked once, at start-up, like [`Config`](crate::config::Config).
 
 use std::collections::BTreeSet;
 use std::str::FromStr;
 use std::time::Duration;
 
+use std::fmt;
+
 use ges_api::runtime::ConstraintViolation;
-use ges_api::types::{GraphId, ProjectId};
+use ges_api::types::{GraphId, ProjectId, Tag};
+use serde_json::Value;
 
 use crate::config::{ConfigError, Vars, vars};
+use crate::event::MAX_GRAPHS_PER_EVENT;
+use crate::event::selector::{self, MAX_SELECTORS, Selector};
 
 /// How many stops run at once unless configured: enough to stop a fleet in a few
 /// round trips, few enough not to trip GES's throttling.
@@ -18,12 +24,17 @@ pub const DEFAULT_MAX_CONCURRENCY: usize = 8;
 pub const MAX_CONCURRENCY: usize = 64;
 /// How long `wait` waits for a stop job when the runtime gives no usable deadline.
 pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(60);
+/// How many graphs selectors may select unless configured (or raised by the event): a
+/// selector with a typo must not stop a whole project.
+pub const DEFAULT_MAX_GRAPHS: usize = 100;
+/// The tag that keeps a graph out of every selection unless configured.
+pub const DEFAULT_OPT_OUT_TAG: &str = "ges-stop:skip=true";
 
 /// The function's own settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     /// What a classic scheduled event, which names no graph, stops.
-    pub default_graphs: Vec<GraphId>,
+    pub default_graphs: DefaultGraphs,
     /// The only graphs that may be stopped; `None` means any.
     pub allowed_graphs: Option<BTreeSet<GraphId>>,
     /// The only projects that may be acted in; `None` means any.
@@ -32,6 +43,59 @@ pub struct Settings {
     pub max_concurrency: usize,
     /// How long `wait` may take when the invocation's deadline is unknown.
     pub wait_timeout: Duration,
+    /// How many graphs selectors may select before a run is refused.
+    pub max_graphs: usize,
+    /// The tag that keeps a graph out of every selection.
+    pub opt_out_tag: OptOutTag,
+}
+
+/// What a classic scheduled event stops.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DefaultGraphs {
+    /// Nothing is configured: such an event is refused.
+    None,
+    /// These graphs (`GES_GRAPH_IDS`).
+    Named(Vec<GraphId>),
+    /// The graphs these selectors select (`GES_SELECTORS`).
+    Selected(Vec<Selector>),
+}
+
+/// A tag, `key=value`, that a graph opts out of fleet selections with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptOutTag {
+    key: String,
+    value: String,
+}
+
+impl OptOutTag {
+    /// Whether a graph with these tags carries it (a tag without a value has the empty
+    /// value).
+    pub fn is_on(&self, tags: &[Tag]) -> bool {
+        tags.iter().any(|tag| {
+            tag.key == self.key && tag.value.as_deref().unwrap_or_default() == self.value
+        })
+    }
+}
+
+impl fmt::Display for OptOutTag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={}", self.key, self.value)
+    }
+}
+
+impl std::str::FromStr for OptOutTag {
+    type Err = ();
+
+    /// `key=value`: the key is everything before the first `=`, and may not be empty.
+    fn from_str(text: &str) -> Result<Self, ()> {
+        match text.split_once('=') {
+            Some((key, value)) if !key.trim().is_empty() => Ok(Self {
+                key: key.trim().to_owned(),
+                value: value.trim().to_owned(),
+            }),
+            _ => Err(()),
+        }
+    }
 }
 
 impl Settings {
@@ -43,45 +107,104 @@ impl Settings {
     /// Reads variables through `lookup`; see [`Config::from_lookup`](crate::config::Config::from_lookup).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let env = Vars(lookup);
-        let default_graphs = id_list::<GraphId, _>(&env, vars::GRAPH_IDS)?.unwrap_or_default();
+        let default_graphs = match (
+            id_list::<GraphId, _>(&env, vars::GRAPH_IDS)?,
+            env.get(vars::SELECTORS),
+        ) {
+            (Some(_), Some(_)) => {
+                return Err(ConfigError::Conflicting {
+                    first: vars::GRAPH_IDS,
+                    second: vars::SELECTORS,
+                });
+            }
+            (Some(ids), None) if !ids.is_empty() => DefaultGraphs::Named(ids),
+            (_, Some(json)) => DefaultGraphs::Selected(selectors(vars::SELECTORS, &json)?),
+            _ => DefaultGraphs::None,
+        };
         let allowed_graphs =
             id_list::<GraphId, _>(&env, vars::ALLOWED_GRAPH_IDS)?.map(BTreeSet::from_iter);
         let allowed_projects =
             id_list::<ProjectId, _>(&env, vars::ALLOWED_PROJECT_IDS)?.map(BTreeSet::from_iter);
-        let max_concurrency = match env.get(vars::MAX_CONCURRENCY) {
-            None => DEFAULT_MAX_CONCURRENCY,
-            Some(value) => match value.parse::<usize>() {
-                Ok(count) if (1..=MAX_CONCURRENCY).contains(&count) => count,
-                _ => {
-                    return Err(ConfigError::Count {
-                        variable: vars::MAX_CONCURRENCY,
-                        value: value.chars().take(40).collect(),
-                        max: MAX_CONCURRENCY,
-                    });
-                }
-            },
-        };
+        let max_concurrency =
+            count(&env, vars::MAX_CONCURRENCY, MAX_CONCURRENCY)?.unwrap_or(DEFAULT_MAX_CONCURRENCY);
+        let max_graphs =
+            count(&env, vars::MAX_GRAPHS, MAX_GRAPHS_PER_EVENT)?.unwrap_or(DEFAULT_MAX_GRAPHS);
         let wait_timeout = env
             .seconds(vars::WAIT_TIMEOUT)?
             .unwrap_or(DEFAULT_WAIT_TIMEOUT);
+        let opt_out_tag = env
+            .get(vars::OPT_OUT_TAG)
+            .unwrap_or_else(|| DEFAULT_OPT_OUT_TAG.to_owned());
+        let opt_out_tag = opt_out_tag.parse().map_err(|()| ConfigError::Tag {
+            variable: vars::OPT_OUT_TAG,
+            value: opt_out_tag.chars().take(40).collect(),
+        })?;
         Ok(Self {
             default_graphs,
             allowed_graphs,
             allowed_projects,
             max_concurrency,
             wait_timeout,
+            max_graphs,
+            opt_out_tag,
         })
+    }
+
+    /// Whether the allow-list lets the function act in this project.
+    pub fn allows_project(&self, project_id: &ProjectId) -> bool {
+        self.allowed_projects
+            .as_ref()
+            .is_none_or(|allowed| allowed.contains(project_id))
     }
 
     /// Whether the allow-lists let the function stop this graph in this project.
     pub fn allows(&self, project_id: &ProjectId, graph_id: &GraphId) -> bool {
-        self.allowed_projects
-            .as_ref()
-            .is_none_or(|allowed| allowed.contains(project_id))
+        self.allows_project(project_id)
             && self
                 .allowed_graphs
                 .as_ref()
                 .is_none_or(|allowed| allowed.contains(graph_id))
+    }
+}
+
+/// A whole number from 1 to `max`, if set.
+fn count<F: Fn(&str) -> Option<String>>(
+    env: &Vars<F>,
+    variable: &'static str,
+    max: usize,
+) -> Result<Option<usize>, ConfigError> {
+    let Some(value) = env.get(variable) else {
+        return Ok(None);
+    };
+    match value.parse::<usize>() {
+        Ok(count) if (1..=max).contains(&count) => Ok(Some(count)),
+        _ => Err(ConfigError::Count {
+            variable,
+            value: value.chars().take(40).collect(),
+            max,
+        }),
+    }
+}
+
+/// Selectors as JSON: one object, or an array of 1 to [`MAX_SELECTORS`] objects.
+fn selectors(variable: &'static str, json: &str) -> Result<Vec<Selector>, ConfigError> {
+    let refuse = |reason: String| ConfigError::Selectors { variable, reason };
+    let value: Value =
+        serde_json::from_str(json).map_err(|err| refuse(format!("is not JSON ({err})")))?;
+    match value {
+        Value::Array(entries) if entries.is_empty() || entries.len() > MAX_SELECTORS => {
+            Err(refuse(format!("lists {} selectors", entries.len())))
+        }
+        Value::Array(entries) => entries
+            .iter()
+            .enumerate()
+            .map(|(index, entry)| {
+                selector::parse(entry).map_err(|err| refuse(format!("entry {}: {err}", index + 1)))
+            })
+            .collect(),
+        one => selector::parse(&one)
+            .map(|selector| vec![selector])
+            .map_err(|err| refuse(format!("selector {err}"))),
     }
 }
 
@@ -132,7 +255,9 @@ mod tests {
     #[test]
     fn defaults_allow_everything_and_name_no_graph() {
         let settings = settings(&[]).unwrap();
-        assert!(settings.default_graphs.is_empty());
+        assert_eq!(settings.default_graphs, DefaultGraphs::None);
+        assert_eq!(settings.max_graphs, DEFAULT_MAX_GRAPHS);
+        assert_eq!(settings.opt_out_tag.to_string(), DEFAULT_OPT_OUT_TAG);
         assert_eq!(settings.max_concurrency, DEFAULT_MAX_CONCURRENCY);
         assert_eq!(settings.wait_timeout, DEFAULT_WAIT_TIMEOUT);
         assert!(settings.allows(&"p1".parse().unwrap(), &graph("anything")));
@@ -146,7 +271,10 @@ mod tests {
             (vars::ALLOWED_PROJECT_IDS, "p1,p2"),
         ])
         .unwrap();
-        assert_eq!(settings.default_graphs, vec![graph("g-1"), graph("g-2")]);
+        assert_eq!(
+            settings.default_graphs,
+            DefaultGraphs::Named(vec![graph("g-1"), graph("g-2")])
+        );
         let p1 = "p1".parse().unwrap();
         let p3 = "p3".parse().unwrap();
         assert!(settings.allows(&p1, &graph("g-1")));
@@ -185,5 +313,72 @@ mod tests {
             Duration::from_millis(2500)
         );
         assert!(settings(&[(vars::WAIT_TIMEOUT, "0")]).is_err());
+        assert_eq!(
+            settings(&[(vars::MAX_GRAPHS, "250")]).unwrap().max_graphs,
+            250
+        );
+        for bad in ["0", "1001", "lots"] {
+            let err = settings(&[(vars::MAX_GRAPHS, bad)]).unwrap_err();
+            assert!(err.to_string().contains(vars::MAX_GRAPHS), "{err}");
+        }
+    }
+
+    #[test]
+    fn selectors_for_the_schedule() {
+        let one = settings(&[(vars::SELECTORS, r#"{"name": "dev-*"}"#)]).unwrap();
+        let DefaultGraphs::Selected(selectors) = one.default_graphs else {
+            panic!("{:?}", one.default_graphs);
+        };
+        assert_eq!(selectors.len(), 1);
+        assert!(selectors[0].matches("dev-1", &[]));
+        let two = settings(&[(
+            vars::SELECTORS,
+            r#"[{"name": "a*"}, {"tags": {"env": "dev"}, "project_id": "p2"}]"#,
+        )])
+        .unwrap();
+        assert!(matches!(two.default_graphs, DefaultGraphs::Selected(ref s) if s.len() == 2));
+
+        for (value, expected) in [
+            ("{", "GES_SELECTORS is not JSON"),
+            ("[]", "GES_SELECTORS lists 0 selectors"),
+            (
+                r#"[{"name": "a"}, {}]"#,
+                "GES_SELECTORS entry 2: says neither",
+            ),
+            (
+                r#"{"nmae": "a"}"#,
+                "GES_SELECTORS selector has the unknown field \"nmae\"",
+            ),
+        ] {
+            let message = settings(&[(vars::SELECTORS, value)])
+                .unwrap_err()
+                .to_string();
+            assert!(message.starts_with(expected), "{message}");
+        }
+        let both = settings(&[
+            (vars::SELECTORS, r#"{"name": "a"}"#),
+            (vars::GRAPH_IDS, "g-1"),
+        ]);
+        assert!(matches!(both, Err(ConfigError::Conflicting { .. })));
+    }
+
+    #[test]
+    fn the_opt_out_tag() {
+        let tag = |key: &str, value: Option<&str>| Tag {
+            key: key.to_owned(),
+            value: value.map(str::to_owned),
+        };
+        let default = settings(&[]).unwrap().opt_out_tag;
+        assert!(default.is_on(&[tag("env", Some("dev")), tag("ges-stop:skip", Some("true"))]));
+        assert!(!default.is_on(&[tag("ges-stop:skip", Some("false"))]));
+        let custom = settings(&[(vars::OPT_OUT_TAG, "keep-running=")])
+            .unwrap()
+            .opt_out_tag;
+        assert!(custom.is_on(&[tag("keep-running", None)]));
+        assert_eq!(custom.to_string(), "keep-running=");
+        for bad in ["no-equals", "=true"] {
+            let err = settings(&[(vars::OPT_OUT_TAG, bad)]).unwrap_err();
+            assert!(err.to_string().contains(vars::OPT_OUT_TAG), "{err}");
+        }
     }
 }

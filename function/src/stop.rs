@@ -39,6 +39,9 @@ pub enum StopOutcome {
     Stopped,
     /// A dry run found the graph running: a real run would stop it.
     WouldStop,
+    /// A fleet selection left the graph alone; the report says why (opted out, or in a
+    /// status GES cannot stop).
+    Skipped,
 }
 
 /// The result of a stop, as the command line and the function report it.
@@ -61,6 +64,12 @@ pub struct StopReport {
     /// GES's `X-Request-Id` for the stop call (or the look-up, in a dry run).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// The graph's name, when a fleet selection listed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Why a fleet selection reached this outcome without a stop call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 impl StopOutcome {
@@ -71,12 +80,18 @@ impl StopOutcome {
             Self::AlreadyStopped => "already_stopped",
             Self::Stopped => "stopped",
             Self::WouldStop => "would_stop",
+            Self::Skipped => "skipped",
         }
     }
 }
 
 impl StopReport {
-    fn new(target: &StopTarget, outcome: StopOutcome, request_id: Option<String>) -> Self {
+    /// A report with only the graph, the outcome and the request id.
+    pub(crate) fn new(
+        target: &StopTarget,
+        outcome: StopOutcome,
+        request_id: Option<String>,
+    ) -> Self {
         Self {
             graph_id: target.graph_id.clone(),
             project_id: target.project_id.clone(),
@@ -85,6 +100,8 @@ impl StopReport {
             job_status: None,
             graph_status: None,
             request_id,
+            name: None,
+            reason: None,
         }
     }
 }
@@ -360,20 +377,7 @@ impl StopError {
             Self::NoJobId { .. } => "NoJobId",
             Self::JobFailed { .. } => "JobFailed",
             Self::DeadlineExceeded { .. } => "DeadlineExceeded",
-            Self::Client(error) => match error {
-                ClientError::Timeout { .. }
-                | ClientError::Transport { .. }
-                | ClientError::Iam(IamError::Transport { .. }) => "UpstreamUnavailable",
-                // IAM failing or throttling is the cloud being unavailable; IAM refusing
-                // the user, password or agency is the credentials being wrong.
-                ClientError::Iam(IamError::Refused { status, .. })
-                    if *status == 429 || *status >= 500 =>
-                {
-                    "UpstreamUnavailable"
-                }
-                ClientError::Iam(IamError::Refused { .. }) => "Unauthorized",
-                _ => "ClientError",
-            },
+            Self::Client(error) => kind_of_client_error(error),
         }
     }
 
@@ -430,12 +434,12 @@ impl StopError {
     fn from_answer(target: &StopTarget, ges: GesError) -> Self {
         let target = target.clone();
         let ges = Box::new(ges);
-        match ges.status {
-            400 => Self::Rejected { target, ges },
-            401 => Self::Unauthorized { ges },
-            403 => Self::Forbidden { target, ges },
-            404 => Self::GraphNotFound { target, ges },
-            429 | 500..=599 => Self::UpstreamUnavailable { ges },
+        match kind_of_status(ges.status) {
+            "Rejected" => Self::Rejected { target, ges },
+            "Unauthorized" => Self::Unauthorized { ges },
+            "Forbidden" => Self::Forbidden { target, ges },
+            "GraphNotFound" => Self::GraphNotFound { target, ges },
+            "UpstreamUnavailable" => Self::UpstreamUnavailable { ges },
             _ => Self::UnexpectedAnswer { ges },
         }
     }
@@ -458,8 +462,37 @@ impl StopError {
     }
 }
 
+/// What a refusal with this HTTP status means, as a kind of failure: one place decides,
+/// for stops and for fleet listings alike.
+pub(crate) fn kind_of_status(status: u16) -> &'static str {
+    match status {
+        400 => "Rejected",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "GraphNotFound",
+        429 | 500..=599 => "UpstreamUnavailable",
+        _ => "UnexpectedAnswer",
+    }
+}
+
+/// What a call that got no documented answer means, as a kind of failure.
+pub(crate) fn kind_of_client_error(error: &ClientError) -> &'static str {
+    match error {
+        ClientError::Timeout { .. }
+        | ClientError::Transport { .. }
+        | ClientError::Iam(IamError::Transport { .. }) => "UpstreamUnavailable",
+        // IAM failing or throttling is the cloud being unavailable; IAM refusing the
+        // user, password or agency is the credentials being wrong.
+        ClientError::Iam(IamError::Refused { status, .. }) if *status == 429 || *status >= 500 => {
+            "UpstreamUnavailable"
+        }
+        ClientError::Iam(IamError::Refused { .. }) => "Unauthorized",
+        _ => "ClientError",
+    }
+}
+
 /// ", after 3 attempts" when the number is known, nothing otherwise.
-struct AfterAttempts(u32);
+pub(crate) struct AfterAttempts(pub(crate) u32);
 
 impl fmt::Display for AfterAttempts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

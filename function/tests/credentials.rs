@@ -78,9 +78,7 @@ async fn load(env: &HashMap<String, String>) -> Result<Config, ConfigError> {
 }
 
 async fn handler(env: &HashMap<String, String>) -> Handler {
-    let config = load(env).await.expect("the configuration loads");
-    let settings = Settings::from_lookup(|name| env.get(name).cloned()).unwrap();
-    Handler::new(&config, settings).unwrap()
+    common::loaded_handler(env).await
 }
 
 async fn password_handler(simulator: &RunningSimulator, extra: &[(&str, &str)]) -> Handler {

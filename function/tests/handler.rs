@@ -37,9 +37,7 @@ async fn simulator(stop: Duration) -> RunningSimulator {
 }
 
 fn handler(simulator: &RunningSimulator, extra: &[(&str, &str)]) -> Handler {
-    let mut env = common::simulator_env(simulator, &[(vars::AUTH_TOKEN, TOKEN)]);
-    env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    common::handler(&env)
+    common::token_handler(simulator, TOKEN, extra)
 }
 
 async fn invoke(handler: &Handler, payload: Value) -> Result<Value, FunctionError> {
@@ -86,7 +84,7 @@ async fn a_batch_reports_every_graph_and_fails_as_a_whole_when_one_fails() {
     let answer = invoke(&handler, json!({"graph_ids": ["g-1", "g-2", "off"]}))
         .await
         .unwrap();
-    assert_eq!(answer["summary"]["total"], 3);
+    assert_eq!(answer["summary"]["selected"], 3);
     assert_eq!(answer["summary"]["stopping"], 2);
     assert_eq!(answer["summary"]["already_stopped"], 1);
     assert_eq!(answer["summary"]["failed"], 0);

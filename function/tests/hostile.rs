@@ -11,7 +11,6 @@ use bytes::Bytes;
 use ges_api::runtime::{self, Operation, RawResponse};
 use ges_api::types::{ErrorBody, GraphId, JobId, ProjectId, StopGraphRequest};
 use ges_simulator::{GraphSpec, RunningSimulator, Simulator};
-use ges_stop::config::vars;
 use ges_stop::handler::Handler;
 use ges_stop::stop::GesError;
 use lambda_runtime::{Context, Diagnostic, LambdaEvent};
@@ -86,10 +85,7 @@ async fn simulator() -> RunningSimulator {
 }
 
 fn handler(simulator: &RunningSimulator) -> Handler {
-    common::handler(&common::simulator_env(
-        simulator,
-        &[(vars::AUTH_TOKEN, TOKEN)],
-    ))
+    common::token_handler(simulator, TOKEN, &[])
 }
 
 fn context() -> Context {

@@ -203,6 +203,32 @@ async fn drive(simulator: &RunningSimulator, handler: &Handler, shown: &mut Vec<
     simulator.fail_graph(&"g-1".parse().unwrap(), Fault::ServiceUnavailable);
     invoke(handler, json!({"graph_ids": ["g-1", "nope"]}), LONG, shown).await;
     simulator.clear_faults();
+    // Fleet runs: a selection, its listing refused or failing, too many selected, a
+    // another region whose project IAM must find.
+    invoke(handler, json!({"selector": {"name": "*"}}), LONG, shown).await;
+    for fault in [
+        Fault::json(403, r#"{"error_code":"GES.8003","error_msg":"Forbidden."}"#),
+        Fault::MalformedJson,
+        Fault::Reset,
+    ] {
+        simulator.fail_next(OperationKind::ListGraphs, fault);
+        invoke(handler, json!({"selector": {"name": "*"}}), LONG, shown).await;
+        simulator.clear_faults();
+    }
+    invoke(
+        handler,
+        json!({"selector": {"name": "*"}, "max_graphs": 1}),
+        LONG,
+        shown,
+    )
+    .await;
+    invoke(
+        handler,
+        json!({"selector": {"name": "*", "region": "ap-southeast-1"}}),
+        Duration::from_secs(2),
+        shown,
+    )
+    .await;
 }
 
 fn assert_no_secret(what: &str, text: &str) {

@@ -1,4 +1,4 @@
-//! Configuring a simulator: its project, graphs, credentials, timing and address,
+//! Configuring a simulator: its projects, graphs, credentials, timing and address,
 //! checked before anything listens.
 
 use std::collections::HashSet;
@@ -24,7 +24,11 @@ pub const DEFAULT_STOP_DURATION: Duration = Duration::from_secs(3);
 #[derive(Debug, Clone)]
 pub struct SimulatorBuilder {
     project_id: Option<ProjectId>,
-    graphs: Vec<GraphSpec>,
+    /// ID and IAM name of each project served besides the main one.
+    extra_projects: Vec<(ProjectId, String)>,
+    /// Each graph with its project; `None` is the main project, whose ID may be set
+    /// after the graph is added.
+    graphs: Vec<(Option<ProjectId>, GraphSpec)>,
     credentials: Credentials,
     iam: IamConfig,
     stop_duration: Duration,
@@ -35,6 +39,7 @@ impl Default for SimulatorBuilder {
     fn default() -> Self {
         Self {
             project_id: None,
+            extra_projects: Vec::new(),
             graphs: Vec::new(),
             credentials: Credentials::default(),
             iam: IamConfig::default(),
@@ -45,25 +50,48 @@ impl Default for SimulatorBuilder {
 }
 
 impl SimulatorBuilder {
-    /// The one project the simulator serves; [`DEFAULT_PROJECT_ID`] if not set. Calls
-    /// for any other project are answered `403`.
+    /// The main project, named after the region in IAM; [`DEFAULT_PROJECT_ID`] if not
+    /// set. Calls for a project the simulator does not serve are answered `403`.
     #[must_use]
     pub fn project_id(mut self, project_id: ProjectId) -> Self {
         self.project_id = Some(project_id);
         self
     }
 
-    /// One more graph. Graphs are listed in the order they are added.
+    /// One more project to serve, with its own graphs, named `name` in IAM (token
+    /// scopes by name, and `GET /v3/projects?name=`). Huawei Cloud names a region's
+    /// project after the region (`cn-north-4`) and its sub-projects
+    /// `{region}_{suffix}` (`cn-north-4_dev`). IDs and names must differ from every
+    /// other project's, the main one's included.
     #[must_use]
-    pub fn graph(mut self, graph: GraphSpec) -> Self {
-        self.graphs.push(graph);
+    pub fn extra_project(mut self, project_id: ProjectId, name: impl Into<String>) -> Self {
+        self.extra_projects.push((project_id, name.into()));
         self
     }
 
-    /// More graphs, in order.
+    /// One more graph, in the main project. A project lists its graphs in the order
+    /// they are added.
+    #[must_use]
+    pub fn graph(mut self, graph: GraphSpec) -> Self {
+        self.graphs.push((None, graph));
+        self
+    }
+
+    /// More graphs in the main project, in order.
     #[must_use]
     pub fn graphs(mut self, graphs: impl IntoIterator<Item = GraphSpec>) -> Self {
-        self.graphs.extend(graphs);
+        self.graphs
+            .extend(graphs.into_iter().map(|graph| (None, graph)));
+        self
+    }
+
+    /// One more graph, in this project: the main one or one added with
+    /// [`Self::extra_project`] (else [`Self::start`] fails with
+    /// [`SimulatorError::UnknownProject`]). A graph ID must be unique across all
+    /// projects.
+    #[must_use]
+    pub fn graph_in(mut self, project_id: ProjectId, graph: GraphSpec) -> Self {
+        self.graphs.push((Some(project_id), graph));
         self
     }
 
@@ -106,7 +134,7 @@ impl SimulatorBuilder {
         self
     }
 
-    /// The region the project is named after in IAM (token scopes by name, and
+    /// The region the main project is named after in IAM (token scopes by name, and
     /// `GET /v3/projects?name=`); [`crate::DEFAULT_REGION`] if not set.
     #[must_use]
     pub fn region(mut self, region: impl Into<String>) -> Self {
@@ -155,14 +183,6 @@ impl SimulatorBuilder {
             Err(SimulatorError::NoCredentials) if self.iam.has_users() => {}
             checked => checked?,
         }
-        let mut seen: HashSet<&GraphId> = HashSet::new();
-        for graph in &self.graphs {
-            if !seen.insert(&graph.id) {
-                return Err(SimulatorError::DuplicateGraph {
-                    id: graph.id.clone(),
-                });
-            }
-        }
         let project_id = match self.project_id {
             Some(project_id) => project_id,
             None => DEFAULT_PROJECT_ID
@@ -170,9 +190,30 @@ impl SimulatorBuilder {
                 // Start-up invariant: a constant of 32 hex digits.
                 .expect("the default project ID is a valid ProjectId"),
         };
+        let projects = projects(project_id.clone(), &self.iam.region, self.extra_projects)?;
+        let mut seen: HashSet<&GraphId> = HashSet::new();
+        for (_, graph) in &self.graphs {
+            if !seen.insert(&graph.id) {
+                return Err(SimulatorError::DuplicateGraph {
+                    id: graph.id.clone(),
+                });
+            }
+        }
+        let graphs = self
+            .graphs
+            .into_iter()
+            .map(|(project, graph)| match project {
+                None => Ok((project_id.clone(), graph)),
+                Some(project) if projects.iter().any(|p| p.id == project) => Ok((project, graph)),
+                Some(project) => Err(SimulatorError::UnknownProject {
+                    project_id: project,
+                }),
+            })
+            .collect::<Result<_, _>>()?;
         Ok(Config {
             project_id,
-            graphs: self.graphs,
+            projects,
+            graphs,
             credentials: self.credentials,
             iam: self.iam,
             stop_duration: self.stop_duration,
@@ -181,11 +222,43 @@ impl SimulatorBuilder {
     }
 }
 
+/// The projects served, the main one first, checked for clashes: IAM finds a project
+/// by ID or by name, so neither may name two.
+fn projects(
+    main: ProjectId,
+    region: &str,
+    extra: Vec<(ProjectId, String)>,
+) -> Result<Vec<Project>, SimulatorError> {
+    let mut projects = vec![Project {
+        id: main,
+        name: region.to_owned(),
+    }];
+    for (id, name) in extra {
+        if let Some(clash) = projects.iter().find(|p| p.id == id || p.name == name) {
+            let clashing = if clash.id == id { id.to_string() } else { name };
+            return Err(SimulatorError::DuplicateProject { project: clashing });
+        }
+        projects.push(Project { id, name });
+    }
+    Ok(projects)
+}
+
+/// A project the simulator serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Project {
+    pub(crate) id: ProjectId,
+    /// Its name in IAM.
+    pub(crate) name: String,
+}
+
 /// A checked configuration.
 #[derive(Debug)]
 pub(crate) struct Config {
+    /// The main project's ID.
     pub(crate) project_id: ProjectId,
-    pub(crate) graphs: Vec<GraphSpec>,
+    /// Every project served, the main one first.
+    pub(crate) projects: Vec<Project>,
+    pub(crate) graphs: Vec<(ProjectId, GraphSpec)>,
     pub(crate) credentials: Credentials,
     pub(crate) iam: IamConfig,
     pub(crate) stop_duration: Duration,
@@ -238,6 +311,78 @@ mod tests {
             matches!(err, SimulatorError::DuplicateGraph { .. }),
             "{err}"
         );
+    }
+
+    fn project(value: &str) -> ProjectId {
+        value.parse().unwrap()
+    }
+
+    #[test]
+    fn graph_ids_must_differ_across_projects() {
+        let err = Simulator::builder()
+            .token("t")
+            .extra_project(project("b"), "cn-north-4_b")
+            .graph(GraphSpec::numbered(1, "a"))
+            .graph_in(project("b"), GraphSpec::numbered(1, "b"))
+            .check()
+            .unwrap_err();
+        assert!(
+            matches!(err, SimulatorError::DuplicateGraph { .. }),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_graph_of_an_unknown_project_is_refused() {
+        let err = Simulator::builder()
+            .token("t")
+            .graph_in(project("nowhere"), GraphSpec::numbered(1, "a"))
+            .check()
+            .unwrap_err();
+        assert!(
+            matches!(&err, SimulatorError::UnknownProject { project_id } if project_id.as_str() == "nowhere"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("nowhere"), "{err}");
+    }
+
+    #[test]
+    fn project_ids_and_names_must_differ() {
+        for (id, name) in [
+            (DEFAULT_PROJECT_ID, "cn-north-4_dev"),
+            ("b", crate::DEFAULT_REGION),
+        ] {
+            let err = Simulator::builder()
+                .token("t")
+                .extra_project(project(id), name)
+                .check()
+                .unwrap_err();
+            assert!(
+                matches!(err, SimulatorError::DuplicateProject { .. }),
+                "{id} {name}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn graphs_land_in_their_projects_and_the_main_project_may_be_set_last() {
+        let config = Simulator::builder()
+            .token("t")
+            .graph(GraphSpec::numbered(1, "main"))
+            .extra_project(project("b"), "cn-north-4_b")
+            .graph_in(project("b"), GraphSpec::numbered(2, "b"))
+            .graph_in(project("m"), GraphSpec::numbered(3, "main too"))
+            .project_id(project("m"))
+            .check()
+            .unwrap();
+        let placed: Vec<(&str, &str)> = config
+            .graphs
+            .iter()
+            .map(|(p, g)| (p.as_str(), g.name.as_str()))
+            .collect();
+        assert_eq!(placed, [("m", "main"), ("b", "b"), ("m", "main too")]);
+        let names: Vec<&str> = config.projects.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, [crate::DEFAULT_REGION, "cn-north-4_b"]);
     }
 
     #[test]

@@ -10,7 +10,9 @@ pub const GRAPH_NOT_RUNNING: &str = "GES.7001";
 pub const GRAPH_NOT_RUNNING_MSG: &str = "The graph is not running.";
 /// `400`: a path or query parameter breaks the contract's rules, or the body is too big.
 pub const INVALID_PARAMETER: &str = "GES.8001";
-/// `403`: the path names a project other than the simulator's.
+/// `403`: the path names a project the simulator does not serve, or one the caller may
+/// not use: an IAM token scoped to another project, or a signed request whose
+/// `X-Project-Id` names another project.
 pub const WRONG_PROJECT: &str = "GES.8003";
 /// `404`: no graph has the ID in the path.
 pub const GRAPH_NOT_FOUND: &str = "GES.8011";

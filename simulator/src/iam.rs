@@ -3,16 +3,18 @@
 //! - `POST /v3/auth/tokens` with a `password` identity (a configured user of a
 //!   configured domain) or an `assume_role` identity (a configured agency; the request
 //!   itself must be authenticated, with AK/SK or a token, as IAM requires), scoped to
-//!   the simulator's project by `id` or by `name` (the region). Answers `201` with the
+//!   one of the simulator's projects by `id` or by `name` (the main project's name is
+//!   the region; extra projects have their own). Answers `201` with the
 //!   token in `X-Subject-Token` and `{"token": {"expires_at", "issued_at", "methods",
 //!   "project", ...}}`; `400` for a body it cannot read or a scope it does not serve,
 //!   `401` for a wrong user, domain or password, `403` for an unknown agency, all
 //!   Keystone style: `{"error": {"code", "message", "title"}}`.
-//! - `GET /v3/projects?name=REGION`, authenticated: `{"projects": [...]}`, holding the
-//!   simulator's project when the name is its region (or no name is given), else empty.
+//! - `GET /v3/projects?name=NAME`, authenticated: `{"projects": [...]}`, holding the
+//!   project of that name (every project when no name is given), else empty.
 //!
 //! A token it issues is accepted by the GES routes until it expires (after the
-//! configured lifetime, or when a test revokes every token), then refused with `401`.
+//! configured lifetime, or when a test revokes every token), then refused with `401`;
+//! and only for the project it was scoped to, as on Huawei Cloud (`403` elsewhere).
 //! Counters say how many token and project requests came, so that tests can assert
 //! that a client cached what it was given.
 
@@ -23,6 +25,7 @@ use std::time::Duration;
 
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
+use ges_api::types::ProjectId;
 use http::header::CONTENT_TYPE;
 use http::request::Parts;
 use http::{HeaderValue, StatusCode};
@@ -34,6 +37,7 @@ use time::format_description::well_known::Rfc3339;
 use tokio::time::Instant;
 
 use crate::auth::AuthRefusal;
+use crate::builder::Project;
 use crate::journal::{Authentication, Handled, Scheme};
 use crate::server::Shared;
 
@@ -105,6 +109,8 @@ impl IamConfig {
 struct Issued {
     token: String,
     expires: Instant,
+    /// The project it is scoped to: the only one it opens.
+    project_id: ProjectId,
 }
 
 /// IAM's state: its configuration, the tokens issued and the counters.
@@ -159,7 +165,7 @@ impl Iam {
         self.issued.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn issue(&self) -> (String, Instant) {
+    fn issue(&self, project_id: ProjectId) -> (String, Instant) {
         let serial = self.next_token.fetch_add(1, Ordering::SeqCst);
         // Unique within the process and not guessable from the serial alone: the
         // simulator's request ID seed is not needed here, tests only compare tokens.
@@ -169,13 +175,15 @@ impl Iam {
         self.issued().push(Issued {
             token: token.clone(),
             expires,
+            project_id,
         });
         (token, expires)
     }
 
-    /// Checks an `X-Auth-Token` against the tokens issued: `None` when the request
-    /// carries no single token of ours (the configured credentials decide then).
-    pub(crate) fn check_issued(&self, parts: &Parts) -> Option<Result<Scheme, AuthRefusal>> {
+    /// Checks an `X-Auth-Token` against the tokens issued, giving the project it is
+    /// scoped to: `None` when the request carries no single token of ours (the
+    /// configured credentials decide then).
+    pub(crate) fn check_issued(&self, parts: &Parts) -> Option<Result<ProjectId, AuthRefusal>> {
         if parts.headers.contains_key(http::header::AUTHORIZATION) {
             return None;
         }
@@ -188,7 +196,7 @@ impl Iam {
             .iter()
             .find(|issued| bool::from(issued.token.as_bytes().ct_eq(value.as_bytes())))?;
         Some(if Instant::now() < found.expires {
-            Ok(Scheme::Token)
+            Ok(found.project_id.clone())
         } else {
             Err(AuthRefusal {
                 presented: Some(Scheme::Token),
@@ -221,8 +229,8 @@ fn json_response(status: StatusCode, body: &Value) -> Response {
 
 fn handled(mut response: Response, authentication: Authentication) -> Response {
     response.extensions_mut().insert(Handled {
-        operation: None,
         authentication,
+        ..Handled::default()
     });
     response
 }
@@ -230,7 +238,7 @@ fn handled(mut response: Response, authentication: Authentication) -> Response {
 /// Authenticates an IAM call with an issued token or the configured credentials.
 fn authenticate(shared: &Shared, parts: &Parts, body: &[u8]) -> Result<Scheme, AuthRefusal> {
     match shared.iam.check_issued(parts) {
-        Some(result) => result,
+        Some(result) => result.map(|_| Scheme::Token),
         None => shared
             .credentials
             .authenticate(parts, body, OffsetDateTime::now_utc()),
@@ -394,36 +402,43 @@ pub(crate) async fn create_token(State(shared): State<Arc<Shared>>, request: Req
         }
     };
 
-    let project_id = shared.project_id.as_str();
-    let region = shared.iam.config.region.as_str();
-    let scoped = match request.auth.scope.as_ref().and_then(|s| s.project.as_ref()) {
-        Some(ProjectScope { id: Some(id), .. }) => id == project_id,
-        Some(ProjectScope {
-            name: Some(name), ..
-        }) => name == region,
-        _ => false,
-    };
-    if !scoped {
+    let asked = request.auth.scope.as_ref().and_then(|s| s.project.as_ref());
+    let project = asked.and_then(|asked| {
+        shared.projects.iter().find(|project| match asked {
+            ProjectScope { id: Some(id), .. } => id == project.id.as_str(),
+            ProjectScope {
+                name: Some(name), ..
+            } => *name == project.name,
+            _ => false,
+        })
+    });
+    let Some(project) = project else {
+        let served: Vec<String> = shared
+            .projects
+            .iter()
+            .map(|project| format!("{} ({})", project.id, project.name))
+            .collect();
         return handled(
             refuse(
                 StatusCode::BAD_REQUEST,
                 format!(
-                    "The scope must be the project {project_id} (by id) or {region} (by name): \
-                     this IAM simulator serves that project only."
+                    "The scope must be a project by id or by name: this IAM simulator serves \
+                     {} only.",
+                    served.join(", ")
                 ),
             ),
             authentication,
         );
-    }
+    };
 
-    let (token, _) = shared.iam.issue();
+    let (token, _) = shared.iam.issue(project.id.clone());
     let issued_at = OffsetDateTime::now_utc();
     let expires_at = issued_at + shared.iam.config.token_lifetime;
     let body = json!({"token": {
         "methods": [method],
         "issued_at": timestamp(issued_at),
         "expires_at": timestamp(expires_at),
-        "project": {"id": project_id, "name": region, "domain": {"name": "simulated"}},
+        "project": {"id": project.id.as_str(), "name": project.name, "domain": {"name": "simulated"}},
         "catalog": [],
     }});
     let mut response = json_response(StatusCode::CREATED, &body);
@@ -464,22 +479,27 @@ pub(crate) async fn list_projects(State(shared): State<Arc<Shared>>, request: Re
             .find(|(key, _)| key == "name")
             .map(|(_, value)| value)
     });
-    let region = shared.iam.config.region.as_str();
-    let projects = if name.as_deref().is_none_or(|name| name == region) {
-        vec![json!({
-            "id": shared.project_id.as_str(),
-            "name": region,
-            "domain_id": "simulated",
-            "enabled": true,
-            "is_domain": false,
-        })]
-    } else {
-        Vec::new()
-    };
+    let projects: Vec<Value> = shared
+        .projects
+        .iter()
+        .filter(|project| name.as_deref().is_none_or(|name| name == project.name))
+        .map(listed)
+        .collect();
     handled(
         json_response(StatusCode::OK, &json!({"projects": projects})),
         authentication,
     )
+}
+
+/// A project as `GET /v3/projects` lists it.
+fn listed(project: &Project) -> Value {
+    json!({
+        "id": project.id.as_str(),
+        "name": project.name,
+        "domain_id": "simulated",
+        "enabled": true,
+        "is_domain": false,
+    })
 }
 
 #[cfg(test)]
@@ -504,14 +524,15 @@ mod tests {
     #[tokio::test]
     async fn revoked_tokens_are_refused() {
         let iam = Iam::new(IamConfig::default());
-        let (token, _) = iam.issue();
+        let project: ProjectId = "p".parse().unwrap();
+        let (token, _) = iam.issue(project.clone());
         let parts = http::Request::builder()
             .header("X-Auth-Token", &token)
             .body(())
             .unwrap()
             .into_parts()
             .0;
-        assert_eq!(iam.check_issued(&parts), Some(Ok(Scheme::Token)));
+        assert_eq!(iam.check_issued(&parts), Some(Ok(project)));
         iam.revoke_all();
         assert!(matches!(iam.check_issued(&parts), Some(Err(_))));
         let other = http::Request::builder()

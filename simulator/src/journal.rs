@@ -6,7 +6,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use ges_api::Operation;
-use ges_api::types::{ListGraphsRequest, ShowGraphRequest, ShowJobRequest, StopGraphRequest};
+use ges_api::types::{
+    GraphId, ListGraphsRequest, ProjectId, ShowGraphRequest, ShowJobRequest, StopGraphRequest,
+};
 
 /// The contract's operations, as the simulator serves them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -49,9 +51,10 @@ pub enum Scheme {
 }
 
 /// How a request fared at the authentication check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Authentication {
     /// The request never reached the check: its path or method matches no operation.
+    #[default]
     NotChecked,
     /// The request carried no credentials.
     Missing,
@@ -74,6 +77,15 @@ pub struct RequestRecord {
     pub query: Option<String>,
     /// The operation the path and method match, if any.
     pub operation: Option<OperationKind>,
+    /// The project the path names, when it is a valid project ID (served or not), so
+    /// that a test can count calls per project.
+    pub project_id: Option<ProjectId>,
+    /// The graph the path names, when it is a valid graph ID (known or not).
+    pub graph_id: Option<GraphId>,
+    /// The page a ListGraphs call asked for, defaults applied ([`crate::DEFAULT_LIST_LIMIT`]
+    /// for `limit`, 0 for `offset`); `None` for other operations and for a query the
+    /// simulator refused.
+    pub page: Option<Page>,
     /// How the request fared at the authentication check.
     pub authentication: Authentication,
     /// The status code answered; `0` when an injected fault closed the connection
@@ -81,12 +93,30 @@ pub struct RequestRecord {
     pub status: u16,
 }
 
+/// A page of ListGraphs, as asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Page {
+    /// How many graphs the page skips.
+    pub offset: u32,
+    /// How many graphs the page holds at most.
+    pub limit: u32,
+}
+
 /// What a handler tells the journal about the request it answered; travels as a
 /// response extension from the handler to the recording middleware.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Handled {
     pub(crate) operation: Option<OperationKind>,
     pub(crate) authentication: Authentication,
+    pub(crate) target: Target,
+}
+
+/// What a request's path and query name, as far as they are valid.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Target {
+    pub(crate) project_id: Option<ProjectId>,
+    pub(crate) graph_id: Option<GraphId>,
+    pub(crate) page: Option<Page>,
 }
 
 /// Hands out request IDs: 32 hex digits, unique within the process (a per-simulator

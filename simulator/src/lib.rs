@@ -2,12 +2,15 @@
 //! address, for `ges-stop demo`, `ges-stop simulate` and the tests.
 //!
 //! It serves the four operations of `openapi/ges.yaml` (stop a graph, show a graph,
-//! list graphs, show a job) for one project, routes on the generated requests'
+//! list graphs, show a job) for one project, or several for a fleet
+//! ([`SimulatorBuilder::extra_project`], [`SimulatorBuilder::graph_in`]; each project
+//! sees only its own graphs), routes on the generated requests'
 //! `PATH_TEMPLATE`s, and renders every answer through the generated response enums,
 //! so it speaks exactly the contract the client is generated from.
 //!
 //! Like the real service, it always checks authentication: an `X-Auth-Token` equal to
-//! a configured token or to one its IAM issued that has not expired, or an `SDK-HMAC-SHA256` signature (checked with
+//! a configured token or to one its IAM issued that has not expired (and is scoped to
+//! the path's project), or an `SDK-HMAC-SHA256` signature (checked with
 //! [`ges_api::signing`] over the raw wire path, query and body) made with a
 //! configured access key. A simulator without credentials refuses to start.
 //!
@@ -50,12 +53,12 @@ mod state;
 
 use std::net::SocketAddr;
 
-use ges_api::types::GraphId;
+use ges_api::types::{GraphId, ProjectId};
 
 pub use builder::{DEFAULT_PROJECT_ID, DEFAULT_STOP_DURATION, SimulatorBuilder};
 pub use fault::Fault;
 pub use iam::{DEFAULT_REGION, DEFAULT_TOKEN_LIFETIME};
-pub use journal::{Authentication, OperationKind, RequestRecord, Scheme};
+pub use journal::{Authentication, OperationKind, Page, RequestRecord, Scheme};
 pub use routes::DEFAULT_LIST_LIMIT;
 pub use server::RunningSimulator;
 pub use state::GraphSpec;
@@ -103,11 +106,27 @@ pub enum SimulatorError {
         /// More about what to change, if anything.
         hint: &'static str,
     },
-    /// Two graphs share an ID.
-    #[error("two graphs have the ID {id}: give each graph its own ID")]
+    /// Two graphs share an ID, in one project or in two.
+    #[error("two graphs have the ID {id}: give each graph its own ID, across all projects")]
     DuplicateGraph {
         /// The shared ID.
         id: GraphId,
+    },
+    /// A graph was put in a project the simulator does not serve.
+    #[error(
+        "the project {project_id} is not served by this simulator: add it with \
+         .extra_project(..) before putting graphs in it"
+    )]
+    UnknownProject {
+        /// The project asked for.
+        project_id: ProjectId,
+    },
+    /// Two projects share an ID or an IAM name (the main project is named after the
+    /// region).
+    #[error("two projects have the ID or name {project}: give each project its own ID and name")]
+    DuplicateProject {
+        /// The shared ID or name.
+        project: String,
     },
     /// The listen address could not be bound.
     #[error("could not listen on {addr}: {source}; pick another port, or port 0 for a free one")]

@@ -8,19 +8,29 @@
 //!
 //! 1. the body is read, up to 1 MiB (`400` beyond);
 //! 2. authentication (`401`, `APIGW.0301`; see `auth`);
-//! 3. `project_id` must be a valid `ProjectId` (`400`, `GES.8001`) and the simulator's
-//!    project (`403`, `GES.8003`);
-//! 4. a fault a test queued for this operation, or set for the graph the path names, if
+//! 3. `project_id` must be a valid `ProjectId` (`400`, `GES.8001`) and one of the
+//!    simulator's projects (`403`, `GES.8003`);
+//! 4. the caller must be allowed in that project (`403`, `GES.8003`): a token IAM
+//!    issued opens only the project it was scoped to ("The token is scoped to project
+//!    A, not B."), as Huawei Cloud's tokens do; a configured token opens every project;
+//!    an AK/SK signature opens every project, unless the request carries an
+//!    `X-Project-Id` (the SDK sends one), which must then name the path's project;
+//! 5. a fault a test queued for this operation, or set for the graph the path names, if
 //!    any ([`crate::Fault`]; those that go wrong on the wire are applied to the answer
 //!    last);
-//! 5. the operation's own parameters (`400`, `GES.8001`, naming the rule broken), then
-//!    the operation:
+//! 6. the operation's own parameters (`400`, `GES.8001`, naming the rule broken), then
+//!    the operation, on the graphs of the path's project only (a graph of another
+//!    project is unknown, `404`):
 //!    - StopGraph: `200 {"job_id"}` for a running graph; `400 GES.7001` otherwise;
 //!      `404 GES.8011` for an unknown graph. A request body is ignored, as GES does.
 //!    - ShowGraph: `200 {"graph"}`; `404 GES.8011`.
-//!    - ListGraphs: `200 {"graph_count", "graphs"}`, `offset` (default 0, at least 0)
-//!      and `limit` (default [`DEFAULT_LIST_LIMIT`], 1 to 1000); `graph_count` counts
-//!      every graph, not the page.
+//!    - ListGraphs: `200 {"graph_count", "graphs"}`, `offset` (default 0, 0 to
+//!      2<sup>31</sup>-1) and `limit` (default [`DEFAULT_LIST_LIMIT`], 1 to 1000), each
+//!      an integer given at most once; `graph_count` counts every graph of the project,
+//!      not the page, and an offset at or past the end gives `"graphs": []`. Graphs
+//!      come in the order they were added; one added while a client pages
+//!      ([`crate::RunningSimulator::put_graph`]) comes last, so the client sees it on
+//!      its last page and in a larger `graph_count`.
 //!    - ShowJob: `200` with the job; `404 GES.8011` for an unknown graph, `404 GES.8012`
 //!      for a job the graph does not have.
 //!
@@ -55,7 +65,7 @@ use tokio::time::Instant;
 use crate::error_codes;
 use crate::fault::{self, Fault};
 use crate::iam;
-use crate::journal::{Authentication, Handled, OperationKind, RequestRecord};
+use crate::journal::{Authentication, Handled, OperationKind, Page, RequestRecord, Scheme, Target};
 use crate::server::Shared;
 use crate::state::{JobLookupFailure, StopRefusal};
 
@@ -97,8 +107,12 @@ trait Served: Operation<Response: Refusable + Send> + Send + 'static {
     /// Which operation this is, for the journal and for faults.
     const KIND: OperationKind;
 
-    /// Carries out an authenticated call for the simulator's project.
-    fn operate(shared: &Shared, call: &Call) -> Result<Self::Response, Refused>;
+    /// Carries out an authenticated call for one of the simulator's projects.
+    fn operate(
+        shared: &Shared,
+        project_id: &ProjectId,
+        call: &Call,
+    ) -> Result<Self::Response, Refused>;
 }
 
 /// A response enum's error answers.
@@ -187,6 +201,10 @@ impl Refused {
         )
     }
 
+    fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(ErrorStatus::Forbidden, error_codes::WRONG_PROJECT, message)
+    }
+
     fn graph_not_found(graph_id: &GraphId) -> Self {
         Self::new(
             ErrorStatus::NotFound,
@@ -204,6 +222,37 @@ struct Call {
 }
 
 impl Call {
+    /// What the path and query name, for the journal: whatever is valid of it.
+    fn target(&self, kind: OperationKind) -> Target {
+        Target {
+            project_id: self
+                .params
+                .get("project_id")
+                .and_then(|value| value.parse().ok()),
+            graph_id: self
+                .params
+                .get("graph_id")
+                .and_then(|value| value.parse().ok()),
+            page: match kind {
+                OperationKind::ListGraphs => self.page().ok(),
+                _ => None,
+            },
+        }
+    }
+
+    /// ListGraphs' page, defaults applied.
+    fn page(&self) -> Result<Page, Refused> {
+        let offset = self.query_int("offset", 0, i32::MAX)?.unwrap_or(0);
+        let limit = self
+            .query_int("limit", 1, MAX_LIST_LIMIT)?
+            .unwrap_or(DEFAULT_LIST_LIMIT);
+        // Both are non-negative, checked above.
+        Ok(Page {
+            offset: offset.unsigned_abs(),
+            limit: limit.unsigned_abs(),
+        })
+    }
+
     /// A path parameter, checked against its generated type's rules.
     fn path_param<T>(&self, name: &str) -> Result<T, Refused>
     where
@@ -245,9 +294,13 @@ impl Call {
 impl Served for StopGraphRequest {
     const KIND: OperationKind = OperationKind::StopGraph;
 
-    fn operate(shared: &Shared, call: &Call) -> Result<StopGraphResponse, Refused> {
+    fn operate(
+        shared: &Shared,
+        project_id: &ProjectId,
+        call: &Call,
+    ) -> Result<StopGraphResponse, Refused> {
         let graph_id: GraphId = call.path_param("graph_id")?;
-        match shared.world().stop(&graph_id, Instant::now()) {
+        match shared.world().stop(project_id, &graph_id, Instant::now()) {
             Ok(job_id) => Ok(StopGraphResponse::Ok(StopGraphResult {
                 job_id: Some(job_id),
             })),
@@ -264,9 +317,13 @@ impl Served for StopGraphRequest {
 impl Served for ShowGraphRequest {
     const KIND: OperationKind = OperationKind::ShowGraph;
 
-    fn operate(shared: &Shared, call: &Call) -> Result<ShowGraphResponse, Refused> {
+    fn operate(
+        shared: &Shared,
+        project_id: &ProjectId,
+        call: &Call,
+    ) -> Result<ShowGraphResponse, Refused> {
         let graph_id: GraphId = call.path_param("graph_id")?;
-        match shared.world().graph(&graph_id, Instant::now()) {
+        match shared.world().graph(project_id, &graph_id, Instant::now()) {
             Some(graph) => Ok(ShowGraphResponse::Ok(ShowGraphResult { graph })),
             None => Err(Refused::graph_not_found(&graph_id)),
         }
@@ -276,17 +333,18 @@ impl Served for ShowGraphRequest {
 impl Served for ListGraphsRequest {
     const KIND: OperationKind = OperationKind::ListGraphs;
 
-    fn operate(shared: &Shared, call: &Call) -> Result<ListGraphsResponse, Refused> {
-        let offset = call.query_int("offset", 0, i32::MAX)?.unwrap_or(0);
-        let limit = call
-            .query_int("limit", 1, MAX_LIST_LIMIT)?
-            .unwrap_or(DEFAULT_LIST_LIMIT);
-        // Both are non-negative, checked above.
-        let (offset, limit) = (
-            offset.unsigned_abs() as usize,
-            limit.unsigned_abs() as usize,
+    fn operate(
+        shared: &Shared,
+        project_id: &ProjectId,
+        call: &Call,
+    ) -> Result<ListGraphsResponse, Refused> {
+        let page = call.page()?;
+        let (count, graphs) = shared.world().list(
+            project_id,
+            page.offset as usize,
+            page.limit as usize,
+            Instant::now(),
         );
-        let (count, graphs) = shared.world().list(offset, limit, Instant::now());
         Ok(ListGraphsResponse::Ok(ListGraphsResult {
             graph_count: i32::try_from(count).unwrap_or(i32::MAX),
             graphs,
@@ -297,10 +355,17 @@ impl Served for ListGraphsRequest {
 impl Served for ShowJobRequest {
     const KIND: OperationKind = OperationKind::ShowJob;
 
-    fn operate(shared: &Shared, call: &Call) -> Result<ShowJobResponse, Refused> {
+    fn operate(
+        shared: &Shared,
+        project_id: &ProjectId,
+        call: &Call,
+    ) -> Result<ShowJobResponse, Refused> {
         let graph_id: GraphId = call.path_param("graph_id")?;
         let job_id: JobId = call.path_param("job_id")?;
-        match shared.world().job(&graph_id, &job_id, Instant::now()) {
+        match shared
+            .world()
+            .job(project_id, &graph_id, &job_id, Instant::now())
+        {
             Ok(job) => Ok(ShowJobResponse::Ok(job)),
             Err(JobLookupFailure::UnknownGraph) => Err(Refused::graph_not_found(&graph_id)),
             Err(JobLookupFailure::UnknownJob) => Err(Refused::new(
@@ -314,13 +379,12 @@ impl Served for ShowJobRequest {
 
 /// The handler of every operation.
 async fn handle<Op: Served>(State(shared): State<Arc<Shared>>, request: Request) -> Response {
-    let mut authentication = Authentication::NotChecked;
-    let mut delivery = None;
-    let outcome = answer::<Op>(&shared, request, &mut authentication, &mut delivery).await;
-    let handled = Handled {
+    let mut handled = Handled {
         operation: Some(Op::KIND),
-        authentication,
+        ..Handled::default()
     };
+    let mut delivery = None;
+    let outcome = answer::<Op>(&shared, request, &mut handled, &mut delivery).await;
     let mut response = match outcome {
         Ok(answer) => render(&answer),
         Err(refused) => match Op::Response::refused(refused.status, refused.body.clone()) {
@@ -335,14 +399,32 @@ async fn handle<Op: Served>(State(shared): State<Arc<Shared>>, request: Request)
     response
 }
 
-/// Runs the checks of the module docs, then the operation.
+/// Runs the checks of the module docs, then the operation; tells the journal what it
+/// learnt through `handled`.
 async fn answer<Op: Served>(
     shared: &Shared,
     request: Request,
-    authentication: &mut Authentication,
+    handled: &mut Handled,
     delivery: &mut Option<Fault>,
 ) -> Result<Op::Response, Refused> {
     let (mut parts, body) = request.into_parts();
+    // Read before any check, so that the journal names the project and graph of a
+    // refused request too (a test counting calls per project counts those); a path
+    // that cannot be read is refused in its turn, after authentication.
+    let call = Path::<HashMap<String, String>>::from_request_parts(&mut parts, &())
+        .await
+        .map(|Path(params)| Call {
+            params,
+            query: parts.uri.query().map(str::to_owned),
+        })
+        .map_err(|rejection| {
+            Refused::invalid(format!(
+                "The path parameters could not be read: {rejection}."
+            ))
+        });
+    if let Ok(call) = &call {
+        handled.target = call.target(Op::KIND);
+    }
     let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
         .await
         .map_err(|_| {
@@ -352,17 +434,18 @@ async fn answer<Op: Served>(
         })?;
 
     // A token IAM issued is checked first (and refused once it expired); anything
-    // else goes to the configured credentials.
+    // else goes to the configured credentials, which open every project.
     let authenticated = match shared.iam.check_issued(&parts) {
-        Some(result) => result,
+        Some(result) => result.map(|scope| (Scheme::Token, Some(scope))),
         None => shared
             .credentials
-            .authenticate(&parts, &body, OffsetDateTime::now_utc()),
+            .authenticate(&parts, &body, OffsetDateTime::now_utc())
+            .map(|scheme| (scheme, None)),
     };
-    match authenticated {
-        Ok(scheme) => *authentication = Authentication::Accepted(scheme),
+    let (scheme, scope) = match authenticated {
+        Ok(authenticated) => authenticated,
         Err(refusal) => {
-            *authentication = refusal
+            handled.authentication = refusal
                 .presented
                 .map_or(Authentication::Missing, Authentication::Refused);
             return Err(Refused::new(
@@ -371,30 +454,19 @@ async fn answer<Op: Served>(
                 refusal.message,
             ));
         }
-    }
-
-    let Path(params) = Path::<HashMap<String, String>>::from_request_parts(&mut parts, &())
-        .await
-        .map_err(|rejection| {
-            Refused::invalid(format!(
-                "The path parameters could not be read: {rejection}."
-            ))
-        })?;
-    let call = Call {
-        params,
-        query: parts.uri.query().map(str::to_owned),
     };
+    handled.authentication = Authentication::Accepted(scheme);
+
+    let call = call?;
     let project_id: ProjectId = call.path_param("project_id")?;
-    if project_id != shared.project_id {
-        return Err(Refused::new(
-            ErrorStatus::Forbidden,
-            error_codes::WRONG_PROJECT,
-            format!(
-                "The project {project_id} is not accessible: this GES simulator serves project {} \
-                 only.",
-                shared.project_id
-            ),
-        ));
+    check_project(shared, &project_id)?;
+    if let Some(scope) = scope.filter(|scope| *scope != project_id) {
+        return Err(Refused::forbidden(format!(
+            "The token is scoped to project {scope}, not {project_id}."
+        )));
+    }
+    if scheme == Scheme::AkSk {
+        check_project_header(&parts, &project_id)?;
     }
 
     let graph_id = call.params.get("graph_id").map(String::as_str);
@@ -410,7 +482,7 @@ async fn answer<Op: Served>(
         ))
     };
     match fault {
-        None => Op::operate(shared, &call),
+        None => Op::operate(shared, &project_id, &call),
         Some(Fault::InternalServerError) => injected(
             ErrorStatus::InternalServerError,
             error_codes::INTERNAL_ERROR,
@@ -422,7 +494,7 @@ async fn answer<Op: Served>(
         Some(Fault::Throttled) => injected(ErrorStatus::TooManyRequests, error_codes::THROTTLED),
         Some(Fault::Delay(delay)) => {
             // Carried out now, answered later: what a client that times out never sees.
-            let answer = Op::operate(shared, &call);
+            let answer = Op::operate(shared, &project_id, &call);
             tokio::time::sleep(delay).await;
             answer
         }
@@ -430,7 +502,7 @@ async fn answer<Op: Served>(
         // `fault::deliver`, which sends what the fault says instead.
         Some(fault) => {
             let answer = if fault.operates() {
-                Op::operate(shared, &call)
+                Op::operate(shared, &project_id, &call)
             } else {
                 injected(
                     ErrorStatus::InternalServerError,
@@ -441,6 +513,55 @@ async fn answer<Op: Served>(
             answer
         }
     }
+}
+
+/// Refuses a project the simulator does not serve, as GES refuses a project the caller
+/// has no access to.
+fn check_project(shared: &Shared, project_id: &ProjectId) -> Result<(), Refused> {
+    if shared.serves(project_id) {
+        return Ok(());
+    }
+    let served: Vec<&str> = shared
+        .projects
+        .iter()
+        .map(|project| project.id.as_str())
+        .collect();
+    let noun = if served.len() == 1 {
+        "project"
+    } else {
+        "projects"
+    };
+    Err(Refused::forbidden(format!(
+        "The project {project_id} is not accessible: this GES simulator serves {noun} {} only.",
+        served.join(", ")
+    )))
+}
+
+/// A signed request's `X-Project-Id`, when it has one, must name the path's project:
+/// the gateway authorises AK/SK calls for the project in that header.
+fn check_project_header(
+    parts: &http::request::Parts,
+    project_id: &ProjectId,
+) -> Result<(), Refused> {
+    let mut values = parts.headers.get_all("x-project-id").iter();
+    let Some(first) = values.next() else {
+        return Ok(());
+    };
+    let named = match (first.to_str().ok().map(str::trim), values.next()) {
+        (Some(value), None) => value,
+        _ => {
+            return Err(Refused::forbidden(format!(
+                "The X-Project-Id header must be given once and name the project {project_id}."
+            )));
+        }
+    };
+    if named == project_id.as_str() {
+        return Ok(());
+    }
+    let shown: String = named.chars().take(PATH_SHOWN).collect();
+    Err(Refused::forbidden(format!(
+        "The X-Project-Id header names project {shown}, not {project_id}."
+    )))
 }
 
 /// Any path or method that is not an operation.
@@ -457,10 +578,7 @@ async fn no_such_api(request: Request) -> Response {
     )
     .body;
     let mut response = render_error(StatusCode::NOT_FOUND, &body);
-    response.extensions_mut().insert(Handled {
-        operation: None,
-        authentication: Authentication::NotChecked,
-    });
+    response.extensions_mut().insert(Handled::default());
     response
 }
 
@@ -528,11 +646,8 @@ async fn record_exchange(shared: Arc<Shared>, request: Request, next: Next) -> R
     let handled = response
         .extensions()
         .get::<Handled>()
-        .copied()
-        .unwrap_or(Handled {
-            operation: None,
-            authentication: Authentication::NotChecked,
-        });
+        .cloned()
+        .unwrap_or_default();
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", value);
     }
@@ -557,6 +672,9 @@ async fn record_exchange(shared: Arc<Shared>, request: Request, next: Next) -> R
         path,
         query,
         operation: handled.operation,
+        project_id: handled.target.project_id,
+        graph_id: handled.target.graph_id,
+        page: handled.target.page,
         authentication: handled.authentication,
         status,
     });

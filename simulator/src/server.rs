@@ -13,7 +13,7 @@ use tokio::time::Instant;
 
 use crate::SimulatorError;
 use crate::auth::Credentials;
-use crate::builder::Config;
+use crate::builder::{Config, Project};
 use crate::fault::{Fault, FaultQueue};
 use crate::iam::Iam;
 use crate::journal::{OperationKind, RequestIds, RequestRecord};
@@ -26,7 +26,10 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// What the handlers share: configuration, the world, the journal and the faults.
 #[derive(Debug)]
 pub(crate) struct Shared {
+    /// The main project's ID.
     pub(crate) project_id: ProjectId,
+    /// Every project served, the main one first.
+    pub(crate) projects: Vec<Project>,
     pub(crate) credentials: Credentials,
     pub(crate) iam: Iam,
     pub(crate) request_ids: RequestIds,
@@ -39,6 +42,7 @@ impl Shared {
     fn new(config: Config) -> Self {
         Self {
             project_id: config.project_id,
+            projects: config.projects,
             credentials: config.credentials,
             iam: Iam::new(config.iam),
             request_ids: RequestIds::new(),
@@ -46,6 +50,13 @@ impl Shared {
             journal: Mutex::new(Vec::new()),
             faults: Mutex::new(FaultQueue::default()),
         }
+    }
+
+    /// Whether the simulator serves this project.
+    pub(crate) fn serves(&self, project_id: &ProjectId) -> bool {
+        self.projects
+            .iter()
+            .any(|project| &project.id == project_id)
     }
 
     /// The world, locked. No lock is ever held across an `await`, and no code that
@@ -99,7 +110,12 @@ pub(crate) async fn start(config: Config) -> Result<RunningSimulator, SimulatorE
             })
             .await
     });
-    tracing::info!(%addr, project_id = %shared.project_id, "GES simulator listening");
+    tracing::info!(
+        %addr,
+        project_id = %shared.project_id,
+        projects = shared.projects.len(),
+        "GES simulator listening"
+    );
     Ok(RunningSimulator {
         addr,
         shared,
@@ -129,17 +145,29 @@ impl RunningSimulator {
         format!("http://{}", self.addr)
     }
 
-    /// The project it serves.
+    /// The main project: the one [`crate::SimulatorBuilder::project_id`] set.
     pub fn project_id(&self) -> &ProjectId {
         &self.shared.project_id
     }
 
-    /// A graph as show graph would return it now.
-    pub fn graph(&self, id: &GraphId) -> Option<Graph> {
-        self.shared.world().graph(id, Instant::now())
+    /// Every project it serves: the main one, then the
+    /// [`crate::SimulatorBuilder::extra_project`]s in the order they were added.
+    pub fn project_ids(&self) -> Vec<ProjectId> {
+        self.shared
+            .projects
+            .iter()
+            .map(|project| project.id.clone())
+            .collect()
     }
 
-    /// A graph's status now.
+    /// A graph, whichever project it is in, as show graph would return it now.
+    pub fn graph(&self, id: &GraphId) -> Option<Graph> {
+        let world = self.shared.world();
+        let project_id = world.project_of(id)?;
+        world.graph(project_id, id, Instant::now())
+    }
+
+    /// A graph's status now, whichever project it is in.
     pub fn graph_status(&self, id: &GraphId) -> Option<GraphStatus> {
         self.shared.world().graph_status(id, Instant::now())
     }
@@ -154,13 +182,39 @@ impl RunningSimulator {
         self.shared.world().job_status(id, Instant::now())
     }
 
-    /// Adds a graph, or replaces the graph with the same ID (forgetting its stop);
-    /// how a test puts a graph back to running.
+    /// Replaces the graph with the same ID in whichever project it is (forgetting its
+    /// stop; it keeps its place in the list), or adds the graph to the main project
+    /// (last in the list, so a client paging through list graphs meanwhile sees it on
+    /// its last page and in a larger `graph_count`); how a test puts a graph back to
+    /// running, or makes the fleet grow.
     pub fn put_graph(&self, graph: GraphSpec) {
-        self.shared.world().put(graph);
+        let mut world = self.shared.world();
+        let project_id = world
+            .project_of(&graph.id)
+            .unwrap_or(&self.shared.project_id)
+            .clone();
+        world.put(project_id, graph);
     }
 
-    /// Whether a graph with this ID exists.
+    /// Like [`Self::put_graph`], in this project: a graph with the same ID is replaced
+    /// (in its place if it is in this project; moved here, last, if it is in another:
+    /// an ID names one graph across the simulator). Fails for a project the
+    /// simulator does not serve.
+    pub fn put_graph_in(
+        &self,
+        project_id: &ProjectId,
+        graph: GraphSpec,
+    ) -> Result<(), SimulatorError> {
+        if !self.shared.serves(project_id) {
+            return Err(SimulatorError::UnknownProject {
+                project_id: project_id.clone(),
+            });
+        }
+        self.shared.world().put(project_id.clone(), graph);
+        Ok(())
+    }
+
+    /// Whether a graph with this ID exists, in any project.
     pub fn has_graph(&self, id: &GraphId) -> bool {
         self.shared.world().contains(id)
     }

@@ -1,5 +1,10 @@
-//! The simulated service's data: the project's graphs, the jobs that stops start, and
+//! The simulated service's data: the projects' graphs, the jobs that stops start, and
 //! how both move with time.
+//!
+//! A graph belongs to one project, and a graph ID names one graph in the whole
+//! simulator (a fleet test can then ask "what happened to graph X" without saying
+//! where it lives). The operations the routes call take the project from the path, so
+//! a graph of another project is as unknown as one that does not exist, as in GES.
 //!
 //! Nothing runs in the background. A stop records when it happened; every read
 //! computes where the graph and its job are *now*, from [`tokio::time::Instant`]
@@ -14,7 +19,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use ges_api::types::{Graph, GraphId, GraphStatus, Job, JobId, JobStatus, Tag};
+use ges_api::types::{Graph, GraphId, GraphStatus, Job, JobId, JobStatus, ProjectId, Tag};
 use time::OffsetDateTime;
 use time::macros::format_description;
 use tokio::time::Instant;
@@ -41,6 +46,19 @@ impl GraphSpec {
             status: GraphStatus::Running,
             tags: Vec::new(),
         }
+    }
+
+    /// A running graph without tags whose ID is made from `number`:
+    /// `00000000-0000-4000-8000-` and the number in twelve decimal digits
+    /// (`GraphSpec::numbered(42, "g")` has the ID `00000000-0000-4000-8000-000000000042`).
+    /// It is shaped like the UUIDs GES gives graphs, different numbers give different
+    /// IDs, and a fleet of graphs can be built without formatting IDs by hand.
+    pub fn numbered(number: u32, name: impl Into<String>) -> Self {
+        let id = format!("00000000-0000-4000-8000-{number:012}")
+            .parse()
+            // Start-up invariant: 36 characters of digits, letters and `-` always pass.
+            .expect("a numbered graph ID is a valid GraphId");
+        Self::running(id, name)
     }
 
     /// The same graph, starting in another status.
@@ -89,6 +107,7 @@ struct Stop {
 
 #[derive(Debug, Clone)]
 struct GraphRecord {
+    project_id: ProjectId,
     spec: GraphSpec,
     /// The latest stop, if the graph was stopped since the simulator started.
     stop: Option<Stop>,
@@ -110,10 +129,12 @@ enum Phase {
     Done,
 }
 
-/// The graphs and jobs of the one project the simulator serves.
+/// The graphs and jobs of every project the simulator serves.
 #[derive(Debug)]
 pub(crate) struct World {
-    /// In the order they were added: list graphs pages through them in this order.
+    /// Every project's, in the order they were added: list graphs pages through a
+    /// project's in this order. One list rather than one per project keeps graph IDs
+    /// unique across projects by construction of [`World::put`].
     graphs: Vec<GraphRecord>,
     jobs: HashMap<JobId, JobRecord>,
     stop_duration: Duration,
@@ -125,12 +146,17 @@ pub(crate) struct World {
 const JOB_ID_PREFIX: &str = "ff8080816025a0a1016025a5";
 
 impl World {
-    /// A world holding these graphs; the caller has checked that their IDs differ.
-    pub(crate) fn new(graphs: Vec<GraphSpec>, stop_duration: Duration) -> Self {
+    /// A world holding these graphs of these projects; the caller has checked that
+    /// their IDs differ.
+    pub(crate) fn new(graphs: Vec<(ProjectId, GraphSpec)>, stop_duration: Duration) -> Self {
         Self {
             graphs: graphs
                 .into_iter()
-                .map(|spec| GraphRecord { spec, stop: None })
+                .map(|(project_id, spec)| GraphRecord {
+                    project_id,
+                    spec,
+                    stop: None,
+                })
                 .collect(),
             jobs: HashMap::new(),
             stop_duration,
@@ -138,23 +164,58 @@ impl World {
         }
     }
 
-    /// Whether a graph with this ID exists.
+    /// Whether a graph with this ID exists, in any project.
     pub(crate) fn contains(&self, id: &GraphId) -> bool {
-        self.record(id).is_some()
+        self.project_of(id).is_some()
     }
 
-    /// Adds a graph, or replaces the one with the same ID (forgetting its stop).
-    pub(crate) fn put(&mut self, spec: GraphSpec) {
-        match self.graphs.iter_mut().find(|g| g.spec.id == spec.id) {
-            Some(record) => *record = GraphRecord { spec, stop: None },
-            None => self.graphs.push(GraphRecord { spec, stop: None }),
+    /// The project a graph belongs to.
+    pub(crate) fn project_of(&self, id: &GraphId) -> Option<&ProjectId> {
+        self.graphs
+            .iter()
+            .find(|g| &g.spec.id == id)
+            .map(|g| &g.project_id)
+    }
+
+    /// Adds a graph to a project, or replaces the graph with the same ID (forgetting
+    /// its stop).
+    ///
+    /// A new graph goes last, so a client paging through list graphs while graphs are
+    /// added sees them on its last pages and a `graph_count` that grew; a graph
+    /// replaced in its project keeps its place, so a pager never sees it twice. A
+    /// graph of another project moves to this one, last: an ID names one graph in the
+    /// whole simulator.
+    pub(crate) fn put(&mut self, project_id: ProjectId, spec: GraphSpec) {
+        let record = GraphRecord {
+            project_id,
+            spec,
+            stop: None,
+        };
+        match self.graphs.iter().position(|g| g.spec.id == record.spec.id) {
+            Some(index) if self.graphs[index].project_id == record.project_id => {
+                self.graphs[index] = record;
+            }
+            Some(index) => {
+                self.graphs.remove(index);
+                self.graphs.push(record);
+            }
+            None => self.graphs.push(record),
         }
     }
 
-    /// Stops a running graph: starts a job and returns its ID.
-    pub(crate) fn stop(&mut self, id: &GraphId, now: Instant) -> Result<JobId, StopRefusal> {
+    /// Stops a running graph of a project: starts a job and returns its ID.
+    pub(crate) fn stop(
+        &mut self,
+        project_id: &ProjectId,
+        id: &GraphId,
+        now: Instant,
+    ) -> Result<JobId, StopRefusal> {
         let stop_duration = self.stop_duration;
-        let Some(index) = self.graphs.iter().position(|g| &g.spec.id == id) else {
+        let Some(index) = self
+            .graphs
+            .iter()
+            .position(|g| &g.spec.id == id && &g.project_id == project_id)
+        else {
             return Err(StopRefusal::UnknownGraph);
         };
         let status = status_of(&self.graphs[index], now, stop_duration);
@@ -184,37 +245,51 @@ impl World {
         Ok(job_id)
     }
 
-    /// One graph as show graph returns it.
-    pub(crate) fn graph(&self, id: &GraphId, now: Instant) -> Option<Graph> {
-        self.record(id).map(|record| self.view(record, now))
+    /// One graph of a project as show graph returns it.
+    pub(crate) fn graph(
+        &self,
+        project_id: &ProjectId,
+        id: &GraphId,
+        now: Instant,
+    ) -> Option<Graph> {
+        self.record(project_id, id)
+            .map(|record| self.view(record, now))
     }
 
-    /// One graph's status.
+    /// One graph's status, in whichever project it is.
     pub(crate) fn graph_status(&self, id: &GraphId, now: Instant) -> Option<GraphStatus> {
-        self.record(id)
+        self.graphs
+            .iter()
+            .find(|g| &g.spec.id == id)
             .map(|record| status_of(record, now, self.stop_duration))
     }
 
-    /// One page of graphs and how many there are in all.
-    pub(crate) fn list(&self, offset: usize, limit: usize, now: Instant) -> (usize, Vec<Graph>) {
-        let page = self
-            .graphs
-            .iter()
+    /// One page of a project's graphs and how many the project has in all.
+    pub(crate) fn list(
+        &self,
+        project_id: &ProjectId,
+        offset: usize,
+        limit: usize,
+        now: Instant,
+    ) -> (usize, Vec<Graph>) {
+        let of_project = || self.graphs.iter().filter(|g| &g.project_id == project_id);
+        let page = of_project()
             .skip(offset)
             .take(limit)
             .map(|record| self.view(record, now))
             .collect();
-        (self.graphs.len(), page)
+        (of_project().count(), page)
     }
 
-    /// A job of a graph, as show job returns it.
+    /// A job of a graph of a project, as show job returns it.
     pub(crate) fn job(
         &self,
+        project_id: &ProjectId,
         graph_id: &GraphId,
         job_id: &JobId,
         now: Instant,
     ) -> Result<Job, JobLookupFailure> {
-        if self.record(graph_id).is_none() {
+        if self.record(project_id, graph_id).is_none() {
             return Err(JobLookupFailure::UnknownGraph);
         }
         let record = self
@@ -255,16 +330,20 @@ impl World {
             })
     }
 
-    /// The job of a graph's latest stop.
+    /// The job of a graph's latest stop, in whichever project it is.
     pub(crate) fn last_stop_job(&self, id: &GraphId) -> Option<JobId> {
-        self.record(id)?
+        self.graphs
+            .iter()
+            .find(|g| &g.spec.id == id)?
             .stop
             .as_ref()
             .map(|stop| stop.job_id.clone())
     }
 
-    fn record(&self, id: &GraphId) -> Option<&GraphRecord> {
-        self.graphs.iter().find(|g| &g.spec.id == id)
+    fn record(&self, project_id: &ProjectId, id: &GraphId) -> Option<&GraphRecord> {
+        self.graphs
+            .iter()
+            .find(|g| &g.spec.id == id && &g.project_id == project_id)
     }
 
     fn view(&self, record: &GraphRecord, now: Instant) -> Graph {
@@ -317,11 +396,23 @@ mod tests {
         value.parse().unwrap()
     }
 
+    fn project(value: &str) -> ProjectId {
+        value.parse().unwrap()
+    }
+
+    /// `g1` running and `g2` stopped in project `a`, `g3` running in project `b`.
     fn world(duration: Duration) -> World {
         World::new(
             vec![
-                GraphSpec::running(id("g1"), "one").with_tag("env", "dev"),
-                GraphSpec::running(id("g2"), "two").with_status(GraphStatus::Stopped),
+                (
+                    project("a"),
+                    GraphSpec::running(id("g1"), "one").with_tag("env", "dev"),
+                ),
+                (
+                    project("a"),
+                    GraphSpec::running(id("g2"), "two").with_status(GraphStatus::Stopped),
+                ),
+                (project("b"), GraphSpec::running(id("g3"), "three")),
             ],
             duration,
         )
@@ -331,7 +422,7 @@ mod tests {
     fn a_stop_moves_graph_and_job_along_with_time() {
         let mut world = world(Duration::from_secs(10));
         let t0 = Instant::now();
-        let job = world.stop(&id("g1"), t0).unwrap();
+        let job = world.stop(&project("a"), &id("g1"), t0).unwrap();
         assert_eq!(job.as_str().len(), 32);
         assert!(job.as_str().bytes().all(|b| b.is_ascii_hexdigit()));
 
@@ -341,11 +432,17 @@ mod tests {
             Some(GraphStatus::Stopping)
         );
         assert_eq!(
-            world.job(&id("g1"), &job, at(1)).unwrap().status,
+            world
+                .job(&project("a"), &id("g1"), &job, at(1))
+                .unwrap()
+                .status,
             JobStatus::Pending
         );
         assert_eq!(
-            world.job(&id("g1"), &job, at(2)).unwrap().status,
+            world
+                .job(&project("a"), &id("g1"), &job, at(2))
+                .unwrap()
+                .status,
             JobStatus::Running
         );
         assert_eq!(
@@ -353,7 +450,7 @@ mod tests {
             Some(GraphStatus::Stopping)
         );
 
-        let done = world.job(&id("g1"), &job, at(10)).unwrap();
+        let done = world.job(&project("a"), &id("g1"), &job, at(10)).unwrap();
         assert_eq!(done.status, JobStatus::Success);
         assert_eq!(
             world.graph_status(&id("g1"), at(10)),
@@ -370,13 +467,16 @@ mod tests {
         let mut world = world(Duration::ZERO);
         let now = Instant::now();
         assert_eq!(
-            world.stop(&id("g2"), now),
+            world.stop(&project("a"), &id("g2"), now),
             Err(StopRefusal::NotRunning(GraphStatus::Stopped))
         );
-        assert_eq!(world.stop(&id("nope"), now), Err(StopRefusal::UnknownGraph));
-        let first = world.stop(&id("g1"), now).unwrap();
+        assert_eq!(
+            world.stop(&project("a"), &id("nope"), now),
+            Err(StopRefusal::UnknownGraph)
+        );
+        let first = world.stop(&project("a"), &id("g1"), now).unwrap();
         assert!(matches!(
-            world.stop(&id("g1"), now),
+            world.stop(&project("a"), &id("g1"), now),
             Err(StopRefusal::NotRunning(GraphStatus::Stopped))
         ));
         assert_eq!(world.last_stop_job(&id("g1")), Some(first));
@@ -386,13 +486,17 @@ mod tests {
     fn jobs_belong_to_their_graph() {
         let mut world = world(Duration::ZERO);
         let now = Instant::now();
-        let job = world.stop(&id("g1"), now).unwrap();
+        let job = world.stop(&project("a"), &id("g1"), now).unwrap();
         assert_eq!(
-            world.job(&id("g2"), &job, now),
+            world.job(&project("a"), &id("g2"), &job, now),
             Err(JobLookupFailure::UnknownJob)
         );
         assert_eq!(
-            world.job(&id("g3"), &job, now),
+            world.job(&project("a"), &id("g3"), &job, now),
+            Err(JobLookupFailure::UnknownGraph)
+        );
+        assert_eq!(
+            world.job(&project("b"), &id("g1"), &job, now),
             Err(JobLookupFailure::UnknownGraph)
         );
     }
@@ -401,10 +505,109 @@ mod tests {
     fn listing_pages_in_insertion_order_and_counts_all() {
         let world = world(Duration::ZERO);
         let now = Instant::now();
-        let (count, page) = world.list(1, 5, now);
+        let (count, page) = world.list(&project("a"), 1, 5, now);
         assert_eq!(count, 2);
         assert_eq!(page.len(), 1);
         assert_eq!(page[0].id, id("g2"));
-        assert!(world.list(2, 5, now).1.is_empty());
+        assert!(world.list(&project("a"), 2, 5, now).1.is_empty());
+        let (count, page) = world.list(&project("b"), 0, 5, now);
+        assert_eq!((count, page.len()), (1, 1));
+        assert_eq!(world.list(&project("c"), 0, 5, now), (0, Vec::new()));
+    }
+
+    #[test]
+    fn a_graph_is_unknown_to_other_projects() {
+        let mut world = world(Duration::ZERO);
+        let now = Instant::now();
+        assert!(world.graph(&project("a"), &id("g3"), now).is_none());
+        assert!(world.graph(&project("b"), &id("g3"), now).is_some());
+        assert_eq!(
+            world.stop(&project("a"), &id("g3"), now),
+            Err(StopRefusal::UnknownGraph)
+        );
+        assert_eq!(world.project_of(&id("g3")), Some(&project("b")));
+        assert_eq!(
+            world.graph_status(&id("g3"), now),
+            Some(GraphStatus::Running)
+        );
+    }
+
+    #[test]
+    fn added_graphs_go_last_and_replaced_ones_keep_their_place() {
+        let mut world = world(Duration::ZERO);
+        let now = Instant::now();
+        world.put(project("a"), GraphSpec::running(id("g4"), "four"));
+        world.put(project("a"), GraphSpec::running(id("g1"), "one again"));
+        let ids: Vec<GraphId> = world
+            .list(&project("a"), 0, 10, now)
+            .1
+            .into_iter()
+            .map(|graph| graph.id)
+            .collect();
+        assert_eq!(ids, [id("g1"), id("g2"), id("g4")]);
+
+        // An ID names one graph in the whole simulator: putting it elsewhere moves it.
+        world.put(project("b"), GraphSpec::running(id("g1"), "moved"));
+        assert_eq!(world.list(&project("a"), 0, 10, now).0, 2);
+        let (count, page) = world.list(&project("b"), 0, 10, now);
+        assert_eq!(count, 2);
+        assert_eq!(page[1].id, id("g1"));
+        assert_eq!(world.project_of(&id("g1")), Some(&project("b")));
+    }
+
+    #[test]
+    fn a_graph_can_start_in_every_status_and_only_running_stops() {
+        let statuses = [
+            GraphStatus::Preparing,
+            GraphStatus::Running,
+            GraphStatus::Upgrading,
+            GraphStatus::Importing,
+            GraphStatus::RollingBack,
+            GraphStatus::Exporting,
+            GraphStatus::Clearing,
+            GraphStatus::ScaleOutPreparing,
+            GraphStatus::ScalingOut,
+            GraphStatus::ScaleOutRollingBack,
+            GraphStatus::ReplicaExpansionPreparing,
+            GraphStatus::ReplicaExpanding,
+            GraphStatus::Faulty,
+            GraphStatus::CreationFailed,
+            GraphStatus::Deleted,
+            GraphStatus::Frozen,
+            GraphStatus::Stopped,
+            GraphStatus::Stopping,
+            GraphStatus::Starting,
+        ];
+        let now = Instant::now();
+        for (number, status) in (0..).zip(statuses) {
+            let spec = GraphSpec::numbered(number, "g").with_status(status.clone());
+            let graph_id = spec.id.clone();
+            let mut world = World::new(vec![(project("a"), spec)], Duration::ZERO);
+            let shown = world.graph(&project("a"), &graph_id, now).unwrap();
+            assert_eq!(shown.status, status);
+            let stopped = world.stop(&project("a"), &graph_id, now);
+            if status == GraphStatus::Running {
+                assert!(stopped.is_ok(), "{status:?}: {stopped:?}");
+            } else {
+                assert_eq!(stopped, Err(StopRefusal::NotRunning(status)));
+            }
+        }
+    }
+
+    #[test]
+    fn numbered_ids_are_uuid_shaped_and_distinct() {
+        assert_eq!(
+            GraphSpec::numbered(42, "g").id.as_str(),
+            "00000000-0000-4000-8000-000000000042"
+        );
+        assert_eq!(
+            GraphSpec::numbered(u32::MAX, "g").id.as_str(),
+            "00000000-0000-4000-8000-004294967295"
+        );
+        assert_ne!(
+            GraphSpec::numbered(1, "g").id,
+            GraphSpec::numbered(10, "g").id
+        );
+        assert_eq!(GraphSpec::numbered(7, "seven").status, GraphStatus::Running);
     }
 }

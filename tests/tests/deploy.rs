@@ -191,6 +191,12 @@ fn every_trigger_of_the_issue_is_wired() {
         .find(|route| route["Path"] == "/graphs/{graph_id}/stop")
         .expect("POST /graphs/{graph_id}/stop");
     assert_eq!(stop["Method"], "POST");
+    let fleet = routes
+        .iter()
+        .find(|route| route["Path"] == "/fleet/stop")
+        .expect("POST /fleet/stop");
+    assert_eq!(fleet["Method"], "POST");
+    assert_eq!(fleet["ApiId"], stop["ApiId"]);
     for route in &routes {
         assert_eq!(route["Auth"]["Authorizer"], "AWS_IAM", "{route}");
     }

@@ -157,7 +157,7 @@ fn assert_batch(answer: &Value, simulator: &RunningSimulator, expected: &[(&str,
         assert_report(report, simulator, graph_id, outcome);
     }
     let summary = &answer["summary"];
-    assert_eq!(summary["total"], expected.len(), "{answer}");
+    assert_eq!(summary["selected"], expected.len(), "{answer}");
     assert_eq!(summary["failed"], 0, "{answer}");
     for outcome in ["stopping", "already_stopped", "stopped", "would_stop"] {
         let count = expected.iter().filter(|(_, o)| *o == outcome).count();
@@ -435,7 +435,7 @@ async fn outcomes_wait_dry_run_and_a_batch_with_an_unknown_graph_with_aksk() {
     let summary = &batch["summary"];
     assert_eq!(
         (
-            &summary["total"],
+            &summary["selected"],
             &summary["stopping"],
             &summary["already_stopped"],
             &summary["failed"]

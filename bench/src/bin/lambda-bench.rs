@@ -259,7 +259,7 @@ async fn batch(
             let (answered_at, answer) = api.invoke(&event).await?;
             walls.push(ms(answered_at - sent));
             let failed = answer["summary"]["failed"].as_u64();
-            if failed != Some(0) || answer["summary"]["total"].as_u64() != Some(graphs as u64) {
+            if failed != Some(0) || answer["summary"]["selected"].as_u64() != Some(graphs as u64) {
                 return Err(
                     format!("the batch did not stop every graph: {}", answer["summary"]).into(),
                 );

@@ -1,5 +1,5 @@
 //! `ges-stop demo`: a graph stopped against the built-in simulator, through the same
-//! code path a real run takes.
+//! code path a real run takes; then fleet mode, through the Lambda handler.
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -10,11 +10,15 @@ use ges_api::types::{
     ShowJobResponse,
 };
 use ges_simulator::{GraphSpec, Simulator};
+use lambda_runtime::Context;
+use serde_json::{Value, json};
 use tokio::time::Instant;
 
 use super::{EXIT_FAILED, fail};
 use crate::client::GesClient;
 use crate::config::{Config, vars};
+use crate::handler::Handler;
+use crate::settings::Settings;
 use crate::stop::{StopTarget, stop_graph};
 
 /// Watch a graph being stopped, against a GES simulator started in-process.
@@ -23,6 +27,8 @@ use crate::stop::{StopTarget, stop_graph};
 /// ges-stop for it exactly as the environment would (GES_ENDPOINT, HUAWEICLOUD_SDK_AK,
 /// HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_PROJECT_ID), stops the graph with signed
 /// requests, then follows the graph's status and the stop job until both are done.
+/// Then fleet mode: a selector (names dev-*, tagged env=dev) over a few more graphs,
+/// run through the Lambda handler, as a dry run and then for real.
 ///
 /// It reads no configuration from the environment (it sets up its own, above);
 /// RUST_LOG sets the level of the log lines on stderr (warn; debug for more).
@@ -62,6 +68,7 @@ async fn demo(args: DemoArgs) -> Result<(), String> {
     let graph_id = demo_graph_id();
     let simulator = Simulator::builder()
         .graph(GraphSpec::running(graph_id.clone(), DEMO_GRAPH).with_tag("env", "demo"))
+        .graphs(fleet())
         .ak_sk(DEMO_AK, DEMO_SK)
         .stop_duration(stop_duration)
         .start()
@@ -108,12 +115,75 @@ async fn demo(args: DemoArgs) -> Result<(), String> {
 
     println!("\nFollowing the graph (show graph) and its job (show job):");
     watch(&client, &target, &job_id).await?;
+    println!("\nDone: graph {graph_id} is stopped and no longer billed.");
+
+    fleet_runs(&config).await?;
 
     simulator
         .shutdown()
         .await
         .map_err(|error| error.to_string())?;
-    println!("\nDone: graph {graph_id} is stopped and no longer billed.");
+    Ok(())
+}
+
+/// The graphs fleet mode selects from: one of each case a selection meets.
+fn fleet() -> [GraphSpec; 6] {
+    let dev = |number, name| GraphSpec::numbered(number, name).with_tag("env", "dev");
+    [
+        dev(1, "dev-search"),
+        dev(2, "dev-etl"),
+        dev(3, "dev-import").with_status(GraphStatus::Importing),
+        dev(4, "dev-old").with_status(GraphStatus::Stopped),
+        dev(5, "dev-keep").with_tag("ges-stop:skip", "true"),
+        GraphSpec::numbered(6, "prod-search").with_tag("env", "prod"),
+    ]
+}
+
+/// A selector's dry run, then its real run, through the Lambda handler with the default
+/// settings, printing what each graph came to and the summary.
+async fn fleet_runs(config: &Config) -> Result<(), String> {
+    let settings = Settings::from_lookup(|_| None).map_err(|error| error.to_string())?;
+    let handler = Handler::new(config, settings).map_err(|error| error.to_string())?;
+    let selector = json!({"name": "dev-*", "tags": {"env": "dev"}});
+    println!(
+        "\nFleet mode, through the Lambda handler: the graphs named dev-* and tagged env=dev \
+         (prod-search is not).\nA dry run first, which only lists the graphs:"
+    );
+    for dry_run in [true, false] {
+        let event = json!({"selector": selector, "dry_run": dry_run});
+        let answer = handler
+            .invoke(&event, &Context::default())
+            .await
+            .map_err(|error| error.to_string())?;
+        let text = |value: &Value| value.as_str().unwrap_or_default().to_owned();
+        for result in answer["results"].as_array().into_iter().flatten() {
+            let why = match result["job_id"].as_str() {
+                Some(job_id) => format!("job {job_id}"),
+                None => text(&result["reason"]),
+            };
+            println!(
+                "  {:<11} {:<16} {why}",
+                text(&result["name"]),
+                text(&result["outcome"])
+            );
+        }
+        // In the answer's own order, which a JSON value does not keep.
+        let counts: Vec<String> = [
+            "selected",
+            "stopping",
+            "already_stopped",
+            "skipped",
+            "would_stop",
+            "failed",
+        ]
+        .iter()
+        .map(|key| format!("{key} {}", answer["summary"][key]))
+        .collect();
+        println!("  summary: {}", counts.join(", "));
+        if dry_run {
+            println!("\nThen for real: a stop for each running graph, and no call for the others:");
+        }
+    }
     Ok(())
 }
 

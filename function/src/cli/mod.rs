@@ -42,6 +42,12 @@ macro_rules! function_environment {
     () => {
         "The Lambda function's own:
   GES_GRAPH_IDS           the graphs a classic scheduled event (which names none) stops
+  GES_SELECTORS           or the fleet selectors it stops, as JSON: {\"name\": \"dev-*\"}
+                          or [{\"tags\": {\"env\": \"dev\"}, \"project_id\": \"...\"}, ...]
+  GES_OPT_OUT_TAG         the tag that keeps a graph out of every selection
+                          (key=value; default ges-stop:skip=true)
+  GES_MAX_GRAPHS          how many graphs selectors may select before a run is
+                          refused (default 100; an event may raise it with \"max_graphs\")
   GES_ALLOWED_GRAPH_IDS   the only graphs that may be stopped (unset: any)
   GES_ALLOWED_PROJECT_IDS the only projects it may act in (unset: any)
   GES_MAX_CONCURRENCY     how many graphs one invocation stops at once

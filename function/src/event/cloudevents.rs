@@ -179,6 +179,7 @@ mod tests {
                     project_id: None,
                     wait: false,
                     dry_run: false,
+                    max_graphs: None,
                 },
             }
         );

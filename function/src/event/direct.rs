@@ -1,5 +1,6 @@
-//! The direct shape: `{"graph_id": "G"}` or `{"graph_ids": ["G1", ...]}`, with optional
-//! `"project_id"`, `"wait"` and `"dry_run"`. A direct invoke and EventBridge Scheduler send
+//! The direct shape: `{"graph_id": "G"}`, `{"graph_ids": ["G1", ...]}`, or selectors
+//! (`{"selector": {...}}` or `{"selectors": [{...}, ...]}`, see [`super::selector`]), with
+//! optional `"project_id"`, `"wait"`, `"dry_run"` and, for selectors, `"max_graphs"`. A direct invoke and EventBridge Scheduler send
 //! it as the whole payload; an EventBridge event carries it as `detail` and a CloudEvent
 //! as `data`.
 //!
@@ -12,15 +13,29 @@ use std::collections::HashSet;
 use ges_api::types::{GraphId, ProjectId};
 use serde_json::{Map, Value};
 
+use super::selector::{self, MAX_SELECTORS, Selector};
 use super::{
     EventError, EventPart, Excerpt, Field, Graphs, JsonKind, MAX_GRAPHS_PER_EVENT, StopRequest,
 };
 
+/// The fields that say which graphs; an event gives exactly one of them.
+const GRAPH_FIELDS: [&str; 4] = ["graph_id", "graph_ids", "selector", "selectors"];
+
 /// The fields of the direct shape.
-const FIELDS: [&str; 5] = ["graph_id", "graph_ids", "project_id", "wait", "dry_run"];
+const FIELDS: [&str; 8] = [
+    "graph_id",
+    "graph_ids",
+    "selector",
+    "selectors",
+    "project_id",
+    "wait",
+    "dry_run",
+    "max_graphs",
+];
 
 /// The same, for messages.
-const ACCEPTED: &str = "\"graph_id\", \"graph_ids\", \"project_id\", \"wait\" and \"dry_run\"";
+const ACCEPTED: &str = "\"graph_id\", \"graph_ids\", \"selector\", \"selectors\", \
+     \"project_id\", \"wait\", \"dry_run\" and \"max_graphs\"";
 
 /// Whether a top-level object means the direct shape: it has one of its fields. An
 /// object with none of them is no shape at all, and is refused as such.
@@ -40,11 +55,39 @@ pub(super) fn parse(
             accepted: ACCEPTED,
         });
     }
-    let graphs = match (object.get("graph_id"), object.get("graph_ids")) {
-        (Some(_), Some(_)) => return Err(EventError::BothGraphIdAndGraphIds { part }),
-        (None, None) => return Err(EventError::NoGraph { part }),
-        (Some(one), None) => vec![graph_id(one, part, Field::Named("graph_id"))?],
-        (None, Some(many)) => graph_ids(many, part)?,
+    let mut given = GRAPH_FIELDS
+        .iter()
+        .filter_map(|field| object.get(*field).map(|value| (*field, value)));
+    let graphs = match (given.next(), given.next()) {
+        (Some((first, _)), Some((second, _))) => {
+            return Err(EventError::ConflictingGraphFields {
+                part,
+                first,
+                second,
+            });
+        }
+        (None, _) => return Err(EventError::NoGraph { part }),
+        (Some(("graph_id", one)), None) => {
+            Graphs::Named(vec![graph_id(one, part, Field::Named("graph_id"))?])
+        }
+        (Some(("graph_ids", many)), None) => Graphs::Named(graph_ids(many, part)?),
+        (Some(("selector", one)), None) => {
+            Graphs::Selected(vec![selector(one, part, Field::Named("selector"))?])
+        }
+        (Some((_, many)), None) => Graphs::Selected(selectors(many, part)?),
+    };
+    let max_graphs = match object.get("max_graphs") {
+        None => None,
+        Some(_) if !matches!(graphs, Graphs::Selected(_)) => {
+            return Err(EventError::MaxGraphsWithoutSelector { part });
+        }
+        Some(value) => Some(
+            value
+                .as_u64()
+                .and_then(|count| usize::try_from(count).ok())
+                .filter(|count| (1..=MAX_GRAPHS_PER_EVENT).contains(count))
+                .ok_or(EventError::InvalidMaxGraphs { part })?,
+        ),
     };
     let project_id = match object.get("project_id") {
         None => None,
@@ -58,11 +101,42 @@ pub(super) fn parse(
         }
     };
     Ok(StopRequest {
-        graphs: Graphs::Named(graphs),
+        graphs,
         project_id,
         wait: flag(object, "wait", part)?,
         dry_run: flag(object, "dry_run", part)?,
+        max_graphs,
     })
+}
+
+fn selector(value: &Value, part: EventPart, field: Field) -> Result<Selector, EventError> {
+    selector::parse(value).map_err(|error| EventError::InvalidSelector {
+        part,
+        field,
+        error: Box::new(error),
+    })
+}
+
+fn selectors(value: &Value, part: EventPart) -> Result<Vec<Selector>, EventError> {
+    let Value::Array(entries) = value else {
+        return Err(EventError::WrongType {
+            part,
+            field: Field::Named("selectors"),
+            expected: "an array of selector objects",
+            found: JsonKind::of(value),
+        });
+    };
+    if entries.is_empty() || entries.len() > MAX_SELECTORS {
+        return Err(EventError::SelectorCount {
+            part,
+            count: entries.len(),
+        });
+    }
+    entries
+        .iter()
+        .enumerate()
+        .map(|(index, entry)| selector(entry, part, Field::Entry("selectors", index)))
+        .collect()
 }
 
 /// Reads the optional boolean fields that say how to stop (`wait`, `dry_run`); absent
@@ -168,6 +242,7 @@ mod tests {
                     project_id: None,
                     wait: false,
                     dry_run: false,
+                    max_graphs: None,
                 },
             }
         );
@@ -201,6 +276,7 @@ mod tests {
                 project_id: Some(P.parse().unwrap()),
                 wait: true,
                 dry_run: true,
+                max_graphs: None,
             }
         );
     }
@@ -218,7 +294,7 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "unknown field \"dryrun\" in the event; it accepts \"graph_id\", \"graph_ids\", \
-             \"project_id\", \"wait\" and \"dry_run\""
+             \"selector\", \"selectors\", \"project_id\", \"wait\", \"dry_run\" and \"max_graphs\""
         );
         // A huge field name is cut.
         let mut object = Map::new();
@@ -232,7 +308,7 @@ mod tests {
     #[test]
     fn graph_id_and_graph_ids_together_are_refused() {
         let err = refused(json!({"graph_id": G1, "graph_ids": [G2]}));
-        assert!(matches!(err, EventError::BothGraphIdAndGraphIds { .. }));
+        assert!(matches!(err, EventError::ConflictingGraphFields { .. }));
         assert!(err.to_string().contains("give one of them"), "{err}");
     }
 
@@ -372,5 +448,95 @@ mod tests {
                 .starts_with("\"project_id\" in the event: \"0123-4567\" is not a valid ProjectId"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn selectors_in_every_shape_that_carries_the_direct_one() {
+        let selector = json!({"name": "dev-*", "tags": {"env": "dev"}});
+        let payloads = [
+            json!({"selector": selector, "max_graphs": 250, "dry_run": true}),
+            json!({"detail-type": "Stop", "source": "my.app", "detail":
+                {"selector": selector, "max_graphs": 250, "dry_run": true}}),
+            json!({"specversion": "1.0", "type": "t", "source": "s", "id": "1", "data":
+                {"selector": selector, "max_graphs": 250, "dry_run": true}}),
+        ];
+        for payload in payloads {
+            let request = parse_event(&payload).unwrap().request;
+            let Graphs::Selected(selectors) = &request.graphs else {
+                panic!("{payload}: {:?}", request.graphs);
+            };
+            assert_eq!(selectors.len(), 1);
+            assert!(selectors[0].matches(
+                "dev-1",
+                &[ges_api::types::Tag {
+                    key: "env".into(),
+                    value: Some("dev".into()),
+                }]
+            ));
+            assert_eq!(request.max_graphs, Some(250));
+            assert!(request.dry_run);
+        }
+        let many = parse_event(&json!({"selectors": [{"name": "a*"}, {"tags": {"t": ""}}]}))
+            .unwrap()
+            .request;
+        assert!(matches!(many.graphs, Graphs::Selected(ref s) if s.len() == 2));
+        assert_eq!(many.max_graphs, None);
+    }
+
+    #[test]
+    fn selector_refusals_say_where() {
+        let cases = [
+            (
+                json!({"graph_id": G1, "selector": {"name": "*"}}),
+                "the event has both \"graph_id\" and \"selector\": give one of them",
+            ),
+            (
+                json!({"selector": {"name": "*"}, "selectors": []}),
+                "the event has both \"selector\" and \"selectors\"",
+            ),
+            (
+                json!({"selectors": []}),
+                "\"selectors\" in the event lists 0 selectors; give 1 to 10",
+            ),
+            (
+                json!({"selectors": [{"name": "*"}, {"nmae": "x"}]}),
+                "\"selectors\"[1] in the event has the unknown field \"nmae\"",
+            ),
+            (
+                json!({"selector": {}}),
+                "\"selector\" in the event says neither \"name\" nor \"tags\"",
+            ),
+            (
+                json!({"selector": "dev-*"}),
+                "\"selector\" in the event must be an object",
+            ),
+            (
+                json!({"selectors": {"name": "*"}}),
+                "\"selectors\" in the event must be an array",
+            ),
+            (
+                json!({"selector": {"name": "*"}, "max_graphs": 0}),
+                "\"max_graphs\" in the event must be a whole number from 1 to 1000",
+            ),
+            (
+                json!({"selector": {"name": "*"}, "max_graphs": 1001}),
+                "from 1 to 1000",
+            ),
+            (
+                json!({"selector": {"name": "*"}, "max_graphs": "5"}),
+                "from 1 to 1000",
+            ),
+            (
+                json!({"graph_id": G1, "max_graphs": 5}),
+                "\"max_graphs\" in the event applies to selectors only",
+            ),
+        ];
+        for (payload, expected) in cases {
+            let message = refused(payload.clone()).to_string();
+            assert!(message.contains(expected), "{payload}: {message}");
+        }
+        let eleven: Vec<Value> = (0..11).map(|_| json!({"name": "*"})).collect();
+        let message = refused(json!({"selectors": eleven})).to_string();
+        assert!(message.contains("lists 11 selectors"), "{message}");
     }
 }

@@ -43,6 +43,7 @@ pub(super) fn parse(
                 project_id: None,
                 wait: false,
                 dry_run: false,
+                max_graphs: None,
             },
         });
     }
@@ -138,6 +139,7 @@ mod tests {
                     project_id: None,
                     wait: false,
                     dry_run: false,
+                    max_graphs: None,
                 },
             }
         );
@@ -154,6 +156,7 @@ mod tests {
                     project_id: Some(P.parse().unwrap()),
                     wait: false,
                     dry_run: false,
+                    max_graphs: None,
                 },
             }
         );
@@ -194,8 +197,10 @@ mod tests {
         );
         assert_eq!(
             err.to_string(),
-            "the EventBridge event's \"detail\" names no graph: give \"graph_id\": \"G\" or \
-             \"graph_ids\": [\"G1\", ...], with optional \"project_id\", \"wait\" and \"dry_run\""
+            "the EventBridge event's \"detail\" names no graph: give \"graph_id\": \"G\", \
+             \"graph_ids\": [\"G1\", ...] or \"selector\": {\"name\": \"dev-*\", \"tags\": \
+             {\"env\": \"dev\"}}, with optional \"project_id\", \"wait\", \"dry_run\" and \
+             \"max_graphs\""
         );
     }
 

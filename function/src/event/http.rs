@@ -3,14 +3,16 @@
 //! `ApiGatewayProxyRequest`, `ApiGatewayV2httpRequest` and `LambdaFunctionUrlRequest`.
 //!
 //! Routes: `POST /graphs/{graph_id}/stop` and
-//! `POST /projects/{project_id}/graphs/{graph_id}/stop`. The ids come from the path
+//! `POST /projects/{project_id}/graphs/{graph_id}/stop` for one graph, and `POST /fleet/stop`
+//! whose body is the direct shape (`graph_ids`, or a fleet `selector`, and the options). The ids come from the path
 //! parameters `graph_id` and `project_id` when the gateway's route template gives them;
 //! else from the last segments of the raw path, so that a stage prefix (`/prod/...`) or a
 //! custom domain's base path in front of the route changes nothing. Ids are not
 //! percent-decoded: `a%2Fb` is refused by the id rules like any other bad id.
 //!
-//! The body is optional: absent or empty means the defaults, else a JSON object with
-//! `"wait"` and `"dry_run"` (base64-encoded when `isBase64Encoded` is true).
+//! On a one-graph route the body is optional: absent or empty means the defaults, else a
+//! JSON object with `"wait"` and `"dry_run"` (base64-encoded when `isBase64Encoded` is
+//! true). On `POST /fleet/stop` it is required and says which graphs.
 //!
 //! A path that is no route is 404, a method other than POST on a route is 405, a bad id
 //! or body is 400. Headers, multi-value headers and cookies are dropped before the
@@ -108,6 +110,19 @@ fn read(front_end: HttpApi, object: &Map<String, Value>) -> Result<StopRequest, 
             method: Excerpt::of(&request.method),
         });
     }
+    let body = body(request.body.as_deref(), request.body_is_base64)?;
+    let route = match route {
+        Route::Fleet => return direct::parse(&body, EventPart::HttpBody),
+        Route::Graph(route) => route,
+    };
+    if let Some(unknown) = body.keys().find(|key| !BODY_FIELDS.contains(&key.as_str())) {
+        return Err(EventError::UnknownField {
+            part: EventPart::HttpBody,
+            field: Excerpt::of(unknown),
+            accepted: "\"wait\" and \"dry_run\" (the graph is named by the path; POST /fleet/stop \
+                 takes graphs and selectors in the body)",
+        });
+    }
     let graph_id = GraphId::try_from(route.graph_id).map_err(|violation| {
         EventError::invalid_id(EventPart::HttpPath, Field::Named("graph_id"), violation)
     })?;
@@ -119,12 +134,12 @@ fn read(front_end: HttpApi, object: &Map<String, Value>) -> Result<StopRequest, 
             })
         })
         .transpose()?;
-    let body = body(request.body.as_deref(), request.body_is_base64)?;
     Ok(StopRequest {
         graphs: Graphs::Named(vec![graph_id]),
         project_id,
         wait: direct::flag(&body, "wait", EventPart::HttpBody)?,
         dry_run: direct::flag(&body, "dry_run", EventPart::HttpBody)?,
+        max_graphs: None,
     })
 }
 
@@ -178,32 +193,44 @@ fn envelope(front_end: HttpApi, object: &Map<String, Value>) -> Result<Request, 
     })
 }
 
-/// The ids a request's route names.
-struct Route<'a> {
+/// What a request's route names.
+enum Route<'a> {
+    /// One graph, named by the path.
+    Graph(GraphRoute<'a>),
+    /// `POST /fleet/stop`: the body says which graphs.
+    Fleet,
+}
+
+/// The ids a one-graph route names.
+struct GraphRoute<'a> {
     graph_id: &'a str,
     project_id: Option<&'a str>,
 }
 
 /// The route: from the path parameters when the gateway's template gives `graph_id`,
 /// else from the path's last segments, `.../graphs/{graph_id}/stop` optionally after
-/// `projects/{project_id}`. Whatever comes before (a stage, a base path) is ignored.
+/// `projects/{project_id}`, or `.../fleet/stop`. Whatever comes before (a stage, a base path)
+/// is ignored.
 fn route<'a>(parameters: &'a HashMap<String, String>, path: Option<&'a str>) -> Option<Route<'a>> {
     if let Some(graph_id) = parameters.get("graph_id") {
-        return Some(Route {
+        return Some(Route::Graph(GraphRoute {
             graph_id,
             project_id: parameters.get("project_id").map(String::as_str),
-        });
+        }));
     }
     let segments: Vec<&str> = path?.split('/').collect();
     match segments.as_slice() {
-        [.., "projects", project_id, "graphs", graph_id, "stop"] => Some(Route {
-            graph_id,
-            project_id: Some(*project_id),
-        }),
-        [.., "graphs", graph_id, "stop"] => Some(Route {
+        [.., "projects", project_id, "graphs", graph_id, "stop"] => {
+            Some(Route::Graph(GraphRoute {
+                graph_id,
+                project_id: Some(*project_id),
+            }))
+        }
+        [.., "graphs", graph_id, "stop"] => Some(Route::Graph(GraphRoute {
             graph_id,
             project_id: None,
-        }),
+        })),
+        [.., "fleet", "stop"] => Some(Route::Fleet),
         _ => None,
     }
 }
@@ -228,22 +255,12 @@ fn body(body: Option<&str>, is_base64: bool) -> Result<Map<String, Value>, Event
     let value: Value = serde_json::from_slice(bytes).map_err(|err| EventError::BodyNotJson {
         reason: super::brief(&err.to_string(), super::REASON_LIMIT),
     })?;
-    let Value::Object(fields) = value else {
-        return Err(EventError::BodyNotAnObject {
-            found: JsonKind::of(&value),
-        });
-    };
-    if let Some(unknown) = fields
-        .keys()
-        .find(|key| !BODY_FIELDS.contains(&key.as_str()))
-    {
-        return Err(EventError::UnknownField {
-            part: EventPart::HttpBody,
-            field: Excerpt::of(unknown),
-            accepted: "\"wait\" and \"dry_run\" (the graph is named by the path)",
-        });
+    match value {
+        Value::Object(fields) => Ok(fields),
+        other => Err(EventError::BodyNotAnObject {
+            found: JsonKind::of(&other),
+        }),
     }
-    Ok(fields)
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ mod cloudevents;
 mod direct;
 mod eventbridge;
 mod http;
+pub mod selector;
 
 use std::fmt;
 
@@ -34,7 +35,10 @@ use ges_api::runtime::ConstraintViolation;
 use ges_api::types::{GraphId, ProjectId};
 use serde_json::{Map, Value};
 
-/// The most graphs one event may name: a bound on the work and the answer's size.
+pub use selector::{Selector, SelectorError};
+
+/// The most graphs one event may name, or its selectors select: a bound on the work and
+/// the answer's size.
 pub const MAX_GRAPHS_PER_EVENT: usize = 1000;
 
 /// What one invocation asks for, whatever shape it came in.
@@ -95,6 +99,9 @@ pub struct StopRequest {
     pub wait: bool,
     /// Check and report what would be stopped; send no stop.
     pub dry_run: bool,
+    /// How many graphs selectors may select before the run is refused, when the event
+    /// raises the configured maximum.
+    pub max_graphs: Option<usize>,
 }
 
 /// Which graphs an event means.
@@ -103,6 +110,9 @@ pub enum Graphs {
     /// The graphs the event names: at least one, at most [`MAX_GRAPHS_PER_EVENT`], each
     /// once, in the order first named.
     Named(Vec<GraphId>),
+    /// The graphs that match any of these selectors: at least one selector, at most
+    /// [`selector::MAX_SELECTORS`].
+    Selected(Vec<Selector>),
     /// The event names none and means the configured set (a classic schedule).
     Configured,
 }
@@ -125,14 +135,13 @@ impl InvalidEvent {
 }
 
 /// The accepted shapes, in a few words, for the errors that cannot tell which was meant.
-const SHAPES: &str = "accepted: {\"graph_id\": \"G\"} or {\"graph_ids\": [...]} \
-     (direct, EventBridge Scheduler), an EventBridge event with that as \"detail\", a \
-     \"Scheduled Event\", a CloudEvents 1.0 event with it as \"data\", or HTTP \
-     POST /graphs/{graph_id}/stop";
+const SHAPES: &str = "accepted: {\"graph_id\": \"G\"}, {\"graph_ids\": [...]} or \
+     {\"selector\": {...}} (direct, Scheduler), as an EventBridge \"detail\" or a CloudEvent's \
+     \"data\", a \"Scheduled Event\", or HTTP POST /graphs/{graph_id}/stop or /fleet/stop";
 
 /// The routes, for HTTP errors.
-const ROUTES: &str =
-    "POST /graphs/{graph_id}/stop or POST /projects/{project_id}/graphs/{graph_id}/stop";
+const ROUTES: &str = "POST /graphs/{graph_id}/stop, POST \
+     /projects/{project_id}/graphs/{graph_id}/stop, or POST /fleet/stop with the graphs in the body";
 
 /// What is wrong with an event. Messages say which field and which shapes are accepted;
 /// they never repeat a header or a huge value.
@@ -181,16 +190,22 @@ pub enum EventError {
         /// The field.
         field: Field,
     },
-    /// Both `graph_id` and `graph_ids`: which one was meant cannot be told.
-    #[error("{part} has both \"graph_id\" and \"graph_ids\": give one of them")]
-    BothGraphIdAndGraphIds {
+    /// More than one of `graph_id`, `graph_ids`, `selector` and `selectors`: which one
+    /// was meant cannot be told.
+    #[error("{part} has both \"{first}\" and \"{second}\": give one of them")]
+    ConflictingGraphFields {
         /// Where.
         part: EventPart,
+        /// The first of the fields given.
+        first: &'static str,
+        /// Another.
+        second: &'static str,
     },
-    /// Neither `graph_id` nor `graph_ids`.
+    /// None of `graph_id`, `graph_ids`, `selector` and `selectors`.
     #[error(
-        "{part} names no graph: give \"graph_id\": \"G\" or \"graph_ids\": [\"G1\", ...], \
-         with optional \"project_id\", \"wait\" and \"dry_run\""
+        "{part} names no graph: give \"graph_id\": \"G\", \"graph_ids\": [\"G1\", ...] or \
+         \"selector\": {{\"name\": \"dev-*\", \"tags\": {{\"env\": \"dev\"}}}}, with optional \
+         \"project_id\", \"wait\", \"dry_run\" and \"max_graphs\""
     )]
     NoGraph {
         /// Where.
@@ -212,6 +227,42 @@ pub enum EventError {
         part: EventPart,
         /// How many entries the list has.
         count: usize,
+    },
+    /// A selector that cannot be read.
+    #[error("{field} in {part} {error}")]
+    InvalidSelector {
+        /// Where.
+        part: EventPart,
+        /// Which field (and which entry of `selectors`).
+        field: Field,
+        /// What is wrong. Boxed, as [`EventError::InvalidId`]'s violation.
+        error: Box<SelectorError>,
+    },
+    /// `selectors` is empty, or lists more than [`selector::MAX_SELECTORS`].
+    #[error(
+        "\"selectors\" in {part} lists {count} selectors; give 1 to {}",
+        selector::MAX_SELECTORS
+    )]
+    SelectorCount {
+        /// Where.
+        part: EventPart,
+        /// How many entries it has.
+        count: usize,
+    },
+    /// `max_graphs` that is not a whole number from 1 to [`MAX_GRAPHS_PER_EVENT`].
+    #[error(
+        "\"max_graphs\" in {part} must be a whole number from 1 to {MAX_GRAPHS_PER_EVENT}; \
+         split a larger fleet over several selectors or events"
+    )]
+    InvalidMaxGraphs {
+        /// Where.
+        part: EventPart,
+    },
+    /// `max_graphs` without selectors, where it would mean nothing.
+    #[error("\"max_graphs\" in {part} applies to selectors only; the graphs named are all stopped")]
+    MaxGraphsWithoutSelector {
+        /// Where.
+        part: EventPart,
     },
     /// A graph or project id that breaks the id rules.
     #[error("{field} in {part}: {violation}")]

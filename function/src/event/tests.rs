@@ -11,7 +11,7 @@ const G2: &str = "7c2d1e3f-4a5b-4c6d-9e7f-8a9b0c1d2e3f";
 const P: &str = "0123456789abcdef0123456789abcdef";
 
 /// Every fixture in `examples/events/`, by file name.
-const FIXTURES: [(&str, &str); 10] = [
+const FIXTURES: [(&str, &str); 12] = [
     (
         "apigw-http.json",
         include_str!("../../../examples/events/apigw-http.json"),
@@ -43,6 +43,14 @@ const FIXTURES: [(&str, &str); 10] = [
     (
         "eventbridge-schedule.json",
         include_str!("../../../examples/events/eventbridge-schedule.json"),
+    ),
+    (
+        "fleet-http.json",
+        include_str!("../../../examples/events/fleet-http.json"),
+    ),
+    (
+        "fleet-schedule-v2.json",
+        include_str!("../../../examples/events/fleet-schedule-v2.json"),
     ),
     (
         "function-url.json",
@@ -86,6 +94,8 @@ fn each_fixture_is_read_as_its_trigger() {
             },
         ),
         ("eventbridge-schedule.json", Trigger::ScheduledEvent),
+        ("fleet-http.json", Trigger::Http(HttpApi::HttpApi)),
+        ("fleet-schedule-v2.json", Trigger::Direct),
         ("function-url.json", Trigger::Http(HttpApi::FunctionUrl)),
         ("schedule-v2.json", Trigger::Direct),
     ];
@@ -106,9 +116,41 @@ fn the_scheduler_input_is_the_direct_shape() {
                 project_id: Some(P.parse().unwrap()),
                 wait: false,
                 dry_run: false,
+                max_graphs: None,
             },
         }
     );
+}
+
+#[test]
+fn the_fleet_fixtures_carry_their_selector_and_options() {
+    // (fixture, project, max_graphs, dry_run)
+    let cases = [
+        ("fleet-schedule-v2.json", Some(P), Some(300), false),
+        ("fleet-http.json", None, None, true),
+    ];
+    for (name, project_id, max_graphs, dry_run) in cases {
+        let request = parse(&fixture(name))
+            .unwrap_or_else(|err| panic!("{name}: {err}"))
+            .request;
+        let Graphs::Selected(selectors) = &request.graphs else {
+            panic!("{name}: no selector: {request:?}");
+        };
+        // Compared as the answer echoes them: patterns compare by their text.
+        assert_eq!(
+            serde_json::to_value(selectors).unwrap(),
+            json!([{"name": "dev-*", "tags": {"env": "dev"}}]),
+            "{name}"
+        );
+        assert_eq!(
+            request.project_id.as_ref().map(|p| p.as_str()),
+            project_id,
+            "{name}"
+        );
+        assert_eq!(request.max_graphs, max_graphs, "{name}");
+        assert_eq!(request.dry_run, dry_run, "{name}");
+        assert!(!request.wait, "{name}");
+    }
 }
 
 #[test]
@@ -132,7 +174,7 @@ fn a_payload_that_is_not_an_object_lists_the_shapes() {
             "{message}"
         );
         assert!(message.contains("\"graph_ids\""), "{message}");
-        assert!(message.contains("CloudEvents"), "{message}");
+        assert!(message.contains("CloudEvent"), "{message}");
         assert!(
             message.contains("POST /graphs/{graph_id}/stop"),
             "{message}"

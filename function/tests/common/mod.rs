@@ -43,6 +43,27 @@ pub fn handler(env: &HashMap<String, String>) -> Handler {
     Handler::new(&config, settings).unwrap()
 }
 
+/// A handler for `simulator` with the IAM token `token`, and `extra` variables.
+pub fn token_handler(simulator: &RunningSimulator, token: &str, extra: &[(&str, &str)]) -> Handler {
+    let mut env = simulator_env(simulator, &[(vars::AUTH_TOKEN, token)]);
+    env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    handler(&env)
+}
+
+/// A handler configured by `env` as the function starts: a project or token that IAM
+/// must give is asked for, within 20 seconds.
+pub async fn loaded_handler(env: &HashMap<String, String>) -> Handler {
+    let config = tokio::time::timeout(
+        Duration::from_secs(20),
+        Config::load(|name| env.get(name).cloned()),
+    )
+    .await
+    .expect("the configuration loads in time")
+    .expect("the configuration loads");
+    let settings = Settings::from_lookup(|name| env.get(name).cloned()).unwrap();
+    Handler::new(&config, settings).unwrap()
+}
+
 /// A context whose deadline is `left` from now, as Lambda gives it.
 pub fn context(left: Duration) -> Context {
     let mut context = Context::default();

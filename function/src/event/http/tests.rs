@@ -46,6 +46,7 @@ fn stop(graph: &str, project: Option<&str>, wait: bool, dry_run: bool) -> StopRe
         project_id: project.map(|p| p.parse().unwrap()),
         wait,
         dry_run,
+        max_graphs: None,
     }
 }
 
@@ -459,4 +460,59 @@ fn a_malformed_envelope_keeps_the_http_trigger() {
     event["requestContext"]["http"]["method"] = json!(null);
     let err = refused(&event, HttpApi::FunctionUrl, 400);
     assert!(matches!(err, EventError::MissingField { .. }), "{err:?}");
+}
+
+#[test]
+fn the_fleet_route_takes_the_graphs_from_the_body() {
+    for (event, front_end) in all() {
+        let event = with_path(without_parameters(event), "/prod/fleet/stop");
+        let body = json!(r#"{"selector": {"name": "dev-*"}, "max_graphs": 5, "wait": true}"#);
+        let invocation = parse_event(&with_body(event.clone(), body, false)).unwrap();
+        assert_eq!(invocation.trigger, Trigger::Http(front_end));
+        let Graphs::Selected(selectors) = &invocation.request.graphs else {
+            panic!("{:?}", invocation.request.graphs);
+        };
+        assert_eq!(selectors[0].name.as_ref().unwrap().as_str(), "dev-*");
+        assert_eq!(invocation.request.max_graphs, Some(5));
+        assert!(invocation.request.wait);
+
+        // Graph ids in the body work there too.
+        let body = json!(format!(r#"{{"graph_ids": ["{G1}"], "project_id": "{P}"}}"#));
+        let invocation = parse_event(&with_body(event.clone(), body, false)).unwrap();
+        assert_eq!(invocation.request, stop(G1, Some(P), false, false));
+
+        // Without a body it names nothing; a one-graph body option is not enough.
+        let err = refused(&event, front_end, 400);
+        assert!(
+            matches!(
+                err,
+                EventError::NoGraph {
+                    part: EventPart::HttpBody
+                }
+            ),
+            "{err:?}"
+        );
+        let err = refused(
+            &with_body(event.clone(), json!(r#"{"wait": true}"#), false),
+            front_end,
+            400,
+        );
+        assert!(matches!(err, EventError::NoGraph { .. }), "{err:?}");
+        // GET on it is 405, as on the graph routes.
+        refused(&with_method(event, "GET"), front_end, 405);
+    }
+}
+
+#[test]
+fn a_one_graph_route_refuses_selectors_in_its_body() {
+    for (event, front_end) in all() {
+        let body = json!(r#"{"selector": {"name": "*"}}"#);
+        let err = refused(&with_body(event, body, false), front_end, 400);
+        let message = err.to_string();
+        assert!(
+            message.starts_with("unknown field \"selector\" in the request body"),
+            "{message}"
+        );
+        assert!(message.contains("POST /fleet/stop"), "{message}");
+    }
 }

@@ -1,0 +1,430 @@
+//! Fleet selection: the graphs of a project that selectors select, found by paging list
+//! graphs to the end (GES filters by neither name nor tag), and what each one needs.
+//!
+//! Only a running graph (`200`) gets a stop call. A graph that is stopped or stopping
+//! (`900`, `901`) is reported `already_stopped`, and one in any other status (importing,
+//! faulty, frozen, ...) `skipped` with the reason, without a call: GES would refuse it.
+//! A graph that carries the opt-out tag, or that the allow-list leaves out, is `skipped`
+//! too, whatever its status.
+
+use std::collections::HashSet;
+
+use ges_api::runtime::OperationResponse;
+use ges_api::types::{
+    Graph, GraphId, GraphStatus, ListGraphsRequest, ListGraphsResponse, ProjectId,
+};
+use tokio::time::Instant;
+
+use crate::client::{ClientError, GesClient, Reply};
+use crate::event::Selector;
+use crate::regions::{RegionError, Regions};
+use crate::settings::Settings;
+use crate::stop::{self, AfterAttempts, GesError, StopOutcome, StopReport, StopTarget};
+
+/// Graphs asked for per page: GES's own default page size.
+pub const PAGE_SIZE: i32 = 100;
+/// The most pages read from one project: 10,000 graphs, far more than a project holds,
+/// so that a listing that never ends (a count that keeps growing) still ends.
+pub const MAX_PAGES: usize = 100;
+
+/// What a selected graph needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selected {
+    /// A running graph: stop it (or, in a dry run, say that a run would).
+    Stop {
+        /// The graph.
+        target: StopTarget,
+        /// Its name.
+        name: Option<String>,
+    },
+    /// Nothing to send: the report says why.
+    Settled(StopReport),
+}
+
+impl Selected {
+    /// The graph.
+    pub fn graph_id(&self) -> &GraphId {
+        match self {
+            Self::Stop { target, .. } => &target.graph_id,
+            Self::Settled(report) => &report.graph_id,
+        }
+    }
+}
+
+/// One project a run lists, through its region's endpoint, and the selectors that look
+/// there: selectors that look in the same place share one listing.
+pub struct Scope<'a> {
+    /// The client for the project's region.
+    pub client: GesClient,
+    /// The project.
+    pub project_id: ProjectId,
+    selectors: Vec<&'a Selector>,
+}
+
+/// Where each selector looks: its project (named, found in IAM for another region, or
+/// `default_project`) through its region's endpoint. Every project must be allowed;
+/// nothing is sent to GES here.
+pub async fn scopes<'a>(
+    selectors: &'a [Selector],
+    home: &GesClient,
+    regions: &Regions,
+    default_project: Option<&ProjectId>,
+    settings: &Settings,
+) -> Result<Vec<Scope<'a>>, SelectError> {
+    let mut scopes: Vec<Scope<'a>> = Vec::new();
+    for selector in selectors {
+        let other_region = regions.other(selector.region);
+        let client = match other_region {
+            Some(region) => home.with_endpoint(regions.endpoint(region)),
+            None => home.clone(),
+        };
+        let project_id = match (&selector.project_id, other_region) {
+            (Some(project_id), _) => project_id.clone(),
+            (None, Some(region)) => regions.project(home, region).await?,
+            (None, None) => default_project.cloned().ok_or(SelectError::NoProject)?,
+        };
+        if !settings.allows_project(&project_id) {
+            return Err(SelectError::NotAllowed { project_id });
+        }
+        match scopes.iter_mut().find(|scope| {
+            scope.project_id == project_id && scope.client.endpoint() == client.endpoint()
+        }) {
+            Some(scope) => scope.selectors.push(selector),
+            None => scopes.push(Scope {
+                client,
+                project_id,
+                selectors: vec![selector],
+            }),
+        }
+    }
+    Ok(scopes)
+}
+
+/// Lists every scope's project and keeps the graphs its selectors select, each with the
+/// client of its scope and what it needs; refuses more than `max_graphs` before any
+/// stop is sent.
+pub async fn select<'a>(
+    scopes: &'a [Scope<'a>],
+    settings: &Settings,
+    dry_run: bool,
+    max_graphs: usize,
+    deadline: Option<Instant>,
+) -> Result<Vec<(&'a GesClient, Selected)>, SelectError> {
+    let mut selected = Vec::new();
+    for scope in scopes {
+        let graphs = list_graphs(&scope.client, &scope.project_id, deadline).await?;
+        let before = selected.len();
+        selected.extend(
+            graphs
+                .iter()
+                .filter(|graph| is_selected(scope.selectors.iter().copied(), graph))
+                .map(|graph| {
+                    (
+                        &scope.client,
+                        classify(graph, &scope.project_id, settings, dry_run),
+                    )
+                }),
+        );
+        tracing::info!(
+            project_id = %scope.project_id,
+            endpoint = %scope.client.endpoint(),
+            listed = graphs.len(),
+            selected = selected.len() - before,
+            "selection"
+        );
+    }
+    if selected.len() > max_graphs {
+        return Err(SelectError::TooManyGraphs {
+            selected: selected.len(),
+            max_graphs,
+        });
+    }
+    Ok(selected)
+}
+
+/// Every graph of one project, in GES's order, each once. Pages are read until GES's
+/// `graph_count` graphs were seen or a page comes back empty, at most [`MAX_PAGES`].
+pub async fn list_graphs(
+    client: &GesClient,
+    project_id: &ProjectId,
+    deadline: Option<Instant>,
+) -> Result<Vec<Graph>, SelectError> {
+    let mut graphs: Vec<Graph> = Vec::new();
+    let mut seen: HashSet<GraphId> = HashSet::new();
+    let mut offset: i32 = 0;
+    for page in 0..MAX_PAGES {
+        let request = ListGraphsRequest {
+            project_id: project_id.clone(),
+            offset: Some(offset),
+            limit: Some(PAGE_SIZE),
+        };
+        let Reply {
+            response,
+            request_id,
+            attempts,
+        } = client
+            .execute_before(&request, deadline)
+            .await
+            .map_err(|error| SelectError::from_client(project_id, error))?;
+        let status = response.status();
+        let result = match response {
+            ListGraphsResponse::Ok(result) => result,
+            ListGraphsResponse::BadRequest(body)
+            | ListGraphsResponse::Unauthorized(body)
+            | ListGraphsResponse::Forbidden(body)
+            | ListGraphsResponse::NotFound(body)
+            | ListGraphsResponse::InternalServerError(body)
+            | ListGraphsResponse::ServiceUnavailable(body) => {
+                return Err(SelectError::Refused {
+                    project_id: project_id.clone(),
+                    ges: Box::new(GesError {
+                        attempts,
+                        ..GesError::from_body(status, &body, request_id)
+                    }),
+                });
+            }
+        };
+        let received = result.graphs.len();
+        tracing::debug!(
+            %project_id,
+            page,
+            offset,
+            received,
+            graph_count = result.graph_count,
+            "listed graphs"
+        );
+        // A graph created or deleted while we page shifts the pages: one seen twice is
+        // kept once, where first seen.
+        for graph in result.graphs {
+            if seen.insert(graph.id.clone()) {
+                graphs.push(graph);
+            }
+        }
+        let next = i32::try_from(received)
+            .ok()
+            .and_then(|received| offset.checked_add(received));
+        match next {
+            Some(next) if received > 0 && next < result.graph_count => offset = next,
+            _ => return Ok(graphs),
+        }
+    }
+    Err(SelectError::Endless {
+        project_id: project_id.clone(),
+        graphs: graphs.len(),
+    })
+}
+
+/// What a graph of `project_id` that a selector matched needs, given the opt-out tag
+/// and the allow-lists. In a dry run a running graph is settled as `would_stop`: the
+/// listing already said what a look-up would.
+pub fn classify(
+    graph: &Graph,
+    project_id: &ProjectId,
+    settings: &Settings,
+    dry_run: bool,
+) -> Selected {
+    let opt_out = &settings.opt_out_tag;
+    let target = StopTarget {
+        project_id: project_id.clone(),
+        graph_id: graph.id.clone(),
+    };
+    let report = |outcome: StopOutcome, reason: String| {
+        Selected::Settled(StopReport {
+            name: graph.name.clone(),
+            graph_status: Some(graph.status.clone()),
+            reason: Some(reason),
+            ..StopReport::new(&target, outcome, None)
+        })
+    };
+    if opt_out.is_on(graph.tags.as_deref().unwrap_or_default()) {
+        return report(
+            StopOutcome::Skipped,
+            format!("opted out by the tag {opt_out}"),
+        );
+    }
+    if !settings.allows(project_id, &graph.id) {
+        return report(
+            StopOutcome::Skipped,
+            "not in GES_ALLOWED_GRAPH_IDS / GES_ALLOWED_PROJECT_IDS".to_owned(),
+        );
+    }
+    match &graph.status {
+        GraphStatus::Running if dry_run => {
+            report(StopOutcome::WouldStop, "the graph is running".to_owned())
+        }
+        GraphStatus::Running => Selected::Stop {
+            target,
+            name: graph.name.clone(),
+        },
+        GraphStatus::Stopped | GraphStatus::Stopping => report(
+            StopOutcome::AlreadyStopped,
+            format!("the graph is {}", describe(&graph.status)),
+        ),
+        other => report(
+            StopOutcome::Skipped,
+            format!(
+                "the graph is {}; GES stops only running graphs",
+                describe(other)
+            ),
+        ),
+    }
+}
+
+/// Whether any selector selects the graph.
+pub fn is_selected<'a>(selectors: impl IntoIterator<Item = &'a Selector>, graph: &Graph) -> bool {
+    let name = graph.name.as_deref().unwrap_or_default();
+    let tags = graph.tags.as_deref().unwrap_or_default();
+    selectors
+        .into_iter()
+        .any(|selector| selector.matches(name, tags))
+}
+
+/// A status in words, with its code: "importing (202)".
+fn describe(status: &GraphStatus) -> String {
+    let words = match status {
+        GraphStatus::Preparing => "preparing",
+        GraphStatus::Running => "running",
+        GraphStatus::Upgrading => "upgrading",
+        GraphStatus::Importing => "importing",
+        GraphStatus::RollingBack => "rolling back",
+        GraphStatus::Exporting => "exporting",
+        GraphStatus::Clearing => "clearing",
+        GraphStatus::ScaleOutPreparing => "preparing to scale out",
+        GraphStatus::ScalingOut => "scaling out",
+        GraphStatus::ScaleOutRollingBack => "rolling back a scale-out",
+        GraphStatus::ReplicaExpansionPreparing => "preparing a replica expansion",
+        GraphStatus::ReplicaExpanding => "expanding its replicas",
+        GraphStatus::Faulty => "faulty",
+        GraphStatus::CreationFailed => "not created (creation failed)",
+        GraphStatus::Deleted => "deleted",
+        GraphStatus::Frozen => "frozen",
+        GraphStatus::Stopped => "stopped",
+        GraphStatus::Stopping => "stopping",
+        GraphStatus::Starting => "starting",
+        GraphStatus::Unknown(_) => "in a status this function does not know",
+    };
+    format!("{words} ({})", status.as_str())
+}
+
+/// Why a fleet selection could not be made. Nothing is stopped then: a partial listing
+/// would make a partial selection.
+#[derive(Debug, thiserror::Error)]
+pub enum SelectError {
+    /// A selector names no project, and neither the event nor the configuration does.
+    #[error(
+        "a selector names no project_id, and neither the event nor HUAWEICLOUD_SDK_PROJECT_ID \
+         does: name the project in the selector or the event, or configure it"
+    )]
+    NoProject,
+    /// A selector looks in a project outside the allow-list; nothing was sent.
+    #[error("project {project_id} is not allowed by GES_ALLOWED_PROJECT_IDS; nothing was stopped")]
+    NotAllowed {
+        /// The project refused.
+        project_id: ProjectId,
+    },
+    /// Another region's project could not be found.
+    #[error(transparent)]
+    Region(#[from] RegionError),
+    /// More graphs were selected than allowed; nothing was sent but the listings.
+    #[error(
+        "the selectors select {selected} graphs, more than the maximum of {max_graphs} \
+         (GES_MAX_GRAPHS, or \"max_graphs\" in the event); nothing was stopped: narrow the \
+         selectors, or say \"max_graphs\": {selected} in the event if that many is meant"
+    )]
+    TooManyGraphs {
+        /// How many graphs the selectors selected.
+        selected: usize,
+        /// The maximum in force.
+        max_graphs: usize,
+    },
+    /// GES refused the listing.
+    #[error(
+        "could not list the graphs of project {project_id}: {ges}; check the project ID, and \
+         that the credentials may list graphs there (a GES role such as GES Operator)"
+    )]
+    Refused {
+        /// The project.
+        project_id: ProjectId,
+        /// What GES said.
+        ges: Box<GesError>,
+    },
+    /// The deadline came first.
+    #[error(
+        "the deadline ran out while listing the graphs of project {project_id}{}; nothing was \
+         stopped: give the function more time, or narrow the selection",
+        AfterAttempts(*attempts)
+    )]
+    DeadlineExceeded {
+        /// The project.
+        project_id: ProjectId,
+        /// How many times the last page was asked for.
+        attempts: u32,
+    },
+    /// The call failed.
+    #[error("could not list the graphs of project {project_id}: {source}")]
+    Client {
+        /// The project.
+        project_id: ProjectId,
+        /// Why. Boxed: a rare error need not make every `Result` large.
+        source: Box<ClientError>,
+    },
+    /// More pages than [`MAX_PAGES`].
+    #[error(
+        "project {project_id} still had graphs to list after {MAX_PAGES} pages ({graphs} \
+         graphs); nothing was stopped"
+    )]
+    Endless {
+        /// The project.
+        project_id: ProjectId,
+        /// How many graphs were seen.
+        graphs: usize,
+    },
+}
+
+impl SelectError {
+    /// A short name for the kind of failure, as [`stop::StopError::kind`] spells them.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::NoProject | Self::Region(RegionError::NoIam { .. }) => "NoProject",
+            Self::NotAllowed { .. } => "NotAllowed",
+            Self::Region(RegionError::Lookup { source, .. }) => stop::kind_of_client_error(source),
+            Self::TooManyGraphs { .. } => "TooManyGraphs",
+            Self::Refused { ges, .. } => match ges.status {
+                404 => "ProjectNotFound",
+                status => stop::kind_of_status(status),
+            },
+            Self::DeadlineExceeded { .. } => "DeadlineExceeded",
+            Self::Client { source, .. } => stop::kind_of_client_error(source),
+            Self::Endless { .. } => "UnexpectedAnswer",
+        }
+    }
+
+    /// What GES said, when it said anything.
+    pub fn ges(&self) -> Option<&GesError> {
+        match self {
+            Self::Refused { ges, .. } => Some(ges),
+            _ => None,
+        }
+    }
+
+    fn from_client(project_id: &ProjectId, error: ClientError) -> Self {
+        let project_id = project_id.clone();
+        match error {
+            ClientError::Decode { source, attempts } => Self::Refused {
+                project_id,
+                ges: Box::new(GesError {
+                    attempts,
+                    ..GesError::from_undecoded(&source)
+                }),
+            },
+            ClientError::DeadlineExceeded { attempts, .. } => Self::DeadlineExceeded {
+                project_id,
+                attempts,
+            },
+            source => Self::Client {
+                project_id,
+                source: Box::new(source),
+            },
+        }
+    }
+}
