@@ -221,7 +221,7 @@ async fn a_delayed_answer_comes_late_but_the_stop_happens_at_once() {
         Fault::Delay(Duration::from_secs(5)),
     );
     let url = format!("{}/v2/{PROJECT}/graphs/g-running/stop", sim.base_url());
-    let outcome = reqwest::Client::new()
+    let outcome = common::client()
         .post(&url)
         .header("X-Auth-Token", common::TOKEN)
         .timeout(Duration::from_millis(300))

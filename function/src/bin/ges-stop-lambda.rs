@@ -10,7 +10,7 @@ use serde_json::Value;
 async fn main() -> Result<(), lambda_runtime::Error> {
     // JSON when AWS_LAMBDA_LOG_FORMAT=JSON; every line inside an invocation carries its
     // request id, from the runtime's span.
-    lambda_runtime::tracing::init_default_subscriber();
+    ges_stop::logs::init_lambda();
 
     let handler = match Handler::from_env().await {
         Ok(handler) => handler,
@@ -54,7 +54,18 @@ async fn report_init_error(message: &str) {
         "errorType": "InvalidConfiguration",
         "errorMessage": message,
     });
-    let sent = reqwest::Client::new()
+    // Plain HTTP, but every client needs the TLS configuration to build (tls.rs).
+    let client = reqwest::Client::builder()
+        .tls_backend_preconfigured(ges_stop::tls::client_config())
+        .build();
+    let client = match client {
+        Ok(client) => client,
+        Err(error) => {
+            tracing::warn!(error = %error, "could not build a client for the Runtime API");
+            return;
+        }
+    };
+    let sent = client
         .post(format!(
             "{}/2018-06-01/runtime/init/error",
             base.trim_end_matches('/')
