@@ -8,7 +8,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use ges_api::types::{GraphId, ProjectId};
 use lambda_runtime::{Context, LambdaEvent};
 use serde_json::Value;
@@ -259,18 +259,26 @@ impl Handler {
         request: &StopRequest,
         deadline: Deadline,
     ) -> Vec<GraphResult> {
-        futures_util::stream::iter(items)
-            .map(|item| {
+        // Unordered, then put back in order: with `buffered`, a result that is ready
+        // behind a slower one keeps its slot until that one ends, so a fleet's settled
+        // graphs (no call) and fast answers would eat into the concurrency.
+        let mut results: Vec<(usize, GraphResult)> = futures_util::stream::iter(items)
+            .enumerate()
+            .map(|(index, item)| {
                 let span = tracing::info_span!(
                     "graph",
                     graph_id = %item.target.graph_id,
                     project_id = %item.target.project_id
                 );
-                self.run_item(item, request, deadline).instrument(span)
+                self.run_item(item, request, deadline)
+                    .map(move |result| (index, result))
+                    .instrument(span)
             })
-            .buffered(self.settings.max_concurrency)
+            .buffer_unordered(self.settings.max_concurrency)
             .collect()
-            .await
+            .await;
+        results.sort_unstable_by_key(|(index, _)| *index);
+        results.into_iter().map(|(_, result)| result).collect()
     }
 
     async fn run_item(

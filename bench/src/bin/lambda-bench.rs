@@ -1,5 +1,5 @@
 //! The Lambda side of the benchmark suite (`scripts/bench`): cold start, warm overhead,
-//! the 1,000-graph batch, requests per stop and peak memory.
+//! the 1,000-graph batch, requests per stop and peak memory, and a fleet selection.
 //!
 //! It runs the GES simulator in-process on 127.0.0.1 and, on another loopback port, a
 //! minimal Lambda Runtime API (`/runtime/invocation/next`, `.../response`, `.../error`,
@@ -86,6 +86,21 @@ enum Bench {
         #[arg(long, default_value_t = 3)]
         runs: u32,
     },
+    /// A selector over a project of `graphs` graphs (every tenth importing, every fifth
+    /// stopped, the rest running; half tagged env=dev), each stop answered after
+    /// `delay_ms`: a dry run (the listing alone) and a real run, `runs` times each.
+    Fleet {
+        #[arg(long)]
+        function: PathBuf,
+        #[arg(long, default_value_t = 1000)]
+        graphs: u32,
+        #[arg(long, default_value_t = 20)]
+        delay_ms: u64,
+        #[arg(long, default_value_t = 8)]
+        concurrency: u32,
+        #[arg(long, default_value_t = 3)]
+        runs: u32,
+    },
 }
 
 #[tokio::main]
@@ -108,6 +123,13 @@ async fn main() -> Result<(), Error> {
             concurrency,
             runs,
         } => batch(&function, graphs, delay_ms, &concurrency, runs).await,
+        Bench::Fleet {
+            function,
+            graphs,
+            delay_ms,
+            concurrency,
+            runs,
+        } => fleet(&function, graphs, delay_ms, concurrency, runs).await,
     }
 }
 
@@ -287,6 +309,111 @@ async fn batch(
             summary(&per_graph),
         );
     }
+    simulator.shutdown().await?;
+    Ok(())
+}
+
+/// Graph `n` of the fleet benchmark's project.
+fn fleet_graph(n: u32) -> GraphSpec {
+    let status = match n {
+        n if n % 10 == 3 => GraphStatus::Importing,
+        n if n % 5 == 0 => GraphStatus::Stopped,
+        _ => GraphStatus::Running,
+    };
+    GraphSpec::numbered(n, format!("fleet-{n:04}"))
+        .with_status(status)
+        .with_tag("env", if n % 2 == 0 { "dev" } else { "prod" })
+}
+
+async fn fleet(
+    function: &FsPath,
+    graphs: u32,
+    delay_ms: u64,
+    concurrency: u32,
+    runs: u32,
+) -> Result<(), Error> {
+    let delay = Duration::from_millis(delay_ms);
+    let specs: Vec<GraphSpec> = (0..graphs).map(fleet_graph).collect();
+    let simulator = Simulator::builder()
+        .graphs(specs.clone())
+        .token(TOKEN)
+        .stop_duration(Duration::from_millis(1))
+        .start()
+        .await?;
+    for spec in &specs {
+        simulator.fail_graph(&spec.id, Fault::Delay(delay));
+    }
+    // The running graphs tagged env=dev: what the selector below stops.
+    let to_stop = (0..graphs)
+        .filter(|n| n % 2 == 0 && fleet_graph(*n).status == GraphStatus::Running)
+        .count();
+    let selector = json!({"name": "fleet-*", "tags": {"env": "dev"}});
+    let mut api = RuntimeApi::start().await?;
+    let c_text = concurrency.to_string();
+    let mut child = spawn(
+        function,
+        &api,
+        &simulator,
+        &[("GES_MAX_CONCURRENCY", &c_text)],
+    )?;
+    api.first_next.take();
+    println!(
+        "| run | selected | to stop | wall time (ms), median [min–max] of {runs} | list requests | stop requests | other requests | bound {to_stop} / {concurrency} x {delay_ms} ms (ms) | ratio to bound |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
+    for dry_run in [true, false] {
+        let event =
+            json!({"selector": selector, "max_graphs": graphs, "dry_run": dry_run}).to_string();
+        let mut walls = Vec::new();
+        let mut counts = (0, 0, 0, 0);
+        for _ in 0..runs {
+            // Every run starts from the same fleet: the real run stops graphs.
+            for spec in &specs {
+                simulator.put_graph(spec.clone());
+            }
+            simulator.clear_requests();
+            let sent = Instant::now();
+            let (answered_at, answer) = api.invoke(&event).await?;
+            walls.push(ms(answered_at - sent));
+            let summary = &answer["summary"];
+            let expected = if dry_run { "would_stop" } else { "stopping" };
+            if summary["failed"].as_u64() != Some(0)
+                || summary[expected].as_u64() != Some(to_stop as u64)
+            {
+                return Err(format!("the fleet run went wrong: {summary}").into());
+            }
+            let requests = simulator.requests();
+            let of = |kind| {
+                requests
+                    .iter()
+                    .filter(|r| r.operation == Some(kind))
+                    .count()
+            };
+            let (lists, stops) = (of(OperationKind::ListGraphs), of(OperationKind::StopGraph));
+            counts = (
+                summary["selected"].as_u64().unwrap_or_default(),
+                lists,
+                stops,
+                requests.len() - lists - stops,
+            );
+        }
+        let (selected, lists, stops, others) = counts;
+        let (bound, ratio) = if dry_run {
+            ("–".to_owned(), "–".to_owned())
+        } else {
+            let bound = to_stop as f64 / f64::from(concurrency) * delay_ms as f64;
+            (
+                format!("{bound:.0}"),
+                format!("{:.3}", median(&walls) / bound),
+            )
+        };
+        println!(
+            "| {} | {selected} | {to_stop} | {} | {lists} | {stops} | {others} | {bound} | {ratio} |",
+            if dry_run { "dry run" } else { "real run" },
+            summary(&walls),
+        );
+    }
+    stop(&mut child).await;
     simulator.shutdown().await?;
     Ok(())
 }
