@@ -267,15 +267,7 @@ async fn batch(
     );
     println!("|---|---|---|---|---|---|---|");
     for &c in concurrency {
-        let mut api = RuntimeApi::start().await?;
-        let c_text = c.to_string();
-        let mut child = spawn(
-            function,
-            &api,
-            &simulator,
-            &[("GES_MAX_CONCURRENCY", &c_text)],
-        )?;
-        api.first_next.take();
+        let (mut api, mut child) = started(function, &simulator, c).await?;
         let mut walls = Vec::new();
         let mut per_graph = Vec::new();
         let mut others = 0;
@@ -313,6 +305,23 @@ async fn batch(
     Ok(())
 }
 
+/// The function with its own Runtime API, `GES_MAX_CONCURRENCY` = `concurrency`.
+async fn started(
+    function: &FsPath,
+    simulator: &RunningSimulator,
+    concurrency: u32,
+) -> Result<(RuntimeApi, Function), Error> {
+    let mut api = RuntimeApi::start().await?;
+    let child = spawn(
+        function,
+        &api,
+        simulator,
+        &[("GES_MAX_CONCURRENCY", &concurrency.to_string())],
+    )?;
+    api.first_next.take();
+    Ok((api, child))
+}
+
 /// Graph `n` of the fleet benchmark's project.
 fn fleet_graph(n: u32) -> GraphSpec {
     let status = match n {
@@ -348,15 +357,7 @@ async fn fleet(
         .filter(|n| n % 2 == 0 && fleet_graph(*n).status == GraphStatus::Running)
         .count();
     let selector = json!({"name": "fleet-*", "tags": {"env": "dev"}});
-    let mut api = RuntimeApi::start().await?;
-    let c_text = concurrency.to_string();
-    let mut child = spawn(
-        function,
-        &api,
-        &simulator,
-        &[("GES_MAX_CONCURRENCY", &c_text)],
-    )?;
-    api.first_next.take();
+    let (mut api, mut child) = started(function, &simulator, concurrency).await?;
     println!(
         "| run | selected | to stop | wall time (ms), median [min–max] of {runs} | list requests | stop requests | other requests | bound {to_stop} / {concurrency} x {delay_ms} ms (ms) | ratio to bound |"
     );

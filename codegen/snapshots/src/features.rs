@@ -19,6 +19,9 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every value the contract lists, in its order.
+    pub const KNOWN: [Self; 3usize] = [Self::Plain, Self::FancyThing, Self::VeryFancy];
+
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -173,6 +176,9 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every value the contract lists, in its order.
+    pub const KNOWN: [Self; 3usize] = [Self::Obsolete, Self::Duplicate, Self::Gone];
+
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
         match self {

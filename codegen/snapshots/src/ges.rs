@@ -164,6 +164,29 @@ pub enum GraphStatus {
 }
 
 impl GraphStatus {
+    /// Every value the contract lists, in its order.
+    pub const KNOWN: [Self; 19usize] = [
+        Self::Preparing,
+        Self::Running,
+        Self::Upgrading,
+        Self::Importing,
+        Self::RollingBack,
+        Self::Exporting,
+        Self::Clearing,
+        Self::ScaleOutPreparing,
+        Self::ScalingOut,
+        Self::ScaleOutRollingBack,
+        Self::ReplicaExpansionPreparing,
+        Self::ReplicaExpanding,
+        Self::Faulty,
+        Self::CreationFailed,
+        Self::Deleted,
+        Self::Frozen,
+        Self::Stopped,
+        Self::Stopping,
+        Self::Starting,
+    ];
+
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -363,6 +386,14 @@ pub enum JobStatus {
 }
 
 impl JobStatus {
+    /// Every value the contract lists, in its order.
+    pub const KNOWN: [Self; 4usize] = [
+        Self::Pending,
+        Self::Running,
+        Self::Success,
+        Self::Failed,
+    ];
+
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
         match self {

@@ -11,6 +11,9 @@ pub enum Colour {
 }
 
 impl Colour {
+    /// Every value the contract lists, in its order.
+    pub const KNOWN: [Self; 2usize] = [Self::Red, Self::Green];
+
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
         match self {

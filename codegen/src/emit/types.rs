@@ -135,6 +135,7 @@ fn enumeration(type_name: &str, doc: TokenStream, variants: &[Variant]) -> Token
         .map(|variant| variant.value.as_str())
         .collect();
     let variant_docs = values.iter().map(|value| super::doc(&format!("`{value}`")));
+    let count = variants.len();
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -148,6 +149,9 @@ fn enumeration(type_name: &str, doc: TokenStream, variants: &[Variant]) -> Token
         }
 
         impl #name {
+            /// Every value the contract lists, in its order.
+            pub const KNOWN: [Self; #count] = [#(Self::#idents,)*];
+
             /// The value as it goes on the wire.
             pub fn as_str(&self) -> &str {
                 match self {
