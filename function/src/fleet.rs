@@ -9,10 +9,7 @@
 
 use std::collections::HashSet;
 
-use ges_api::runtime::OperationResponse;
-use ges_api::types::{
-    Graph, GraphId, GraphStatus, ListGraphsRequest, ListGraphsResponse, ProjectId,
-};
+use ges_api::types::{Graph, GraphId, GraphStatus, ListGraphsRequest, ProjectId};
 use tokio::time::Instant;
 
 use crate::client::{ClientError, GesClient, Reply};
@@ -42,11 +39,14 @@ pub enum Selected {
 }
 
 impl Selected {
-    /// The graph.
-    pub fn graph_id(&self) -> &GraphId {
+    /// The graph and its project.
+    pub fn target(&self) -> StopTarget {
         match self {
-            Self::Stop { target, .. } => &target.graph_id,
-            Self::Settled(report) => &report.graph_id,
+            Self::Stop { target, .. } => target.clone(),
+            Self::Settled(report) => StopTarget {
+                project_id: report.project_id.clone(),
+                graph_id: report.graph_id.clone(),
+            },
         }
     }
 }
@@ -166,24 +166,15 @@ pub async fn list_graphs(
             .execute_before(&request, deadline)
             .await
             .map_err(|error| SelectError::from_client(project_id, error))?;
-        let status = response.status();
-        let result = match response {
-            ListGraphsResponse::Ok(result) => result,
-            ListGraphsResponse::BadRequest(body)
-            | ListGraphsResponse::Unauthorized(body)
-            | ListGraphsResponse::Forbidden(body)
-            | ListGraphsResponse::NotFound(body)
-            | ListGraphsResponse::InternalServerError(body)
-            | ListGraphsResponse::ServiceUnavailable(body) => {
-                return Err(SelectError::Refused {
-                    project_id: project_id.clone(),
-                    ges: Box::new(GesError {
-                        attempts,
-                        ..GesError::from_body(status, &body, request_id)
-                    }),
-                });
-            }
-        };
+        let result = response
+            .into_result()
+            .map_err(|(status, body)| SelectError::Refused {
+                project_id: project_id.clone(),
+                ges: Box::new(GesError {
+                    attempts,
+                    ..GesError::from_body(status, &body, request_id)
+                }),
+            })?;
         let received = result.graphs.len();
         tracing::debug!(
             %project_id,

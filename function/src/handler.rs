@@ -59,37 +59,11 @@ enum Wanted<'a> {
     Selected(&'a [Selector]),
 }
 
-/// One graph's part of a run.
+/// One graph's part of a run: what it needs, and the client for its region. A graph
+/// named by ID is always to be stopped.
 struct Item<'a> {
-    target: StopTarget,
     client: &'a GesClient,
-    /// The graph's name, when a listing gave it.
-    name: Option<String>,
-    /// An outcome reached without a call, or `None` when the graph is to be stopped.
-    settled: Option<StopReport>,
-}
-
-impl<'a> Item<'a> {
-    /// A graph a fleet selection selected.
-    fn selected(client: &'a GesClient, selected: Selected) -> Self {
-        match selected {
-            Selected::Stop { target, name } => Self {
-                target,
-                client,
-                name,
-                settled: None,
-            },
-            Selected::Settled(report) => Self {
-                target: StopTarget {
-                    project_id: report.project_id.clone(),
-                    graph_id: report.graph_id.clone(),
-                },
-                client,
-                name: report.name.clone(),
-                settled: Some(report),
-            },
-        }
-    }
+    selected: Selected,
 }
 
 impl Handler {
@@ -204,7 +178,7 @@ impl Handler {
                 .await
                 .map_err(FunctionError::Select)?
                 .into_iter()
-                .map(|(client, selected)| Item::selected(client, selected))
+                .map(|(client, selected)| Item { client, selected })
                 .collect();
                 let results = self.run_all(items, request, deadline).await;
                 let summary = Summary::of(&results);
@@ -244,10 +218,8 @@ impl Handler {
         Ok(targets
             .into_iter()
             .map(|target| Item {
-                target,
                 client: &self.client,
-                name: None,
-                settled: None,
+                selected: Selected::Stop { target, name: None },
             })
             .collect())
     }
@@ -265,12 +237,13 @@ impl Handler {
         let mut results: Vec<(usize, GraphResult)> = futures_util::stream::iter(items)
             .enumerate()
             .map(|(index, item)| {
+                let target = item.selected.target();
                 let span = tracing::info_span!(
                     "graph",
-                    graph_id = %item.target.graph_id,
-                    project_id = %item.target.project_id
+                    graph_id = %target.graph_id,
+                    project_id = %target.project_id
                 );
-                self.run_item(item, request, deadline)
+                self.run_item(item, target, request, deadline)
                     .map(move |result| (index, result))
                     .instrument(span)
             })
@@ -284,31 +257,26 @@ impl Handler {
     async fn run_item(
         &self,
         item: Item<'_>,
+        target: StopTarget,
         request: &StopRequest,
         deadline: Deadline,
     ) -> GraphResult {
-        let outcome = match item.settled {
-            Some(report) => {
+        let outcome = match item.selected {
+            Selected::Settled(report) => {
                 tracing::info!(
-                    graph_id = %item.target.graph_id,
+                    graph_id = %target.graph_id,
                     outcome = report.outcome.as_str(),
                     reason = report.reason.as_deref().unwrap_or(""),
                     "graph"
                 );
                 Ok(report)
             }
-            None => self
-                .run_one(item.client, &item.target, request, deadline)
+            Selected::Stop { name, .. } => self
+                .run_one(item.client, &target, request, deadline)
                 .await
-                .map(|report| StopReport {
-                    name: item.name.clone(),
-                    ..report
-                }),
+                .map(|report| StopReport { name, ..report }),
         };
-        GraphResult {
-            target: item.target,
-            outcome,
-        }
+        GraphResult { target, outcome }
     }
 
     async fn run_one(

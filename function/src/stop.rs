@@ -2,10 +2,10 @@
 
 use std::fmt;
 
-use ges_api::runtime::{BodyText, DecodeError, Operation, OperationResponse};
+use ges_api::runtime::{BodyText, DecodeError, Operation};
 use ges_api::types::{
     ErrorBody, GraphId, GraphStatus, JobId, JobStatus, ProjectId, ShowGraphRequest,
-    ShowGraphResponse, StopGraphRequest, StopGraphResponse,
+    StopGraphRequest,
 };
 use serde::Serialize;
 use tokio::time::Instant;
@@ -122,9 +122,8 @@ pub async fn stop_graph(
         request_id,
         attempts,
     } = call(client, target, &request, deadline).await?;
-    let status = response.status();
-    match response {
-        StopGraphResponse::Ok(result) => match result.job_id {
+    match response.into_result() {
+        Ok(result) => match result.job_id {
             Some(job_id) => Ok(StopReport {
                 job_id: Some(job_id),
                 ..StopReport::new(target, StopOutcome::Stopping, request_id)
@@ -135,19 +134,12 @@ pub async fn stop_graph(
                 attempts,
             }),
         },
-        StopGraphResponse::BadRequest(body) if body.error_code.as_deref() == Some(NOT_RUNNING) => {
-            Ok(StopReport::new(
-                target,
-                StopOutcome::AlreadyStopped,
-                request_id,
-            ))
-        }
-        StopGraphResponse::BadRequest(body)
-        | StopGraphResponse::Unauthorized(body)
-        | StopGraphResponse::Forbidden(body)
-        | StopGraphResponse::NotFound(body)
-        | StopGraphResponse::InternalServerError(body)
-        | StopGraphResponse::ServiceUnavailable(body) => Err(StopError::refused(
+        Err((400, body)) if body.error_code.as_deref() == Some(NOT_RUNNING) => Ok(StopReport::new(
+            target,
+            StopOutcome::AlreadyStopped,
+            request_id,
+        )),
+        Err((status, body)) => Err(StopError::refused(
             target, status, &body, request_id, attempts,
         )),
     }
@@ -170,9 +162,8 @@ pub async fn preview_stop(
         request_id,
         attempts,
     } = call(client, target, &request, deadline).await?;
-    let status = response.status();
-    match response {
-        ShowGraphResponse::Ok(result) => {
+    match response.into_result() {
+        Ok(result) => {
             let outcome = match result.graph.status {
                 GraphStatus::Running => StopOutcome::WouldStop,
                 _ => StopOutcome::AlreadyStopped,
@@ -182,12 +173,7 @@ pub async fn preview_stop(
                 ..StopReport::new(target, outcome, request_id)
             })
         }
-        ShowGraphResponse::BadRequest(body)
-        | ShowGraphResponse::Unauthorized(body)
-        | ShowGraphResponse::Forbidden(body)
-        | ShowGraphResponse::NotFound(body)
-        | ShowGraphResponse::InternalServerError(body)
-        | ShowGraphResponse::ServiceUnavailable(body) => Err(StopError::refused(
+        Err((status, body)) => Err(StopError::refused(
             target, status, &body, request_id, attempts,
         )),
     }

@@ -2,8 +2,7 @@
 
 use std::time::Duration;
 
-use ges_api::runtime::OperationResponse;
-use ges_api::types::{JobId, JobStatus, ShowJobRequest, ShowJobResponse};
+use ges_api::types::{JobId, JobStatus, ShowJobRequest};
 use tokio::time::Instant;
 
 use crate::client::{GesClient, Reply};
@@ -59,20 +58,9 @@ pub async fn wait_for_job(
             Err(StopError::DeadlineExceeded { .. }) => break,
             Err(other) => return Err(other),
         };
-        let status = response.status();
-        let job = match response {
-            ShowJobResponse::Ok(job) => job,
-            ShowJobResponse::BadRequest(body)
-            | ShowJobResponse::Unauthorized(body)
-            | ShowJobResponse::Forbidden(body)
-            | ShowJobResponse::NotFound(body)
-            | ShowJobResponse::InternalServerError(body)
-            | ShowJobResponse::ServiceUnavailable(body) => {
-                return Err(StopError::refused(
-                    target, status, &body, request_id, attempts,
-                ));
-            }
-        };
+        let job = response.into_result().map_err(|(status, body)| {
+            StopError::refused(target, status, &body, request_id, attempts)
+        })?;
         tracing::debug!(job_id = %job_id, job_status = %job.status, "stop job");
         match job.status {
             JobStatus::Success => return Ok(JobEnd::Succeeded),

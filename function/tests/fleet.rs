@@ -525,6 +525,28 @@ async fn several_projects_each_get_their_own_iam_token_once() {
 }
 
 #[tokio::test]
+async fn another_region_without_a_project_needs_iam_and_sends_nothing_without_it() {
+    let simulator = fleet(10).await;
+    // GES_ENDPOINT and a token: no region, so no IAM endpoint to find a project with.
+    let handler = handler(&simulator, &[]);
+    let err = invoke(
+        &handler,
+        json!({"selector": {"name": "*", "region": "ap-southeast-1"}}),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.kind(), "NoProject", "{err}");
+    assert_eq!(err.http_status(), 400);
+    let message = err.to_string();
+    assert!(message.contains("region ap-southeast-1"), "{message}");
+    assert!(
+        message.contains("HUAWEICLOUD_SDK_IAM_ENDPOINT"),
+        "{message}"
+    );
+    assert!(simulator.requests().is_empty());
+}
+
+#[tokio::test]
 async fn a_selector_can_name_another_region() {
     let away = Simulator::builder()
         .region("ap-southeast-1")

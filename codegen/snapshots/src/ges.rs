@@ -657,6 +657,21 @@ impl runtime::Operation for StopGraphRequest {
     }
 }
 
+impl StopGraphResponse {
+    /// The success answer, or the status code and body of a documented refusal.
+    pub fn into_result(self) -> Result<StopGraphResult, (u16, ErrorBody)> {
+        match self {
+            Self::Ok(value) => Ok(value),
+            Self::BadRequest(body) => Err((400u16, body)),
+            Self::Unauthorized(body) => Err((401u16, body)),
+            Self::Forbidden(body) => Err((403u16, body)),
+            Self::NotFound(body) => Err((404u16, body)),
+            Self::InternalServerError(body) => Err((500u16, body)),
+            Self::ServiceUnavailable(body) => Err((503u16, body)),
+        }
+    }
+}
+
 impl runtime::OperationResponse for StopGraphResponse {
     fn status(&self) -> u16 {
         match self {
@@ -787,6 +802,21 @@ impl runtime::Operation for ShowGraphRequest {
                     .map(ShowGraphResponse::ServiceUnavailable)
             }
             _ => Err(runtime::DecodeError::unexpected_status(OPERATION, response)),
+        }
+    }
+}
+
+impl ShowGraphResponse {
+    /// The success answer, or the status code and body of a documented refusal.
+    pub fn into_result(self) -> Result<ShowGraphResult, (u16, ErrorBody)> {
+        match self {
+            Self::Ok(value) => Ok(value),
+            Self::BadRequest(body) => Err((400u16, body)),
+            Self::Unauthorized(body) => Err((401u16, body)),
+            Self::Forbidden(body) => Err((403u16, body)),
+            Self::NotFound(body) => Err((404u16, body)),
+            Self::InternalServerError(body) => Err((500u16, body)),
+            Self::ServiceUnavailable(body) => Err((503u16, body)),
         }
     }
 }
@@ -931,6 +961,21 @@ impl runtime::Operation for ListGraphsRequest {
     }
 }
 
+impl ListGraphsResponse {
+    /// The success answer, or the status code and body of a documented refusal.
+    pub fn into_result(self) -> Result<ListGraphsResult, (u16, ErrorBody)> {
+        match self {
+            Self::Ok(value) => Ok(value),
+            Self::BadRequest(body) => Err((400u16, body)),
+            Self::Unauthorized(body) => Err((401u16, body)),
+            Self::Forbidden(body) => Err((403u16, body)),
+            Self::NotFound(body) => Err((404u16, body)),
+            Self::InternalServerError(body) => Err((500u16, body)),
+            Self::ServiceUnavailable(body) => Err((503u16, body)),
+        }
+    }
+}
+
 impl runtime::OperationResponse for ListGraphsResponse {
     fn status(&self) -> u16 {
         match self {
@@ -1061,6 +1106,21 @@ impl runtime::Operation for ShowJobRequest {
                     .map(ShowJobResponse::ServiceUnavailable)
             }
             _ => Err(runtime::DecodeError::unexpected_status(OPERATION, response)),
+        }
+    }
+}
+
+impl ShowJobResponse {
+    /// The success answer, or the status code and body of a documented refusal.
+    pub fn into_result(self) -> Result<Job, (u16, ErrorBody)> {
+        match self {
+            Self::Ok(value) => Ok(value),
+            Self::BadRequest(body) => Err((400u16, body)),
+            Self::Unauthorized(body) => Err((401u16, body)),
+            Self::Forbidden(body) => Err((403u16, body)),
+            Self::NotFound(body) => Err((404u16, body)),
+            Self::InternalServerError(body) => Err((500u16, body)),
+            Self::ServiceUnavailable(body) => Err((503u16, body)),
         }
     }
 }

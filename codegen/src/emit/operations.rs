@@ -273,7 +273,10 @@ fn response_impl(operation: &OperationDef) -> TokenStream {
             None => quote!(Self::#variant => Ok(None),),
         }
     });
+    let into_result = into_result_fn(operation);
     quote! {
+        #into_result
+
         impl runtime::OperationResponse for #name {
             fn status(&self) -> u16 {
                 match self {
@@ -284,6 +287,51 @@ fn response_impl(operation: &OperationDef) -> TokenStream {
             fn body(&self) -> Result<Option<Vec<u8>>, runtime::EncodeError> {
                 match self {
                     #(#body_arms)*
+                }
+            }
+        }
+    }
+}
+
+/// `into_result`, for a response whose one success (2xx) answer and every refusal carry a
+/// body, the refusals all of one type (GES's error body): what a caller wants is the
+/// success, or the status and the error body, without a match arm per status code.
+fn into_result_fn(operation: &OperationDef) -> TokenStream {
+    let name = format_ident!("{}Response", operation.name);
+    let (success, refusals): (Vec<_>, Vec<_>) = operation
+        .responses
+        .iter()
+        .partition(|response| (200..300).contains(&response.status));
+    let ([success], Some(first)) = (success.as_slice(), refusals.first()) else {
+        return TokenStream::new();
+    };
+    let (Some(ok_type), Some(error_type)) = (&success.body, &first.body) else {
+        return TokenStream::new();
+    };
+    let error_tokens = type_tokens(error_type);
+    let same_type = refusals.iter().all(|response| {
+        response
+            .body
+            .as_ref()
+            .is_some_and(|ty| type_tokens(ty).to_string() == error_tokens.to_string())
+    });
+    if !same_type {
+        return TokenStream::new();
+    }
+    let ok_tokens = type_tokens(ok_type);
+    let ok_variant = ident(&success.variant);
+    let refusal_arms = refusals.iter().map(|response| {
+        let variant = ident(&response.variant);
+        let status = response.status;
+        quote!(Self::#variant(body) => Err((#status, body)),)
+    });
+    quote! {
+        impl #name {
+            /// The success answer, or the status code and body of a documented refusal.
+            pub fn into_result(self) -> Result<#ok_tokens, (u16, #error_tokens)> {
+                match self {
+                    Self::#ok_variant(value) => Ok(value),
+                    #(#refusal_arms)*
                 }
             }
         }
