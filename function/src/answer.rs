@@ -11,8 +11,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::event::{HttpApi, InvalidEvent, Selector, Trigger};
-use crate::fleet::SelectError;
-use crate::stop::{GesError, StopError, StopOutcome, StopReport, StopTarget};
+use ges_client::fleet::SelectError;
+use ges_client::stop::{GesError, StopError, StopOutcome, StopReport, StopTarget};
 
 /// Seconds an HTTP caller is told to wait before trying again when GES is unavailable.
 const RETRY_AFTER_SECS: &str = "30";

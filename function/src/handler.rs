@@ -16,14 +16,14 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::answer::{self, Answer, BatchAnswer, FunctionError, GraphResult, Summary};
-use crate::client::{ClientError, GesClient};
-use crate::config::{Config, ConfigError};
 use crate::event::{self, Graphs, Invocation, Selector, StopRequest};
-use crate::fleet::{self, Selected};
-use crate::regions::Regions;
 use crate::settings::{DefaultGraphs, Settings};
-use crate::stop::{StopError, StopOutcome, StopReport, StopTarget, preview_stop, stop_graph};
-use crate::wait::{JobEnd, wait_for_job};
+use ges_client::client::{ClientError, GesClient};
+use ges_client::config::{Config, ConfigError};
+use ges_client::fleet::{self, Selected};
+use ges_client::regions::Regions;
+use ges_client::stop::{StopError, StopOutcome, StopReport, StopTarget, preview_stop, stop_graph};
+use ges_client::wait::{JobEnd, wait_for_job};
 
 /// Time kept back from the invocation's deadline to report: a stop or a wait that
 /// would run into it is cut short, so the answer still gets out.
@@ -163,14 +163,14 @@ impl Handler {
                     &self.client,
                     &self.regions,
                     default_project,
-                    &self.settings,
+                    &self.settings.policy,
                 )
                 .await
                 .map_err(FunctionError::Select)?;
                 let max_graphs = request.max_graphs.unwrap_or(self.settings.max_graphs);
                 let items = fleet::select(
                     &scopes,
-                    &self.settings,
+                    &self.settings.policy,
                     request.dry_run,
                     max_graphs,
                     deadline.at,
@@ -207,10 +207,12 @@ impl Handler {
                 graph_id: graph_id.clone(),
             })
             .collect();
-        if let Some(refused) = targets
-            .iter()
-            .find(|target| !self.settings.allows(&target.project_id, &target.graph_id))
-        {
+        if let Some(refused) = targets.iter().find(|target| {
+            !self
+                .settings
+                .policy
+                .allows(&target.project_id, &target.graph_id)
+        }) {
             return Err(FunctionError::NotAllowed {
                 target: refused.clone(),
             });

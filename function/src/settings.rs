@@ -1,21 +1,21 @@
 //! What the Lambda function adds to the configuration: the graphs (or fleet selectors) a
 //! classic schedule stops, the allow-lists, the fleet safety settings, how many stops run
 //! at once and how long to wait for jobs.
-//! Read and checked once, at start-up, like [`Config`](crate::config::Config).
+//! Read and checked once, at start-up, like [`Config`](ges_client::config::Config).
 
 use std::collections::BTreeSet;
 use std::str::FromStr;
 use std::time::Duration;
 
-use std::fmt;
-
 use ges_api::runtime::ConstraintViolation;
-use ges_api::types::{GraphId, ProjectId, Tag};
+use ges_api::types::{GraphId, ProjectId};
 use serde_json::Value;
 
-use crate::config::{ConfigError, Vars, vars};
 use crate::event::MAX_GRAPHS_PER_EVENT;
-use crate::event::selector::{self, MAX_SELECTORS, Selector};
+use ges_client::config::{ConfigError, seconds};
+use ges_client::env::{Vars, vars};
+use ges_client::policy::{DEFAULT_OPT_OUT_TAG, Policy};
+use ges_client::selector::{self, MAX_SELECTORS, Selector};
 
 /// How many stops run at once unless configured: enough to stop a fleet in a few
 /// round trips, few enough not to trip GES's throttling.
@@ -27,26 +27,20 @@ pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(60);
 /// How many graphs selectors may select unless configured (or raised by the event): a
 /// selector with a typo must not stop a whole project.
 pub const DEFAULT_MAX_GRAPHS: usize = 100;
-/// The tag that keeps a graph out of every selection unless configured.
-pub const DEFAULT_OPT_OUT_TAG: &str = "ges-stop:skip=true";
 
 /// The function's own settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     /// What a classic scheduled event, which names no graph, stops.
     pub default_graphs: DefaultGraphs,
-    /// The only graphs that may be stopped; `None` means any.
-    pub allowed_graphs: Option<BTreeSet<GraphId>>,
-    /// The only projects that may be acted in; `None` means any.
-    pub allowed_projects: Option<BTreeSet<ProjectId>>,
+    /// The allow-lists and the opt-out tag.
+    pub policy: Policy,
     /// How many graphs one invocation stops at once.
     pub max_concurrency: usize,
     /// How long `wait` may take when the invocation's deadline is unknown.
     pub wait_timeout: Duration,
     /// How many graphs selectors may select before a run is refused.
     pub max_graphs: usize,
-    /// The tag that keeps a graph out of every selection.
-    pub opt_out_tag: OptOutTag,
 }
 
 /// What a classic scheduled event stops.
@@ -60,51 +54,13 @@ pub enum DefaultGraphs {
     Selected(Vec<Selector>),
 }
 
-/// A tag, `key=value`, that a graph opts out of fleet selections with.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OptOutTag {
-    key: String,
-    value: String,
-}
-
-impl OptOutTag {
-    /// Whether a graph with these tags carries it (a tag without a value has the empty
-    /// value).
-    pub fn is_on(&self, tags: &[Tag]) -> bool {
-        tags.iter().any(|tag| {
-            tag.key == self.key && tag.value.as_deref().unwrap_or_default() == self.value
-        })
-    }
-}
-
-impl fmt::Display for OptOutTag {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}={}", self.key, self.value)
-    }
-}
-
-impl std::str::FromStr for OptOutTag {
-    type Err = ();
-
-    /// `key=value`: the key is everything before the first `=`, and may not be empty.
-    fn from_str(text: &str) -> Result<Self, ()> {
-        match text.split_once('=') {
-            Some((key, value)) if !key.trim().is_empty() => Ok(Self {
-                key: key.trim().to_owned(),
-                value: value.trim().to_owned(),
-            }),
-            _ => Err(()),
-        }
-    }
-}
-
 impl Settings {
     /// Reads the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
-    /// Reads variables through `lookup`; see [`Config::from_lookup`](crate::config::Config::from_lookup).
+    /// Reads variables through `lookup`; see [`Config::from_lookup`](ges_client::config::Config::from_lookup).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let env = Vars(lookup);
         let default_graphs = match (
@@ -129,9 +85,7 @@ impl Settings {
             count(&env, vars::MAX_CONCURRENCY, MAX_CONCURRENCY)?.unwrap_or(DEFAULT_MAX_CONCURRENCY);
         let max_graphs =
             count(&env, vars::MAX_GRAPHS, MAX_GRAPHS_PER_EVENT)?.unwrap_or(DEFAULT_MAX_GRAPHS);
-        let wait_timeout = env
-            .seconds(vars::WAIT_TIMEOUT)?
-            .unwrap_or(DEFAULT_WAIT_TIMEOUT);
+        let wait_timeout = seconds(&env, vars::WAIT_TIMEOUT)?.unwrap_or(DEFAULT_WAIT_TIMEOUT);
         let opt_out_tag = env
             .get(vars::OPT_OUT_TAG)
             .unwrap_or_else(|| DEFAULT_OPT_OUT_TAG.to_owned());
@@ -141,29 +95,15 @@ impl Settings {
         })?;
         Ok(Self {
             default_graphs,
-            allowed_graphs,
-            allowed_projects,
+            policy: Policy {
+                allowed_graphs,
+                allowed_projects,
+                opt_out_tag,
+            },
             max_concurrency,
             wait_timeout,
             max_graphs,
-            opt_out_tag,
         })
-    }
-
-    /// Whether the allow-list lets the function act in this project.
-    pub fn allows_project(&self, project_id: &ProjectId) -> bool {
-        self.allowed_projects
-            .as_ref()
-            .is_none_or(|allowed| allowed.contains(project_id))
-    }
-
-    /// Whether the allow-lists let the function stop this graph in this project.
-    pub fn allows(&self, project_id: &ProjectId, graph_id: &GraphId) -> bool {
-        self.allows_project(project_id)
-            && self
-                .allowed_graphs
-                .as_ref()
-                .is_none_or(|allowed| allowed.contains(graph_id))
     }
 }
 
@@ -238,6 +178,8 @@ where
 mod tests {
     use std::collections::HashMap;
 
+    use ges_api::types::Tag;
+
     use super::*;
 
     fn settings(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
@@ -257,10 +199,14 @@ mod tests {
         let settings = settings(&[]).unwrap();
         assert_eq!(settings.default_graphs, DefaultGraphs::None);
         assert_eq!(settings.max_graphs, DEFAULT_MAX_GRAPHS);
-        assert_eq!(settings.opt_out_tag.to_string(), DEFAULT_OPT_OUT_TAG);
+        assert_eq!(settings.policy.opt_out_tag.to_string(), DEFAULT_OPT_OUT_TAG);
         assert_eq!(settings.max_concurrency, DEFAULT_MAX_CONCURRENCY);
         assert_eq!(settings.wait_timeout, DEFAULT_WAIT_TIMEOUT);
-        assert!(settings.allows(&"p1".parse().unwrap(), &graph("anything")));
+        assert!(
+            settings
+                .policy
+                .allows(&"p1".parse().unwrap(), &graph("anything"))
+        );
     }
 
     #[test]
@@ -277,9 +223,9 @@ mod tests {
         );
         let p1 = "p1".parse().unwrap();
         let p3 = "p3".parse().unwrap();
-        assert!(settings.allows(&p1, &graph("g-1")));
-        assert!(!settings.allows(&p1, &graph("g-2")));
-        assert!(!settings.allows(&p3, &graph("g-1")));
+        assert!(settings.policy.allows(&p1, &graph("g-1")));
+        assert!(!settings.policy.allows(&p1, &graph("g-2")));
+        assert!(!settings.policy.allows(&p3, &graph("g-1")));
 
         let err = self::settings(&[(vars::GRAPH_IDS, "g-1,../etc")]).unwrap_err();
         let message = err.to_string();
@@ -291,7 +237,11 @@ mod tests {
         // Set but holding only separators: the operator meant a list, and an empty
         // list must not silently mean "everything".
         let settings = settings(&[(vars::ALLOWED_GRAPH_IDS, " , ")]).unwrap();
-        assert!(!settings.allows(&"p1".parse().unwrap(), &graph("g-1")));
+        assert!(
+            !settings
+                .policy
+                .allows(&"p1".parse().unwrap(), &graph("g-1"))
+        );
     }
 
     #[test]
@@ -368,11 +318,12 @@ mod tests {
             key: key.to_owned(),
             value: value.map(str::to_owned),
         };
-        let default = settings(&[]).unwrap().opt_out_tag;
+        let default = settings(&[]).unwrap().policy.opt_out_tag;
         assert!(default.is_on(&[tag("env", Some("dev")), tag("ges-stop:skip", Some("true"))]));
         assert!(!default.is_on(&[tag("ges-stop:skip", Some("false"))]));
         let custom = settings(&[(vars::OPT_OUT_TAG, "keep-running=")])
             .unwrap()
+            .policy
             .opt_out_tag;
         assert!(custom.is_on(&[tag("keep-running", None)]));
         assert_eq!(custom.to_string(), "keep-running=");

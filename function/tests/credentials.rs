@@ -14,13 +14,13 @@ use axum::extract::Query;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::get;
 use ges_api::types::GraphId;
+use ges_client::config::{Config, ConfigError, vars};
 use ges_simulator::{
     Authentication, GraphSpec, OperationKind, RunningSimulator, Scheme, Simulator, SimulatorBuilder,
 };
-use ges_stop::answer::FunctionError;
-use ges_stop::config::{Config, ConfigError, vars};
-use ges_stop::handler::Handler;
-use ges_stop::settings::Settings;
+use ges_stop_lambda::answer::FunctionError;
+use ges_stop_lambda::handler::Handler;
+use ges_stop_lambda::settings::Settings;
 use lambda_runtime::{Context, Diagnostic};
 use serde_json::{Value, json};
 

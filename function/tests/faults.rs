@@ -12,11 +12,11 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime};
 
 use ges_api::types::{GraphId, GraphStatus, StopGraphRequest, StopGraphResponse};
+use ges_client::client::{ClientError, GesClient, MAX_RESPONSE_BYTES};
+use ges_client::config::{Config, vars};
 use ges_simulator::{Fault, GraphSpec, OperationKind, RunningSimulator, Simulator};
-use ges_stop::client::{ClientError, GesClient, MAX_RESPONSE_BYTES};
-use ges_stop::config::{Config, vars};
-use ges_stop::handler::Handler;
-use ges_stop::settings::Settings;
+use ges_stop_lambda::handler::Handler;
+use ges_stop_lambda::settings::Settings;
 use lambda_runtime::{Diagnostic, LambdaEvent};
 use serde_json::{Value, json};
 

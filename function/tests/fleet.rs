@@ -12,10 +12,10 @@ use std::time::Duration;
 
 use common::context;
 use ges_api::types::{GraphId, GraphStatus, ProjectId};
+use ges_client::config::vars;
 use ges_simulator::{Fault, GraphSpec, OperationKind, RunningSimulator, Simulator};
-use ges_stop::answer::FunctionError;
-use ges_stop::config::vars;
-use ges_stop::handler::Handler;
+use ges_stop_lambda::answer::FunctionError;
+use ges_stop_lambda::handler::Handler;
 use serde_json::{Value, json};
 
 const TOKEN: &str = "fleet-test-token";

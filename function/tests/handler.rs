@@ -8,10 +8,10 @@ mod common;
 
 use common::context;
 use ges_api::types::{GraphId, GraphStatus};
+use ges_client::config::vars;
 use ges_simulator::{Fault, GraphSpec, OperationKind, RunningSimulator, Simulator};
-use ges_stop::answer::FunctionError;
-use ges_stop::config::vars;
-use ges_stop::handler::Handler;
+use ges_stop_lambda::answer::FunctionError;
+use ges_stop_lambda::handler::Handler;
 use lambda_runtime::{Context, Diagnostic, LambdaEvent};
 use serde_json::{Value, json};
 

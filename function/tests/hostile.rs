@@ -10,9 +10,9 @@ use std::time::Duration;
 use bytes::Bytes;
 use ges_api::runtime::{self, Operation, RawResponse};
 use ges_api::types::{ErrorBody, GraphId, JobId, ProjectId, StopGraphRequest};
+use ges_client::stop::GesError;
 use ges_simulator::{GraphSpec, RunningSimulator, Simulator};
-use ges_stop::handler::Handler;
-use ges_stop::stop::GesError;
+use ges_stop_lambda::handler::Handler;
 use lambda_runtime::{Context, Diagnostic, LambdaEvent};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -370,9 +370,9 @@ proptest! {
                 event
             }
         };
-        match ges_stop::event::parse(&event) {
+        match ges_stop_lambda::event::parse(&event) {
             Ok(invocation) => {
-                if let ges_stop::event::Graphs::Named(ids) = &invocation.request.graphs {
+                if let ges_stop_lambda::event::Graphs::Named(ids) = &invocation.request.graphs {
                     for id in ids {
                         prop_assert!(is_graph_id(id.as_str()), "{}", id);
                     }

@@ -11,9 +11,9 @@ use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
+use ges_client::config::vars;
 use ges_simulator::{Fault, GraphSpec, OperationKind, RunningSimulator, Simulator};
-use ges_stop::config::vars;
-use ges_stop::handler::Handler;
+use ges_stop_lambda::handler::Handler;
 use lambda_runtime::{Diagnostic, LambdaEvent};
 use serde_json::{Value, json};
 use tracing_subscriber::layer::SubscriberExt;

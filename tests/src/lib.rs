@@ -53,11 +53,12 @@ enum Profile {
     Release,
 }
 
-/// Builds one of the `ges-stop` package's binaries. No `--target`: that would build
-/// everything again in another folder.
+/// Builds one of the workspace's binaries, each the only binary of the package of the
+/// same name (`ges-stop` in cli/, `ges-stop-lambda` in function/). No `--target`: that
+/// would build everything again in another folder.
 fn build(bin: &str, profile: Profile) -> PathBuf {
     let build = escargot::CargoBuild::new()
-        .package("ges-stop")
+        .package(bin)
         .bin(bin)
         .manifest_path(workspace_root().join("Cargo.toml"));
     let build = match profile {

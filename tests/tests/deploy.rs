@@ -214,12 +214,13 @@ fn every_variable_the_template_sets_is_one_the_function_reads() {
     let variables = function(&template)["Properties"]["Environment"]["Variables"]
         .as_object()
         .unwrap();
-    let source = rust_sources(&workspace_root().join("function/src"));
+    let source = rust_sources(&workspace_root().join("client/src"))
+        + &rust_sources(&workspace_root().join("function/src"));
     let readme = std::fs::read_to_string(workspace_root().join("README.md")).unwrap();
     for name in variables.keys() {
         assert!(
             source.contains(&format!("\"{name}\"")),
-            "{name} is not a variable function/src reads"
+            "{name} is not a variable client/src or function/src reads"
         );
         assert!(
             readme.contains(&format!("| `{name}` |")),

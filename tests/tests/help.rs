@@ -23,16 +23,16 @@ fn help(subcommand: Option<&str>) -> String {
     String::from_utf8(output.stdout).expect("help is UTF-8")
 }
 
-/// The names of `function/src/config.rs`'s `pub mod vars`, split into those only the
+/// The names of `client/src/env.rs`'s `pub mod vars`, split into those only the
 /// Lambda handler's settings read (used in `function/src/settings.rs`) and the rest,
 /// which every GES client reads.
 fn variables() -> (BTreeSet<String>, BTreeSet<String>) {
-    let config = std::fs::read_to_string(workspace_root().join("function/src/config.rs")).unwrap();
+    let config = std::fs::read_to_string(workspace_root().join("client/src/env.rs")).unwrap();
     let settings =
         std::fs::read_to_string(workspace_root().join("function/src/settings.rs")).unwrap();
     let start = config
         .find("pub mod vars {")
-        .expect("config.rs has `pub mod vars`");
+        .expect("env.rs has `pub mod vars`");
     let end = start + config[start..].find("\n}").expect("`pub mod vars` ends");
     let (mut client, mut function) = (BTreeSet::new(), BTreeSet::new());
     for line in config[start..end].lines() {

@@ -8,10 +8,10 @@
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use ges_client::config::{Config, vars};
 use ges_simulator::RunningSimulator;
-use ges_stop::config::{Config, vars};
-use ges_stop::handler::Handler;
-use ges_stop::settings::Settings;
+use ges_stop_lambda::handler::Handler;
+use ges_stop_lambda::settings::Settings;
 use lambda_runtime::Context;
 
 /// The variables that point the function at `simulator`, then `extra` over them.

@@ -13,9 +13,9 @@ use ges_api::types::{Graph, GraphId, GraphStatus, ListGraphsRequest, ProjectId};
 use tokio::time::Instant;
 
 use crate::client::{ClientError, GesClient, Reply};
-use crate::event::Selector;
+use crate::policy::Policy;
 use crate::regions::{RegionError, Regions};
-use crate::settings::Settings;
+use crate::selector::Selector;
 use crate::stop::{self, AfterAttempts, GesError, StopOutcome, StopReport, StopTarget};
 
 /// Graphs asked for per page: GES's own default page size.
@@ -69,7 +69,7 @@ pub async fn scopes<'a>(
     home: &GesClient,
     regions: &Regions,
     default_project: Option<&ProjectId>,
-    settings: &Settings,
+    policy: &Policy,
 ) -> Result<Vec<Scope<'a>>, SelectError> {
     let mut scopes: Vec<Scope<'a>> = Vec::new();
     for selector in selectors {
@@ -83,7 +83,7 @@ pub async fn scopes<'a>(
             (None, Some(region)) => regions.project(home, region).await?,
             (None, None) => default_project.cloned().ok_or(SelectError::NoProject)?,
         };
-        if !settings.allows_project(&project_id) {
+        if !policy.allows_project(&project_id) {
             return Err(SelectError::NotAllowed { project_id });
         }
         match scopes.iter_mut().find(|scope| {
@@ -105,7 +105,7 @@ pub async fn scopes<'a>(
 /// stop is sent.
 pub async fn select<'a>(
     scopes: &'a [Scope<'a>],
-    settings: &Settings,
+    policy: &Policy,
     dry_run: bool,
     max_graphs: usize,
     deadline: Option<Instant>,
@@ -121,7 +121,7 @@ pub async fn select<'a>(
                 .map(|graph| {
                     (
                         &scope.client,
-                        classify(graph, &scope.project_id, settings, dry_run),
+                        classify(graph, &scope.project_id, policy, dry_run),
                     )
                 }),
         );
@@ -208,13 +208,8 @@ pub async fn list_graphs(
 /// What a graph of `project_id` that a selector matched needs, given the opt-out tag
 /// and the allow-lists. In a dry run a running graph is settled as `would_stop`: the
 /// listing already said what a look-up would.
-pub fn classify(
-    graph: &Graph,
-    project_id: &ProjectId,
-    settings: &Settings,
-    dry_run: bool,
-) -> Selected {
-    let opt_out = &settings.opt_out_tag;
+pub fn classify(graph: &Graph, project_id: &ProjectId, policy: &Policy, dry_run: bool) -> Selected {
+    let opt_out = &policy.opt_out_tag;
     let target = StopTarget {
         project_id: project_id.clone(),
         graph_id: graph.id.clone(),
@@ -233,7 +228,7 @@ pub fn classify(
             format!("opted out by the tag {opt_out}"),
         );
     }
-    if !settings.allows(project_id, &graph.id) {
+    if !policy.allows(project_id, &graph.id) {
         return report(
             StopOutcome::Skipped,
             "not in GES_ALLOWED_GRAPH_IDS / GES_ALLOWED_PROJECT_IDS".to_owned(),

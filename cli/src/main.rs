@@ -1,5 +1,5 @@
 //! The `ges-stop` command line.
 
 fn main() -> std::process::ExitCode {
-    ges_stop::cli::main()
+    ges_stop::main()
 }

@@ -27,7 +27,7 @@ use std::sync::{Arc, OnceLock};
 
 /// The configuration, built once per process and shared (cloning is cheap: its parts are
 /// behind `Arc`s). Give it to every client: `reqwest::Client::builder()
-/// .tls_backend_preconfigured(ges_stop::tls::client_config())`.
+/// .tls_backend_preconfigured(ges_client::tls::client_config())`.
 pub fn client_config() -> rustls::ClientConfig {
     static CONFIG: OnceLock<rustls::ClientConfig> = OnceLock::new();
     CONFIG

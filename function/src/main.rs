@@ -1,6 +1,6 @@
 //! The AWS Lambda function: reads its configuration once, then serves invocations.
 
-use ges_stop::handler::Handler;
+use ges_stop_lambda::handler::Handler;
 use lambda_runtime::{LambdaEvent, service_fn};
 use serde_json::Value;
 
@@ -10,7 +10,7 @@ use serde_json::Value;
 async fn main() -> Result<(), lambda_runtime::Error> {
     // JSON when AWS_LAMBDA_LOG_FORMAT=JSON; every line inside an invocation carries its
     // request id, from the runtime's span.
-    ges_stop::logs::init_lambda();
+    ges_stop_lambda::logs::init_lambda();
 
     let handler = match Handler::from_env().await {
         Ok(handler) => handler,
@@ -23,7 +23,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         }
     };
     let settings = handler.settings();
-    if settings.allowed_graphs.is_none() && settings.allowed_projects.is_none() {
+    if settings.policy.allows_any() {
         tracing::info!(
             "GES_ALLOWED_GRAPH_IDS and GES_ALLOWED_PROJECT_IDS are not set: any graph the \
              credentials can stop may be stopped"
@@ -56,7 +56,7 @@ async fn report_init_error(message: &str) {
     });
     // Plain HTTP, but every client needs the TLS configuration to build (tls.rs).
     let client = reqwest::Client::builder()
-        .tls_backend_preconfigured(ges_stop::tls::client_config())
+        .tls_backend_preconfigured(ges_client::tls::client_config())
         .build();
     let client = match client {
         Ok(client) => client,

@@ -18,8 +18,8 @@ use serde::ser::SerializeMap;
 use serde_json::{Map, Value};
 use wildmatch::WildMatch;
 
-use super::{Excerpt, JsonKind};
 use crate::endpoint::Region;
+use crate::input::{Excerpt, JsonKind};
 
 /// The most selectors one event or configuration may hold.
 pub const MAX_SELECTORS: usize = 10;

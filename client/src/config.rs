@@ -10,70 +10,12 @@ use secrecy::SecretString;
 
 use crate::credentials::{Credentials, IamTokens, StaticCredentials};
 use crate::endpoint::{Endpoint, EndpointError, Region};
+use crate::env::Vars;
 use crate::iam::{self, IamError, ProjectScope, TokenIdentity, TokenRequest};
 use crate::retry::{DEFAULT_MAX_ATTEMPTS, MAX_ATTEMPTS_LIMIT, RetryPolicy};
 use crate::secrets::{self, SecretsError};
 
-/// The variables this module reads. The `HUAWEICLOUD_SDK_*` ones are the official SDK's
-/// names, so a team that already uses the SDK configures nothing new.
-pub mod vars {
-    /// The access key (AK) for request signing.
-    pub const AK: &str = "HUAWEICLOUD_SDK_AK";
-    /// The secret key (SK) for request signing.
-    pub const SK: &str = "HUAWEICLOUD_SDK_SK";
-    /// The security token that comes with temporary AK/SK credentials.
-    pub const SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
-    /// The default project ID.
-    pub const PROJECT_ID: &str = "HUAWEICLOUD_SDK_PROJECT_ID";
-    /// The region, which gives the endpoint.
-    pub const REGION: &str = "HUAWEICLOUD_SDK_REGION";
-    /// An explicit GES endpoint, overriding the region's.
-    pub const ENDPOINT: &str = "GES_ENDPOINT";
-    /// An IAM token, instead of AK/SK.
-    pub const AUTH_TOKEN: &str = "GES_AUTH_TOKEN";
-    /// The IAM endpoint tokens and the project are asked of (the official SDK's name).
-    pub const IAM_ENDPOINT: &str = "HUAWEICLOUD_SDK_IAM_ENDPOINT";
-    /// The IAM user a password token is obtained for.
-    pub const IAM_USER: &str = "GES_IAM_USER";
-    /// That user's password.
-    pub const IAM_PASSWORD: &str = "GES_IAM_PASSWORD";
-    /// That user's domain (account) name.
-    pub const IAM_DOMAIN: &str = "GES_IAM_DOMAIN";
-    /// An agency to assume (`assume_role`) with the AK/SK or token configured.
-    pub const IAM_AGENCY: &str = "GES_IAM_AGENCY";
-    /// The name of the domain (account) that created that agency.
-    pub const IAM_AGENCY_DOMAIN: &str = "GES_IAM_AGENCY_DOMAIN";
-    /// An AWS Secrets Manager secret (name or ARN) holding credentials, read through
-    /// the AWS Parameters and Secrets Lambda Extension.
-    pub const SECRET_ID: &str = "HUAWEICLOUD_SDK_SECRET_ID";
-    /// The extension's port (the extension's own variable).
-    pub const SECRETS_EXTENSION_PORT: &str = "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT";
-    /// The session token the extension wants back (set by Lambda).
-    pub const AWS_SESSION_TOKEN: &str = "AWS_SESSION_TOKEN";
-    /// Seconds to wait for a connection to GES.
-    pub const CONNECT_TIMEOUT: &str = "GES_CONNECT_TIMEOUT_SECS";
-    /// Seconds to wait for one whole request to GES.
-    pub const REQUEST_TIMEOUT: &str = "GES_REQUEST_TIMEOUT_SECS";
-    /// How many times one call to GES is sent at most, the first included.
-    pub const MAX_ATTEMPTS: &str = "GES_MAX_ATTEMPTS";
-    /// The graphs a classic scheduled event stops, comma-separated.
-    pub const GRAPH_IDS: &str = "GES_GRAPH_IDS";
-    /// The only graphs the function may stop, comma-separated; unset means any.
-    pub const ALLOWED_GRAPH_IDS: &str = "GES_ALLOWED_GRAPH_IDS";
-    /// The only projects the function may act in, comma-separated; unset means any.
-    pub const ALLOWED_PROJECT_IDS: &str = "GES_ALLOWED_PROJECT_IDS";
-    /// How many graphs one invocation stops at once.
-    pub const MAX_CONCURRENCY: &str = "GES_MAX_CONCURRENCY";
-    /// Seconds to wait for stop jobs when the runtime gives no usable deadline.
-    pub const WAIT_TIMEOUT: &str = "GES_WAIT_TIMEOUT_SECS";
-    /// Fleet selectors a classic scheduled event stops, as JSON: one selector object or
-    /// an array of them.
-    pub const SELECTORS: &str = "GES_SELECTORS";
-    /// The tag, `key=value`, that keeps a graph out of every selection.
-    pub const OPT_OUT_TAG: &str = "GES_OPT_OUT_TAG";
-    /// How many graphs selectors may select before a run is refused.
-    pub const MAX_GRAPHS: &str = "GES_MAX_GRAPHS";
-}
+pub use crate::env::vars;
 
 /// Everything needed to talk to GES.
 #[derive(Debug, Clone)]
@@ -217,12 +159,8 @@ impl Config {
         };
         let credentials = credentials(&get, iam_endpoint.as_ref(), scope)?;
         let timeouts = Timeouts {
-            connect: env
-                .seconds(vars::CONNECT_TIMEOUT)?
-                .unwrap_or(Timeouts::default().connect),
-            request: env
-                .seconds(vars::REQUEST_TIMEOUT)?
-                .unwrap_or(Timeouts::default().request),
+            connect: seconds(&env, vars::CONNECT_TIMEOUT)?.unwrap_or(Timeouts::default().connect),
+            request: seconds(&env, vars::REQUEST_TIMEOUT)?.unwrap_or(Timeouts::default().request),
         };
 
         let retry = RetryPolicy {
@@ -444,32 +382,22 @@ fn iam_http_client(timeouts: Timeouts) -> Result<reqwest::Client, ConfigError> {
         })
 }
 
-/// Reads variables: blank counts as unset, as consoles that cannot delete a variable
-/// leave it empty; values are trimmed.
-pub(crate) struct Vars<F>(pub(crate) F);
-
-impl<F: Fn(&str) -> Option<String>> Vars<F> {
-    /// A variable's trimmed value, if set and not blank.
-    pub(crate) fn get(&self, name: &str) -> Option<String> {
-        (self.0)(name)
-            .map(|value| value.trim().to_owned())
-            .filter(|value| !value.is_empty())
-    }
-
-    /// A number of seconds, more than 0 and at most 900 (a Lambda's longest run).
-    pub(crate) fn seconds(&self, variable: &'static str) -> Result<Option<Duration>, ConfigError> {
-        let Some(value) = self.get(variable) else {
-            return Ok(None);
-        };
-        match value.parse::<f64>() {
-            Ok(secs) if secs.is_finite() && secs > 0.0 && secs <= 900.0 => {
-                Ok(Some(Duration::from_secs_f64(secs)))
-            }
-            _ => Err(ConfigError::Seconds {
-                variable,
-                value: value.chars().take(40).collect(),
-            }),
+/// A number of seconds, more than 0 and at most 900 (a Lambda's longest run), if set.
+pub fn seconds<F: Fn(&str) -> Option<String>>(
+    env: &Vars<F>,
+    variable: &'static str,
+) -> Result<Option<Duration>, ConfigError> {
+    let Some(value) = env.get(variable) else {
+        return Ok(None);
+    };
+    match value.parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs > 0.0 && secs <= 900.0 => {
+            Ok(Some(Duration::from_secs_f64(secs)))
         }
+        _ => Err(ConfigError::Seconds {
+            variable,
+            value: value.chars().take(40).collect(),
+        }),
     }
 }
 
@@ -612,7 +540,7 @@ pub enum ConfigError {
     #[error(
         "{variable} {reason}; give a selector such as {{\"name\": \"dev-*\", \"tags\": \
          {{\"env\": \"dev\"}}}}, or an array of 1 to {} of them",
-        crate::event::selector::MAX_SELECTORS
+        crate::selector::MAX_SELECTORS
     )]
     Selectors {
         /// The variable that holds them.

@@ -20,7 +20,7 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value};
 
-use crate::config::{Vars, vars};
+use crate::env::{Vars, vars};
 
 /// The extension's port unless `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT` says otherwise.
 pub const DEFAULT_EXTENSION_PORT: u16 = 2773;

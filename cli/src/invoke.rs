@@ -7,8 +7,8 @@ use clap::Args;
 use lambda_runtime::{Context, Diagnostic};
 use serde_json::Value;
 
-use super::{EXIT_FAILED, EXIT_USAGE, fail};
-use crate::handler::Handler;
+use crate::{EXIT_FAILED, EXIT_USAGE, fail};
+use ges_stop_lambda::handler::Handler;
 
 /// Run the Lambda handler on an event file, with the configuration from the
 /// environment, and print its answer: try an event before deploying it.

@@ -5,10 +5,10 @@ use std::process::ExitCode;
 use clap::Args;
 use ges_api::types::GraphId;
 
-use super::{EXIT_FAILED, EXIT_USAGE, fail};
-use crate::client::GesClient;
-use crate::config::{Config, ConfigError, vars};
-use crate::stop::{StopTarget, stop_graph};
+use crate::{EXIT_FAILED, EXIT_USAGE, fail};
+use ges_client::client::GesClient;
+use ges_client::config::{Config, ConfigError, vars};
+use ges_client::stop::{StopTarget, stop_graph};
 
 /// Stop one graph, and print {"graph_id", "project_id", "job_id", "outcome"} as JSON.
 ///

@@ -14,12 +14,12 @@ use lambda_runtime::Context;
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use super::{EXIT_FAILED, fail};
-use crate::client::GesClient;
-use crate::config::{Config, vars};
-use crate::handler::Handler;
-use crate::settings::Settings;
-use crate::stop::{StopTarget, stop_graph};
+use crate::{EXIT_FAILED, fail};
+use ges_client::client::GesClient;
+use ges_client::config::{Config, vars};
+use ges_client::stop::{StopTarget, stop_graph};
+use ges_stop_lambda::handler::Handler;
+use ges_stop_lambda::settings::Settings;
 
 /// Watch a graph being stopped, against a GES simulator started in-process.
 ///

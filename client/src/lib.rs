@@ -1,0 +1,34 @@
+//! The core of ges-stop: everything that stops a GES graph, with no Lambda, command line
+//! or simulator in it.
+//!
+//! - [`env`]: the variables' names, and how they are read.
+//! - [`config`]: settings from the environment, checked once; [`secrets`]: credentials
+//!   from AWS Secrets Manager through the Lambda extension.
+//! - [`endpoint`]: where GES is; [`regions`]: the other regions' endpoints and projects.
+//! - [`credentials`]: token, AK/SK or IAM token authentication; [`iam`]: the IAM calls.
+//! - [`tls`]: the TLS configuration every HTTP client is built with.
+//! - [`client`]: one HTTP client for every generated GES operation; [`retry`]: which
+//!   failed calls are tried again, and when.
+//! - [`stop`]: stopping one graph, and what GES's answer means; [`wait`]: waiting for a
+//!   stop job to end.
+//! - [`policy`]: the allow-lists and the opt-out tag.
+//! - [`input`]: excerpts of untrusted input for messages.
+//! - [`selector`]: fleet selectors; [`fleet`]: the graphs they select, by paging each
+//!   project's list.
+
+pub mod client;
+pub mod config;
+pub mod credentials;
+pub mod endpoint;
+pub mod env;
+pub mod fleet;
+pub mod iam;
+pub mod input;
+pub mod policy;
+pub mod regions;
+pub mod retry;
+pub mod secrets;
+pub mod selector;
+pub mod stop;
+pub mod tls;
+pub mod wait;
