@@ -32,9 +32,11 @@
 //!
 //! Real Lambda answers a function error with `200` and `X-Amz-Function-Error: Unhandled`;
 //! the emulator answers `500`, without that header, and no header names the Lambda
-//! request id. `ges-stop-lambda` exits on a bad configuration without posting `/init/error`
-//! (`lambda_runtime` posts it only for SnapStart hooks), so an invocation then gets no
-//! answer at all: [`LambdaFunction::try_invoke`] says so with a [`NoAnswer`].
+//! request id. On a bad configuration `ges-stop-lambda` posts `/init/error` itself
+//! (`lambda_runtime` posts it only for SnapStart hooks) and exits, so the invocation
+//! waiting then gets the `InvalidConfiguration` error; one that never gets an answer (a
+//! function that exits without saying why, or never polls) makes
+//! [`LambdaFunction::try_invoke`] say so with a [`NoAnswer`].
 //!
 //! Quirks a test must know: the `lambda-runtime-deadline-ms` the function gets is always
 //! `600000` (a duration, not the epoch milliseconds Lambda sends), so the function must
