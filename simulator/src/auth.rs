@@ -18,7 +18,7 @@ use http::request::Parts;
 use subtle::ConstantTimeEq;
 use time::OffsetDateTime;
 
-use crate::SimulatorError;
+use crate::error::SimulatorError;
 use crate::journal::Scheme;
 
 /// How far `X-Sdk-Date` may be from the simulator's clock, as on Huawei Cloud.

@@ -7,10 +7,11 @@ use std::time::Duration;
 
 use ges_api::types::{GraphId, ProjectId};
 
-use crate::SimulatorError;
 use crate::auth::Credentials;
+use crate::error::SimulatorError;
 use crate::iam::IamConfig;
 use crate::server::{self, RunningSimulator};
+use crate::shared::{Config, Project};
 use crate::state::GraphSpec;
 
 /// The project a simulator serves unless told otherwise.
@@ -243,36 +244,14 @@ fn projects(
     Ok(projects)
 }
 
-/// A project the simulator serves.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Project {
-    pub(crate) id: ProjectId,
-    /// Its name in IAM.
-    pub(crate) name: String,
-}
-
-/// A checked configuration.
-#[derive(Debug)]
-pub(crate) struct Config {
-    /// The main project's ID.
-    pub(crate) project_id: ProjectId,
-    /// Every project served, the main one first.
-    pub(crate) projects: Vec<Project>,
-    pub(crate) graphs: Vec<(ProjectId, GraphSpec)>,
-    pub(crate) credentials: Credentials,
-    pub(crate) iam: IamConfig,
-    pub(crate) stop_duration: Duration,
-    pub(crate) listen: SocketAddr,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Simulator;
+    use crate::iam::DEFAULT_REGION;
 
     #[test]
     fn a_non_loopback_address_is_refused() {
-        let err = Simulator::builder()
+        let err = SimulatorBuilder::default()
             .token("t")
             .listen("0.0.0.0:0".parse().unwrap())
             .check()
@@ -284,7 +263,7 @@ mod tests {
     #[test]
     fn loopback_addresses_are_accepted() {
         for addr in ["127.0.0.1:0", "127.0.0.2:0", "[::1]:0"] {
-            Simulator::builder()
+            SimulatorBuilder::default()
                 .token("t")
                 .listen(addr.parse().unwrap())
                 .check()
@@ -294,14 +273,14 @@ mod tests {
 
     #[test]
     fn a_simulator_without_credentials_is_refused() {
-        let err = Simulator::builder().check().unwrap_err();
+        let err = SimulatorBuilder::default().check().unwrap_err();
         assert!(matches!(err, SimulatorError::NoCredentials), "{err}");
     }
 
     #[test]
     fn graph_ids_must_differ() {
         let id: GraphId = "g".parse().unwrap();
-        let err = Simulator::builder()
+        let err = SimulatorBuilder::default()
             .token("t")
             .graph(GraphSpec::running(id.clone(), "a"))
             .graph(GraphSpec::running(id, "b"))
@@ -319,7 +298,7 @@ mod tests {
 
     #[test]
     fn graph_ids_must_differ_across_projects() {
-        let err = Simulator::builder()
+        let err = SimulatorBuilder::default()
             .token("t")
             .extra_project(project("b"), "cn-north-4_b")
             .graph(GraphSpec::numbered(1, "a"))
@@ -334,7 +313,7 @@ mod tests {
 
     #[test]
     fn a_graph_of_an_unknown_project_is_refused() {
-        let err = Simulator::builder()
+        let err = SimulatorBuilder::default()
             .token("t")
             .graph_in(project("nowhere"), GraphSpec::numbered(1, "a"))
             .check()
@@ -350,9 +329,9 @@ mod tests {
     fn project_ids_and_names_must_differ() {
         for (id, name) in [
             (DEFAULT_PROJECT_ID, "cn-north-4_dev"),
-            ("b", crate::DEFAULT_REGION),
+            ("b", DEFAULT_REGION),
         ] {
-            let err = Simulator::builder()
+            let err = SimulatorBuilder::default()
                 .token("t")
                 .extra_project(project(id), name)
                 .check()
@@ -366,7 +345,7 @@ mod tests {
 
     #[test]
     fn graphs_land_in_their_projects_and_the_main_project_may_be_set_last() {
-        let config = Simulator::builder()
+        let config = SimulatorBuilder::default()
             .token("t")
             .graph(GraphSpec::numbered(1, "main"))
             .extra_project(project("b"), "cn-north-4_b")
@@ -382,12 +361,12 @@ mod tests {
             .collect();
         assert_eq!(placed, [("m", "main"), ("b", "b"), ("m", "main too")]);
         let names: Vec<&str> = config.projects.iter().map(|p| p.name.as_str()).collect();
-        assert_eq!(names, [crate::DEFAULT_REGION, "cn-north-4_b"]);
+        assert_eq!(names, [DEFAULT_REGION, "cn-north-4_b"]);
     }
 
     #[test]
     fn the_default_project_is_used_when_none_is_set() {
-        let config = Simulator::builder().token("t").check().unwrap();
+        let config = SimulatorBuilder::default().token("t").check().unwrap();
         assert_eq!(config.project_id.as_str(), DEFAULT_PROJECT_ID);
     }
 }

@@ -34,7 +34,7 @@
 //!    - ShowJob: `200` with the job; `404 GES.8011` for an unknown graph, `404 GES.8012`
 //!      for a job the graph does not have.
 //!
-//! IAM's `POST /v3/auth/tokens` and `GET /v3/projects` are served by `iam`, which
+//! IAM's `POST /v3/auth/tokens` and `GET /v3/projects` are served by `iam_routes`, which
 //! documents them; a token it issued passes check 2 until it expires.
 //!
 //! Any other path or method answers `404 APIGW.0101` without an authentication check,
@@ -59,14 +59,13 @@ use ges_api::types::{
 };
 use http::header::CONTENT_TYPE;
 use http::{HeaderValue, StatusCode};
-use time::OffsetDateTime;
 use tokio::time::Instant;
 
 use crate::error_codes;
 use crate::fault::{self, Fault};
-use crate::iam;
+use crate::iam_routes;
 use crate::journal::{Authentication, Handled, OperationKind, Page, RequestRecord, Scheme, Target};
-use crate::server::Shared;
+use crate::shared::Shared;
 use crate::state::{JobLookupFailure, StopRefusal};
 
 /// How many graphs a ListGraphs page holds when the request gives no `limit`.
@@ -86,8 +85,8 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let router = route::<ListGraphsRequest>(router);
     let router = route::<ShowJobRequest>(router);
     let router = router
-        .route("/v3/auth/tokens", post(iam::create_token))
-        .route("/v3/projects", get(iam::list_projects));
+        .route("/v3/auth/tokens", post(iam_routes::create_token))
+        .route("/v3/projects", get(iam_routes::list_projects));
     router
         .fallback(no_such_api)
         .method_not_allowed_fallback(no_such_api)
@@ -433,16 +432,7 @@ async fn answer<Op: Served>(
             ))
         })?;
 
-    // A token IAM issued is checked first (and refused once it expired); anything
-    // else goes to the configured credentials, which open every project.
-    let authenticated = match shared.iam.check_issued(&parts) {
-        Some(result) => result.map(|scope| (Scheme::Token, Some(scope))),
-        None => shared
-            .credentials
-            .authenticate(&parts, &body, OffsetDateTime::now_utc())
-            .map(|scheme| (scheme, None)),
-    };
-    let (scheme, scope) = match authenticated {
+    let (scheme, scope) = match shared.authenticate(&parts, &body) {
         Ok(authenticated) => authenticated,
         Err(refusal) => {
             handled.authentication = refusal
