@@ -11,7 +11,7 @@ use crate::auth::Credentials;
 use crate::error::SimulatorError;
 use crate::iam::IamConfig;
 use crate::server::{self, RunningSimulator};
-use crate::shared::{Config, Project};
+use crate::shared::{Config, PageLimits, Project};
 use crate::state::GraphSpec;
 
 /// The project a simulator serves unless told otherwise.
@@ -33,6 +33,7 @@ pub struct SimulatorBuilder {
     credentials: Credentials,
     iam: IamConfig,
     stop_duration: Duration,
+    page_limits: PageLimits,
     listen: SocketAddr,
 }
 
@@ -45,6 +46,7 @@ impl Default for SimulatorBuilder {
             credentials: Credentials::default(),
             iam: IamConfig::default(),
             stop_duration: DEFAULT_STOP_DURATION,
+            page_limits: PageLimits::default(),
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
         }
     }
@@ -160,6 +162,32 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Answers every ListGraphs page with at most `most` graphs, however many its
+    /// `limit` asked for (the default page of [`crate::DEFAULT_LIST_LIMIT`] included), as a
+    /// server may that caps page sizes without saying so: a client must page by what
+    /// each answer holds, up to `graph_count`. The journal still records the `limit`
+    /// asked. No cap if not set; `most` must be at least 1, else [`Self::start`] fails
+    /// with [`SimulatorError::UnusableListLimit`].
+    #[must_use]
+    pub fn cap_list_limit(mut self, most: u32) -> Self {
+        self.page_limits.cap = Some(most);
+        self
+    }
+
+    /// Refuses a ListGraphs `limit` above `most` with `400` and GES's error body,
+    /// `{"error_code": "GES.8001", "error_msg": ...}` ([`crate::error_codes::INVALID_PARAMETER`],
+    /// the message naming `limit` and the range accepted), as a server may that
+    /// allows smaller pages than a client asks for. A request without a `limit` is
+    /// never refused: it gets the default page. If not set, `limit`s up to 1000 (the
+    /// contract's maximum) are accepted; `most` may also be above 1000, for a server that
+    /// allows more. It must be at least 1, else [`Self::start`] fails with
+    /// [`SimulatorError::UnusableListLimit`].
+    #[must_use]
+    pub fn refuse_list_limit_over(mut self, most: u32) -> Self {
+        self.page_limits.refuse_over = most;
+        self
+    }
+
     /// Where to listen: a loopback address only (`127.0.0.0/8` or `::1`); port 0
     /// picks a free port. `127.0.0.1:0` if not set.
     #[must_use]
@@ -183,6 +211,14 @@ impl SimulatorBuilder {
             // IAM users can obtain tokens: nothing else is needed.
             Err(SimulatorError::NoCredentials) if self.iam.has_users() => {}
             checked => checked?,
+        }
+        for (option, most) in [
+            ("cap_list_limit", self.page_limits.cap),
+            ("refuse_list_limit_over", Some(self.page_limits.refuse_over)),
+        ] {
+            if most == Some(0) {
+                return Err(SimulatorError::UnusableListLimit { option });
+            }
         }
         let project_id = match self.project_id {
             Some(project_id) => project_id,
@@ -218,6 +254,7 @@ impl SimulatorBuilder {
             credentials: self.credentials,
             iam: self.iam,
             stop_duration: self.stop_duration,
+            page_limits: self.page_limits,
             listen: self.listen,
         })
     }

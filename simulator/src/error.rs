@@ -58,6 +58,15 @@ pub enum SimulatorError {
         /// The shared ID or name.
         project: String,
     },
+    /// A ListGraphs page-size option is zero.
+    #[error(
+        "the simulator's {option}(..) must be at least 1: a ListGraphs page holds one graph \
+         or more"
+    )]
+    UnusableListLimit {
+        /// The builder method given zero.
+        option: &'static str,
+    },
     /// The listen address could not be bound.
     #[error("could not listen on {addr}: {source}; pick another port, or port 0 for a free one")]
     Bind {

@@ -64,8 +64,8 @@ pub use error::SimulatorError;
 pub use fault::Fault;
 pub use iam::{DEFAULT_REGION, DEFAULT_TOKEN_LIFETIME};
 pub use journal::{Authentication, OperationKind, Page, RequestRecord, Scheme};
-pub use routes::DEFAULT_LIST_LIMIT;
 pub use server::RunningSimulator;
+pub use shared::DEFAULT_LIST_LIMIT;
 pub use state::GraphSpec;
 
 /// The entry point: `Simulator::builder()`.

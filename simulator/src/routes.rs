@@ -25,8 +25,10 @@
 //!      `404 GES.8011` for an unknown graph. A request body is ignored, as GES does.
 //!    - ShowGraph: `200 {"graph"}`; `404 GES.8011`.
 //!    - ListGraphs: `200 {"graph_count", "graphs"}`, `offset` (default 0, 0 to
-//!      2<sup>31</sup>-1) and `limit` (default [`DEFAULT_LIST_LIMIT`], 1 to 1000), each
-//!      an integer given at most once; `graph_count` counts every graph of the project,
+//!      2<sup>31</sup>-1) and `limit` (default [`DEFAULT_LIST_LIMIT`], 1 to 1000 or
+//!      what [`crate::SimulatorBuilder::refuse_list_limit_over`] set), each an integer
+//!      given at most once; a page holds `limit` graphs at most, or fewer if
+//!      [`crate::SimulatorBuilder::cap_list_limit`] set a cap; `graph_count` counts every graph of the project,
 //!      not the page, and an offset at or past the end gives `"graphs": []`. Graphs
 //!      come in the order they were added; one added while a client pages
 //!      ([`crate::RunningSimulator::put_graph`]) comes last, so the client sees it on
@@ -65,13 +67,9 @@ use crate::error_codes;
 use crate::fault::{self, Fault};
 use crate::iam_routes;
 use crate::journal::{Authentication, Handled, OperationKind, Page, RequestRecord, Scheme, Target};
-use crate::shared::Shared;
+use crate::shared::{DEFAULT_LIST_LIMIT, PageLimits, Shared};
 use crate::state::{JobLookupFailure, StopRefusal};
 
-/// How many graphs a ListGraphs page holds when the request gives no `limit`.
-pub const DEFAULT_LIST_LIMIT: i32 = 100;
-/// The most a ListGraphs `limit` may be, as the contract says.
-const MAX_LIST_LIMIT: i32 = 1000;
 /// The largest body read; GES's operations here take none.
 const MAX_BODY_BYTES: usize = 1 << 20;
 /// How much of an unknown path an error message repeats.
@@ -222,7 +220,7 @@ struct Call {
 
 impl Call {
     /// What the path and query name, for the journal: whatever is valid of it.
-    fn target(&self, kind: OperationKind) -> Target {
+    fn target(&self, kind: OperationKind, limits: &PageLimits) -> Target {
         Target {
             project_id: self
                 .params
@@ -233,17 +231,19 @@ impl Call {
                 .get("graph_id")
                 .and_then(|value| value.parse().ok()),
             page: match kind {
-                OperationKind::ListGraphs => self.page().ok(),
+                OperationKind::ListGraphs => self.page(limits).ok(),
                 _ => None,
             },
         }
     }
 
-    /// ListGraphs' page, defaults applied.
-    fn page(&self) -> Result<Page, Refused> {
+    /// ListGraphs' page as asked, defaults applied; a `limit` above what the simulator
+    /// accepts is refused.
+    fn page(&self, limits: &PageLimits) -> Result<Page, Refused> {
         let offset = self.query_int("offset", 0, i32::MAX)?.unwrap_or(0);
+        let most = i32::try_from(limits.refuse_over).unwrap_or(i32::MAX);
         let limit = self
-            .query_int("limit", 1, MAX_LIST_LIMIT)?
+            .query_int("limit", 1, most)?
             .unwrap_or(DEFAULT_LIST_LIMIT);
         // Both are non-negative, checked above.
         Ok(Page {
@@ -337,11 +337,11 @@ impl Served for ListGraphsRequest {
         project_id: &ProjectId,
         call: &Call,
     ) -> Result<ListGraphsResponse, Refused> {
-        let page = call.page()?;
+        let page = call.page(&shared.page_limits)?;
         let (count, graphs) = shared.world().list(
             project_id,
             page.offset as usize,
-            page.limit as usize,
+            shared.page_limits.held(page.limit) as usize,
             Instant::now(),
         );
         Ok(ListGraphsResponse::Ok(ListGraphsResult {
@@ -422,7 +422,7 @@ async fn answer<Op: Served>(
             ))
         });
     if let Ok(call) = &call {
-        handled.target = call.target(Op::KIND);
+        handled.target = call.target(Op::KIND, &shared.page_limits);
     }
     let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
         .await

@@ -28,6 +28,39 @@ pub(crate) struct Project {
     pub(crate) name: String,
 }
 
+/// How many graphs a ListGraphs page holds when the request gives no `limit`: GES's
+/// documented default.
+pub const DEFAULT_LIST_LIMIT: i32 = 10;
+/// The largest ListGraphs `limit` accepted unless told otherwise, as the contract says.
+pub(crate) const MAX_LIST_LIMIT: u32 = 1000;
+
+/// How ListGraphs treats the page size a client asks for (`limit`): GES documents no
+/// maximum, so a real server may cap a large page or refuse it, and a client must cope
+/// with both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PageLimits {
+    /// The largest `limit` accepted; a larger one is refused with `400`.
+    pub(crate) refuse_over: u32,
+    /// The most graphs a page holds, whatever `limit` asked; `None` for no cap.
+    pub(crate) cap: Option<u32>,
+}
+
+impl Default for PageLimits {
+    fn default() -> Self {
+        Self {
+            refuse_over: MAX_LIST_LIMIT,
+            cap: None,
+        }
+    }
+}
+
+impl PageLimits {
+    /// How many graphs a page asked to hold `limit` holds.
+    pub(crate) fn held(&self, limit: u32) -> u32 {
+        self.cap.map_or(limit, |cap| limit.min(cap))
+    }
+}
+
 /// A checked configuration.
 #[derive(Debug)]
 pub(crate) struct Config {
@@ -39,6 +72,7 @@ pub(crate) struct Config {
     pub(crate) credentials: Credentials,
     pub(crate) iam: IamConfig,
     pub(crate) stop_duration: Duration,
+    pub(crate) page_limits: PageLimits,
     pub(crate) listen: SocketAddr,
 }
 
@@ -52,6 +86,7 @@ pub(crate) struct Shared {
     pub(crate) credentials: Credentials,
     pub(crate) iam: Iam,
     pub(crate) request_ids: RequestIds,
+    pub(crate) page_limits: PageLimits,
     world: Mutex<World>,
     journal: Mutex<Vec<RequestRecord>>,
     faults: Mutex<FaultQueue>,
@@ -65,6 +100,7 @@ impl Shared {
             credentials: config.credentials,
             iam: Iam::new(config.iam),
             request_ids: RequestIds::new(),
+            page_limits: config.page_limits,
             world: Mutex::new(World::new(config.graphs, config.stop_duration)),
             journal: Mutex::new(Vec::new()),
             faults: Mutex::new(FaultQueue::default()),
