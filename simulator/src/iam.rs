@@ -14,16 +14,13 @@ use subtle::ConstantTimeEq;
 use time::OffsetDateTime;
 use tokio::time::Instant;
 
-use crate::auth::AuthRefusal;
+use crate::auth::{AuthRefusal, single_token};
 use crate::journal::Scheme;
 
 /// The region a simulator's project is named after unless told otherwise.
 pub const DEFAULT_REGION: &str = "cn-north-4";
 /// How long a token lives unless told otherwise: 24 hours, as on Huawei Cloud.
 pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
-
-/// The header a token comes in.
-const HEADER_AUTH_TOKEN: &str = "x-auth-token";
 
 /// Who may obtain tokens, and how long tokens live. `Debug` never shows a password.
 #[derive(Clone)]
@@ -192,10 +189,7 @@ impl Iam {
         if parts.headers.contains_key(http::header::AUTHORIZATION) {
             return None;
         }
-        let mut values = parts.headers.get_all(HEADER_AUTH_TOKEN).iter();
-        let (Some(value), None) = (values.next(), values.next()) else {
-            return None;
-        };
+        let value = single_token(parts)?;
         let issued = self.issued();
         let found = issued
             .iter()

@@ -21,14 +21,15 @@
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::response::{IntoResponse, Response};
-use http::header::CONTENT_TYPE;
+use axum::response::Response;
 use http::{HeaderValue, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use crate::answer;
+use crate::auth::AuthRefusal;
 use crate::journal::{Authentication, Handled};
 use crate::shared::{Project, Shared};
 
@@ -42,16 +43,16 @@ fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
         "message": message.into(),
         "title": status.canonical_reason().unwrap_or("Error"),
     }});
-    json_response(status, &body)
+    answer::json(status, body.to_string())
 }
 
-fn json_response(status: StatusCode, body: &Value) -> Response {
-    (
-        status,
-        [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
-        body.to_string(),
+/// The `401` for a call whose credentials were refused.
+fn unauthenticated(refusal: AuthRefusal) -> Response {
+    let authentication = refusal.authentication();
+    handled(
+        refuse(StatusCode::UNAUTHORIZED, refusal.message),
+        authentication,
     )
-        .into_response()
 }
 
 fn handled(mut response: Response, authentication: Authentication) -> Response {
@@ -164,15 +165,7 @@ pub(crate) async fn create_token(State(shared): State<Arc<Shared>>, request: Req
         [method] if method == "assume_role" => {
             match shared.authenticate(&parts, &body) {
                 Ok((scheme, _)) => authentication = Authentication::Accepted(scheme),
-                Err(refusal) => {
-                    let authentication = refusal
-                        .presented
-                        .map_or(Authentication::Missing, Authentication::Refused);
-                    return handled(
-                        refuse(StatusCode::UNAUTHORIZED, refusal.message),
-                        authentication,
-                    );
-                }
+                Err(refusal) => return unauthenticated(refusal),
             }
             let Some(role) = &identity.assume_role else {
                 return handled(
@@ -250,7 +243,7 @@ pub(crate) async fn create_token(State(shared): State<Arc<Shared>>, request: Req
         "project": {"id": project.id.as_str(), "name": project.name, "domain": {"name": "simulated"}},
         "catalog": [],
     }});
-    let mut response = json_response(StatusCode::CREATED, &body);
+    let mut response = answer::json(StatusCode::CREATED, body.to_string());
     if let Ok(value) = HeaderValue::from_str(&token) {
         response.headers_mut().insert("x-subject-token", value);
     }
@@ -271,15 +264,7 @@ pub(crate) async fn list_projects(State(shared): State<Arc<Shared>>, request: Re
     let (parts, _) = request.into_parts();
     let authentication = match shared.authenticate(&parts, b"") {
         Ok((scheme, _)) => Authentication::Accepted(scheme),
-        Err(refusal) => {
-            let authentication = refusal
-                .presented
-                .map_or(Authentication::Missing, Authentication::Refused);
-            return handled(
-                refuse(StatusCode::UNAUTHORIZED, refusal.message),
-                authentication,
-            );
-        }
+        Err(refusal) => return unauthenticated(refusal),
     };
     let name = parts.uri.query().and_then(|raw| {
         ges_api::signing::decode_query(raw)
@@ -295,7 +280,7 @@ pub(crate) async fn list_projects(State(shared): State<Arc<Shared>>, request: Re
         .map(listed)
         .collect();
     handled(
-        json_response(StatusCode::OK, &json!({"projects": projects})),
+        answer::json(StatusCode::OK, json!({"projects": projects}).to_string()),
         authentication,
     )
 }

@@ -34,7 +34,7 @@
 //! ```
 //!
 //! Modules, by concern, each using only those listed before it (`tests/modules.rs`
-//! checks that the graph has no cycle): `error`, `error_codes`, `journal` (records the
+//! checks that the graph has no cycle): `answer` (JSON answers), `error`, `error_codes`, `journal` (records the
 //! traffic, [`RunningSimulator::requests`]) and `state` (graphs and jobs and how they
 //! move with time) use no other module; `auth` checks credentials; `fault` holds
 //! failures a test asked for ([`RunningSimulator::fail_next`]); `iam` holds IAM's users,
@@ -46,6 +46,7 @@
 
 #![deny(missing_docs)]
 
+mod answer;
 mod auth;
 mod builder;
 mod error;

@@ -59,10 +59,10 @@ use ges_api::types::{
     ShowGraphRequest, ShowGraphResponse, ShowGraphResult, ShowJobRequest, ShowJobResponse,
     StopGraphRequest, StopGraphResponse, StopGraphResult,
 };
-use http::header::CONTENT_TYPE;
 use http::{HeaderValue, StatusCode};
 use tokio::time::Instant;
 
+use crate::answer;
 use crate::error_codes;
 use crate::fault::{self, Fault};
 use crate::iam_routes;
@@ -74,6 +74,12 @@ use crate::state::{JobLookupFailure, StopRefusal};
 const MAX_BODY_BYTES: usize = 1 << 20;
 /// How much of an unknown path an error message repeats.
 const PATH_SHOWN: usize = 80;
+
+/// The start of a value the client sent, to repeat in a message: enough to recognise
+/// it, never a flood.
+fn shown(value: &str) -> String {
+    value.chars().take(PATH_SHOWN).collect()
+}
 
 /// The simulator's routes, wrapped in the journal.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
@@ -284,7 +290,7 @@ impl Call {
             Ok(number) if (min..=max).contains(&number) => Ok(Some(number)),
             _ => Err(Refused::invalid(format!(
                 "The query parameter {name} must be an integer from {min} to {max}, not {:?}.",
-                value.chars().take(PATH_SHOWN).collect::<String>()
+                shown(value)
             ))),
         }
     }
@@ -435,9 +441,7 @@ async fn answer<Op: Served>(
     let (scheme, scope) = match shared.authenticate(&parts, &body) {
         Ok(authenticated) => authenticated,
         Err(refusal) => {
-            handled.authentication = refusal
-                .presented
-                .map_or(Authentication::Missing, Authentication::Refused);
+            handled.authentication = refusal.authentication();
             return Err(Refused::new(
                 ErrorStatus::Unauthorized,
                 error_codes::AUTHENTICATION_FAILED,
@@ -548,15 +552,15 @@ fn check_project_header(
     if named == project_id.as_str() {
         return Ok(());
     }
-    let shown: String = named.chars().take(PATH_SHOWN).collect();
     Err(Refused::forbidden(format!(
-        "The X-Project-Id header names project {shown}, not {project_id}."
+        "The X-Project-Id header names project {}, not {project_id}.",
+        shown(named)
     )))
 }
 
 /// Any path or method that is not an operation.
 async fn no_such_api(request: Request) -> Response {
-    let path: String = request.uri().path().chars().take(PATH_SHOWN).collect();
+    let path = shown(request.uri().path());
     let body = Refused::new(
         ErrorStatus::NotFound,
         error_codes::API_NOT_FOUND,
@@ -576,7 +580,7 @@ async fn no_such_api(request: Request) -> Response {
 fn render<R: OperationResponse>(answer: &R) -> Response {
     let status = StatusCode::from_u16(answer.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     match answer.body() {
-        Ok(Some(body)) => json(status, body),
+        Ok(Some(body)) => answer::json(status, body),
         Ok(None) => status.into_response(),
         Err(err) => {
             tracing::error!(%err, "could not encode an answer");
@@ -589,7 +593,7 @@ fn render<R: OperationResponse>(answer: &R) -> Response {
 /// answer to an unknown route).
 fn render_error(status: StatusCode, body: &ErrorBody) -> Response {
     match runtime::encode_json("error body", body) {
-        Ok(body) => json(status, body),
+        Ok(body) => answer::json(status, body),
         Err(err) => {
             tracing::error!(%err, "could not encode an error body");
             internal_error()
@@ -597,21 +601,12 @@ fn render_error(status: StatusCode, body: &ErrorBody) -> Response {
     }
 }
 
-fn json(status: StatusCode, body: Vec<u8>) -> Response {
-    (
-        status,
-        [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
-        body,
-    )
-        .into_response()
-}
-
 fn internal_error() -> Response {
     let body = format!(
         r#"{{"error_code":"{}","error_msg":"The simulator could not encode its answer."}}"#,
         error_codes::INTERNAL_ERROR
     );
-    json(StatusCode::INTERNAL_SERVER_ERROR, body.into_bytes())
+    answer::json(StatusCode::INTERNAL_SERVER_ERROR, body)
 }
 
 /// Gives every answer an `X-Request-Id`, and records and logs the exchange.
