@@ -43,7 +43,8 @@ fn paths_uses_and_nested_modules_make_edges() {
             (
                 "b.rs",
                 "// crate::a::A in a comment is no use\n\
-                 pub fn g() { let _ = \"crate::a::A\"; let _ = '{'; }\npub struct B;\n",
+                 pub fn g() { let _ = \"crate::a::A\"; let _ = '{'; }\npub struct B;\n\
+                 fn h() { quote! { use crate::a::A; } }\n",
             ),
         ],
     );

@@ -378,6 +378,9 @@ fn paths(tokens: &[Token], file: &[String], known: &BTreeSet<Vec<String>>) -> Ve
         let Some(Token::Ident(first)) = tokens.get(i) else {
             return i + 1;
         };
+        if QUOTING.contains(&first.as_str()) && is_punct(tokens.get(i + 1), '!') {
+            return past_group(tokens, i + 2);
+        }
         let starts_path = is_path_sep(tokens, i + 1)
             && !(i >= 1 && is_punct(tokens.get(i - 1), ':'))
             && !(i >= 1 && is_punct(tokens.get(i - 1), '$') && first != "crate");
@@ -396,6 +399,33 @@ fn paths(tokens: &[Token], file: &[String], known: &BTreeSet<Vec<String>>) -> Ve
         next
     });
     found
+}
+
+/// Macros whose input is code to generate, not code that runs here: a `crate::` path
+/// inside names the crate the code is generated for.
+const QUOTING: [&str; 4] = [
+    "quote",
+    "quote_spanned",
+    "parse_quote",
+    "parse_quote_spanned",
+];
+
+/// Past the bracketed group that starts at `i` (or just `i` if none starts there).
+fn past_group(tokens: &[Token], mut i: usize) -> usize {
+    let mut depth = 0usize;
+    while let Some(token) = tokens.get(i) {
+        match token {
+            Token::Punct('(' | '[' | '{') => depth += 1,
+            Token::Punct(')' | ']' | '}') => depth = depth.saturating_sub(1),
+            _ if depth == 0 => return i,
+            _ => {}
+        }
+        i += 1;
+        if depth == 0 {
+            return i;
+        }
+    }
+    i
 }
 
 /// Reads a path or `use` tree from `i`, pushing each full path; returns where it ends.
