@@ -14,12 +14,13 @@
 use std::fmt;
 
 use ges_api::signing::{self, RequestView, SdkDate};
+use http::HeaderValue;
 use http::request::Parts;
 use subtle::ConstantTimeEq;
 use time::OffsetDateTime;
 
-use crate::SimulatorError;
-use crate::journal::Scheme;
+use crate::error::SimulatorError;
+use crate::journal::{Authentication, Scheme};
 
 /// How far `X-Sdk-Date` may be from the simulator's clock, as on Huawei Cloud.
 pub(crate) const MAX_CLOCK_SKEW: time::Duration = time::Duration::minutes(15);
@@ -53,6 +54,23 @@ pub(crate) struct AuthRefusal {
     pub(crate) presented: Option<Scheme>,
     /// What was wrong, for the client: safe to show.
     pub(crate) message: String,
+}
+
+impl AuthRefusal {
+    /// How the refused request fared, for the journal.
+    pub(crate) fn authentication(&self) -> Authentication {
+        self.presented
+            .map_or(Authentication::Missing, Authentication::Refused)
+    }
+}
+
+/// The request's `X-Auth-Token`, when it carries exactly one.
+pub(crate) fn single_token(parts: &Parts) -> Option<&HeaderValue> {
+    let mut values = parts.headers.get_all(HEADER_AUTH_TOKEN).iter();
+    match (values.next(), values.next()) {
+        (Some(value), None) => Some(value),
+        _ => None,
+    }
 }
 
 impl Credentials {
@@ -132,8 +150,8 @@ impl Credentials {
             presented: Some(Scheme::Token),
             message: format!("Incorrect IAM authentication information: {why}"),
         };
-        let mut values = parts.headers.get_all(HEADER_AUTH_TOKEN).iter();
-        let (Some(value), None) = (values.next(), values.next()) else {
+        // Called for a request with at least one token.
+        let Some(value) = single_token(parts) else {
             return Err(refuse("the X-Auth-Token header is sent more than once"));
         };
         if self

@@ -7,10 +7,11 @@ use std::time::Duration;
 
 use ges_api::types::{GraphId, ProjectId};
 
-use crate::SimulatorError;
 use crate::auth::Credentials;
+use crate::error::SimulatorError;
 use crate::iam::IamConfig;
 use crate::server::{self, RunningSimulator};
+use crate::shared::{Config, PageLimits, Project};
 use crate::state::GraphSpec;
 
 /// The project a simulator serves unless told otherwise.
@@ -32,6 +33,7 @@ pub struct SimulatorBuilder {
     credentials: Credentials,
     iam: IamConfig,
     stop_duration: Duration,
+    page_limits: PageLimits,
     listen: SocketAddr,
 }
 
@@ -44,6 +46,7 @@ impl Default for SimulatorBuilder {
             credentials: Credentials::default(),
             iam: IamConfig::default(),
             stop_duration: DEFAULT_STOP_DURATION,
+            page_limits: PageLimits::default(),
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
         }
     }
@@ -159,6 +162,32 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Answers every ListGraphs page with at most `most` graphs, however many its
+    /// `limit` asked for (the default page of [`crate::DEFAULT_LIST_LIMIT`] included), as a
+    /// server may that caps page sizes without saying so: a client must page by what
+    /// each answer holds, up to `graph_count`. The journal still records the `limit`
+    /// asked. No cap if not set; `most` must be at least 1, else [`Self::start`] fails
+    /// with [`SimulatorError::UnusableListLimit`].
+    #[must_use]
+    pub fn cap_list_limit(mut self, most: u32) -> Self {
+        self.page_limits.cap = Some(most);
+        self
+    }
+
+    /// Refuses a ListGraphs `limit` above `most` with `400` and GES's error body,
+    /// `{"error_code": "GES.8001", "error_msg": ...}` ([`crate::error_codes::INVALID_PARAMETER`],
+    /// the message naming `limit` and the range accepted), as a server may that
+    /// allows smaller pages than a client asks for. A request without a `limit` is
+    /// never refused: it gets the default page. If not set, `limit`s up to 1000 (the
+    /// contract's maximum) are accepted; `most` may also be above 1000, for a server that
+    /// allows more. It must be at least 1, else [`Self::start`] fails with
+    /// [`SimulatorError::UnusableListLimit`].
+    #[must_use]
+    pub fn refuse_list_limit_over(mut self, most: u32) -> Self {
+        self.page_limits.refuse_over = most;
+        self
+    }
+
     /// Where to listen: a loopback address only (`127.0.0.0/8` or `::1`); port 0
     /// picks a free port. `127.0.0.1:0` if not set.
     #[must_use]
@@ -182,6 +211,14 @@ impl SimulatorBuilder {
             // IAM users can obtain tokens: nothing else is needed.
             Err(SimulatorError::NoCredentials) if self.iam.has_users() => {}
             checked => checked?,
+        }
+        for (option, most) in [
+            ("cap_list_limit", self.page_limits.cap),
+            ("refuse_list_limit_over", Some(self.page_limits.refuse_over)),
+        ] {
+            if most == Some(0) {
+                return Err(SimulatorError::UnusableListLimit { option });
+            }
         }
         let project_id = match self.project_id {
             Some(project_id) => project_id,
@@ -217,6 +254,7 @@ impl SimulatorBuilder {
             credentials: self.credentials,
             iam: self.iam,
             stop_duration: self.stop_duration,
+            page_limits: self.page_limits,
             listen: self.listen,
         })
     }
@@ -243,36 +281,14 @@ fn projects(
     Ok(projects)
 }
 
-/// A project the simulator serves.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Project {
-    pub(crate) id: ProjectId,
-    /// Its name in IAM.
-    pub(crate) name: String,
-}
-
-/// A checked configuration.
-#[derive(Debug)]
-pub(crate) struct Config {
-    /// The main project's ID.
-    pub(crate) project_id: ProjectId,
-    /// Every project served, the main one first.
-    pub(crate) projects: Vec<Project>,
-    pub(crate) graphs: Vec<(ProjectId, GraphSpec)>,
-    pub(crate) credentials: Credentials,
-    pub(crate) iam: IamConfig,
-    pub(crate) stop_duration: Duration,
-    pub(crate) listen: SocketAddr,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Simulator;
+    use crate::iam::DEFAULT_REGION;
 
     #[test]
     fn a_non_loopback_address_is_refused() {
-        let err = Simulator::builder()
+        let err = SimulatorBuilder::default()
             .token("t")
             .listen("0.0.0.0:0".parse().unwrap())
             .check()
@@ -284,7 +300,7 @@ mod tests {
     #[test]
     fn loopback_addresses_are_accepted() {
         for addr in ["127.0.0.1:0", "127.0.0.2:0", "[::1]:0"] {
-            Simulator::builder()
+            SimulatorBuilder::default()
                 .token("t")
                 .listen(addr.parse().unwrap())
                 .check()
@@ -294,14 +310,14 @@ mod tests {
 
     #[test]
     fn a_simulator_without_credentials_is_refused() {
-        let err = Simulator::builder().check().unwrap_err();
+        let err = SimulatorBuilder::default().check().unwrap_err();
         assert!(matches!(err, SimulatorError::NoCredentials), "{err}");
     }
 
     #[test]
     fn graph_ids_must_differ() {
         let id: GraphId = "g".parse().unwrap();
-        let err = Simulator::builder()
+        let err = SimulatorBuilder::default()
             .token("t")
             .graph(GraphSpec::running(id.clone(), "a"))
             .graph(GraphSpec::running(id, "b"))
@@ -319,7 +335,7 @@ mod tests {
 
     #[test]
     fn graph_ids_must_differ_across_projects() {
-        let err = Simulator::builder()
+        let err = SimulatorBuilder::default()
             .token("t")
             .extra_project(project("b"), "cn-north-4_b")
             .graph(GraphSpec::numbered(1, "a"))
@@ -334,7 +350,7 @@ mod tests {
 
     #[test]
     fn a_graph_of_an_unknown_project_is_refused() {
-        let err = Simulator::builder()
+        let err = SimulatorBuilder::default()
             .token("t")
             .graph_in(project("nowhere"), GraphSpec::numbered(1, "a"))
             .check()
@@ -350,9 +366,9 @@ mod tests {
     fn project_ids_and_names_must_differ() {
         for (id, name) in [
             (DEFAULT_PROJECT_ID, "cn-north-4_dev"),
-            ("b", crate::DEFAULT_REGION),
+            ("b", DEFAULT_REGION),
         ] {
-            let err = Simulator::builder()
+            let err = SimulatorBuilder::default()
                 .token("t")
                 .extra_project(project(id), name)
                 .check()
@@ -366,7 +382,7 @@ mod tests {
 
     #[test]
     fn graphs_land_in_their_projects_and_the_main_project_may_be_set_last() {
-        let config = Simulator::builder()
+        let config = SimulatorBuilder::default()
             .token("t")
             .graph(GraphSpec::numbered(1, "main"))
             .extra_project(project("b"), "cn-north-4_b")
@@ -382,12 +398,12 @@ mod tests {
             .collect();
         assert_eq!(placed, [("m", "main"), ("b", "b"), ("m", "main too")]);
         let names: Vec<&str> = config.projects.iter().map(|p| p.name.as_str()).collect();
-        assert_eq!(names, [crate::DEFAULT_REGION, "cn-north-4_b"]);
+        assert_eq!(names, [DEFAULT_REGION, "cn-north-4_b"]);
     }
 
     #[test]
     fn the_default_project_is_used_when_none_is_set() {
-        let config = Simulator::builder().token("t").check().unwrap();
+        let config = SimulatorBuilder::default().token("t").check().unwrap();
         assert_eq!(config.project_id.as_str(), DEFAULT_PROJECT_ID);
     }
 }

@@ -18,6 +18,7 @@ use ges_api::types::GraphId;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use http::{HeaderName, HeaderValue, StatusCode};
 
+use crate::answer;
 use crate::journal::OperationKind;
 
 /// A failure for one call.
@@ -221,9 +222,10 @@ pub(crate) async fn deliver(fault: &Fault, normal: Response) -> Response {
             let chunks = stream::iter([Ok(sent), Err(Closed)]);
             Response::from_parts(parts, Body::from_stream(chunks))
         }
-        Fault::MalformedJson => json_response(Bytes::from_static(
-            b"<html><body>502 Bad Gateway</body></html>, {\"job_id\": ",
-        )),
+        Fault::MalformedJson => answer::json(
+            StatusCode::OK,
+            Bytes::from_static(b"<html><body>502 Bad Gateway</body></html>, {\"job_id\": "),
+        ),
         Fault::TruncatedJson => {
             let (mut parts, body) = normal.into_parts();
             let bytes = collect(body).await;
@@ -231,7 +233,7 @@ pub(crate) async fn deliver(fault: &Fault, normal: Response) -> Response {
             parts.headers.remove(CONTENT_LENGTH);
             Response::from_parts(parts, Body::from(sent))
         }
-        Fault::HugeBody(size) => json_response(huge(*size)),
+        Fault::HugeBody(size) => answer::json(StatusCode::OK, huge(*size)),
         Fault::HugeStream(size) => {
             const CHUNK: usize = 64 * 1024;
             let body = huge(*size);
@@ -272,14 +274,6 @@ async fn collect(body: Body) -> Bytes {
     axum::body::to_bytes(body, usize::MAX)
         .await
         .unwrap_or_default()
-}
-
-fn json_response(body: Bytes) -> Response {
-    let mut response = Response::new(Body::from(body));
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    response
 }
 
 /// A valid JSON document of `size` bytes (at least its frame): a stop answer whose

@@ -83,8 +83,9 @@ pub struct RequestRecord {
     /// The graph the path names, when it is a valid graph ID (known or not).
     pub graph_id: Option<GraphId>,
     /// The page a ListGraphs call asked for, defaults applied ([`crate::DEFAULT_LIST_LIMIT`]
-    /// for `limit`, 0 for `offset`); `None` for other operations and for a query the
-    /// simulator refused.
+    /// for `limit`, 0 for `offset`), before any cap
+    /// ([`crate::SimulatorBuilder::cap_list_limit`]); `None` for other operations and
+    /// for a query the simulator refused.
     pub page: Option<Page>,
     /// How the request fared at the authentication check.
     pub authentication: Authentication,

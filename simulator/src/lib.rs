@@ -33,34 +33,40 @@
 //! # }
 //! ```
 //!
-//! Modules, by concern: `state` holds graphs and jobs and how they move with time;
-//! `auth` checks credentials; `routes` turns requests into answers (its docs list every
-//! route and check); `iam` issues tokens and looks projects up; `server` listens and shuts down; `journal` records the traffic
-//! ([`RunningSimulator::requests`]); `fault` holds failures a test asked for
-//! ([`RunningSimulator::fail_next`]); [`error_codes`] names the codes answered.
+//! Modules, by concern, each using only those listed before it (`tests/modules.rs`
+//! checks that the graph has no cycle): `answer` (JSON answers), `error`, `error_codes`, `journal` (records the
+//! traffic, [`RunningSimulator::requests`]) and `state` (graphs and jobs and how they
+//! move with time) use no other module; `auth` checks credentials; `fault` holds
+//! failures a test asked for ([`RunningSimulator::fail_next`]); `iam` holds IAM's users,
+//! agencies and tokens; `shared` holds the checked configuration and the state every
+//! handler shares; `iam_routes` issues tokens and looks projects up; `routes` turns
+//! requests into answers (its docs list every route and check); `server` listens and
+//! shuts down; `builder` checks the configuration and starts the server.
+//! [`error_codes`] names the codes answered.
 
 #![deny(missing_docs)]
 
+mod answer;
 mod auth;
 mod builder;
+mod error;
 pub mod error_codes;
 mod fault;
 mod iam;
+mod iam_routes;
 mod journal;
 mod routes;
 mod server;
+mod shared;
 mod state;
 
-use std::net::SocketAddr;
-
-use ges_api::types::{GraphId, ProjectId};
-
 pub use builder::{DEFAULT_PROJECT_ID, DEFAULT_STOP_DURATION, SimulatorBuilder};
+pub use error::SimulatorError;
 pub use fault::Fault;
 pub use iam::{DEFAULT_REGION, DEFAULT_TOKEN_LIFETIME};
 pub use journal::{Authentication, OperationKind, Page, RequestRecord, Scheme};
-pub use routes::DEFAULT_LIST_LIMIT;
 pub use server::RunningSimulator;
+pub use shared::DEFAULT_LIST_LIMIT;
 pub use state::GraphSpec;
 
 /// The entry point: `Simulator::builder()`.
@@ -74,73 +80,4 @@ impl Simulator {
     pub fn builder() -> SimulatorBuilder {
         SimulatorBuilder::default()
     }
-}
-
-/// Why a simulator could not start or stop.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum SimulatorError {
-    /// The listen address is not a loopback address.
-    #[error(
-        "the simulator listens on loopback addresses only, not {addr}: use 127.0.0.1 or [::1] \
-         (port 0 picks a free port)"
-    )]
-    NotLoopback {
-        /// The address asked for.
-        addr: SocketAddr,
-    },
-    /// Neither a token nor an access key was configured.
-    #[error(
-        "the simulator has no credentials to accept: add a token with .token(..) or an \
-         access key with .ak_sk(..); it always checks authentication, like GES"
-    )]
-    NoCredentials,
-    /// A token, access key or secret key is empty or not usable in a header.
-    #[error(
-        "the simulator's {what} is not usable: it must be non-empty printable ASCII without \
-         spaces{hint}"
-    )]
-    UnusableCredential {
-        /// Which credential.
-        what: &'static str,
-        /// More about what to change, if anything.
-        hint: &'static str,
-    },
-    /// Two graphs share an ID, in one project or in two.
-    #[error("two graphs have the ID {id}: give each graph its own ID, across all projects")]
-    DuplicateGraph {
-        /// The shared ID.
-        id: GraphId,
-    },
-    /// A graph was put in a project the simulator does not serve.
-    #[error(
-        "the project {project_id} is not served by this simulator: add it with \
-         .extra_project(..) before putting graphs in it"
-    )]
-    UnknownProject {
-        /// The project asked for.
-        project_id: ProjectId,
-    },
-    /// Two projects share an ID or an IAM name (the main project is named after the
-    /// region).
-    #[error("two projects have the ID or name {project}: give each project its own ID and name")]
-    DuplicateProject {
-        /// The shared ID or name.
-        project: String,
-    },
-    /// The listen address could not be bound.
-    #[error("could not listen on {addr}: {source}; pick another port, or port 0 for a free one")]
-    Bind {
-        /// The address asked for.
-        addr: SocketAddr,
-        /// Why binding failed.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The server stopped with an error, or its task failed.
-    #[error("the simulator's server failed: {reason}")]
-    Server {
-        /// What went wrong.
-        reason: String,
-    },
 }

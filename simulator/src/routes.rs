@@ -25,8 +25,10 @@
 //!      `404 GES.8011` for an unknown graph. A request body is ignored, as GES does.
 //!    - ShowGraph: `200 {"graph"}`; `404 GES.8011`.
 //!    - ListGraphs: `200 {"graph_count", "graphs"}`, `offset` (default 0, 0 to
-//!      2<sup>31</sup>-1) and `limit` (default [`DEFAULT_LIST_LIMIT`], 1 to 1000), each
-//!      an integer given at most once; `graph_count` counts every graph of the project,
+//!      2<sup>31</sup>-1) and `limit` (default [`DEFAULT_LIST_LIMIT`], 1 to 1000 or
+//!      what [`crate::SimulatorBuilder::refuse_list_limit_over`] set), each an integer
+//!      given at most once; a page holds `limit` graphs at most, or fewer if
+//!      [`crate::SimulatorBuilder::cap_list_limit`] set a cap; `graph_count` counts every graph of the project,
 //!      not the page, and an offset at or past the end gives `"graphs": []`. Graphs
 //!      come in the order they were added; one added while a client pages
 //!      ([`crate::RunningSimulator::put_graph`]) comes last, so the client sees it on
@@ -34,7 +36,7 @@
 //!    - ShowJob: `200` with the job; `404 GES.8011` for an unknown graph, `404 GES.8012`
 //!      for a job the graph does not have.
 //!
-//! IAM's `POST /v3/auth/tokens` and `GET /v3/projects` are served by `iam`, which
+//! IAM's `POST /v3/auth/tokens` and `GET /v3/projects` are served by `iam_routes`, which
 //! documents them; a token it issued passes check 2 until it expires.
 //!
 //! Any other path or method answers `404 APIGW.0101` without an authentication check,
@@ -57,26 +59,27 @@ use ges_api::types::{
     ShowGraphRequest, ShowGraphResponse, ShowGraphResult, ShowJobRequest, ShowJobResponse,
     StopGraphRequest, StopGraphResponse, StopGraphResult,
 };
-use http::header::CONTENT_TYPE;
 use http::{HeaderValue, StatusCode};
-use time::OffsetDateTime;
 use tokio::time::Instant;
 
+use crate::answer;
 use crate::error_codes;
 use crate::fault::{self, Fault};
-use crate::iam;
+use crate::iam_routes;
 use crate::journal::{Authentication, Handled, OperationKind, Page, RequestRecord, Scheme, Target};
-use crate::server::Shared;
+use crate::shared::{DEFAULT_LIST_LIMIT, PageLimits, Shared};
 use crate::state::{JobLookupFailure, StopRefusal};
 
-/// How many graphs a ListGraphs page holds when the request gives no `limit`.
-pub const DEFAULT_LIST_LIMIT: i32 = 100;
-/// The most a ListGraphs `limit` may be, as the contract says.
-const MAX_LIST_LIMIT: i32 = 1000;
 /// The largest body read; GES's operations here take none.
 const MAX_BODY_BYTES: usize = 1 << 20;
 /// How much of an unknown path an error message repeats.
 const PATH_SHOWN: usize = 80;
+
+/// The start of a value the client sent, to repeat in a message: enough to recognise
+/// it, never a flood.
+fn shown(value: &str) -> String {
+    value.chars().take(PATH_SHOWN).collect()
+}
 
 /// The simulator's routes, wrapped in the journal.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
@@ -86,8 +89,8 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let router = route::<ListGraphsRequest>(router);
     let router = route::<ShowJobRequest>(router);
     let router = router
-        .route("/v3/auth/tokens", post(iam::create_token))
-        .route("/v3/projects", get(iam::list_projects));
+        .route("/v3/auth/tokens", post(iam_routes::create_token))
+        .route("/v3/projects", get(iam_routes::list_projects));
     router
         .fallback(no_such_api)
         .method_not_allowed_fallback(no_such_api)
@@ -223,7 +226,7 @@ struct Call {
 
 impl Call {
     /// What the path and query name, for the journal: whatever is valid of it.
-    fn target(&self, kind: OperationKind) -> Target {
+    fn target(&self, kind: OperationKind, limits: &PageLimits) -> Target {
         Target {
             project_id: self
                 .params
@@ -234,17 +237,19 @@ impl Call {
                 .get("graph_id")
                 .and_then(|value| value.parse().ok()),
             page: match kind {
-                OperationKind::ListGraphs => self.page().ok(),
+                OperationKind::ListGraphs => self.page(limits).ok(),
                 _ => None,
             },
         }
     }
 
-    /// ListGraphs' page, defaults applied.
-    fn page(&self) -> Result<Page, Refused> {
+    /// ListGraphs' page as asked, defaults applied; a `limit` above what the simulator
+    /// accepts is refused.
+    fn page(&self, limits: &PageLimits) -> Result<Page, Refused> {
         let offset = self.query_int("offset", 0, i32::MAX)?.unwrap_or(0);
+        let most = i32::try_from(limits.refuse_over).unwrap_or(i32::MAX);
         let limit = self
-            .query_int("limit", 1, MAX_LIST_LIMIT)?
+            .query_int("limit", 1, most)?
             .unwrap_or(DEFAULT_LIST_LIMIT);
         // Both are non-negative, checked above.
         Ok(Page {
@@ -285,7 +290,7 @@ impl Call {
             Ok(number) if (min..=max).contains(&number) => Ok(Some(number)),
             _ => Err(Refused::invalid(format!(
                 "The query parameter {name} must be an integer from {min} to {max}, not {:?}.",
-                value.chars().take(PATH_SHOWN).collect::<String>()
+                shown(value)
             ))),
         }
     }
@@ -338,11 +343,11 @@ impl Served for ListGraphsRequest {
         project_id: &ProjectId,
         call: &Call,
     ) -> Result<ListGraphsResponse, Refused> {
-        let page = call.page()?;
+        let page = call.page(&shared.page_limits)?;
         let (count, graphs) = shared.world().list(
             project_id,
             page.offset as usize,
-            page.limit as usize,
+            shared.page_limits.held(page.limit) as usize,
             Instant::now(),
         );
         Ok(ListGraphsResponse::Ok(ListGraphsResult {
@@ -423,7 +428,7 @@ async fn answer<Op: Served>(
             ))
         });
     if let Ok(call) = &call {
-        handled.target = call.target(Op::KIND);
+        handled.target = call.target(Op::KIND, &shared.page_limits);
     }
     let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
         .await
@@ -433,21 +438,10 @@ async fn answer<Op: Served>(
             ))
         })?;
 
-    // A token IAM issued is checked first (and refused once it expired); anything
-    // else goes to the configured credentials, which open every project.
-    let authenticated = match shared.iam.check_issued(&parts) {
-        Some(result) => result.map(|scope| (Scheme::Token, Some(scope))),
-        None => shared
-            .credentials
-            .authenticate(&parts, &body, OffsetDateTime::now_utc())
-            .map(|scheme| (scheme, None)),
-    };
-    let (scheme, scope) = match authenticated {
+    let (scheme, scope) = match shared.authenticate(&parts, &body) {
         Ok(authenticated) => authenticated,
         Err(refusal) => {
-            handled.authentication = refusal
-                .presented
-                .map_or(Authentication::Missing, Authentication::Refused);
+            handled.authentication = refusal.authentication();
             return Err(Refused::new(
                 ErrorStatus::Unauthorized,
                 error_codes::AUTHENTICATION_FAILED,
@@ -558,15 +552,15 @@ fn check_project_header(
     if named == project_id.as_str() {
         return Ok(());
     }
-    let shown: String = named.chars().take(PATH_SHOWN).collect();
     Err(Refused::forbidden(format!(
-        "The X-Project-Id header names project {shown}, not {project_id}."
+        "The X-Project-Id header names project {}, not {project_id}.",
+        shown(named)
     )))
 }
 
 /// Any path or method that is not an operation.
 async fn no_such_api(request: Request) -> Response {
-    let path: String = request.uri().path().chars().take(PATH_SHOWN).collect();
+    let path = shown(request.uri().path());
     let body = Refused::new(
         ErrorStatus::NotFound,
         error_codes::API_NOT_FOUND,
@@ -586,7 +580,7 @@ async fn no_such_api(request: Request) -> Response {
 fn render<R: OperationResponse>(answer: &R) -> Response {
     let status = StatusCode::from_u16(answer.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     match answer.body() {
-        Ok(Some(body)) => json(status, body),
+        Ok(Some(body)) => answer::json(status, body),
         Ok(None) => status.into_response(),
         Err(err) => {
             tracing::error!(%err, "could not encode an answer");
@@ -599,7 +593,7 @@ fn render<R: OperationResponse>(answer: &R) -> Response {
 /// answer to an unknown route).
 fn render_error(status: StatusCode, body: &ErrorBody) -> Response {
     match runtime::encode_json("error body", body) {
-        Ok(body) => json(status, body),
+        Ok(body) => answer::json(status, body),
         Err(err) => {
             tracing::error!(%err, "could not encode an error body");
             internal_error()
@@ -607,21 +601,12 @@ fn render_error(status: StatusCode, body: &ErrorBody) -> Response {
     }
 }
 
-fn json(status: StatusCode, body: Vec<u8>) -> Response {
-    (
-        status,
-        [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
-        body,
-    )
-        .into_response()
-}
-
 fn internal_error() -> Response {
     let body = format!(
         r#"{{"error_code":"{}","error_msg":"The simulator could not encode its answer."}}"#,
         error_codes::INTERNAL_ERROR
     );
-    json(StatusCode::INTERNAL_SERVER_ERROR, body.into_bytes())
+    answer::json(StatusCode::INTERNAL_SERVER_ERROR, body)
 }
 
 /// Gives every answer an `X-Request-Id`, and records and logs the exchange.

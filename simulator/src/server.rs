@@ -2,7 +2,7 @@
 //! inspected and steered through.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
 use ges_api::types::{Graph, GraphId, GraphStatus, JobId, JobStatus, ProjectId};
@@ -11,78 +11,15 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use crate::SimulatorError;
-use crate::auth::Credentials;
-use crate::builder::{Config, Project};
-use crate::fault::{Fault, FaultQueue};
-use crate::iam::Iam;
-use crate::journal::{OperationKind, RequestIds, RequestRecord};
+use crate::error::SimulatorError;
+use crate::fault::Fault;
+use crate::journal::{OperationKind, RequestRecord};
 use crate::routes;
-use crate::state::{GraphSpec, World};
+use crate::shared::{Config, Shared};
+use crate::state::GraphSpec;
 
 /// How long [`RunningSimulator::shutdown`] waits for requests in flight.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
-
-/// What the handlers share: configuration, the world, the journal and the faults.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    /// The main project's ID.
-    pub(crate) project_id: ProjectId,
-    /// Every project served, the main one first.
-    pub(crate) projects: Vec<Project>,
-    pub(crate) credentials: Credentials,
-    pub(crate) iam: Iam,
-    pub(crate) request_ids: RequestIds,
-    world: Mutex<World>,
-    journal: Mutex<Vec<RequestRecord>>,
-    faults: Mutex<FaultQueue>,
-}
-
-impl Shared {
-    fn new(config: Config) -> Self {
-        Self {
-            project_id: config.project_id,
-            projects: config.projects,
-            credentials: config.credentials,
-            iam: Iam::new(config.iam),
-            request_ids: RequestIds::new(),
-            world: Mutex::new(World::new(config.graphs, config.stop_duration)),
-            journal: Mutex::new(Vec::new()),
-            faults: Mutex::new(FaultQueue::default()),
-        }
-    }
-
-    /// Whether the simulator serves this project.
-    pub(crate) fn serves(&self, project_id: &ProjectId) -> bool {
-        self.projects
-            .iter()
-            .any(|project| &project.id == project_id)
-    }
-
-    /// The world, locked. No lock is ever held across an `await`, and no code that
-    /// holds one panics, so a poisoned lock still holds consistent data.
-    pub(crate) fn world(&self) -> MutexGuard<'_, World> {
-        self.world.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    pub(crate) fn record(&self, record: RequestRecord) {
-        self.journal
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(record);
-    }
-
-    pub(crate) fn take_fault(
-        &self,
-        operation: OperationKind,
-        graph_id: Option<&str>,
-    ) -> Option<Fault> {
-        self.faults
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take(operation, graph_id)
-    }
-}
 
 /// Binds the checked configuration's address and serves on the current runtime.
 pub(crate) async fn start(config: Config) -> Result<RunningSimulator, SimulatorError> {
@@ -221,20 +158,12 @@ impl RunningSimulator {
 
     /// Every request received so far, in arrival order.
     pub fn requests(&self) -> Vec<RequestRecord> {
-        self.shared
-            .journal
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.shared.journal().clone()
     }
 
     /// Forgets the requests received so far.
     pub fn clear_requests(&self) {
-        self.shared
-            .journal
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clear();
+        self.shared.journal().clear();
     }
 
     /// How many token requests (`POST /v3/auth/tokens`) IAM received, refused ones
@@ -258,31 +187,19 @@ impl RunningSimulator {
     /// Makes the next authenticated call of `operation` fail this way. Faults queue
     /// up: call it again for the call after.
     pub fn fail_next(&self, operation: OperationKind, fault: Fault) {
-        self.shared
-            .faults
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(operation, fault);
+        self.shared.faults().push(operation, fault);
     }
 
     /// Makes every authenticated call that names this graph fail this way (after any
     /// fault queued with [`RunningSimulator::fail_next`] for its operation), until
     /// [`RunningSimulator::clear_faults`]. Replaces the graph's earlier fault.
     pub fn fail_graph(&self, graph_id: &GraphId, fault: Fault) {
-        self.shared
-            .faults
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .set_for_graph(graph_id.clone(), fault);
+        self.shared.faults().set_for_graph(graph_id.clone(), fault);
     }
 
     /// Forgets every fault, queued or per graph.
     pub fn clear_faults(&self) {
-        self.shared
-            .faults
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clear();
+        self.shared.faults().clear();
     }
 
     /// Stops listening, lets requests in flight finish (for up to five seconds), and

@@ -129,6 +129,17 @@ enum Phase {
     Done,
 }
 
+impl Phase {
+    /// The status of a stop job in this phase.
+    fn job_status(self) -> JobStatus {
+        match self {
+            Self::Pending => JobStatus::Pending,
+            Self::Running => JobStatus::Running,
+            Self::Done => JobStatus::Success,
+        }
+    }
+}
+
 /// The graphs and jobs of every project the simulator serves.
 #[derive(Debug)]
 pub(crate) struct World {
@@ -171,10 +182,7 @@ impl World {
 
     /// The project a graph belongs to.
     pub(crate) fn project_of(&self, id: &GraphId) -> Option<&ProjectId> {
-        self.graphs
-            .iter()
-            .find(|g| &g.spec.id == id)
-            .map(|g| &g.project_id)
+        self.record_anywhere(id).map(|g| &g.project_id)
     }
 
     /// Adds a graph to a project, or replaces the graph with the same ID (forgetting
@@ -258,9 +266,7 @@ impl World {
 
     /// One graph's status, in whichever project it is.
     pub(crate) fn graph_status(&self, id: &GraphId, now: Instant) -> Option<GraphStatus> {
-        self.graphs
-            .iter()
-            .find(|g| &g.spec.id == id)
+        self.record_anywhere(id)
             .map(|record| status_of(record, now, self.stop_duration))
     }
 
@@ -298,11 +304,7 @@ impl World {
             .filter(|job| &job.graph_id == graph_id)
             .ok_or(JobLookupFailure::UnknownJob)?;
         let phase = phase(record.at, now, self.stop_duration);
-        let status = match phase {
-            Phase::Pending => JobStatus::Pending,
-            Phase::Running => JobStatus::Running,
-            Phase::Done => JobStatus::Success,
-        };
+        let status = phase.job_status();
         let end_time = match phase {
             Phase::Done => wall_time(record.at_wall + self.stop_duration),
             Phase::Pending | Phase::Running => String::new(),
@@ -323,21 +325,20 @@ impl World {
     pub(crate) fn job_status(&self, job_id: &JobId, now: Instant) -> Option<JobStatus> {
         self.jobs
             .get(job_id)
-            .map(|record| match phase(record.at, now, self.stop_duration) {
-                Phase::Pending => JobStatus::Pending,
-                Phase::Running => JobStatus::Running,
-                Phase::Done => JobStatus::Success,
-            })
+            .map(|record| phase(record.at, now, self.stop_duration).job_status())
     }
 
     /// The job of a graph's latest stop, in whichever project it is.
     pub(crate) fn last_stop_job(&self, id: &GraphId) -> Option<JobId> {
-        self.graphs
-            .iter()
-            .find(|g| &g.spec.id == id)?
+        self.record_anywhere(id)?
             .stop
             .as_ref()
             .map(|stop| stop.job_id.clone())
+    }
+
+    /// A graph, in whichever project it is: an ID names one graph in the simulator.
+    fn record_anywhere(&self, id: &GraphId) -> Option<&GraphRecord> {
+        self.graphs.iter().find(|g| &g.spec.id == id)
     }
 
     fn record(&self, project_id: &ProjectId, id: &GraphId) -> Option<&GraphRecord> {

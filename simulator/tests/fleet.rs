@@ -342,7 +342,7 @@ async fn paging_refuses_bad_parameters_by_name_and_ends_with_an_empty_page() {
 }
 
 #[tokio::test]
-async fn without_a_limit_a_page_holds_a_hundred_graphs() {
+async fn without_a_limit_a_page_holds_ten_graphs_as_on_ges() {
     let sim = builder()
         .graphs((0..150).map(|n| GraphSpec::numbered(n, format!("fleet-{n}"))))
         .start()
@@ -354,12 +354,13 @@ async fn without_a_limit_a_page_holds_a_hundred_graphs() {
         ids(&first).len(),
         ges_simulator::DEFAULT_LIST_LIMIT as usize
     );
+    assert_eq!(ges_simulator::DEFAULT_LIST_LIMIT, 10);
     let record = sim.requests().pop().expect("a request");
     assert_eq!(
         record.page,
         Some(Page {
             offset: 0,
-            limit: 100
+            limit: 10
         })
     );
 }

@@ -1,0 +1,166 @@
+//! What the server, the routes and IAM share: the checked configuration and the state
+//! every handler reads and changes.
+//!
+//! It sits below every module that serves requests (`builder`, `server`, `routes`,
+//! `iam_routes`) and uses none of them, so that they can all use it without a cycle;
+//! it uses only the modules that hold the parts (`auth`, `iam`, `journal`, `fault`,
+//! `state`).
+
+use std::net::SocketAddr;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use ges_api::types::ProjectId;
+use http::request::Parts;
+use time::OffsetDateTime;
+
+use crate::auth::{AuthRefusal, Credentials};
+use crate::fault::{Fault, FaultQueue};
+use crate::iam::{Iam, IamConfig};
+use crate::journal::{OperationKind, RequestIds, RequestRecord, Scheme};
+use crate::state::{GraphSpec, World};
+
+/// A project the simulator serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Project {
+    pub(crate) id: ProjectId,
+    /// Its name in IAM.
+    pub(crate) name: String,
+}
+
+/// How many graphs a ListGraphs page holds when the request gives no `limit`: GES's
+/// documented default.
+pub const DEFAULT_LIST_LIMIT: i32 = 10;
+/// The largest ListGraphs `limit` accepted unless told otherwise, as the contract says.
+pub(crate) const MAX_LIST_LIMIT: u32 = 1000;
+
+/// How ListGraphs treats the page size a client asks for (`limit`): GES documents no
+/// maximum, so a real server may cap a large page or refuse it, and a client must cope
+/// with both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PageLimits {
+    /// The largest `limit` accepted; a larger one is refused with `400`.
+    pub(crate) refuse_over: u32,
+    /// The most graphs a page holds, whatever `limit` asked; `None` for no cap.
+    pub(crate) cap: Option<u32>,
+}
+
+impl Default for PageLimits {
+    fn default() -> Self {
+        Self {
+            refuse_over: MAX_LIST_LIMIT,
+            cap: None,
+        }
+    }
+}
+
+impl PageLimits {
+    /// How many graphs a page asked to hold `limit` holds.
+    pub(crate) fn held(&self, limit: u32) -> u32 {
+        self.cap.map_or(limit, |cap| limit.min(cap))
+    }
+}
+
+/// A checked configuration.
+#[derive(Debug)]
+pub(crate) struct Config {
+    /// The main project's ID.
+    pub(crate) project_id: ProjectId,
+    /// Every project served, the main one first.
+    pub(crate) projects: Vec<Project>,
+    pub(crate) graphs: Vec<(ProjectId, GraphSpec)>,
+    pub(crate) credentials: Credentials,
+    pub(crate) iam: IamConfig,
+    pub(crate) stop_duration: Duration,
+    pub(crate) page_limits: PageLimits,
+    pub(crate) listen: SocketAddr,
+}
+
+/// What the handlers share: configuration, the world, the journal and the faults.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    /// The main project's ID.
+    pub(crate) project_id: ProjectId,
+    /// Every project served, the main one first.
+    pub(crate) projects: Vec<Project>,
+    pub(crate) credentials: Credentials,
+    pub(crate) iam: Iam,
+    pub(crate) request_ids: RequestIds,
+    pub(crate) page_limits: PageLimits,
+    world: Mutex<World>,
+    journal: Mutex<Vec<RequestRecord>>,
+    faults: Mutex<FaultQueue>,
+}
+
+impl Shared {
+    pub(crate) fn new(config: Config) -> Self {
+        Self {
+            project_id: config.project_id,
+            projects: config.projects,
+            credentials: config.credentials,
+            iam: Iam::new(config.iam),
+            request_ids: RequestIds::new(),
+            page_limits: config.page_limits,
+            world: Mutex::new(World::new(config.graphs, config.stop_duration)),
+            journal: Mutex::new(Vec::new()),
+            faults: Mutex::new(FaultQueue::default()),
+        }
+    }
+
+    /// Whether the simulator serves this project.
+    pub(crate) fn serves(&self, project_id: &ProjectId) -> bool {
+        self.projects
+            .iter()
+            .any(|project| &project.id == project_id)
+    }
+
+    /// Authenticates a call, GES's or IAM's: a token IAM issued is checked first (and
+    /// refused once it expired), giving the project it is scoped to; anything else goes
+    /// to the configured credentials, which open every project (`None`).
+    pub(crate) fn authenticate(
+        &self,
+        parts: &Parts,
+        body: &[u8],
+    ) -> Result<(Scheme, Option<ProjectId>), AuthRefusal> {
+        match self.iam.check_issued(parts) {
+            Some(result) => result.map(|scope| (Scheme::Token, Some(scope))),
+            None => self
+                .credentials
+                .authenticate(parts, body, OffsetDateTime::now_utc())
+                .map(|scheme| (scheme, None)),
+        }
+    }
+
+    /// The world, locked.
+    pub(crate) fn world(&self) -> MutexGuard<'_, World> {
+        lock(&self.world)
+    }
+
+    /// The journal, locked.
+    pub(crate) fn journal(&self) -> MutexGuard<'_, Vec<RequestRecord>> {
+        lock(&self.journal)
+    }
+
+    /// The faults waiting for their call, locked.
+    pub(crate) fn faults(&self) -> MutexGuard<'_, FaultQueue> {
+        lock(&self.faults)
+    }
+
+    pub(crate) fn record(&self, record: RequestRecord) {
+        self.journal().push(record);
+    }
+
+    pub(crate) fn take_fault(
+        &self,
+        operation: OperationKind,
+        graph_id: Option<&str>,
+    ) -> Option<Fault> {
+        self.faults().take(operation, graph_id)
+    }
+}
+
+/// Locks one of the shared parts. No lock is ever held across an `await`, and no code
+/// that holds one panics, so a poisoned lock still holds consistent data.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
