@@ -8,6 +8,7 @@
 //! too, whatever its status.
 
 use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 
 use ges_api::types::{Graph, GraphId, GraphStatus, ListGraphsRequest, ProjectId};
 use tokio::time::Instant;
@@ -18,11 +19,36 @@ use crate::regions::{RegionError, Regions};
 use crate::selector::Selector;
 use crate::stop::{self, AfterAttempts, GesError, StopOutcome, StopReport, StopTarget};
 
-/// Graphs asked for per page: GES's own default page size.
-pub const PAGE_SIZE: i32 = 100;
-/// The most pages read from one project: 10,000 graphs, far more than a project holds,
-/// so that a listing that never ends (a count that keeps growing) still ends.
-pub const MAX_PAGES: usize = 100;
+/// Graphs asked for per page: one request per thousand graphs where GES allows it. The
+/// API reference gives `limit` a default of 10 and documents no maximum, so a GES that
+/// refuses this is asked again with its own default ([`PageSizes`]).
+pub const PAGE_SIZE: i32 = 1000;
+/// The most graphs read from one project: far more than a project holds, so that a
+/// listing that never ends (a count that keeps growing) still ends, after at most this
+/// many pages whatever their size.
+pub const MAX_LISTED: usize = 10_000;
+
+/// The endpoints whose GES refused a page of [`PAGE_SIZE`] graphs, remembered while the
+/// process lives (a warm Lambda function), so that only its first listing pays for the
+/// refusal. Clones share what they learn.
+#[derive(Debug, Clone, Default)]
+pub struct PageSizes(Arc<Mutex<HashSet<String>>>);
+
+impl PageSizes {
+    /// The `limit` to ask `endpoint` for: ours, or GES's own default (none sent).
+    fn limit(&self, endpoint: &str) -> Option<i32> {
+        match self.0.lock() {
+            Ok(refused) if refused.contains(endpoint) => None,
+            _ => Some(PAGE_SIZE),
+        }
+    }
+
+    fn refused(&self, endpoint: &str) {
+        if let Ok(mut refused) = self.0.lock() {
+            refused.insert(endpoint.to_owned());
+        }
+    }
+}
 
 /// What a selected graph needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,13 +132,14 @@ pub async fn scopes<'a>(
 pub async fn select<'a>(
     scopes: &'a [Scope<'a>],
     policy: &Policy,
+    pages: &PageSizes,
     dry_run: bool,
     max_graphs: usize,
     deadline: Option<Instant>,
 ) -> Result<Vec<(&'a GesClient, Selected)>, SelectError> {
     let mut selected = Vec::new();
     for scope in scopes {
-        let graphs = list_graphs(&scope.client, &scope.project_id, deadline).await?;
+        let graphs = list_graphs(&scope.client, &scope.project_id, pages, deadline).await?;
         let before = selected.len();
         selected.extend(
             graphs
@@ -143,20 +170,29 @@ pub async fn select<'a>(
 }
 
 /// Every graph of one project, in GES's order, each once. Pages are read until GES's
-/// `graph_count` graphs were seen or a page comes back empty, at most [`MAX_PAGES`].
+/// `graph_count` graphs were seen or a page comes back empty, at most [`MAX_LISTED`]
+/// graphs. Each page starts where the graphs received so far end, whatever size GES
+/// chose to answer; a `400` to the first page's `limit` of [`PAGE_SIZE`] is taken as
+/// GES refusing large pages, and the listing starts again with its default.
 pub async fn list_graphs(
     client: &GesClient,
     project_id: &ProjectId,
+    pages: &PageSizes,
     deadline: Option<Instant>,
 ) -> Result<Vec<Graph>, SelectError> {
+    let endpoint = client.endpoint().to_string();
+    let mut limit = pages.limit(&endpoint);
     let mut graphs: Vec<Graph> = Vec::new();
     let mut seen: HashSet<GraphId> = HashSet::new();
     let mut offset: i32 = 0;
-    for page in 0..MAX_PAGES {
+    // Each turn either ends the listing or moves `offset` on by at least one graph, and
+    // the listing ends once `offset` reaches MAX_LISTED: at most MAX_LISTED + 1 turns,
+    // the one extra being the first page asked again with GES's default.
+    for page in 0..=MAX_LISTED {
         let request = ListGraphsRequest {
             project_id: project_id.clone(),
             offset: Some(offset),
-            limit: Some(PAGE_SIZE),
+            limit,
         };
         let Reply {
             response,
@@ -166,15 +202,29 @@ pub async fn list_graphs(
             .execute_before(&request, deadline)
             .await
             .map_err(|error| SelectError::from_client(project_id, error))?;
-        let result = response
-            .into_result()
-            .map_err(|(status, body)| SelectError::Refused {
-                project_id: project_id.clone(),
-                ges: Box::new(GesError {
-                    attempts,
-                    ..GesError::from_body(status, &body, request_id)
-                }),
-            })?;
+        let result = match response.into_result() {
+            Ok(result) => result,
+            Err((status, body)) => {
+                if status == 400 && offset == 0 && limit.is_some() {
+                    tracing::info!(
+                        %project_id,
+                        %endpoint,
+                        limit = PAGE_SIZE,
+                        "GES refused the page size; listing again with its default"
+                    );
+                    pages.refused(&endpoint);
+                    limit = None;
+                    continue;
+                }
+                return Err(SelectError::Refused {
+                    project_id: project_id.clone(),
+                    ges: Box::new(GesError {
+                        attempts,
+                        ..GesError::from_body(status, &body, request_id)
+                    }),
+                });
+            }
+        };
         let received = result.graphs.len();
         tracing::debug!(
             %project_id,
@@ -195,7 +245,12 @@ pub async fn list_graphs(
             .ok()
             .and_then(|received| offset.checked_add(received));
         match next {
-            Some(next) if received > 0 && next < result.graph_count => offset = next,
+            Some(next) if received > 0 && next < result.graph_count => {
+                if usize::try_from(next).unwrap_or(usize::MAX) >= MAX_LISTED {
+                    break;
+                }
+                offset = next;
+            }
             _ => return Ok(graphs),
         }
     }
@@ -354,10 +409,10 @@ pub enum SelectError {
         /// Why. Boxed: a rare error need not make every `Result` large.
         source: Box<ClientError>,
     },
-    /// More pages than [`MAX_PAGES`].
+    /// More graphs than [`MAX_LISTED`].
     #[error(
-        "project {project_id} still had graphs to list after {MAX_PAGES} pages ({graphs} \
-         graphs); nothing was stopped"
+        "project {project_id} still had graphs to list after {MAX_LISTED} ({graphs} \
+         distinct graphs); nothing was stopped: a listing this long is not a project's"
     )]
     Endless {
         /// The project.

@@ -20,7 +20,7 @@ use crate::event::{self, Graphs, Invocation, Selector, StopRequest};
 use crate::settings::{DefaultGraphs, Settings};
 use ges_client::client::{ClientError, GesClient};
 use ges_client::config::{Config, ConfigError};
-use ges_client::fleet::{self, Selected};
+use ges_client::fleet::{self, PageSizes, Selected};
 use ges_client::regions::Regions;
 use ges_client::stop::{StopError, StopOutcome, StopReport, StopTarget, preview_stop, stop_graph};
 use ges_client::wait::{JobEnd, wait_for_job};
@@ -39,6 +39,8 @@ pub struct Handler {
     client: GesClient,
     default_project_id: Option<ProjectId>,
     regions: Regions,
+    /// What each GES said of our page size, kept while the function is warm.
+    pages: PageSizes,
     settings: Settings,
 }
 
@@ -73,6 +75,7 @@ impl Handler {
             client: GesClient::new(config)?,
             default_project_id: config.default_project_id.clone(),
             regions: Regions::new(config),
+            pages: PageSizes::default(),
             settings,
         })
     }
@@ -171,6 +174,7 @@ impl Handler {
                 let items = fleet::select(
                     &scopes,
                     &self.settings.policy,
+                    &self.pages,
                     request.dry_run,
                     max_graphs,
                     deadline.at,

@@ -13,7 +13,9 @@ use std::time::Duration;
 use common::context;
 use ges_api::types::{GraphId, GraphStatus, ProjectId};
 use ges_client::config::vars;
-use ges_simulator::{Fault, GraphSpec, OperationKind, RunningSimulator, Simulator};
+use ges_simulator::{
+    Fault, GraphSpec, OperationKind, RunningSimulator, Simulator, SimulatorBuilder,
+};
 use ges_stop_lambda::answer::FunctionError;
 use ges_stop_lambda::handler::Handler;
 use serde_json::{Value, json};
@@ -157,12 +159,12 @@ async fn a_selector_pages_to_the_end_and_stops_only_running_selected_graphs() {
         json!([{"name": "dev-*", "tags": {"team": "data"}}])
     );
 
-    // Three pages of 100, in order, and nothing else listed.
+    // One page of up to 1000: one listing request per thousand graphs.
     let pages: Vec<(u32, u32)> = requests(&simulator, OperationKind::ListGraphs)
         .iter()
         .map(|r| r.page.map(|p| (p.offset, p.limit)).unwrap())
         .collect();
-    assert_eq!(pages, [(0, 100), (100, 100), (200, 100)]);
+    assert_eq!(pages, [(0, 1000)]);
 
     // One stop per running, selected, not opted-out graph; none for any other.
     let mut stopped: Vec<u32> = stopped_graphs(&simulator).iter().map(number).collect();
@@ -256,6 +258,88 @@ async fn a_selector_that_matches_nothing_is_an_outcome() {
     );
 }
 
+/// The pages a run was answered, as (offset, limit); a page asked without `limit` shows
+/// GES's default, 10. A refused request has none.
+fn pages(simulator: &RunningSimulator) -> Vec<(u32, u32)> {
+    requests(simulator, OperationKind::ListGraphs)
+        .iter()
+        .filter_map(|r| r.page.map(|p| (p.offset, p.limit)))
+        .collect()
+}
+
+async fn fleet_with(
+    count: u32,
+    pages: impl FnOnce(SimulatorBuilder) -> SimulatorBuilder,
+) -> RunningSimulator {
+    pages(
+        Simulator::builder()
+            .graphs((0..count).map(fleet_graph))
+            .token(TOKEN)
+            .stop_duration(Duration::from_secs(30)),
+    )
+    .start()
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_ges_that_answers_smaller_pages_is_paged_by_what_it_answers() {
+    // A GES that holds pages to 100 graphs, whatever was asked: each page starts where
+    // the graphs received end.
+    let simulator = fleet_with(250, |builder| builder.cap_list_limit(100)).await;
+    let handler = handler(&simulator, &[]);
+    let answer = invoke(
+        &handler,
+        json!({"selector": {"name": "*"}, "max_graphs": 250}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(answer["summary"]["selected"], 250, "{}", answer["summary"]);
+    assert_eq!(pages(&simulator), [(0, 1000), (100, 1000), (200, 1000)]);
+}
+
+#[tokio::test]
+async fn a_ges_that_refuses_large_pages_is_listed_with_its_default_and_remembered() {
+    let simulator = fleet_with(25, |builder| builder.refuse_list_limit_over(500)).await;
+    let handler = handler(&simulator, &[]);
+    let run = json!({"selector": {"name": "*"}, "dry_run": true});
+    let answer = invoke(&handler, run.clone()).await.unwrap();
+    assert_eq!(answer["summary"]["selected"], 25, "{}", answer["summary"]);
+    // The refused page, then GES's default pages of 10: never a failed listing
+    // because of our page size.
+    assert_eq!(pages(&simulator), [(0, 10), (10, 10), (20, 10)]);
+    let refused: Vec<u16> = requests(&simulator, OperationKind::ListGraphs)
+        .iter()
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(refused, [400, 200, 200, 200]);
+
+    // Warm: the next run asks for GES's default straight away.
+    simulator.clear_requests();
+    let answer = invoke(&handler, run).await.unwrap();
+    assert_eq!(answer["summary"]["selected"], 25);
+    assert_eq!(pages(&simulator), [(0, 10), (10, 10), (20, 10)]);
+    assert_eq!(requests(&simulator, OperationKind::ListGraphs).len(), 3);
+}
+
+#[tokio::test]
+async fn a_listing_is_bounded_by_graphs_not_pages() {
+    // 10,001 graphs in pages of 1000: the ten pages up to the bound are read, then the
+    // run is refused without a stop.
+    let simulator = fleet_with(10_001, |builder| builder).await;
+    let handler = handler(&simulator, &[]);
+    let error = invoke(
+        &handler,
+        json!({"selector": {"name": "*"}, "max_graphs": 1000}),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.kind(), "UnexpectedAnswer", "{error}");
+    assert!(error.to_string().contains("after 10000"), "{error}");
+    assert_eq!(pages(&simulator).len(), 10);
+    assert!(stopped_graphs(&simulator).is_empty());
+}
+
 #[tokio::test]
 async fn a_dry_run_lists_what_would_be_stopped_and_why_without_calls_per_graph() {
     let simulator = fleet(120).await;
@@ -274,9 +358,9 @@ async fn a_dry_run_lists_what_would_be_stopped_and_why_without_calls_per_graph()
     assert_eq!(first_running["outcome"], "would_stop");
     assert_eq!(first_running["reason"], "the graph is running");
     assert_eq!(first_running["graph_status"], "200");
-    // Two listings, no stop, no look-up.
+    // One listing, no stop, no look-up.
     let everything = simulator.requests();
-    assert_eq!(everything.len(), 2, "{everything:?}");
+    assert_eq!(everything.len(), 1, "{everything:?}");
     assert!(
         everything
             .iter()
@@ -350,7 +434,7 @@ async fn selectors_over_http_answer_the_batch() {
 async fn a_listing_that_fails_stops_nothing_and_says_which_project() {
     let simulator = fleet(150).await;
     let handler = handler(&simulator, &[]);
-    // The second page is refused: the partial first page must not be acted on.
+    // The listing is refused: nothing may be acted on.
     simulator.fail_next(
         OperationKind::ListGraphs,
         Fault::status(403, r#"{"error_code":"GES.8003","error_msg":"No."}"#),
@@ -373,7 +457,7 @@ async fn a_listing_that_fails_stops_nothing_and_says_which_project() {
     );
     assert!(stopped_graphs(&simulator).is_empty());
 
-    // A failing GES is tried again, page by page.
+    // A failing GES is tried again: the 503, then the one page.
     simulator.clear_requests();
     simulator.fail_next(OperationKind::ListGraphs, Fault::ServiceUnavailable);
     let answer = invoke(
@@ -383,7 +467,7 @@ async fn a_listing_that_fails_stops_nothing_and_says_which_project() {
     .await
     .unwrap();
     assert_eq!(answer["summary"]["selected"], 75);
-    assert_eq!(requests(&simulator, OperationKind::ListGraphs).len(), 3);
+    assert_eq!(requests(&simulator, OperationKind::ListGraphs).len(), 2);
 }
 
 #[tokio::test]

@@ -227,7 +227,10 @@ fn assert_listed_once(simulator: &RunningSimulator, others: &[OperationKind]) {
         })
         .collect();
     let wanted: Vec<Page> = [0, 100, 200]
-        .map(|offset| Page { offset, limit: 100 })
+        .map(|offset| Page {
+            offset,
+            limit: 1000,
+        })
         .to_vec();
     assert_eq!(pages, wanted);
     for request in &requests {
@@ -319,6 +322,9 @@ async fn selectors_stop_the_running_graphs_they_select_across_pages() {
     let simulator = Simulator::builder()
         .graphs(fleet())
         .token(TOKEN)
+        // A GES that answers at most 100 graphs a page, whatever is asked, so that the
+        // listing crosses pages.
+        .cap_list_limit(100)
         // Long enough that a stopped graph stays `901` for the whole test.
         .stop_duration(Duration::from_secs(120))
         .start()
