@@ -14,7 +14,7 @@ use lambda_runtime::Context;
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use crate::{EXIT_FAILED, fail};
+use crate::exit::{EXIT_FAILED, fail};
 use ges_client::client::GesClient;
 use ges_client::config::{Config, vars};
 use ges_client::stop::{StopTarget, stop_graph};

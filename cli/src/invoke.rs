@@ -7,7 +7,7 @@ use clap::Args;
 use lambda_runtime::{Context, Diagnostic};
 use serde_json::Value;
 
-use crate::{EXIT_FAILED, EXIT_USAGE, fail};
+use crate::exit::{EXIT_FAILED, EXIT_USAGE, fail};
 use ges_stop_lambda::handler::Handler;
 
 /// Run the Lambda handler on an event file, with the configuration from the

@@ -57,6 +57,7 @@ macro_rules! function_environment {
 }
 
 mod demo;
+mod exit;
 mod invoke;
 mod simulate;
 mod stop;
@@ -65,10 +66,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// Exit code for a failure GES or the network reported.
-const EXIT_FAILED: u8 = 1;
-/// Exit code for a bad command line or configuration: nothing was sent.
-const EXIT_USAGE: u8 = 2;
+use exit::EXIT_FAILED;
 
 /// Stops Huawei Cloud GES graphs, so that they are no longer billed.
 ///
@@ -126,10 +124,4 @@ fn init_logging() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
-}
-
-/// Prints an error the way every subcommand does, and gives the exit code.
-fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::from(code)
 }

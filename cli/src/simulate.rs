@@ -8,7 +8,7 @@ use clap::Args;
 use ges_api::types::{GraphId, ProjectId};
 use ges_simulator::{DEFAULT_PROJECT_ID, GraphSpec, Simulator};
 
-use crate::{EXIT_FAILED, EXIT_USAGE, fail};
+use crate::exit::{EXIT_FAILED, EXIT_USAGE, fail};
 
 /// Run a GES simulator on loopback until interrupted (Ctrl-C or SIGTERM).
 ///

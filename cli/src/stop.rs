@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Args;
 use ges_api::types::GraphId;
 
-use crate::{EXIT_FAILED, EXIT_USAGE, fail};
+use crate::exit::{EXIT_FAILED, EXIT_USAGE, fail};
 use ges_client::client::GesClient;
 use ges_client::config::{Config, ConfigError, vars};
 use ges_client::stop::{StopTarget, stop_graph};

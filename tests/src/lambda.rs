@@ -60,7 +60,7 @@ use tokio::process::{Child, Command};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use crate::{cargo_lambda, ges_stop_lambda_binary, workspace_root};
+use crate::tools::{cargo_lambda, ges_stop_lambda_binary, workspace_root};
 
 /// How long [`LambdaFunction::invoke`] waits for an answer.
 pub const INVOKE_LIMIT: Duration = Duration::from_secs(60);
