@@ -5,11 +5,18 @@
 //! - [`runtime`]: the small hand-written support the generated code calls.
 //! - [`signing`]: SDK-HMAC-SHA256, computed by clients and checked by the simulator.
 
+#![warn(missing_docs)]
+
+// Generated code names the runtime `::ges_api::runtime`, an absolute path that no name
+// around it can shadow; this makes that path work inside this crate too.
+extern crate self as ges_api;
+
 pub mod runtime;
 pub mod signing;
 
 /// Types generated from `openapi/ges.yaml`.
 pub mod types {
+    // Items carry the spec's descriptions; the spec does not describe every field.
     #![allow(missing_docs)]
     include!(concat!(env!("OUT_DIR"), "/ges.rs"));
 }
