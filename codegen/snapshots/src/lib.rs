@@ -6,9 +6,10 @@
 //! The modules are `rustfmt::skip`: they are prettyplease's output, byte for byte, and
 //! `cargo fmt` must not make them differ from it.
 
-/// What the generated code calls, under the name it uses.
-pub use ges_api::runtime;
-
+/// Generated from `codegen/tests/specs/facts.yaml`: project scope, refusals, enum
+/// descriptions, response headers, and names like the standard library's.
+#[rustfmt::skip]
+pub mod facts;
 /// Generated from `codegen/tests/specs/features.yaml`: every supported construct.
 #[rustfmt::skip]
 pub mod features;
