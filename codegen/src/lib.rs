@@ -7,7 +7,8 @@
 //! `OperationResponse` traits. The output refers to that runtime as `crate::runtime`
 //! and to `serde`, which the crate including it provides.
 //!
-//! The work is split by role: `load` parses and checks the version,
+//! The work is split by role: `load` parses (JSON as JSON, YAML as YAML) and checks the
+//! version and the shapes its parser cannot be trusted with,
 //! `model` resolves the spec and reports every unsupported construct at once with its
 //! JSON pointer, and `emit` writes the code. Anything the generator does not support
 //! is an [`Error`], never a panic.
@@ -29,15 +30,53 @@ use std::path::Path;
 
 pub use error::{Error, Problem};
 
+/// A document that parsed as OpenAPI 3.0.x: what [`load`] gives and
+/// [`Document::generate`] turns into code.
+pub struct Document {
+    loaded: load::Loaded,
+    source_name: String,
+}
+
+impl std::fmt::Debug for Document {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Document")
+            .field("source_name", &self.source_name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Parses a spec from bytes, YAML or JSON, and checks that it is OpenAPI 3.0.x with the
+/// shape OpenAPI gives it. `source_name` only appears in messages.
+///
+/// This is the loader's entry point, public so that a fuzz target can feed it arbitrary
+/// bytes: it returns an error for any input and never panics (a panic in a dependency
+/// is caught and returned as [`Error::Panicked`]).
+pub fn load(bytes: &[u8], source_name: &str) -> Result<Document, Error> {
+    let loaded = load::load(bytes, source_name)?;
+    Ok(Document {
+        loaded,
+        source_name: source_name.to_owned(),
+    })
+}
+
+impl Document {
+    /// The Rust code for this document, or every problem that stops it.
+    pub fn generate(&self) -> Result<String, Error> {
+        let source_name = self.source_name.as_str();
+        load::contain(source_name, "generating code", || {
+            let api = model::build(&self.loaded).map_err(|problems| Error::Spec {
+                source_name: source_name.to_owned(),
+                problems,
+            })?;
+            emit::emit(&api, source_name)
+        })?
+    }
+}
+
 /// Generates the Rust code for a spec, given as YAML or JSON text. `source_name` only
 /// appears in messages and in the header comment of the output.
 pub fn generate(spec_text: &str, source_name: &str) -> Result<String, Error> {
-    let loaded = load::load(spec_text, source_name)?;
-    let api = model::build(&loaded).map_err(|problems| Error::Spec {
-        source_name: source_name.to_owned(),
-        problems,
-    })?;
-    emit::emit(&api, source_name)
+    load(spec_text.as_bytes(), source_name)?.generate()
 }
 
 /// Generates the code for the spec at `spec_path` and writes it to `out_path`: what a
@@ -47,7 +86,7 @@ pub fn generate_file(spec_path: &Path, out_path: &Path) -> Result<(), Error> {
         let path = path.to_owned();
         move |source| Error::Io { path, source }
     };
-    let text = std::fs::read_to_string(spec_path).map_err(io(spec_path))?;
-    let code = generate(&text, &spec_path.display().to_string())?;
+    let bytes = std::fs::read(spec_path).map_err(io(spec_path))?;
+    let code = load(&bytes, &spec_path.display().to_string())?.generate()?;
     std::fs::write(out_path, code).map_err(io(out_path))
 }
