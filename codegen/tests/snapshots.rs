@@ -9,9 +9,12 @@ fn workspace() -> &'static Path {
         .expect("the codegen crate is inside the workspace")
 }
 
-/// Every spec with a snapshot: the contract, then each test spec, by module name.
+/// Every spec with a snapshot: the contracts, then each test spec, by module name.
 fn specs() -> Vec<(String, PathBuf)> {
-    let mut specs = vec![("ges".to_owned(), PathBuf::from("openapi/ges.yaml"))];
+    let mut specs = vec![
+        ("ges".to_owned(), PathBuf::from("openapi/ges.yaml")),
+        ("iam".to_owned(), PathBuf::from("openapi/iam.yaml")),
+    ];
     let dir = workspace().join("codegen/tests/specs");
     let mut found: Vec<(String, PathBuf)> = std::fs::read_dir(&dir)
         .unwrap()

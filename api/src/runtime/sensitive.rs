@@ -66,6 +66,20 @@ impl FromStr for SensitiveString {
     }
 }
 
+/// Serialised as the plain string: a sensitive value in a body (a password) has to go
+/// on the wire. Only `Debug` hides it.
+impl serde::Serialize for SensitiveString {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.expose_secret())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SensitiveString {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::new)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +92,13 @@ mod tests {
         assert_eq!(token.expose_secret(), "MIIsecret");
         assert_eq!(token, SensitiveString::from("MIIsecret".to_owned()));
         assert_ne!(token, SensitiveString::from("MIIsecreT"));
+    }
+
+    #[test]
+    fn it_goes_on_the_wire_as_a_plain_string() {
+        let token = SensitiveString::from("pw");
+        assert_eq!(serde_json::to_string(&token).unwrap(), "\"pw\"");
+        let back: SensitiveString = serde_json::from_str("\"pw\"").unwrap();
+        assert_eq!(back, token);
     }
 }

@@ -16,6 +16,9 @@ pub mod features;
 /// Generated from `openapi/ges.yaml`: the real contract.
 #[rustfmt::skip]
 pub mod ges;
+/// Generated from `openapi/iam.yaml`: the IAM calls.
+#[rustfmt::skip]
+pub mod iam;
 /// Generated from `codegen/tests/specs/minimal.yaml`: an operation with nothing but a
 /// status code.
 #[rustfmt::skip]

@@ -251,7 +251,12 @@ fn structure(type_name: &str, doc: TokenStream, fields: &[Field]) -> TokenStream
     let fields = fields.iter().map(|field| {
         let doc = field.doc.as_deref().map(super::doc).unwrap_or_default();
         let field_name = ident(&field.name);
-        let ty = type_tokens(&field.ty);
+        let ty = if field.sensitive {
+            let rt = runtime();
+            quote!(#rt::SensitiveString)
+        } else {
+            type_tokens(&field.ty)
+        };
         let rename = (field.name.trim_start_matches("r#") != field.json_name).then(|| {
             let json_name = &field.json_name;
             quote!(rename = #json_name)

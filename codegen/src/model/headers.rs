@@ -13,6 +13,32 @@ pub(crate) const SENSITIVE: &str = "x-sensitive";
 impl<'s> Resolver<'s> {
     /// The headers of one answer, or `None` after reporting a problem. `body` is the
     /// answer's body type as far as it resolved: a header may not take its field name.
+    /// `x-sensitive` at `at` (a header or a property), read from the raw document, where
+    /// it survives next to a `$ref` too. Only plain strings can be sensitive: they are
+    /// held in the runtime's `SensitiveString`.
+    pub(super) fn sensitive(&mut self, at: &Pointer, ty: &TypeRef, what: &str) -> Option<bool> {
+        let flag_at = at.push(SENSITIVE);
+        match self.raw.pointer(flag_at.as_json_pointer()) {
+            None | Some(serde_json::Value::Bool(false)) => Some(false),
+            Some(serde_json::Value::Bool(true)) if *ty == TypeRef::String => Some(true),
+            Some(serde_json::Value::Bool(true)) => {
+                self.problems.push(
+                    &flag_at,
+                    format!(
+                        "`{SENSITIVE}` is supported on plain `type: string` {what}, whose value \
+                         is held in a SensitiveString"
+                    ),
+                );
+                None
+            }
+            Some(_) => {
+                self.problems
+                    .push(&flag_at, format!("`{SENSITIVE}` is `true` or `false`"));
+                None
+            }
+        }
+    }
+
     pub(super) fn response_headers(
         &mut self,
         response: &'s Response,
@@ -89,17 +115,6 @@ impl<'s> Resolver<'s> {
                 return None;
             }
         };
-        let sensitive = match header.extensions.get(SENSITIVE) {
-            None => false,
-            Some(serde_json::Value::Bool(sensitive)) => *sensitive,
-            Some(_) => {
-                self.problems.push(
-                    &at.push(SENSITIVE),
-                    format!("`{SENSITIVE}` is `true` or `false`"),
-                );
-                return None;
-            }
-        };
         let ty = match &header.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 self.type_ref(schema, &at.push("schema"))?
@@ -125,14 +140,7 @@ impl<'s> Resolver<'s> {
             // The type has a problem of its own, already reported.
             None => return None,
         }
-        if sensitive && ty != TypeRef::String {
-            self.problems.push(
-                &at.push(SENSITIVE),
-                "`x-sensitive` is supported on plain `type: string` headers, whose value is held \
-                 in a SensitiveString",
-            );
-            return None;
-        }
+        let sensitive = self.sensitive(at, &ty, "headers")?;
         Some(HeaderDef {
             wire_name: wire_name.to_owned(),
             field,

@@ -70,6 +70,9 @@ pub(crate) struct Field {
     pub(crate) doc: Option<String>,
     pub(crate) ty: TypeRef,
     pub(crate) required: bool,
+    /// `x-sensitive: true`: held in the runtime's `SensitiveString` (a password in a
+    /// request body), so that `Debug` of the struct does not show it.
+    pub(crate) sensitive: bool,
 }
 
 /// A type as a field, parameter or body uses it.

@@ -277,12 +277,17 @@ impl<'s> Resolver<'s> {
                 ok = false;
                 continue;
             };
+            let Some(sensitive) = self.sensitive(&at, &ty, "properties") else {
+                ok = false;
+                continue;
+            };
             fields.push(Field {
                 name,
                 json_name: json_name.clone(),
                 doc,
                 ty,
                 required: object.required.contains(json_name),
+                sensitive,
             });
         }
         ok.then_some(fields)
