@@ -14,6 +14,8 @@
 mod shapes;
 mod version;
 
+use shapes::METHODS;
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use openapiv3::OpenAPI;
@@ -240,7 +242,7 @@ fn normalize(
 /// `#/paths`. Deserializing the parts one by one gives the path item, response or
 /// component that is wrong.
 fn locate(document: &yaml_serde::Value) -> Option<(Pointer, String)> {
-    use openapiv3::{Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema};
+    use openapiv3::{Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema};
     let root = Pointer::root();
     for (path, item) in entries(document.get("paths")) {
         let at = root.push("paths").push(path);
@@ -251,6 +253,14 @@ fn locate(document: &yaml_serde::Value) -> Option<(Pointer, String)> {
                     if let Err(deeper) = probe::<ReferenceOr<Response>>(response, &at) {
                         return Some(deeper);
                     }
+                }
+            }
+            // Then the operation as a whole, which is still deeper than the path item.
+            for (method, operation) in entries(Some(item)) {
+                if METHODS.contains(&method)
+                    && let Err(deeper) = probe::<Operation>(operation, &at.push(method))
+                {
+                    return Some(deeper);
                 }
             }
             return Some(found);

@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use crate::pointer::Pointer;
 
 /// The operations a path item may hold, as OpenAPI 3.0 names them.
-const METHODS: &[&str] = &[
+pub(super) const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
@@ -58,6 +58,17 @@ fn path_item(item: &Value, at: &Pointer) -> Result<(), (Pointer, String)> {
             continue;
         };
         let at = at.push(method);
+        // Multi-file specs write `get: {$ref: other-file.yml}`; openapiv3 then reports a
+        // missing `responses` somewhere up the path item.
+        if operation.get("$ref").is_some() {
+            return Err((
+                at.push("$ref"),
+                "an operation cannot be a `$ref` in OpenAPI 3.0 (only path items, parameters, \
+                 responses, bodies, headers and schemas can); bundle a multi-file spec into one \
+                 document first (for example `redocly bundle`)"
+                    .to_owned(),
+            ));
+        }
         parameters(operation.get("parameters"), &at)?;
         if let Some(body) = operation.get("requestBody") {
             let at = at.push("requestBody");
