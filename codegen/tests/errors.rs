@@ -415,3 +415,32 @@ fn enum_descriptions_must_match_the_values() {
         "a list of 2 strings",
     );
 }
+
+/// The refusals that, in the public corpus, only its two largest documents (not
+/// vendored) gave: kept here on small specs.
+#[test]
+fn refusals_seen_only_in_the_largest_corpus_documents() {
+    let error = inline(
+        "paths:\n  /a:\n    get:\n      operationId: A\n      parameters:\n        - {name: page-size, in: \
+         query, schema: {type: integer}}\n        - {name: page_size, in: query, schema: {type: \
+         integer}}\n      responses:\n        '204': {description: ok}\ncomponents:\n  schemas:\n    \
+         S:\n      type: object\n      properties:\n        '+1': {type: string}\n        list: {type: \
+         array}\n    E:\n      type: string\n      enum: [a, null]\n",
+    );
+    assert_problem(
+        &error,
+        "#/paths/~1a/get/parameters/1",
+        "both give the field `page_size`",
+    );
+    assert_problem(
+        &error,
+        "#/components/schemas/S/properties/+1",
+        "does not make a Rust field name",
+    );
+    assert_problem(
+        &error,
+        "#/components/schemas/S/properties/list",
+        "an array needs `items`",
+    );
+    assert_problem(&error, "#/components/schemas/E/enum/1", "`null` in an enum");
+}

@@ -6,6 +6,8 @@
 //! The modules are `rustfmt::skip`: they are prettyplease's output, byte for byte, and
 //! `cargo fmt` must not make them differ from it.
 
+/// Generated from the vendored corpus documents that generate (`codegen/tests/corpus/`).
+pub mod corpus;
 /// Generated from `codegen/tests/specs/facts.yaml`: project scope, refusals, enum
 /// descriptions, response headers, and names like the standard library's.
 #[rustfmt::skip]
