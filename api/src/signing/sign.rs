@@ -73,8 +73,8 @@ impl fmt::Debug for Signed {
 /// `request` must already hold every header that will be sent, among them `Host` (with
 /// the port when the URL has one), `X-Sdk-Date` (see [`SdkDate`]) and, with temporary
 /// credentials, `X-Security-Token`; header values are signed trimmed, so send them
-/// trimmed. Send the query as [`canonical_query`](super::canonical_query) renders it and `Authorization:`
-/// [`Signed::authorization`].
+/// trimmed. Send the query as [`canonical_query`](super::canonical_query) renders it,
+/// and `Authorization:` [`Signed::authorization`].
 ///
 /// `secret_key` is borrowed for this call only (from the caller's `SecretString`); it is
 /// not kept, logged or put in an error.
