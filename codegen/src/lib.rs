@@ -4,14 +4,31 @@
 //! open enum, struct or alias per schema under `components/schemas`, and per operation
 //! a `{OperationId}Request` struct and a `{OperationId}Response` enum with one variant
 //! per documented status code, both implementing the runtime's `Operation` and
-//! `OperationResponse` traits. The output refers to that runtime as `crate::runtime`
-//! and to `serde`, which the crate including it provides.
+//! `OperationResponse` traits. The output names everything by absolute paths:
+//! `::std::...`, `::serde::...` and the runtime as `::ges_api::runtime::...`, so the
+//! crate including it depends on `ges-api` and `serde` (ges-api itself names itself
+//! with `extern crate self as ges_api`).
+//!
+//! What the spec knows, the output carries:
+//! - `ProjectScoped` for each request whose path has a `{project_id}` parameter;
+//! - `Refusable` (and `into_result`, with one success) for each response whose error
+//!   answers (400 and above) all carry one body type;
+//! - typed fields for the response headers a status code declares, and
+//!   `decode_with_headers` and `OperationResponse::headers` to read and send them.
+//!
+//! Extensions it reads:
+//! - `x-enum-varnames` on a string enum: the Rust variant for each value, in order;
+//! - `x-enum-descriptions` on a string enum: each value in words, in order, returned by
+//!   the generated `description()` (`None` for values the spec does not list);
+//! - `x-sensitive: true` on a response header or a string property: the value is held
+//!   in the runtime's `SensitiveString`, whose `Debug` does not show it, and a server
+//!   sends the header marked sensitive.
 //!
 //! The work is split by role: `load` parses (JSON as JSON, YAML as YAML) and checks the
-//! version and the shapes its parser cannot be trusted with,
-//! `model` resolves the spec and reports every unsupported construct at once with its
-//! JSON pointer, and `emit` writes the code. Anything the generator does not support
-//! is an [`Error`], never a panic.
+//! version and the shapes its parser cannot be trusted with, `model` resolves the spec
+//! and reports every unsupported construct at once with its JSON pointer, and `emit`
+//! writes the code. Anything the generator does not support is an [`Error`], never a
+//! panic; [`load`] is the entry point for untrusted bytes (a fuzz target).
 //!
 //! The same spec always gives byte-identical output: schemas are sorted by name,
 //! operations keep the spec's path order, responses are sorted by status code.

@@ -51,7 +51,9 @@ fn every_snapshot_is_compiled() {
     let lib = std::fs::read_to_string(workspace().join("codegen/snapshots/src/lib.rs")).unwrap();
     for (module, _) in specs() {
         assert!(
-            lib.contains(&format!("#[rustfmt::skip]\n#[allow(missing_docs)]\npub mod {module};")),
+            lib.contains(&format!(
+                "#[rustfmt::skip]\n#[allow(missing_docs)]\npub mod {module};"
+            )),
             "codegen/snapshots/src/lib.rs must declare `#[rustfmt::skip] #[allow(missing_docs)] pub mod {module};`"
         );
     }

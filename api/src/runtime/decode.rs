@@ -7,7 +7,6 @@
 //! [`HEADER_SHOWN`]. An error is logged, and a hostile or broken upstream must not be
 //! able to make one log line megabytes long.
 
-use std::error::Error as StdError;
 use std::fmt;
 use std::str::FromStr;
 
@@ -27,41 +26,27 @@ pub struct RawResponse {
 
 /// A value could not be put on the wire: a body that does not serialise, or a header
 /// value an HTTP header cannot carry.
-#[derive(Debug)]
-pub struct EncodeError {
-    what: &'static str,
-    kind: EncodeKind,
-}
-
-#[derive(Debug)]
-enum EncodeKind {
-    Json(serde_json::Error),
-    Header,
-}
-
-impl fmt::Display for EncodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.kind {
-            EncodeKind::Json(source) => {
-                write!(f, "could not encode the {} as JSON: {source}", self.what)
-            }
-            EncodeKind::Header => write!(
-                f,
-                "could not send the {}: its name or value holds characters an HTTP header \
-                 cannot carry",
-                self.what
-            ),
-        }
-    }
-}
-
-impl StdError for EncodeError {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        match &self.kind {
-            EncodeKind::Json(source) => Some(source),
-            EncodeKind::Header => None,
-        }
-    }
+#[derive(Debug, thiserror::Error)]
+pub enum EncodeError {
+    /// A body did not serialise.
+    #[error("could not encode the {what} as JSON: {source}")]
+    Json {
+        /// Which body, such as `StopGraph request body`.
+        what: &'static str,
+        /// Why.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A response header's name or value holds characters HTTP does not allow (a line
+    /// break, a control character).
+    #[error(
+        "could not send the {header} header: its name or value holds characters an HTTP \
+         header cannot carry; remove line breaks and control characters"
+    )]
+    Header {
+        /// The header, as the contract names it.
+        header: &'static str,
+    },
 }
 
 /// Serialises a body. Generated code calls it for requests and responses.
@@ -69,10 +54,7 @@ pub fn encode_json<T: serde::Serialize>(
     what: &'static str,
     value: &T,
 ) -> Result<Vec<u8>, EncodeError> {
-    serde_json::to_vec(value).map_err(|source| EncodeError {
-        what,
-        kind: EncodeKind::Json(source),
-    })
+    serde_json::to_vec(value).map_err(|source| EncodeError::Json { what, source })
 }
 
 /// Adds a response header for a server to send; a `sensitive` one is marked so
@@ -84,10 +66,7 @@ pub fn insert_header(
     value: &str,
     sensitive: bool,
 ) -> Result<(), EncodeError> {
-    let refused = || EncodeError {
-        what: name,
-        kind: EncodeKind::Header,
-    };
+    let refused = || EncodeError::Header { header: name };
     let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| refused())?;
     let mut value = HeaderValue::from_str(value).map_err(|_| refused())?;
     value.set_sensitive(sensitive);

@@ -342,3 +342,30 @@ fn graph_statuses_have_the_words_messages_use() {
     );
     assert_eq!(GraphStatus::from("999").description(), None);
 }
+
+/// A 200 whose `graph_count` is a 20,000-character string made a 20.7 KB message:
+/// serde repeated the string past the body excerpt's cut.
+#[test]
+fn a_decode_message_has_a_bound_whatever_the_answer() {
+    let long = "7".repeat(20_000);
+    let body = format!(r#"{{"graph_count": "{long}", "graphs": []}}"#);
+    let error = ListGraphsRequest::decode(&answer(200, &body)).unwrap_err();
+    assert!(
+        matches!(error, DecodeError::InvalidBody { .. }),
+        "{error:?}"
+    );
+    let shown = error.to_string();
+    assert!(shown.len() < 1_500, "{} bytes: {shown}", shown.len());
+    assert!(shown.contains("line 1 column"), "{shown}");
+    // The whole source chain is bounded too, not only the top message.
+    let source = std::error::Error::source(&error).unwrap().to_string();
+    assert!(source.len() < 400, "{} bytes: {source}", source.len());
+    // An undocumented status with a hostile request id and body, likewise.
+    let raw = RawResponse {
+        status: 418,
+        request_id: Some("\u{1}".repeat(10_000)),
+        body: Bytes::from(vec![0u8; 100_000]),
+    };
+    let shown = ListGraphsRequest::decode(&raw).unwrap_err().to_string();
+    assert!(shown.len() < 1_500, "{} bytes: {shown}", shown.len());
+}
