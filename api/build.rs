@@ -1,23 +1,32 @@
-//! Generates `types` from the OpenAPI contract: `$OUT_DIR/ges.rs`.
+//! Generates the contracts' types: `$OUT_DIR/ges.rs` and `$OUT_DIR/iam.rs`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const SPEC: &str = "../openapi/ges.yaml";
+/// Each contract and the file its code goes to.
+const SPECS: [(&str, &str); 2] = [
+    ("../openapi/ges.yaml", "ges.rs"),
+    ("../openapi/iam.yaml", "iam.rs"),
+];
 
 fn main() -> ExitCode {
-    println!("cargo:rerun-if-changed={SPEC}");
     let Some(out_dir) = std::env::var_os("OUT_DIR") else {
         eprintln!("error: cargo did not set OUT_DIR");
         return ExitCode::FAILURE;
     };
-    let out = PathBuf::from(out_dir).join("ges.rs");
-    match ges_codegen::generate_file(Path::new(SPEC), &out) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
+    let mut ok = true;
+    for (spec, file) in SPECS {
+        println!("cargo:rerun-if-changed={spec}");
+        let out = PathBuf::from(&out_dir).join(file);
+        if let Err(error) = ges_codegen::generate_file(Path::new(spec), &out) {
             // Cargo shows a failed build script's stderr; no panic, so no backtrace noise.
             eprintln!("error: {error}");
-            ExitCode::FAILURE
+            ok = false;
         }
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }

@@ -2,16 +2,34 @@
 //!
 //! - [`types`]: the requests, responses and validated identifiers generated at build
 //!   time from `openapi/ges.yaml` by `ges-codegen`.
+//! - [`iam`]: the same for the IAM calls made to get a token or find a project id,
+//!   from `openapi/iam.yaml`.
 //! - [`runtime`]: the small hand-written support the generated code calls.
 //! - [`signing`]: SDK-HMAC-SHA256, computed by clients and checked by the simulator.
+
+#![warn(missing_docs)]
+
+// Generated code names the runtime `::ges_api::runtime`, an absolute path that no name
+// around it can shadow; this makes that path work inside this crate too.
+extern crate self as ges_api;
 
 pub mod runtime;
 pub mod signing;
 
 /// Types generated from `openapi/ges.yaml`.
 pub mod types {
+    // Items carry the spec's descriptions; the spec does not describe every field.
     #![allow(missing_docs)]
     include!(concat!(env!("OUT_DIR"), "/ges.rs"));
+}
+
+/// Types generated from `openapi/iam.yaml`: `CreateTokenRequest` (a token by password
+/// or agency, answered in the sensitive `X-Subject-Token` header) and
+/// `ListProjectsRequest` (a project's id by its name).
+pub mod iam {
+    // As for `types`: items carry the spec's descriptions, which do not cover everything.
+    #![allow(missing_docs)]
+    include!(concat!(env!("OUT_DIR"), "/iam.rs"));
 }
 
 pub use runtime::{DecodeError, Operation, OperationResponse, RawResponse};

@@ -23,10 +23,15 @@ pub enum Error {
         message: String,
     },
     /// The document is not OpenAPI 3.0.x.
-    #[error("{source_name}: {found}; only OpenAPI 3.0.x (`openapi: 3.0.3`) is supported")]
+    #[error(
+        "{source_name}: {pointer}: {found}; only OpenAPI 3.0.x (`openapi: 3.0.3`) is supported"
+    )]
     Version {
         /// The spec's name, as the caller gave it.
         source_name: String,
+        /// The JSON pointer to the field that declares the version (`#/openapi`,
+        /// `#/swagger`), or `#` when there is none.
+        pointer: String,
         /// What the document declares instead.
         found: String,
     },
@@ -57,6 +62,21 @@ pub enum Error {
         /// Why.
         #[source]
         source: std::io::Error,
+    },
+    /// A dependency (the YAML parser, openapiv3, the formatter) or the generator itself
+    /// panicked on this document. The panic was caught: it is a bug to report with the
+    /// document, not a reason to crash a build.
+    #[error(
+        "{source_name}: ges-codegen failed while {stage} ({message}); this is a bug: please \
+         report it with the document"
+    )]
+    Panicked {
+        /// The spec's name, as the caller gave it.
+        source_name: String,
+        /// What was being done.
+        stage: &'static str,
+        /// The panic's message.
+        message: String,
     },
     /// The generator produced tokens that are not Rust: a bug in the generator, not in
     /// the spec.

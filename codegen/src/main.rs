@@ -25,14 +25,14 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
         Err(error) => {
             eprintln!("ges-codegen: {path}: {error}");
             return ExitCode::FAILURE;
         }
     };
-    match ges_codegen::generate(&text, path) {
+    match ges_codegen::load(&bytes, path).and_then(|document| document.generate()) {
         Ok(code) => {
             print!("{code}");
             ExitCode::SUCCESS

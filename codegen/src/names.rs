@@ -18,13 +18,6 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers either.
 const NOT_RAW: &[&str] = &["crate", "self", "Self", "super"];
 
-/// Names the generated code uses unqualified: a spec type with one of these names would
-/// shadow it in the generated module and break the code around it.
-const PRELUDE: &[&str] = &[
-    "AsRef", "Box", "Err", "From", "Into", "None", "Ok", "Option", "Result", "Self", "Some",
-    "String", "ToOwned", "ToString", "TryFrom", "Vec",
-];
-
 /// Whether `name` is a plain ASCII Rust identifier (keywords included).
 pub(crate) fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
@@ -44,10 +37,11 @@ pub(crate) fn type_name(spec_name: &str) -> Result<String, String> {
              starts with a letter and holds only ASCII letters, digits, `_` or `-`"
         ));
     }
-    if PRELUDE.contains(&name.as_str()) {
+    // Generated code names the standard library by absolute paths, so a type may be
+    // called `Result` or `String`; only `Self` is a keyword among UpperCamelCase names.
+    if KEYWORDS.contains(&name.as_str()) {
         return Err(format!(
-            "`{spec_name}` gives the type name `{name}`, which would shadow the standard `{name}` \
-             the generated code uses; rename it"
+            "`{spec_name}` gives the type name `{name}`, which is a Rust keyword; rename it"
         ));
     }
     Ok(name)
@@ -132,10 +126,11 @@ mod tests {
     }
 
     #[test]
-    fn types_are_upper_camel_case_and_never_shadow_the_prelude() {
+    fn types_are_upper_camel_case_and_never_keywords() {
         assert_eq!(type_name("show_graph").unwrap(), "ShowGraph");
         assert_eq!(type_name("StopGraph").unwrap(), "StopGraph");
-        assert!(type_name("result").unwrap_err().contains("shadow"));
+        assert_eq!(type_name("result").unwrap(), "Result");
+        assert!(type_name("self").unwrap_err().contains("keyword"));
         assert!(type_name("123").is_err());
     }
 

@@ -219,7 +219,7 @@ fn path_templates_and_path_parameters_must_match() {
 #[test]
 fn names_must_make_distinct_rust_names() {
     let error = bad("names.yaml");
-    assert_problem(&error, "#/components/schemas/Result", "shadow");
+    assert_problem(&error, "#/components/schemas/self", "keyword");
     assert_problem(
         &error,
         "#/components/schemas/GraphStatus/enum/0",
@@ -368,4 +368,79 @@ fn yaml_tags_are_refused_with_their_place() {
     };
     assert_eq!(pointer, "#/components/schemas/A");
     assert!(message.contains("!custom"), "{error}");
+}
+
+#[test]
+fn response_headers_must_be_simple_and_sensitive_ones_strings() {
+    let error = inline(
+        "paths:\n  /a:\n    get:\n      operationId: A\n      responses:\n        '200':\n          \
+         description: ok\n          headers:\n            X-Count:\n              x-sensitive: true\n              \
+         schema: {type: integer}\n            Body:\n              schema: {type: string}\n            \
+         X-List:\n              schema: {type: array, items: {type: string}}\n            X-Flag:\n              \
+         x-sensitive: yes please\n              schema: {type: string}\n          content:\n            \
+         application/json:\n              schema: {type: string}\n",
+    );
+    let headers = "#/paths/~1a/get/responses/200/headers";
+    assert_problem(
+        &error,
+        &format!("{headers}/X-Count/x-sensitive"),
+        "plain `type: string`",
+    );
+    assert_problem(
+        &error,
+        &format!("{headers}/Body"),
+        "holds the answer's body",
+    );
+    assert_problem(
+        &error,
+        &format!("{headers}/X-List/schema"),
+        "arrays and objects",
+    );
+    assert_problem(
+        &error,
+        &format!("{headers}/X-Flag/x-sensitive"),
+        "`true` or `false`",
+    );
+}
+
+#[test]
+fn enum_descriptions_must_match_the_values() {
+    let error = inline(
+        "paths: {}\ncomponents:\n  schemas:\n    S:\n      type: string\n      enum: [a, b]\n      \
+         x-enum-descriptions: [only one]\n",
+    );
+    assert_problem(
+        &error,
+        "#/components/schemas/S/x-enum-descriptions",
+        "a list of 2 strings",
+    );
+}
+
+/// The refusals that, in the public corpus, only its two largest documents (not
+/// vendored) gave: kept here on small specs.
+#[test]
+fn refusals_seen_only_in_the_largest_corpus_documents() {
+    let error = inline(
+        "paths:\n  /a:\n    get:\n      operationId: A\n      parameters:\n        - {name: page-size, in: \
+         query, schema: {type: integer}}\n        - {name: page_size, in: query, schema: {type: \
+         integer}}\n      responses:\n        '204': {description: ok}\ncomponents:\n  schemas:\n    \
+         S:\n      type: object\n      properties:\n        '+1': {type: string}\n        list: {type: \
+         array}\n    E:\n      type: string\n      enum: [a, null]\n",
+    );
+    assert_problem(
+        &error,
+        "#/paths/~1a/get/parameters/1",
+        "both give the field `page_size`",
+    );
+    assert_problem(
+        &error,
+        "#/components/schemas/S/properties/+1",
+        "does not make a Rust field name",
+    );
+    assert_problem(
+        &error,
+        "#/components/schemas/S/properties/list",
+        "an array needs `items`",
+    );
+    assert_problem(&error, "#/components/schemas/E/enum/1", "`null` in an enum");
 }

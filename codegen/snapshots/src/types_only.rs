@@ -7,7 +7,7 @@ pub enum Colour {
     /// `green`
     Green,
     /// A value the contract does not list, kept as received.
-    Unknown(String),
+    Unknown(::std::string::String),
 }
 
 impl Colour {
@@ -24,49 +24,62 @@ impl Colour {
     }
 }
 
-impl From<&str> for Colour {
+impl ::std::convert::From<&str> for Colour {
     fn from(value: &str) -> Self {
         match value {
             "red" => Self::Red,
             "green" => Self::Green,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
         }
     }
 }
 
-impl std::str::FromStr for Colour {
-    type Err = std::convert::Infallible;
+impl ::std::str::FromStr for Colour {
+    type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(<Self as ::std::convert::From<&str>>::from(value))
     }
 }
 
-impl std::fmt::Display for Colour {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Display for Colour {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for Colour {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::std::convert::AsRef<str> for Colour {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl ::serde::Serialize for Colour {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Colour {
-    fn deserialize<D: serde::Deserializer<'de>>(
+impl<'de> ::serde::Deserialize<'de> for Colour {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            <Self as ::std::convert::From<&str>>::from(value.as_str()),
+        )
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Point {
     pub x: f64,
     pub y: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub colour: Option<Colour>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub colour: ::std::option::Option<Colour>,
 }

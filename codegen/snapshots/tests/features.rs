@@ -1,9 +1,9 @@
 //! The code generated from `codegen/tests/specs/features.yaml`, one test per feature.
 
 use bytes::Bytes;
+use ges_api::runtime::{DecodeError, Operation, OperationResponse, RawResponse};
 use ges_codegen_snapshots::features::*;
 use ges_codegen_snapshots::minimal::{EmptyObject, PingRequest, PingResponse};
-use ges_codegen_snapshots::runtime::{DecodeError, Operation, OperationResponse, RawResponse};
 use ges_codegen_snapshots::types_only::{Colour, Point};
 
 fn answer(status: u16, body: &str) -> RawResponse {
@@ -71,10 +71,7 @@ fn path_item_parameters_are_inherited() {
         body: thing(),
     };
     assert_eq!(request.path(), "/v1/things/abc");
-    assert_eq!(
-        PutThingRequest::METHOD,
-        ges_codegen_snapshots::runtime::Method::PUT
-    );
+    assert_eq!(PutThingRequest::METHOD, ges_api::runtime::Method::PUT);
 }
 
 #[test]

@@ -2,10 +2,8 @@
 //! use it.
 
 use bytes::Bytes;
+use ges_api::runtime::{self, DecodeError, Operation, OperationResponse, RawResponse, Rule};
 use ges_codegen_snapshots::ges::*;
-use ges_codegen_snapshots::runtime::{
-    self, DecodeError, Operation, OperationResponse, RawResponse, Rule,
-};
 
 fn answer(status: u16, body: &str) -> RawResponse {
     RawResponse {
@@ -242,4 +240,132 @@ fn responses_render_their_status_and_body() {
         body: Bytes::from(not_found.body().unwrap().unwrap()),
     };
     assert_eq!(ShowGraphRequest::decode(&raw).unwrap(), not_found);
+}
+
+#[test]
+fn every_project_scoped_request_says_its_project() {
+    use ges_api::runtime::ProjectScoped;
+    let project: ProjectId = "0123abcd".parse().unwrap();
+    let graph: GraphId = "g1".parse().unwrap();
+    let show = ShowGraphRequest {
+        project_id: project.clone(),
+        graph_id: graph.clone(),
+    };
+    let list = ListGraphsRequest {
+        project_id: project.clone(),
+        offset: None,
+        limit: None,
+    };
+    let job = ShowJobRequest {
+        project_id: project.clone(),
+        graph_id: graph,
+        job_id: "j1".parse().unwrap(),
+    };
+    assert_eq!(stop("g1").project_id(), &project);
+    assert_eq!(show.project_id(), &project);
+    assert_eq!(list.project_id(), &project);
+    assert_eq!(job.project_id(), &project);
+}
+
+#[test]
+fn every_operation_builds_its_documented_refusals() {
+    use ges_api::runtime::{Refusable, StatusCode};
+    let body = ErrorBody {
+        error_code: Some("GES.7001".to_owned()),
+        error_msg: None,
+        error: None,
+    };
+    for (status, code) in [
+        (StatusCode::BAD_REQUEST, 400),
+        (StatusCode::UNAUTHORIZED, 401),
+        (StatusCode::FORBIDDEN, 403),
+        (StatusCode::NOT_FOUND, 404),
+        (StatusCode::INTERNAL_SERVER_ERROR, 500),
+        (StatusCode::SERVICE_UNAVAILABLE, 503),
+    ] {
+        let refused = StopGraphResponse::refusal(status, body.clone()).unwrap();
+        assert_eq!(refused.status(), code);
+        assert_eq!(refused.into_result().unwrap_err(), (code, body.clone()));
+        assert_eq!(
+            ShowGraphResponse::refusal(status, body.clone())
+                .unwrap()
+                .status(),
+            code
+        );
+        assert_eq!(
+            ListGraphsResponse::refusal(status, body.clone())
+                .unwrap()
+                .status(),
+            code
+        );
+        assert_eq!(
+            ShowJobResponse::refusal(status, body.clone())
+                .unwrap()
+                .status(),
+            code
+        );
+    }
+    // GES throttles with 429, which the contract does not document per operation.
+    assert!(StopGraphResponse::refusal(StatusCode::TOO_MANY_REQUESTS, body).is_none());
+}
+
+/// The words function/src/fleet.rs used to keep in its own match, now in the contract.
+#[test]
+fn graph_statuses_have_the_words_messages_use() {
+    let words: Vec<(&str, &str)> = GraphStatus::KNOWN
+        .iter()
+        .map(|status| (status.as_str(), status.description().unwrap()))
+        .collect();
+    assert_eq!(
+        words,
+        [
+            ("100", "preparing"),
+            ("200", "running"),
+            ("201", "upgrading"),
+            ("202", "importing"),
+            ("203", "rolling back"),
+            ("204", "exporting"),
+            ("205", "clearing"),
+            ("206", "preparing to scale out"),
+            ("207", "scaling out"),
+            ("208", "rolling back a scale-out"),
+            ("210", "preparing a replica expansion"),
+            ("211", "expanding its replicas"),
+            ("300", "faulty"),
+            ("303", "not created (creation failed)"),
+            ("400", "deleted"),
+            ("800", "frozen"),
+            ("900", "stopped"),
+            ("901", "stopping"),
+            ("920", "starting"),
+        ]
+    );
+    assert_eq!(GraphStatus::from("999").description(), None);
+}
+
+/// A 200 whose `graph_count` is a 20,000-character string made a 20.7 KB message:
+/// serde repeated the string past the body excerpt's cut.
+#[test]
+fn a_decode_message_has_a_bound_whatever_the_answer() {
+    let long = "7".repeat(20_000);
+    let body = format!(r#"{{"graph_count": "{long}", "graphs": []}}"#);
+    let error = ListGraphsRequest::decode(&answer(200, &body)).unwrap_err();
+    assert!(
+        matches!(error, DecodeError::InvalidBody { .. }),
+        "{error:?}"
+    );
+    let shown = error.to_string();
+    assert!(shown.len() < 1_500, "{} bytes: {shown}", shown.len());
+    assert!(shown.contains("line 1 column"), "{shown}");
+    // The whole source chain is bounded too, not only the top message.
+    let source = std::error::Error::source(&error).unwrap().to_string();
+    assert!(source.len() < 400, "{} bytes: {source}", source.len());
+    // An undocumented status with a hostile request id and body, likewise.
+    let raw = RawResponse {
+        status: 418,
+        request_id: Some("\u{1}".repeat(10_000)),
+        body: Bytes::from(vec![0u8; 100_000]),
+    };
+    let shown = ListGraphsRequest::decode(&raw).unwrap_err().to_string();
+    assert!(shown.len() < 1_500, "{} bytes: {shown}", shown.len());
 }

@@ -10,18 +10,10 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::error::Error;
-use crate::model::{Api, TypeKind, TypeRef};
+use crate::model::{Api, TypeRef};
 
 pub(crate) fn emit(api: &Api, source_name: &str) -> Result<String, Error> {
     let mut items = TokenStream::new();
-    let uses_runtime = !api.operations.is_empty()
-        || api
-            .types
-            .iter()
-            .any(|def| matches!(def.kind, TypeKind::Validated(_)));
-    if uses_runtime {
-        items.extend(quote! { use crate::runtime; });
-    }
     for def in &api.types {
         items.extend(types::emit(def));
     }
@@ -101,16 +93,23 @@ fn docs<'a>(texts: impl IntoIterator<Item = &'a str>) -> TokenStream {
     doc(&texts.join("\n\n"))
 }
 
+/// The runtime the generated code calls, by an absolute path (as typify and progenitor
+/// write theirs), so that no name in the spec or around the generated module can stand
+/// in for it. `ges_api` names itself so too (`extern crate self as ges_api`).
+fn runtime() -> TokenStream {
+    quote!(::ges_api::runtime)
+}
+
 fn type_tokens(ty: &TypeRef) -> TokenStream {
     match ty {
-        TypeRef::String => quote!(String),
+        TypeRef::String => quote!(::std::string::String),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
         TypeRef::F64 => quote!(f64),
         TypeRef::Bool => quote!(bool),
         TypeRef::Vec(item) => {
             let item = type_tokens(item);
-            quote!(Vec<#item>)
+            quote!(::std::vec::Vec<#item>)
         }
         TypeRef::Named(name) => {
             let name = ident(name);

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc, ident, type_tokens};
+use super::{doc, ident, runtime, type_tokens};
 use crate::model::{Field, StringRules, TypeDef, TypeKind, Variant};
 use crate::names;
 
@@ -27,10 +27,11 @@ pub(super) fn emit(def: &TypeDef) -> TokenStream {
 /// A newtype whose only ways in check the rules: `FromStr`, `TryFrom` and
 /// `Deserialize`. The field is private, so a value that exists is a value that passed.
 fn validated(type_name: &str, doc: TokenStream, rules: &StringRules) -> TokenStream {
+    let rt = runtime();
     let name = ident(type_name);
     let option = |value: Option<usize>| match value {
-        Some(value) => quote!(Some(#value)),
-        None => quote!(None),
+        Some(value) => quote!(::std::option::Option::Some(#value)),
+        None => quote!(::std::option::Option::None),
     };
     let min_length = option(rules.min_length);
     let max_length = option(rules.max_length);
@@ -39,24 +40,24 @@ fn validated(type_name: &str, doc: TokenStream, rules: &StringRules) -> TokenStr
             let static_name = ident(&names::pattern_static(type_name));
             (
                 quote! {
-                    static #static_name: runtime::Pattern = runtime::Pattern::new(#source);
+                    static #static_name: #rt::Pattern = #rt::Pattern::new(#source);
                 },
-                quote!(Some(&#static_name)),
+                quote!(::std::option::Option::Some(&#static_name)),
             )
         }
-        None => (TokenStream::new(), quote!(None)),
+        None => (TokenStream::new(), quote!(::std::option::Option::None)),
     };
     quote! {
         #pattern_static
 
         #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
         #[serde(transparent)]
-        pub struct #name(String);
+        pub struct #name(::std::string::String);
 
         impl #name {
             /// The rules every value of this type satisfies.
-            pub const RULES: runtime::StringRules = runtime::StringRules {
+            pub const RULES: #rt::StringRules = #rt::StringRules {
                 type_name: #type_name,
                 min_length: #min_length,
                 max_length: #max_length,
@@ -69,51 +70,54 @@ fn validated(type_name: &str, doc: TokenStream, rules: &StringRules) -> TokenStr
             }
 
             /// The value, as checked.
-            pub fn into_inner(self) -> String {
+            pub fn into_inner(self) -> ::std::string::String {
                 self.0
             }
         }
 
-        impl std::str::FromStr for #name {
-            type Err = runtime::ConstraintViolation;
+        impl ::std::str::FromStr for #name {
+            type Err = #rt::ConstraintViolation;
 
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
                 Self::RULES.check(value)?;
-                Ok(Self(value.to_owned()))
+                ::std::result::Result::Ok(Self(::std::borrow::ToOwned::to_owned(value)))
             }
         }
 
-        impl TryFrom<String> for #name {
-            type Error = runtime::ConstraintViolation;
+        impl ::std::convert::TryFrom<::std::string::String> for #name {
+            type Error = #rt::ConstraintViolation;
 
-            fn try_from(value: String) -> Result<Self, Self::Error> {
+            fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, Self::Error> {
                 Self::RULES.check(&value)?;
-                Ok(Self(value))
+                ::std::result::Result::Ok(Self(value))
             }
         }
 
-        impl TryFrom<&str> for #name {
-            type Error = runtime::ConstraintViolation;
+        impl ::std::convert::TryFrom<&str> for #name {
+            type Error = #rt::ConstraintViolation;
 
-            fn try_from(value: &str) -> Result<Self, Self::Error> {
-                value.parse()
+            fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+                <Self as ::std::str::FromStr>::from_str(value)
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = String::deserialize(deserializer)?;
-                Self::try_from(value).map_err(serde::de::Error::custom)
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                <Self as ::std::convert::TryFrom<::std::string::String>>::try_from(value)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
             }
         }
 
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(&self.0)
             }
         }
 
-        impl AsRef<str> for #name {
+        impl ::std::convert::AsRef<str> for #name {
             fn as_ref(&self) -> &str {
                 &self.0
             }
@@ -134,8 +138,12 @@ fn enumeration(type_name: &str, doc: TokenStream, variants: &[Variant]) -> Token
         .iter()
         .map(|variant| variant.value.as_str())
         .collect();
-    let variant_docs = values.iter().map(|value| super::doc(&format!("`{value}`")));
+    let variant_docs = variants.iter().map(|variant| match &variant.description {
+        Some(description) => super::doc(&format!("`{}`: {description}", variant.value)),
+        None => super::doc(&format!("`{}`", variant.value)),
+    });
     let count = variants.len();
+    let description = description_fn(variants);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -145,7 +153,7 @@ fn enumeration(type_name: &str, doc: TokenStream, variants: &[Variant]) -> Token
                 #idents,
             )*
             /// A value the contract does not list, kept as received.
-            #unknown(String),
+            #unknown(::std::string::String),
         }
 
         impl #name {
@@ -159,41 +167,80 @@ fn enumeration(type_name: &str, doc: TokenStream, variants: &[Variant]) -> Token
                     Self::#unknown(value) => value,
                 }
             }
+
+            #description
         }
 
-        impl From<&str> for #name {
+        impl ::std::convert::From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
                     #(#values => Self::#idents,)*
-                    other => Self::#unknown(other.to_owned()),
+                    other => Self::#unknown(::std::borrow::ToOwned::to_owned(other)),
                 }
             }
         }
 
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
 
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from(value))
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(<Self as ::std::convert::From<&str>>::from(value))
             }
         }
 
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl ::std::convert::AsRef<str> for #name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = String::deserialize(deserializer)?;
-                Ok(Self::from(value.as_str()))
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                ::std::result::Result::Ok(<Self as ::std::convert::From<&str>>::from(value.as_str()))
+            }
+        }
+    }
+}
+
+/// `description`, for an enum whose spec gives `x-enum-descriptions`: the words for each
+/// value live in the contract, next to the value, instead of in a hand-written match.
+fn description_fn(variants: &[Variant]) -> TokenStream {
+    if variants.iter().all(|variant| variant.description.is_none()) {
+        return TokenStream::new();
+    }
+    let unknown = ident(names::UNKNOWN_VARIANT);
+    let arms = variants.iter().map(|variant| {
+        let name = ident(&variant.name);
+        match &variant.description {
+            Some(text) => quote!(Self::#name => ::std::option::Option::Some(#text),),
+            None => quote!(Self::#name => ::std::option::Option::None,),
+        }
+    });
+    quote! {
+        /// The value in words, from the contract's `x-enum-descriptions`; `None` for a
+        /// value the contract does not list or describe.
+        pub fn description(&self) -> ::std::option::Option<&'static str> {
+            match self {
+                #(#arms)*
+                Self::#unknown(_) => ::std::option::Option::None,
             }
         }
     }
@@ -204,7 +251,12 @@ fn structure(type_name: &str, doc: TokenStream, fields: &[Field]) -> TokenStream
     let fields = fields.iter().map(|field| {
         let doc = field.doc.as_deref().map(super::doc).unwrap_or_default();
         let field_name = ident(&field.name);
-        let ty = type_tokens(&field.ty);
+        let ty = if field.sensitive {
+            let rt = runtime();
+            quote!(#rt::SensitiveString)
+        } else {
+            type_tokens(&field.ty)
+        };
         let rename = (field.name.trim_start_matches("r#") != field.json_name).then(|| {
             let json_name = &field.json_name;
             quote!(rename = #json_name)
@@ -213,8 +265,11 @@ fn structure(type_name: &str, doc: TokenStream, fields: &[Field]) -> TokenStream
             (ty, None)
         } else {
             (
-                quote!(Option<#ty>),
-                Some(quote!(default, skip_serializing_if = "Option::is_none")),
+                quote!(::std::option::Option<#ty>),
+                Some(quote!(
+                    default,
+                    skip_serializing_if = "::std::option::Option::is_none"
+                )),
             )
         };
         let serde_args: Vec<TokenStream> = rename.into_iter().chain(optional).collect();
@@ -227,7 +282,7 @@ fn structure(type_name: &str, doc: TokenStream, fields: &[Field]) -> TokenStream
     });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         pub struct #name {
             #(#fields)*
         }

@@ -3,7 +3,7 @@
 
 use openapiv3::{MediaType, Operation, StatusCode};
 
-use super::{Body, Resolver, ResponseDef, TypeRef};
+use super::{Body, Resolver, ResponseDef, TypeDef, TypeRef};
 use crate::names;
 use crate::pointer::Pointer;
 
@@ -42,6 +42,7 @@ impl<'s> Resolver<'s> {
         &mut self,
         operation: &'s Operation,
         at: &Pointer,
+        types: &[TypeDef],
     ) -> Option<Vec<ResponseDef>> {
         let at = at.push("responses");
         let mut ok = true;
@@ -77,7 +78,9 @@ impl<'s> Resolver<'s> {
                 ok = false;
                 continue;
             };
-            let Some(body) = self.json_content(&response.content, &response_at) else {
+            let body = self.json_content(&response.content, &response_at);
+            let headers = self.response_headers(response, &response_at, body.as_ref(), types);
+            let (Some(body), Some(headers)) = (body, headers) else {
                 ok = false;
                 continue;
             };
@@ -86,6 +89,7 @@ impl<'s> Resolver<'s> {
                 variant: names::status_variant(status),
                 doc: response.description.clone(),
                 body,
+                headers,
             });
         }
         if operation.responses.responses.is_empty() && operation.responses.default.is_none() {

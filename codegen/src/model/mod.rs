@@ -6,6 +6,7 @@
 
 mod bodies;
 mod checks;
+mod headers;
 mod operations;
 mod paths;
 mod refs;
@@ -58,6 +59,8 @@ pub(crate) struct StringRules {
 pub(crate) struct Variant {
     pub(crate) name: String,
     pub(crate) value: String,
+    /// The value in words, from `x-enum-descriptions`.
+    pub(crate) description: Option<String>,
 }
 
 pub(crate) struct Field {
@@ -67,6 +70,9 @@ pub(crate) struct Field {
     pub(crate) doc: Option<String>,
     pub(crate) ty: TypeRef,
     pub(crate) required: bool,
+    /// `x-sensitive: true`: held in the runtime's `SensitiveString` (a password in a
+    /// request body), so that `Debug` of the struct does not show it.
+    pub(crate) sensitive: bool,
 }
 
 /// A type as a field, parameter or body uses it.
@@ -108,6 +114,9 @@ pub(crate) struct OperationDef {
     pub(crate) body: Option<Body>,
     /// Sorted by status code.
     pub(crate) responses: Vec<ResponseDef>,
+    /// The index in `params` of the `project_id` path parameter, when the path has one
+    /// that renders as text: the request then implements `ProjectScoped`.
+    pub(crate) project_id: Option<usize>,
 }
 
 pub(crate) enum PathPart {
@@ -154,6 +163,21 @@ pub(crate) struct ResponseDef {
     pub(crate) variant: String,
     pub(crate) doc: String,
     pub(crate) body: Option<TypeRef>,
+    /// The headers the spec declares for this answer, in its order. With any, the
+    /// variant has named fields: `body` and one per header.
+    pub(crate) headers: Vec<HeaderDef>,
+}
+
+/// A response header the spec declares.
+pub(crate) struct HeaderDef {
+    pub(crate) wire_name: String,
+    pub(crate) field: String,
+    pub(crate) doc: Option<String>,
+    pub(crate) ty: TypeRef,
+    pub(crate) required: bool,
+    /// `x-sensitive: true`: held in the runtime's `SensitiveString`, whose `Debug` does
+    /// not show it, and sent marked sensitive.
+    pub(crate) sensitive: bool,
 }
 
 /// The field name the request body gets.

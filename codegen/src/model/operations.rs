@@ -74,11 +74,18 @@ impl<'s> Resolver<'s> {
         }
         let params = self.parameters(operation, item, at, types);
         let body = self.request_body(operation, at);
-        let responses = self.responses(operation, at);
+        let responses = self.responses(operation, at, types);
         // Without its parameters the template cannot be checked without false alarms.
         let path_parts = params
             .as_ref()
             .and_then(|params| self.path_template(path, params, at));
+        let project_id = params.as_ref().and_then(|params| {
+            params.iter().position(|param| {
+                param.location == ParamLocation::Path
+                    && param.wire_name == PROJECT_ID
+                    && param.shape == Shape::Text
+            })
+        });
         Some(OperationDef {
             id: operation.operation_id.clone()?,
             name: name?,
@@ -91,6 +98,7 @@ impl<'s> Resolver<'s> {
             params: params?,
             body: body?,
             responses: responses?,
+            project_id,
         })
     }
 
@@ -273,6 +281,9 @@ impl<'s> Resolver<'s> {
         }
     }
 }
+
+/// The path parameter that names the project a request acts in.
+const PROJECT_ID: &str = "project_id";
 
 /// OpenAPI 3.0 says header parameters named `Accept`, `Content-Type` or
 /// `Authorization` are ignored: the client sets those itself.

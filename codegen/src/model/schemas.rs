@@ -277,12 +277,17 @@ impl<'s> Resolver<'s> {
                 ok = false;
                 continue;
             };
+            let Some(sensitive) = self.sensitive(&at, &ty, "properties") else {
+                ok = false;
+                continue;
+            };
             fields.push(Field {
                 name,
                 json_name: json_name.clone(),
                 doc,
                 ty,
                 required: object.required.contains(json_name),
+                sensitive,
             });
         }
         ok.then_some(fields)
@@ -316,6 +321,7 @@ impl<'s> Resolver<'s> {
                 return None;
             }
         };
+        let descriptions = self.enum_descriptions(string.enumeration.len(), data, at)?;
         let mut variants: Vec<Variant> = Vec::new();
         let mut values = BTreeSet::new();
         let mut ok = true;
@@ -367,9 +373,47 @@ impl<'s> Resolver<'s> {
             variants.push(Variant {
                 name,
                 value: value.clone(),
+                description: descriptions
+                    .as_ref()
+                    .and_then(|texts| texts.get(index).cloned()),
             });
         }
         ok.then_some(variants)
+    }
+
+    /// `x-enum-descriptions`: the words for each value, a list of strings in the order of
+    /// `enum`, as `x-enum-varnames` is. Generated code answers them from `description()`,
+    /// so that no caller keeps its own copy of what a value means.
+    fn enum_descriptions(
+        &mut self,
+        count: usize,
+        data: &SchemaData,
+        at: &Pointer,
+    ) -> Option<Option<Vec<String>>> {
+        match data.extensions.get("x-enum-descriptions") {
+            None => Some(None),
+            Some(serde_json::Value::Array(texts))
+                if texts.len() == count && texts.iter().all(serde_json::Value::is_string) =>
+            {
+                Some(Some(
+                    texts
+                        .iter()
+                        .filter_map(serde_json::Value::as_str)
+                        .map(str::to_owned)
+                        .collect(),
+                ))
+            }
+            Some(_) => {
+                self.problems.push(
+                    &at.push("x-enum-descriptions"),
+                    format!(
+                        "`x-enum-descriptions` must be a list of {count} strings, one per `enum` \
+                         value, in the same order"
+                    ),
+                );
+                None
+            }
+        }
     }
 
     fn string_rules(&mut self, string: &StringType, at: &Pointer) -> Option<StringRules> {
