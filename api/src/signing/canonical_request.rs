@@ -6,8 +6,9 @@ use std::fmt;
 use percent_encoding::{percent_decode_str, utf8_percent_encode};
 use sha2::{Digest, Sha256};
 
+use super::error::SignatureError;
 use super::error::excerpt;
-use super::{EMPTY_BODY_SHA256, HEADER_CONTENT_SHA256, SignatureError};
+use super::settings::{EMPTY_BODY_SHA256, HEADER_CONTENT_SHA256, join_names};
 use crate::runtime::UNRESERVED;
 
 /// A request as it goes on the wire, described the same way by the client that signs it
@@ -239,12 +240,4 @@ pub(super) fn is_signed<S: AsRef<str>>(signed_headers: &[S], name: &str) -> bool
     signed_headers
         .iter()
         .any(|signed| signed.as_ref().eq_ignore_ascii_case(name))
-}
-
-pub(super) fn join_names<S: AsRef<str>>(names: &[S]) -> String {
-    names
-        .iter()
-        .map(AsRef::as_ref)
-        .collect::<Vec<_>>()
-        .join(";")
 }

@@ -7,8 +7,7 @@ use time::format_description::BorrowedFormatItem;
 use time::macros::format_description;
 use time::{Duration, OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
-use super::SignatureError;
-use super::error::excerpt;
+use super::error::{SignatureError, excerpt};
 
 /// The `X-Sdk-Date` value: a UTC time to the second, written `YYYYMMDDTHHMMSSZ`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -1,7 +1,6 @@
 //! Why signing or verifying failed, and the excerpts of untrusted text its messages use.
 
-use super::EXCERPT_CHARS;
-use super::canonical_request::join_names;
+use super::settings::{EXCERPT_CHARS, join_names};
 
 /// Why a request could not be signed or did not verify.
 ///

@@ -27,6 +27,7 @@
 mod canonical_request;
 mod date;
 mod error;
+mod settings;
 mod sign;
 mod verify;
 
@@ -36,33 +37,12 @@ pub use canonical_request::{
 };
 pub use date::SdkDate;
 pub use error::SignatureError;
+pub use settings::{
+    ALGORITHM, EMPTY_BODY_SHA256, HEADER_AUTHORIZATION, HEADER_CONTENT_SHA256, HEADER_HOST,
+    HEADER_SDK_DATE, HEADER_SECURITY_TOKEN, UNSIGNED_PAYLOAD,
+};
 pub use sign::{Signed, authorization_header, sign, signature_hex, string_to_sign};
 pub use verify::{ParsedAuthorization, parse_authorization, verify};
-
-/// The algorithm name, first word of the `Authorization` header and of the string to sign.
-pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
-/// The header carrying the signature.
-pub const HEADER_AUTHORIZATION: &str = "Authorization";
-/// The host header: always signed, with the port when the URL has one.
-pub const HEADER_HOST: &str = "Host";
-/// The signing time, `YYYYMMDDTHHMMSSZ` in UTC; see [`SdkDate`].
-pub const HEADER_SDK_DATE: &str = "X-Sdk-Date";
-/// The session token of temporary credentials, added (and so signed) before signing.
-pub const HEADER_SECURITY_TOKEN: &str = "X-Security-Token";
-/// When signed, its value stands in for the body hash (the SDK sets it to
-/// [`UNSIGNED_PAYLOAD`] for bodies that are neither JSON nor BSON).
-pub const HEADER_CONTENT_SHA256: &str = "X-Sdk-Content-Sha256";
-/// The [`HEADER_CONTENT_SHA256`] value that leaves the body out of the signature.
-pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
-/// `hex(sha256(""))`: the body hash of a request without a body.
-pub const EMPTY_BODY_SHA256: &str =
-    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-
-/// Untrusted text (a server parses what clients send) is echoed in errors at most this long.
-const EXCERPT_CHARS: usize = 32;
-/// Longer access keys are refused: real ones are 20 characters, and an access key is
-/// echoed in errors and logs.
-const MAX_ACCESS_KEY_CHARS: usize = 128;
 
 #[cfg(test)]
 mod tests;

@@ -5,10 +5,11 @@ use std::fmt;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use super::canonical_request::join_names;
-use super::{
-    ALGORITHM, HEADER_AUTHORIZATION, HEADER_HOST, HEADER_SDK_DATE, MAX_ACCESS_KEY_CHARS,
-    RequestView, SdkDate, SignatureError, canonical_request, signed_header_names,
+use super::canonical_request::{RequestView, canonical_request, signed_header_names};
+use super::date::SdkDate;
+use super::error::SignatureError;
+use super::settings::{
+    ALGORITHM, HEADER_AUTHORIZATION, HEADER_HOST, HEADER_SDK_DATE, MAX_ACCESS_KEY_CHARS, join_names,
 };
 
 pub(super) type HmacSha256 = Hmac<Sha256>;

@@ -6,13 +6,11 @@ use std::fmt;
 use hmac::Mac;
 use sha2::{Digest, Sha256};
 
-use super::canonical_request::is_signed;
-use super::error::{excerpt, excerpt_list};
-use super::sign::{check_access_key, new_mac};
-use super::{
-    ALGORITHM, HEADER_CONTENT_SHA256, HEADER_SDK_DATE, RequestView, SdkDate, SignatureError,
-    UNSIGNED_PAYLOAD, canonical_request, string_to_sign,
-};
+use super::canonical_request::{RequestView, canonical_request, is_signed};
+use super::date::SdkDate;
+use super::error::{SignatureError, excerpt, excerpt_list};
+use super::settings::{ALGORITHM, HEADER_CONTENT_SHA256, HEADER_SDK_DATE, UNSIGNED_PAYLOAD};
+use super::sign::{check_access_key, new_mac, string_to_sign};
 
 /// An `Authorization: SDK-HMAC-SHA256 ...` header, taken apart by [`parse_authorization`].
 ///

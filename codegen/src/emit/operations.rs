@@ -7,7 +7,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{doc, docs, ident, runtime, type_tokens};
+use super::tokens::{self, doc, docs, ident, runtime, type_tokens};
 use crate::model::{
     BODY_FIELD, HeaderDef, OperationDef, Param, ParamLocation, PathPart, ResponseDef, Shape,
 };
@@ -114,12 +114,12 @@ fn header_type(header: &HeaderDef) -> TokenStream {
 
 fn response_enum(operation: &OperationDef) -> TokenStream {
     let name = format_ident!("{}Response", operation.name);
-    let doc = doc(&format!(
+    let doc = tokens::doc(&format!(
         "The answers to [`{}Request`], one per documented status code.",
         operation.name
     ));
     let variants = operation.responses.iter().map(|response| {
-        let doc = super::doc(&format!("{}: {}", response.status, response.doc.trim()));
+        let doc = tokens::doc(&format!("{}: {}", response.status, response.doc.trim()));
         let variant = ident(&response.variant);
         if !response.headers.is_empty() {
             let body = response.body.as_ref().map(|ty| {
@@ -135,7 +135,7 @@ fn response_enum(operation: &OperationDef) -> TokenStream {
                     Some(text) => format!("The `{}` header: {}", header.wire_name, text.trim()),
                     None => format!("The `{}` header.", header.wire_name),
                 };
-                let doc = super::doc(&described);
+                let doc = tokens::doc(&described);
                 let field = ident(&header.field);
                 let ty = header_type(header);
                 quote!(#doc #field: #ty,)

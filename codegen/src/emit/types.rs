@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc, ident, runtime, type_tokens};
+use super::tokens::{self, doc, ident, runtime, type_tokens};
 use crate::model::{Field, StringRules, TypeDef, TypeKind, Variant};
 use crate::names;
 
@@ -139,8 +139,8 @@ fn enumeration(type_name: &str, doc: TokenStream, variants: &[Variant]) -> Token
         .map(|variant| variant.value.as_str())
         .collect();
     let variant_docs = variants.iter().map(|variant| match &variant.description {
-        Some(description) => super::doc(&format!("`{}`: {description}", variant.value)),
-        None => super::doc(&format!("`{}`", variant.value)),
+        Some(description) => tokens::doc(&format!("`{}`: {description}", variant.value)),
+        None => tokens::doc(&format!("`{}`", variant.value)),
     });
     let count = variants.len();
     let description = description_fn(variants);
@@ -249,7 +249,7 @@ fn description_fn(variants: &[Variant]) -> TokenStream {
 fn structure(type_name: &str, doc: TokenStream, fields: &[Field]) -> TokenStream {
     let name = ident(type_name);
     let fields = fields.iter().map(|field| {
-        let doc = field.doc.as_deref().map(super::doc).unwrap_or_default();
+        let doc = field.doc.as_deref().map(tokens::doc).unwrap_or_default();
         let field_name = ident(&field.name);
         let ty = if field.sensitive {
             let rt = runtime();
