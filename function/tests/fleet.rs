@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use common::context;
 use ges_api::types::{GraphId, GraphStatus, ProjectId};
+use ges_client::failure::FailureKind;
 use ges_client::config::vars;
 use ges_simulator::{Fault, GraphSpec, OperationKind, RunningSimulator, Simulator};
 use ges_stop_lambda::answer::FunctionError;
@@ -215,7 +216,7 @@ async fn too_many_selected_refuses_before_any_stop_unless_the_event_raises_the_m
     let err = invoke(&handler, json!({"selector": {"tags": {"env": "dev"}}}))
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), "TooManyGraphs");
+    assert_eq!(err.kind(), FailureKind::TooManyGraphs.into());
     assert_eq!(err.http_status(), 422);
     let message = err.to_string();
     assert!(
@@ -230,7 +231,7 @@ async fn too_many_selected_refuses_before_any_stop_unless_the_event_raises_the_m
     let err = invoke(&strict, json!({"selector": {"name": "dev-1?"}}))
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), "TooManyGraphs", "{err}");
+    assert_eq!(err.kind(), FailureKind::TooManyGraphs.into(), "{err}");
     let answer = invoke(
         &strict,
         json!({"selector": {"name": "dev-1?"}, "max_graphs": 5}),
@@ -361,7 +362,7 @@ async fn a_listing_that_fails_stops_nothing_and_says_which_project() {
     )
     .await
     .unwrap_err();
-    assert_eq!(err.kind(), "Forbidden", "{err}");
+    assert_eq!(err.kind(), FailureKind::Forbidden.into(), "{err}");
     assert_eq!(err.http_status(), 502);
     let message = err.to_string();
     assert!(
@@ -399,7 +400,7 @@ async fn a_project_outside_the_allow_list_is_refused_before_any_call() {
     let err = invoke(&handler, json!({"selector": {"name": "*"}}))
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), "NotAllowed");
+    assert_eq!(err.kind(), FailureKind::NotAllowed.into());
     assert_eq!(err.http_status(), 403);
     assert!(simulator.requests().is_empty());
 
@@ -535,7 +536,7 @@ async fn another_region_without_a_project_needs_iam_and_sends_nothing_without_it
     )
     .await
     .unwrap_err();
-    assert_eq!(err.kind(), "NoProject", "{err}");
+    assert_eq!(err.kind(), FailureKind::NoProject.into(), "{err}");
     assert_eq!(err.http_status(), 400);
     let message = err.to_string();
     assert!(message.contains("region ap-southeast-1"), "{message}");
