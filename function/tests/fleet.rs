@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use common::context;
 use ges_api::types::{GraphId, GraphStatus, ProjectId};
-use ges_client::failure::FailureKind;
 use ges_client::config::vars;
+use ges_client::failure::FailureKind;
 use ges_simulator::{Fault, GraphSpec, OperationKind, RunningSimulator, Simulator};
 use ges_stop_lambda::answer::FunctionError;
 use ges_stop_lambda::handler::Handler;
