@@ -105,11 +105,6 @@ impl GesClient {
         }
     }
 
-    /// The tokens left in this run's retry budget.
-    pub fn retry_budget_left(&self) -> u32 {
-        self.budget.available()
-    }
-
     /// The endpoint this client talks to.
     pub fn endpoint(&self) -> &Endpoint {
         &self.endpoint
