@@ -81,6 +81,6 @@ pub(super) async fn run(args: StopArgs) -> ExitCode {
             }
             Err(error) => fail(EXIT_FAILED, error),
         },
-        Err(error) => fail(EXIT_FAILED, format_args!("{} ({})", error, error.kind())),
+        Err(error) => fail(EXIT_FAILED, format_args!("{error} ({})", error.kind())),
     }
 }

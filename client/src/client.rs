@@ -2,6 +2,7 @@
 //! authenticates it, sends it, reads the answer within a size cap and decodes it into
 //! the operation's documented response type.
 
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use bytes::{Bytes, BytesMut};
@@ -16,8 +17,9 @@ use url::Url;
 use crate::config::Config;
 use crate::credentials::{Authorized, Credentials, CredentialsError, OutgoingRequest};
 use crate::endpoint::Endpoint;
+use crate::failure::FailureKind;
 use crate::iam::IamError;
-use crate::retry::{self, Attempts, GiveUp, Next, RetryPolicy, Verdict};
+use crate::retry::{self, Attempts, GiveUp, Next, RetryBudget, RetryPolicy, Verdict};
 
 /// The most of an answer the client reads. GES answers in a few hundred bytes; a list
 /// of 1,000 graphs is well under this. More means something is wrong upstream, and
@@ -56,8 +58,8 @@ pub struct Reply<R> {
     pub response: R,
     /// The `X-Request-Id` header, which GES support asks for.
     pub request_id: Option<String>,
-    /// How many times the request was sent, the first included.
-    pub attempts: u32,
+    /// How the attempts went: how many were sent, the first included.
+    pub attempts: Attempts,
 }
 
 /// Talks to one GES endpoint with one set of credentials. Cheap to share: build it
@@ -68,6 +70,7 @@ pub struct GesClient {
     endpoint: Endpoint,
     credentials: Credentials,
     retry: RetryPolicy,
+    budget: Arc<RetryBudget>,
 }
 
 impl GesClient {
@@ -80,13 +83,26 @@ impl GesClient {
             .redirect(reqwest::redirect::Policy::none())
             .tls_backend_preconfigured(crate::tls::client_config())
             .build()
-            .map_err(|source| ClientError::Build { source })?;
+            .map_err(|source| ClientError::new(ClientErrorKind::Build { source }))?;
         Ok(Self {
             http,
             endpoint: config.endpoint.clone(),
             credentials: config.credentials.clone(),
             retry: config.retry,
+            budget: Arc::new(RetryBudget::new()),
         })
+    }
+
+    /// The same client with a full retry budget of its own, shared by every call made
+    /// through it and its [`GesClient::with_endpoint`]s: one per run (a Lambda
+    /// invocation), so that a failing GES meets a bounded number of retries per run and
+    /// one run's failures do not starve the next. The command line runs once per
+    /// process: [`GesClient::new`]'s budget is that run's.
+    pub fn for_run(&self) -> Self {
+        Self {
+            budget: Arc::new(RetryBudget::new()),
+            ..self.clone()
+        }
     }
 
     /// The endpoint this client talks to.
@@ -134,19 +150,41 @@ impl GesClient {
     where
         O: Operation + ProjectScoped,
     {
-        let mut attempts = 0;
+        let mut attempts = Attempts::default();
+        // What the last retry took from the budget: an answer after it gives it back.
+        let mut last_cost = 0;
         loop {
-            attempts += 1;
             let started = Instant::now();
-            let sent = self.send_authorized(operation, deadline).await;
+            let sent = self
+                .send_authorized(operation, deadline, &mut attempts)
+                .await;
             let verdict = match &sent {
                 Ok(answer) => {
                     retry::verdict_on_answer(answer.status, &answer.headers, SystemTime::now())
                 }
-                Err(error) if error.is_retryable() => Verdict::Retry { retry_after: None },
+                Err(error) if error.is_retryable() => {
+                    if error.may_have_been_carried_out() {
+                        attempts.record_unanswered();
+                    }
+                    Verdict::Retry {
+                        retry_after: None,
+                        unanswered: true,
+                    }
+                }
                 Err(_) => Verdict::Final,
             };
-            let next = self.retry.next(attempts, verdict, Instant::now(), deadline);
+            let mut next = self
+                .retry
+                .next(attempts.charged(), verdict, Instant::now(), deadline);
+            if matches!(next, Next::RetryAfter(_)) {
+                let cost = RetryBudget::cost(verdict);
+                if self.budget.withdraw(cost) {
+                    last_cost = cost;
+                } else {
+                    attempts.record_budget_spent();
+                    next = Next::GiveUp(GiveUp::BudgetSpent);
+                }
+            }
             // Only for the log lines below: a call that succeeds formats nothing.
             let failure = || match &sent {
                 Ok(answer) => format!("HTTP {}", answer.status),
@@ -156,7 +194,7 @@ impl GesClient {
                 Next::RetryAfter(pause) => {
                     tracing::info!(
                         operation = O::OPERATION_ID,
-                        attempt = attempts,
+                        attempt = attempts.sent(),
                         elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
                         pause_ms = pause.as_secs_f64() * 1e3,
                         failure = %failure(),
@@ -165,10 +203,17 @@ impl GesClient {
                     tokio::time::sleep(pause).await;
                 }
                 Next::GiveUp(why) => {
+                    if why == GiveUp::Final && sent.is_ok() {
+                        // GES answered on purpose: it is well enough to earn retries back.
+                        self.budget.refund(match last_cost {
+                            0 => RetryBudget::SUCCESS_REFUND,
+                            cost => cost,
+                        });
+                    }
                     if why != GiveUp::Final {
                         tracing::warn!(
                             operation = O::OPERATION_ID,
-                            attempts,
+                            attempts = attempts.sent(),
                             reason = ?why,
                             failure = %failure(),
                             "GES call failed; not trying again"
@@ -183,14 +228,17 @@ impl GesClient {
     /// One attempt, plus one more when GES refused (`401`) the cached IAM token the
     /// first was sent with: the token is dropped and the request sent again with a
     /// fresh one. Once only, so that credentials GES keeps refusing end in `401`.
+    /// Both count in `attempts`; the second is not charged against the policy's.
     async fn send_authorized<O>(
         &self,
         operation: &O,
         deadline: Option<Instant>,
+        attempts: &mut Attempts,
     ) -> Result<Answer, ClientError>
     where
         O: Operation + ProjectScoped,
     {
+        attempts.record_sent(false);
         let (answer, authorized) = self.attempt(operation, deadline).await?;
         if answer.status != 401 || !self.credentials.reject(authorized).await {
             return Ok(answer);
@@ -200,6 +248,7 @@ impl GesClient {
             request_id = answer.request_id.as_deref().unwrap_or(""),
             "GES refused the IAM token (401); sending once more with a fresh token"
         );
+        attempts.record_sent(true);
         let (answer, _) = self.attempt(operation, deadline).await?;
         Ok(answer)
     }
@@ -249,10 +298,10 @@ impl GesClient {
         let answer = match deadline {
             Some(deadline) => tokio::time::timeout_at(deadline, exchange)
                 .await
-                .unwrap_or(Err(ClientError::DeadlineExceeded {
-                    operation: O::OPERATION_ID,
-                    attempts: 1,
-                })),
+                .unwrap_or(Err(ClientError::of(
+                    O::OPERATION_ID,
+                    ClientErrorKind::DeadlineExceeded,
+                ))),
             None => exchange.await,
         }?;
         tracing::debug!(
@@ -308,10 +357,12 @@ impl GesClient {
         let query = request.query_string();
         url.set_query((!query.is_empty()).then_some(query.as_str()));
         if url.path() != request.path {
-            return Err(ClientError::PathChanged {
+            return Err(ClientError::of(
                 operation,
-                rendered: request.path.clone(),
-            });
+                ClientErrorKind::PathChanged {
+                    rendered: request.path.clone(),
+                },
+            ));
         }
         Ok(url)
     }
@@ -328,15 +379,18 @@ struct Answer {
 /// The last attempt's result, decoded, with the number of attempts made.
 fn finish<O: Operation>(
     sent: Result<Answer, ClientError>,
-    attempts: u32,
+    attempts: Attempts,
 ) -> Result<Reply<O::Response>, ClientError> {
-    let answer = sent.map_err(|error| error.after(attempts))?;
+    let answer = sent.map_err(|error| error.after(O::OPERATION_ID, attempts))?;
     let raw = RawResponse {
         status: answer.status,
         request_id: answer.request_id,
         body: answer.body,
     };
-    let response = O::decode(&raw).map_err(|source| ClientError::Decode { source, attempts })?;
+    let response = O::decode(&raw).map_err(|source| {
+        ClientError::of(O::OPERATION_ID, ClientErrorKind::Decode { source })
+            .after(O::OPERATION_ID, attempts)
+    })?;
     Ok(Reply {
         response,
         request_id: raw.request_id,
@@ -350,7 +404,7 @@ fn header_map(headers: &[(&'static str, String)]) -> Result<HeaderMap, ClientErr
     // the URL (host, and the port when it is not the default) and, over HTTP/2, must
     // send it as `:authority` rather than as a header.
     for (name, value) in headers.iter().filter(|(name, _)| *name != "Host") {
-        let header = || ClientError::Header { header: name };
+        let header = || ClientError::new(ClientErrorKind::Header { header: name });
         let header_name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| header())?;
         let header_value = HeaderValue::from_str(value).map_err(|_| header())?;
         map.append(header_name, header_value);
@@ -368,12 +422,7 @@ async fn read_capped(
         .content_length()
         .is_some_and(|length| length > MAX_RESPONSE_BYTES as u64)
     {
-        return Err(ClientError::ResponseTooLarge {
-            operation,
-            limit: MAX_RESPONSE_BYTES,
-            request_id: request_id.clone(),
-            attempts: 1,
-        });
+        return Err(too_large(operation, request_id));
     }
     let mut body = BytesMut::new();
     // Bounded: each chunk grows `body`, and the loop ends once it passes the cap.
@@ -383,12 +432,7 @@ async fn read_capped(
         .map_err(|source| transport(operation, endpoint, source))?
     {
         if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-            return Err(ClientError::ResponseTooLarge {
-                operation,
-                limit: MAX_RESPONSE_BYTES,
-                request_id: request_id.clone(),
-                attempts: 1,
-            });
+            return Err(too_large(operation, request_id));
         }
         body.extend_from_slice(&chunk);
     }
@@ -399,28 +443,30 @@ fn transport(operation: &'static str, endpoint: &Endpoint, source: reqwest::Erro
     // reqwest's message names the URL: ours carries no secret (credentials travel in
     // headers), but strip it anyway so the message stays short and stable.
     let source = source.without_url();
-    if source.is_timeout() {
-        ClientError::Timeout {
-            operation,
-            endpoint: endpoint.to_string(),
-            source,
-            attempts: 1,
-        }
+    let endpoint = endpoint.to_string();
+    let kind = if source.is_timeout() {
+        ClientErrorKind::Timeout { endpoint, source }
     } else {
-        ClientError::Transport {
-            operation,
-            endpoint: endpoint.to_string(),
-            source,
-            attempts: 1,
-        }
-    }
+        ClientErrorKind::Transport { endpoint, source }
+    };
+    ClientError::of(operation, kind)
+}
+
+fn too_large(operation: &'static str, request_id: &Option<String>) -> ClientError {
+    ClientError::of(
+        operation,
+        ClientErrorKind::ResponseTooLarge {
+            limit: MAX_RESPONSE_BYTES,
+            request_id: request_id.clone(),
+        },
+    )
 }
 
 impl From<CredentialsError> for ClientError {
     fn from(error: CredentialsError) -> Self {
         match error {
-            CredentialsError::Sign(error) => Self::Sign(error),
-            CredentialsError::Iam(error) => Self::Iam(error),
+            CredentialsError::Sign(error) => error.into(),
+            CredentialsError::Iam(error) => error.into(),
         }
     }
 }
@@ -448,129 +494,263 @@ impl std::fmt::Display for Causes<'_> {
     }
 }
 
-/// A call that did not produce a documented answer.
-#[derive(Debug, thiserror::Error)]
-pub enum ClientError {
+/// A call that did not produce a documented answer: what went wrong ([`ClientErrorKind`]),
+/// with the operation and the attempts beside it, as smithy's `SdkError` keeps its
+/// metadata beside the kind.
+#[derive(Debug)]
+pub struct ClientError {
+    operation: Option<&'static str>,
+    attempts: Attempts,
+    // Boxed: a rare error need not make every `Result` of a call large.
+    kind: Box<ClientErrorKind>,
+}
+
+/// What went wrong with a call.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ClientErrorKind {
     /// The HTTP client could not be set up.
-    #[error("could not set up the HTTPS client: {source}")]
     Build {
         /// Why.
         source: reqwest::Error,
     },
     /// The request could not be signed.
-    #[error("could not sign the request with HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK: {0}")]
-    Sign(#[from] SignatureError),
+    Sign(SignatureError),
     /// IAM did not give a token.
-    #[error(transparent)]
-    Iam(#[from] IamError),
+    Iam(IamError),
     /// The request body could not be encoded.
-    #[error(transparent)]
-    Encode(#[from] EncodeError),
+    Encode(EncodeError),
     /// A header's name or value cannot go in an HTTP header.
-    #[error("header {header} cannot be sent: it holds characters an HTTP header cannot carry")]
     Header {
         /// The header's name.
         header: &'static str,
     },
     /// The URL parser changed the rendered path.
-    #[error(
-        "{operation}: refusing to send: the path {rendered:?} would change shape once parsed as a URL"
-    )]
     PathChanged {
-        /// The operation.
-        operation: &'static str,
         /// The path as rendered.
         rendered: String,
     },
     /// GES could not be reached, or the connection broke.
-    #[error(
-        "{operation}: could not reach GES at {endpoint} after {}: {}; check the endpoint (GES_ENDPOINT or HUAWEICLOUD_SDK_REGION) and the network", Attempts(*attempts), Causes(source)
-    )]
     Transport {
-        /// The operation.
-        operation: &'static str,
         /// The endpoint.
         endpoint: String,
         /// What went wrong the last time.
         source: reqwest::Error,
-        /// How many times the request was sent.
-        attempts: u32,
     },
     /// GES did not answer in time.
-    #[error(
-        "{operation}: GES at {endpoint} did not answer in time ({}) after {}; it may be overloaded: try again later, or raise GES_REQUEST_TIMEOUT_SECS (GES_CONNECT_TIMEOUT_SECS if it was the connection)", Causes(source), Attempts(*attempts)
-    )]
     Timeout {
-        /// The operation.
-        operation: &'static str,
         /// The endpoint.
         endpoint: String,
         /// What went wrong the last time.
         source: reqwest::Error,
-        /// How many times the request was sent.
-        attempts: u32,
     },
     /// The deadline came before GES answered.
-    #[error(
-        "{operation}: the deadline came before GES answered, after {}", Attempts(*attempts)
-    )]
-    DeadlineExceeded {
-        /// The operation.
-        operation: &'static str,
-        /// How many times the request was sent.
-        attempts: u32,
-    },
+    DeadlineExceeded,
     /// The answer was larger than [`MAX_RESPONSE_BYTES`].
-    #[error("{operation}: GES's answer is larger than {limit} bytes (request id {}, after {}); refusing to read it", request_id.as_deref().unwrap_or("none"), Attempts(*attempts))]
     ResponseTooLarge {
-        /// The operation.
-        operation: &'static str,
         /// The cap.
         limit: usize,
         /// The `X-Request-Id`, if any.
         request_id: Option<String>,
-        /// How many times the request was sent.
-        attempts: u32,
     },
     /// The answer does not match the contract.
-    #[error("{source} (after {})", Attempts(*attempts))]
     Decode {
         /// What does not match.
         source: DecodeError,
-        /// How many times the request was sent.
-        attempts: u32,
     },
 }
 
 impl ClientError {
+    /// An error of this kind, of no operation yet and sent once (the retry loop says
+    /// which operation, and how many attempts were made, when it gives up).
+    pub fn new(kind: ClientErrorKind) -> Self {
+        Self {
+            operation: None,
+            attempts: Attempts::ONE,
+            kind: Box::new(kind),
+        }
+    }
+
+    fn of(operation: &'static str, kind: ClientErrorKind) -> Self {
+        Self {
+            operation: Some(operation),
+            ..Self::new(kind)
+        }
+    }
+
+    /// The operation that failed, when a call was being made.
+    pub fn operation(&self) -> Option<&'static str> {
+        self.operation
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ClientErrorKind {
+        &self.kind
+    }
+
+    /// How the attempts went ([`Attempts::sent`] is 0 when the request never was sent).
+    pub fn attempts(&self) -> Attempts {
+        if self.kind.was_sent() {
+            self.attempts
+        } else {
+            Attempts::default()
+        }
+    }
+
     /// Whether another attempt may mend it: a connection that failed or broke, or an
     /// answer that did not come in time.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, Self::Transport { .. } | Self::Timeout { .. })
+        matches!(
+            *self.kind,
+            ClientErrorKind::Transport { .. } | ClientErrorKind::Timeout { .. }
+        )
     }
 
-    /// How many times the request was sent (0 when it never was).
-    pub fn attempts(&self) -> u32 {
-        match self {
-            Self::Transport { attempts, .. }
-            | Self::Timeout { attempts, .. }
-            | Self::DeadlineExceeded { attempts, .. }
-            | Self::ResponseTooLarge { attempts, .. }
-            | Self::Decode { attempts, .. } => *attempts,
-            _ => 0,
+    /// Whether GES may have received and carried out the request although its answer
+    /// was lost: the answer did not come in time, or the connection broke once made.
+    pub fn may_have_been_carried_out(&self) -> bool {
+        match self.kind.as_ref() {
+            ClientErrorKind::Timeout { source, .. } | ClientErrorKind::Transport { source, .. } => {
+                !source.is_connect()
+            }
+            _ => false,
         }
     }
 
-    /// The same error, saying that the request was sent `attempts` times.
-    fn after(mut self, attempts: u32) -> Self {
-        match &mut self {
-            Self::Transport { attempts: n, .. }
-            | Self::Timeout { attempts: n, .. }
-            | Self::DeadlineExceeded { attempts: n, .. }
-            | Self::ResponseTooLarge { attempts: n, .. }
-            | Self::Decode { attempts: n, .. } => *n = attempts,
-            _ => {}
+    /// The kind of failure this is for a caller: the cloud being unavailable, the
+    /// credentials being refused, or a failure on our side.
+    pub fn failure_kind(&self) -> FailureKind {
+        match self.kind.as_ref() {
+            ClientErrorKind::Timeout { .. }
+            | ClientErrorKind::Transport { .. }
+            | ClientErrorKind::Iam(IamError::Transport { .. }) => FailureKind::UpstreamUnavailable,
+            // IAM failing or throttling is the cloud being unavailable; IAM refusing the
+            // user, password or agency is the credentials being wrong.
+            ClientErrorKind::Iam(IamError::Refused { status, .. })
+                if *status == 429 || *status >= 500 =>
+            {
+                FailureKind::UpstreamUnavailable
+            }
+            ClientErrorKind::Iam(IamError::Refused { .. }) => FailureKind::Unauthorized,
+            _ => FailureKind::ClientError,
         }
-        self
+    }
+
+    /// The same error, of `operation`, after `attempts`.
+    fn after(self, operation: &'static str, attempts: Attempts) -> Self {
+        Self {
+            operation: Some(operation),
+            attempts,
+            kind: self.kind,
+        }
+    }
+}
+
+impl ClientErrorKind {
+    /// Whether a request went out before this happened: a failure while setting up,
+    /// signing or rendering sends nothing.
+    fn was_sent(&self) -> bool {
+        matches!(
+            self,
+            Self::Transport { .. }
+                | Self::Timeout { .. }
+                | Self::DeadlineExceeded
+                | Self::ResponseTooLarge { .. }
+                | Self::Decode { .. }
+        )
+    }
+}
+
+impl std::fmt::Display for ClientError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let operation = self.operation.unwrap_or("GES call");
+        let attempts = self.attempts;
+        match self.kind.as_ref() {
+            ClientErrorKind::Build { source } => {
+                write!(f, "could not set up the HTTPS client: {source}")
+            }
+            ClientErrorKind::Sign(error) => write!(
+                f,
+                "could not sign the request with HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK: {error}"
+            ),
+            ClientErrorKind::Iam(error) => error.fmt(f),
+            ClientErrorKind::Encode(error) => error.fmt(f),
+            ClientErrorKind::Header { header } => write!(
+                f,
+                "header {header} cannot be sent: it holds characters an HTTP header cannot carry"
+            ),
+            ClientErrorKind::PathChanged { rendered } => write!(
+                f,
+                "{operation}: refusing to send: the path {rendered:?} would change shape once \
+                 parsed as a URL"
+            ),
+            ClientErrorKind::Transport { endpoint, source } => write!(
+                f,
+                "{operation}: could not reach GES at {endpoint} after {attempts}: {}; check the \
+                 endpoint (GES_ENDPOINT or HUAWEICLOUD_SDK_REGION) and the network",
+                Causes(source)
+            ),
+            ClientErrorKind::Timeout { endpoint, source } => write!(
+                f,
+                "{operation}: GES at {endpoint} did not answer in time ({}) after {attempts}; it \
+                 may be overloaded: try again later, or raise GES_REQUEST_TIMEOUT_SECS \
+                 (GES_CONNECT_TIMEOUT_SECS if it was the connection)",
+                Causes(source)
+            ),
+            ClientErrorKind::DeadlineExceeded => write!(
+                f,
+                "{operation}: the deadline came before GES answered, after {attempts}"
+            ),
+            ClientErrorKind::ResponseTooLarge { limit, request_id } => write!(
+                f,
+                "{operation}: GES's answer is larger than {limit} bytes (request id {}, after \
+                 {attempts}); refusing to read it",
+                request_id.as_deref().unwrap_or("none")
+            ),
+            ClientErrorKind::Decode { source } => write!(f, "{source} (after {attempts})"),
+        }
+    }
+}
+
+impl std::error::Error for ClientError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self.kind.as_ref() {
+            ClientErrorKind::Build { source }
+            | ClientErrorKind::Transport { source, .. }
+            | ClientErrorKind::Timeout { source, .. } => Some(source),
+            // Shown in the message itself, as `#[error(transparent)]` would.
+            ClientErrorKind::Iam(error) => error.source(),
+            ClientErrorKind::Encode(error) => error.source(),
+            ClientErrorKind::Sign(error) => Some(error),
+            ClientErrorKind::Decode { source } => Some(source),
+            ClientErrorKind::Header { .. }
+            | ClientErrorKind::PathChanged { .. }
+            | ClientErrorKind::DeadlineExceeded
+            | ClientErrorKind::ResponseTooLarge { .. } => None,
+        }
+    }
+}
+
+impl From<ClientErrorKind> for ClientError {
+    fn from(kind: ClientErrorKind) -> Self {
+        Self::new(kind)
+    }
+}
+
+impl From<SignatureError> for ClientError {
+    fn from(error: SignatureError) -> Self {
+        Self::new(ClientErrorKind::Sign(error))
+    }
+}
+
+impl From<IamError> for ClientError {
+    fn from(error: IamError) -> Self {
+        Self::new(ClientErrorKind::Iam(error))
+    }
+}
+
+impl From<EncodeError> for ClientError {
+    fn from(error: EncodeError) -> Self {
+        Self::new(ClientErrorKind::Encode(error))
     }
 }

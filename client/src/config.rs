@@ -159,8 +159,8 @@ impl Config {
         };
         let credentials = credentials(&get, iam_endpoint.as_ref(), scope)?;
         let timeouts = Timeouts {
-            connect: seconds(&env, vars::CONNECT_TIMEOUT)?.unwrap_or(Timeouts::default().connect),
-            request: seconds(&env, vars::REQUEST_TIMEOUT)?.unwrap_or(Timeouts::default().request),
+            connect: seconds(env, vars::CONNECT_TIMEOUT)?.unwrap_or(Timeouts::default().connect),
+            request: seconds(env, vars::REQUEST_TIMEOUT)?.unwrap_or(Timeouts::default().request),
         };
 
         let retry = RetryPolicy {

@@ -13,11 +13,13 @@ use std::sync::{Arc, Mutex};
 use ges_api::types::{Graph, GraphId, GraphStatus, ListGraphsRequest, ProjectId};
 use tokio::time::Instant;
 
-use crate::client::{ClientError, GesClient, Reply};
+use crate::client::{ClientError, ClientErrorKind, GesClient, Reply};
+use crate::failure::FailureKind;
 use crate::policy::Policy;
 use crate::regions::{RegionError, Regions};
+use crate::retry::Attempts;
 use crate::selector::Selector;
-use crate::stop::{self, AfterAttempts, GesError, StopOutcome, StopReport, StopTarget};
+use crate::stop::{AfterAttempts, GesError, StopOutcome, StopReport, StopTarget};
 
 /// Graphs asked for per page: one request per thousand graphs where GES allows it. The
 /// API reference gives `limit` a default of 10 and documents no maximum, so a GES that
@@ -50,29 +52,42 @@ impl PageSizes {
     }
 }
 
+/// A graph a run is to act on: which, what the selection knows of it, and what it needs.
+/// A graph named by ID is one too, with no facts and always to be stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selected {
+    /// The graph and its project.
+    pub target: StopTarget,
+    /// What the selection adds to the graph's entry in the answer.
+    pub facts: SelectionFacts,
+    /// What it needs.
+    pub action: Action,
+}
+
+/// What a selection knows of a graph beyond its stop: the answer's entry repeats it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SelectionFacts {
+    /// The graph's name, as listed.
+    pub name: Option<String>,
+}
+
 /// What a selected graph needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Selected {
-    /// A running graph: stop it (or, in a dry run, say that a run would).
-    Stop {
-        /// The graph.
-        target: StopTarget,
-        /// Its name.
-        name: Option<String>,
-    },
-    /// Nothing to send: the report says why.
+pub enum Action {
+    /// A running graph, or one named by ID: stop it (or, in a dry run, say whether a run
+    /// would).
+    Stop,
+    /// Nothing to send: the report says what it came to, and why.
     Settled(StopReport),
 }
 
 impl Selected {
-    /// The graph and its project.
-    pub fn target(&self) -> StopTarget {
-        match self {
-            Self::Stop { target, .. } => target.clone(),
-            Self::Settled(report) => StopTarget {
-                project_id: report.project_id.clone(),
-                graph_id: report.graph_id.clone(),
-            },
+    /// A graph named by ID: to be stopped, with nothing known of it yet.
+    pub fn named(target: StopTarget) -> Self {
+        Self {
+            target,
+            facts: SelectionFacts::default(),
+            action: Action::Stop,
         }
     }
 }
@@ -269,13 +284,17 @@ pub fn classify(graph: &Graph, project_id: &ProjectId, policy: &Policy, dry_run:
         project_id: project_id.clone(),
         graph_id: graph.id.clone(),
     };
-    let report = |outcome: StopOutcome, reason: String| {
-        Selected::Settled(StopReport {
-            name: graph.name.clone(),
+    let facts = SelectionFacts {
+        name: graph.name.clone(),
+    };
+    let report = |outcome: StopOutcome, reason: String| Selected {
+        target: target.clone(),
+        facts: facts.clone(),
+        action: Action::Settled(StopReport {
             graph_status: Some(graph.status.clone()),
             reason: Some(reason),
             ..StopReport::new(&target, outcome, None)
-        })
+        }),
     };
     if opt_out.is_on(graph.tags.as_deref().unwrap_or_default()) {
         return report(
@@ -293,9 +312,10 @@ pub fn classify(graph: &Graph, project_id: &ProjectId, policy: &Policy, dry_run:
         GraphStatus::Running if dry_run => {
             report(StopOutcome::WouldStop, "the graph is running".to_owned())
         }
-        GraphStatus::Running => Selected::Stop {
+        GraphStatus::Running => Selected {
             target,
-            name: graph.name.clone(),
+            facts,
+            action: Action::Stop,
         },
         GraphStatus::Stopped | GraphStatus::Stopping => report(
             StopOutcome::AlreadyStopped,
@@ -398,8 +418,8 @@ pub enum SelectError {
     DeadlineExceeded {
         /// The project.
         project_id: ProjectId,
-        /// How many times the last page was asked for.
-        attempts: u32,
+        /// How the last page's attempts went.
+        attempts: Attempts,
     },
     /// The call failed.
     #[error("could not list the graphs of project {project_id}: {source}")]
@@ -423,20 +443,19 @@ pub enum SelectError {
 }
 
 impl SelectError {
-    /// A short name for the kind of failure, as [`stop::StopError::kind`] spells them.
-    pub fn kind(&self) -> &'static str {
+    /// The kind of failure, from the same list as [`StopError::kind`](crate::stop::StopError::kind).
+    pub fn kind(&self) -> FailureKind {
         match self {
-            Self::NoProject | Self::Region(RegionError::NoIam { .. }) => "NoProject",
-            Self::NotAllowed { .. } => "NotAllowed",
-            Self::Region(RegionError::Lookup { source, .. }) => stop::kind_of_client_error(source),
-            Self::TooManyGraphs { .. } => "TooManyGraphs",
-            Self::Refused { ges, .. } => match ges.status {
-                404 => "ProjectNotFound",
-                status => stop::kind_of_status(status),
-            },
-            Self::DeadlineExceeded { .. } => "DeadlineExceeded",
-            Self::Client { source, .. } => stop::kind_of_client_error(source),
-            Self::Endless { .. } => "UnexpectedAnswer",
+            Self::NoProject | Self::Region(RegionError::NoIam { .. }) => FailureKind::NoProject,
+            Self::NotAllowed { .. } => FailureKind::NotAllowed,
+            Self::Region(RegionError::Lookup { source, .. }) => source.failure_kind(),
+            Self::TooManyGraphs { .. } => FailureKind::TooManyGraphs,
+            // A listing names no graph: what it did not find is the project.
+            Self::Refused { ges, .. } if ges.status == 404 => FailureKind::ProjectNotFound,
+            Self::Refused { ges, .. } => FailureKind::of_status(ges.status),
+            Self::DeadlineExceeded { .. } => FailureKind::DeadlineExceeded,
+            Self::Client { source, .. } => source.failure_kind(),
+            Self::Endless { .. } => FailureKind::UnexpectedAnswer,
         }
     }
 
@@ -450,21 +469,22 @@ impl SelectError {
 
     fn from_client(project_id: &ProjectId, error: ClientError) -> Self {
         let project_id = project_id.clone();
-        match error {
-            ClientError::Decode { source, attempts } => Self::Refused {
+        let attempts = error.attempts();
+        match error.kind() {
+            ClientErrorKind::Decode { source } => Self::Refused {
                 project_id,
                 ges: Box::new(GesError {
                     attempts,
-                    ..GesError::from_undecoded(&source)
+                    ..GesError::from_undecoded(source)
                 }),
             },
-            ClientError::DeadlineExceeded { attempts, .. } => Self::DeadlineExceeded {
+            ClientErrorKind::DeadlineExceeded => Self::DeadlineExceeded {
                 project_id,
                 attempts,
             },
-            source => Self::Client {
+            _ => Self::Client {
                 project_id,
-                source: Box::new(source),
+                source: Box::new(error),
             },
         }
     }

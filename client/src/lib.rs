@@ -2,6 +2,7 @@
 //! or simulator in it.
 //!
 //! - [`env`]: the variables' names, and how they are read.
+//! - [`failure`]: the kinds of failure, with their names and HTTP statuses.
 //! - [`config`]: settings from the environment, checked once; [`secrets`]: credentials
 //!   from AWS Secrets Manager through the Lambda extension.
 //! - [`endpoint`]: where GES is; [`regions`]: the other regions' endpoints and projects.
@@ -21,6 +22,7 @@ pub mod config;
 pub mod credentials;
 pub mod endpoint;
 pub mod env;
+pub mod failure;
 pub mod fleet;
 pub mod iam;
 pub mod input;

@@ -98,7 +98,7 @@ impl Regions {
         .await
         .map_err(|source| RegionError::Lookup {
             region,
-            source: Box::new(ClientError::Iam(source)),
+            source: Box::new(ClientError::from(source)),
         })?;
         tracing::info!(region = region.name(), %project_id, "found the region's project in IAM");
         known.insert(region.name(), project_id.clone());

@@ -13,7 +13,13 @@
 //! when it could not end before the deadline, and a `Retry-After` longer than
 //! [`RetryPolicy::max_pause`] ends the retries: the caller then reports the last
 //! failure, with the number of attempts made.
+//!
+//! Retries also draw on a [`RetryBudget`] shared by every call of a run (one Lambda
+//! invocation, one command), as smithy's retry token bucket does: without it, 64
+//! stops at once against a failing GES, 10 attempts each, would send 640 calls. A first
+//! attempt never waits for the budget; only retries do.
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime};
 
 use http::HeaderMap;
@@ -54,16 +60,108 @@ impl Default for RetryPolicy {
     }
 }
 
-/// A number of attempts, as messages say it: "1 attempt", "3 attempts".
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Attempts(pub u32);
+/// How a call's attempts went, as an error or a reply reports them: the requests sent,
+/// and what a reader of the failure needs to know about them. Kept beside the result,
+/// as smithy's `SdkError` keeps its metadata beside the error's kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Attempts {
+    sent: u32,
+    token_resends: u32,
+    unanswered: u32,
+    budget_spent: bool,
+}
 
+impl Attempts {
+    /// One request, sent once.
+    pub const ONE: Self = Self {
+        sent: 1,
+        token_resends: 0,
+        unanswered: 0,
+        budget_spent: false,
+    };
+
+    /// `sent` requests, nothing more known about them.
+    pub fn sent_times(sent: u32) -> Self {
+        Self {
+            sent,
+            ..Self::default()
+        }
+    }
+
+    /// Every request sent, the first, the retries and the re-sends with a fresh IAM
+    /// token included (0 when the request never went out, or the number is not known).
+    pub fn sent(&self) -> u32 {
+        self.sent
+    }
+
+    /// The attempts charged against `GES_MAX_ATTEMPTS`: a re-send with a fresh IAM
+    /// token after a `401` is not one of them.
+    pub fn charged(&self) -> u32 {
+        self.sent - self.token_resends
+    }
+
+    /// How many were re-sent with a fresh IAM token after GES refused a cached one.
+    pub fn token_resends(&self) -> u32 {
+        self.token_resends
+    }
+
+    /// How many got no answer (the connection broke, or the answer did not come in
+    /// time): GES may have carried those out all the same.
+    pub fn unanswered(&self) -> u32 {
+        self.unanswered
+    }
+
+    /// Whether at most one request was sent: what an answer need not mention.
+    pub fn at_most_one(&self) -> bool {
+        self.sent <= 1
+    }
+
+    /// Whether the retries ended because the run's retry budget was spent.
+    pub fn budget_spent(&self) -> bool {
+        self.budget_spent
+    }
+
+    pub(crate) fn record_sent(&mut self, token_resend: bool) {
+        self.sent += 1;
+        if token_resend {
+            self.token_resends += 1;
+        }
+    }
+
+    pub(crate) fn record_unanswered(&mut self) {
+        self.unanswered += 1;
+    }
+
+    pub(crate) fn record_budget_spent(&mut self) {
+        self.budget_spent = true;
+    }
+}
+
+/// As messages say it: "1 attempt", "3 attempts", with what else a reader should know.
 impl std::fmt::Display for Attempts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.0 {
-            1 => f.write_str("1 attempt"),
-            n => write!(f, "{n} attempts"),
+        match self.sent {
+            1 => f.write_str("1 attempt")?,
+            n => write!(f, "{n} attempts")?,
         }
+        match self.token_resends {
+            0 => {}
+            1 => f.write_str(", one a re-send with a fresh IAM token")?,
+            n => write!(f, ", {n} of them re-sends with a fresh IAM token")?,
+        }
+        if self.budget_spent {
+            f.write_str(
+                "; not tried again: this run's retry budget was spent on other failing calls",
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// As the number of requests sent: what a log field or a JSON answer wants.
+impl serde::Serialize for Attempts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u32(self.sent)
     }
 }
 
@@ -76,6 +174,9 @@ pub enum Verdict {
     Retry {
         /// What `Retry-After` asked for.
         retry_after: Option<Duration>,
+        /// Whether no answer came at all (a timeout, a broken connection): a retry then
+        /// costs the budget more, as GES may be too sick to answer.
+        unanswered: bool,
     },
 }
 
@@ -90,6 +191,7 @@ pub fn verdict_on_answer(status: u16, headers: &HeaderMap, now: SystemTime) -> V
         return Verdict::Final;
     }
     Verdict::Retry {
+        unanswered: false,
         retry_after: headers
             .get(http::header::RETRY_AFTER)
             .and_then(|value| value.to_str().ok())
@@ -129,6 +231,8 @@ pub enum GiveUp {
     Deadline,
     /// GES asked to wait longer than [`RetryPolicy::max_pause`].
     TooLongRetryAfter(Duration),
+    /// The run's [`RetryBudget`] had too little left for another retry.
+    BudgetSpent,
 }
 
 impl RetryPolicy {
@@ -156,7 +260,7 @@ impl RetryPolicy {
         now: Instant,
         deadline: Option<Instant>,
     ) -> Next {
-        let Verdict::Retry { retry_after } = verdict else {
+        let Verdict::Retry { retry_after, .. } = verdict else {
             return Next::GiveUp(GiveUp::Final);
         };
         if attempts >= self.max_attempts {
@@ -176,11 +280,94 @@ impl RetryPolicy {
     }
 }
 
+/// The retries one run may make, as a token bucket (smithy's standard retry strategy,
+/// with its numbers): it starts full with [`RetryBudget::CAPACITY`] tokens; a retry
+/// takes [`RetryBudget::RETRY_COST`] (or [`RetryBudget::UNANSWERED_COST`] after a timeout or a broken
+/// connection); a call that got its answer at once gives back
+/// [`RetryBudget::SUCCESS_REFUND`], one that got it after retries gives back what its
+/// last retry took. When fewer tokens are left than a retry costs, the failure is
+/// reported without retrying.
+///
+/// Sizing. 500 tokens are 100 retries after a throttled or failing answer, 50 after
+/// timeouts:
+/// - one graph failing on every attempt, at the most `GES_MAX_ATTEMPTS` allows (10),
+///   spends at most 9 x 10 = 90 tokens: it gets all its attempts, whatever they fail with;
+/// - a batch where a tenth of the graphs is throttled: the others' first attempts never
+///   wait for the budget, and each answer refunds; 10 graphs of 100 throttled three
+///   times each spend 10 x 3 x 5 = 150 tokens, well within;
+/// - 64 graphs at once against a GES that fails every call, 10 attempts each, send at
+///   most 64 + 500 / 5 = 164 calls instead of 640.
+#[derive(Debug)]
+pub struct RetryBudget {
+    tokens: AtomicU32,
+}
+
+impl RetryBudget {
+    /// The tokens a run starts with, and the most it holds.
+    pub const CAPACITY: u32 = 500;
+    /// What a retry after a throttled or failing answer takes.
+    pub const RETRY_COST: u32 = 5;
+    /// What a retry after a timeout or a broken connection takes.
+    pub const UNANSWERED_COST: u32 = 10;
+    /// What a call answered at its first attempt gives back.
+    pub const SUCCESS_REFUND: u32 = 1;
+
+    /// A full budget, for one run.
+    pub fn new() -> Self {
+        Self {
+            tokens: AtomicU32::new(Self::CAPACITY),
+        }
+    }
+
+    /// The tokens left.
+    pub fn available(&self) -> u32 {
+        self.tokens.load(Ordering::Relaxed)
+    }
+
+    /// What a retry after this verdict costs.
+    pub fn cost(verdict: Verdict) -> u32 {
+        match verdict {
+            Verdict::Retry {
+                unanswered: true, ..
+            } => Self::UNANSWERED_COST,
+            _ => Self::RETRY_COST,
+        }
+    }
+
+    /// Takes `cost` tokens for a retry, or none and `false` when fewer are left.
+    pub fn withdraw(&self, cost: u32) -> bool {
+        self.tokens
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(cost)
+            })
+            .is_ok()
+    }
+
+    /// Gives `amount` tokens back, up to the capacity.
+    pub fn refund(&self, amount: u32) {
+        // The closure always returns Some: the update cannot fail.
+        let _ = self
+            .tokens
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                Some(left.saturating_add(amount).min(Self::CAPACITY))
+            });
+    }
+}
+
+impl Default for RetryBudget {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const RETRY: Verdict = Verdict::Retry { retry_after: None };
+    const RETRY: Verdict = Verdict::Retry {
+        retry_after: None,
+        unanswered: false,
+    };
 
     #[test]
     fn only_failures_a_retry_can_mend_are_retried() {
@@ -266,6 +453,7 @@ mod tests {
             let deadline = left_ms.map(|ms| now + Duration::from_millis(ms));
             let verdict = Verdict::Retry {
                 retry_after: retry_after_ms.map(Duration::from_millis),
+                unanswered: false,
             };
             if let Next::RetryAfter(pause) = policy.next(attempts, verdict, now, deadline) {
                 proptest::prop_assert!(attempts < max_attempts);
@@ -288,6 +476,7 @@ mod tests {
         let now = Instant::now();
         let asked = |secs| Verdict::Retry {
             retry_after: Some(Duration::from_secs(secs)),
+            unanswered: false,
         };
         assert_eq!(
             policy.next(1, asked(3), now, None),
@@ -310,5 +499,56 @@ mod tests {
             policy.next(1, RETRY, now, Some(now + Duration::from_millis(100))),
             Next::GiveUp(GiveUp::Deadline)
         );
+    }
+
+    #[test]
+    fn the_budget_lets_one_failing_call_make_every_attempt() {
+        let budget = RetryBudget::new();
+        let unanswered = Verdict::Retry {
+            retry_after: None,
+            unanswered: true,
+        };
+        // The most attempts allowed, each retry at the highest cost.
+        for _ in 1..MAX_ATTEMPTS_LIMIT {
+            assert!(budget.withdraw(RetryBudget::cost(unanswered)));
+        }
+        assert!(budget.available() >= RetryBudget::CAPACITY / 2);
+    }
+
+    #[test]
+    fn the_budget_runs_out_and_refunds_refill_it_up_to_its_capacity() {
+        let budget = RetryBudget::new();
+        let retries = std::iter::repeat_with(|| budget.withdraw(RetryBudget::cost(RETRY)))
+            .take_while(|granted| *granted)
+            .count();
+        assert_eq!(
+            retries,
+            (RetryBudget::CAPACITY / RetryBudget::RETRY_COST) as usize
+        );
+        assert_eq!(budget.available(), 0);
+        assert!(!budget.withdraw(RetryBudget::RETRY_COST));
+        budget.refund(RetryBudget::RETRY_COST);
+        assert!(budget.withdraw(RetryBudget::RETRY_COST));
+        for _ in 0..1000 {
+            budget.refund(RetryBudget::SUCCESS_REFUND);
+        }
+        assert_eq!(budget.available(), RetryBudget::CAPACITY);
+    }
+
+    #[test]
+    fn attempts_say_what_a_reader_needs() {
+        let mut attempts = Attempts::ONE;
+        assert_eq!(attempts.to_string(), "1 attempt");
+        attempts.record_sent(true);
+        assert_eq!(attempts.sent(), 2);
+        assert_eq!(attempts.charged(), 1);
+        assert_eq!(
+            attempts.to_string(),
+            "2 attempts, one a re-send with a fresh IAM token"
+        );
+        let mut spent = Attempts::sent_times(3);
+        spent.record_budget_spent();
+        assert!(spent.to_string().starts_with("3 attempts; not tried again"));
+        assert!(spent.to_string().contains("retry budget"));
     }
 }

@@ -10,8 +10,8 @@ use ges_api::types::{
 use serde::Serialize;
 use tokio::time::Instant;
 
-use crate::client::{ClientError, GesClient, ProjectScoped, Reply};
-use crate::iam::IamError;
+use crate::client::{ClientError, ClientErrorKind, GesClient, ProjectScoped, Reply};
+use crate::failure::FailureKind;
 use crate::retry::Attempts;
 
 /// The error code GES answers a stop with when the graph is not running.
@@ -44,7 +44,9 @@ pub enum StopOutcome {
     Skipped,
 }
 
-/// The result of a stop, as the command line and the function report it.
+/// The result of one stop (or, in a dry run, of one look-up), as the command line and
+/// the function report it. What a fleet selection adds about the graph (its name) is not
+/// here: the function's batch entry carries it beside the report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StopReport {
     /// The graph.
@@ -55,19 +57,23 @@ pub struct StopReport {
     pub job_id: Option<JobId>,
     /// What happened.
     pub outcome: StopOutcome,
-    /// The job's status when a wait ended before the job did.
+    /// The job's status when a wait ended before the job did, at its last look. Absent,
+    /// with a `reason`, when the wait's deadline came before its first look: this is
+    /// GES's word on the job, never a guess of ours.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub job_status: Option<JobStatus>,
-    /// The graph's status, when a dry run looked it up.
+    /// The graph's status, when a dry run looked it up (or a listing showed it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub graph_status: Option<GraphStatus>,
     /// GES's `X-Request-Id` for the stop call (or the look-up, in a dry run).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
-    /// The graph's name, when a fleet selection listed it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Why a fleet selection reached this outcome without a stop call.
+    /// How many times the stop (or look-up) was sent: in the answer only when it took
+    /// more than one.
+    #[serde(skip_serializing_if = "Attempts::at_most_one")]
+    pub attempts: Attempts,
+    /// Why the outcome is what it is, when it needs saying: a selection that settled the
+    /// graph without a call, a stop retried after a lost answer, a wait that did not look.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
@@ -100,7 +106,7 @@ impl StopReport {
             job_status: None,
             graph_status: None,
             request_id,
-            name: None,
+            attempts: Attempts::default(),
             reason: None,
         }
     }
@@ -126,6 +132,7 @@ pub async fn stop_graph(
         Ok(result) => match result.job_id {
             Some(job_id) => Ok(StopReport {
                 job_id: Some(job_id),
+                attempts,
                 ..StopReport::new(target, StopOutcome::Stopping, request_id)
             }),
             None => Err(StopError::NoJobId {
@@ -134,11 +141,19 @@ pub async fn stop_graph(
                 attempts,
             }),
         },
-        Err((400, body)) if body.error_code.as_deref() == Some(NOT_RUNNING) => Ok(StopReport::new(
-            target,
-            StopOutcome::AlreadyStopped,
-            request_id,
-        )),
+        Err((400, body)) if body.error_code.as_deref() == Some(NOT_RUNNING) => Ok(StopReport {
+            attempts,
+            // An earlier attempt reached GES and its answer was lost: that attempt most
+            // likely stopped the graph, and its job id went with the answer. Said, so
+            // that nobody reads "already stopped" as "stopped by someone else".
+            reason: (attempts.unanswered() > 0).then(|| {
+                format!(
+                    "GES answered {NOT_RUNNING} (not running) to a retried stop: the first \
+                     attempt probably stopped it; its job id was lost"
+                )
+            }),
+            ..StopReport::new(target, StopOutcome::AlreadyStopped, request_id)
+        }),
         Err((status, body)) => Err(StopError::refused(
             target, status, &body, request_id, attempts,
         )),
@@ -170,6 +185,7 @@ pub async fn preview_stop(
             };
             Ok(StopReport {
                 graph_status: Some(result.graph.status),
+                attempts,
                 ..StopReport::new(target, outcome, request_id)
             })
         }
@@ -204,8 +220,8 @@ pub struct GesError {
     pub message: Option<String>,
     /// The `X-Request-Id`.
     pub request_id: Option<String>,
-    /// How many times the request was sent, the first included.
-    pub attempts: u32,
+    /// How the attempts went: how many times the request was sent, the first included.
+    pub attempts: Attempts,
 }
 
 impl GesError {
@@ -224,7 +240,7 @@ impl GesError {
                 .clone()
                 .or_else(|| gateway.and_then(|error| error.message.clone())),
             request_id,
-            attempts: 1,
+            attempts: Attempts::ONE,
         }
     }
 
@@ -246,7 +262,7 @@ impl GesError {
             code: None,
             message: (!error.body().is_empty()).then_some(text),
             request_id,
-            attempts: 1,
+            attempts: Attempts::ONE,
         }
     }
 }
@@ -264,7 +280,7 @@ impl fmt::Display for GesError {
             f,
             " (request id {}, after {})",
             self.request_id.as_deref().unwrap_or("none"),
-            Attempts(self.attempts)
+            self.attempts
         )
     }
 }
@@ -332,18 +348,18 @@ pub enum StopError {
     DeadlineExceeded {
         /// The graph asked for.
         target: StopTarget,
-        /// How many times the last call was sent (0 when not known).
-        attempts: u32,
+        /// How the last call's attempts went (none sent when not known).
+        attempts: Attempts,
     },
     /// GES accepted the stop but named no job.
-    #[error("GES accepted the stop of graph {} but returned no job ID (request id {}, after {}); check the graph's status in the GES console", target.graph_id, request_id.as_deref().unwrap_or("none"), Attempts(*attempts))]
+    #[error("GES accepted the stop of graph {} but returned no job ID (request id {}, after {}); check the graph's status in the GES console", target.graph_id, request_id.as_deref().unwrap_or("none"), attempts)]
     NoJobId {
         /// The graph asked for.
         target: StopTarget,
         /// The `X-Request-Id`.
         request_id: Option<String>,
-        /// How many times the stop was sent.
-        attempts: u32,
+        /// How the stop's attempts went.
+        attempts: Attempts,
     },
     /// The call itself failed.
     #[error(transparent)]
@@ -351,19 +367,20 @@ pub enum StopError {
 }
 
 impl StopError {
-    /// A short name for the kind of failure, stable for scripts and Lambda error types.
-    pub fn kind(&self) -> &'static str {
+    /// The kind of failure: its name for scripts and Lambda error types, and its HTTP
+    /// status.
+    pub fn kind(&self) -> FailureKind {
         match self {
-            Self::GraphNotFound { .. } => "GraphNotFound",
-            Self::Unauthorized { .. } => "Unauthorized",
-            Self::Forbidden { .. } => "Forbidden",
-            Self::Rejected { .. } => "Rejected",
-            Self::UpstreamUnavailable { .. } => "UpstreamUnavailable",
-            Self::UnexpectedAnswer { .. } => "UnexpectedAnswer",
-            Self::NoJobId { .. } => "NoJobId",
-            Self::JobFailed { .. } => "JobFailed",
-            Self::DeadlineExceeded { .. } => "DeadlineExceeded",
-            Self::Client(error) => kind_of_client_error(error),
+            Self::GraphNotFound { .. } => FailureKind::GraphNotFound,
+            Self::Unauthorized { .. } => FailureKind::Unauthorized,
+            Self::Forbidden { .. } => FailureKind::Forbidden,
+            Self::Rejected { .. } => FailureKind::Rejected,
+            Self::UpstreamUnavailable { .. } => FailureKind::UpstreamUnavailable,
+            Self::UnexpectedAnswer { .. } => FailureKind::UnexpectedAnswer,
+            Self::NoJobId { .. } => FailureKind::NoJobId,
+            Self::JobFailed { .. } => FailureKind::JobFailed,
+            Self::DeadlineExceeded { .. } => FailureKind::DeadlineExceeded,
+            Self::Client(error) => error.failure_kind(),
         }
     }
 
@@ -389,7 +406,7 @@ impl StopError {
         status: u16,
         body: &ErrorBody,
         request_id: Option<String>,
-        attempts: u32,
+        attempts: Attempts,
     ) -> Self {
         Self::from_answer(
             target,
@@ -400,8 +417,8 @@ impl StopError {
         )
     }
 
-    /// How many times the call that failed was sent (0 when not known, or never sent).
-    pub fn attempts(&self) -> u32 {
+    /// How the failed call's attempts went (none sent when not known, or never sent).
+    pub fn attempts(&self) -> Attempts {
         match self {
             Self::GraphNotFound { ges, .. }
             | Self::Unauthorized { ges }
@@ -410,7 +427,7 @@ impl StopError {
             | Self::UpstreamUnavailable { ges }
             | Self::UnexpectedAnswer { ges } => ges.attempts,
             Self::NoJobId { attempts, .. } | Self::DeadlineExceeded { attempts, .. } => *attempts,
-            Self::JobFailed { .. } => 1,
+            Self::JobFailed { .. } => Attempts::ONE,
             Self::Client(error) => error.attempts(),
         }
     }
@@ -420,71 +437,43 @@ impl StopError {
     fn from_answer(target: &StopTarget, ges: GesError) -> Self {
         let target = target.clone();
         let ges = Box::new(ges);
-        match kind_of_status(ges.status) {
-            "Rejected" => Self::Rejected { target, ges },
-            "Unauthorized" => Self::Unauthorized { ges },
-            "Forbidden" => Self::Forbidden { target, ges },
-            "GraphNotFound" => Self::GraphNotFound { target, ges },
-            "UpstreamUnavailable" => Self::UpstreamUnavailable { ges },
+        match FailureKind::of_status(ges.status) {
+            FailureKind::Rejected => Self::Rejected { target, ges },
+            FailureKind::Unauthorized => Self::Unauthorized { ges },
+            FailureKind::Forbidden => Self::Forbidden { target, ges },
+            FailureKind::GraphNotFound => Self::GraphNotFound { target, ges },
+            FailureKind::UpstreamUnavailable => Self::UpstreamUnavailable { ges },
             _ => Self::UnexpectedAnswer { ges },
         }
     }
 
     fn from_client(target: &StopTarget, error: ClientError) -> Self {
-        match error {
-            ClientError::Decode { source, attempts } => Self::from_answer(
+        let attempts = error.attempts();
+        match error.kind() {
+            ClientErrorKind::Decode { source } => Self::from_answer(
                 target,
                 GesError {
                     attempts,
-                    ..GesError::from_undecoded(&source)
+                    ..GesError::from_undecoded(source)
                 },
             ),
-            ClientError::DeadlineExceeded { attempts, .. } => Self::DeadlineExceeded {
+            ClientErrorKind::DeadlineExceeded => Self::DeadlineExceeded {
                 target: target.clone(),
                 attempts,
             },
-            other => Self::Client(other),
+            _ => Self::Client(error),
         }
-    }
-}
-
-/// What a refusal with this HTTP status means, as a kind of failure: one place decides,
-/// for stops and for fleet listings alike.
-pub(crate) fn kind_of_status(status: u16) -> &'static str {
-    match status {
-        400 => "Rejected",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "GraphNotFound",
-        429 | 500..=599 => "UpstreamUnavailable",
-        _ => "UnexpectedAnswer",
-    }
-}
-
-/// What a call that got no documented answer means, as a kind of failure.
-pub(crate) fn kind_of_client_error(error: &ClientError) -> &'static str {
-    match error {
-        ClientError::Timeout { .. }
-        | ClientError::Transport { .. }
-        | ClientError::Iam(IamError::Transport { .. }) => "UpstreamUnavailable",
-        // IAM failing or throttling is the cloud being unavailable; IAM refusing the
-        // user, password or agency is the credentials being wrong.
-        ClientError::Iam(IamError::Refused { status, .. }) if *status == 429 || *status >= 500 => {
-            "UpstreamUnavailable"
-        }
-        ClientError::Iam(IamError::Refused { .. }) => "Unauthorized",
-        _ => "ClientError",
     }
 }
 
 /// ", after 3 attempts" when the number is known, nothing otherwise.
-pub(crate) struct AfterAttempts(pub(crate) u32);
+pub(crate) struct AfterAttempts(pub(crate) Attempts);
 
 impl fmt::Display for AfterAttempts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
+        match self.0.sent() {
             0 => Ok(()),
-            n => write!(f, ", after {}", Attempts(n)),
+            _ => write!(f, ", after {}", self.0),
         }
     }
 }
@@ -523,7 +512,11 @@ mod tests {
         assert_eq!(ges.code, None);
         assert_eq!(ges.request_id.as_deref(), Some("rid"));
         assert_eq!(
-            GesError { attempts: 3, ..ges }.to_string(),
+            GesError {
+                attempts: Attempts::sent_times(3),
+                ..ges
+            }
+            .to_string(),
             r#"HTTP 200: "{\"job_id\": 42}" (request id rid, after 3 attempts)"#
         );
     }

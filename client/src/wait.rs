@@ -24,11 +24,15 @@ pub enum JobEnd {
     Succeeded,
     /// The deadline came first; the job was in this status at the last look.
     StillRunning(JobStatus),
+    /// The deadline came before the first look: nothing is known of the job but that
+    /// GES started it. Not `StillRunning(Pending)`, which would be a guess.
+    NotChecked,
 }
 
 /// Polls the job until it ends or until `deadline`. A job that ends with `failed` is
 /// an error carrying GES's reason. No look (nor its retries) runs past `deadline`: one
-/// that would is cut short, and the wait ends with the status of the last look.
+/// that would is cut short, and the wait ends with the status of the last look, or
+/// [`JobEnd::NotChecked`] when there was none.
 pub async fn wait_for_job(
     client: &GesClient,
     target: &StopTarget,
@@ -41,7 +45,7 @@ pub async fn wait_for_job(
         job_id: job_id.clone(),
     };
     let mut pause = FIRST_PAUSE;
-    let mut last = JobStatus::Pending;
+    let mut last = None;
     for _ in 0..MAX_LOOKS {
         if Instant::now() + pause >= deadline {
             break;
@@ -74,8 +78,8 @@ pub async fn wait_for_job(
                         .unwrap_or_else(|| "GES gave no reason".to_owned()),
                 });
             }
-            other => last = other,
+            other => last = Some(other),
         }
     }
-    Ok(JobEnd::StillRunning(last))
+    Ok(last.map_or(JobEnd::NotChecked, JobEnd::StillRunning))
 }

@@ -5,13 +5,18 @@
 use aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayV2httpResponse};
 use aws_lambda_events::encodings::Body;
 use aws_lambda_events::lambda_function_urls::LambdaFunctionUrlResponse;
+use ges_api::types::{GraphId, GraphStatus, JobId, JobStatus, ProjectId};
+use http::StatusCode;
 use http::header::{ALLOW, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
 use lambda_runtime::{Context, Diagnostic};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use serde_json::Value;
 
+use crate::error_type::ErrorType;
 use crate::event::{HttpApi, InvalidEvent, Selector, Trigger};
-use ges_client::fleet::SelectError;
+use ges_client::failure::FailureKind;
+use ges_client::fleet::{SelectError, SelectionFacts};
+use ges_client::retry::Attempts;
 use ges_client::stop::{GesError, StopError, StopOutcome, StopReport, StopTarget};
 
 /// Seconds an HTTP caller is told to wait before trying again when GES is unavailable.
@@ -27,13 +32,74 @@ pub enum Answer {
     Batch(BatchAnswer),
 }
 
-/// What happened to one graph of an invocation.
+/// One graph's entry in a batch answer: the graph, what the selection knows of it, and
+/// its report or why there is none. In JSON, the report's fields and the selection's
+/// side by side (`{"graph_id", ..., "outcome", ..., "name", "reason"}`), or
+/// `{"graph_id", "project_id", "error": {...}}` for a failure.
 #[derive(Debug)]
-pub struct GraphResult {
+pub struct BatchEntry {
     /// The graph.
     pub target: StopTarget,
+    /// What the selection adds (nothing for a graph named by ID).
+    pub facts: SelectionFacts,
     /// Its report, or why there is none.
     pub outcome: Result<StopReport, StopError>,
+}
+
+/// A reported entry as it is sent: the report's fields in their order, the selection's
+/// after them, `reason` last as it always was.
+#[derive(Serialize)]
+struct ReportedEntry<'a> {
+    graph_id: &'a GraphId,
+    project_id: &'a ProjectId,
+    job_id: &'a Option<JobId>,
+    outcome: StopOutcome,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    job_status: &'a Option<JobStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    graph_status: &'a Option<GraphStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: &'a Option<String>,
+    #[serde(skip_serializing_if = "Attempts::at_most_one")]
+    attempts: Attempts,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: &'a Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: &'a Option<String>,
+}
+
+/// A failed entry as it is sent.
+#[derive(Serialize)]
+struct FailedEntry<'a> {
+    graph_id: &'a GraphId,
+    project_id: &'a ProjectId,
+    error: ErrorDetail,
+}
+
+impl Serialize for BatchEntry {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.outcome {
+            Ok(report) => ReportedEntry {
+                graph_id: &report.graph_id,
+                project_id: &report.project_id,
+                job_id: &report.job_id,
+                outcome: report.outcome,
+                job_status: &report.job_status,
+                graph_status: &report.graph_status,
+                request_id: &report.request_id,
+                attempts: report.attempts,
+                name: &self.facts.name,
+                reason: &report.reason,
+            }
+            .serialize(serializer),
+            Err(error) => FailedEntry {
+                graph_id: &self.target.graph_id,
+                project_id: &self.target.project_id,
+                error: ErrorDetail::of_stop(error),
+            }
+            .serialize(serializer),
+        }
+    }
 }
 
 /// The answer for several graphs, or for a fleet selection: one entry each, in the
@@ -43,8 +109,8 @@ pub struct BatchAnswer {
     /// The selectors of a fleet run, as given.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub selectors: Vec<Selector>,
-    /// One entry per graph: a report, or the graph and its `error`.
-    pub results: Vec<Value>,
+    /// One entry per graph.
+    pub results: Vec<BatchEntry>,
     /// How many graphs ended how.
     pub summary: Summary,
 }
@@ -81,7 +147,7 @@ pub struct Summary {
 
 impl Summary {
     /// Counts the outcomes.
-    pub fn of(results: &[GraphResult]) -> Self {
+    pub fn of(results: &[BatchEntry]) -> Self {
         let mut summary = Self {
             selected: results.len(),
             ..Self::default()
@@ -119,29 +185,30 @@ impl Summary {
 }
 
 impl BatchAnswer {
-    /// Reports every graph and counts the outcomes.
-    pub fn new(selectors: Vec<Selector>, results: Vec<GraphResult>, summary: Summary) -> Self {
-        let results = results
-            .into_iter()
-            .map(|result| match result.outcome {
-                Ok(report) => serde_json::to_value(&report).unwrap_or(Value::Null),
-                Err(error) => serde_json::json!({
-                    "graph_id": result.target.graph_id,
-                    "project_id": result.target.project_id,
-                    "error": ErrorDetail::of_stop(&error),
-                }),
-            })
-            .collect();
+    /// The answer for these entries, counted.
+    pub fn new(selectors: Vec<Selector>, results: Vec<BatchEntry>) -> Self {
+        let summary = Summary::of(&results);
         Self {
             selectors,
             results,
             summary,
         }
     }
+
+    /// What a partial failure comes to, in one sentence: the `error.message` of an HTTP
+    /// answer, whose body is the batch itself.
+    fn partial_failure(&self) -> String {
+        format!(
+            "{} of {} graphs failed: each failed graph's entry in \"results\" has its \
+             \"error\"; the others are reported as they ended, and retrying is harmless \
+             (a stopped graph answers already_stopped)",
+            self.summary.failed, self.summary.selected
+        )
+    }
 }
 
 /// An invocation that reached no outcome. Its Lambda error type is [`FunctionError::kind`];
-/// HTTP callers get [`FunctionError::http_status`] instead.
+/// HTTP callers get its [`ErrorType::http_status`] instead.
 #[derive(Debug, thiserror::Error)]
 pub enum FunctionError {
     /// The event matches no accepted shape, or holds a bad value.
@@ -185,55 +252,31 @@ pub enum FunctionError {
 }
 
 impl FunctionError {
-    /// The Lambda error type, which a dead-letter queue or an alarm can filter on.
-    pub fn kind(&self) -> &'static str {
+    /// The Lambda error type, which a dead-letter queue or an alarm can filter on; its
+    /// HTTP status is what an HTTP caller gets.
+    pub fn kind(&self) -> ErrorType {
         match self {
-            Self::InvalidEvent(invalid) => match invalid.error.http_status() {
-                404 => "RouteNotFound",
-                405 => "MethodNotAllowed",
-                _ => "InvalidEvent",
-            },
-            Self::NoProject => "NoProject",
-            Self::NoGraphsConfigured => "NoGraphsConfigured",
-            Self::NotAllowed { .. } => "NotAllowed",
-            Self::Select(error) => error.kind(),
-            Self::Graph(error) => error.kind(),
-            Self::PartialFailure(_) => "PartialFailure",
-            Self::Encode(_) => "InternalError",
+            Self::InvalidEvent(invalid) => invalid.error.error_type(),
+            Self::NoProject => FailureKind::NoProject.into(),
+            Self::NoGraphsConfigured => ErrorType::NoGraphsConfigured,
+            Self::NotAllowed { .. } => FailureKind::NotAllowed.into(),
+            Self::Select(error) => error.kind().into(),
+            Self::Graph(error) => error.kind().into(),
+            Self::PartialFailure(_) => ErrorType::PartialFailure,
+            Self::Encode(_) => ErrorType::InternalError,
         }
     }
 
-    /// The HTTP status for an HTTP caller.
-    pub fn http_status(&self) -> u16 {
-        match self {
-            Self::InvalidEvent(invalid) => invalid.error.http_status(),
-            Self::NoProject | Self::NoGraphsConfigured => 400,
-            Self::NotAllowed { .. } => 403,
-            // By kind, so that the status and the Lambda error type cannot disagree.
-            Self::Select(_) | Self::Graph(_) => match self.kind() {
-                "NoProject" => 400,
-                "NotAllowed" => 403,
-                "GraphNotFound" | "ProjectNotFound" => 404,
-                // The request is well formed, but asks for more than the caller said it
-                // meant.
-                "TooManyGraphs" => 422,
-                "Rejected" => 409,
-                "UpstreamUnavailable" => 503,
-                "DeadlineExceeded" => 504,
-                // GES refused our credentials or permissions, or answered outside the
-                // contract: the caller's request was fine, the upstream was not.
-                _ => 502,
-            },
-            Self::PartialFailure(_) => 502,
-            Self::Encode(_) => 500,
-        }
+    /// The HTTP status for an HTTP caller: its kind's.
+    pub fn http_status(&self) -> StatusCode {
+        self.kind().http_status()
     }
 }
 
 impl From<FunctionError> for Diagnostic {
     fn from(error: FunctionError) -> Self {
         Diagnostic {
-            error_type: error.kind().to_owned(),
+            error_type: error.kind().name().to_owned(),
             error_message: error.to_string(),
         }
     }
@@ -242,7 +285,7 @@ impl From<FunctionError> for Diagnostic {
 /// The `error` object of an HTTP error body or of a failed graph in a batch.
 #[derive(Debug, Serialize)]
 struct ErrorDetail {
-    code: &'static str,
+    code: ErrorType,
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     request_id: Option<String>,
@@ -254,10 +297,10 @@ struct ErrorDetail {
 
 impl ErrorDetail {
     fn of_stop(error: &StopError) -> Self {
-        Self::of_upstream(error.kind(), error.to_string(), error.ges())
+        Self::of_upstream(error.kind().into(), error.to_string(), error.ges())
     }
 
-    fn of_upstream(code: &'static str, message: String, ges: Option<&GesError>) -> Self {
+    fn of_upstream(code: ErrorType, message: String, ges: Option<&GesError>) -> Self {
         Self {
             code,
             message,
@@ -271,21 +314,28 @@ impl ErrorDetail {
         let base = match error {
             FunctionError::Graph(stop) => Self::of_stop(stop),
             FunctionError::Select(select) => {
-                Self::of_upstream(select.kind(), select.to_string(), select.ges())
+                Self::of_upstream(select.kind().into(), select.to_string(), select.ges())
             }
-            other => Self {
-                code: other.kind(),
-                message: other.to_string(),
-                request_id: None,
-                ges_code: None,
-                ges_request_id: None,
-            },
+            // The batch is the body; the message only sums it up.
+            FunctionError::PartialFailure(batch) => {
+                Self::of_upstream(error.kind(), batch.partial_failure(), None)
+            }
+            other => Self::of_upstream(other.kind(), other.to_string(), None),
         };
         Self {
             request_id: Some(context.request_id.clone()).filter(|id| !id.is_empty()),
             ..base
         }
     }
+}
+
+/// The body of an HTTP answer to a partial failure: the batch, with the `error` every
+/// HTTP failure has beside it.
+#[derive(Serialize)]
+struct PartialFailureBody<'a> {
+    #[serde(flatten)]
+    batch: &'a BatchAnswer,
+    error: ErrorDetail,
 }
 
 /// The answer for the caller: HTTP callers get a response whatever happened; other
@@ -301,20 +351,26 @@ pub fn render(
     let mut headers = HeaderMap::new();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     let (status, body) = match result {
-        Ok(answer) => (200, serde_json::to_string(&answer)?),
+        Ok(answer) => (StatusCode::OK, serde_json::to_string(&answer)?),
         Err(error) => {
-            let status = error.http_status();
-            if status == 503 {
+            let status = error.kind().http_status();
+            if status == StatusCode::SERVICE_UNAVAILABLE {
                 headers.insert(RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECS));
             }
-            if status == 405 {
+            if status == StatusCode::METHOD_NOT_ALLOWED {
                 headers.insert(ALLOW, HeaderValue::from_static("POST"));
             }
             let detail = ErrorDetail::of_function(&error, context);
-            (
-                status,
-                serde_json::to_string(&serde_json::json!({ "error": detail }))?,
-            )
+            let body = match &error {
+                FunctionError::PartialFailure(batch) => {
+                    serde_json::to_string(&PartialFailureBody {
+                        batch,
+                        error: detail,
+                    })?
+                }
+                _ => serde_json::to_string(&serde_json::json!({ "error": detail }))?,
+            };
+            (status, body)
         }
     };
     http_response(*api, status, headers, body)
@@ -322,11 +378,11 @@ pub fn render(
 
 fn http_response(
     api: HttpApi,
-    status: u16,
+    status: StatusCode,
     headers: HeaderMap,
     body: String,
 ) -> Result<Value, FunctionError> {
-    let status = i64::from(status);
+    let status = i64::from(status.as_u16());
     Ok(match api {
         HttpApi::RestApi => {
             let mut response = ApiGatewayProxyResponse::default();

@@ -15,12 +15,15 @@ use serde_json::Value;
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use crate::answer::{self, Answer, BatchAnswer, FunctionError, GraphResult, Summary};
-use crate::event::{self, Graphs, Invocation, Selector, StopRequest};
-use crate::settings::{DefaultGraphs, Settings};
+use ges_client::retry::Attempts;
+
+use crate::answer::{self, Answer, BatchAnswer, BatchEntry, FunctionError, Summary};
+use crate::event::{self, Invocation, Selector, StopRequest};
+use crate::graphs::Graphs;
+use crate::settings::Settings;
 use ges_client::client::{ClientError, GesClient};
 use ges_client::config::{Config, ConfigError};
-use ges_client::fleet::{self, PageSizes, Selected};
+use ges_client::fleet::{self, Action, PageSizes, Selected};
 use ges_client::regions::Regions;
 use ges_client::stop::{StopError, StopOutcome, StopReport, StopTarget, preview_stop, stop_graph};
 use ges_client::wait::{JobEnd, wait_for_job};
@@ -53,12 +56,6 @@ pub enum StartupError {
     /// The HTTP client could not be set up.
     #[error(transparent)]
     Client(#[from] ClientError),
-}
-
-/// The graphs an invocation means, the configured set resolved.
-enum Wanted<'a> {
-    Named(&'a [GraphId]),
-    Selected(&'a [Selector]),
 }
 
 /// One graph's part of a run: what it needs, and the client for its region. A graph
@@ -128,42 +125,39 @@ impl Handler {
         context: &Context,
     ) -> Result<Answer, FunctionError> {
         let request = &invocation.request;
-        let wanted = match (&request.graphs, &self.settings.default_graphs) {
-            (Graphs::Named(ids), _) | (Graphs::Configured, DefaultGraphs::Named(ids)) => {
-                Wanted::Named(ids)
-            }
-            (Graphs::Selected(selectors), _)
-            | (Graphs::Configured, DefaultGraphs::Selected(selectors)) => {
-                Wanted::Selected(selectors)
-            }
-            (Graphs::Configured, DefaultGraphs::None) => {
-                return Err(FunctionError::NoGraphsConfigured);
-            }
-        };
+        // The event's graphs, else the configured set.
+        let graphs = request
+            .graphs
+            .as_ref()
+            .or(self.settings.default_graphs.as_ref())
+            .ok_or(FunctionError::NoGraphsConfigured)?;
         let deadline = Deadline::of(context, &self.settings);
-        match wanted {
-            Wanted::Named(ids) => {
-                let items = self.resolve(ids, request)?;
+        // This invocation's retry budget: every call of the run draws on it.
+        let client = self.client.for_run();
+        match graphs {
+            Graphs::Named(ids) => {
+                let items = self.resolve(&client, ids, request)?;
                 let results = self.run_all(items, request, deadline).await;
-                let summary = Summary::of(&results);
-                summary.log(request.dry_run);
-                match <[GraphResult; 1]>::try_from(results) {
+                match <[BatchEntry; 1]>::try_from(results) {
                     // One graph named: its report, or its error.
-                    Ok([result]) => result
-                        .outcome
-                        .map(Answer::Single)
-                        .map_err(FunctionError::Graph),
-                    Err(results) => batch(Vec::new(), results, summary).map(Answer::Batch),
+                    Ok([result]) => {
+                        Summary::of(std::slice::from_ref(&result)).log(request.dry_run);
+                        result
+                            .outcome
+                            .map(Answer::Single)
+                            .map_err(FunctionError::Graph)
+                    }
+                    Err(results) => batch(Vec::new(), results, request.dry_run).map(Answer::Batch),
                 }
             }
-            Wanted::Selected(selectors) => {
+            Graphs::Selected(selectors) => {
                 let default_project = request
                     .project_id
                     .as_ref()
                     .or(self.default_project_id.as_ref());
                 let scopes = fleet::scopes(
                     selectors,
-                    &self.client,
+                    &client,
                     &self.regions,
                     default_project,
                     &self.settings.policy,
@@ -185,17 +179,16 @@ impl Handler {
                 .map(|(client, selected)| Item { client, selected })
                 .collect();
                 let results = self.run_all(items, request, deadline).await;
-                let summary = Summary::of(&results);
-                summary.log(request.dry_run);
                 // A fleet run always answers with the list, however many it selected.
-                batch(selectors.to_vec(), results, summary).map(Answer::Batch)
+                batch(selectors.to_vec(), results, request.dry_run).map(Answer::Batch)
             }
         }
     }
 
     /// The named graphs, each with its project, all allowed, before anything is sent.
     fn resolve<'a>(
-        &'a self,
+        &self,
+        client: &'a GesClient,
         graph_ids: &[GraphId],
         request: &StopRequest,
     ) -> Result<Vec<Item<'a>>, FunctionError> {
@@ -224,8 +217,8 @@ impl Handler {
         Ok(targets
             .into_iter()
             .map(|target| Item {
-                client: &self.client,
-                selected: Selected::Stop { target, name: None },
+                client,
+                selected: Selected::named(target),
             })
             .collect())
     }
@@ -236,14 +229,14 @@ impl Handler {
         items: Vec<Item<'_>>,
         request: &StopRequest,
         deadline: Deadline,
-    ) -> Vec<GraphResult> {
+    ) -> Vec<BatchEntry> {
         // Unordered, then put back in order: with `buffered`, a result that is ready
         // behind a slower one keeps its slot until that one ends, so a fleet's settled
         // graphs (no call) and fast answers would eat into the concurrency.
-        let mut results: Vec<(usize, GraphResult)> = futures_util::stream::iter(items)
+        let mut results: Vec<(usize, BatchEntry)> = futures_util::stream::iter(items)
             .enumerate()
             .map(|(index, item)| {
-                let target = item.selected.target();
+                let target = item.selected.target.clone();
                 let span = tracing::info_span!(
                     "graph",
                     graph_id = %target.graph_id,
@@ -266,9 +259,10 @@ impl Handler {
         target: StopTarget,
         request: &StopRequest,
         deadline: Deadline,
-    ) -> GraphResult {
-        let outcome = match item.selected {
-            Selected::Settled(report) => {
+    ) -> BatchEntry {
+        let Selected { facts, action, .. } = item.selected;
+        let outcome = match action {
+            Action::Settled(report) => {
                 tracing::info!(
                     graph_id = %target.graph_id,
                     outcome = report.outcome.as_str(),
@@ -277,12 +271,13 @@ impl Handler {
                 );
                 Ok(report)
             }
-            Selected::Stop { name, .. } => self
-                .run_one(item.client, &target, request, deadline)
-                .await
-                .map(|report| StopReport { name, ..report }),
+            Action::Stop => self.run_one(item.client, &target, request, deadline).await,
         };
-        GraphResult { target, outcome }
+        BatchEntry {
+            target,
+            facts,
+            outcome,
+        }
     }
 
     async fn run_one(
@@ -310,6 +305,17 @@ impl Handler {
                             job_status: Some(status),
                             ..report
                         },
+                        // No job_status: GES was not asked, and a guess would read as
+                        // its word.
+                        JobEnd::NotChecked => StopReport {
+                            reason: Some(
+                                "the wait ended before the stop job was looked at (the \
+                                 deadline or GES_WAIT_TIMEOUT_SECS came first): GES \
+                                 accepted the stop, and its job's status is not known"
+                                    .to_owned(),
+                            ),
+                            ..report
+                        },
                     })
                 }
                 _ => Ok(report),
@@ -321,7 +327,7 @@ impl Handler {
             Some(at) => tokio::time::timeout_at(at, work).await.unwrap_or_else(|_| {
                 Err(StopError::DeadlineExceeded {
                     target: target.clone(),
-                    attempts: 0,
+                    attempts: Attempts::default(),
                 })
             }),
             None => work.await,
@@ -333,15 +339,17 @@ impl Handler {
                 outcome = report.outcome.as_str(),
                 job_id = report.job_id.as_ref().map(|id| id.as_str()).unwrap_or(""),
                 ges_request_id = report.request_id.as_deref().unwrap_or(""),
+                attempts = report.attempts.sent(),
+                reason = report.reason.as_deref().unwrap_or(""),
                 latency_ms,
                 "graph"
             ),
             Err(error) => tracing::warn!(
                 graph_id = %target.graph_id,
-                error_type = error.kind(),
+                error_type = error.kind().name(),
                 ges_code = error.ges().and_then(|ges| ges.code.as_deref()).unwrap_or(""),
                 ges_request_id = error.ges().and_then(|ges| ges.request_id.as_deref()).unwrap_or(""),
-                attempts = error.attempts(),
+                attempts = error.attempts().sent(),
                 latency_ms,
                 error = %error,
                 "graph failed"
@@ -355,12 +363,12 @@ impl Handler {
 /// or an alarm sees it, with every graph's report in it.
 fn batch(
     selectors: Vec<Selector>,
-    results: Vec<GraphResult>,
-    summary: Summary,
+    results: Vec<BatchEntry>,
+    dry_run: bool,
 ) -> Result<BatchAnswer, FunctionError> {
-    let failed = summary.failed;
-    let batch = BatchAnswer::new(selectors, results, summary);
-    if failed > 0 {
+    let batch = BatchAnswer::new(selectors, results);
+    batch.summary.log(dry_run);
+    if batch.summary.failed > 0 {
         Err(FunctionError::PartialFailure(Box::new(batch)))
     } else {
         Ok(batch)

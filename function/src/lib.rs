@@ -1,12 +1,18 @@
 //! The ges-stop AWS Lambda function, on the core in [`ges_client`].
 //!
-//! - [`event`]: every way the Lambda function is invoked, parsed into one request.
+//! - [`event`]: every way the Lambda function is invoked, parsed into one request;
+//!   [`graphs`]: which graphs a run acts on.
 //! - [`settings`]: what the Lambda function adds to the configuration.
 //! - [`logs`]: the Lambda function's log lines.
-//! - [`handler`]: the Lambda handler; [`answer`]: its answers in each caller's form.
+//! - [`handler`]: the Lambda handler; [`answer`]: its answers in each caller's form;
+//!   [`error_type`]: the Lambda error types, with their HTTP statuses.
+
+#![warn(missing_docs)]
 
 pub mod answer;
+pub mod error_type;
 pub mod event;
+pub mod graphs;
 pub mod handler;
 pub mod logs;
 pub mod settings;

@@ -1,5 +1,6 @@
 //! The AWS Lambda function: reads its configuration once, then serves invocations.
 
+use ges_stop_lambda::error_type::ErrorType;
 use ges_stop_lambda::handler::Handler;
 use lambda_runtime::{LambdaEvent, service_fn};
 use serde_json::Value;
@@ -51,7 +52,7 @@ async fn report_init_error(message: &str) {
         format!("http://{api}")
     };
     let body = serde_json::json!({
-        "errorType": "InvalidConfiguration",
+        "errorType": ErrorType::InvalidConfiguration.name(),
         "errorMessage": message,
     });
     // Plain HTTP, but every client needs the TLS configuration to build (tls.rs).
@@ -70,7 +71,10 @@ async fn report_init_error(message: &str) {
             "{}/2018-06-01/runtime/init/error",
             base.trim_end_matches('/')
         ))
-        .header("Lambda-Runtime-Function-Error-Type", "InvalidConfiguration")
+        .header(
+            "Lambda-Runtime-Function-Error-Type",
+            ErrorType::InvalidConfiguration.name(),
+        )
         .header("Content-Type", "application/json")
         .body(body.to_string())
         .timeout(std::time::Duration::from_secs(2))

@@ -12,6 +12,7 @@ use ges_api::types::{GraphId, ProjectId};
 use serde_json::Value;
 
 use crate::event::MAX_GRAPHS_PER_EVENT;
+use crate::graphs::Graphs;
 use ges_client::config::{ConfigError, seconds};
 use ges_client::env::{Vars, vars};
 use ges_client::policy::{DEFAULT_OPT_OUT_TAG, Policy};
@@ -31,8 +32,9 @@ pub const DEFAULT_MAX_GRAPHS: usize = 100;
 /// The function's own settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
-    /// What a classic scheduled event, which names no graph, stops.
-    pub default_graphs: DefaultGraphs,
+    /// What a classic scheduled event, which names no graph, stops: `GES_GRAPH_IDS` or
+    /// `GES_SELECTORS`; none configured, and such an event is refused.
+    pub default_graphs: Option<Graphs>,
     /// The allow-lists and the opt-out tag.
     pub policy: Policy,
     /// How many graphs one invocation stops at once.
@@ -41,17 +43,6 @@ pub struct Settings {
     pub wait_timeout: Duration,
     /// How many graphs selectors may select before a run is refused.
     pub max_graphs: usize,
-}
-
-/// What a classic scheduled event stops.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DefaultGraphs {
-    /// Nothing is configured: such an event is refused.
-    None,
-    /// These graphs (`GES_GRAPH_IDS`).
-    Named(Vec<GraphId>),
-    /// The graphs these selectors select (`GES_SELECTORS`).
-    Selected(Vec<Selector>),
 }
 
 impl Settings {
@@ -73,9 +64,9 @@ impl Settings {
                     second: vars::SELECTORS,
                 });
             }
-            (Some(ids), None) if !ids.is_empty() => DefaultGraphs::Named(ids),
-            (_, Some(json)) => DefaultGraphs::Selected(selectors(vars::SELECTORS, &json)?),
-            _ => DefaultGraphs::None,
+            (Some(ids), None) if !ids.is_empty() => Some(Graphs::Named(ids)),
+            (_, Some(json)) => Some(Graphs::Selected(selectors(vars::SELECTORS, &json)?)),
+            _ => None,
         };
         let allowed_graphs =
             id_list::<GraphId, _>(&env, vars::ALLOWED_GRAPH_IDS)?.map(BTreeSet::from_iter);
@@ -197,7 +188,7 @@ mod tests {
     #[test]
     fn defaults_allow_everything_and_name_no_graph() {
         let settings = settings(&[]).unwrap();
-        assert_eq!(settings.default_graphs, DefaultGraphs::None);
+        assert_eq!(settings.default_graphs, None);
         assert_eq!(settings.max_graphs, DEFAULT_MAX_GRAPHS);
         assert_eq!(settings.policy.opt_out_tag.to_string(), DEFAULT_OPT_OUT_TAG);
         assert_eq!(settings.max_concurrency, DEFAULT_MAX_CONCURRENCY);
@@ -219,7 +210,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             settings.default_graphs,
-            DefaultGraphs::Named(vec![graph("g-1"), graph("g-2")])
+            Some(Graphs::Named(vec![graph("g-1"), graph("g-2")]))
         );
         let p1 = "p1".parse().unwrap();
         let p3 = "p3".parse().unwrap();
@@ -276,7 +267,7 @@ mod tests {
     #[test]
     fn selectors_for_the_schedule() {
         let one = settings(&[(vars::SELECTORS, r#"{"name": "dev-*"}"#)]).unwrap();
-        let DefaultGraphs::Selected(selectors) = one.default_graphs else {
+        let Some(Graphs::Selected(selectors)) = one.default_graphs else {
             panic!("{:?}", one.default_graphs);
         };
         assert_eq!(selectors.len(), 1);
@@ -286,7 +277,7 @@ mod tests {
             r#"[{"name": "a*"}, {"tags": {"env": "dev"}, "project_id": "p2"}]"#,
         )])
         .unwrap();
-        assert!(matches!(two.default_graphs, DefaultGraphs::Selected(ref s) if s.len() == 2));
+        assert!(matches!(two.default_graphs, Some(Graphs::Selected(ref s)) if s.len() == 2));
 
         for (value, expected) in [
             ("{", "GES_SELECTORS is not JSON"),

@@ -175,6 +175,8 @@ async fn a_refused_token_is_refreshed_once_and_the_stop_sent_again() {
     simulator.revoke_iam_tokens();
     let answer = invoke(&handler, json!({"graph_id": "g-2"})).await.unwrap();
     assert_eq!(answer["outcome"], "stopping", "{answer}");
+    // The re-send is reported: two requests went out for this stop.
+    assert_eq!(answer["attempts"], 2, "{answer}");
     assert_eq!(simulator.iam_token_requests(), 2, "one refresh");
     assert_eq!(
         stops(&simulator),
@@ -205,6 +207,14 @@ async fn a_token_refused_again_after_its_refresh_is_unauthorized() {
         stops(&simulator).len(),
         2,
         "one retry after the refresh, no more"
+    );
+    // Both requests are counted, the re-send said for what it was; it was not charged
+    // against GES_MAX_ATTEMPTS (3), or the 401 would have been sent a third time.
+    assert!(
+        diagnostic
+            .error_message
+            .contains("after 2 attempts, one a re-send with a fresh IAM token"),
+        "{diagnostic:?}"
     );
     assert_eq!(simulator.iam_token_requests(), 2);
     assert!(!diagnostic.error_message.contains("very-secret"));

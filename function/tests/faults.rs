@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime};
 
 use ges_api::types::{GraphId, GraphStatus, StopGraphRequest, StopGraphResponse};
-use ges_client::client::{ClientError, GesClient, MAX_RESPONSE_BYTES};
+use ges_client::client::{ClientErrorKind, GesClient, MAX_RESPONSE_BYTES};
 use ges_client::config::{Config, vars};
 use ges_simulator::{Fault, GraphSpec, OperationKind, RunningSimulator, Simulator};
 use ges_stop_lambda::handler::Handler;
@@ -152,6 +152,21 @@ fn slowness(fault: &Fault) -> Duration {
             *pause * u32::try_from(*chunks).unwrap_or(u32::MAX) + Duration::from_millis(200)
         }
         _ => Duration::ZERO,
+    }
+}
+
+/// A stop whose first answer was lost and whose retry met GES.7001: `already_stopped`
+/// with no job, the reason saying why, and both attempts counted.
+#[track_caller]
+fn assert_retried_stop_says_its_job_id_was_lost(name: &str, run: &Run) {
+    let Ok(answer) = &run.answer else {
+        panic!("{name}: {:?}", run.answer);
+    };
+    assert_eq!(answer["job_id"], Value::Null, "{name}: {answer}");
+    assert_eq!(answer["attempts"], 2, "{name}: {answer}");
+    let reason = answer["reason"].as_str().unwrap_or_default();
+    for part in ["GES.7001", "retried stop", "its job id was lost"] {
+        assert!(reason.contains(part), "{name}: {part}: {answer}");
     }
 }
 
@@ -410,6 +425,7 @@ async fn dropped_connections_are_retried_and_a_stop_that_happened_is_already_sto
             simulator.graph_status(&graph("g-1")),
             Some(GraphStatus::Stopping)
         );
+        assert_retried_stop_says_its_job_id_was_lost(name, &run);
     }
 }
 
@@ -428,6 +444,7 @@ async fn a_read_timeout_is_retried_and_reported_as_upstream_unavailable() {
     // The slow call stopped the graph; the retry says so.
     assert_eq!(run.outcome(), "already_stopped");
     assert_eq!(run.attempts, 2);
+    assert_retried_stop_says_its_job_id_was_lost("answer after 3 s", &run);
 
     let run = under(
         "body trickling for 2.5 s, timeout 1 s",
@@ -660,14 +677,18 @@ async fn the_client_caps_the_body_it_reads_and_counts_its_attempts() {
         Fault::HugeBody(MAX_RESPONSE_BYTES),
     );
     let error = client.execute(&request).await.unwrap_err();
-    assert!(matches!(error, ClientError::Decode { .. }), "{error}");
+    assert!(
+        matches!(error.kind(), ClientErrorKind::Decode { .. }),
+        "{error}"
+    );
     simulator.fail_next(
         OperationKind::StopGraph,
         Fault::HugeBody(MAX_RESPONSE_BYTES + 1),
     );
     let error = client.execute(&request).await.unwrap_err();
     assert!(
-        matches!(error, ClientError::ResponseTooLarge { attempts: 1, .. }),
+        matches!(error.kind(), ClientErrorKind::ResponseTooLarge { .. })
+            && error.attempts().sent() == 1,
         "{error}"
     );
     assert!(error.to_string().len() < 300, "{error}");
@@ -679,7 +700,7 @@ async fn the_client_caps_the_body_it_reads_and_counts_its_attempts() {
         matches!(reply.response, StopGraphResponse::Ok(_)),
         "{reply:?}"
     );
-    assert_eq!(reply.attempts, 3);
+    assert_eq!(reply.attempts.sent(), 3);
 
     // A documented 503, three times: the client hands back GES's answer, saying how
     // many attempts it took.
@@ -691,7 +712,7 @@ async fn the_client_caps_the_body_it_reads_and_counts_its_attempts() {
         matches!(reply.response, StopGraphResponse::ServiceUnavailable(_)),
         "{reply:?}"
     );
-    assert_eq!(reply.attempts, 3);
+    assert_eq!(reply.attempts.sent(), 3);
 }
 
 #[tokio::test]
@@ -728,4 +749,151 @@ async fn a_refused_connection_is_retried_then_reported_with_its_attempts() {
         diagnostic.error_message.contains("after 3 attempts"),
         "{diagnostic:?}"
     );
+}
+
+/// A handler whose retry pauses are a few milliseconds, so that a test of many retries
+/// does not wait for the production backoff.
+fn quick_handler(simulator: &RunningSimulator, extra: &[(&str, &str)]) -> Handler {
+    let (mut config, settings) = config(simulator, extra);
+    config.retry.base_backoff = Duration::from_millis(1);
+    config.retry.max_backoff = Duration::from_millis(5);
+    Handler::new(&config, settings).unwrap()
+}
+
+/// A simulator with these running graphs.
+async fn fleet_simulator(ids: &[String]) -> RunningSimulator {
+    Simulator::builder()
+        .graphs(
+            ids.iter()
+                .map(|id| GraphSpec::running(graph(id), id.clone())),
+        )
+        .token(TOKEN)
+        .stop_duration(Duration::from_secs(60))
+        .start()
+        .await
+        .unwrap()
+}
+
+/// How many calls that name the graph reached the simulator, of those with `status`
+/// when given.
+fn calls_for(simulator: &RunningSimulator, graph_id: &str, status: Option<u16>) -> usize {
+    let path = format!("/graphs/{graph_id}/");
+    simulator
+        .requests()
+        .iter()
+        .filter(|request| request.path.contains(&path))
+        .filter(|request| status.is_none_or(|status| request.status == status))
+        .count()
+}
+
+#[tokio::test]
+async fn the_retry_budget_bounds_what_a_failing_ges_gets_from_one_run() {
+    use ges_client::retry::RetryBudget;
+    const GRAPHS: usize = 64;
+    let ids: Vec<String> = (1..=GRAPHS).map(|n| format!("f-{n}")).collect();
+    let simulator = fleet_simulator(&ids).await;
+    for id in &ids {
+        simulator.fail_graph(&graph(id), Fault::ServiceUnavailable);
+    }
+    let handler = quick_handler(
+        &simulator,
+        &[(vars::MAX_ATTEMPTS, "10"), (vars::MAX_CONCURRENCY, "64")],
+    );
+    let error = handler
+        .handle(LambdaEvent::new(json!({ "graph_ids": ids }), context(LONG)))
+        .await
+        .unwrap_err();
+    let diagnostic = Diagnostic::from(error);
+    assert_eq!(diagnostic.error_type, "PartialFailure");
+    let answer: Value = serde_json::from_str(&diagnostic.error_message).unwrap();
+    assert_eq!(answer["summary"]["failed"], GRAPHS, "{answer}");
+    let calls = simulator
+        .requests()
+        .iter()
+        .filter(|request| request.operation == Some(OperationKind::StopGraph))
+        .count();
+    // Every first attempt, and as many retries as the budget pays for (no answer came
+    // that would refund one): 164, where 640 would have gone without it.
+    let bound = GRAPHS + (RetryBudget::CAPACITY / RetryBudget::RETRY_COST) as usize;
+    eprintln!("fault 503 on {GRAPHS} graphs, 10 attempts allowed: {calls} calls (bound {bound})");
+    assert!(calls <= bound, "{calls} calls, more than {bound}");
+    assert!(calls > GRAPHS, "retries were made: {calls}");
+    let results = answer["results"].as_array().unwrap();
+    let spent = results
+        .iter()
+        .filter(|result| {
+            let message = result["error"]["message"].as_str().unwrap_or_default();
+            message.contains("retry budget was spent")
+        })
+        .count();
+    assert!(spent > 0, "a graph refused a retry says why: {answer}");
+    for result in results {
+        assert_eq!(result["error"]["code"], "UpstreamUnavailable", "{result}");
+    }
+    simulator.clear_faults();
+}
+
+#[tokio::test]
+async fn one_failing_graph_gets_every_attempt_the_configuration_allows() {
+    let simulator = simulator().await;
+    let handler = quick_handler(&simulator, &[(vars::MAX_ATTEMPTS, "10")]);
+    let run = under(
+        "503 x10, GES_MAX_ATTEMPTS=10",
+        &simulator,
+        &handler,
+        &vec![Fault::ServiceUnavailable; 10],
+        LONG,
+    )
+    .await;
+    assert_eq!(run.attempts, 10);
+    let error = run.error();
+    assert_eq!(error.error_type, "UpstreamUnavailable");
+    assert!(
+        error.error_message.contains("after 10 attempts"),
+        "{error:?}"
+    );
+    assert!(!error.error_message.contains("budget"), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_batch_with_a_tenth_of_its_graphs_throttled_stops_every_graph() {
+    const GRAPHS: usize = 100;
+    /// Throttled answers each throttled graph gets before GES lets it through.
+    const THROTTLED: usize = 2;
+    let ids: Vec<String> = (1..=GRAPHS).map(|n| format!("t-{n}")).collect();
+    let simulator = fleet_simulator(&ids).await;
+    let throttled: Vec<&String> = ids.iter().step_by(10).collect();
+    for id in &throttled {
+        // Retry-After: 1 keeps each retry a second away: time for the watcher below to
+        // let the graph through after its THROTTLED-th 429.
+        simulator.fail_graph(&graph(id), Fault::throttled_for("1"));
+    }
+    let handler = quick_handler(&simulator, &[(vars::MAX_ATTEMPTS, "5")]);
+    let watch = async {
+        let mut waiting = throttled.clone();
+        let started = Instant::now();
+        while !waiting.is_empty() && started.elapsed() < LONG {
+            waiting.retain(|id| {
+                let done = calls_for(&simulator, id, Some(429)) >= THROTTLED;
+                if done {
+                    // A fault that changes nothing replaces the throttling.
+                    simulator.fail_graph(&graph(id), Fault::Delay(Duration::ZERO));
+                }
+                !done
+            });
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    };
+    let (answer, ()) = tokio::join!(
+        handler.handle(LambdaEvent::new(json!({ "graph_ids": ids }), context(LONG))),
+        watch
+    );
+    let answer = answer.map_err(Diagnostic::from).unwrap();
+    assert_eq!(answer["summary"]["stopping"], GRAPHS, "{answer}");
+    assert_eq!(answer["summary"]["failed"], 0, "{answer}");
+    for id in &throttled {
+        assert_eq!(calls_for(&simulator, id, Some(429)), THROTTLED, "{id}");
+        assert_eq!(calls_for(&simulator, id, None), THROTTLED + 1, "{id}");
+    }
+    simulator.clear_faults();
 }

@@ -13,6 +13,7 @@ use std::time::Duration;
 use common::context;
 use ges_api::types::{GraphId, GraphStatus, ProjectId};
 use ges_client::config::vars;
+use ges_client::failure::FailureKind;
 use ges_simulator::{
     Fault, GraphSpec, OperationKind, RunningSimulator, Simulator, SimulatorBuilder,
 };
@@ -217,7 +218,7 @@ async fn too_many_selected_refuses_before_any_stop_unless_the_event_raises_the_m
     let err = invoke(&handler, json!({"selector": {"tags": {"env": "dev"}}}))
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), "TooManyGraphs");
+    assert_eq!(err.kind(), FailureKind::TooManyGraphs.into());
     assert_eq!(err.http_status(), 422);
     let message = err.to_string();
     assert!(
@@ -232,7 +233,7 @@ async fn too_many_selected_refuses_before_any_stop_unless_the_event_raises_the_m
     let err = invoke(&strict, json!({"selector": {"name": "dev-1?"}}))
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), "TooManyGraphs", "{err}");
+    assert_eq!(err.kind(), FailureKind::TooManyGraphs.into(), "{err}");
     let answer = invoke(
         &strict,
         json!({"selector": {"name": "dev-1?"}, "max_graphs": 5}),
@@ -334,7 +335,11 @@ async fn a_listing_is_bounded_by_graphs_not_pages() {
     )
     .await
     .unwrap_err();
-    assert_eq!(error.kind(), "UnexpectedAnswer", "{error}");
+    assert_eq!(
+        error.kind(),
+        FailureKind::UnexpectedAnswer.into(),
+        "{error}"
+    );
     assert!(error.to_string().contains("after 10000"), "{error}");
     assert_eq!(pages(&simulator).len(), 10);
     assert!(stopped_graphs(&simulator).is_empty());
@@ -445,7 +450,7 @@ async fn a_listing_that_fails_stops_nothing_and_says_which_project() {
     )
     .await
     .unwrap_err();
-    assert_eq!(err.kind(), "Forbidden", "{err}");
+    assert_eq!(err.kind(), FailureKind::Forbidden.into(), "{err}");
     assert_eq!(err.http_status(), 502);
     let message = err.to_string();
     assert!(
@@ -483,7 +488,7 @@ async fn a_project_outside_the_allow_list_is_refused_before_any_call() {
     let err = invoke(&handler, json!({"selector": {"name": "*"}}))
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), "NotAllowed");
+    assert_eq!(err.kind(), FailureKind::NotAllowed.into());
     assert_eq!(err.http_status(), 403);
     assert!(simulator.requests().is_empty());
 
@@ -619,7 +624,7 @@ async fn another_region_without_a_project_needs_iam_and_sends_nothing_without_it
     )
     .await
     .unwrap_err();
-    assert_eq!(err.kind(), "NoProject", "{err}");
+    assert_eq!(err.kind(), FailureKind::NoProject.into(), "{err}");
     assert_eq!(err.http_status(), 400);
     let message = err.to_string();
     assert!(message.contains("region ap-southeast-1"), "{message}");

@@ -185,6 +185,60 @@ async fn wait_stops_early_at_the_deadline_and_says_the_job_still_runs() {
 }
 
 #[tokio::test]
+async fn a_wait_that_ends_before_its_first_look_says_it_did_not_look() {
+    let simulator = simulator(Duration::from_secs(60)).await;
+    // Shorter than the first pause before a look.
+    let handler = handler(&simulator, &[(vars::WAIT_TIMEOUT, "0.1")]);
+    let answer = invoke(&handler, json!({"graph_id": "g-1", "wait": true}))
+        .await
+        .unwrap();
+    assert_eq!(answer["outcome"], "stopping", "{answer}");
+    assert!(answer["job_id"].is_string(), "{answer}");
+    // Not "pending": GES was never asked.
+    assert!(answer.get("job_status").is_none(), "{answer}");
+    let reason = answer["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("before the stop job was looked at"),
+        "{answer}"
+    );
+    assert!(
+        !simulator
+            .requests()
+            .iter()
+            .any(|r| r.operation == Some(OperationKind::ShowJob)),
+        "no look was made"
+    );
+}
+
+#[tokio::test]
+async fn a_partial_failure_over_http_answers_the_batch_with_an_error() {
+    let simulator = simulator(Duration::from_secs(5)).await;
+    let handler = handler(&simulator, &[]);
+    let mut request: Value =
+        serde_json::from_str(include_str!("../../examples/events/fleet-http.json")).unwrap();
+    request["body"] = json!(r#"{"graph_ids": ["g-3", "missing"]}"#);
+    request["isBase64Encoded"] = json!(false);
+    let answer = invoke(&handler, request).await.unwrap();
+    assert_eq!(answer["statusCode"], 502, "{answer}");
+    let body: Value = serde_json::from_str(answer["body"].as_str().unwrap()).unwrap();
+    // The batch itself, as a direct invoke's error message carries it...
+    assert_eq!(body["results"][0]["outcome"], "stopping", "{body}");
+    assert_eq!(body["results"][1]["graph_id"], "missing", "{body}");
+    assert_eq!(
+        body["results"][1]["error"]["code"], "GraphNotFound",
+        "{body}"
+    );
+    assert_eq!(body["summary"]["failed"], 1, "{body}");
+    assert_eq!(body["summary"]["stopping"], 1, "{body}");
+    // ...with the error every HTTP failure has: a sentence, not the batch again.
+    assert_eq!(body["error"]["code"], "PartialFailure", "{body}");
+    assert_eq!(body["error"]["request_id"], "req-test", "{body}");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.starts_with("1 of 2 graphs failed"), "{message}");
+    assert!(!message.contains('{'), "{message}");
+}
+
+#[tokio::test]
 async fn an_unusable_deadline_falls_back_to_the_wait_timeout() {
     // The runtime emulator sends 600000 (not an epoch): already past.
     let simulator = simulator(Duration::from_secs(60)).await;

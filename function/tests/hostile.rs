@@ -372,7 +372,7 @@ proptest! {
         };
         match ges_stop_lambda::event::parse(&event) {
             Ok(invocation) => {
-                if let ges_stop_lambda::event::Graphs::Named(ids) = &invocation.request.graphs {
+                if let Some(ges_stop_lambda::event::Graphs::Named(ids)) = &invocation.request.graphs {
                     for id in ids {
                         prop_assert!(is_graph_id(id.as_str()), "{}", id);
                     }

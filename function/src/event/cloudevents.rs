@@ -175,7 +175,10 @@ mod tests {
             Invocation {
                 trigger: sample_trigger(),
                 request: StopRequest {
-                    graphs: Graphs::Named(vec![G1.parse().unwrap(), G2.parse().unwrap()]),
+                    graphs: Some(Graphs::Named(vec![
+                        G1.parse().unwrap(),
+                        G2.parse().unwrap()
+                    ])),
                     project_id: None,
                     wait: false,
                     dry_run: false,

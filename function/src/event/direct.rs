@@ -101,7 +101,7 @@ pub(super) fn parse(
         }
     };
     Ok(StopRequest {
-        graphs,
+        graphs: Some(graphs),
         project_id,
         wait: flag(object, "wait", part)?,
         dry_run: flag(object, "dry_run", part)?,
@@ -214,8 +214,10 @@ mod tests {
     const G2: &str = "7c2d1e3f-4a5b-4c6d-9e7f-8a9b0c1d2e3f";
     const P: &str = "0123456789abcdef0123456789abcdef";
 
-    fn graphs(ids: &[&str]) -> Graphs {
-        Graphs::Named(ids.iter().map(|id| id.parse().unwrap()).collect())
+    fn graphs(ids: &[&str]) -> Option<Graphs> {
+        Some(Graphs::Named(
+            ids.iter().map(|id| id.parse().unwrap()).collect(),
+        ))
     }
 
     /// Parses a top-level direct event and returns the error, checking that it is
@@ -341,7 +343,7 @@ mod tests {
         let ids: Vec<String> = (0..MAX_GRAPHS_PER_EVENT).map(|i| format!("g{i}")).collect();
         let invocation = parse_event(&json!({ "graph_ids": ids })).unwrap();
         assert!(
-            matches!(invocation.request.graphs, Graphs::Named(ref v) if v.len() == MAX_GRAPHS_PER_EVENT)
+            matches!(invocation.request.graphs, Some(Graphs::Named(ref v)) if v.len() == MAX_GRAPHS_PER_EVENT)
         );
     }
 
@@ -462,7 +464,7 @@ mod tests {
         ];
         for payload in payloads {
             let request = parse_event(&payload).unwrap().request;
-            let Graphs::Selected(selectors) = &request.graphs else {
+            let Some(Graphs::Selected(selectors)) = &request.graphs else {
                 panic!("{payload}: {:?}", request.graphs);
             };
             assert_eq!(selectors.len(), 1);
@@ -479,7 +481,7 @@ mod tests {
         let many = parse_event(&json!({"selectors": [{"name": "a*"}, {"tags": {"t": ""}}]}))
             .unwrap()
             .request;
-        assert!(matches!(many.graphs, Graphs::Selected(ref s) if s.len() == 2));
+        assert!(matches!(many.graphs, Some(Graphs::Selected(ref s)) if s.len() == 2));
         assert_eq!(many.max_graphs, None);
     }
 

@@ -13,8 +13,7 @@ use aws_lambda_events::eventbridge::EventBridgeEvent;
 use serde_json::{Map, Value};
 
 use super::{
-    EventError, EventPart, Field, Graphs, InvalidEvent, Invocation, JsonKind, StopRequest, Trigger,
-    direct,
+    EventError, EventPart, Field, InvalidEvent, Invocation, JsonKind, StopRequest, Trigger, direct,
 };
 
 /// The `detail-type` and `source` of a classic scheduled rule's event.
@@ -39,7 +38,7 @@ pub(super) fn parse(
         return Ok(Invocation {
             trigger: Trigger::ScheduledEvent,
             request: StopRequest {
-                graphs: Graphs::Configured,
+                graphs: None,
                 project_id: None,
                 wait: false,
                 dry_run: false,
@@ -100,7 +99,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::event::parse as parse_event;
+    use crate::event::{Graphs, parse as parse_event};
 
     const G1: &str = "6a1b0d2c-3e4f-4a5b-8c6d-7e8f9a0b1c2d";
     const P: &str = "0123456789abcdef0123456789abcdef";
@@ -135,7 +134,7 @@ mod tests {
             Invocation {
                 trigger: Trigger::ScheduledEvent,
                 request: StopRequest {
-                    graphs: Graphs::Configured,
+                    graphs: None,
                     project_id: None,
                     wait: false,
                     dry_run: false,
@@ -152,7 +151,7 @@ mod tests {
             Invocation {
                 trigger: ec2_trigger(),
                 request: StopRequest {
-                    graphs: Graphs::Named(vec![G1.parse().unwrap()]),
+                    graphs: Some(Graphs::Named(vec![G1.parse().unwrap()])),
                     project_id: Some(P.parse().unwrap()),
                     wait: false,
                     dry_run: false,
@@ -176,7 +175,7 @@ mod tests {
         );
         assert_eq!(
             invocation.request.graphs,
-            Graphs::Named(vec![G1.parse().unwrap()])
+            Some(Graphs::Named(vec![G1.parse().unwrap()]))
         );
         assert!(invocation.request.dry_run);
     }

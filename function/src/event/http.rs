@@ -135,7 +135,7 @@ fn read(front_end: HttpApi, object: &Map<String, Value>) -> Result<StopRequest, 
         })
         .transpose()?;
     Ok(StopRequest {
-        graphs: Graphs::Named(vec![graph_id]),
+        graphs: Some(Graphs::Named(vec![graph_id])),
         project_id,
         wait: direct::flag(&body, "wait", EventPart::HttpBody)?,
         dry_run: direct::flag(&body, "dry_run", EventPart::HttpBody)?,

@@ -31,9 +31,11 @@ mod http;
 use std::fmt;
 
 use ges_api::runtime::ConstraintViolation;
-use ges_api::types::{GraphId, ProjectId};
+use ges_api::types::ProjectId;
 use serde_json::{Map, Value};
 
+use crate::error_type::ErrorType;
+pub use crate::graphs::Graphs;
 pub use ges_client::input::{Excerpt, JsonKind};
 pub use ges_client::selector::{self, Selector, SelectorError};
 
@@ -91,8 +93,9 @@ pub enum HttpApi {
 /// What to stop, and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StopRequest {
-    /// The graphs.
-    pub graphs: Graphs,
+    /// The graphs the event names; none when it means the configured set (a classic
+    /// schedule).
+    pub graphs: Option<Graphs>,
     /// The project, when the event names one; else the configured default.
     pub project_id: Option<ProjectId>,
     /// Wait for each stop job to end (within the invocation's deadline).
@@ -102,19 +105,6 @@ pub struct StopRequest {
     /// How many graphs selectors may select before the run is refused, when the event
     /// raises the configured maximum.
     pub max_graphs: Option<usize>,
-}
-
-/// Which graphs an event means.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Graphs {
-    /// The graphs the event names: at least one, at most [`MAX_GRAPHS_PER_EVENT`], each
-    /// once, in the order first named.
-    Named(Vec<GraphId>),
-    /// The graphs that match any of these selectors: at least one selector, at most
-    /// [`selector::MAX_SELECTORS`].
-    Selected(Vec<Selector>),
-    /// The event names none and means the configured set (a classic schedule).
-    Configured,
 }
 
 /// An event that cannot be served, and the caller it came from when that much could be
@@ -344,14 +334,21 @@ impl EventError {
         }
     }
 
+    /// The Lambda error type: [`ErrorType::RouteNotFound`] for a path that is no route,
+    /// [`ErrorType::MethodNotAllowed`] for a method other than POST, else
+    /// [`ErrorType::InvalidEvent`].
+    pub fn error_type(&self) -> ErrorType {
+        match self {
+            Self::MethodNotAllowed { .. } => ErrorType::MethodNotAllowed,
+            Self::NoRoute { .. } => ErrorType::RouteNotFound,
+            _ => ErrorType::InvalidEvent,
+        }
+    }
+
     /// The HTTP status an HTTP caller gets for this error: 400 for a bad id or body,
     /// 404 for a path that is no route, 405 for a method other than POST.
-    pub fn http_status(&self) -> u16 {
-        match self {
-            Self::MethodNotAllowed { .. } => 405,
-            Self::NoRoute { .. } => 404,
-            _ => 400,
-        }
+    pub fn http_status(&self) -> ::http::StatusCode {
+        self.error_type().http_status()
     }
 }
 

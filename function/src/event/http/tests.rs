@@ -42,7 +42,7 @@ fn all() -> [(Value, HttpApi); 3] {
 
 fn stop(graph: &str, project: Option<&str>, wait: bool, dry_run: bool) -> StopRequest {
     StopRequest {
-        graphs: Graphs::Named(vec![graph.parse().unwrap()]),
+        graphs: Some(Graphs::Named(vec![graph.parse().unwrap()])),
         project_id: project.map(|p| p.parse().unwrap()),
         wait,
         dry_run,
@@ -469,7 +469,7 @@ fn the_fleet_route_takes_the_graphs_from_the_body() {
         let body = json!(r#"{"selector": {"name": "dev-*"}, "max_graphs": 5, "wait": true}"#);
         let invocation = parse_event(&with_body(event.clone(), body, false)).unwrap();
         assert_eq!(invocation.trigger, Trigger::Http(front_end));
-        let Graphs::Selected(selectors) = &invocation.request.graphs else {
+        let Some(Graphs::Selected(selectors)) = &invocation.request.graphs else {
             panic!("{:?}", invocation.request.graphs);
         };
         assert_eq!(selectors[0].name.as_ref().unwrap().as_str(), "dev-*");
