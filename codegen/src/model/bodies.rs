@@ -3,7 +3,8 @@
 
 use openapiv3::{MediaType, Operation, StatusCode};
 
-use super::{Body, Resolver, ResponseDef, TypeDef, TypeRef};
+use super::items::{Body, ResponseDef, TypeDef, TypeRef};
+use super::resolver::Resolver;
 use crate::names;
 use crate::pointer::Pointer;
 

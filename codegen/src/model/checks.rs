@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Api, TypeDef, TypeKind, TypeRef};
+use super::items::{Api, TypeDef, TypeKind, TypeRef};
 use crate::names;
 use crate::pointer::Pointer;
 use crate::problems::Problems;

@@ -3,7 +3,8 @@
 
 use openapiv3::{Header, ParameterSchemaOrContent, Response};
 
-use super::{BODY_FIELD, HeaderDef, Resolver, Shape, TypeDef, TypeRef, shape};
+use super::items::{BODY_FIELD, HeaderDef, Shape, TypeDef, TypeRef, shape};
+use super::resolver::Resolver;
 use crate::names;
 use crate::pointer::Pointer;
 

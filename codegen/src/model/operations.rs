@@ -6,9 +6,10 @@ use openapiv3::{
     ReferenceOr,
 };
 
-use super::{
-    BODY_FIELD, OperationDef, Param, ParamLocation, Resolver, Shape, TypeDef, TypeRef, shape,
+use super::items::{
+    BODY_FIELD, OperationDef, Param, ParamLocation, Shape, TypeDef, TypeRef, shape,
 };
+use super::resolver::Resolver;
 use crate::names;
 use crate::pointer::Pointer;
 

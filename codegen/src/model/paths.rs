@@ -1,7 +1,8 @@
 //! Path templates: literal text and `{name}` placeholders, each matched to a path
 //! parameter.
 
-use super::{Param, ParamLocation, PathPart, Resolver};
+use super::items::{Param, ParamLocation, PathPart};
+use super::resolver::Resolver;
 use crate::pointer::Pointer;
 
 impl Resolver<'_> {

@@ -3,7 +3,8 @@
 
 use openapiv3::ReferenceOr;
 
-use super::{Resolver, TypeRef};
+use super::items::TypeRef;
+use super::resolver::Resolver;
 use crate::pointer::{Pointer, unescape};
 
 /// How many `$ref`s in a row are followed before the chain counts as a cycle.

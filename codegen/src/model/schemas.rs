@@ -14,7 +14,8 @@ use openapiv3::{
     SchemaKind, StringType, Type, VariantOrUnknownOrEmpty,
 };
 
-use super::{Field, Resolver, StringRules, TypeDef, TypeKind, TypeRef, Variant};
+use super::items::{Field, StringRules, TypeDef, TypeKind, TypeRef, Variant};
+use super::resolver::Resolver;
 use crate::names;
 use crate::pointer::Pointer;
 
