@@ -4,27 +4,26 @@
 
 use std::time::SystemTime;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use ges_api::runtime::{DecodeError, EncodeError, Operation, RawResponse};
 use ges_api::signing::SignatureError;
 use ges_api::types::{ListGraphsRequest, ShowGraphRequest, ShowJobRequest, StopGraphRequest};
-use http::header::{HeaderMap, HeaderName, HeaderValue};
+use http::header::HeaderMap;
 use time::OffsetDateTime;
 use tokio::time::Instant;
 use url::Url;
 
 use crate::config::Config;
-use crate::credentials::{Authorized, Credentials, CredentialsError, OutgoingRequest};
+use crate::credentials::{Authorized, Credentials, CredentialsError};
 use crate::endpoint::Endpoint;
 use crate::iam::IamError;
 use crate::retry::{self, Attempts, GiveUp, Next, RetryPolicy, Verdict};
+use crate::transport::{self, OutgoingRequest, ReadError, Transport, USER_AGENT};
 
 /// The most of an answer the client reads. GES answers in a few hundred bytes; a list
 /// of 1,000 graphs is well under this. More means something is wrong upstream, and
 /// reading it all would only cost memory.
 pub const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
-
-const USER_AGENT: &str = concat!("ges-stop/", env!("CARGO_PKG_VERSION"));
 
 /// An operation that acts inside one project: the signer scopes the request to it.
 pub trait ProjectScoped {
@@ -64,7 +63,7 @@ pub struct Reply<R> {
 /// once and borrow it, so that connections are reused across calls.
 #[derive(Debug, Clone)]
 pub struct GesClient {
-    http: reqwest::Client,
+    http: Transport,
     endpoint: Endpoint,
     credentials: Credentials,
     retry: RetryPolicy,
@@ -73,13 +72,7 @@ pub struct GesClient {
 impl GesClient {
     /// A client for the configured endpoint and credentials.
     pub fn new(config: &Config) -> Result<Self, ClientError> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(config.timeouts.connect)
-            .timeout(config.timeouts.request)
-            // GES answers directly; a redirect would carry our signed headers elsewhere.
-            .redirect(reqwest::redirect::Policy::none())
-            .tls_backend_preconfigured(crate::tls::client_config())
-            .build()
+        let http = Transport::new(config.timeouts, config.retry, &config.trust)
             .map_err(|source| ClientError::Build { source })?;
         Ok(Self {
             http,
@@ -103,8 +96,8 @@ impl GesClient {
         }
     }
 
-    /// The HTTP client, for IAM calls made with the same connections and timeouts.
-    pub(crate) fn http(&self) -> &reqwest::Client {
+    /// The transport, for IAM calls made with the same connections and timeouts.
+    pub(crate) fn http(&self) -> &Transport {
         &self.http
     }
 
@@ -214,19 +207,13 @@ impl GesClient {
     where
         O: Operation + ProjectScoped,
     {
-        let (request, authorized) = self.render(operation).await?;
+        let (request, authorized) = self.render(operation, deadline).await?;
         let url = self.url(&request, O::OPERATION_ID)?;
-        let headers = header_map(&request.headers)?;
         let started = Instant::now();
-        let mut builder = self
+        let builder = self
             .http
-            .request(request.method.clone(), url)
-            .headers(headers);
-        // A POST with no body still says Content-Length: 0, as the SDK's does: some
-        // gateways refuse a POST that gives no length at all.
-        if request.method != http::Method::GET || !request.body.is_empty() {
-            builder = builder.body(request.body);
-        }
+            .request(url, request)
+            .map_err(|bad| ClientError::Header { header: bad.header })?;
         let exchange = async {
             let response = builder
                 .send()
@@ -234,11 +221,21 @@ impl GesClient {
                 .map_err(|source| transport(O::OPERATION_ID, &self.endpoint, source))?;
             let status = response.status().as_u16();
             let headers = response.headers().clone();
-            let request_id = headers
-                .get("x-request-id")
-                .and_then(|value| value.to_str().ok())
-                .map(str::to_owned);
-            let body = read_capped(response, O::OPERATION_ID, &self.endpoint, &request_id).await?;
+            let request_id = transport::header_text(&headers, "x-request-id");
+            let body = match transport::read_capped(response, MAX_RESPONSE_BYTES).await {
+                Ok(body) => body,
+                Err(ReadError::TooLarge { limit }) => {
+                    return Err(ClientError::ResponseTooLarge {
+                        operation: O::OPERATION_ID,
+                        limit,
+                        request_id,
+                        attempts: 1,
+                    });
+                }
+                Err(ReadError::Transport(source)) => {
+                    return Err(self::transport(O::OPERATION_ID, &self.endpoint, source));
+                }
+            };
             Ok(Answer {
                 status,
                 headers,
@@ -268,6 +265,7 @@ impl GesClient {
     async fn render<O: Operation + ProjectScoped>(
         &self,
         operation: &O,
+        deadline: Option<Instant>,
     ) -> Result<(OutgoingRequest, Authorized), ClientError> {
         let body = operation.body()?.unwrap_or_default();
         let mut headers: Vec<(&'static str, String)> = vec![
@@ -294,6 +292,7 @@ impl GesClient {
                 &mut request,
                 Some(operation.project_id()),
                 OffsetDateTime::now_utc(),
+                deadline,
             )
             .await?;
         Ok((request, authorized))
@@ -303,10 +302,7 @@ impl GesClient {
     /// (and signed): a URL parser that resolved a `.` or `..` segment would send the
     /// request somewhere its parameters never named.
     fn url(&self, request: &OutgoingRequest, operation: &'static str) -> Result<Url, ClientError> {
-        let mut url = self.endpoint.url().clone();
-        url.set_path(&request.path);
-        let query = request.query_string();
-        url.set_query((!query.is_empty()).then_some(query.as_str()));
+        let url = request.url(&self.endpoint);
         if url.path() != request.path {
             return Err(ClientError::PathChanged {
                 operation,
@@ -344,61 +340,10 @@ fn finish<O: Operation>(
     })
 }
 
-fn header_map(headers: &[(&'static str, String)]) -> Result<HeaderMap, ClientError> {
-    let mut map = HeaderMap::with_capacity(headers.len());
-    // `Host` is signed but not set here: the HTTP client derives the same value from
-    // the URL (host, and the port when it is not the default) and, over HTTP/2, must
-    // send it as `:authority` rather than as a header.
-    for (name, value) in headers.iter().filter(|(name, _)| *name != "Host") {
-        let header = || ClientError::Header { header: name };
-        let header_name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| header())?;
-        let header_value = HeaderValue::from_str(value).map_err(|_| header())?;
-        map.append(header_name, header_value);
-    }
-    Ok(map)
-}
-
-async fn read_capped(
-    mut response: reqwest::Response,
-    operation: &'static str,
-    endpoint: &Endpoint,
-    request_id: &Option<String>,
-) -> Result<Bytes, ClientError> {
-    if response
-        .content_length()
-        .is_some_and(|length| length > MAX_RESPONSE_BYTES as u64)
-    {
-        return Err(ClientError::ResponseTooLarge {
-            operation,
-            limit: MAX_RESPONSE_BYTES,
-            request_id: request_id.clone(),
-            attempts: 1,
-        });
-    }
-    let mut body = BytesMut::new();
-    // Bounded: each chunk grows `body`, and the loop ends once it passes the cap.
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|source| transport(operation, endpoint, source))?
-    {
-        if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-            return Err(ClientError::ResponseTooLarge {
-                operation,
-                limit: MAX_RESPONSE_BYTES,
-                request_id: request_id.clone(),
-                attempts: 1,
-            });
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body.freeze())
-}
-
 fn transport(operation: &'static str, endpoint: &Endpoint, source: reqwest::Error) -> ClientError {
-    // reqwest's message names the URL: ours carries no secret (credentials travel in
-    // headers), but strip it anyway so the message stays short and stable.
-    let source = source.without_url();
+    // reqwest's message names the URL: the message names the endpoint already, and a
+    // URL is no place to look for secrets in.
+    let source = transport::quiet(source);
     if source.is_timeout() {
         ClientError::Timeout {
             operation,
