@@ -781,6 +781,33 @@ mod tests {
         assert!(!shown.contains("very-secret"), "{shown}");
     }
 
+    #[test]
+    fn endpoint_errors_never_show_a_urls_secrets() {
+        for bad in [
+            "https://user:SECRET@ges.example.com",
+            "https://ges.example.com/?token=SECRET",
+            "http://user:SECRET@203.0.113.9/?token=SECRET",
+            "ftp://ges.example.com/?token=SECRET",
+            "https://user:SECRET@ges.example.com:99999999/?token=SECRET",
+        ] {
+            for variable in [
+                vars::ENDPOINT,
+                vars::IAM_ENDPOINT,
+                "HUAWEICLOUD_SDK_REGION_GES_CN_NORTH_4",
+            ] {
+                let err = config(&[
+                    (vars::REGION, "cn-north-4"),
+                    (vars::AUTH_TOKEN, "t"),
+                    (variable, bad),
+                ])
+                .unwrap_err();
+                let shown = format!("{err} {err:?}");
+                assert!(shown.contains(variable), "{shown}");
+                assert!(!shown.contains("SECRET"), "{variable}={bad}: {shown}");
+            }
+        }
+    }
+
     const IAM_USER: [(&str, &str); 3] = [
         (vars::IAM_USER, "ops"),
         (vars::IAM_PASSWORD, "very-secret-password"),
