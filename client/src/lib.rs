@@ -18,6 +18,8 @@
 //! - [`selector`]: fleet selectors; [`fleet`]: the graphs they select, by paging each
 //!   project's list.
 
+#![warn(missing_docs)]
+
 pub mod client;
 pub mod config;
 pub mod credentials;
