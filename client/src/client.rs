@@ -5,28 +5,27 @@
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use ges_api::runtime::{DecodeError, EncodeError, Operation, RawResponse};
 use ges_api::signing::SignatureError;
 use ges_api::types::{ListGraphsRequest, ShowGraphRequest, ShowJobRequest, StopGraphRequest};
-use http::header::{HeaderMap, HeaderName, HeaderValue};
+use http::header::HeaderMap;
 use time::OffsetDateTime;
 use tokio::time::Instant;
 use url::Url;
 
 use crate::config::Config;
-use crate::credentials::{Authorized, Credentials, CredentialsError, OutgoingRequest};
+use crate::credentials::{Authorized, Credentials, CredentialsError};
 use crate::endpoint::Endpoint;
 use crate::failure::FailureKind;
 use crate::iam::IamError;
 use crate::retry::{self, Attempts, GiveUp, Next, RetryBudget, RetryPolicy, Verdict};
+use crate::transport::{self, OutgoingRequest, ReadError, Transport, USER_AGENT};
 
 /// The most of an answer the client reads. GES answers in a few hundred bytes; a list
 /// of 1,000 graphs is well under this. More means something is wrong upstream, and
 /// reading it all would only cost memory.
 pub const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
-
-const USER_AGENT: &str = concat!("ges-stop/", env!("CARGO_PKG_VERSION"));
 
 /// An operation that acts inside one project: the signer scopes the request to it.
 pub trait ProjectScoped {
@@ -66,7 +65,7 @@ pub struct Reply<R> {
 /// once and borrow it, so that connections are reused across calls.
 #[derive(Debug, Clone)]
 pub struct GesClient {
-    http: reqwest::Client,
+    http: Transport,
     endpoint: Endpoint,
     credentials: Credentials,
     retry: RetryPolicy,
@@ -76,13 +75,7 @@ pub struct GesClient {
 impl GesClient {
     /// A client for the configured endpoint and credentials.
     pub fn new(config: &Config) -> Result<Self, ClientError> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(config.timeouts.connect)
-            .timeout(config.timeouts.request)
-            // GES answers directly; a redirect would carry our signed headers elsewhere.
-            .redirect(reqwest::redirect::Policy::none())
-            .tls_backend_preconfigured(crate::tls::client_config())
-            .build()
+        let http = Transport::new(config.timeouts, config.retry, &config.trust)
             .map_err(|source| ClientError::new(ClientErrorKind::Build { source }))?;
         Ok(Self {
             http,
@@ -119,8 +112,8 @@ impl GesClient {
         }
     }
 
-    /// The HTTP client, for IAM calls made with the same connections and timeouts.
-    pub(crate) fn http(&self) -> &reqwest::Client {
+    /// The transport, for IAM calls made with the same connections and timeouts.
+    pub(crate) fn http(&self) -> &Transport {
         &self.http
     }
 
@@ -263,19 +256,13 @@ impl GesClient {
     where
         O: Operation + ProjectScoped,
     {
-        let (request, authorized) = self.render(operation).await?;
+        let (request, authorized) = self.render(operation, deadline).await?;
         let url = self.url(&request, O::OPERATION_ID)?;
-        let headers = header_map(&request.headers)?;
         let started = Instant::now();
-        let mut builder = self
+        let builder = self
             .http
-            .request(request.method.clone(), url)
-            .headers(headers);
-        // A POST with no body still says Content-Length: 0, as the SDK's does: some
-        // gateways refuse a POST that gives no length at all.
-        if request.method != http::Method::GET || !request.body.is_empty() {
-            builder = builder.body(request.body);
-        }
+            .request(url, request)
+            .map_err(|bad| ClientError::new(ClientErrorKind::Header { header: bad.header }))?;
         let exchange = async {
             let response = builder
                 .send()
@@ -283,11 +270,19 @@ impl GesClient {
                 .map_err(|source| transport(O::OPERATION_ID, &self.endpoint, source))?;
             let status = response.status().as_u16();
             let headers = response.headers().clone();
-            let request_id = headers
-                .get("x-request-id")
-                .and_then(|value| value.to_str().ok())
-                .map(str::to_owned);
-            let body = read_capped(response, O::OPERATION_ID, &self.endpoint, &request_id).await?;
+            let request_id = transport::header_text(&headers, "x-request-id");
+            let body = match transport::read_capped(response, MAX_RESPONSE_BYTES).await {
+                Ok(body) => body,
+                Err(ReadError::TooLarge { limit }) => {
+                    return Err(ClientError::of(
+                        O::OPERATION_ID,
+                        ClientErrorKind::ResponseTooLarge { limit, request_id },
+                    ));
+                }
+                Err(ReadError::Transport(source)) => {
+                    return Err(self::transport(O::OPERATION_ID, &self.endpoint, source));
+                }
+            };
             Ok(Answer {
                 status,
                 headers,
@@ -317,6 +312,7 @@ impl GesClient {
     async fn render<O: Operation + ProjectScoped>(
         &self,
         operation: &O,
+        deadline: Option<Instant>,
     ) -> Result<(OutgoingRequest, Authorized), ClientError> {
         let body = operation.body()?.unwrap_or_default();
         let mut headers: Vec<(&'static str, String)> = vec![
@@ -343,6 +339,7 @@ impl GesClient {
                 &mut request,
                 Some(operation.project_id()),
                 OffsetDateTime::now_utc(),
+                deadline,
             )
             .await?;
         Ok((request, authorized))
@@ -352,10 +349,7 @@ impl GesClient {
     /// (and signed): a URL parser that resolved a `.` or `..` segment would send the
     /// request somewhere its parameters never named.
     fn url(&self, request: &OutgoingRequest, operation: &'static str) -> Result<Url, ClientError> {
-        let mut url = self.endpoint.url().clone();
-        url.set_path(&request.path);
-        let query = request.query_string();
-        url.set_query((!query.is_empty()).then_some(query.as_str()));
+        let url = request.url(&self.endpoint);
         if url.path() != request.path {
             return Err(ClientError::of(
                 operation,
@@ -398,51 +392,10 @@ fn finish<O: Operation>(
     })
 }
 
-fn header_map(headers: &[(&'static str, String)]) -> Result<HeaderMap, ClientError> {
-    let mut map = HeaderMap::with_capacity(headers.len());
-    // `Host` is signed but not set here: the HTTP client derives the same value from
-    // the URL (host, and the port when it is not the default) and, over HTTP/2, must
-    // send it as `:authority` rather than as a header.
-    for (name, value) in headers.iter().filter(|(name, _)| *name != "Host") {
-        let header = || ClientError::new(ClientErrorKind::Header { header: name });
-        let header_name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| header())?;
-        let header_value = HeaderValue::from_str(value).map_err(|_| header())?;
-        map.append(header_name, header_value);
-    }
-    Ok(map)
-}
-
-async fn read_capped(
-    mut response: reqwest::Response,
-    operation: &'static str,
-    endpoint: &Endpoint,
-    request_id: &Option<String>,
-) -> Result<Bytes, ClientError> {
-    if response
-        .content_length()
-        .is_some_and(|length| length > MAX_RESPONSE_BYTES as u64)
-    {
-        return Err(too_large(operation, request_id));
-    }
-    let mut body = BytesMut::new();
-    // Bounded: each chunk grows `body`, and the loop ends once it passes the cap.
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|source| transport(operation, endpoint, source))?
-    {
-        if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-            return Err(too_large(operation, request_id));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body.freeze())
-}
-
 fn transport(operation: &'static str, endpoint: &Endpoint, source: reqwest::Error) -> ClientError {
-    // reqwest's message names the URL: ours carries no secret (credentials travel in
-    // headers), but strip it anyway so the message stays short and stable.
-    let source = source.without_url();
+    // reqwest's message names the URL: the message names the endpoint already, and a
+    // URL is no place to look for secrets in.
+    let source = transport::quiet(source);
     let endpoint = endpoint.to_string();
     let kind = if source.is_timeout() {
         ClientErrorKind::Timeout { endpoint, source }
@@ -450,16 +403,6 @@ fn transport(operation: &'static str, endpoint: &Endpoint, source: reqwest::Erro
         ClientErrorKind::Transport { endpoint, source }
     };
     ClientError::of(operation, kind)
-}
-
-fn too_large(operation: &'static str, request_id: &Option<String>) -> ClientError {
-    ClientError::of(
-        operation,
-        ClientErrorKind::ResponseTooLarge {
-            limit: MAX_RESPONSE_BYTES,
-            request_id: request_id.clone(),
-        },
-    )
 }
 
 impl From<CredentialsError> for ClientError {
@@ -632,6 +575,12 @@ impl ClientError {
                 FailureKind::UpstreamUnavailable
             }
             ClientErrorKind::Iam(IamError::Refused { .. }) => FailureKind::Unauthorized,
+            ClientErrorKind::Iam(IamError::DeadlineExceeded { .. }) => {
+                FailureKind::DeadlineExceeded
+            }
+            // IAM answers tokens this machine's clock already sees expired: a token GES
+            // would refuse, so the credentials cannot be used as they are.
+            ClientErrorKind::Iam(IamError::ExpiredOnArrival(_)) => FailureKind::Unauthorized,
             _ => FailureKind::ClientError,
         }
     }

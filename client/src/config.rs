@@ -1,6 +1,12 @@
 //! Configuration, read once from the environment (or anything that looks like it) and
 //! checked there, so that a bad setting fails at start-up with a message naming the
 //! variable, not on every invocation.
+//!
+//! [`Config::from_lookup`] only reads variables: no file, no network. What needs more
+//! is read by the start-up step, [`Config::load`]: the secret `HUAWEICLOUD_SDK_SECRET_ID`
+//! names, the region's project from IAM, and the extra root certificates of
+//! `SSL_CERT_FILE`/`SSL_CERT_DIR` ([`crate::tls::Trust`]); [`Config::from_env`] reads
+//! the certificates too, but refuses a secret.
 
 use std::time::Duration;
 
@@ -14,6 +20,10 @@ use crate::env::Vars;
 use crate::iam::{self, IamError, ProjectScope, TokenIdentity, TokenRequest};
 use crate::retry::{DEFAULT_MAX_ATTEMPTS, MAX_ATTEMPTS_LIMIT, RetryPolicy};
 use crate::secrets::{self, SecretsError};
+use crate::tls::{self, TlsError, Trust};
+use crate::transport::Transport;
+
+pub use crate::transport::Timeouts;
 
 pub use crate::env::vars;
 
@@ -30,8 +40,10 @@ pub struct Config {
     pub credentials: Credentials,
     /// Where IAM is, when known: from `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else the region's.
     pub iam_endpoint: Option<Endpoint>,
-    /// How long to wait for GES.
+    /// How long to wait for GES and IAM.
     pub timeouts: Timeouts,
+    /// The root certificates GES and IAM are trusted with.
+    pub trust: Trust,
     /// How failed calls are tried again.
     pub retry: RetryPolicy,
     /// The GES endpoint of every other region a fleet selector may name: the official
@@ -40,33 +52,20 @@ pub struct Config {
     pub region_endpoints: Vec<(Region, Endpoint)>,
 }
 
-/// How long to wait for GES.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Timeouts {
-    /// For a TCP and TLS connection.
-    pub connect: Duration,
-    /// For one whole request, from sending it to the last byte of the answer.
-    pub request: Duration,
-}
-
-impl Default for Timeouts {
-    /// The official SDK waits 60 s to connect and 120 s to read; a stop answers in well
-    /// under a second, and a Lambda invocation has its own deadline, so we give up far
-    /// sooner and leave time to report.
-    fn default() -> Self {
-        Self {
-            connect: Duration::from_secs(5),
-            request: Duration::from_secs(30),
-        }
-    }
-}
-
 impl Config {
-    /// Reads the process environment. No network: a secret
-    /// (`HUAWEICLOUD_SDK_SECRET_ID`) is refused, and a project is not looked up; see
-    /// [`Config::load_env`].
+    /// Reads the process environment, and the root certificates `SSL_CERT_FILE` and
+    /// `SSL_CERT_DIR` name. No network: a secret (`HUAWEICLOUD_SDK_SECRET_ID`) is
+    /// refused, and a project is not looked up; see [`Config::load_env`].
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(|name| std::env::var(name).ok())
+        let env = Vars(|name: &str| std::env::var(name).ok());
+        if env.get(vars::SECRET_ID).is_some() {
+            return Err(ConfigError::SecretNeedsLoad);
+        }
+        let trust = Trust::from_lookup(|name| env.get(name))?;
+        Ok(Self {
+            trust,
+            ..Self::from_vars(&env)?
+        })
     }
 
     /// Reads the process environment as [`Config::load`] does.
@@ -74,13 +73,16 @@ impl Config {
         Self::load(|name| std::env::var(name).ok()).await
     }
 
-    /// Reads the configuration at start-up, once: the variables, then the credentials
-    /// in the secret `HUAWEICLOUD_SDK_SECRET_ID` names (through the AWS Parameters and
-    /// Secrets Lambda Extension), and, when a region but no project ID is configured,
-    /// the region's project ID from IAM. With IAM token credentials, the token
-    /// obtained for the look-up is kept for the GES calls.
+    /// Reads the configuration at start-up, once: the variables and the root
+    /// certificates `SSL_CERT_FILE`/`SSL_CERT_DIR` name (no file is read when neither is
+    /// set), then the credentials in the secret `HUAWEICLOUD_SDK_SECRET_ID` names
+    /// (through the AWS Parameters and Secrets Lambda Extension), and, when a region but
+    /// no project ID is configured, the region's project ID from IAM. With IAM token
+    /// credentials, the token obtained for the look-up is kept for the GES calls.
     pub async fn load(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let env = Vars(lookup);
+        // First: a wrong path fails at once, before anything is asked of the network.
+        let trust = Trust::from_lookup(|name| env.get(name))?;
         let secret = match env.get(vars::SECRET_ID) {
             Some(secret_id) => Some(secrets::fetch(&env, &secret_id).await?),
             None => None,
@@ -94,17 +96,23 @@ impl Config {
             }
             None => Self::from_vars(&env)?,
         };
+        config.trust = trust;
         if config.default_project_id.is_none()
             && let (Some(region), Some(iam_endpoint)) = (config.region, &config.iam_endpoint)
         {
-            let http = iam_http_client(config.timeouts)?;
-            let project_id =
-                iam::project_id_by_name(&http, iam_endpoint, region.name(), &config.credentials)
-                    .await
-                    .map_err(|source| ConfigError::ProjectLookup {
-                        region: region.name(),
-                        source: Box::new(source),
-                    })?;
+            let transport = Transport::new(config.timeouts, config.retry, &config.trust)
+                .map_err(|source| ConfigError::HttpClient { source })?;
+            let project_id = iam::project_id_by_name(
+                &transport,
+                iam_endpoint,
+                region.name(),
+                &config.credentials,
+            )
+            .await
+            .map_err(|source| ConfigError::ProjectLookup {
+                region: region.name(),
+                source: Box::new(source),
+            })?;
             tracing::info!(
                 region = region.name(),
                 %project_id,
@@ -126,6 +134,12 @@ impl Config {
         let env = Vars(lookup);
         if env.get(vars::SECRET_ID).is_some() {
             return Err(ConfigError::SecretNeedsLoad);
+        }
+        if let Some(variable) = [tls::SSL_CERT_FILE, tls::SSL_CERT_DIR]
+            .into_iter()
+            .find(|name| env.get(name).is_some())
+        {
+            return Err(ConfigError::TrustNeedsLoad { variable });
         }
         Self::from_vars(&env)
     }
@@ -180,6 +194,8 @@ impl Config {
             credentials,
             iam_endpoint,
             timeouts,
+            // The compiled-in roots: the extra ones are files, read by `load`/`from_env`.
+            trust: Trust::compiled_in(),
             retry,
             region_endpoints,
         })
@@ -368,20 +384,6 @@ fn static_credentials(
     }
 }
 
-/// The HTTP client for IAM calls made before the GES client exists (the project
-/// look-up at start-up): the same settings as the GES client's.
-fn iam_http_client(timeouts: Timeouts) -> Result<reqwest::Client, ConfigError> {
-    reqwest::Client::builder()
-        .connect_timeout(timeouts.connect)
-        .timeout(timeouts.request)
-        .redirect(reqwest::redirect::Policy::none())
-        .tls_backend_preconfigured(crate::tls::client_config())
-        .build()
-        .map_err(|source| ConfigError::HttpClient {
-            source: source.without_url(),
-        })
-}
-
 /// A number of seconds, more than 0 and at most 900 (a Lambda's longest run), if set.
 pub fn seconds<F: Fn(&str) -> Option<String>>(
     env: &Vars<F>,
@@ -477,6 +479,19 @@ pub enum ConfigError {
          (Config::from_env/from_lookup): read the configuration with Config::load"
     )]
     SecretNeedsLoad,
+    /// Extra root certificates on a path that reads only variables.
+    #[error(
+        "{variable} is set, but this entry point reads variables only \
+         (Config::from_lookup): read the configuration with Config::load or Config::from_env, \
+         which read the certificates"
+    )]
+    TrustNeedsLoad {
+        /// The variable.
+        variable: &'static str,
+    },
+    /// The extra root certificates cannot be used.
+    #[error(transparent)]
+    Tls(#[from] TlsError),
     /// The secret could not be read.
     #[error(transparent)]
     Secret(#[from] SecretsError),
@@ -764,6 +779,33 @@ mod tests {
         .unwrap_err();
         let shown = format!("{err} {err:?}");
         assert!(!shown.contains("very-secret"), "{shown}");
+    }
+
+    #[test]
+    fn endpoint_errors_never_show_a_urls_secrets() {
+        for bad in [
+            "https://user:SECRET@ges.example.com",
+            "https://ges.example.com/?token=SECRET",
+            "http://user:SECRET@203.0.113.9/?token=SECRET",
+            "ftp://ges.example.com/?token=SECRET",
+            "https://user:SECRET@ges.example.com:99999999/?token=SECRET",
+        ] {
+            for variable in [
+                vars::ENDPOINT,
+                vars::IAM_ENDPOINT,
+                "HUAWEICLOUD_SDK_REGION_GES_CN_NORTH_4",
+            ] {
+                let err = config(&[
+                    (vars::REGION, "cn-north-4"),
+                    (vars::AUTH_TOKEN, "t"),
+                    (variable, bad),
+                ])
+                .unwrap_err();
+                let shown = format!("{err} {err:?}");
+                assert!(shown.contains(variable), "{shown}");
+                assert!(!shown.contains("SECRET"), "{variable}={bad}: {shown}");
+            }
+        }
     }
 
     const IAM_USER: [(&str, &str); 3] = [

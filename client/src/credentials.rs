@@ -7,27 +7,33 @@
 //! An IAM token is scoped to one project, so [`IamTokens`] keeps one per project a
 //! request names (the configured scope's serves the configured project and IAM's own
 //! calls). The tokens are cached in [`IamTokens`], which every clone of the
-//! [`Credentials`] shares: the handler lives as long as the process, so a warm function reuses it
-//! across invocations. It is refreshed before it expires (once less than
-//! [`REFRESH_MARGIN`], or a tenth of its life, is left), and one refresh serves every
-//! stop waiting for it: the cache is behind an async mutex held while IAM answers.
+//! [`Credentials`] shares: the handler lives as long as the process, so a warm function
+//! reuses them across invocations. A token is refreshed before it expires (once less
+//! than [`REFRESH_MARGIN`], or a tenth of its life, is left).
+//!
+//! The cache is a map behind a plain mutex held only to read or write it, never across
+//! an IAM call: a cached token is handed out without waiting for anything. Each project
+//! has its own slot with an async lock that its fetch holds, so one fetch is in flight
+//! per project: the stops that need that project's token wait for it and share it, while
+//! the stops of every other project go on (as smithy-rs's identity cache does).
 //! When GES refuses a token anyway (`401`), [`Credentials::reject`] drops it, so that
 //! the next [`Credentials::authorize`] obtains a new one.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::Duration;
 
-use ges_api::signing::{self, RequestView, SdkDate, SignatureError};
+use ges_api::signing::SignatureError;
 use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
-use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use crate::endpoint::Endpoint;
-use crate::iam::{self, IamError, ProjectScope, TokenIdentity, TokenRequest};
+use crate::iam::{self, Authorize, IamError, ProjectScope, TokenIdentity, TokenRequest};
+pub use crate::static_credentials::StaticCredentials;
+use crate::transport::{OutgoingRequest, Transport};
 
 /// A token is refreshed once less than this is left, or less than a tenth of the life
 /// it had when it arrived, whichever is shorter (so a 24-hour token is refreshed ten
@@ -42,22 +48,6 @@ pub enum Credentials {
     Static(StaticCredentials),
     /// A token obtained from IAM and kept fresh.
     Iam(IamTokens),
-}
-
-/// Credentials used as configured: nothing to obtain or refresh.
-#[derive(Debug, Clone)]
-pub enum StaticCredentials {
-    /// An IAM token, sent as `X-Auth-Token`.
-    Token(SecretString),
-    /// An access key and secret key that sign each request (`SDK-HMAC-SHA256`).
-    AkSk {
-        /// The access key ID. Not a secret, but not logged either.
-        access_key: String,
-        /// The secret key.
-        secret_key: SecretString,
-        /// The security token of temporary credentials, sent as `X-Security-Token`.
-        security_token: Option<SecretString>,
-    },
 }
 
 /// How a request was authorized: what [`Credentials::reject`] needs to know when GES
@@ -100,14 +90,15 @@ impl Credentials {
 
     /// Adds the authentication headers to a request that is otherwise complete: every
     /// header it will carry is already in `request.headers`, `Host` included, since
-    /// the signature covers them. With IAM credentials this may wait for IAM, once per
-    /// token lifetime; `http` is the client IAM is called with.
+    /// the signature covers them. With IAM credentials this may wait for IAM (through
+    /// `transport`), once per token lifetime and project, but never past `deadline`.
     pub async fn authorize(
         &self,
-        http: &reqwest::Client,
+        transport: &Transport,
         request: &mut OutgoingRequest,
         project_id: Option<&str>,
         now: OffsetDateTime,
+        deadline: Option<Instant>,
     ) -> Result<Authorized, CredentialsError> {
         match self {
             Self::Static(credentials) => {
@@ -115,7 +106,7 @@ impl Credentials {
                 Ok(Authorized { token_serial: None })
             }
             Self::Iam(tokens) => {
-                let current = tokens.current(http, project_id).await?;
+                let current = tokens.current(transport, project_id, deadline).await?;
                 request
                     .headers
                     .push(("X-Auth-Token", current.token.expose_secret().to_owned()));
@@ -133,7 +124,7 @@ impl Credentials {
     pub async fn reject(&self, authorized: Authorized) -> bool {
         match (self, authorized.token_serial) {
             (Self::Iam(tokens), Some(serial)) => {
-                tokens.invalidate(serial).await;
+                tokens.invalidate(serial);
                 true
             }
             _ => false,
@@ -141,67 +132,34 @@ impl Credentials {
     }
 }
 
-impl StaticCredentials {
-    /// What kind of credentials these are, for logs.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Self::Token(_) => "token",
-            Self::AkSk {
-                security_token: None,
-                ..
-            } => "AK/SK",
-            Self::AkSk {
-                security_token: Some(_),
-                ..
-            } => "temporary AK/SK",
-        }
-    }
-
-    /// Adds the authentication headers, as [`Credentials::authorize`]. A request scoped
-    /// to a project (every GES call) says so in `X-Project-Id` when signed, as the
-    /// official SDK does; IAM calls are not scoped.
-    pub fn authorize(
+impl Authorize for Credentials {
+    async fn authorize_iam_call(
         &self,
+        transport: &Transport,
         request: &mut OutgoingRequest,
-        project_id: Option<&str>,
-        now: OffsetDateTime,
-    ) -> Result<(), SignatureError> {
-        match self {
-            Self::Token(token) => request
-                .headers
-                .push(("X-Auth-Token", token.expose_secret().to_owned())),
-            Self::AkSk {
-                access_key,
-                secret_key,
-                security_token,
-            } => {
-                if let Some(project_id) = project_id {
-                    request
-                        .headers
-                        .push(("X-Project-Id", project_id.to_owned()));
-                }
-                request
-                    .headers
-                    .push((signing::HEADER_SDK_DATE, SdkDate::from(now).to_string()));
-                if let Some(token) = security_token {
-                    request.headers.push((
-                        signing::HEADER_SECURITY_TOKEN,
-                        token.expose_secret().to_owned(),
-                    ));
-                }
-                let signed = signing::sign(
-                    &request.signing_view(),
-                    access_key,
-                    secret_key.expose_secret().as_bytes(),
-                )?;
-                request
-                    .headers
-                    .push((signing::HEADER_AUTHORIZATION, signed.authorization));
-            }
-        }
-        Ok(())
+        deadline: Option<Instant>,
+    ) -> Result<(), IamError> {
+        // IAM's own calls are not scoped to a project.
+        self.authorize(
+            transport,
+            request,
+            None,
+            OffsetDateTime::now_utc(),
+            deadline,
+        )
+        .await
+        .map(|_| ())
+        .map_err(|error| match error {
+            CredentialsError::Iam(error) => error,
+            CredentialsError::Sign(error) => IamError::Sign {
+                call: "GET /v3/projects",
+                why: error.to_string(),
+            },
+        })
     }
 }
+
+pub use crate::iam::EXPIRED_TOKEN_BACKOFF;
 
 /// Tokens obtained from IAM, cached and refreshed; clones share the cache.
 #[derive(Clone)]
@@ -213,9 +171,31 @@ struct TokenSource {
     /// The project the configured scope means, once known: a request naming it uses
     /// the configured scope's token rather than asking IAM for another.
     home_project: OnceLock<String>,
-    /// By project; `None` holds the configured scope's token.
-    cache: Mutex<HashMap<Option<String>, CachedToken>>,
+    /// By project; `None` holds the configured scope's slot. Locked only to read or
+    /// change the map and its slots' states, never across an await.
+    slots: Mutex<HashMap<Option<String>, Slot>>,
     serials: AtomicU64,
+}
+
+#[derive(Default)]
+struct Slot {
+    state: SlotState,
+    /// Held by the one fetch in flight for this project.
+    fetch: Arc<tokio::sync::Mutex<()>>,
+}
+
+#[derive(Default)]
+enum SlotState {
+    /// No token yet, or the last one was dropped.
+    #[default]
+    Empty,
+    /// A token, good until `refresh_at`.
+    Cached(CachedToken),
+    /// IAM's last token was expired on arrival: refused without asking until `until`.
+    Refused {
+        until: Instant,
+        error: iam::ExpiredToken,
+    },
 }
 
 struct CachedToken {
@@ -228,6 +208,14 @@ struct CachedToken {
 struct CurrentToken {
     token: SecretString,
     serial: u64,
+}
+
+/// What the cache says for one project, as of now.
+enum Lookup {
+    Hit(CurrentToken),
+    Refused(iam::ExpiredToken),
+    /// Fetch one, holding this project's fetch lock.
+    Miss(Arc<tokio::sync::Mutex<()>>),
 }
 
 impl fmt::Debug for IamTokens {
@@ -248,7 +236,7 @@ impl IamTokens {
             endpoint,
             request,
             home_project: OnceLock::new(),
-            cache: Mutex::new(HashMap::new()),
+            slots: Mutex::new(HashMap::new()),
             serials: AtomicU64::new(0),
         }))
     }
@@ -290,23 +278,55 @@ impl IamTokens {
         self.0.serials.load(Ordering::SeqCst)
     }
 
-    /// The cached token, or a new one when there is none or it is due for refresh.
-    /// Callers that arrive while a refresh is under way wait for it and share its
-    /// token.
-    async fn current(
-        &self,
-        http: &reqwest::Client,
-        project_id: Option<&str>,
-    ) -> Result<CurrentToken, IamError> {
-        let (key, scope) = self.scope_for(project_id);
-        // One lock for every project: refreshes are rare (once per token lifetime per
-        // project), and one at a time keeps IAM from a burst at a fleet run's start.
-        let mut cache = self.0.cache.lock().await;
-        if let Some(cached) = cache.get(&key).filter(|c| Instant::now() < c.refresh_at) {
-            return Ok(CurrentToken {
+    fn slots(&self) -> MutexGuard<'_, HashMap<Option<String>, Slot>> {
+        // A panic while the map was held cannot leave it half-written: each change is
+        // one insert or assignment.
+        self.0.slots.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn lookup(&self, key: &Option<String>) -> Lookup {
+        let mut slots = self.slots();
+        let slot = slots.entry(key.clone()).or_default();
+        let now = Instant::now();
+        match &slot.state {
+            SlotState::Cached(cached) if now < cached.refresh_at => Lookup::Hit(CurrentToken {
                 token: cached.token.clone(),
                 serial: cached.serial,
-            });
+            }),
+            SlotState::Refused { until, error } if now < *until => Lookup::Refused(error.clone()),
+            _ => Lookup::Miss(slot.fetch.clone()),
+        }
+    }
+
+    /// The cached token, or a new one when there is none or it is due for refresh.
+    /// Callers that arrive while a fetch for the same project is under way wait for it
+    /// (never past `deadline`) and share its token; other projects' callers do not wait.
+    async fn current(
+        &self,
+        transport: &Transport,
+        project_id: Option<&str>,
+        deadline: Option<Instant>,
+    ) -> Result<CurrentToken, IamError> {
+        let (key, scope) = self.scope_for(project_id);
+        let fetch = match self.lookup(&key) {
+            Lookup::Hit(current) => return Ok(current),
+            Lookup::Refused(error) => return Err(IamError::ExpiredOnArrival(error)),
+            Lookup::Miss(fetch) => fetch,
+        };
+        let _fetching = match deadline {
+            Some(deadline) => tokio::time::timeout_at(deadline, fetch.lock())
+                .await
+                .map_err(|_| IamError::DeadlineExceeded {
+                    call: iam::CREATE_TOKEN,
+                    attempts: 0,
+                })?,
+            None => fetch.lock().await,
+        };
+        // The fetch this one waited for may have filled the slot.
+        match self.lookup(&key) {
+            Lookup::Hit(current) => return Ok(current),
+            Lookup::Refused(error) => return Err(IamError::ExpiredOnArrival(error)),
+            Lookup::Miss(_) => {}
         }
         let scoped;
         let request = match scope {
@@ -319,7 +339,20 @@ impl IamTokens {
             }
             None => &self.0.request,
         };
-        let issued = iam::create_token(http, &self.0.endpoint, request).await?;
+        let issued = match iam::create_token(transport, &self.0.endpoint, request, deadline).await {
+            Ok(issued) => issued,
+            Err(IamError::ExpiredOnArrival(error)) => {
+                tracing::warn!(scope = %request.scope, error = %error, "IAM's token was expired on arrival");
+                if let Some(slot) = self.slots().get_mut(&key) {
+                    slot.state = SlotState::Refused {
+                        until: Instant::now() + EXPIRED_TOKEN_BACKOFF,
+                        error: error.clone(),
+                    };
+                }
+                return Err(IamError::ExpiredOnArrival(error));
+            }
+            Err(error) => return Err(error),
+        };
         let margin = REFRESH_MARGIN.min(issued.lifetime / 10);
         let serial = self.0.serials.fetch_add(1, Ordering::SeqCst) + 1;
         tracing::info!(
@@ -328,66 +361,26 @@ impl IamTokens {
             scope = %request.scope,
             "obtained an IAM token"
         );
-        let cached = CachedToken {
+        let current = CurrentToken {
+            token: issued.token.clone(),
+            serial,
+        };
+        self.slots().entry(key).or_default().state = SlotState::Cached(CachedToken {
             token: issued.token,
             serial,
             refresh_at: Instant::now() + issued.lifetime.saturating_sub(margin),
-        };
-        let current = CurrentToken {
-            token: cached.token.clone(),
-            serial,
-        };
-        cache.insert(key, cached);
+        });
         Ok(current)
     }
 
     /// Drops the cached token if it is still the one with this serial.
-    async fn invalidate(&self, serial: u64) {
-        let mut cache = self.0.cache.lock().await;
-        let before = cache.len();
-        cache.retain(|_, cached| cached.serial != serial);
-        if cache.len() < before {
-            tracing::info!(serial, "GES refused the IAM token: it will be refreshed");
-        }
-    }
-}
-
-/// A request as it will go on the wire, before it is handed to the HTTP client.
-pub struct OutgoingRequest {
-    /// The HTTP method.
-    pub method: http::Method,
-    /// The path, percent-encoded, base path included.
-    pub path: String,
-    /// The query parameters, not encoded.
-    pub query: Vec<(String, String)>,
-    /// Every header to send, in order.
-    pub headers: Vec<(&'static str, String)>,
-    /// The body; empty for none.
-    pub body: Vec<u8>,
-}
-
-impl OutgoingRequest {
-    /// The query string as sent: the signer's canonical form, so that what is signed
-    /// is byte for byte what is sent.
-    pub fn query_string(&self) -> String {
-        signing::canonical_query(&self.query)
-    }
-
-    fn signing_view(&self) -> RequestView<'_> {
-        RequestView {
-            method: self.method.as_str(),
-            path: &self.path,
-            query: self
-                .query
-                .iter()
-                .map(|(key, value)| (key.as_str(), value.as_str()))
-                .collect(),
-            headers: self
-                .headers
-                .iter()
-                .map(|(name, value)| (*name, value.as_str()))
-                .collect(),
-            body: &self.body,
+    fn invalidate(&self, serial: u64) {
+        let mut slots = self.slots();
+        for slot in slots.values_mut() {
+            if matches!(&slot.state, SlotState::Cached(cached) if cached.serial == serial) {
+                slot.state = SlotState::Empty;
+                tracing::info!(serial, "GES refused the IAM token: it will be refreshed");
+            }
         }
     }
 }

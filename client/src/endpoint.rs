@@ -117,14 +117,7 @@ impl FromStr for Endpoint {
     type Err = EndpointError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        // A URL with user info may carry a password: never repeat it in a message.
-        let shown = || {
-            if text.contains('@') {
-                "(not shown: it holds user info)".to_owned()
-            } else {
-                text.chars().take(200).collect::<String>()
-            }
-        };
+        let shown = || redacted(text);
         let url = Url::parse(text.trim()).map_err(|source| EndpointError::NotAUrl {
             endpoint: shown(),
             source,
@@ -155,6 +148,28 @@ impl FromStr for Endpoint {
         }
         Ok(Endpoint(url))
     }
+}
+
+/// A URL as a message may show it: its user info (`user:password@`) and its query and
+/// fragment (which may hold a token: `?token=...`) replaced by `<redacted>`, cut to 200
+/// characters. Works on text that does not parse as a URL too, which is when a message
+/// most needs to show it.
+pub fn redacted(text: &str) -> String {
+    let text = text.trim();
+    let (scheme, rest) = match text.find("://") {
+        Some(at) => text.split_at(at + 3),
+        None => ("", text),
+    };
+    // The last `@`: a password may hold `@`, `/`, `?` or `#` when it is not escaped.
+    let rest = match rest.rfind('@') {
+        Some(at) => format!("<redacted>@{}", &rest[at + 1..]),
+        None => rest.to_owned(),
+    };
+    let rest = match rest.find(['?', '#']) {
+        Some(at) => format!("{}?<redacted>", &rest[..at]),
+        None => rest,
+    };
+    format!("{scheme}{rest}").chars().take(200).collect()
 }
 
 fn is_loopback(host: &Host<&str>) -> bool {
@@ -313,6 +328,39 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(!err.contains("secret-sk"), "{err}");
+    }
+
+    #[test]
+    fn no_message_shows_a_urls_user_info_or_query() {
+        for text in [
+            "https://user:SECRET@ges.example.com/?token=SECRET",
+            "https://ges.example.com/?token=SECRET",
+            "https://ges.example.com/#SECRET",
+            "http://user:SECRET@10.0.0.1",
+            "http://10.0.0.1/?token=SECRET",
+            "ftp://u:SECRET@127.0.0.1",
+            "ftp://127.0.0.1/?SECRET",
+            "https://user:SEC@RET@ges.example.com",
+            "https://user:SECRET@",
+            "not a url ?token=SECRET",
+            "user:SECRET@ges.example.com",
+            "https://ges.example.com:99999/?token=SECRET",
+        ] {
+            let err = text.parse::<Endpoint>().unwrap_err();
+            let shown = format!("{err} {err:?}");
+            assert!(
+                !shown.contains("SECRET") && !shown.contains("SEC@"),
+                "{text}: {shown}"
+            );
+        }
+        assert_eq!(
+            redacted("https://u:p@ges.example.com:8443/base?token=t#f"),
+            "https://<redacted>@ges.example.com:8443/base?<redacted>"
+        );
+        assert_eq!(
+            redacted("https://ges.example.com/x"),
+            "https://ges.example.com/x"
+        );
     }
 
     #[test]

@@ -1,29 +1,95 @@
 //! The two IAM calls ges-stop makes: obtaining a token (`POST /v3/auth/tokens`, with a
 //! password or an agency's `assume_role`) and finding a region's project
-//! (`GET /v3/projects?name=REGION`). Both go through the same HTTP client as GES, with
-//! its timeouts, no redirects, and an answer read within a size cap.
+//! (`GET /v3/projects?name=REGION`). Both go through the same [`Transport`] as GES, with
+//! its timeouts, no redirects, and an answer read within a size cap, and are retried as
+//! GES calls are ([`crate::retry`]: a connection that fails or breaks, a timeout, `429`
+//! and `5xx`), with the same [`crate::retry::RetryPolicy`], never past the caller's
+//! deadline.
 //!
 //! Nothing secret reaches an error: a password travels only in the request body, a
 //! token only in a header, and IAM's own messages are repeated as IAM wrote them.
+//!
+//! How a call is authenticated is the caller's ([`Authorize`]): this module does not
+//! know the credentials' cache, which calls it.
 
 use std::fmt;
-use std::time::Duration;
+use std::future::Future;
+use std::time::{Duration, SystemTime};
 
-use bytes::BytesMut;
+use bytes::Bytes;
 use ges_api::types::ProjectId;
+use http::HeaderMap;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+use tokio::time::Instant;
 
-use crate::credentials::{Credentials, CredentialsError, OutgoingRequest, StaticCredentials};
 use crate::endpoint::Endpoint;
+use crate::retry::{self, Attempts, GiveUp, Next, Verdict};
+use crate::static_credentials::StaticCredentials;
+use crate::transport::{self, OutgoingRequest, ReadError, Transport};
 
 /// The most of an IAM answer read: a token without its catalog (`nocatalog=true`) or
 /// a project list is a few kilobytes.
 const MAX_IAM_RESPONSE_BYTES: usize = 1024 * 1024;
-const USER_AGENT: &str = concat!("ges-stop/", env!("CARGO_PKG_VERSION"));
+
+/// The token call, as messages name it.
+pub const CREATE_TOKEN: &str = "POST /v3/auth/tokens";
+/// The project look-up, as messages name it.
+pub const LIST_PROJECTS: &str = "GET /v3/projects";
+
+/// The least life a token must have left when it arrives. Less (a clock ahead of IAM's,
+/// or an IAM that issues dead tokens) would mean a new token for every request.
+pub const MIN_TOKEN_LIFETIME: Duration = Duration::from_secs(1);
+
+/// After IAM gave a token that was already expired, how long every request for that
+/// project is refused at once rather than asking IAM again: a clock that is wrong stays
+/// wrong for a while, and asking on every request would only load IAM.
+pub const EXPIRED_TOKEN_BACKOFF: Duration = Duration::from_secs(60);
+
+/// Authenticates an IAM call: adds its headers to a request that is otherwise complete.
+/// Called once per attempt, since a signature is dated.
+pub trait Authorize {
+    /// Adds the authentication headers to `request`, asking IAM (through `transport`)
+    /// first if need be, never past `deadline`.
+    fn authorize_iam_call(
+        &self,
+        transport: &Transport,
+        request: &mut OutgoingRequest,
+        deadline: Option<Instant>,
+    ) -> impl Future<Output = Result<(), IamError>> + Send;
+}
+
+/// A password token request, which authenticates itself in its body.
+struct InBody;
+
+impl Authorize for InBody {
+    async fn authorize_iam_call(
+        &self,
+        _: &Transport,
+        _: &mut OutgoingRequest,
+        _: Option<Instant>,
+    ) -> Result<(), IamError> {
+        Ok(())
+    }
+}
+
+impl Authorize for StaticCredentials {
+    async fn authorize_iam_call(
+        &self,
+        _: &Transport,
+        request: &mut OutgoingRequest,
+        _: Option<Instant>,
+    ) -> Result<(), IamError> {
+        self.authorize(request, None, OffsetDateTime::now_utc())
+            .map_err(|err| IamError::Sign {
+                call: CREATE_TOKEN,
+                why: err.to_string(),
+            })
+    }
+}
 
 /// Who asks IAM for a token.
 #[derive(Debug, Clone)]
@@ -104,33 +170,38 @@ pub struct IssuedToken {
     pub lifetime: Duration,
 }
 
-/// Obtains a token.
+/// Obtains a token, never past `deadline`. A token with less than
+/// [`MIN_TOKEN_LIFETIME`] left is refused ([`IamError::ExpiredOnArrival`]).
 pub async fn create_token(
-    http: &reqwest::Client,
+    transport: &Transport,
     endpoint: &Endpoint,
     request: &TokenRequest,
+    deadline: Option<Instant>,
 ) -> Result<IssuedToken, IamError> {
-    const CALL: &str = "POST /v3/auth/tokens";
+    const CALL: &str = CREATE_TOKEN;
     let body = serde_json::to_vec(&request.body()).map_err(|err| IamError::Malformed {
         call: CALL,
         why: err.to_string(),
         request_id: None,
     })?;
-    let mut outgoing = outgoing(
-        endpoint,
-        http::Method::POST,
-        "/v3/auth/tokens",
-        vec![("nocatalog".to_owned(), "true".to_owned())],
-        body,
-    );
-    if let TokenIdentity::Agency { via, .. } = &request.identity {
-        via.authorize(&mut outgoing, None, OffsetDateTime::now_utc())
-            .map_err(|err| IamError::Sign {
-                call: CALL,
-                why: err.to_string(),
-            })?;
-    }
-    let answer = send(http, endpoint, CALL, outgoing).await?;
+    let render = || {
+        OutgoingRequest::new(
+            endpoint,
+            http::Method::POST,
+            "/v3/auth/tokens",
+            vec![("nocatalog".to_owned(), "true".to_owned())],
+            body.clone(),
+            JSON,
+        )
+    };
+    let answer = match &request.identity {
+        TokenIdentity::Agency { via, .. } => {
+            send(transport, endpoint, CALL, deadline, render, via).await?
+        }
+        TokenIdentity::Password { .. } => {
+            send(transport, endpoint, CALL, deadline, render, &InBody).await?
+        }
+    };
     if answer.status != 201 && answer.status != 200 {
         return Err(IamError::refused(CALL, &answer));
     }
@@ -166,7 +237,17 @@ pub async fn create_token(
             request_id: answer.request_id.clone(),
         }
     })?;
-    let lifetime = Duration::try_from(expires_at - OffsetDateTime::now_utc()).unwrap_or_default();
+    let now = OffsetDateTime::now_utc();
+    let left = expires_at - now;
+    let lifetime = Duration::try_from(left).unwrap_or_default();
+    if lifetime < MIN_TOKEN_LIFETIME {
+        return Err(IamError::ExpiredOnArrival(ExpiredToken {
+            expires_at: parsed.token.expires_at.chars().take(40).collect(),
+            now: now.format(&Rfc3339).unwrap_or_default(),
+            left_secs: left.whole_seconds(),
+            request_id: answer.request_id.clone(),
+        }));
+    }
     Ok(IssuedToken {
         token: SecretString::from(token),
         lifetime,
@@ -177,30 +258,23 @@ pub async fn create_token(
 /// region), as the official SDK finds it: `projects[0].id`, asked with `credentials`
 /// (AK/SK, with a security token when temporary, or a token).
 pub async fn project_id_by_name(
-    http: &reqwest::Client,
+    transport: &Transport,
     endpoint: &Endpoint,
     name: &str,
-    credentials: &Credentials,
+    credentials: &impl Authorize,
 ) -> Result<ProjectId, IamError> {
-    const CALL: &str = "GET /v3/projects";
-    let mut outgoing = outgoing(
-        endpoint,
-        http::Method::GET,
-        "/v3/projects",
-        vec![("name".to_owned(), name.to_owned())],
-        Vec::new(),
-    );
-    credentials
-        .authorize(http, &mut outgoing, None, OffsetDateTime::now_utc())
-        .await
-        .map_err(|err| match err {
-            CredentialsError::Iam(err) => err,
-            CredentialsError::Sign(err) => IamError::Sign {
-                call: CALL,
-                why: err.to_string(),
-            },
-        })?;
-    let answer = send(http, endpoint, CALL, outgoing).await?;
+    const CALL: &str = LIST_PROJECTS;
+    let render = || {
+        OutgoingRequest::new(
+            endpoint,
+            http::Method::GET,
+            "/v3/projects",
+            vec![("name".to_owned(), name.to_owned())],
+            Vec::new(),
+            "",
+        )
+    };
+    let answer = send(transport, endpoint, CALL, None, render, credentials).await?;
     if answer.status != 200 {
         return Err(IamError::refused(CALL, &answer));
     }
@@ -231,97 +305,153 @@ pub async fn project_id_by_name(
     })
 }
 
-fn outgoing(
-    endpoint: &Endpoint,
-    method: http::Method,
-    path: &str,
-    query: Vec<(String, String)>,
-    body: Vec<u8>,
-) -> OutgoingRequest {
-    let mut headers: Vec<(&'static str, String)> = vec![
-        ("Host", endpoint.host_header()),
-        ("User-Agent", USER_AGENT.to_owned()),
-    ];
-    if !body.is_empty() {
-        headers.push(("Content-Type", "application/json;charset=UTF-8".to_owned()));
-    }
-    OutgoingRequest {
-        method,
-        path: format!("{}{}", endpoint.base_path(), path),
-        query,
-        headers,
-        body,
-    }
-}
+/// The content type of IAM's request bodies, as the official SDK sends it.
+const JSON: &str = "application/json;charset=UTF-8";
 
 /// An IAM answer, read within the cap.
 struct Answer {
     status: u16,
+    headers: HeaderMap,
     request_id: Option<String>,
     subject_token: Option<String>,
-    body: Vec<u8>,
+    body: Bytes,
+    attempts: u32,
 }
 
+/// Sends the request `render` makes, authorized by `auth` afresh for each attempt, and
+/// tries again as [`crate::retry`] says (the transport's policy), never past `deadline`.
+/// Gives the last answer, whatever its status, or the last failure.
 async fn send(
-    http: &reqwest::Client,
+    transport: &Transport,
+    endpoint: &Endpoint,
+    call: &'static str,
+    deadline: Option<Instant>,
+    render: impl Fn() -> OutgoingRequest,
+    auth: &impl Authorize,
+) -> Result<Answer, IamError> {
+    let policy = transport.retry();
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let mut request = render();
+        auth.authorize_iam_call(transport, &mut request, deadline)
+            .await?;
+        let exchange = exchange(transport, endpoint, call, request, attempts);
+        let sent = match deadline {
+            Some(deadline) => tokio::time::timeout_at(deadline, exchange)
+                .await
+                .unwrap_or(Err(IamError::DeadlineExceeded { call, attempts })),
+            None => exchange.await,
+        };
+        let verdict = match &sent {
+            Ok(answer) => {
+                retry::verdict_on_answer(answer.status, &answer.headers, SystemTime::now())
+            }
+            Err(IamError::Transport { .. }) => Verdict::Retry {
+                retry_after: None,
+                unanswered: false,
+            },
+            Err(_) => Verdict::Final,
+        };
+        match policy.next(attempts, verdict, Instant::now(), deadline) {
+            Next::RetryAfter(pause) => {
+                tracing::info!(
+                    call,
+                    attempt = attempts,
+                    pause_ms = pause.as_secs_f64() * 1e3,
+                    failure = %match &sent {
+                        Ok(answer) => format!("HTTP {}", answer.status),
+                        Err(error) => error.to_string(),
+                    },
+                    "IAM call failed; trying again"
+                );
+                tokio::time::sleep(pause).await;
+            }
+            Next::GiveUp(why) => {
+                if why != GiveUp::Final {
+                    tracing::warn!(call, attempts, reason = ?why, "IAM call failed; not trying again");
+                }
+                return sent;
+            }
+        }
+    }
+}
+
+/// One attempt: send, and read the answer within the cap.
+async fn exchange(
+    transport: &Transport,
     endpoint: &Endpoint,
     call: &'static str,
     request: OutgoingRequest,
+    attempts: u32,
 ) -> Result<Answer, IamError> {
-    let transport = |source: reqwest::Error| IamError::Transport {
+    let failed = |source: reqwest::Error| IamError::Transport {
         call,
         endpoint: endpoint.to_string(),
-        source: source.without_url(),
+        source: transport::quiet(source),
+        attempts,
     };
-    let mut url = endpoint.url().clone();
-    url.set_path(&request.path);
-    let query = request.query_string();
-    url.set_query((!query.is_empty()).then_some(query.as_str()));
-    let mut headers = http::HeaderMap::new();
-    for (name, value) in request.headers.iter().filter(|(name, _)| *name != "Host") {
-        let (Ok(name), Ok(value)) = (
-            http::HeaderName::from_bytes(name.as_bytes()),
-            http::HeaderValue::from_str(value),
-        ) else {
-            return Err(IamError::Sign {
-                call,
-                why: format!("the header {name} holds characters an HTTP header cannot carry"),
-            });
-        };
-        headers.append(name, value);
-    }
-    let mut builder = http.request(request.method.clone(), url).headers(headers);
-    if request.method != http::Method::GET {
-        builder = builder.body(request.body);
-    }
-    let mut response = builder.send().await.map_err(transport)?;
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned)
-    };
+    let url = request.url(endpoint);
+    let builder = transport
+        .request(url, request)
+        .map_err(|bad| IamError::Sign {
+            call,
+            why: bad.to_string(),
+        })?;
+    let response = builder.send().await.map_err(failed)?;
     let status = response.status().as_u16();
-    let request_id = header("x-request-id").or_else(|| header("x-iam-trace-id"));
-    let subject_token = header("x-subject-token");
-    let mut body = BytesMut::new();
-    while let Some(chunk) = response.chunk().await.map_err(transport)? {
-        if body.len() + chunk.len() > MAX_IAM_RESPONSE_BYTES {
+    let headers = response.headers().clone();
+    let request_id = transport::header_text(&headers, "x-request-id")
+        .or_else(|| transport::header_text(&headers, "x-iam-trace-id"));
+    let subject_token = transport::header_text(&headers, "x-subject-token");
+    let body = match transport::read_capped(response, MAX_IAM_RESPONSE_BYTES).await {
+        Ok(body) => body,
+        Err(ReadError::TooLarge { limit }) => {
             return Err(IamError::Malformed {
                 call,
-                why: format!("the answer is larger than {MAX_IAM_RESPONSE_BYTES} bytes"),
+                why: format!("the answer is larger than {limit} bytes"),
                 request_id,
             });
         }
-        body.extend_from_slice(&chunk);
-    }
+        Err(ReadError::Transport(source)) => return Err(failed(source)),
+    };
     Ok(Answer {
         status,
+        headers,
         request_id,
         subject_token,
-        body: body.to_vec(),
+        body,
+        attempts,
     })
+}
+
+/// A token IAM issued already expired, or about to: what the messages say about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpiredToken {
+    /// `token.expires_at` as IAM wrote it, cut to 40 characters.
+    pub expires_at: String,
+    /// This machine's time when the token arrived.
+    pub now: String,
+    /// The seconds it had left (zero or negative).
+    pub left_secs: i64,
+    /// The request id, if any.
+    pub request_id: Option<String>,
+}
+
+impl fmt::Display for ExpiredToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "IAM issued a token that expires at {} while this machine's clock says {} ({} s \
+             left; request id {}): check this machine's clock (NTP), and that \
+             HUAWEICLOUD_SDK_IAM_ENDPOINT is IAM; ges-stop asks again in {} s",
+            self.expires_at,
+            self.now,
+            self.left_secs,
+            self.request_id.as_deref().unwrap_or("none"),
+            EXPIRED_TOKEN_BACKOFF.as_secs()
+        )
+    }
 }
 
 /// A failed IAM call. No variant holds a secret.
@@ -329,9 +459,10 @@ async fn send(
 pub enum IamError {
     /// IAM answered with an error.
     #[error(
-        "IAM refused {call} with {status}{}: {message} (request id {}); check {hint}",
+        "IAM refused {call} with {status}{}: {message} (request id {}, after {}); check {hint}",
         code.as_deref().map(|code| format!(" {code}")).unwrap_or_default(),
-        request_id.as_deref().unwrap_or("none")
+        request_id.as_deref().unwrap_or("none"),
+        Attempts::sent_times(*attempts)
     )]
     Refused {
         /// The call.
@@ -346,6 +477,8 @@ pub enum IamError {
         request_id: Option<String>,
         /// What to check.
         hint: &'static str,
+        /// How many times the request was sent.
+        attempts: u32,
     },
     /// IAM knows no project of that name.
     #[error(
@@ -361,17 +494,35 @@ pub enum IamError {
     },
     /// IAM could not be reached.
     #[error(
-        "{call}: could not reach IAM at {endpoint}: {source}; check HUAWEICLOUD_SDK_IAM_ENDPOINT \
-         (or HUAWEICLOUD_SDK_REGION) and the network"
+        "{call}: could not reach IAM at {endpoint} after {}: {source}; check \
+         HUAWEICLOUD_SDK_IAM_ENDPOINT (or HUAWEICLOUD_SDK_REGION) and the network",
+        Attempts::sent_times(*attempts)
     )]
     Transport {
         /// The call.
         call: &'static str,
         /// The endpoint.
         endpoint: String,
-        /// What went wrong.
+        /// What went wrong the last time.
         source: reqwest::Error,
+        /// How many times the request was sent.
+        attempts: u32,
     },
+    /// The deadline came before IAM answered.
+    #[error(
+        "{call}: the deadline came before IAM answered, after {}; IAM may be slow: try again \
+         later, or raise GES_REQUEST_TIMEOUT_SECS",
+        Attempts::sent_times(*attempts)
+    )]
+    DeadlineExceeded {
+        /// The call.
+        call: &'static str,
+        /// How many times the request was sent (0: it waited for another's fetch).
+        attempts: u32,
+    },
+    /// IAM's token had no life left when it arrived.
+    #[error("{0}")]
+    ExpiredOnArrival(ExpiredToken),
     /// IAM's answer is not what IAM answers.
     #[error("{call}: IAM's answer cannot be used: {why} (request id {})", request_id.as_deref().unwrap_or("none"))]
     Malformed {
@@ -426,6 +577,7 @@ impl IamError {
             message: message.chars().take(300).collect(),
             request_id: answer.request_id.clone(),
             hint,
+            attempts: answer.attempts,
         }
     }
 }
@@ -483,9 +635,11 @@ mod tests {
     fn refusals_read_both_error_shapes() {
         let answer = |body: &str| Answer {
             status: 401,
+            headers: HeaderMap::new(),
             request_id: Some("r1".into()),
             subject_token: None,
-            body: body.as_bytes().to_vec(),
+            body: Bytes::copy_from_slice(body.as_bytes()),
+            attempts: 1,
         };
         let err = IamError::refused(
             "POST /v3/auth/tokens",

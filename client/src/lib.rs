@@ -6,8 +6,10 @@
 //! - [`config`]: settings from the environment, checked once; [`secrets`]: credentials
 //!   from AWS Secrets Manager through the Lambda extension.
 //! - [`endpoint`]: where GES is; [`regions`]: the other regions' endpoints and projects.
-//! - [`credentials`]: token, AK/SK or IAM token authentication; [`iam`]: the IAM calls.
-//! - [`tls`]: the TLS configuration every HTTP client is built with.
+//! - [`credentials`]: token, AK/SK or IAM token authentication, and the IAM token cache;
+//!   [`static_credentials`]: the configured token or AK/SK signer; [`iam`]: the IAM calls.
+//! - [`transport`]: the one place HTTP clients are built, requests put on the wire and
+//!   answers read; [`tls`]: the roots every HTTP client trusts.
 //! - [`client`]: one HTTP client for every generated GES operation; [`retry`]: which
 //!   failed calls are tried again, and when.
 //! - [`stop`]: stopping one graph, and what GES's answer means; [`wait`]: waiting for a
@@ -16,6 +18,8 @@
 //! - [`input`]: excerpts of untrusted input for messages.
 //! - [`selector`]: fleet selectors; [`fleet`]: the graphs they select, by paging each
 //!   project's list.
+
+#![warn(missing_docs)]
 
 pub mod client;
 pub mod config;
@@ -31,6 +35,8 @@ pub mod regions;
 pub mod retry;
 pub mod secrets;
 pub mod selector;
+pub mod static_credentials;
 pub mod stop;
 pub mod tls;
+pub mod transport;
 pub mod wait;

@@ -21,6 +21,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value};
 
 use crate::env::{Vars, vars};
+use crate::transport::{self, ClientOptions, ReadError, Timeouts};
 
 /// The extension's port unless `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT` says otherwise.
 pub const DEFAULT_EXTENSION_PORT: u16 = 2773;
@@ -134,32 +135,36 @@ pub(crate) async fn fetch<F: Fn(&str) -> Option<String>>(
         .get(vars::AWS_SESSION_TOKEN)
         .map(SecretString::from)
         .ok_or(SecretsError::NoSessionToken)?;
-    let http = reqwest::Client::builder()
-        .timeout(REQUEST_TIMEOUT)
-        .redirect(reqwest::redirect::Policy::none())
+    let http = transport::build_client(ClientOptions {
+        timeouts: Some(Timeouts {
+            connect: REQUEST_TIMEOUT,
+            request: REQUEST_TIMEOUT,
+        }),
+        // Plain HTTP to loopback: the compiled-in roots, never used.
+        trust: None,
         // The extension is on loopback; a proxy configured for the internet must not
         // see the session token.
-        .no_proxy()
-        // Plain HTTP, but a client builds its TLS anyway: the cheap one (tls.rs).
-        .tls_backend_preconfigured(crate::tls::client_config())
-        .build()
-        .map_err(|source| SecretsError::Transport {
-            source: source.without_url(),
-        })?;
+        no_proxy: true,
+    })
+    .map_err(|source| SecretsError::Transport { source })?;
+    let token_header = transport::header_map(&[(
+        "X-Aws-Parameters-Secrets-Token",
+        session_token.expose_secret().to_owned(),
+    )])
+    .map_err(|_| SecretsError::Malformed {
+        why: "AWS_SESSION_TOKEN holds characters an HTTP header cannot carry",
+    })?;
     let mut url = url::Url::parse(&format!("http://localhost:{port}/secretsmanager/get"))
         // A port number and a fixed path always make a URL.
         .expect("the extension's URL is valid");
     url.query_pairs_mut().append_pair("secretId", secret_id);
 
     let mut attempt = 0;
-    let mut response = loop {
+    let response = loop {
         attempt += 1;
         let sent = http
             .get(url.clone())
-            .header(
-                "X-Aws-Parameters-Secrets-Token",
-                session_token.expose_secret(),
-            )
+            .headers(token_header.clone())
             .send()
             .await;
         match sent {
@@ -169,27 +174,20 @@ pub(crate) async fn fetch<F: Fn(&str) -> Option<String>>(
             }
             Err(error) => {
                 return Err(SecretsError::Transport {
-                    source: error.without_url(),
+                    source: transport::quiet(error),
                 });
             }
         }
     };
     let status = response.status().as_u16();
-    let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
+    let body = transport::read_capped(response, MAX_ANSWER_BYTES)
         .await
-        .map_err(|source| SecretsError::Transport {
-            source: source.without_url(),
-        })?
-    {
-        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
-            return Err(SecretsError::Malformed {
+        .map_err(|error| match error {
+            ReadError::TooLarge { .. } => SecretsError::Malformed {
                 why: "the answer is too large",
-            });
-        }
-        body.extend_from_slice(&chunk);
-    }
+            },
+            ReadError::Transport(source) => SecretsError::Transport { source },
+        })?;
     if status != 200 {
         return Err(SecretsError::Refused { status });
     }

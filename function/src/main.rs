@@ -55,10 +55,8 @@ async fn report_init_error(message: &str) {
         "errorType": ErrorType::InvalidConfiguration.name(),
         "errorMessage": message,
     });
-    // Plain HTTP, but every client needs the TLS configuration to build (tls.rs).
-    let client = reqwest::Client::builder()
-        .tls_backend_preconfigured(ges_client::tls::client_config())
-        .build();
+    // Plain HTTP to the Runtime API: the compiled-in roots, never used, and no file read.
+    let client = ges_client::transport::build_client(Default::default());
     let client = match client {
         Ok(client) => client,
         Err(error) => {

@@ -190,34 +190,39 @@ async fn a_refused_token_is_refreshed_once_and_the_stop_sent_again() {
 }
 
 #[tokio::test]
-async fn a_token_refused_again_after_its_refresh_is_unauthorized() {
-    // Tokens that are dead on arrival: the refresh cannot mend anything.
-    let simulator = builder(1)
+async fn a_token_dead_on_arrival_is_refused_without_asking_iam_again() {
+    // Tokens that are dead on arrival (a clock ahead of IAM's): using one would mean a
+    // new token for every request, so none is used and IAM is asked once.
+    let simulator = builder(3)
         .iam_token_lifetime(Duration::ZERO)
         .start()
         .await
         .unwrap();
     let handler = password_handler(&simulator, &[]).await;
-    let error = invoke(&handler, json!({"graph_id": "g-1"}))
-        .await
-        .unwrap_err();
-    let diagnostic = Diagnostic::from(error);
-    assert_eq!(diagnostic.error_type, "Unauthorized", "{diagnostic:?}");
-    assert_eq!(
-        stops(&simulator).len(),
-        2,
-        "one retry after the refresh, no more"
-    );
-    // Both requests are counted, the re-send said for what it was; it was not charged
-    // against GES_MAX_ATTEMPTS (3), or the 401 would have been sent a third time.
+    for graphs in [
+        json!({"graph_id": "g-1"}),
+        json!({"graph_ids": ["g-2", "g-3"]}),
+    ] {
+        // One graph fails the invocation; a batch reports each graph's failure.
+        let message = match invoke(&handler, graphs).await {
+            Ok(answer) => answer.to_string(),
+            Err(error) => Diagnostic::from(error).error_message,
+        };
+        assert!(
+            message.contains("clock") && message.contains("HUAWEICLOUD_SDK_IAM_ENDPOINT"),
+            "{message}"
+        );
+        assert!(!message.contains("very-secret"), "{message}");
+    }
     assert!(
-        diagnostic
-            .error_message
-            .contains("after 2 attempts, one a re-send with a fresh IAM token"),
-        "{diagnostic:?}"
+        stops(&simulator).is_empty(),
+        "no stop sent with a dead token"
     );
-    assert_eq!(simulator.iam_token_requests(), 2);
-    assert!(!diagnostic.error_message.contains("very-secret"));
+    assert_eq!(
+        simulator.iam_token_requests(),
+        1,
+        "IAM asked once, not per stop"
+    );
 }
 
 #[tokio::test]
