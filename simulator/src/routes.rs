@@ -52,7 +52,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, get, on, post};
 use ges_api::Operation;
-use ges_api::runtime::{self, OperationResponse};
+use ges_api::runtime::{self, OperationResponse, Refusable};
 use ges_api::signing;
 use ges_api::types::{
     ErrorBody, GraphId, JobId, ListGraphsRequest, ListGraphsResponse, ListGraphsResult, ProjectId,
@@ -106,7 +106,9 @@ fn route<Op: Served>(router: Router<Arc<Shared>>) -> Router<Arc<Shared>> {
 }
 
 /// An operation the simulator carries out.
-trait Served: Operation<Response: Refusable + Send> + Send + 'static {
+trait Served:
+    Operation<Response: OperationResponse + Refusable<ErrorBody = ErrorBody> + Send> + Send + 'static
+{
     /// Which operation this is, for the journal and for faults.
     const KIND: OperationKind;
 
@@ -116,13 +118,6 @@ trait Served: Operation<Response: Refusable + Send> + Send + 'static {
         project_id: &ProjectId,
         call: &Call,
     ) -> Result<Self::Response, Refused>;
-}
-
-/// A response enum's error answers.
-trait Refusable: OperationResponse + Sized {
-    /// The answer for this status code, if the contract documents it for the
-    /// operation.
-    fn refused(status: ErrorStatus, body: ErrorBody) -> Option<Self>;
 }
 
 /// The status codes errors are answered with.
@@ -150,32 +145,6 @@ impl ErrorStatus {
         }
     }
 }
-
-/// Every contract operation documents the same error answers, so one macro maps them.
-macro_rules! refusable {
-    ($($response:ty),* $(,)?) => {$(
-        impl Refusable for $response {
-            fn refused(status: ErrorStatus, body: ErrorBody) -> Option<Self> {
-                Some(match status {
-                    ErrorStatus::BadRequest => Self::BadRequest(body),
-                    ErrorStatus::Unauthorized => Self::Unauthorized(body),
-                    ErrorStatus::Forbidden => Self::Forbidden(body),
-                    ErrorStatus::NotFound => Self::NotFound(body),
-                    ErrorStatus::InternalServerError => Self::InternalServerError(body),
-                    ErrorStatus::ServiceUnavailable => Self::ServiceUnavailable(body),
-                    ErrorStatus::TooManyRequests => return None,
-                })
-            }
-        }
-    )*};
-}
-
-refusable!(
-    StopGraphResponse,
-    ShowGraphResponse,
-    ListGraphsResponse,
-    ShowJobResponse,
-);
 
 /// An error answer, before it is rendered as the operation's response.
 #[derive(Debug, Clone)]
@@ -392,7 +361,7 @@ async fn handle<Op: Served>(State(shared): State<Arc<Shared>>, request: Request)
     let outcome = answer::<Op>(&shared, request, &mut handled, &mut delivery).await;
     let mut response = match outcome {
         Ok(answer) => render(&answer),
-        Err(refused) => match Op::Response::refused(refused.status, refused.body.clone()) {
+        Err(refused) => match Op::Response::refusal(refused.status.code(), refused.body.clone()) {
             Some(answer) => render(&answer),
             None => render_error(refused.status.code(), &refused.body),
         },
@@ -576,17 +545,26 @@ async fn no_such_api(request: Request) -> Response {
     response
 }
 
-/// A documented answer, as the generated code renders it.
+/// A documented answer, as the generated code renders it: its status, its body and
+/// the headers the contract declares for it (sensitive ones marked so).
 fn render<R: OperationResponse>(answer: &R) -> Response {
     let status = StatusCode::from_u16(answer.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    match answer.body() {
-        Ok(Some(body)) => answer::json(status, body),
-        Ok(None) => status.into_response(),
+    let encoded = answer
+        .headers()
+        .and_then(|headers| Ok((headers, answer.body()?)));
+    let (headers, body) = match encoded {
+        Ok(encoded) => encoded,
         Err(err) => {
             tracing::error!(%err, "could not encode an answer");
-            internal_error()
+            return internal_error();
         }
-    }
+    };
+    let mut response = match body {
+        Some(body) => answer::json(status, body),
+        None => status.into_response(),
+    };
+    response.headers_mut().extend(headers);
+    response
 }
 
 /// An error answer the contract does not document for the operation (429, or the
