@@ -89,22 +89,21 @@ fn respond<R>(outcome: Result<R, Refused>, authentication: Authentication) -> Re
 where
     R: OperationResponse + Refusable<ErrorBody = IamError>,
 {
-    let mut response = match outcome {
+    let mut response = match outcome
+        .or_else(|refused| R::refusal(refused.status, refused.body()).ok_or(refused))
+    {
         Ok(answer) => answer::amended(&answer, beyond_contract(answer.status())),
-        Err(refused) => match R::refusal(refused.status, refused.body()) {
-            Some(answer) => answer::amended(&answer, beyond_contract(answer.status())),
-            // Every status refused here is documented; should one not be, it is still
-            // answered, outside the contract, rather than turned into another.
-            None => match runtime::encode_json("IAM error body", &refused.body()) {
-                Ok(body) => answer::json(
-                    refused.status,
-                    beyond_contract(refused.status.as_u16())(body),
-                ),
-                Err(err) => {
-                    tracing::error!(%err, "could not encode an IAM error");
-                    answer::internal_error()
-                }
-            },
+        // Every status refused here is documented; should one not be, it is still
+        // answered, outside the contract, rather than turned into another.
+        Err(refused) => match runtime::encode_json("IAM error body", &refused.body()) {
+            Ok(body) => answer::json(
+                refused.status,
+                beyond_contract(refused.status.as_u16())(body),
+            ),
+            Err(err) => {
+                tracing::error!(%err, "could not encode an IAM error");
+                answer::internal_error()
+            }
         },
     };
     response.extensions_mut().insert(Handled {
@@ -330,5 +329,26 @@ mod tests {
     fn timestamps_are_rfc3339_to_the_millisecond() {
         let at = OffsetDateTime::from_unix_timestamp_nanos(1_700_000_000_123_456_789).unwrap();
         assert_eq!(timestamp(at), "2023-11-14T22:13:20.123Z");
+    }
+
+    #[test]
+    fn what_the_contract_leaves_out_is_added_to_the_answer() {
+        let amended = |status, body: Value| -> Value {
+            let body = serde_json::to_vec(&body).unwrap();
+            serde_json::from_slice(&beyond_contract(status)(body)).unwrap()
+        };
+        assert_eq!(
+            amended(
+                401,
+                serde_json::json!({"error": {"message": "m", "title": "t"}})
+            ),
+            serde_json::json!({"error": {"code": 401, "message": "m", "title": "t"}})
+        );
+        assert_eq!(
+            amended(201, serde_json::json!({"token": {"expires_at": "x"}})),
+            serde_json::json!({"token": {"catalog": [], "expires_at": "x"}})
+        );
+        let projects = serde_json::json!({"projects": []});
+        assert_eq!(amended(200, projects.clone()), projects);
     }
 }
