@@ -2,9 +2,9 @@
 //!
 //! Each contract operation is routed on its generated request type's `METHOD` and
 //! `PATH_TEMPLATE`, and answered with its generated response enum, rendered through
-//! [`OperationResponse::status`] and [`OperationResponse::body`] as
-//! `application/json`. A request goes through these checks, in this order, and the
-//! first that fails answers:
+//! [`OperationResponse::status`], [`OperationResponse::headers`] and
+//! [`OperationResponse::body`] (as `application/json`). A request goes through these
+//! checks, in this order, and the first that fails answers:
 //!
 //! 1. the body is read, up to 1 MiB (`400` beyond);
 //! 2. authentication (`401`, `APIGW.0301`; see `auth`);
@@ -48,11 +48,13 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, Path, Request, State};
+use axum::handler::Handler;
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodFilter, get, on, post};
+use axum::response::Response;
+use axum::routing::{MethodFilter, on};
 use ges_api::Operation;
-use ges_api::runtime::{self, OperationResponse};
+use ges_api::iam::{CreateTokenRequest, ListProjectsRequest};
+use ges_api::runtime::{self, OperationResponse, Refusable};
 use ges_api::signing;
 use ges_api::types::{
     ErrorBody, GraphId, JobId, ListGraphsRequest, ListGraphsResponse, ListGraphsResult, ProjectId,
@@ -88,9 +90,8 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let router = route::<ShowGraphRequest>(router);
     let router = route::<ListGraphsRequest>(router);
     let router = route::<ShowJobRequest>(router);
-    let router = router
-        .route("/v3/auth/tokens", post(iam_routes::create_token))
-        .route("/v3/projects", get(iam_routes::list_projects));
+    let router = route_to::<CreateTokenRequest, _, _>(router, iam_routes::create_token);
+    let router = route_to::<ListProjectsRequest, _, _>(router, iam_routes::list_projects);
     router
         .fallback(no_such_api)
         .method_not_allowed_fallback(no_such_api)
@@ -99,14 +100,25 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
 }
 
 fn route<Op: Served>(router: Router<Arc<Shared>>) -> Router<Arc<Shared>> {
+    route_to::<Op, _, _>(router, handle::<Op>)
+}
+
+/// Routes a contract operation, on its generated method and path, to its handler.
+fn route_to<Op: Operation, H, T>(router: Router<Arc<Shared>>, handler: H) -> Router<Arc<Shared>>
+where
+    H: Handler<T, Arc<Shared>>,
+    T: 'static,
+{
     let filter = MethodFilter::try_from(Op::METHOD)
         // Start-up invariant: the contract's methods are GET and POST.
         .expect("the contract uses standard HTTP methods");
-    router.route(Op::PATH_TEMPLATE, on(filter, handle::<Op>))
+    router.route(Op::PATH_TEMPLATE, on(filter, handler))
 }
 
 /// An operation the simulator carries out.
-trait Served: Operation<Response: Refusable + Send> + Send + 'static {
+trait Served:
+    Operation<Response: OperationResponse + Refusable<ErrorBody = ErrorBody> + Send> + Send + 'static
+{
     /// Which operation this is, for the journal and for faults.
     const KIND: OperationKind;
 
@@ -116,13 +128,6 @@ trait Served: Operation<Response: Refusable + Send> + Send + 'static {
         project_id: &ProjectId,
         call: &Call,
     ) -> Result<Self::Response, Refused>;
-}
-
-/// A response enum's error answers.
-trait Refusable: OperationResponse + Sized {
-    /// The answer for this status code, if the contract documents it for the
-    /// operation.
-    fn refused(status: ErrorStatus, body: ErrorBody) -> Option<Self>;
 }
 
 /// The status codes errors are answered with.
@@ -150,32 +155,6 @@ impl ErrorStatus {
         }
     }
 }
-
-/// Every contract operation documents the same error answers, so one macro maps them.
-macro_rules! refusable {
-    ($($response:ty),* $(,)?) => {$(
-        impl Refusable for $response {
-            fn refused(status: ErrorStatus, body: ErrorBody) -> Option<Self> {
-                Some(match status {
-                    ErrorStatus::BadRequest => Self::BadRequest(body),
-                    ErrorStatus::Unauthorized => Self::Unauthorized(body),
-                    ErrorStatus::Forbidden => Self::Forbidden(body),
-                    ErrorStatus::NotFound => Self::NotFound(body),
-                    ErrorStatus::InternalServerError => Self::InternalServerError(body),
-                    ErrorStatus::ServiceUnavailable => Self::ServiceUnavailable(body),
-                    ErrorStatus::TooManyRequests => return None,
-                })
-            }
-        }
-    )*};
-}
-
-refusable!(
-    StopGraphResponse,
-    ShowGraphResponse,
-    ListGraphsResponse,
-    ShowJobResponse,
-);
 
 /// An error answer, before it is rendered as the operation's response.
 #[derive(Debug, Clone)]
@@ -391,9 +370,9 @@ async fn handle<Op: Served>(State(shared): State<Arc<Shared>>, request: Request)
     let mut delivery = None;
     let outcome = answer::<Op>(&shared, request, &mut handled, &mut delivery).await;
     let mut response = match outcome {
-        Ok(answer) => render(&answer),
-        Err(refused) => match Op::Response::refused(refused.status, refused.body.clone()) {
-            Some(answer) => render(&answer),
+        Ok(answer) => answer::documented(&answer),
+        Err(refused) => match Op::Response::refusal(refused.status.code(), refused.body.clone()) {
+            Some(answer) => answer::documented(&answer),
             None => render_error(refused.status.code(), &refused.body),
         },
     };
@@ -576,19 +555,6 @@ async fn no_such_api(request: Request) -> Response {
     response
 }
 
-/// A documented answer, as the generated code renders it.
-fn render<R: OperationResponse>(answer: &R) -> Response {
-    let status = StatusCode::from_u16(answer.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    match answer.body() {
-        Ok(Some(body)) => answer::json(status, body),
-        Ok(None) => status.into_response(),
-        Err(err) => {
-            tracing::error!(%err, "could not encode an answer");
-            internal_error()
-        }
-    }
-}
-
 /// An error answer the contract does not document for the operation (429, or the
 /// answer to an unknown route).
 fn render_error(status: StatusCode, body: &ErrorBody) -> Response {
@@ -596,17 +562,9 @@ fn render_error(status: StatusCode, body: &ErrorBody) -> Response {
         Ok(body) => answer::json(status, body),
         Err(err) => {
             tracing::error!(%err, "could not encode an error body");
-            internal_error()
+            answer::internal_error()
         }
     }
-}
-
-fn internal_error() -> Response {
-    let body = format!(
-        r#"{{"error_code":"{}","error_msg":"The simulator could not encode its answer."}}"#,
-        error_codes::INTERNAL_ERROR
-    );
-    answer::json(StatusCode::INTERNAL_SERVER_ERROR, body)
 }
 
 /// Gives every answer an `X-Request-Id`, and records and logs the exchange.
@@ -617,7 +575,7 @@ fn internal_error() -> Response {
 async fn record(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     tokio::spawn(record_exchange(shared, request, next))
         .await
-        .unwrap_or_else(|_| internal_error())
+        .unwrap_or_else(|_| answer::internal_error())
 }
 
 async fn record_exchange(shared: Arc<Shared>, request: Request, next: Next) -> Response {

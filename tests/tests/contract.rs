@@ -1,5 +1,5 @@
-//! `openapi/ges.yaml` against a real OpenAPI validator (openapi-spec-validator, from
-//! PyPI, installed into .venv by scripts/test).
+//! `openapi/ges.yaml` and `openapi/iam.yaml` against a real OpenAPI validator
+//! (openapi-spec-validator, from PyPI, installed into .venv by scripts/test).
 
 use std::process::Command;
 
@@ -13,15 +13,25 @@ fn validate(spec: &std::path::Path) -> std::process::Output {
         .expect("the validator runs")
 }
 
-#[test]
-fn the_contract_is_valid_openapi_3_0() {
-    let output = validate(&workspace_root().join("openapi/ges.yaml"));
+/// Asserts that the validator accepts the spec at this path under the workspace.
+fn assert_valid(spec: &str) {
+    let output = validate(&workspace_root().join(spec));
     assert!(
         output.status.success(),
-        "stdout: {}\nstderr: {}",
+        "{spec}\nstdout: {}\nstderr: {}",
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+#[test]
+fn the_contract_is_valid_openapi_3_0() {
+    assert_valid("openapi/ges.yaml");
+}
+
+#[test]
+fn the_iam_contract_is_valid_openapi_3_0() {
+    assert_valid("openapi/iam.yaml");
 }
 
 #[test]
