@@ -1,6 +1,8 @@
 //! The `ges-stop` command line: `stop` a graph, `invoke` the Lambda handler on an event
 //! file, run the `simulate`d GES, or watch the `demo`.
 
+#![warn(missing_docs)]
+
 /// The variables a GES client reads (`stop`, `invoke`, the function), for `--help`. A
 /// macro because `concat!` joins only literals. tests/tests/help.rs checks that it names
 /// every variable of `config::vars`.

@@ -67,6 +67,13 @@ pub mod vars {
 /// leave it empty; values are trimmed.
 pub struct Vars<F>(pub F);
 
+impl<F> std::fmt::Debug for Vars<F> {
+    /// Names nothing: what the lookup holds may be a secret.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vars").finish_non_exhaustive()
+    }
+}
+
 impl<F: Fn(&str) -> Option<String>> Vars<F> {
     /// A variable's trimmed value, if set and not blank.
     pub fn get(&self, name: &str) -> Option<String> {

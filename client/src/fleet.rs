@@ -94,6 +94,7 @@ impl Selected {
 
 /// One project a run lists, through its region's endpoint, and the selectors that look
 /// there: selectors that look in the same place share one listing.
+#[derive(Debug)]
 pub struct Scope<'a> {
     /// The client for the project's region.
     pub client: GesClient,

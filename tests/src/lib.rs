@@ -3,6 +3,8 @@
 //! Lambda function under a Lambda runtime emulator ([`lambda`]), and the module-graph
 //! check every crate is held to ([`modules`]).
 
+#![warn(missing_docs)]
+
 pub mod lambda;
 pub mod modules;
 pub mod tools;

@@ -330,6 +330,7 @@ pub const HEADER_SHOWN: usize = 128;
 /// Shows a body in an error message: lossy UTF-8 in quotes, escaped, cut at
 /// [`BODY_SHOWN`] characters after escaping (so control characters, each several
 /// characters once escaped, cannot make it longer).
+#[derive(Debug)]
 pub struct BodyText<'a>(pub &'a [u8]);
 
 impl fmt::Display for BodyText<'_> {

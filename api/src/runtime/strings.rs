@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 /// A `pattern` from the spec, compiled on first use.
+#[derive(Debug)]
 pub struct Pattern {
     source: &'static str,
     compiled: OnceLock<regex_lite::Regex>,
@@ -39,6 +40,7 @@ impl Pattern {
 }
 
 /// The constraints of a validated string type, as the spec states them.
+#[derive(Debug)]
 pub struct StringRules {
     /// The type's name, for messages.
     pub type_name: &'static str,
