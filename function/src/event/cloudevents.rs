@@ -6,11 +6,12 @@
 //! refused: the graphs are JSON. An attribute set to `null` counts as absent, as the
 //! format says; extension attributes are allowed and ignored.
 
+use ges_client::input::{Excerpt, JsonKind};
 use serde_json::{Map, Value};
 
-use super::{
-    EventError, EventPart, Excerpt, Field, InvalidEvent, Invocation, JsonKind, Trigger, direct,
-};
+use super::direct;
+use super::error::{EventError, EventPart, Field, InvalidEvent};
+use super::request::{Invocation, Trigger};
 
 /// Whether a top-level object is a CloudEvent: it has `specversion`, which no other
 /// accepted shape has.

@@ -11,12 +11,13 @@
 use std::collections::HashSet;
 
 use ges_api::types::{GraphId, ProjectId};
+use ges_client::input::{Excerpt, JsonKind};
+use ges_client::selector::{self, MAX_SELECTORS, Selector};
 use serde_json::{Map, Value};
 
-use super::selector::{self, MAX_SELECTORS, Selector};
-use super::{
-    EventError, EventPart, Excerpt, Field, Graphs, JsonKind, MAX_GRAPHS_PER_EVENT, StopRequest,
-};
+use super::error::{EventError, EventPart, Field};
+use super::request::{MAX_GRAPHS_PER_EVENT, StopRequest};
+use crate::graphs::Graphs;
 
 /// The fields that say which graphs; an event gives exactly one of them.
 const GRAPH_FIELDS: [&str; 4] = ["graph_id", "graph_ids", "selector", "selectors"];

@@ -10,11 +10,12 @@
 //! no envelope: that is the direct shape, read by [`super::direct`].
 
 use aws_lambda_events::eventbridge::EventBridgeEvent;
+use ges_client::input::JsonKind;
 use serde_json::{Map, Value};
 
-use super::{
-    EventError, EventPart, Field, InvalidEvent, Invocation, JsonKind, StopRequest, Trigger, direct,
-};
+use super::direct;
+use super::error::{EventError, EventPart, Field, InvalidEvent};
+use super::request::{Invocation, StopRequest, Trigger};
 
 /// The `detail-type` and `source` of a classic scheduled rule's event.
 const SCHEDULED_DETAIL_TYPE: &str = "Scheduled Event";
@@ -33,7 +34,7 @@ pub(super) fn parse(
 ) -> Result<Invocation, InvalidEvent> {
     let refuse = |error| InvalidEvent::new(raw_trigger(object), error);
     let event: EventBridgeEvent<Value> =
-        super::envelope(payload, EventPart::EventBridge).map_err(refuse)?;
+        super::envelope::read(payload, EventPart::EventBridge).map_err(refuse)?;
     if is_schedule(&event.detail_type, &event.source) && is_empty(&event.detail) {
         return Ok(Invocation {
             trigger: Trigger::ScheduledEvent,
