@@ -25,12 +25,13 @@ use aws_lambda_events::apigw::{ApiGatewayProxyRequest, ApiGatewayV2httpRequest};
 use aws_lambda_events::lambda_function_urls::LambdaFunctionUrlRequest;
 use base64::Engine as _;
 use ges_api::types::{GraphId, ProjectId};
+use ges_client::input::{Excerpt, JsonKind};
 use serde_json::{Map, Value};
 
-use super::{
-    EventError, EventPart, Excerpt, Field, Graphs, HttpApi, InvalidEvent, Invocation, JsonKind,
-    StopRequest, Trigger, direct,
-};
+use super::direct;
+use super::error::{EventError, EventPart, Field, InvalidEvent, REASON_LIMIT, brief};
+use super::request::{HttpApi, Invocation, StopRequest, Trigger};
+use crate::graphs::Graphs;
 
 /// Envelope fields that are never read: they may carry credentials.
 const DROPPED_FIELDS: [&str; 3] = ["headers", "multiValueHeaders", "cookies"];
@@ -155,7 +156,7 @@ fn envelope(front_end: HttpApi, object: &Map<String, Value>) -> Result<Request, 
     let part = EventPart::HttpRequest(front_end);
     Ok(match front_end {
         HttpApi::RestApi => {
-            let request: ApiGatewayProxyRequest = super::envelope(&kept, part)?;
+            let request: ApiGatewayProxyRequest = super::envelope::read(&kept, part)?;
             Request {
                 method: request.http_method.as_str().to_owned(),
                 path: request.path.or(request.request_context.path),
@@ -165,7 +166,7 @@ fn envelope(front_end: HttpApi, object: &Map<String, Value>) -> Result<Request, 
             }
         }
         HttpApi::HttpApi => {
-            let request: ApiGatewayV2httpRequest = super::envelope(&kept, part)?;
+            let request: ApiGatewayV2httpRequest = super::envelope::read(&kept, part)?;
             let http = request.request_context.http;
             Request {
                 method: http.method.as_str().to_owned(),
@@ -176,7 +177,7 @@ fn envelope(front_end: HttpApi, object: &Map<String, Value>) -> Result<Request, 
             }
         }
         HttpApi::FunctionUrl => {
-            let request: LambdaFunctionUrlRequest = super::envelope(&kept, part)?;
+            let request: LambdaFunctionUrlRequest = super::envelope::read(&kept, part)?;
             let http = request.request_context.http;
             Request {
                 method: http.method.ok_or(EventError::MissingField {
@@ -253,7 +254,7 @@ fn body(body: Option<&str>, is_base64: bool) -> Result<Map<String, Value>, Event
         return Ok(Map::new());
     }
     let value: Value = serde_json::from_slice(bytes).map_err(|err| EventError::BodyNotJson {
-        reason: super::brief(&err.to_string(), super::REASON_LIMIT),
+        reason: brief(&err.to_string(), REASON_LIMIT),
     })?;
     match value {
         Value::Object(fields) => Ok(fields),

@@ -2,8 +2,9 @@
 //! whatever JSON arrives, `parse` answers and never panics.
 
 use proptest::prelude::*;
-use serde_json::json;
+use serde_json::{Map, json};
 
+use super::error::SHAPES;
 use super::*;
 
 const G1: &str = "6a1b0d2c-3e4f-4a5b-8c6d-7e8f9a0b1c2d";

@@ -1,0 +1,384 @@
+//! What can be wrong with an event: [`InvalidEvent`], its [`EventError`], and the
+//! [`EventPart`] and [`Field`] its messages name, with the helpers that keep messages
+//! short. A leaf: every reader of a shape uses it, and it uses none of them.
+
+use std::fmt;
+
+use ges_api::runtime::ConstraintViolation;
+use ges_client::input::{Excerpt, JsonKind};
+use ges_client::selector::{self, SelectorError};
+use serde_json::{Map, Value};
+
+use super::request::{HttpApi, MAX_GRAPHS_PER_EVENT, Trigger};
+use crate::error_type::ErrorType;
+
+/// An event that cannot be served, and the caller it came from when that much could be
+/// told (an HTTP caller gets an HTTP answer even for a bad request).
+#[derive(Debug, thiserror::Error)]
+#[error("{error}")]
+pub struct InvalidEvent {
+    /// The caller, when detected.
+    pub trigger: Option<Trigger>,
+    /// What is wrong.
+    pub error: EventError,
+}
+
+impl InvalidEvent {
+    pub(super) fn new(trigger: Option<Trigger>, error: EventError) -> Self {
+        Self { trigger, error }
+    }
+}
+
+/// The accepted shapes, in a few words, for the errors that cannot tell which was meant.
+pub(super) const SHAPES: &str = "accepted: {\"graph_id\": \"G\"}, {\"graph_ids\": [...]} or \
+     {\"selector\": {...}} (direct, Scheduler), as an EventBridge \"detail\" or a CloudEvent's \
+     \"data\", a \"Scheduled Event\", or HTTP POST /graphs/{graph_id}/stop or /fleet/stop";
+
+/// The routes, for HTTP errors.
+const ROUTES: &str = "POST /graphs/{graph_id}/stop, POST \
+     /projects/{project_id}/graphs/{graph_id}/stop, or POST /fleet/stop with the graphs in the body";
+
+/// What is wrong with an event. Messages say which field and which shapes are accepted;
+/// they never repeat a header or a huge value.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EventError {
+    /// The payload is not a JSON object.
+    #[error("the event is {found}, not a JSON object; {SHAPES}")]
+    NotAnObject {
+        /// The JSON type received.
+        found: JsonKind,
+    },
+    /// An object with none of the accepted shapes' marks.
+    #[error("the event matches none of the accepted shapes ({fields}); {SHAPES}")]
+    UnrecognizedShape {
+        /// The first few of its fields.
+        fields: FieldNames,
+    },
+    /// A field the shape does not define: refused, so that a typo cannot go unnoticed.
+    #[error("unknown field {field} in {part}; it accepts {accepted}")]
+    UnknownField {
+        /// Where the field is.
+        part: EventPart,
+        /// The field's name, cut.
+        field: Excerpt,
+        /// The fields that part accepts.
+        accepted: &'static str,
+    },
+    /// A field of the wrong JSON type, or an empty string where one is required.
+    #[error("{field} in {part} must be {expected}, not {found}")]
+    WrongType {
+        /// Where the field is.
+        part: EventPart,
+        /// The field.
+        field: Field,
+        /// What it must be, such as "a boolean".
+        expected: &'static str,
+        /// What it is.
+        found: JsonKind,
+    },
+    /// A field the shape requires is absent (or `null`).
+    #[error("{part} has no {field}, which it requires")]
+    MissingField {
+        /// Where the field should be.
+        part: EventPart,
+        /// The field.
+        field: Field,
+    },
+    /// More than one of `graph_id`, `graph_ids`, `selector` and `selectors`: which one
+    /// was meant cannot be told.
+    #[error("{part} has both \"{first}\" and \"{second}\": give one of them")]
+    ConflictingGraphFields {
+        /// Where.
+        part: EventPart,
+        /// The first of the fields given.
+        first: &'static str,
+        /// Another.
+        second: &'static str,
+    },
+    /// None of `graph_id`, `graph_ids`, `selector` and `selectors`.
+    #[error(
+        "{part} names no graph: give \"graph_id\": \"G\", \"graph_ids\": [\"G1\", ...] or \
+         \"selector\": {{\"name\": \"dev-*\", \"tags\": {{\"env\": \"dev\"}}}}, with optional \
+         \"project_id\", \"wait\", \"dry_run\" and \"max_graphs\""
+    )]
+    NoGraph {
+        /// Where.
+        part: EventPart,
+    },
+    /// `graph_ids` is an empty list.
+    #[error("\"graph_ids\" in {part} is empty: name at least one graph")]
+    EmptyGraphList {
+        /// Where.
+        part: EventPart,
+    },
+    /// `graph_ids` lists more than [`MAX_GRAPHS_PER_EVENT`] entries.
+    #[error(
+        "\"graph_ids\" in {part} lists {count} graphs; one event may name at most \
+         {MAX_GRAPHS_PER_EVENT}: split it"
+    )]
+    TooManyGraphs {
+        /// Where.
+        part: EventPart,
+        /// How many entries the list has.
+        count: usize,
+    },
+    /// A selector that cannot be read.
+    #[error("{field} in {part} {error}")]
+    InvalidSelector {
+        /// Where.
+        part: EventPart,
+        /// Which field (and which entry of `selectors`).
+        field: Field,
+        /// What is wrong. Boxed, as [`EventError::InvalidId`]'s violation.
+        error: Box<SelectorError>,
+    },
+    /// `selectors` is empty, or lists more than [`selector::MAX_SELECTORS`].
+    #[error(
+        "\"selectors\" in {part} lists {count} selectors; give 1 to {}",
+        selector::MAX_SELECTORS
+    )]
+    SelectorCount {
+        /// Where.
+        part: EventPart,
+        /// How many entries it has.
+        count: usize,
+    },
+    /// `max_graphs` that is not a whole number from 1 to [`MAX_GRAPHS_PER_EVENT`].
+    #[error(
+        "\"max_graphs\" in {part} must be a whole number from 1 to {MAX_GRAPHS_PER_EVENT}; \
+         split a larger fleet over several selectors or events"
+    )]
+    InvalidMaxGraphs {
+        /// Where.
+        part: EventPart,
+    },
+    /// `max_graphs` without selectors, where it would mean nothing.
+    #[error("\"max_graphs\" in {part} applies to selectors only; the graphs named are all stopped")]
+    MaxGraphsWithoutSelector {
+        /// Where.
+        part: EventPart,
+    },
+    /// A graph or project id that breaks the id rules.
+    #[error("{field} in {part}: {violation}")]
+    InvalidId {
+        /// Where.
+        part: EventPart,
+        /// Which field (and which entry of a list).
+        field: Field,
+        /// The rule it breaks; its message already cuts the value. Boxed: errors are
+        /// rare, and a small error keeps every `Result` small.
+        violation: Box<ConstraintViolation>,
+    },
+    /// A CloudEvent of another version of the spec.
+    #[error("the CloudEvent's \"specversion\" is {found}; only \"1.0\" is supported")]
+    UnsupportedSpecVersion {
+        /// The version received, cut.
+        found: Excerpt,
+    },
+    /// A CloudEvent that carries binary data.
+    #[error(
+        "the CloudEvent carries \"data_base64\"; send the graphs as JSON in \"data\" \
+         (datacontenttype application/json)"
+    )]
+    BinaryCloudEventData,
+    /// A CloudEvent whose data is declared to be something other than JSON.
+    #[error(
+        "the CloudEvent's \"datacontenttype\" is {found}; \"data\" must be JSON \
+         (application/json, or a +json type)"
+    )]
+    UnsupportedContentType {
+        /// The content type received, cut.
+        found: Excerpt,
+    },
+    /// An AWS envelope that does not deserialize as its `aws_lambda_events` type.
+    #[error("{part} is malformed at {at}: {reason}")]
+    MalformedEnvelope {
+        /// Which envelope.
+        part: EventPart,
+        /// Where in it, as a path such as `requestContext.http.method`, cut.
+        at: Excerpt,
+        /// Why, cut.
+        reason: Box<str>,
+    },
+    /// An HTTP method other than POST on a route.
+    #[error("method {method} is not allowed here: send {ROUTES}")]
+    MethodNotAllowed {
+        /// The method received, cut.
+        method: Excerpt,
+    },
+    /// An HTTP path that is no route.
+    #[error("no route for {path}: send {ROUTES}")]
+    NoRoute {
+        /// The path received, cut.
+        path: Excerpt,
+    },
+    /// An HTTP body marked base64 that does not decode.
+    #[error("the request body is marked \"isBase64Encoded\" but is not valid base64")]
+    BodyNotBase64,
+    /// An HTTP body that is not JSON.
+    #[error("the request body is not JSON ({reason}); send {{\"wait\": true}}, or no body")]
+    BodyNotJson {
+        /// The parser's complaint, cut.
+        reason: Box<str>,
+    },
+    /// An HTTP body that is JSON but not an object.
+    #[error("the request body must be a JSON object such as {{\"wait\": true}}, not {found}")]
+    BodyNotAnObject {
+        /// The JSON type received.
+        found: JsonKind,
+    },
+}
+
+impl EventError {
+    pub(super) fn invalid_id(
+        part: EventPart,
+        field: Field,
+        violation: ConstraintViolation,
+    ) -> Self {
+        Self::InvalidId {
+            part,
+            field,
+            violation: Box::new(violation),
+        }
+    }
+
+    /// The Lambda error type: [`ErrorType::RouteNotFound`] for a path that is no route,
+    /// [`ErrorType::MethodNotAllowed`] for a method other than POST, else
+    /// [`ErrorType::InvalidEvent`].
+    pub fn error_type(&self) -> ErrorType {
+        match self {
+            Self::MethodNotAllowed { .. } => ErrorType::MethodNotAllowed,
+            Self::NoRoute { .. } => ErrorType::RouteNotFound,
+            _ => ErrorType::InvalidEvent,
+        }
+    }
+
+    /// The HTTP status an HTTP caller gets for this error: 400 for a bad id or body,
+    /// 404 for a path that is no route, 405 for a method other than POST.
+    pub fn http_status(&self) -> ::http::StatusCode {
+        self.error_type().http_status()
+    }
+}
+
+/// A part of an event, for messages: where a field is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EventPart {
+    /// The direct shape, at the top level.
+    Direct,
+    /// An EventBridge envelope.
+    EventBridge,
+    /// An EventBridge envelope's `detail`.
+    EventBridgeDetail,
+    /// A CloudEvent.
+    CloudEvent,
+    /// A CloudEvent's `data`.
+    CloudEventData,
+    /// An HTTP request's envelope, as the front end delivered it.
+    HttpRequest(HttpApi),
+    /// An HTTP request's path (or path parameters).
+    HttpPath,
+    /// An HTTP request's body.
+    HttpBody,
+}
+
+impl fmt::Display for EventPart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Direct => "the event",
+            Self::EventBridge => "the EventBridge event",
+            Self::EventBridgeDetail => "the EventBridge event's \"detail\"",
+            Self::CloudEvent => "the CloudEvent",
+            Self::CloudEventData => "the CloudEvent's \"data\"",
+            Self::HttpRequest(HttpApi::RestApi) => "the API Gateway REST API request",
+            Self::HttpRequest(HttpApi::HttpApi) => "the API Gateway HTTP API request",
+            Self::HttpRequest(HttpApi::FunctionUrl) => "the function URL request",
+            Self::HttpPath => "the request path",
+            Self::HttpBody => "the request body",
+        })
+    }
+}
+
+/// A field, for messages: `"graph_id"`, or `"graph_ids"[3]` for an entry of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// A field by name.
+    Named(&'static str),
+    /// An entry of a list field, by index from 0.
+    Entry(&'static str, usize),
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Named(name) => write!(f, "\"{name}\""),
+            Self::Entry(name, index) => write!(f, "\"{name}\"[{index}]"),
+        }
+    }
+}
+
+/// The first few field names of an object, for [`EventError::UnrecognizedShape`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldNames {
+    shown: Vec<Excerpt>,
+    more: usize,
+}
+
+impl FieldNames {
+    /// How many names are shown, and how long each may be: the whole stays short.
+    const SHOWN: usize = 3;
+    const NAME_LIMIT: usize = 24;
+
+    pub(super) fn of(object: &Map<String, Value>) -> Self {
+        let shown = object
+            .keys()
+            .take(Self::SHOWN)
+            .map(|name| Excerpt::with_limit(name, Self::NAME_LIMIT))
+            .collect();
+        Self {
+            shown,
+            more: object.len().saturating_sub(Self::SHOWN),
+        }
+    }
+}
+
+impl fmt::Display for FieldNames {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.shown.is_empty() {
+            return f.write_str("it has no fields");
+        }
+        f.write_str("its fields: ")?;
+        for (i, name) in self.shown.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{name}")?;
+        }
+        if self.more > 0 {
+            write!(f, " and {} more", self.more)?;
+        }
+        Ok(())
+    }
+}
+
+/// Cuts a message from a parser to `limit` characters, escaping control characters,
+/// for the `reason` of an error. Parsers quote the values they complain about.
+pub(super) fn brief(text: &str, limit: usize) -> Box<str> {
+    let mut out = String::new();
+    for (count, c) in text.chars().enumerate() {
+        if count == limit {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out.into_boxed_str()
+}
+
+/// How much of a parser's complaint a message repeats.
+pub(super) const REASON_LIMIT: usize = 120;

@@ -1,0 +1,75 @@
+//! What an event asks for, once read: the [`Invocation`], its [`Trigger`] and its
+//! [`StopRequest`]. A leaf: the readers of each shape build these, and it uses none of
+//! them.
+
+use ges_api::types::ProjectId;
+
+use crate::graphs::Graphs;
+
+/// The most graphs one event may name, or its selectors select: a bound on the work and
+/// the answer's size.
+pub const MAX_GRAPHS_PER_EVENT: usize = 1000;
+
+/// What one invocation asks for, whatever shape it came in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invocation {
+    /// Who invoked the function, which decides the form of the answer.
+    pub trigger: Trigger,
+    /// What to stop, and how.
+    pub request: StopRequest,
+}
+
+/// The kind of caller, detected from the payload's shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Trigger {
+    /// A direct invoke, or EventBridge Scheduler, which delivers its `Input` as is.
+    Direct,
+    /// A classic EventBridge rule on a schedule: it names no graph.
+    ScheduledEvent,
+    /// An EventBridge event whose `detail` names the graphs.
+    EventBridge {
+        /// The envelope's `detail-type`.
+        detail_type: String,
+        /// The envelope's `source`.
+        source: String,
+    },
+    /// A CloudEvents 1.0 event in structured JSON mode whose `data` names the graphs.
+    CloudEvent {
+        /// The event's `id`.
+        id: String,
+        /// The event's `source`.
+        source: String,
+        /// The event's `type`.
+        event_type: String,
+    },
+    /// An HTTP request through a gateway: it gets an HTTP answer.
+    Http(HttpApi),
+}
+
+/// Which HTTP front end delivered a request; each wants its own response shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpApi {
+    /// API Gateway REST API, proxy integration (payload format 1.0).
+    RestApi,
+    /// API Gateway HTTP API (payload format 2.0).
+    HttpApi,
+    /// A Lambda function URL.
+    FunctionUrl,
+}
+
+/// What to stop, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StopRequest {
+    /// The graphs the event names; none when it means the configured set (a classic
+    /// schedule).
+    pub graphs: Option<Graphs>,
+    /// The project, when the event names one; else the configured default.
+    pub project_id: Option<ProjectId>,
+    /// Wait for each stop job to end (within the invocation's deadline).
+    pub wait: bool,
+    /// Check and report what would be stopped; send no stop.
+    pub dry_run: bool,
+    /// How many graphs selectors may select before the run is refused, when the event
+    /// raises the configured maximum.
+    pub max_graphs: Option<usize>,
+}
