@@ -6,9 +6,11 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use bytes::Bytes;
+/// What the contract says about a request's project: generated for every operation
+/// whose path names one, which the signer and the token cache scope the request to.
+pub use ges_api::runtime::ProjectScoped;
 use ges_api::runtime::{DecodeError, EncodeError, Operation, RawResponse};
 use ges_api::signing::SignatureError;
-use ges_api::types::{ListGraphsRequest, ShowGraphRequest, ShowJobRequest, StopGraphRequest};
 use http::header::HeaderMap;
 use time::OffsetDateTime;
 use tokio::time::Instant;
@@ -26,29 +28,6 @@ use crate::transport::{self, OutgoingRequest, ReadError, Transport, USER_AGENT};
 /// of 1,000 graphs is well under this. More means something is wrong upstream, and
 /// reading it all would only cost memory.
 pub const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
-
-/// An operation that acts inside one project: the signer scopes the request to it.
-pub trait ProjectScoped {
-    /// The project the request names.
-    fn project_id(&self) -> &str;
-}
-
-macro_rules! project_scoped {
-    ($($request:ty),* $(,)?) => {$(
-        impl ProjectScoped for $request {
-            fn project_id(&self) -> &str {
-                self.project_id.as_str()
-            }
-        }
-    )*};
-}
-
-project_scoped!(
-    StopGraphRequest,
-    ShowGraphRequest,
-    ListGraphsRequest,
-    ShowJobRequest
-);
 
 /// A decoded answer and the request id GES gave it.
 #[derive(Debug, Clone, PartialEq)]
@@ -337,7 +316,7 @@ impl GesClient {
             .authorize(
                 &self.http,
                 &mut request,
-                Some(operation.project_id()),
+                Some(operation.project_id().as_ref()),
                 OffsetDateTime::now_utc(),
                 deadline,
             )
@@ -381,7 +360,7 @@ fn finish<O: Operation>(
         request_id: answer.request_id,
         body: answer.body,
     };
-    let response = O::decode(&raw).map_err(|source| {
+    let response = O::decode_with_headers(&raw, &answer.headers).map_err(|source| {
         ClientError::of(O::OPERATION_ID, ClientErrorKind::Decode { source })
             .after(O::OPERATION_ID, attempts)
     })?;
