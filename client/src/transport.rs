@@ -26,8 +26,10 @@ pub const USER_AGENT: &str = concat!("ges-stop/", env!("CARGO_PKG_VERSION"));
 
 /// The headers that carry a credential: their values are marked sensitive, so that
 /// `Debug` of a request or header map (and any tracing of it) shows `Sensitive`, and
-/// hyper keeps them out of its HPACK table were HTTP/2 ever turned on.
+/// hyper keeps them out of its HPACK table were HTTP/2 ever turned on. Answers' are
+/// marked too ([`Transport::exchange`]): IAM answers its token in `X-Subject-Token`.
 pub const CREDENTIAL_HEADERS: &[&str] = &[
+    "X-Subject-Token",
     "X-Auth-Token",
     "Authorization",
     "X-Security-Token",
@@ -168,7 +170,10 @@ impl Transport {
             .await
             .map_err(|source| ExchangeError::Transport(quiet(source)))?;
         let status = response.status().as_u16();
-        let headers = response.headers().clone();
+        let mut headers = response.headers().clone();
+        for (name, value) in headers.iter_mut() {
+            value.set_sensitive(is_credential_header(name.as_str()));
+        }
         match read_capped(response, limit).await {
             Ok(body) => Ok(Exchanged {
                 status,
