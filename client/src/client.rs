@@ -5,10 +5,11 @@
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use bytes::Bytes;
-use ges_api::runtime::{DecodeError, EncodeError, Operation, RawResponse};
+/// What the contract says about a request's project: generated for every operation
+/// whose path names one, which the signer and the token cache scope the request to.
+pub use ges_api::runtime::ProjectScoped;
+use ges_api::runtime::{DecodeError, EncodeError, Operation};
 use ges_api::signing::SignatureError;
-use ges_api::types::{ListGraphsRequest, ShowGraphRequest, ShowJobRequest, StopGraphRequest};
 use http::header::HeaderMap;
 use time::OffsetDateTime;
 use tokio::time::Instant;
@@ -20,35 +21,12 @@ use crate::endpoint::Endpoint;
 use crate::failure::FailureKind;
 use crate::iam::IamError;
 use crate::retry::{self, Attempts, GiveUp, Next, RetryBudget, RetryPolicy, Verdict};
-use crate::transport::{self, OutgoingRequest, ReadError, Transport, USER_AGENT};
+use crate::transport::{self, ExchangeError, Exchanged, OutgoingRequest, Transport, USER_AGENT};
 
 /// The most of an answer the client reads. GES answers in a few hundred bytes; a list
 /// of 1,000 graphs is well under this. More means something is wrong upstream, and
 /// reading it all would only cost memory.
 pub const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
-
-/// An operation that acts inside one project: the signer scopes the request to it.
-pub trait ProjectScoped {
-    /// The project the request names.
-    fn project_id(&self) -> &str;
-}
-
-macro_rules! project_scoped {
-    ($($request:ty),* $(,)?) => {$(
-        impl ProjectScoped for $request {
-            fn project_id(&self) -> &str {
-                self.project_id.as_str()
-            }
-        }
-    )*};
-}
-
-project_scoped!(
-    StopGraphRequest,
-    ShowGraphRequest,
-    ListGraphsRequest,
-    ShowJobRequest
-);
 
 /// A decoded answer and the request id GES gave it.
 #[derive(Debug, Clone, PartialEq)]
@@ -152,9 +130,11 @@ impl GesClient {
                 .send_authorized(operation, deadline, &mut attempts)
                 .await;
             let verdict = match &sent {
-                Ok(answer) => {
-                    retry::verdict_on_answer(answer.status, &answer.headers, SystemTime::now())
-                }
+                Ok(answer) => retry::verdict_on_answer(
+                    answer.exchanged.status,
+                    &answer.exchanged.headers,
+                    SystemTime::now(),
+                ),
                 Err(error) if error.is_retryable() => {
                     if error.may_have_been_carried_out() {
                         attempts.record_unanswered();
@@ -180,7 +160,7 @@ impl GesClient {
             }
             // Only for the log lines below: a call that succeeds formats nothing.
             let failure = || match &sent {
-                Ok(answer) => format!("HTTP {}", answer.status),
+                Ok(answer) => format!("HTTP {}", answer.exchanged.status),
                 Err(error) => error.to_string(),
             };
             match next {
@@ -233,7 +213,7 @@ impl GesClient {
     {
         attempts.record_sent(false);
         let (answer, authorized) = self.attempt(operation, deadline).await?;
-        if answer.status != 401 || !self.credentials.reject(authorized).await {
+        if answer.exchanged.status != 401 || !self.credentials.reject(authorized).await {
             return Ok(answer);
         }
         tracing::info!(
@@ -259,35 +239,29 @@ impl GesClient {
         let (request, authorized) = self.render(operation, deadline).await?;
         let url = self.url(&request, O::OPERATION_ID)?;
         let started = Instant::now();
-        let builder = self
-            .http
-            .request(url, request)
-            .map_err(|bad| ClientError::new(ClientErrorKind::Header { header: bad.header }))?;
         let exchange = async {
-            let response = builder
-                .send()
+            let exchanged = self
+                .http
+                .exchange(url, request, MAX_RESPONSE_BYTES)
                 .await
-                .map_err(|source| transport(O::OPERATION_ID, &self.endpoint, source))?;
-            let status = response.status().as_u16();
-            let headers = response.headers().clone();
-            let request_id = transport::header_text(&headers, "x-request-id");
-            let body = match transport::read_capped(response, MAX_RESPONSE_BYTES).await {
-                Ok(body) => body,
-                Err(ReadError::TooLarge { limit }) => {
-                    return Err(ClientError::of(
+                .map_err(|error| match error {
+                    ExchangeError::Header(bad) => {
+                        ClientError::new(ClientErrorKind::Header { header: bad.header })
+                    }
+                    ExchangeError::Transport(source) => {
+                        transport(O::OPERATION_ID, &self.endpoint, source)
+                    }
+                    ExchangeError::TooLarge { limit, headers } => ClientError::of(
                         O::OPERATION_ID,
-                        ClientErrorKind::ResponseTooLarge { limit, request_id },
-                    ));
-                }
-                Err(ReadError::Transport(source)) => {
-                    return Err(self::transport(O::OPERATION_ID, &self.endpoint, source));
-                }
-            };
+                        ClientErrorKind::ResponseTooLarge {
+                            limit,
+                            request_id: request_id(&headers),
+                        },
+                    ),
+                })?;
             Ok(Answer {
-                status,
-                headers,
-                request_id,
-                body,
+                request_id: request_id(&exchanged.headers),
+                exchanged,
             })
         };
         let answer = match deadline {
@@ -301,7 +275,7 @@ impl GesClient {
         }?;
         tracing::debug!(
             operation = O::OPERATION_ID,
-            status = answer.status,
+            status = answer.exchanged.status,
             request_id = answer.request_id.as_deref().unwrap_or(""),
             elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
             "GES answered"
@@ -314,30 +288,21 @@ impl GesClient {
         operation: &O,
         deadline: Option<Instant>,
     ) -> Result<(OutgoingRequest, Authorized), ClientError> {
-        let body = operation.body()?.unwrap_or_default();
-        let mut headers: Vec<(&'static str, String)> = vec![
-            ("Host", self.endpoint.host_header()),
-            ("Content-Type", "application/json".to_owned()),
-            ("User-Agent", USER_AGENT.to_owned()),
-        ];
-        headers.extend(operation.headers());
-        let mut request = OutgoingRequest {
-            method: O::METHOD,
-            path: format!("{}{}", self.endpoint.base_path(), operation.path()),
-            query: operation
-                .query()
-                .into_iter()
-                .map(|(name, value)| (name.to_owned(), value))
-                .collect(),
-            headers,
-            body,
-        };
+        let mut request = OutgoingRequest::for_operation(
+            &self.endpoint,
+            operation,
+            vec![
+                ("Host", self.endpoint.host_header()),
+                ("Content-Type", "application/json".to_owned()),
+                ("User-Agent", USER_AGENT.to_owned()),
+            ],
+        )?;
         let authorized = self
             .credentials
             .authorize(
                 &self.http,
                 &mut request,
-                Some(operation.project_id()),
+                Some(operation.project_id().as_ref()),
                 OffsetDateTime::now_utc(),
                 deadline,
             )
@@ -362,12 +327,15 @@ impl GesClient {
     }
 }
 
-/// An answer as it came, before it is decoded.
+/// An answer as it came, before it is decoded, and its request id.
 struct Answer {
-    status: u16,
-    headers: HeaderMap,
+    exchanged: Exchanged,
     request_id: Option<String>,
-    body: Bytes,
+}
+
+/// The request id GES gave an answer.
+fn request_id(headers: &HeaderMap) -> Option<String> {
+    transport::header_text(headers, "x-request-id")
 }
 
 /// The last attempt's result, decoded, with the number of attempts made.
@@ -376,18 +344,16 @@ fn finish<O: Operation>(
     attempts: Attempts,
 ) -> Result<Reply<O::Response>, ClientError> {
     let answer = sent.map_err(|error| error.after(O::OPERATION_ID, attempts))?;
-    let raw = RawResponse {
-        status: answer.status,
-        request_id: answer.request_id,
-        body: answer.body,
-    };
-    let response = O::decode(&raw).map_err(|source| {
-        ClientError::of(O::OPERATION_ID, ClientErrorKind::Decode { source })
-            .after(O::OPERATION_ID, attempts)
-    })?;
+    let response = answer
+        .exchanged
+        .decode::<O>(answer.request_id.clone())
+        .map_err(|source| {
+            ClientError::of(O::OPERATION_ID, ClientErrorKind::Decode { source })
+                .after(O::OPERATION_ID, attempts)
+        })?;
     Ok(Reply {
         response,
-        request_id: raw.request_id,
+        request_id: answer.request_id,
         attempts,
     })
 }

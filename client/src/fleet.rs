@@ -343,28 +343,11 @@ pub fn is_selected<'a>(selectors: impl IntoIterator<Item = &'a Selector>, graph:
 
 /// A status in words, with its code: "importing (202)".
 fn describe(status: &GraphStatus) -> String {
-    let words = match status {
-        GraphStatus::Preparing => "preparing",
-        GraphStatus::Running => "running",
-        GraphStatus::Upgrading => "upgrading",
-        GraphStatus::Importing => "importing",
-        GraphStatus::RollingBack => "rolling back",
-        GraphStatus::Exporting => "exporting",
-        GraphStatus::Clearing => "clearing",
-        GraphStatus::ScaleOutPreparing => "preparing to scale out",
-        GraphStatus::ScalingOut => "scaling out",
-        GraphStatus::ScaleOutRollingBack => "rolling back a scale-out",
-        GraphStatus::ReplicaExpansionPreparing => "preparing a replica expansion",
-        GraphStatus::ReplicaExpanding => "expanding its replicas",
-        GraphStatus::Faulty => "faulty",
-        GraphStatus::CreationFailed => "not created (creation failed)",
-        GraphStatus::Deleted => "deleted",
-        GraphStatus::Frozen => "frozen",
-        GraphStatus::Stopped => "stopped",
-        GraphStatus::Stopping => "stopping",
-        GraphStatus::Starting => "starting",
-        GraphStatus::Unknown(_) => "in a status this function does not know",
-    };
+    // The words are the contract's (`x-enum-descriptions`); it has none for a value it
+    // does not list.
+    let words = status
+        .description()
+        .unwrap_or("in a status this function does not know");
     format!("{words} ({})", status.as_str())
 }
 

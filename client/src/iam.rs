@@ -9,6 +9,10 @@
 //! Nothing secret reaches an error: a password travels only in the request body, a
 //! token only in a header, and IAM's own messages are repeated as IAM wrote them.
 //!
+//! The wire format is the contract's (`openapi/iam.yaml`, generated as
+//! [`ges_api::iam`]): the requests are rendered and the answers decoded, by status code,
+//! as GES's are.
+//!
 //! How a call is authenticated is the caller's ([`Authorize`]): this module does not
 //! know the credentials' cache, which calls it.
 
@@ -16,12 +20,14 @@ use std::fmt;
 use std::future::Future;
 use std::time::{Duration, SystemTime};
 
-use bytes::Bytes;
+use ges_api::iam::{
+    self as wire, CreateTokenRequest, CreateTokenResponse, ListProjectsRequest,
+    ListProjectsResponse,
+};
+use ges_api::runtime::{DecodeError, EncodeError, Operation};
 use ges_api::types::ProjectId;
-use http::HeaderMap;
 use secrecy::{ExposeSecret, SecretString};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use tokio::time::Instant;
@@ -29,7 +35,7 @@ use tokio::time::Instant;
 use crate::endpoint::Endpoint;
 use crate::retry::{self, Attempts, GiveUp, Next, Verdict};
 use crate::static_credentials::StaticCredentials;
-use crate::transport::{self, OutgoingRequest, ReadError, Transport};
+use crate::transport::{self, ExchangeError, Exchanged, OutgoingRequest, Transport, USER_AGENT};
 
 /// The most of an IAM answer read: a token without its catalog (`nocatalog=true`) or
 /// a project list is a few kilobytes.
@@ -133,31 +139,66 @@ pub struct TokenRequest {
 }
 
 impl TokenRequest {
-    /// The request body, as the official SDK writes it.
-    fn body(&self) -> Value {
-        let scope = match &self.scope {
-            ProjectScope::Id(id) => json!({"project": {"id": id.as_str()}}),
-            ProjectScope::Name(name) => json!({"project": {"name": name}}),
+    /// The contract's request body.
+    fn body(&self) -> wire::TokenRequest {
+        let project = match &self.scope {
+            ProjectScope::Id(id) => wire::ProjectScope {
+                id: Some(id.as_str().to_owned()),
+                name: None,
+            },
+            ProjectScope::Name(name) => wire::ProjectScope {
+                id: None,
+                name: Some(name.clone()),
+            },
         };
         let identity = match &self.identity {
             TokenIdentity::Password {
                 domain,
                 user,
                 password,
-            } => json!({
-                "methods": ["password"],
-                "password": {"user": {
-                    "domain": {"name": domain},
-                    "name": user,
-                    "password": password.expose_secret(),
-                }},
-            }),
-            TokenIdentity::Agency { domain, agency, .. } => json!({
-                "methods": ["assume_role"],
-                "assume_role": {"domain_name": domain, "agency_name": agency},
-            }),
+            } => wire::Identity {
+                methods: vec![wire::IdentityMethod::Password],
+                password: Some(wire::PasswordIdentity {
+                    user: wire::PasswordUser {
+                        domain: wire::DomainName {
+                            name: domain.clone(),
+                        },
+                        name: user.clone(),
+                        password: password.expose_secret().into(),
+                    },
+                }),
+                assume_role: None,
+            },
+            TokenIdentity::Agency { domain, agency, .. } => wire::Identity {
+                methods: vec![wire::IdentityMethod::AssumeRole],
+                password: None,
+                assume_role: Some(wire::AssumeRole {
+                    domain_name: domain.clone(),
+                    agency_name: agency.clone(),
+                }),
+            },
         };
-        json!({"auth": {"identity": identity, "scope": scope}})
+        wire::TokenRequest {
+            auth: wire::Auth {
+                identity,
+                scope: Some(wire::Scope {
+                    project: Some(project),
+                }),
+            },
+        }
+    }
+
+    /// The request as it goes on the wire, unauthenticated: the contract's rendering,
+    /// with the body's keys in the order ges-stop has always sent them (sorted, as a
+    /// `serde_json::Value` writes them) rather than the contract's field order.
+    fn render(&self, endpoint: &Endpoint) -> Result<OutgoingRequest, EncodeError> {
+        let operation = CreateTokenRequest {
+            nocatalog: Some(true),
+            body: self.body(),
+        };
+        let mut request = render(endpoint, &operation, JSON)?;
+        request.body = sorted_keys(&operation.body)?;
+        Ok(request)
     }
 }
 
@@ -179,21 +220,14 @@ pub async fn create_token(
     deadline: Option<Instant>,
 ) -> Result<IssuedToken, IamError> {
     const CALL: &str = CREATE_TOKEN;
-    let body = serde_json::to_vec(&request.body()).map_err(|err| IamError::Malformed {
-        call: CALL,
-        why: err.to_string(),
-        request_id: None,
-    })?;
-    let render = || {
-        OutgoingRequest::new(
-            endpoint,
-            http::Method::POST,
-            "/v3/auth/tokens",
-            vec![("nocatalog".to_owned(), "true".to_owned())],
-            body.clone(),
-            JSON,
-        )
-    };
+    let rendered = request
+        .render(endpoint)
+        .map_err(|err| IamError::Malformed {
+            call: CALL,
+            why: err.to_string(),
+            request_id: None,
+        })?;
+    let render = || rendered.clone();
     let answer = match &request.identity {
         TokenIdentity::Agency { via, .. } => {
             send(transport, endpoint, CALL, deadline, render, via).await?
@@ -202,54 +236,50 @@ pub async fn create_token(
             send(transport, endpoint, CALL, deadline, render, &InBody).await?
         }
     };
-    if answer.status != 201 && answer.status != 200 {
-        return Err(IamError::refused(CALL, &answer));
-    }
-    let token = answer
-        .subject_token
-        .clone()
-        .ok_or_else(|| IamError::Malformed {
-            call: CALL,
-            why: "the answer has no X-Subject-Token header".to_owned(),
-            request_id: answer.request_id.clone(),
-        })?;
-    #[derive(Deserialize)]
-    struct Answer {
-        token: Token,
-    }
-    #[derive(Deserialize)]
-    struct Token {
-        expires_at: String,
-    }
-    let parsed: Answer =
-        serde_json::from_slice(&answer.body).map_err(|err| IamError::Malformed {
-            call: CALL,
-            why: format!("the body is not a token: {err}"),
-            request_id: answer.request_id.clone(),
-        })?;
-    let expires_at = OffsetDateTime::parse(&parsed.token.expires_at, &Rfc3339).map_err(|err| {
-        IamError::Malformed {
+    let (body, token) = match answer.decode::<CreateTokenRequest>() {
+        Ok(
+            CreateTokenResponse::Ok {
+                body,
+                x_subject_token,
+            }
+            | CreateTokenResponse::Created {
+                body,
+                x_subject_token,
+            },
+        ) => (body, x_subject_token),
+        Ok(
+            CreateTokenResponse::BadRequest(said)
+            | CreateTokenResponse::Unauthorized(said)
+            | CreateTokenResponse::Forbidden(said)
+            | CreateTokenResponse::NotFound(said)
+            | CreateTokenResponse::InternalServerError(said)
+            | CreateTokenResponse::ServiceUnavailable(said),
+        ) => return Err(IamError::refused(CALL, &answer, Some(&said))),
+        Err(error) => return Err(answer.undecodable(CALL, error, "a token")),
+    };
+    let expires_at = &body.token.expires_at;
+    let parsed =
+        OffsetDateTime::parse(expires_at, &Rfc3339).map_err(|err| IamError::Malformed {
             call: CALL,
             why: format!(
                 "token.expires_at {:?} is not an RFC 3339 time: {err}",
-                parsed.token.expires_at.chars().take(40).collect::<String>()
+                expires_at.chars().take(40).collect::<String>()
             ),
             request_id: answer.request_id.clone(),
-        }
-    })?;
+        })?;
     let now = OffsetDateTime::now_utc();
-    let left = expires_at - now;
+    let left = parsed - now;
     let lifetime = Duration::try_from(left).unwrap_or_default();
     if lifetime < MIN_TOKEN_LIFETIME {
         return Err(IamError::ExpiredOnArrival(ExpiredToken {
-            expires_at: parsed.token.expires_at.chars().take(40).collect(),
+            expires_at: expires_at.chars().take(40).collect(),
             now: now.format(&Rfc3339).unwrap_or_default(),
             left_secs: left.whole_seconds(),
             request_id: answer.request_id.clone(),
         }));
     }
     Ok(IssuedToken {
-        token: SecretString::from(token),
+        token: SecretString::from(token.expose_secret()),
         lifetime,
     })
 }
@@ -264,35 +294,36 @@ pub async fn project_id_by_name(
     credentials: &impl Authorize,
 ) -> Result<ProjectId, IamError> {
     const CALL: &str = LIST_PROJECTS;
-    let render = || {
-        OutgoingRequest::new(
-            endpoint,
-            http::Method::GET,
-            "/v3/projects",
-            vec![("name".to_owned(), name.to_owned())],
-            Vec::new(),
-            "",
-        )
+    let operation = ListProjectsRequest {
+        name: Some(name.to_owned()),
     };
-    let answer = send(transport, endpoint, CALL, None, render, credentials).await?;
-    if answer.status != 200 {
-        return Err(IamError::refused(CALL, &answer));
-    }
-    #[derive(Deserialize)]
-    struct Projects {
-        projects: Vec<Project>,
-    }
-    #[derive(Deserialize)]
-    struct Project {
-        id: String,
-    }
-    let parsed: Projects =
-        serde_json::from_slice(&answer.body).map_err(|err| IamError::Malformed {
-            call: CALL,
-            why: format!("the body is not a project list: {err}"),
-            request_id: answer.request_id.clone(),
-        })?;
-    let Some(project) = parsed.projects.first() else {
+    let rendered = render(endpoint, &operation, "").map_err(|err| IamError::Malformed {
+        call: CALL,
+        why: err.to_string(),
+        request_id: None,
+    })?;
+    let answer = send(
+        transport,
+        endpoint,
+        CALL,
+        None,
+        || rendered.clone(),
+        credentials,
+    )
+    .await?;
+    let list = match answer.decode::<ListProjectsRequest>() {
+        Ok(ListProjectsResponse::Ok(list)) => list,
+        Ok(
+            ListProjectsResponse::BadRequest(said)
+            | ListProjectsResponse::Unauthorized(said)
+            | ListProjectsResponse::Forbidden(said)
+            | ListProjectsResponse::NotFound(said)
+            | ListProjectsResponse::InternalServerError(said)
+            | ListProjectsResponse::ServiceUnavailable(said),
+        ) => return Err(IamError::refused(CALL, &answer, Some(&said))),
+        Err(error) => return Err(answer.undecodable(CALL, error, "a project list")),
+    };
+    let Some(project) = list.projects.first() else {
         return Err(IamError::NoSuchProject {
             name: name.to_owned(),
             request_id: answer.request_id,
@@ -305,17 +336,73 @@ pub async fn project_id_by_name(
     })
 }
 
+/// An IAM operation rendered for `endpoint`, with `Host` and `User-Agent` (both signed)
+/// and, when it has a body, a `Content-Type` (IAM's, `content_type`).
+fn render<O: Operation>(
+    endpoint: &Endpoint,
+    operation: &O,
+    content_type: &'static str,
+) -> Result<OutgoingRequest, EncodeError> {
+    let mut headers: Vec<(&'static str, String)> = vec![
+        ("Host", endpoint.host_header()),
+        ("User-Agent", USER_AGENT.to_owned()),
+    ];
+    if !content_type.is_empty() {
+        headers.push(("Content-Type", content_type.to_owned()));
+    }
+    OutgoingRequest::for_operation(endpoint, operation, headers)
+}
+
+/// A body as JSON with its object keys sorted, as a `serde_json::Value` writes it.
+fn sorted_keys<T: serde::Serialize>(body: &T) -> Result<Vec<u8>, EncodeError> {
+    let what = "CreateToken request body";
+    let value = serde_json::to_value(body).map_err(|source| EncodeError::Json { what, source })?;
+    ges_api::runtime::encode_json(what, &value)
+}
+
 /// The content type of IAM's request bodies, as the official SDK sends it.
 const JSON: &str = "application/json;charset=UTF-8";
 
 /// An IAM answer, read within the cap.
 struct Answer {
-    status: u16,
-    headers: HeaderMap,
+    exchanged: Exchanged,
     request_id: Option<String>,
-    subject_token: Option<String>,
-    body: Bytes,
     attempts: u32,
+}
+
+impl Answer {
+    /// The answer as `O`'s documented response.
+    fn decode<O: Operation>(&self) -> Result<O::Response, DecodeError> {
+        self.exchanged.decode::<O>(self.request_id.clone())
+    }
+
+    /// The error for an answer that is not `O`'s documented response: a success whose
+    /// body or header does not match the contract cannot be used; anything else is a
+    /// refusal, read from the raw body (an undocumented status code, such as `429`, or
+    /// a body that is not the contract's error, such as a gateway's page).
+    fn undecodable(&self, call: &'static str, error: DecodeError, what: &str) -> IamError {
+        let why = match error {
+            DecodeError::InvalidBody { source, .. } if self.is_success() => {
+                format!("the body is not {what}: {source}")
+            }
+            DecodeError::MissingHeader { header, .. } => {
+                format!("the answer has no {header} header")
+            }
+            DecodeError::InvalidHeader { header, reason, .. } => {
+                format!("the {header} header cannot be used: {reason}")
+            }
+            _ => return IamError::refused(call, self, None),
+        };
+        IamError::Malformed {
+            call,
+            why,
+            request_id: self.request_id.clone(),
+        }
+    }
+
+    fn is_success(&self) -> bool {
+        matches!(self.exchanged.status, 200 | 201)
+    }
 }
 
 /// Sends the request `render` makes, authorized by `auth` afresh for each attempt, and
@@ -344,9 +431,11 @@ async fn send(
             None => exchange.await,
         };
         let verdict = match &sent {
-            Ok(answer) => {
-                retry::verdict_on_answer(answer.status, &answer.headers, SystemTime::now())
-            }
+            Ok(answer) => retry::verdict_on_answer(
+                answer.exchanged.status,
+                &answer.exchanged.headers,
+                SystemTime::now(),
+            ),
             Err(IamError::Transport { .. }) => Verdict::Retry {
                 retry_after: None,
                 unanswered: false,
@@ -360,7 +449,7 @@ async fn send(
                     attempt = attempts,
                     pause_ms = pause.as_secs_f64() * 1e3,
                     failure = %match &sent {
-                        Ok(answer) => format!("HTTP {}", answer.status),
+                        Ok(answer) => format!("HTTP {}", answer.exchanged.status),
                         Err(error) => error.to_string(),
                     },
                     "IAM call failed; trying again"
@@ -385,44 +474,38 @@ async fn exchange(
     request: OutgoingRequest,
     attempts: u32,
 ) -> Result<Answer, IamError> {
-    let failed = |source: reqwest::Error| IamError::Transport {
-        call,
-        endpoint: endpoint.to_string(),
-        source: transport::quiet(source),
-        attempts,
-    };
     let url = request.url(endpoint);
-    let builder = transport
-        .request(url, request)
-        .map_err(|bad| IamError::Sign {
-            call,
-            why: bad.to_string(),
-        })?;
-    let response = builder.send().await.map_err(failed)?;
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let request_id = transport::header_text(&headers, "x-request-id")
-        .or_else(|| transport::header_text(&headers, "x-iam-trace-id"));
-    let subject_token = transport::header_text(&headers, "x-subject-token");
-    let body = match transport::read_capped(response, MAX_IAM_RESPONSE_BYTES).await {
-        Ok(body) => body,
-        Err(ReadError::TooLarge { limit }) => {
-            return Err(IamError::Malformed {
+    let exchanged = transport
+        .exchange(url, request, MAX_IAM_RESPONSE_BYTES)
+        .await
+        .map_err(|error| match error {
+            ExchangeError::Header(bad) => IamError::Sign {
+                call,
+                why: bad.to_string(),
+            },
+            ExchangeError::Transport(source) => IamError::Transport {
+                call,
+                endpoint: endpoint.to_string(),
+                source,
+                attempts,
+            },
+            ExchangeError::TooLarge { limit, headers } => IamError::Malformed {
                 call,
                 why: format!("the answer is larger than {limit} bytes"),
-                request_id,
-            });
-        }
-        Err(ReadError::Transport(source)) => return Err(failed(source)),
-    };
+                request_id: request_id(&headers),
+            },
+        })?;
     Ok(Answer {
-        status,
-        headers,
-        request_id,
-        subject_token,
-        body,
+        request_id: request_id(&exchanged.headers),
+        exchanged,
         attempts,
     })
+}
+
+/// The request id IAM gave an answer: `X-Request-Id`, else `X-Iam-Trace-Id`.
+fn request_id(headers: &http::HeaderMap) -> Option<String> {
+    transport::header_text(headers, "x-request-id")
+        .or_else(|| transport::header_text(headers, "x-iam-trace-id"))
 }
 
 /// A token IAM issued already expired, or about to: what the messages say about it.
@@ -544,20 +627,33 @@ pub enum IamError {
 }
 
 impl IamError {
-    fn refused(call: &'static str, answer: &Answer) -> Self {
+    /// IAM's refusal of `call`, in its words: the contract's error body (`said`) when it
+    /// decoded, and the raw body for what the contract's type cannot hold (Keystone's
+    /// `error.code`, a number) or when it did not decode.
+    fn refused(call: &'static str, answer: &Answer, said: Option<&wire::IamError>) -> Self {
+        let body = &answer.exchanged.body;
         // Keystone's `{"error": {"code", "message"}}`, or Huawei's
         // `{"error_code", "error_msg"}`; else the body's text.
-        let value: Value = serde_json::from_slice(&answer.body).unwrap_or(Value::Null);
+        let raw: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
         let text = |value: &Value| match value {
             Value::String(text) => Some(text.clone()),
             Value::Number(number) => Some(number.to_string()),
             _ => None,
         };
-        let code = text(&value["error_code"]).or_else(|| text(&value["error"]["code"]));
-        let message = text(&value["error_msg"])
-            .or_else(|| text(&value["error"]["message"]))
-            .unwrap_or_else(|| String::from_utf8_lossy(&answer.body).into_owned());
-        let hint = match (call, answer.status) {
+        let code = said
+            .and_then(|said| said.error_code.clone())
+            .or_else(|| text(&raw["error_code"]))
+            .or_else(|| text(&raw["error"]["code"]));
+        let message = said
+            .and_then(|said| {
+                said.error_msg
+                    .clone()
+                    .or_else(|| said.error.as_ref()?.message.clone())
+            })
+            .or_else(|| text(&raw["error_msg"]))
+            .or_else(|| text(&raw["error"]["message"]))
+            .unwrap_or_else(|| String::from_utf8_lossy(body).into_owned());
+        let hint = match (call, answer.exchanged.status) {
             (_, 401) if call.starts_with("POST") => {
                 "GES_IAM_USER, GES_IAM_PASSWORD and GES_IAM_DOMAIN, or the AK/SK an agency is \
                  assumed with"
@@ -572,7 +668,7 @@ impl IamError {
         };
         Self::Refused {
             call,
-            status: answer.status,
+            status: answer.exchanged.status,
             code,
             message: message.chars().take(300).collect(),
             request_id: answer.request_id.clone(),
@@ -593,7 +689,15 @@ impl fmt::Display for ProjectScope {
 
 #[cfg(test)]
 mod tests {
+    use bytes::Bytes;
+    use http::HeaderMap;
+    use serde_json::json;
+
     use super::*;
+
+    fn endpoint() -> Endpoint {
+        "https://iam.example.com".parse().unwrap()
+    }
 
     #[test]
     fn token_bodies_are_the_sdks() {
@@ -605,12 +709,20 @@ mod tests {
             },
             scope: ProjectScope::Name("cn-north-4".into()),
         };
+        let rendered = request.render(&endpoint()).unwrap();
         assert_eq!(
-            request.body(),
-            json!({"auth": {
-                "identity": {"methods": ["password"], "password": {"user": {
-                    "domain": {"name": "acme"}, "name": "ops", "password": "pw"}}},
-                "scope": {"project": {"name": "cn-north-4"}}}})
+            String::from_utf8(rendered.body).unwrap(),
+            r#"{"auth":{"identity":{"methods":["password"],"password":{"user":{"domain":{"name":"acme"},"name":"ops","password":"pw"}}},"scope":{"project":{"name":"cn-north-4"}}}}"#
+        );
+        assert_eq!(rendered.path, "/v3/auth/tokens");
+        assert_eq!(
+            rendered.query,
+            [("nocatalog".to_owned(), "true".to_owned())]
+        );
+        assert!(
+            rendered
+                .headers
+                .contains(&("Content-Type", JSON.to_owned()))
         );
         let shown = format!("{request:?}");
         assert!(!shown.contains("\"pw\""), "{shown}");
@@ -622,44 +734,141 @@ mod tests {
             },
             scope: ProjectScope::Id("0123456789abcdef0123456789abcdef".parse().unwrap()),
         };
+        let body = request.render(&endpoint()).unwrap().body;
+        // The bytes ges-stop has always sent: keys sorted, as `json!` writes them.
         assert_eq!(
-            request.body(),
-            json!({"auth": {
+            body,
+            serde_json::to_vec(&json!({"auth": {
                 "identity": {"methods": ["assume_role"],
                     "assume_role": {"domain_name": "other", "agency_name": "ges-ops"}},
-                "scope": {"project": {"id": "0123456789abcdef0123456789abcdef"}}}})
+                "scope": {"project": {"id": "0123456789abcdef0123456789abcdef"}}}}))
+            .unwrap()
+        );
+        assert_eq!(
+            String::from_utf8(body).unwrap(),
+            r#"{"auth":{"identity":{"assume_role":{"agency_name":"ges-ops","domain_name":"other"},"methods":["assume_role"]},"scope":{"project":{"id":"0123456789abcdef0123456789abcdef"}}}}"#
         );
     }
 
     #[test]
-    fn refusals_read_both_error_shapes() {
-        let answer = |body: &str| Answer {
-            status: 401,
-            headers: HeaderMap::new(),
-            request_id: Some("r1".into()),
-            subject_token: None,
-            body: Bytes::copy_from_slice(body.as_bytes()),
-            attempts: 1,
+    fn a_project_lookup_is_rendered_as_the_sdks() {
+        let operation = ListProjectsRequest {
+            name: Some("cn-north-4".into()),
         };
-        let err = IamError::refused(
+        let rendered = render(&endpoint(), &operation, "").unwrap();
+        assert_eq!(rendered.method, http::Method::GET);
+        assert_eq!(rendered.path, "/v3/projects");
+        assert_eq!(
+            rendered.query,
+            [("name".to_owned(), "cn-north-4".to_owned())]
+        );
+        assert!(rendered.body.is_empty());
+        assert!(
+            !rendered
+                .headers
+                .iter()
+                .any(|(name, _)| *name == "Content-Type")
+        );
+    }
+
+    fn answer(status: u16, body: &str, headers: HeaderMap) -> Answer {
+        Answer {
+            exchanged: Exchanged {
+                status,
+                headers,
+                body: Bytes::copy_from_slice(body.as_bytes()),
+            },
+            request_id: Some("r1".into()),
+            attempts: 1,
+        }
+    }
+
+    /// The refusal as `create_token` makes it: from the contract's error body when the
+    /// status is documented and the body decodes, else from the raw body.
+    fn refusal(call: &'static str, answer: &Answer) -> IamError {
+        match answer.decode::<CreateTokenRequest>() {
+            Ok(CreateTokenResponse::Unauthorized(said)) => {
+                IamError::refused(call, answer, Some(&said))
+            }
+            Ok(other) => panic!("not a refusal: {other:?}"),
+            Err(error) => answer.undecodable(call, error, "a token"),
+        }
+    }
+
+    #[test]
+    fn refusals_read_both_error_shapes() {
+        let keystone = r#"{"error":{"code":401,"message":"The username or password is wrong.","title":"Unauthorized"}}"#;
+        for status in [401, 429] {
+            let err = refusal(
+                "POST /v3/auth/tokens",
+                &answer(status, keystone, HeaderMap::new()),
+            );
+            let shown = err.to_string();
+            assert!(
+                shown.contains(&format!("{status} 401: The username or password is wrong.")),
+                "{shown}"
+            );
+            assert!(shown.contains("r1"), "{shown}");
+        }
+        let shown = refusal(
             "POST /v3/auth/tokens",
-            &answer(
-                r#"{"error":{"code":401,"message":"The username or password is wrong.","title":"Unauthorized"}}"#,
-            ),
-        );
-        let shown = err.to_string();
-        assert!(
-            shown.contains("401 401: The username or password is wrong."),
-            "{shown}"
-        );
-        assert!(
-            shown.contains("GES_IAM_PASSWORD") && shown.contains("r1"),
-            "{shown}"
-        );
-        let err = IamError::refused(
+            &answer(401, keystone, HeaderMap::new()),
+        )
+        .to_string();
+        assert!(shown.contains("GES_IAM_PASSWORD"), "{shown}");
+        let gateway = r#"{"error_code":"IAM.0001","error_msg":"nope"}"#;
+        for status in [401, 502] {
+            let err = refusal(
+                "GET /v3/projects",
+                &answer(status, gateway, HeaderMap::new()),
+            );
+            assert!(err.to_string().contains("IAM.0001: nope"), "{err}");
+        }
+        let err = refusal(
             "GET /v3/projects",
-            &answer(r#"{"error_code":"IAM.0001","error_msg":"nope"}"#),
+            &answer(503, "<html>busy</html>", HeaderMap::new()),
         );
-        assert!(err.to_string().contains("IAM.0001: nope"), "{err}");
+        assert!(err.to_string().contains("503: <html>busy</html>"), "{err}");
+    }
+
+    #[test]
+    fn a_token_answer_keeps_the_token_secret() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-subject-token", "MIIvery-secret".parse().unwrap());
+        let answer = answer(
+            201,
+            r#"{"token":{"expires_at":"2099-01-01T00:00:00Z"}}"#,
+            headers,
+        );
+        let decoded = answer.decode::<CreateTokenRequest>().unwrap();
+        let shown = format!("{decoded:?}");
+        assert!(!shown.contains("very-secret"), "{shown}");
+        let CreateTokenResponse::Created {
+            x_subject_token, ..
+        } = decoded
+        else {
+            panic!("{shown}")
+        };
+        assert_eq!(x_subject_token.expose_secret(), "MIIvery-secret");
+        let missing = answer_without_token();
+        let err = missing
+            .undecodable(
+                CREATE_TOKEN,
+                missing.decode::<CreateTokenRequest>().unwrap_err(),
+                "a token",
+            )
+            .to_string();
+        assert!(
+            err.contains("the answer has no X-Subject-Token header"),
+            "{err}"
+        );
+    }
+
+    fn answer_without_token() -> Answer {
+        answer(
+            201,
+            r#"{"token":{"expires_at":"2099-01-01T00:00:00Z"}}"#,
+            HeaderMap::new(),
+        )
     }
 }

@@ -12,6 +12,7 @@
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
+use ges_api::runtime::{EncodeError, Operation, RawResponse};
 use ges_api::signing::{self, RequestView};
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use url::Url;
@@ -25,8 +26,10 @@ pub const USER_AGENT: &str = concat!("ges-stop/", env!("CARGO_PKG_VERSION"));
 
 /// The headers that carry a credential: their values are marked sensitive, so that
 /// `Debug` of a request or header map (and any tracing of it) shows `Sensitive`, and
-/// hyper keeps them out of its HPACK table were HTTP/2 ever turned on.
+/// hyper keeps them out of its HPACK table were HTTP/2 ever turned on. Answers' are
+/// marked too ([`Transport::exchange`]): IAM answers its token in `X-Subject-Token`.
 pub const CREDENTIAL_HEADERS: &[&str] = &[
+    "X-Subject-Token",
     "X-Auth-Token",
     "Authorization",
     "X-Security-Token",
@@ -151,10 +154,90 @@ impl Transport {
         }
         Ok(builder)
     }
+
+    /// One exchange, GES's or IAM's: sends `request` to `url` and reads the answer's
+    /// body within `limit` bytes. No retry and no deadline: those are the caller's.
+    pub async fn exchange(
+        &self,
+        url: Url,
+        request: OutgoingRequest,
+        limit: usize,
+    ) -> Result<Exchanged, ExchangeError> {
+        let response = self
+            .request(url, request)
+            .map_err(ExchangeError::Header)?
+            .send()
+            .await
+            .map_err(|source| ExchangeError::Transport(quiet(source)))?;
+        let status = response.status().as_u16();
+        let mut headers = response.headers().clone();
+        for (name, value) in headers.iter_mut() {
+            value.set_sensitive(is_credential_header(name.as_str()));
+        }
+        match read_capped(response, limit).await {
+            Ok(body) => Ok(Exchanged {
+                status,
+                headers,
+                body,
+            }),
+            Err(ReadError::TooLarge { limit }) => Err(ExchangeError::TooLarge { limit, headers }),
+            Err(ReadError::Transport(source)) => Err(ExchangeError::Transport(source)),
+        }
+    }
+}
+
+/// An answer as it came, its body read within the cap, before it is decoded.
+#[derive(Debug)]
+pub struct Exchanged {
+    /// The HTTP status code.
+    pub status: u16,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: Bytes,
+}
+
+impl Exchanged {
+    /// The answer decoded as `O`'s documented response, with the response headers the
+    /// contract declares for its status code; `request_id` is what the caller's service
+    /// calls its request id (the errors keep it).
+    pub fn decode<O: Operation>(
+        &self,
+        request_id: Option<String>,
+    ) -> Result<O::Response, ges_api::runtime::DecodeError> {
+        let raw = RawResponse {
+            status: self.status,
+            request_id,
+            body: self.body.clone(),
+        };
+        O::decode_with_headers(&raw, &self.headers)
+    }
+}
+
+/// Why an exchange brought no answer.
+#[derive(Debug, thiserror::Error)]
+pub enum ExchangeError {
+    /// A header cannot be sent; nothing was.
+    #[error(transparent)]
+    Header(BadHeader),
+    /// The connection failed or broke, or the answer did not come in time (already
+    /// [`quiet`]).
+    #[error(transparent)]
+    Transport(reqwest::Error),
+    /// The answer's body is larger than the cap; nothing past it was read.
+    #[error("the answer is larger than {limit} bytes")]
+    TooLarge {
+        /// The cap.
+        limit: usize,
+        /// The answer's headers, which say its request id.
+        headers: HeaderMap,
+    },
 }
 
 /// A request as it will go on the wire, before it is handed to the HTTP client: what
-/// the signer signs is byte for byte what is sent.
+/// the signer signs is byte for byte what is sent. Cloned to send it again: each attempt
+/// is authenticated afresh.
+#[derive(Clone)]
 pub struct OutgoingRequest {
     /// The HTTP method.
     pub method: http::Method,
@@ -194,30 +277,27 @@ impl std::fmt::Debug for OutgoingRequest {
 }
 
 impl OutgoingRequest {
-    /// A request to `path` under `endpoint`'s base path, with `Host` and `User-Agent`
-    /// (both signed), and a JSON `Content-Type` when there is a body.
-    pub fn new(
+    /// `operation` rendered for `endpoint`: its method, its path under the endpoint's
+    /// base path, its query and its body (empty for none), as the generated code renders
+    /// them; `headers` first (the caller's `Host`, `User-Agent` and `Content-Type`, in
+    /// the order it sends them), then the operation's own header parameters.
+    pub fn for_operation<O: Operation>(
         endpoint: &Endpoint,
-        method: http::Method,
-        path: &str,
-        query: Vec<(String, String)>,
-        body: Vec<u8>,
-        content_type: &'static str,
-    ) -> Self {
-        let mut headers: Vec<(&'static str, String)> = vec![
-            ("Host", endpoint.host_header()),
-            ("User-Agent", USER_AGENT.to_owned()),
-        ];
-        if !content_type.is_empty() {
-            headers.push(("Content-Type", content_type.to_owned()));
-        }
-        Self {
-            method,
-            path: format!("{}{}", endpoint.base_path(), path),
-            query,
+        operation: &O,
+        mut headers: Vec<(&'static str, String)>,
+    ) -> Result<Self, EncodeError> {
+        headers.extend(operation.headers());
+        Ok(Self {
+            method: O::METHOD,
+            path: format!("{}{}", endpoint.base_path(), operation.path()),
+            query: operation
+                .query()
+                .into_iter()
+                .map(|(name, value)| (name.to_owned(), value))
+                .collect(),
             headers,
-            body,
-        }
+            body: operation.body()?.unwrap_or_default(),
+        })
     }
 
     /// The query string as sent: the signer's canonical form, so that what is signed
@@ -376,15 +456,32 @@ mod tests {
         )
         .unwrap();
         let endpoint: Endpoint = "https://ges.example.com".parse().unwrap();
-        let mut outgoing = OutgoingRequest::new(
-            &endpoint,
-            http::Method::POST,
-            "/v3/auth/tokens",
-            Vec::new(),
-            br#"{"password":"very-secret-password"}"#.to_vec(),
-            "application/json",
+        // A real token request: its body holds a password.
+        let token_request = ges_api::iam::CreateTokenRequest {
+            nocatalog: Some(true),
+            body: ges_api::iam::TokenRequest {
+                auth: ges_api::iam::Auth {
+                    identity: ges_api::iam::Identity {
+                        methods: vec![ges_api::iam::IdentityMethod::Password],
+                        password: Some(ges_api::iam::PasswordIdentity {
+                            user: ges_api::iam::PasswordUser {
+                                domain: ges_api::iam::DomainName { name: "d".into() },
+                                name: "u".into(),
+                                password: "very-secret-password".into(),
+                            },
+                        }),
+                        assume_role: None,
+                    },
+                    scope: None,
+                },
+            },
+        };
+        let outgoing =
+            OutgoingRequest::for_operation(&endpoint, &token_request, headers()).unwrap();
+        assert!(
+            String::from_utf8_lossy(&outgoing.body).contains("very-secret-password"),
+            "the password goes in the body"
         );
-        outgoing.headers.extend(headers().into_iter().skip(2));
         let shown = format!("{outgoing:?}");
         assert!(!shown.contains("very-secret"), "{shown}");
         let url = outgoing.url(&endpoint);
