@@ -309,7 +309,7 @@ fn every_operation_builds_its_documented_refusals() {
     assert!(StopGraphResponse::refusal(StatusCode::TOO_MANY_REQUESTS, body).is_none());
 }
 
-/// The words function/src/fleet.rs used to keep in its own match, now in the contract.
+/// The words fleet selection used to keep in a match of its own, now in the contract.
 #[test]
 fn graph_statuses_have_the_words_messages_use() {
     let words: Vec<(&str, &str)> = GraphStatus::KNOWN
