@@ -46,7 +46,7 @@ fn check_invocation(invocation: &event::Invocation) {
         );
     }
     match &request.graphs {
-        Graphs::Named(graphs) => {
+        Some(Graphs::Named(graphs)) => {
             assert!(
                 (1..=MAX_GRAPHS_PER_EVENT).contains(&graphs.len()),
                 "{} graphs named",
@@ -61,7 +61,7 @@ fn check_invocation(invocation: &event::Invocation) {
             }
             assert_eq!(request.max_graphs, None, "max_graphs without selectors");
         }
-        Graphs::Selected(selectors) => {
+        Some(Graphs::Selected(selectors)) => {
             assert!(
                 (1..=selector::MAX_SELECTORS).contains(&selectors.len()),
                 "{} selectors",
@@ -88,7 +88,7 @@ fn check_invocation(invocation: &event::Invocation) {
                 }
             }
         }
-        Graphs::Configured => assert_eq!(request.max_graphs, None),
+        None => assert_eq!(request.max_graphs, None),
     }
     if let Some(max) = request.max_graphs {
         assert!(
