@@ -20,7 +20,7 @@ use crate::credentials::{Authorized, Credentials, CredentialsError};
 use crate::endpoint::Endpoint;
 use crate::failure::FailureKind;
 use crate::iam::IamError;
-use crate::retry::{self, Attempts, GiveUp, Next, RetryBudget, RetryPolicy, Verdict};
+use crate::retry::{self, Attempts, GiveUp, Next, RetryBudget, Verdict};
 use crate::transport::{self, ExchangeError, Exchanged, OutgoingRequest, Transport, USER_AGENT};
 
 /// The most of an answer the client reads. GES answers in a few hundred bytes; a list
@@ -46,7 +46,6 @@ pub struct GesClient {
     http: Transport,
     endpoint: Endpoint,
     credentials: Credentials,
-    retry: RetryPolicy,
     budget: Arc<RetryBudget>,
 }
 
@@ -59,7 +58,6 @@ impl GesClient {
             http,
             endpoint: config.endpoint.clone(),
             credentials: config.credentials.clone(),
-            retry: config.retry,
             budget: Arc::new(RetryBudget::new()),
         })
     }
@@ -146,9 +144,11 @@ impl GesClient {
                 }
                 Err(_) => Verdict::Final,
             };
-            let mut next = self
-                .retry
-                .next(attempts.charged(), verdict, Instant::now(), deadline);
+            // The transport holds the one copy of the policy, for IAM's calls too.
+            let mut next =
+                self.http
+                    .retry()
+                    .next(attempts.charged(), verdict, Instant::now(), deadline);
             if matches!(next, Next::RetryAfter(_)) {
                 let cost = RetryBudget::cost(verdict);
                 if self.budget.withdraw(cost) {

@@ -20,20 +20,6 @@ pub struct Policy {
     pub opt_out_tag: OptOutTag,
 }
 
-impl Default for Policy {
-    /// Any graph in any project, and the default opt-out tag.
-    fn default() -> Self {
-        Self {
-            allowed_graphs: None,
-            allowed_projects: None,
-            opt_out_tag: OptOutTag {
-                key: "ges-stop:skip".to_owned(),
-                value: "true".to_owned(),
-            },
-        }
-    }
-}
-
 impl Policy {
     /// Whether the allow-list lets the function act in this project.
     pub fn allows_project(&self, project_id: &ProjectId) -> bool {
@@ -92,18 +78,5 @@ impl std::str::FromStr for OptOutTag {
             }),
             _ => Err(()),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_default_opt_out_tag_is_the_documented_one() {
-        assert_eq!(
-            Policy::default().opt_out_tag.to_string(),
-            DEFAULT_OPT_OUT_TAG
-        );
     }
 }
