@@ -61,6 +61,17 @@ pub mod vars {
     pub const OPT_OUT_TAG: &str = "GES_OPT_OUT_TAG";
     /// How many graphs selectors may select before a run is refused.
     pub const MAX_GRAPHS: &str = "GES_MAX_GRAPHS";
+    /// The schedules document itself, as JSON.
+    pub const SCHEDULES: &str = "GES_SCHEDULES";
+    /// A file holding the schedules document, for one larger than Lambda's 4 KB of
+    /// environment.
+    pub const SCHEDULES_FILE: &str = "GES_SCHEDULES_FILE";
+    /// The tag key whose value names a graph's schedule.
+    pub const SCHEDULE_TAG: &str = "GES_SCHEDULE_TAG";
+    /// The tag key whose value keeps a graph out of its schedule until then.
+    pub const SKIP_UNTIL_TAG: &str = "GES_SKIP_UNTIL_TAG";
+    /// Minutes after a schedule's boundary in which a run acts on it.
+    pub const RECONCILE_WINDOW: &str = "GES_RECONCILE_WINDOW_MINUTES";
 }
 
 /// Reads variables: blank counts as unset, as consoles that cannot delete a variable
