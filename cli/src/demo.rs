@@ -17,7 +17,8 @@ use tokio::time::Instant;
 use crate::exit::{EXIT_FAILED, fail};
 use ges_client::client::GesClient;
 use ges_client::config::{Config, vars};
-use ges_client::stop::{StopTarget, stop_graph};
+use ges_client::report::GraphTarget;
+use ges_client::stop::stop_graph;
 use ges_stop_lambda::handler::Handler;
 use ges_stop_lambda::settings::Settings;
 
@@ -92,7 +93,7 @@ async fn demo(args: DemoArgs) -> Result<(), String> {
     })
     .map_err(|error| error.to_string())?;
     let client = GesClient::new(&config).map_err(|error| error.to_string())?;
-    let target = StopTarget {
+    let target = GraphTarget {
         project_id: simulator.project_id().clone(),
         graph_id: graph_id.clone(),
     };
@@ -189,7 +190,7 @@ async fn fleet_runs(config: &Config) -> Result<(), String> {
 
 /// Prints each change of the graph's status or the job's, until the graph is stopped
 /// and the job has ended.
-async fn watch(client: &GesClient, target: &StopTarget, job_id: &JobId) -> Result<(), String> {
+async fn watch(client: &GesClient, target: &GraphTarget, job_id: &JobId) -> Result<(), String> {
     let started = Instant::now();
     let mut last = None;
     for _ in 0..MAX_POLLS {
@@ -217,7 +218,7 @@ async fn watch(client: &GesClient, target: &StopTarget, job_id: &JobId) -> Resul
     ))
 }
 
-async fn graph_status(client: &GesClient, target: &StopTarget) -> Result<GraphStatus, String> {
+async fn graph_status(client: &GesClient, target: &GraphTarget) -> Result<GraphStatus, String> {
     let request = ShowGraphRequest {
         project_id: target.project_id.clone(),
         graph_id: target.graph_id.clone(),
@@ -235,7 +236,7 @@ async fn graph_status(client: &GesClient, target: &StopTarget) -> Result<GraphSt
 
 async fn job_status(
     client: &GesClient,
-    target: &StopTarget,
+    target: &GraphTarget,
     job_id: &JobId,
 ) -> Result<JobStatus, String> {
     let request = ShowJobRequest {

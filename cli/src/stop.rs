@@ -8,7 +8,8 @@ use ges_api::types::GraphId;
 use crate::exit::{EXIT_FAILED, EXIT_USAGE, fail};
 use ges_client::client::GesClient;
 use ges_client::config::{Config, ConfigError, vars};
-use ges_client::stop::{StopTarget, stop_graph};
+use ges_client::report::GraphTarget;
+use ges_client::stop::stop_graph;
 
 /// Stop one graph, and print {"graph_id", "project_id", "job_id", "outcome"} as JSON.
 ///
@@ -69,7 +70,7 @@ pub(super) async fn run(args: StopArgs) -> ExitCode {
         Ok(client) => client,
         Err(error) => return fail(EXIT_FAILED, error),
     };
-    let target = StopTarget {
+    let target = GraphTarget {
         project_id,
         graph_id,
     };

@@ -15,11 +15,12 @@ use tokio::time::Instant;
 
 use crate::client::{ClientError, ClientErrorKind, GesClient, Reply};
 use crate::failure::FailureKind;
+use crate::graph_error::{AfterAttempts, GesError};
 use crate::policy::Policy;
 use crate::regions::{RegionError, Regions};
+use crate::report::{GraphReport, GraphTarget, Outcome};
 use crate::retry::Attempts;
 use crate::selector::Selector;
-use crate::stop::{AfterAttempts, GesError, StopOutcome, StopReport, StopTarget};
 
 /// Graphs asked for per page: one request per thousand graphs where GES allows it. The
 /// API reference gives `limit` a default of 10 and documents no maximum, so a GES that
@@ -57,7 +58,7 @@ impl PageSizes {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Selected {
     /// The graph and its project.
-    pub target: StopTarget,
+    pub target: GraphTarget,
     /// What the selection adds to the graph's entry in the answer.
     pub facts: SelectionFacts,
     /// What it needs.
@@ -78,12 +79,12 @@ pub enum Action {
     /// would).
     Stop,
     /// Nothing to send: the report says what it came to, and why.
-    Settled(StopReport),
+    Settled(GraphReport),
 }
 
 impl Selected {
     /// A graph named by ID: to be stopped, with nothing known of it yet.
-    pub fn named(target: StopTarget) -> Self {
+    pub fn named(target: GraphTarget) -> Self {
         Self {
             target,
             facts: SelectionFacts::default(),
@@ -281,37 +282,34 @@ pub async fn list_graphs(
 /// listing already said what a look-up would.
 pub fn classify(graph: &Graph, project_id: &ProjectId, policy: &Policy, dry_run: bool) -> Selected {
     let opt_out = &policy.opt_out_tag;
-    let target = StopTarget {
+    let target = GraphTarget {
         project_id: project_id.clone(),
         graph_id: graph.id.clone(),
     };
     let facts = SelectionFacts {
         name: graph.name.clone(),
     };
-    let report = |outcome: StopOutcome, reason: String| Selected {
+    let report = |outcome: Outcome, reason: String| Selected {
         target: target.clone(),
         facts: facts.clone(),
-        action: Action::Settled(StopReport {
+        action: Action::Settled(GraphReport {
             graph_status: Some(graph.status.clone()),
             reason: Some(reason),
-            ..StopReport::new(&target, outcome, None)
+            ..GraphReport::new(&target, outcome, None)
         }),
     };
     if opt_out.is_on(graph.tags.as_deref().unwrap_or_default()) {
-        return report(
-            StopOutcome::Skipped,
-            format!("opted out by the tag {opt_out}"),
-        );
+        return report(Outcome::Skipped, format!("opted out by the tag {opt_out}"));
     }
     if !policy.allows(project_id, &graph.id) {
         return report(
-            StopOutcome::Skipped,
+            Outcome::Skipped,
             "not in GES_ALLOWED_GRAPH_IDS / GES_ALLOWED_PROJECT_IDS".to_owned(),
         );
     }
     match &graph.status {
         GraphStatus::Running if dry_run => {
-            report(StopOutcome::WouldStop, "the graph is running".to_owned())
+            report(Outcome::WouldStop, "the graph is running".to_owned())
         }
         GraphStatus::Running => Selected {
             target,
@@ -319,11 +317,11 @@ pub fn classify(graph: &Graph, project_id: &ProjectId, policy: &Policy, dry_run:
             action: Action::Stop,
         },
         GraphStatus::Stopped | GraphStatus::Stopping => report(
-            StopOutcome::AlreadyStopped,
+            Outcome::AlreadyStopped,
             format!("the graph is {}", describe(&graph.status)),
         ),
         other => report(
-            StopOutcome::Skipped,
+            Outcome::Skipped,
             format!(
                 "the graph is {}; GES stops only running graphs",
                 describe(other)
@@ -427,7 +425,7 @@ pub enum SelectError {
 }
 
 impl SelectError {
-    /// The kind of failure, from the same list as [`StopError::kind`](crate::stop::StopError::kind).
+    /// The kind of failure, from the same list as [`GraphError::kind`](crate::graph_error::GraphError::kind).
     pub fn kind(&self) -> FailureKind {
         match self {
             Self::NoProject | Self::Region(RegionError::NoIam { .. }) => FailureKind::NoProject,

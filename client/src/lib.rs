@@ -12,8 +12,10 @@
 //!   answers read; [`tls`]: the roots every HTTP client trusts.
 //! - [`client`]: one HTTP client for every generated GES operation; [`retry`]: which
 //!   failed calls are tried again, and when.
-//! - [`stop`]: stopping one graph, and what GES's answer means; [`wait`]: waiting for a
-//!   stop job to end.
+//! - [`report`]: which graph, the change asked of it and how it came out;
+//!   [`graph_error`]: why a call about a graph failed, and what GES said.
+//! - [`stop`]: stopping one graph, and what GES's answer means; [`start`]: starting one;
+//!   [`wait`]: waiting for a stop job to end.
 //! - [`policy`]: the allow-lists and the opt-out tag.
 //! - [`input`]: excerpts of untrusted input for messages.
 //! - [`selector`]: fleet selectors; [`fleet`]: the graphs they select, by paging each
@@ -28,13 +30,16 @@ pub mod endpoint;
 pub mod env;
 pub mod failure;
 pub mod fleet;
+pub mod graph_error;
 pub mod iam;
 pub mod input;
 pub mod policy;
 pub mod regions;
+pub mod report;
 pub mod retry;
 pub mod secrets;
 pub mod selector;
+pub mod start;
 pub mod static_credentials;
 pub mod stop;
 pub mod tls;

@@ -6,7 +6,8 @@ use ges_api::types::{JobId, JobStatus, ShowJobRequest};
 use tokio::time::Instant;
 
 use crate::client::{GesClient, Reply};
-use crate::stop::{StopError, StopTarget, call};
+use crate::graph_error::{GraphError, call};
+use crate::report::{Change, GraphTarget};
 
 /// The first pause between looks: a stop job takes seconds to minutes, so a quick
 /// first look catches only the fastest; the pause then doubles.
@@ -35,10 +36,10 @@ pub enum JobEnd {
 /// [`JobEnd::NotChecked`] when there was none.
 pub async fn wait_for_job(
     client: &GesClient,
-    target: &StopTarget,
+    target: &GraphTarget,
     job_id: &JobId,
     deadline: Instant,
-) -> Result<JobEnd, StopError> {
+) -> Result<JobEnd, GraphError> {
     let request = ShowJobRequest {
         project_id: target.project_id.clone(),
         graph_id: target.graph_id.clone(),
@@ -57,20 +58,21 @@ pub async fn wait_for_job(
             response,
             request_id,
             attempts,
-        } = match call(client, target, &request, Some(deadline)).await {
+        } = match call(client, target, Change::Stop, &request, Some(deadline)).await {
             Ok(reply) => reply,
-            Err(StopError::DeadlineExceeded { .. }) => break,
+            Err(GraphError::DeadlineExceeded { .. }) => break,
             Err(other) => return Err(other),
         };
         let job = response.into_result().map_err(|(status, body)| {
-            StopError::refused(target, status, &body, request_id, attempts)
+            GraphError::refused(target, Change::Stop, status, &body, request_id, attempts)
         })?;
         tracing::debug!(job_id = %job_id, job_status = %job.status, "stop job");
         match job.status {
             JobStatus::Success => return Ok(JobEnd::Succeeded),
             JobStatus::Failed => {
-                return Err(StopError::JobFailed {
+                return Err(GraphError::JobFailed {
                     target: target.clone(),
+                    change: Change::Stop,
                     job_id: job_id.clone(),
                     reason: job
                         .fail_reason

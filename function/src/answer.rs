@@ -16,8 +16,9 @@ use crate::error_type::ErrorType;
 use crate::event::{HttpApi, InvalidEvent, Selector, Trigger};
 use ges_client::failure::FailureKind;
 use ges_client::fleet::{SelectError, SelectionFacts};
+use ges_client::graph_error::{GesError, GraphError};
+use ges_client::report::{GraphReport, GraphTarget, Outcome};
 use ges_client::retry::Attempts;
-use ges_client::stop::{GesError, StopError, StopOutcome, StopReport, StopTarget};
 
 /// Seconds an HTTP caller is told to wait before trying again when GES is unavailable.
 const RETRY_AFTER_SECS: &str = "30";
@@ -27,7 +28,7 @@ const RETRY_AFTER_SECS: &str = "30";
 #[serde(untagged)]
 pub enum Answer {
     /// One graph: its report.
-    Single(StopReport),
+    Single(GraphReport),
     /// Several graphs.
     Batch(BatchAnswer),
 }
@@ -39,11 +40,11 @@ pub enum Answer {
 #[derive(Debug)]
 pub struct BatchEntry {
     /// The graph.
-    pub target: StopTarget,
+    pub target: GraphTarget,
     /// What the selection adds (nothing for a graph named by ID).
     pub facts: SelectionFacts,
     /// Its report, or why there is none.
-    pub outcome: Result<StopReport, StopError>,
+    pub outcome: Result<GraphReport, GraphError>,
 }
 
 /// A reported entry as it is sent: the report's fields in their order, the selection's
@@ -53,7 +54,7 @@ struct ReportedEntry<'a> {
     graph_id: &'a GraphId,
     project_id: &'a ProjectId,
     job_id: &'a Option<JobId>,
-    outcome: StopOutcome,
+    outcome: Outcome,
     #[serde(skip_serializing_if = "Option::is_none")]
     job_status: &'a Option<JobStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -141,6 +142,14 @@ pub struct Summary {
     pub skipped: usize,
     /// Graphs a dry run would stop.
     pub would_stop: usize,
+    /// Start jobs started (a schedule's period began).
+    pub starting: usize,
+    /// Graphs already running, as their schedule wants.
+    pub already_running: usize,
+    /// Graphs not as their schedule wants, rightly left so.
+    pub unchanged: usize,
+    /// Graphs a dry run would start.
+    pub would_start: usize,
     /// Graphs that failed.
     pub failed: usize,
 }
@@ -155,11 +164,15 @@ impl Summary {
         for result in results {
             *match &result.outcome {
                 Ok(report) => match report.outcome {
-                    StopOutcome::Stopping => &mut summary.stopping,
-                    StopOutcome::Stopped => &mut summary.stopped,
-                    StopOutcome::AlreadyStopped => &mut summary.already_stopped,
-                    StopOutcome::Skipped => &mut summary.skipped,
-                    StopOutcome::WouldStop => &mut summary.would_stop,
+                    Outcome::Stopping => &mut summary.stopping,
+                    Outcome::Stopped => &mut summary.stopped,
+                    Outcome::AlreadyStopped => &mut summary.already_stopped,
+                    Outcome::Skipped => &mut summary.skipped,
+                    Outcome::WouldStop => &mut summary.would_stop,
+                    Outcome::Starting => &mut summary.starting,
+                    Outcome::AlreadyRunning => &mut summary.already_running,
+                    Outcome::Unchanged => &mut summary.unchanged,
+                    Outcome::WouldStart => &mut summary.would_start,
                 },
                 Err(_) => &mut summary.failed,
             } += 1;
@@ -177,6 +190,10 @@ impl Summary {
             already_stopped = self.already_stopped,
             skipped = self.skipped,
             would_stop = self.would_stop,
+            starting = self.starting,
+            already_running = self.already_running,
+            unchanged = self.unchanged,
+            would_start = self.would_start,
             failed = self.failed,
             dry_run,
             "summary"
@@ -233,14 +250,14 @@ pub enum FunctionError {
     )]
     NotAllowed {
         /// The first graph refused.
-        target: StopTarget,
+        target: GraphTarget,
     },
     /// A fleet selection could not be made; nothing was stopped.
     #[error(transparent)]
     Select(SelectError),
     /// The one graph of the invocation failed.
     #[error(transparent)]
-    Graph(StopError),
+    Graph(GraphError),
     /// Some graphs of several failed. The message is the whole answer as JSON, so that
     /// a dead-letter consumer can read it and the graphs that were stopped are reported
     /// too; a retry of the event is harmless.
@@ -296,7 +313,7 @@ struct ErrorDetail {
 }
 
 impl ErrorDetail {
-    fn of_stop(error: &StopError) -> Self {
+    fn of_stop(error: &GraphError) -> Self {
         Self::of_upstream(error.kind().into(), error.to_string(), error.ges())
     }
 

@@ -24,8 +24,10 @@ use crate::settings::Settings;
 use ges_client::client::{ClientError, GesClient};
 use ges_client::config::{Config, ConfigError};
 use ges_client::fleet::{self, Action, PageSizes, Selected};
+use ges_client::graph_error::GraphError;
 use ges_client::regions::Regions;
-use ges_client::stop::{StopError, StopOutcome, StopReport, StopTarget, preview_stop, stop_graph};
+use ges_client::report::{Change, GraphReport, GraphTarget, Outcome};
+use ges_client::stop::{preview_stop, stop_graph};
 use ges_client::wait::{JobEnd, wait_for_job};
 
 /// Time kept back from the invocation's deadline to report: a stop or a wait that
@@ -197,9 +199,9 @@ impl Handler {
             .clone()
             .or_else(|| self.default_project_id.clone())
             .ok_or(FunctionError::NoProject)?;
-        let targets: Vec<StopTarget> = graph_ids
+        let targets: Vec<GraphTarget> = graph_ids
             .iter()
-            .map(|graph_id| StopTarget {
+            .map(|graph_id| GraphTarget {
                 project_id: project_id.clone(),
                 graph_id: graph_id.clone(),
             })
@@ -256,7 +258,7 @@ impl Handler {
     async fn run_item(
         &self,
         item: Item<'_>,
-        target: StopTarget,
+        target: GraphTarget,
         request: &StopRequest,
         deadline: Deadline,
     ) -> BatchEntry {
@@ -283,10 +285,10 @@ impl Handler {
     async fn run_one(
         &self,
         client: &GesClient,
-        target: &StopTarget,
+        target: &GraphTarget,
         request: &StopRequest,
         deadline: Deadline,
-    ) -> Result<StopReport, StopError> {
+    ) -> Result<GraphReport, GraphError> {
         let started = std::time::Instant::now();
         let work = async {
             if request.dry_run {
@@ -297,17 +299,17 @@ impl Handler {
                 (Some(job_id), true) => {
                     let end = wait_for_job(client, target, job_id, deadline.wait_until).await?;
                     Ok(match end {
-                        JobEnd::Succeeded => StopReport {
-                            outcome: StopOutcome::Stopped,
+                        JobEnd::Succeeded => GraphReport {
+                            outcome: Outcome::Stopped,
                             ..report
                         },
-                        JobEnd::StillRunning(status) => StopReport {
+                        JobEnd::StillRunning(status) => GraphReport {
                             job_status: Some(status),
                             ..report
                         },
                         // No job_status: GES was not asked, and a guess would read as
                         // its word.
-                        JobEnd::NotChecked => StopReport {
+                        JobEnd::NotChecked => GraphReport {
                             reason: Some(
                                 "the wait ended before the stop job was looked at (the \
                                  deadline or GES_WAIT_TIMEOUT_SECS came first): GES \
@@ -325,8 +327,9 @@ impl Handler {
             // A backstop: the calls themselves stop at the deadline, and say after how
             // many attempts.
             Some(at) => tokio::time::timeout_at(at, work).await.unwrap_or_else(|_| {
-                Err(StopError::DeadlineExceeded {
+                Err(GraphError::DeadlineExceeded {
                     target: target.clone(),
+                    change: Change::Stop,
                     attempts: Attempts::default(),
                 })
             }),

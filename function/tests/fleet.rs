@@ -255,7 +255,8 @@ async fn a_selector_that_matches_nothing_is_an_outcome() {
     assert_eq!(
         answer["summary"],
         json!({"selected": 0, "stopping": 0, "stopped": 0, "already_stopped": 0,
-               "skipped": 0, "would_stop": 0, "failed": 0})
+               "skipped": 0, "would_stop": 0, "starting": 0, "already_running": 0,
+               "unchanged": 0, "would_start": 0, "failed": 0})
     );
 }
 
