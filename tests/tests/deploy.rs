@@ -147,14 +147,61 @@ fn the_function_may_read_one_secret_and_nothing_else() {
         "CredentialsSecretArn"
     );
     assert!(
-        template["Resources"]
-            .as_object()
-            .unwrap()
-            .values()
-            .all(|resource| resource["Type"] != "AWS::IAM::Role"
-                && resource["Type"] != "AWS::IAM::Policy"),
-        "no hand-written role or policy widens it"
+        properties.get("Role").is_none(),
+        "the function's role is SAM's, from Policies"
     );
+    let resources = template["Resources"].as_object().unwrap();
+    assert!(
+        resources
+            .values()
+            .all(|resource| resource["Type"] != "AWS::IAM::Policy"
+                && resource["Type"] != "AWS::IAM::ManagedPolicy"),
+        "no hand-written policy widens it"
+    );
+    // The one hand-written role is EventBridge Scheduler's, for both schedules: it may
+    // invoke this function and dead-letter what it gives up, nothing else.
+    let roles: Vec<&str> = resources
+        .iter()
+        .filter(|(_, resource)| resource["Type"] == "AWS::IAM::Role")
+        .map(|(name, _)| name.as_str())
+        .collect();
+    assert_eq!(roles, ["SchedulerRole"], "no other role");
+    let role = &resources["SchedulerRole"]["Properties"];
+    let trust = role["AssumeRolePolicyDocument"]["Statement"]
+        .as_array()
+        .unwrap();
+    assert_eq!(trust.len(), 1, "{trust:?}");
+    assert_eq!(
+        trust[0]["Principal"],
+        serde_json::json!({"Service": "scheduler.amazonaws.com"})
+    );
+    assert_eq!(trust[0]["Action"], "sts:AssumeRole");
+    assert!(role.get("ManagedPolicyArns").is_none(), "{role}");
+    let policies = role["Policies"].as_array().unwrap();
+    assert_eq!(policies.len(), 1, "{policies:?}");
+    let statements = policies[0]["PolicyDocument"]["Statement"]
+        .as_array()
+        .unwrap();
+    assert_eq!(
+        statements,
+        &[
+            serde_json::json!({"Effect": "Allow", "Action": "lambda:InvokeFunction",
+                "Resource": {"Fn::GetAtt": [function_name(&template), "Arn"]}}),
+            serde_json::json!({"Effect": "Allow", "Action": "sqs:SendMessage",
+                "Resource": {"Fn::GetAtt": ["DeadLetterQueue", "Arn"]}}),
+        ]
+    );
+}
+
+/// The logical id of the one function.
+fn function_name(template: &Value) -> &str {
+    template["Resources"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, resource)| resource["Type"] == "AWS::Serverless::Function")
+        .map(|(name, _)| name.as_str())
+        .expect("a function")
 }
 
 #[test]
@@ -177,8 +224,35 @@ fn every_trigger_of_the_issue_is_wired() {
         "RetryPolicy",
         "DeadLetterConfig",
         "Input",
+        "RoleArn",
     ] {
         assert!(schedule.get(property).is_some(), "schedule {property}");
+    }
+
+    // Schedules: a second Scheduler schedule, there only when ReconcileRate is given,
+    // that sends the reconcile event with the time it was meant for, and is delivered,
+    // retried and dead-lettered as the stop schedule is.
+    let reconcile = &template["Resources"]["ReconcileSchedule"];
+    assert_eq!(reconcile["Type"], "AWS::Scheduler::Schedule");
+    let condition = reconcile["Condition"].as_str().expect("a condition");
+    assert_eq!(
+        template["Conditions"][condition],
+        serde_json::json!({"Fn::Not": [{"Fn::Equals": [{"Ref": "ReconcileRate"}, ""]}]})
+    );
+    let properties = &reconcile["Properties"];
+    assert_eq!(properties["ScheduleExpression"]["Ref"], "ReconcileRate");
+    let target = &properties["Target"];
+    assert_eq!(
+        target["Arn"],
+        serde_json::json!({"Fn::GetAtt": [function_name(&template), "Arn"]})
+    );
+    let input: Value = serde_json::from_str(target["Input"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        input,
+        serde_json::json!({"reconcile": true, "at": "<aws.scheduler.scheduled-time>"})
+    );
+    for property in ["RoleArn", "RetryPolicy", "DeadLetterConfig"] {
+        assert_eq!(target[property], schedule[property], "reconcile {property}");
     }
 
     let routes: Vec<&Value> = events
@@ -197,6 +271,12 @@ fn every_trigger_of_the_issue_is_wired() {
         .expect("POST /fleet/stop");
     assert_eq!(fleet["Method"], "POST");
     assert_eq!(fleet["ApiId"], stop["ApiId"]);
+    let reconcile = routes
+        .iter()
+        .find(|route| route["Path"] == "/reconcile")
+        .expect("POST /reconcile");
+    assert_eq!(reconcile["Method"], "POST");
+    assert_eq!(reconcile["ApiId"], stop["ApiId"]);
     for route in &routes {
         assert_eq!(route["Auth"]["Authorizer"], "AWS_IAM", "{route}");
     }
