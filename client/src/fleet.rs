@@ -20,6 +20,7 @@ use crate::policy::Policy;
 use crate::regions::{RegionError, Regions};
 use crate::report::{GraphReport, GraphTarget, Outcome};
 use crate::retry::Attempts;
+use crate::schedule::{Boundary, Desired};
 use crate::selector::Selector;
 
 /// Graphs asked for per page: one request per thousand graphs where GES allows it. The
@@ -70,6 +71,20 @@ pub struct Selected {
 pub struct SelectionFacts {
     /// The graph's name, as listed.
     pub name: Option<String>,
+    /// The schedule the graph follows, in a reconcile.
+    pub schedule: Option<ScheduleFacts>,
+}
+
+/// What a reconcile knows of a graph's schedule: the answer's `schedule`, `desired` and
+/// `next_change`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleFacts {
+    /// The schedule's name, as the graph's tag gives it (one that does not exist too).
+    pub name: String,
+    /// The state the schedule wants now, when the schedule exists.
+    pub desired: Option<Desired>,
+    /// The schedule's next change of state, if it ever changes.
+    pub next_change: Option<Boundary>,
 }
 
 /// What a selected graph needs.
@@ -78,6 +93,8 @@ pub enum Action {
     /// A running graph, or one named by ID: stop it (or, in a dry run, say whether a run
     /// would).
     Stop,
+    /// A stopped graph whose schedule's period began: start it.
+    Start,
     /// Nothing to send: the report says what it came to, and why.
     Settled(GraphReport),
 }
@@ -143,16 +160,41 @@ pub async fn scopes<'a>(
     Ok(scopes)
 }
 
-/// Lists every scope's project and keeps the graphs its selectors select, each with the
+/// The scope of a run that names no selectors: the event's project, else the default
+/// one, through the home endpoint. It must be allowed; nothing is sent to GES here.
+pub fn home_scope<'a>(
+    home: &GesClient,
+    project_id: Option<&ProjectId>,
+    policy: &Policy,
+) -> Result<Scope<'a>, SelectError> {
+    let project_id = project_id.cloned().ok_or(SelectError::NoProject)?;
+    if !policy.allows_project(&project_id) {
+        return Err(SelectError::NotAllowed { project_id });
+    }
+    Ok(Scope {
+        client: home.clone(),
+        project_id,
+        selectors: Vec::new(),
+    })
+}
+
+impl Scope<'_> {
+    /// Whether any of the scope's selectors selects the graph (none, for a scope
+    /// without selectors).
+    pub fn selects(&self, graph: &Graph) -> bool {
+        is_selected(self.selectors.iter().copied(), graph)
+    }
+}
+
+/// Lists every scope's project and keeps the graphs that `decide` takes, each with the
 /// client of its scope and what it needs; refuses more than `max_graphs` before any
-/// stop is sent.
+/// call but the listings is sent. For selectors, `decide` is [`selectors_decide`].
 pub async fn select<'a>(
     scopes: &'a [Scope<'a>],
-    policy: &Policy,
     pages: &PageSizes,
-    dry_run: bool,
     max_graphs: usize,
     deadline: Option<Instant>,
+    decide: impl Fn(&Scope<'a>, &Graph) -> Option<Selected>,
 ) -> Result<Vec<(&'a GesClient, Selected)>, SelectError> {
     let mut selected = Vec::new();
     for scope in scopes {
@@ -161,13 +203,8 @@ pub async fn select<'a>(
         selected.extend(
             graphs
                 .iter()
-                .filter(|graph| is_selected(scope.selectors.iter().copied(), graph))
-                .map(|graph| {
-                    (
-                        &scope.client,
-                        classify(graph, &scope.project_id, policy, dry_run),
-                    )
-                }),
+                .filter_map(|graph| decide(scope, graph))
+                .map(|decided| (&scope.client, decided)),
         );
         tracing::info!(
             project_id = %scope.project_id,
@@ -184,6 +221,19 @@ pub async fn select<'a>(
         });
     }
     Ok(selected)
+}
+
+/// What a fleet run decides for a listed graph: a graph the scope's selectors select is
+/// [`classify`]d, the others are not part of the run.
+pub fn selectors_decide<'p>(
+    policy: &'p Policy,
+    dry_run: bool,
+) -> impl Fn(&Scope<'_>, &Graph) -> Option<Selected> + 'p {
+    move |scope, graph| {
+        scope
+            .selects(graph)
+            .then(|| classify(graph, &scope.project_id, policy, dry_run))
+    }
 }
 
 /// Every graph of one project, in GES's order, each once. Pages are read until GES's
@@ -288,6 +338,7 @@ pub fn classify(graph: &Graph, project_id: &ProjectId, policy: &Policy, dry_run:
     };
     let facts = SelectionFacts {
         name: graph.name.clone(),
+        schedule: None,
     };
     let report = |outcome: Outcome, reason: String| Selected {
         target: target.clone(),
@@ -340,7 +391,7 @@ pub fn is_selected<'a>(selectors: impl IntoIterator<Item = &'a Selector>, graph:
 }
 
 /// A status in words, with its code: "importing (202)".
-fn describe(status: &GraphStatus) -> String {
+pub(crate) fn describe(status: &GraphStatus) -> String {
     // The words are the contract's (`x-enum-descriptions`); it has none for a value it
     // does not list.
     let words = status
@@ -370,9 +421,10 @@ pub enum SelectError {
     Region(#[from] RegionError),
     /// More graphs were selected than allowed; nothing was sent but the listings.
     #[error(
-        "the selectors select {selected} graphs, more than the maximum of {max_graphs} \
-         (GES_MAX_GRAPHS, or \"max_graphs\" in the event); nothing was stopped: narrow the \
-         selectors, or say \"max_graphs\": {selected} in the event if that many is meant"
+        "the run selects {selected} graphs, more than the maximum of {max_graphs} \
+         (GES_MAX_GRAPHS, or \"max_graphs\" in the event); nothing was stopped or started: \
+         narrow the selectors (or the graphs tagged with a schedule), or say \
+         \"max_graphs\": {selected} in the event if that many is meant"
     )]
     TooManyGraphs {
         /// How many graphs the selectors selected.

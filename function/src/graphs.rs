@@ -4,10 +4,10 @@
 
 use ges_api::types::GraphId;
 use ges_client::selector::Selector;
+use jiff::Timestamp;
 
 /// The graphs a run means. Where it is optional (an event that names none, a deployment
 /// that configures none), absent means the configured set, or nothing configured.
-/// A new way of choosing graphs (a schedule's selection, say) is a new variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Graphs {
@@ -18,4 +18,19 @@ pub enum Graphs {
     /// The graphs that match any of these selectors: at least one selector, at most
     /// [`MAX_SELECTORS`](ges_client::selector::MAX_SELECTORS).
     Selected(Vec<Selector>),
+    /// The graphs that follow a schedule (by their schedule tag), brought to the state
+    /// their schedule wants: a reconcile.
+    Scheduled(Scheduled),
+}
+
+/// A reconcile: which scheduled graphs, and when to evaluate their schedules at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scheduled {
+    /// Only the scheduled graphs these select; empty means every scheduled graph of the
+    /// project.
+    pub selectors: Vec<Selector>,
+    /// The instant to evaluate the schedules at, when the event gives one (a late
+    /// invocation acts on the time it was meant for; a dry run asks "what then?"); else
+    /// now.
+    pub at: Option<Timestamp>,
 }

@@ -1,6 +1,8 @@
 //! The direct shape: `{"graph_id": "G"}`, `{"graph_ids": ["G1", ...]}`, or selectors
 //! (`{"selector": {...}}` or `{"selectors": [{...}, ...]}`, see [`super::selector`]), with
-//! optional `"project_id"`, `"wait"`, `"dry_run"` and, for selectors, `"max_graphs"`. A direct invoke and EventBridge Scheduler send
+//! optional `"project_id"`, `"wait"`, `"dry_run"` and, for selectors, `"max_graphs"`; or a
+//! reconcile, `{"reconcile": true}` with optional `"at"`, selectors, `"project_id"`,
+//! `"dry_run"` and `"max_graphs"`. A direct invoke and EventBridge Scheduler send
 //! it as the whole payload; an EventBridge event carries it as `detail` and a CloudEvent
 //! as `data`.
 //!
@@ -15,15 +17,17 @@ use ges_client::input::{Excerpt, JsonKind};
 use ges_client::selector::{self, MAX_SELECTORS, Selector};
 use serde_json::{Map, Value};
 
-use super::error::{EventError, EventPart, Field};
+use jiff::Timestamp;
+
+use super::error::{EventError, EventPart, Field, REASON_LIMIT, brief};
 use super::request::{MAX_GRAPHS_PER_EVENT, StopRequest};
-use crate::graphs::Graphs;
+use crate::graphs::{Graphs, Scheduled};
 
 /// The fields that say which graphs; an event gives exactly one of them.
 const GRAPH_FIELDS: [&str; 4] = ["graph_id", "graph_ids", "selector", "selectors"];
 
 /// The fields of the direct shape.
-const FIELDS: [&str; 8] = [
+const FIELDS: [&str; 10] = [
     "graph_id",
     "graph_ids",
     "selector",
@@ -32,11 +36,16 @@ const FIELDS: [&str; 8] = [
     "wait",
     "dry_run",
     "max_graphs",
+    "reconcile",
+    "at",
 ];
 
 /// The same, for messages.
 const ACCEPTED: &str = "\"graph_id\", \"graph_ids\", \"selector\", \"selectors\", \
-     \"project_id\", \"wait\", \"dry_run\" and \"max_graphs\"";
+     \"project_id\", \"wait\", \"dry_run\", \"max_graphs\", \"reconcile\" and \"at\"";
+
+/// The fields a reconcile refuses: it decides the graphs, and does not wait.
+const NOT_WITH_RECONCILE: [&str; 3] = ["graph_id", "graph_ids", "wait"];
 
 /// Whether a top-level object means the direct shape: it has one of its fields. An
 /// object with none of them is no shape at all, and is refused as such.
@@ -56,30 +65,48 @@ pub(super) fn parse(
             accepted: ACCEPTED,
         });
     }
-    let mut given = GRAPH_FIELDS
-        .iter()
-        .filter_map(|field| object.get(*field).map(|value| (*field, value)));
-    let graphs = match (given.next(), given.next()) {
-        (Some((first, _)), Some((second, _))) => {
-            return Err(EventError::ConflictingGraphFields {
+    let reconcile = match object.get("reconcile") {
+        None => false,
+        Some(Value::Bool(true)) => true,
+        Some(other) => {
+            return Err(EventError::ReconcileNotTrue {
                 part,
-                first,
-                second,
+                found: JsonKind::of(other),
             });
         }
-        (None, _) => return Err(EventError::NoGraph { part }),
-        (Some(("graph_id", one)), None) => {
-            Graphs::Named(vec![graph_id(one, part, Field::Named("graph_id"))?])
+    };
+    let graphs = if reconcile {
+        if let Some(field) = NOT_WITH_RECONCILE
+            .iter()
+            .find(|field| object.contains_key(**field))
+        {
+            return Err(EventError::NotWithReconcile { part, field });
         }
-        (Some(("graph_ids", many)), None) => Graphs::Named(graph_ids(many, part)?),
-        (Some(("selector", one)), None) => {
-            Graphs::Selected(vec![selector(one, part, Field::Named("selector"))?])
+        let selectors = match (object.get("selector"), object.get("selectors")) {
+            (Some(_), Some(_)) => {
+                return Err(EventError::ConflictingGraphFields {
+                    part,
+                    first: "selector",
+                    second: "selectors",
+                });
+            }
+            (Some(one), None) => vec![selector(one, part, Field::Named("selector"))?],
+            (None, Some(many)) => selectors(many, part)?,
+            (None, None) => Vec::new(),
+        };
+        Graphs::Scheduled(Scheduled {
+            selectors,
+            at: object.get("at").map(|at| at_time(at, part)).transpose()?,
+        })
+    } else {
+        if object.contains_key("at") {
+            return Err(EventError::AtWithoutReconcile { part });
         }
-        (Some((_, many)), None) => Graphs::Selected(selectors(many, part)?),
+        named_or_selected(object, part)?
     };
     let max_graphs = match object.get("max_graphs") {
         None => None,
-        Some(_) if !matches!(graphs, Graphs::Selected(_)) => {
+        Some(_) if matches!(graphs, Graphs::Named(_)) => {
             return Err(EventError::MaxGraphsWithoutSelector { part });
         }
         Some(value) => Some(
@@ -108,6 +135,42 @@ pub(super) fn parse(
         dry_run: flag(object, "dry_run", part)?,
         max_graphs,
     })
+}
+
+/// The graphs of a stop: named, or selected; exactly one of the fields that say which.
+fn named_or_selected(object: &Map<String, Value>, part: EventPart) -> Result<Graphs, EventError> {
+    let mut given = GRAPH_FIELDS
+        .iter()
+        .filter_map(|field| object.get(*field).map(|value| (*field, value)));
+    Ok(match (given.next(), given.next()) {
+        (Some((first, _)), Some((second, _))) => {
+            return Err(EventError::ConflictingGraphFields {
+                part,
+                first,
+                second,
+            });
+        }
+        (None, _) => return Err(EventError::NoGraph { part }),
+        (Some(("graph_id", one)), None) => {
+            Graphs::Named(vec![graph_id(one, part, Field::Named("graph_id"))?])
+        }
+        (Some(("graph_ids", many)), None) => Graphs::Named(graph_ids(many, part)?),
+        (Some(("selector", one)), None) => {
+            Graphs::Selected(vec![selector(one, part, Field::Named("selector"))?])
+        }
+        (Some((_, many)), None) => Graphs::Selected(selectors(many, part)?),
+    })
+}
+
+/// A reconcile's `at`: an RFC 3339 time, whose offset says which instant it is.
+fn at_time(value: &Value, part: EventPart) -> Result<Timestamp, EventError> {
+    let text = string(value, part, Field::Named("at"))?;
+    text.parse::<Timestamp>()
+        .map_err(|error| EventError::InvalidAt {
+            part,
+            value: Excerpt::of(text),
+            reason: brief(&error.to_string(), REASON_LIMIT),
+        })
 }
 
 fn selector(value: &Value, part: EventPart, field: Field) -> Result<Selector, EventError> {

@@ -30,13 +30,15 @@ impl InvalidEvent {
 }
 
 /// The accepted shapes, in a few words, for the errors that cannot tell which was meant.
-pub(super) const SHAPES: &str = "accepted: {\"graph_id\": \"G\"}, {\"graph_ids\": [...]} or \
-     {\"selector\": {...}} (direct, Scheduler), as an EventBridge \"detail\" or a CloudEvent's \
-     \"data\", a \"Scheduled Event\", or HTTP POST /graphs/{graph_id}/stop or /fleet/stop";
+pub(super) const SHAPES: &str = "accepted: {\"graph_id\": \"G\"}, {\"graph_ids\": [...]}, \
+     {\"selector\": {...}} or {\"reconcile\": true} (direct, Scheduler), as an EventBridge \
+     \"detail\" or a CloudEvent's \"data\", a \"Scheduled Event\", or HTTP POST \
+     /graphs/{graph_id}/stop, /fleet/stop or /reconcile";
 
 /// The routes, for HTTP errors.
 const ROUTES: &str = "POST /graphs/{graph_id}/stop, POST \
-     /projects/{project_id}/graphs/{graph_id}/stop, or POST /fleet/stop with the graphs in the body";
+     /projects/{project_id}/graphs/{graph_id}/stop, POST /fleet/stop with the graphs in the body, \
+     or POST /reconcile";
 
 /// What is wrong with an event. Messages say which field and which shapes are accepted;
 /// they never repeat a header or a huge value.
@@ -158,6 +160,51 @@ pub enum EventError {
     MaxGraphsWithoutSelector {
         /// Where.
         part: EventPart,
+    },
+    /// `reconcile` other than `true`.
+    #[error(
+        "\"reconcile\" in {part} must be true, not {found}: leave it out to stop the graphs \
+         the event names"
+    )]
+    ReconcileNotTrue {
+        /// Where.
+        part: EventPart,
+        /// What it is.
+        found: JsonKind,
+    },
+    /// A field that does not go with `reconcile`.
+    #[error(
+        "\"{field}\" in {part} does not go with \"reconcile\": a reconcile stops or starts \
+         each scheduled graph as its schedule says; narrow it with \"selector\" or \
+         \"selectors\", and leave out \"graph_id\", \"graph_ids\" and \"wait\""
+    )]
+    NotWithReconcile {
+        /// Where.
+        part: EventPart,
+        /// The field.
+        field: &'static str,
+    },
+    /// `at` without `reconcile`, where it would mean nothing.
+    #[error(
+        "\"at\" in {part} applies to a reconcile only: add \"reconcile\": true, or leave \
+         \"at\" out (a stop happens now)"
+    )]
+    AtWithoutReconcile {
+        /// Where.
+        part: EventPart,
+    },
+    /// `at` that is not an RFC 3339 time.
+    #[error(
+        "\"at\" in {part} is {value}, not an RFC 3339 time with its offset, such as \
+         2026-12-04T20:00:00+01:00 or 2026-12-04T19:00:00Z ({reason})"
+    )]
+    InvalidAt {
+        /// Where.
+        part: EventPart,
+        /// The value, cut.
+        value: Excerpt,
+        /// The parser's complaint, cut.
+        reason: Box<str>,
     },
     /// A graph or project id that breaks the id rules.
     #[error("{field} in {part}: {violation}")]

@@ -12,7 +12,9 @@
 //!
 //! On a one-graph route the body is optional: absent or empty means the defaults, else a
 //! JSON object with `"wait"` and `"dry_run"` (base64-encoded when `isBase64Encoded` is
-//! true). On `POST /fleet/stop` it is required and says which graphs.
+//! true). On `POST /fleet/stop` it is required and says which graphs. On `POST /reconcile`
+//! it is optional: a reconcile's options (`at`, `dry_run`, selectors...), as the direct
+//! shape has them.
 //!
 //! A path that is no route is 404, a method other than POST on a route is 405, a bad id
 //! or body is 400. Headers, multi-value headers and cookies are dropped before the
@@ -114,6 +116,13 @@ fn read(front_end: HttpApi, object: &Map<String, Value>) -> Result<StopRequest, 
     let body = body(request.body.as_deref(), request.body_is_base64)?;
     let route = match route {
         Route::Fleet => return direct::parse(&body, EventPart::HttpBody),
+        Route::Reconcile => {
+            // The route says what the run is; a body may say so again, or give only the
+            // options.
+            let mut body = body;
+            body.entry("reconcile").or_insert(Value::Bool(true));
+            return direct::parse(&body, EventPart::HttpBody);
+        }
         Route::Graph(route) => route,
     };
     if let Some(unknown) = body.keys().find(|key| !BODY_FIELDS.contains(&key.as_str())) {
@@ -200,6 +209,8 @@ enum Route<'a> {
     Graph(GraphRoute<'a>),
     /// `POST /fleet/stop`: the body says which graphs.
     Fleet,
+    /// `POST /reconcile`: the scheduled graphs; the body, optional, gives the options.
+    Reconcile,
 }
 
 /// The ids a one-graph route names.
@@ -232,6 +243,7 @@ fn route<'a>(parameters: &'a HashMap<String, String>, path: Option<&'a str>) -> 
             project_id: None,
         })),
         [.., "fleet", "stop"] => Some(Route::Fleet),
+        [.., "reconcile"] => Some(Route::Reconcile),
         _ => None,
     }
 }

@@ -1,0 +1,256 @@
+//! A reconcile: what each graph that follows a schedule needs at one instant, from its
+//! tags, its listed status and its schedule. Nothing here sends anything: the run lists
+//! the graphs (`fleet`), this decides for each, and the caller sends the stops and
+//! starts decided on.
+//!
+//! | the schedule wants | the graph is | acting on the boundary | not acting |
+//! |---|---|---|---|
+//! | stopped | running (`200`) | stop | `unchanged` |
+//! | stopped | stopped or stopping (`900`, `901`) | `already_stopped` | `already_stopped` |
+//! | running | stopped (`900`) | start (`start_graphs`), else `unchanged` | `unchanged` |
+//! | running | running or starting (`200`, `920`) | `already_running` | `already_running` |
+//! | either | any other status | `skipped`, tried again by the next acting run | `unchanged` |
+//!
+//! A run acts on the schedule's latest boundary when its time falls within the window
+//! after it, on a skip date (always), or always when the schedule enforces.
+
+use ges_api::types::{Graph, GraphStatus, ProjectId, Tag};
+use jiff::{SignedDuration, Timestamp};
+
+use crate::fleet::{Action, ScheduleFacts, SelectionFacts, Selected, describe};
+use crate::policy::Policy;
+use crate::report::{GraphReport, GraphTarget, Outcome};
+use crate::schedule::{BoundaryKind, Desired, Schedule, Schedules, SkipUntil};
+
+/// The tag key whose value names a graph's schedule unless configured.
+pub const DEFAULT_SCHEDULE_TAG: &str = "ges-stop:schedule";
+/// The tag key that keeps a graph out of its schedule until then, unless configured.
+pub const DEFAULT_SKIP_UNTIL_TAG: &str = "ges-stop:skip-until";
+/// Minutes after a boundary in which a run acts on it unless configured: three runs of a
+/// ten-minute reconcile schedule, so that one late or failed invocation loses nothing.
+pub const DEFAULT_WINDOW_MINUTES: u16 = 30;
+/// The longest window: a day. A longer one would act on yesterday's boundaries.
+pub const MAX_WINDOW_MINUTES: u16 = 1440;
+
+/// What a deployment's schedules are, and how graphs are tied to them: read once, at
+/// start-up.
+#[derive(Debug, Clone)]
+pub struct Scheduling {
+    /// The schedules document.
+    pub schedules: Schedules,
+    /// The tag key that names a graph's schedule.
+    pub schedule_tag: String,
+    /// The tag key that keeps a graph out until a date or time.
+    pub skip_until_tag: String,
+    /// How long after a boundary a run acts on it.
+    pub window: SignedDuration,
+}
+
+/// One reconcile's instant and mode, with what the deployment allows.
+#[derive(Debug, Clone, Copy)]
+pub struct Reconcile<'a> {
+    /// The schedules and tags.
+    pub scheduling: &'a Scheduling,
+    /// The allow-lists and the opt-out tag.
+    pub policy: &'a Policy,
+    /// The instant the schedules are evaluated at.
+    pub at: Timestamp,
+    /// Decide and report, send nothing.
+    pub dry_run: bool,
+}
+
+impl Reconcile<'_> {
+    /// What a listed graph of `project_id` needs; `None` when it carries no schedule tag
+    /// and so is not part of the run.
+    pub fn decide(&self, graph: &Graph, project_id: &ProjectId) -> Option<Selected> {
+        let tags = graph.tags.as_deref().unwrap_or_default();
+        // A graph without the tag is not part of the run; one whose tag is empty names
+        // a schedule that does not exist, and is skipped with that reason.
+        let name = tags
+            .iter()
+            .find(|tag| tag.key == self.scheduling.schedule_tag)?
+            .value
+            .as_deref()
+            .unwrap_or_default()
+            .trim();
+        let target = GraphTarget {
+            project_id: project_id.clone(),
+            graph_id: graph.id.clone(),
+        };
+        let schedule = self.scheduling.schedules.get(name);
+        let facts = SelectionFacts {
+            name: graph.name.clone(),
+            schedule: Some(ScheduleFacts {
+                name: name.to_owned(),
+                desired: schedule.map(|schedule| schedule.latest(self.at).desired),
+                next_change: schedule.and_then(|schedule| schedule.next_change(self.at)),
+            }),
+        };
+        let decided = |action: Action| Selected {
+            target: target.clone(),
+            facts: facts.clone(),
+            action,
+        };
+        let settled = |outcome: Outcome, reason: String| {
+            decided(Action::Settled(GraphReport::settled(
+                &target,
+                outcome,
+                &graph.status,
+                reason,
+            )))
+        };
+        let opt_out = &self.policy.opt_out_tag;
+        if opt_out.is_on(tags) {
+            return Some(settled(
+                Outcome::Skipped,
+                format!("opted out by the tag {opt_out}"),
+            ));
+        }
+        let Some(schedule) = schedule else {
+            let reason = format!(
+                "the tag {}={name:?} names a schedule that GES_SCHEDULES does not have: fix \
+                 the tag, or add the schedule",
+                self.scheduling.schedule_tag
+            );
+            tracing::warn!(graph_id = %graph.id, schedule = name, "{reason}");
+            return Some(settled(Outcome::Skipped, reason));
+        };
+        if let Some(value) = tag_value(tags, &self.scheduling.skip_until_tag) {
+            match value.parse::<SkipUntil>() {
+                Err(error) => {
+                    let reason = format!(
+                        "the tag {} does not parse, so the graph is left alone: {error}",
+                        self.scheduling.skip_until_tag
+                    );
+                    tracing::warn!(graph_id = %graph.id, schedule = name, "{reason}");
+                    return Some(settled(Outcome::Skipped, reason));
+                }
+                Ok(skip) => {
+                    let until = skip.until(schedule);
+                    if self.at < until {
+                        return Some(settled(
+                            Outcome::Skipped,
+                            format!(
+                                "kept out of its schedule by the tag {} until {until}",
+                                self.scheduling.skip_until_tag
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        if !self.policy.allows(project_id, &graph.id) {
+            return Some(settled(
+                Outcome::Skipped,
+                "not in GES_ALLOWED_GRAPH_IDS / GES_ALLOWED_PROJECT_IDS".to_owned(),
+            ));
+        }
+        let (outcome, reason) = self.plan(schedule, &graph.status);
+        Some(match outcome {
+            Plan::Stop => decided(Action::Stop),
+            Plan::Start => decided(Action::Start),
+            Plan::Settled(outcome) => settled(outcome, reason),
+        })
+    }
+
+    /// What the schedule's state and the graph's status come to, and why.
+    fn plan(&self, schedule: &Schedule, status: &GraphStatus) -> (Plan, String) {
+        let latest = schedule.latest(self.at);
+        let skip_date = schedule.skip_date_at(self.at);
+        let within_window = self
+            .at
+            .checked_add(-self.scheduling.window)
+            .is_ok_and(|window_start| window_start < latest.at);
+        let acting = schedule.enforce() || skip_date.is_some() || within_window;
+        let why_acting = || match (skip_date, latest.kind) {
+            (Some(date), _) => format!("{date} is a skip date"),
+            (None, BoundaryKind::Start) => format!("its period began at {}", latest.at),
+            (None, BoundaryKind::Stop | BoundaryKind::SkipDate) => {
+                format!("its period ended at {}", latest.at)
+            }
+        };
+        let why_left = || {
+            format!(
+                "the schedule's last boundary ({} at {}) is over {} minutes old and the schedule \
+                 does not enforce: a graph changed by hand since is left as it is",
+                latest.desired.as_str(),
+                latest.at,
+                self.scheduling.window.as_mins()
+            )
+        };
+        let stop = if self.dry_run {
+            Plan::Settled(Outcome::WouldStop)
+        } else {
+            Plan::Stop
+        };
+        let start = if self.dry_run {
+            Plan::Settled(Outcome::WouldStart)
+        } else {
+            Plan::Start
+        };
+        match (latest.desired, status) {
+            (Desired::Stopped, GraphStatus::Running) if acting => {
+                (stop, format!("the schedule wants it stopped: {}", why_acting()))
+            }
+            (Desired::Stopped, GraphStatus::Running) => (Plan::Settled(Outcome::Unchanged), why_left()),
+            (Desired::Stopped, GraphStatus::Stopped | GraphStatus::Stopping) => (
+                Plan::Settled(Outcome::AlreadyStopped),
+                format!("the graph is {}", describe(status)),
+            ),
+            (Desired::Running, GraphStatus::Running | GraphStatus::Starting) => (
+                Plan::Settled(Outcome::AlreadyRunning),
+                format!("the graph is {}", describe(status)),
+            ),
+            (Desired::Running, _) if !schedule.start_graphs() => (
+                Plan::Settled(Outcome::Unchanged),
+                format!(
+                    "the schedule wants it running since {}, and does not start graphs \
+                     (\"start_graphs\" is false)",
+                    latest.at
+                ),
+            ),
+            (Desired::Running, GraphStatus::Stopped) if acting => {
+                (start, format!("the schedule wants it running: {}", why_acting()))
+            }
+            (Desired::Running, GraphStatus::Stopped) => (Plan::Settled(Outcome::Unchanged), why_left()),
+            (desired, other) if acting => (
+                Plan::Settled(Outcome::Skipped),
+                format!(
+                    "the schedule wants it {}, but the graph is {}; GES {} only {} graphs, so \
+                     the next run that acts on the boundary tries again",
+                    desired.as_str(),
+                    describe(other),
+                    match desired {
+                        Desired::Stopped => "stops",
+                        Desired::Running => "starts",
+                    },
+                    match desired {
+                        Desired::Stopped => "running",
+                        Desired::Running => "stopped",
+                    }
+                ),
+            ),
+            (_, other) => (
+                Plan::Settled(Outcome::Unchanged),
+                format!("the graph is {}; {}", describe(other), why_left()),
+            ),
+        }
+    }
+}
+
+/// What a graph needs, before it is made a [`Selected`].
+enum Plan {
+    Stop,
+    Start,
+    Settled(Outcome),
+}
+
+/// The value of the tag with this key; `None` without one or with an empty value, which
+/// names nothing.
+fn tag_value<'t>(tags: &'t [Tag], key: &str) -> Option<&'t str> {
+    tags.iter()
+        .find(|tag| tag.key == key)
+        .and_then(|tag| tag.value.as_deref())
+        .map(str::trim)
+        .filter(|value| !value.is_empty())
+}
