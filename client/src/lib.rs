@@ -20,6 +20,8 @@
 //! - [`input`]: excerpts of untrusted input for messages.
 //! - [`selector`]: fleet selectors; [`fleet`]: the graphs they select, by paging each
 //!   project's list.
+//! - [`schedule`]: schedules (when graphs should run, in their own time zones) and the
+//!   boundaries where their desired state changes.
 
 #![warn(missing_docs)]
 
@@ -37,6 +39,7 @@ pub mod policy;
 pub mod regions;
 pub mod report;
 pub mod retry;
+pub mod schedule;
 pub mod secrets;
 pub mod selector;
 pub mod start;

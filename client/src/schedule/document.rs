@@ -1,0 +1,291 @@
+//! The schedules document as JSON, and how it becomes checked [`Schedules`]: serde
+//! structures that refuse unknown fields and hold checked values (time of day, days,
+//! zone, date), then the checks that need a whole schedule, each error naming its field.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{MapAccess, Visitor};
+use serde_path_to_error::{Path, Segment};
+
+use super::date::LocalDate;
+use super::days::Weekdays;
+use super::error::ScheduleError;
+use super::name::ScheduleName;
+use super::period::{Conflict, Period};
+use super::time_of_day::TimeOfDay;
+use super::zone::Zone;
+use super::{MAX_PERIODS, MAX_SKIP_DATES, Schedule, Schedules};
+
+const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDocument {
+    schedules: UniqueMap,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSchedule {
+    timezone: Zone,
+    periods: Vec<RawPeriod>,
+    #[serde(default)]
+    skip_dates: Vec<LocalDate>,
+    #[serde(default)]
+    start_graphs: bool,
+    #[serde(default)]
+    enforce: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPeriod {
+    days: Weekdays,
+    #[serde(default)]
+    start: Option<TimeOfDay>,
+    stop: TimeOfDay,
+}
+
+impl<'de> Deserialize<'de> for Weekdays {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for TimeOfDay {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for Zone {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Zone::lookup(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for LocalDate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer)?
+            .try_into()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// The schedules by name, refusing a name given twice: JSON parsers disagree on which
+/// of two equal keys wins, and serde_json's silent "the last" would drop a schedule.
+struct UniqueMap(BTreeMap<String, RawSchedule>);
+
+impl<'de> Deserialize<'de> for UniqueMap {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct UniqueVisitor;
+        impl<'de> Visitor<'de> for UniqueVisitor {
+            type Value = UniqueMap;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of schedules by name")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<UniqueMap, A::Error> {
+                let mut schedules = BTreeMap::new();
+                while let Some(name) = map.next_key::<String>()? {
+                    if schedules.contains_key(&name) {
+                        return Err(serde::de::Error::custom(format!(
+                            "schedule {} is defined twice: give each schedule once",
+                            crate::input::Excerpt::with_limit(&name, 70)
+                        )));
+                    }
+                    let schedule = map.next_value::<RawSchedule>()?;
+                    schedules.insert(name, schedule);
+                }
+                Ok(UniqueMap(schedules))
+            }
+        }
+        deserializer.deserialize_map(UniqueVisitor)
+    }
+}
+
+/// `schedules."office-hours".periods[0]`: keys that are not identifiers are quoted.
+fn render(path: &Path) -> String {
+    let mut out = String::new();
+    for segment in path {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(&field(key));
+            }
+            Segment::Unknown => out.push_str(if out.is_empty() { "?" } else { ".?" }),
+        }
+    }
+    if out.is_empty() {
+        out.push_str("the schedules document");
+    }
+    out
+}
+
+fn field(key: &str) -> String {
+    let identifier = key
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if identifier {
+        key.to_owned()
+    } else {
+        crate::input::Excerpt::with_limit(key, 70).to_string()
+    }
+}
+
+fn invalid(path: impl Into<String>, message: impl fmt::Display) -> ScheduleError {
+    ScheduleError::Invalid {
+        path: path.into(),
+        message: message.to_string(),
+    }
+}
+
+/// Parses and checks a document.
+pub(crate) fn parse(text: &str) -> Result<Schedules, ScheduleError> {
+    let deserializer = &mut serde_json::Deserializer::from_str(text);
+    let raw: RawDocument = serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let path = render(error.path());
+        let inner = error.into_inner();
+        let (line, column) = (inner.line(), inner.column());
+        // serde_json ends every message with where it was; the path says that better.
+        let message = inner.to_string();
+        let message = message
+            .strip_suffix(&format!(" at line {line} column {column}"))
+            .unwrap_or(&message)
+            .to_owned();
+        match inner.classify() {
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                ScheduleError::Syntax {
+                    message,
+                    line,
+                    column,
+                }
+            }
+            _ => invalid(path, message),
+        }
+    })?;
+    if raw.schedules.0.is_empty() {
+        return Err(invalid(
+            "schedules",
+            "no schedules: give at least one, such as \"office-hours\": {\"timezone\": \
+             \"Asia/Shanghai\", \"periods\": [{\"days\": \"mon-fri\", \"start\": \"08:00\", \
+             \"stop\": \"20:00\"}]}",
+        ));
+    }
+    let mut schedules = BTreeMap::new();
+    for (name, raw) in raw.schedules.0 {
+        let at = format!("schedules.{}", field(&name));
+        let name: ScheduleName = name.parse().map_err(|error| invalid(&at, error))?;
+        let schedule = check_schedule(&at, name.clone(), raw)?;
+        schedules.insert(name, schedule);
+    }
+    Ok(Schedules { schedules })
+}
+
+fn check_schedule(
+    at: &str,
+    name: ScheduleName,
+    raw: RawSchedule,
+) -> Result<Schedule, ScheduleError> {
+    if raw.periods.is_empty() {
+        return Err(invalid(
+            format!("{at}.periods"),
+            "no periods: give at least one, such as {\"days\": \"mon-fri\", \"start\": \
+             \"08:00\", \"stop\": \"20:00\"}, or {\"days\": \"mon-sun\", \"stop\": \"22:00\"} \
+             for a nightly stop",
+        ));
+    }
+    if raw.periods.len() > MAX_PERIODS {
+        return Err(invalid(
+            format!("{at}.periods"),
+            format!(
+                "{} periods: a schedule may have at most {MAX_PERIODS}; split it into several \
+                 schedules",
+                raw.periods.len()
+            ),
+        ));
+    }
+    let mut periods = Vec::with_capacity(raw.periods.len());
+    for (index, period) in raw.periods.into_iter().enumerate() {
+        let period = Period::new(period.days, period.start, period.stop).map_err(|_| {
+            invalid(
+                format!("{at}.periods[{index}]"),
+                format!(
+                    "start and stop are both {}: a period needs a length (or leave start out \
+                     for a period that only stops graphs)",
+                    period.stop
+                ),
+            )
+        })?;
+        periods.push(period);
+    }
+    if let Some(conflict) = super::period::conflict(&periods) {
+        return Err(match conflict {
+            Conflict::Overlap {
+                earlier,
+                later,
+                day,
+            } => invalid(
+                format!("{at}.periods[{later}]"),
+                format!(
+                    "overlaps periods[{earlier}] on {}: a graph cannot follow two periods at \
+                     once; let one stop where the other starts, or merge them",
+                    DAY_NAMES[day.to_monday_zero_offset() as usize]
+                ),
+            ),
+            Conflict::StopInside {
+                stop_only,
+                running,
+                day,
+            } => invalid(
+                format!("{at}.periods[{stop_only}].stop"),
+                format!(
+                    "stops on {} at {} while periods[{running}] runs: shorten periods[{running}] \
+                     instead, or move the stop outside it",
+                    DAY_NAMES[day.to_monday_zero_offset() as usize],
+                    periods[stop_only].stop()
+                ),
+            ),
+        });
+    }
+    if raw.skip_dates.len() > MAX_SKIP_DATES {
+        return Err(invalid(
+            format!("{at}.skip_dates"),
+            format!(
+                "{} skip dates: a schedule may have at most {MAX_SKIP_DATES}; drop the past ones",
+                raw.skip_dates.len()
+            ),
+        ));
+    }
+    let mut skip_dates: Vec<_> = raw.skip_dates.iter().map(|date| date.0).collect();
+    skip_dates.sort_unstable();
+    if let Some(pair) = skip_dates.windows(2).find(|pair| pair[0] == pair[1]) {
+        let twice = pair[0];
+        let index = raw
+            .skip_dates
+            .iter()
+            .rposition(|date| date.0 == twice)
+            .unwrap_or_default();
+        return Err(invalid(
+            format!("{at}.skip_dates[{index}]"),
+            format!("{twice} is listed twice: list each date once"),
+        ));
+    }
+    Ok(Schedule {
+        name,
+        zone: raw.timezone,
+        periods,
+        skip_dates,
+        start_graphs: raw.start_graphs,
+        enforce: raw.enforce,
+    })
+}

@@ -1,0 +1,159 @@
+//! Properties of boundaries over random schedules: the desired state follows the
+//! occurrences, `next_change` is the first boundary that changes it, and boundaries are
+//! strictly increasing.
+
+use jiff::civil::{Date, Time, date};
+use jiff::{SignedDuration, Timestamp};
+use proptest::prelude::*;
+
+use super::{BoundaryKind, Schedule, Schedules};
+
+const ZONES: [&str; 5] = [
+    "UTC",
+    "Europe/Berlin",
+    "America/New_York",
+    "Asia/Shanghai",
+    "Australia/Lord_Howe",
+];
+const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+fn day_list(mask: u8) -> String {
+    let days: Vec<&str> = (0..7)
+        .filter(|i| mask & (1 << i) != 0)
+        .map(|i| DAYS[i])
+        .collect();
+    days.join(",")
+}
+
+fn time(minutes: u16) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// A schedule document, which may well be refused (overlaps): the strategy keeps the
+/// ones that are not.
+fn document() -> impl Strategy<Value = Schedules> {
+    let period = (
+        1u8..128,
+        prop::option::weighted(0.8, 0u16..1440),
+        0u16..1440,
+    );
+    (
+        0..ZONES.len(),
+        prop::collection::vec(period, 1..4),
+        prop::collection::vec(0i64..400, 0..6),
+    )
+        .prop_filter_map("overlapping periods", |(zone, periods, skips)| {
+            let periods: Vec<String> = periods
+                .iter()
+                .map(|(days, start, stop)| match start {
+                    Some(start) => format!(
+                        r#"{{"days": "{}", "start": "{}", "stop": "{}"}}"#,
+                        day_list(*days),
+                        time(*start),
+                        time(*stop)
+                    ),
+                    None => format!(r#"{{"days": "{}", "stop": "{}"}}"#, day_list(*days), time(*stop)),
+                })
+                .collect();
+            let mut skips: Vec<String> = skips
+                .iter()
+                .map(|day| format!(r#""{}""#, days_after(date(2025, 12, 1), *day)))
+                .collect();
+            skips.sort();
+            skips.dedup();
+            Schedules::from_json(&format!(
+                r#"{{"schedules": {{"p": {{"timezone": "{}", "periods": [{}], "skip_dates": [{}]}}}}}}"#,
+                ZONES[zone],
+                periods.join(","),
+                skips.join(",")
+            ))
+            .ok()
+        })
+}
+
+fn days_after(date: Date, days: i64) -> Date {
+    date.saturating_add(SignedDuration::from_hours(24 * days))
+}
+
+fn instant() -> impl Strategy<Value = Timestamp> {
+    // 2026, to the minute, and now and then a second off it.
+    (0i64..365 * 1440, prop::bool::weighted(0.2)).prop_map(|(minute, off)| {
+        Timestamp::from_second(1_767_225_600 + minute * 60 + i64::from(off)).unwrap()
+    })
+}
+
+/// Whether `at` is inside an occurrence, from the definition: a period's start on a day
+/// it lists that is no skip date, to its stop (the next day's 00:00 if that is one).
+fn inside(schedule: &Schedule, at: Timestamp) -> bool {
+    let zone = schedule.zone();
+    let today = zone.wall(at).date();
+    (-2..=1).any(|offset| {
+        let day = days_after(today, offset);
+        if schedule.skip_dates().contains(&day) {
+            return false;
+        }
+        schedule.periods().iter().any(|period| {
+            let Some(start) = period.start() else {
+                return false;
+            };
+            if !period.days().contains(day.weekday()) {
+                return false;
+            }
+            let begin = zone.resolve(day.to_datetime(start.to_civil()));
+            let next = days_after(day, 1);
+            let end = if !period.overnight() {
+                zone.resolve(day.to_datetime(period.stop().to_civil()))
+            } else if schedule.skip_dates().contains(&next) {
+                zone.resolve(next.to_datetime(Time::midnight()))
+            } else {
+                zone.resolve(next.to_datetime(period.stop().to_civil()))
+            };
+            begin <= at && at < end
+        })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn inside_an_occurrence_exactly_when_the_latest_boundary_is_a_start(
+        schedules in document(),
+        at in instant(),
+    ) {
+        let schedule = schedules.get("p").unwrap();
+        let latest = schedule.latest(at);
+        prop_assert!(latest.at <= at);
+        prop_assert_eq!(inside(schedule, at), latest.kind == BoundaryKind::Start, "{:?}", latest);
+    }
+
+    #[test]
+    fn next_change_is_the_first_later_boundary_with_another_state(
+        schedules in document(),
+        at in instant(),
+    ) {
+        let schedule = schedules.get("p").unwrap();
+        let current = schedule.latest(at).desired;
+        let later = schedule.boundaries(at, at + SignedDuration::from_hours(24 * 399));
+        let expected = later.iter().find(|b| b.at > at && b.desired != current).copied();
+        prop_assert_eq!(schedule.next_change(at), expected);
+    }
+
+    #[test]
+    fn boundaries_strictly_increase_and_each_is_in_force_at_its_instant(
+        schedules in document(),
+        from in instant(),
+        days in 1i64..30,
+    ) {
+        let schedule = schedules.get("p").unwrap();
+        let to = from + SignedDuration::from_hours(24 * days);
+        let boundaries = schedule.boundaries(from, to);
+        for pair in boundaries.windows(2) {
+            prop_assert!(pair[0].at < pair[1].at, "{:?}", pair);
+        }
+        for boundary in &boundaries {
+            prop_assert!(from <= boundary.at && boundary.at < to);
+            prop_assert_eq!(schedule.latest(boundary.at), *boundary);
+        }
+    }
+}

@@ -1,0 +1,335 @@
+//! The document's refusals, each naming its field, and reading it from the environment.
+
+use super::*;
+
+const EXAMPLE: &str = r#"{"schedules": {
+  "office-hours": {"timezone": "Asia/Shanghai",
+                   "periods": [{"days": "mon-fri", "start": "08:00", "stop": "20:00"}],
+                   "skip_dates": ["2026-12-25", "2027-01-01"],
+                   "start_graphs": true},
+  "nightly-stop": {"timezone": "Europe/Berlin", "periods": [{"days": "mon-sun", "stop": "22:00"}]},
+  "night-shift":  {"timezone": "UTC", "periods": [{"days": "mon-fri", "start": "22:00", "stop": "06:00"}],
+                   "enforce": true}
+}}"#;
+
+#[test]
+fn the_example_document_is_read() {
+    let schedules = Schedules::from_json(EXAMPLE).unwrap();
+    assert_eq!(schedules.len(), 3);
+    let names: Vec<&str> = schedules.iter().map(|(name, _)| name).collect();
+    assert_eq!(names, ["night-shift", "nightly-stop", "office-hours"]);
+    let office = schedules.get("office-hours").unwrap();
+    assert_eq!(office.timezone_name(), "Asia/Shanghai");
+    assert!(office.start_graphs() && !office.enforce());
+    assert_eq!(office.skip_dates().len(), 2);
+    let night = schedules.get("night-shift").unwrap();
+    assert!(night.enforce() && !night.start_graphs());
+    assert!(night.periods()[0].overnight());
+    assert!(schedules.get("nope").is_none());
+}
+
+/// The document with `schedule` as the only schedule, named `s`.
+fn one(schedule: &str) -> String {
+    format!(r#"{{"schedules": {{"s": {schedule}}}}}"#)
+}
+
+#[track_caller]
+fn refused(document: &str) -> String {
+    match Schedules::from_json(document) {
+        Ok(_) => panic!("accepted: {document}"),
+        Err(error) => error.to_string(),
+    }
+}
+
+#[test]
+fn the_example_message() {
+    let document = r#"{"schedules": {"office-hours": {"timezone": "Asia/Shanghai",
+        "periods": [{"days": "mon-fri", "start": "25:00", "stop": "20:00"}]}}}"#;
+    assert_eq!(
+        refused(document),
+        r#"schedules."office-hours".periods[0].start: "25:00" is not a time of day HH:MM (00:00 to 23:59)"#
+    );
+}
+
+#[test]
+fn every_refusal_names_its_field() {
+    let period = r#"{"days": "mon-fri", "start": "08:00", "stop": "20:00"}"#;
+    let cases: Vec<(String, &str, &str)> = vec![
+        (
+            r#"{"schedules": {}, "extra": 1}"#.into(),
+            "extra: ",
+            "unknown field `extra`, expected `schedules`",
+        ),
+        (r#"{"schedules": {}}"#.into(), "schedules: ", "no schedules"),
+        (
+            "{}".into(),
+            "the schedules document: ",
+            "missing field `schedules`",
+        ),
+        (
+            one(&format!(
+                r#"{{"timezone": "UTC", "periods": [{period}], "colour": "red"}}"#
+            )),
+            "schedules.s.colour: ",
+            "unknown field `colour`",
+        ),
+        (
+            one(
+                r#"{"timezone": "UTC", "periods": [{"days": "mon", "stop": "20:00", "end": "x"}]}"#,
+            ),
+            "schedules.s.periods[0].end: ",
+            "unknown field `end`",
+        ),
+        (
+            one(&format!(
+                r#"{{"timezone": "Europe/Atlantis", "periods": [{period}]}}"#
+            )),
+            "schedules.s.timezone: ",
+            r#""Europe/Atlantis" is not a time zone"#,
+        ),
+        (
+            one(&format!(r#"{{"periods": [{period}]}}"#)),
+            "schedules.s: ",
+            "missing field `timezone`",
+        ),
+        (
+            one(r#"{"timezone": "UTC", "periods": [{"days": "mon", "start": "08:00"}]}"#),
+            "schedules.s.periods[0]: ",
+            "missing field `stop`",
+        ),
+        (
+            one(r#"{"timezone": "UTC", "periods": [{"days": "mon", "stop": "24:00"}]}"#),
+            "schedules.s.periods[0].stop: ",
+            "is not a time of day",
+        ),
+        (
+            one(r#"{"timezone": "UTC", "periods": [{"days": "", "stop": "20:00"}]}"#),
+            "schedules.s.periods[0].days: ",
+            "lists no day",
+        ),
+        (
+            one(r#"{"timezone": "UTC", "periods": [{"days": "mon,mon", "stop": "20:00"}]}"#),
+            "schedules.s.periods[0].days: ",
+            "names mon twice",
+        ),
+        (
+            one(r#"{"timezone": "UTC", "periods": [{"days": 5, "stop": "20:00"}]}"#),
+            "schedules.s.periods[0].days: ",
+            "invalid type",
+        ),
+        (
+            one(r#"{"timezone": "UTC", "periods": []}"#),
+            "schedules.s.periods: ",
+            "no periods",
+        ),
+        (
+            one(&format!(
+                r#"{{"timezone": "UTC", "periods": [{period}], "skip_dates": ["2026-02-30"]}}"#
+            )),
+            "schedules.s.skip_dates[0]: ",
+            "is not a date YYYY-MM-DD",
+        ),
+        (
+            one(&format!(
+                r#"{{"timezone": "UTC", "periods": [{period}], "skip_dates": ["2026-12-25", "christmas"]}}"#
+            )),
+            "schedules.s.skip_dates[1]: ",
+            "is not a date",
+        ),
+        (
+            one(&format!(
+                r#"{{"timezone": "UTC", "periods": [{period}], "skip_dates": ["2026-12-25", "2026-01-01", "2026-12-25"]}}"#
+            )),
+            "schedules.s.skip_dates[2]: ",
+            "2026-12-25 is listed twice",
+        ),
+        (
+            one(
+                r#"{"timezone": "UTC", "periods": [{"days": "mon", "start": "08:00", "stop": "08:00"}]}"#,
+            ),
+            "schedules.s.periods[0]: ",
+            "start and stop are both 08:00",
+        ),
+        (
+            one(&format!(
+                r#"{{"timezone": "UTC", "periods": [{period}, {{"days": "wed", "start": "19:00", "stop": "21:00"}}]}}"#
+            )),
+            "schedules.s.periods[1]: ",
+            "overlaps periods[0] on wed",
+        ),
+        (
+            one(&format!(
+                r#"{{"timezone": "UTC", "periods": [{period}, {{"days": "tue", "stop": "12:00"}}]}}"#
+            )),
+            "schedules.s.periods[1].stop: ",
+            "stops on tue at 12:00 while periods[0] runs",
+        ),
+        (
+            one(&format!(
+                r#"{{"timezone": "UTC", "periods": [{period}], "enforce": "yes"}}"#
+            )),
+            "schedules.s.enforce: ",
+            "invalid type",
+        ),
+        (
+            format!(
+                r#"{{"schedules": {{"office hours": {{"timezone": "UTC", "periods": [{period}]}}}}}}"#
+            ),
+            r#"schedules."office hours": "#,
+            "is not a schedule name",
+        ),
+        (
+            format!(r#"{{"schedules": {{"": {{"timezone": "UTC", "periods": [{period}]}}}}}}"#),
+            r#"schedules."": "#,
+            "is not a schedule name",
+        ),
+        (
+            format!(
+                r#"{{"schedules": {{"{}": {{"timezone": "UTC", "periods": [{period}]}}}}}}"#,
+                "x".repeat(64)
+            ),
+            "schedules.",
+            "is not a schedule name",
+        ),
+        (
+            format!(
+                r#"{{"schedules": {{"a": {{"timezone": "UTC", "periods": [{period}]}}, "a": {{"timezone": "UTC", "periods": [{period}]}}}}}}"#
+            ),
+            "schedules",
+            "schedule \"a\" is defined twice",
+        ),
+    ];
+    for (document, path, message) in cases {
+        let error = refused(&document);
+        assert!(
+            error.starts_with(path),
+            "want {path:?} first: {error}\n{document}"
+        );
+        assert!(
+            error.contains(message),
+            "want {message:?}: {error}\n{document}"
+        );
+    }
+}
+
+#[test]
+fn too_many_periods_or_skip_dates_are_refused() {
+    let periods: Vec<String> = (0..=MAX_PERIODS)
+        .map(|i| {
+            format!(
+                r#"{{"days": "mon", "stop": "{:02}:{:02}"}}"#,
+                i / 60,
+                i % 60
+            )
+        })
+        .collect();
+    let error = refused(&one(&format!(
+        r#"{{"timezone": "UTC", "periods": [{}]}}"#,
+        periods.join(",")
+    )));
+    assert!(
+        error.starts_with("schedules.s.periods: 65 periods"),
+        "{error}"
+    );
+    let dates: Vec<String> = (0..=MAX_SKIP_DATES)
+        .map(|i| {
+            format!(
+                r#""{}""#,
+                jiff::civil::date(2026, 1, 1)
+                    .saturating_add(jiff::SignedDuration::from_hours(24 * i as i64))
+            )
+        })
+        .collect();
+    let error = refused(&one(&format!(
+        r#"{{"timezone": "UTC", "periods": [{{"days": "mon", "stop": "20:00"}}], "skip_dates": [{}]}}"#,
+        dates.join(",")
+    )));
+    assert!(
+        error.starts_with("schedules.s.skip_dates: 1001 skip dates"),
+        "{error}"
+    );
+}
+
+#[test]
+fn not_json_says_where() {
+    let error = refused(r#"{"schedules": {"#);
+    assert!(
+        error.starts_with("the schedules document is not JSON: "),
+        "{error}"
+    );
+    assert!(error.contains("(line 1, column"), "{error}");
+}
+
+#[test]
+fn from_lookup_reads_the_variable_or_the_file() {
+    let lookup = |pairs: Vec<(&'static str, String)>| {
+        move |name: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, v)| v.clone())
+        }
+    };
+    assert!(Schedules::from_lookup(lookup(vec![])).unwrap().is_none());
+    assert!(
+        Schedules::from_lookup(lookup(vec![(vars::SCHEDULES, "  ".into())]))
+            .unwrap()
+            .is_none()
+    );
+    let found = Schedules::from_lookup(lookup(vec![(vars::SCHEDULES, EXAMPLE.into())]));
+    assert_eq!(found.unwrap().unwrap().len(), 3);
+
+    let bad = Schedules::from_lookup(lookup(vec![(vars::SCHEDULES, "{}".into())]))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        bad,
+        "GES_SCHEDULES: the schedules document: missing field `schedules`"
+    );
+
+    let both = Schedules::from_lookup(lookup(vec![
+        (vars::SCHEDULES, EXAMPLE.into()),
+        (vars::SCHEDULES_FILE, "/x".into()),
+    ]));
+    assert!(matches!(both, Err(ScheduleError::BothSet)));
+
+    let dir = std::env::temp_dir().join(format!("ges-schedules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("schedules.json");
+    std::fs::write(&file, EXAMPLE).unwrap();
+    let path = file.display().to_string();
+    let read = Schedules::from_lookup(lookup(vec![(vars::SCHEDULES_FILE, path.clone())]));
+    assert_eq!(read.unwrap().unwrap().len(), 3);
+
+    std::fs::write(
+        &file,
+        r#"{"schedules": {"s": {"timezone": "UTC", "periods": []}}}"#,
+    )
+    .unwrap();
+    let error = Schedules::from_lookup(lookup(vec![(vars::SCHEDULES_FILE, path.clone())]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with(&format!(
+            "GES_SCHEDULES_FILE {path}: schedules.s.periods: no periods"
+        )),
+        "{error}"
+    );
+
+    let missing = dir.join("missing.json").display().to_string();
+    let error = Schedules::from_lookup(lookup(vec![(vars::SCHEDULES_FILE, missing.clone())]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with(&format!(
+            "could not read the schedules file {missing} (GES_SCHEDULES_FILE)"
+        )),
+        "{error}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_bundled_database_is_the_pinned_release() {
+    assert_eq!(tzdb_version(), "2026f");
+}
