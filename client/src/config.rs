@@ -541,6 +541,9 @@ pub enum ConfigError {
         /// What is wrong.
         source: ConstraintViolation,
     },
+    /// The schedules document (or the file that holds it) is wrong.
+    #[error(transparent)]
+    Schedules(#[from] crate::schedule::ScheduleError),
     /// A bad concurrency.
     #[error("{variable} is {value:?}: give a whole number from 1 to {max}")]
     Count {

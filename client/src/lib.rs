@@ -20,6 +20,7 @@
 //! - [`input`]: excerpts of untrusted input for messages.
 //! - [`selector`]: fleet selectors; [`fleet`]: the graphs they select, by paging each
 //!   project's list.
+//! - [`reconcile`]: what each scheduled graph needs at an instant.
 //! - [`schedule`]: schedules (when graphs should run, in their own time zones) and the
 //!   boundaries where their desired state changes.
 
@@ -36,6 +37,7 @@ pub mod graph_error;
 pub mod iam;
 pub mod input;
 pub mod policy;
+pub mod reconcile;
 pub mod regions;
 pub mod report;
 pub mod retry;

@@ -18,6 +18,8 @@ use ges_client::failure::FailureKind;
 use ges_client::fleet::{SelectError, SelectionFacts};
 use ges_client::graph_error::{GesError, GraphError};
 use ges_client::report::{GraphReport, GraphTarget, Outcome};
+use ges_client::schedule::Desired;
+use jiff::Timestamp;
 use ges_client::retry::Attempts;
 
 /// Seconds an HTTP caller is told to wait before trying again when GES is unavailable.
@@ -66,7 +68,26 @@ struct ReportedEntry<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     name: &'a Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    schedule: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    desired: Option<Desired>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_change: Option<NextChange>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     reason: &'a Option<String>,
+}
+
+/// A schedule's next change, as the answer gives it.
+#[derive(Serialize)]
+struct NextChange {
+    #[serde(serialize_with = "rfc3339")]
+    at: Timestamp,
+    desired: Desired,
+}
+
+/// An instant as RFC 3339, in UTC.
+fn rfc3339<S: Serializer>(at: &Timestamp, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(at)
 }
 
 /// A failed entry as it is sent.
@@ -81,6 +102,17 @@ impl Serialize for BatchEntry {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match &self.outcome {
             Ok(report) => ReportedEntry {
+                schedule: self.facts.schedule.as_ref().map(|facts| facts.name.as_str()),
+                desired: self.facts.schedule.as_ref().and_then(|facts| facts.desired),
+                next_change: self
+                    .facts
+                    .schedule
+                    .as_ref()
+                    .and_then(|facts| facts.next_change)
+                    .map(|change| NextChange {
+                        at: change.at,
+                        desired: change.desired,
+                    }),
                 graph_id: &report.graph_id,
                 project_id: &report.project_id,
                 job_id: &report.job_id,
@@ -107,6 +139,9 @@ impl Serialize for BatchEntry {
 /// order named (or listed), and the counts.
 #[derive(Serialize)]
 pub struct BatchAnswer {
+    /// The instant a reconcile evaluated the schedules at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<Rfc3339>,
     /// The selectors of a fleet run, as given.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub selectors: Vec<Selector>,
@@ -182,8 +217,9 @@ impl Summary {
 
     /// The one log line per invocation that says how it ended, each count a field of
     /// its own, so that a metric filter or a Logs Insights query can add them up.
-    pub fn log(&self, dry_run: bool) {
+    pub fn log(&self, dry_run: bool, at: Option<Timestamp>) {
         tracing::info!(
+            at = at.map(tracing::field::display),
             selected = self.selected,
             stopping = self.stopping,
             stopped = self.stopped,
@@ -201,11 +237,22 @@ impl Summary {
     }
 }
 
+/// An instant, serialized as RFC 3339 in UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rfc3339(pub Timestamp);
+
+impl Serialize for Rfc3339 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rfc3339(&self.0, serializer)
+    }
+}
+
 impl BatchAnswer {
-    /// The answer for these entries, counted.
-    pub fn new(selectors: Vec<Selector>, results: Vec<BatchEntry>) -> Self {
+    /// The answer for these entries, counted; `at` for a reconcile.
+    pub fn new(selectors: Vec<Selector>, results: Vec<BatchEntry>, at: Option<Timestamp>) -> Self {
         let summary = Summary::of(&results);
         Self {
+            at: at.map(Rfc3339),
             selectors,
             results,
             summary,
@@ -243,6 +290,12 @@ pub enum FunctionError {
          graphs the schedule stops, or schedule an event that names them"
     )]
     NoGraphsConfigured,
+    /// A reconcile, with no schedules configured.
+    #[error(
+        "the event asks for a reconcile, but no schedules are configured: set GES_SCHEDULES to \
+         the schedules document, or GES_SCHEDULES_FILE to a file holding it"
+    )]
+    NoSchedulesConfigured,
     /// A graph or project outside the allow-lists; nothing was sent.
     #[error(
         "graph {} in project {} is not allowed by GES_ALLOWED_GRAPH_IDS / \
@@ -276,6 +329,7 @@ impl FunctionError {
             Self::InvalidEvent(invalid) => invalid.error.error_type(),
             Self::NoProject => FailureKind::NoProject.into(),
             Self::NoGraphsConfigured => ErrorType::NoGraphsConfigured,
+            Self::NoSchedulesConfigured => ErrorType::NoSchedulesConfigured,
             Self::NotAllowed { .. } => FailureKind::NotAllowed.into(),
             Self::Select(error) => error.kind().into(),
             Self::Graph(error) => error.kind().into(),

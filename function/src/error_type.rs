@@ -22,6 +22,8 @@ pub enum ErrorType {
     MethodNotAllowed,
     /// A classic scheduled event, with no graphs configured for it.
     NoGraphsConfigured,
+    /// A reconcile, with no schedules configured.
+    NoSchedulesConfigured,
     /// Some graphs of several failed.
     PartialFailure,
     /// The function could not start: its configuration is wrong.
@@ -39,6 +41,7 @@ impl ErrorType {
             Self::RouteNotFound => "RouteNotFound",
             Self::MethodNotAllowed => "MethodNotAllowed",
             Self::NoGraphsConfigured => "NoGraphsConfigured",
+            Self::NoSchedulesConfigured => "NoSchedulesConfigured",
             Self::PartialFailure => "PartialFailure",
             Self::InvalidConfiguration => "InvalidConfiguration",
             Self::InternalError => "InternalError",
@@ -49,7 +52,9 @@ impl ErrorType {
     pub fn http_status(self) -> StatusCode {
         match self {
             Self::Failure(kind) => kind.http_status(),
-            Self::InvalidEvent | Self::NoGraphsConfigured => StatusCode::BAD_REQUEST,
+            Self::InvalidEvent | Self::NoGraphsConfigured | Self::NoSchedulesConfigured => {
+                StatusCode::BAD_REQUEST
+            }
             Self::RouteNotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             // Some graphs failed upstream; the request itself was fine.
@@ -90,6 +95,7 @@ mod tests {
             (ErrorType::RouteNotFound, "RouteNotFound", 404),
             (ErrorType::MethodNotAllowed, "MethodNotAllowed", 405),
             (ErrorType::NoGraphsConfigured, "NoGraphsConfigured", 400),
+            (ErrorType::NoSchedulesConfigured, "NoSchedulesConfigured", 400),
             (ErrorType::PartialFailure, "PartialFailure", 502),
             (ErrorType::InvalidConfiguration, "InvalidConfiguration", 500),
             (ErrorType::InternalError, "InternalError", 500),

@@ -19,7 +19,7 @@ use ges_client::retry::Attempts;
 
 use crate::answer::{self, Answer, BatchAnswer, BatchEntry, FunctionError, Summary};
 use crate::event::{self, Invocation, Selector, StopRequest};
-use crate::graphs::Graphs;
+use crate::graphs::{Graphs, Scheduled};
 use crate::settings::Settings;
 use ges_client::client::{ClientError, GesClient};
 use ges_client::config::{Config, ConfigError};
@@ -27,7 +27,10 @@ use ges_client::fleet::{self, Action, PageSizes, Selected};
 use ges_client::graph_error::GraphError;
 use ges_client::regions::Regions;
 use ges_client::report::{Change, GraphReport, GraphTarget, Outcome};
+use ges_client::reconcile::Reconcile;
+use ges_client::start::start_graph;
 use ges_client::stop::{preview_stop, stop_graph};
+use jiff::Timestamp;
 use ges_client::wait::{JobEnd, wait_for_job};
 
 /// Time kept back from the invocation's deadline to report: a stop or a wait that
@@ -143,13 +146,15 @@ impl Handler {
                 match <[BatchEntry; 1]>::try_from(results) {
                     // One graph named: its report, or its error.
                     Ok([result]) => {
-                        Summary::of(std::slice::from_ref(&result)).log(request.dry_run);
+                        Summary::of(std::slice::from_ref(&result)).log(request.dry_run, None);
                         result
                             .outcome
                             .map(Answer::Single)
                             .map_err(FunctionError::Graph)
                     }
-                    Err(results) => batch(Vec::new(), results, request.dry_run).map(Answer::Batch),
+                    Err(results) => {
+                        batch(Vec::new(), results, request.dry_run, None).map(Answer::Batch)
+                    }
                 }
             }
             Graphs::Selected(selectors) => {
@@ -169,11 +174,10 @@ impl Handler {
                 let max_graphs = request.max_graphs.unwrap_or(self.settings.max_graphs);
                 let items = fleet::select(
                     &scopes,
-                    &self.settings.policy,
                     &self.pages,
-                    request.dry_run,
                     max_graphs,
                     deadline.at,
+                    fleet::selectors_decide(&self.settings.policy, request.dry_run),
                 )
                 .await
                 .map_err(FunctionError::Select)?
@@ -182,9 +186,75 @@ impl Handler {
                 .collect();
                 let results = self.run_all(items, request, deadline).await;
                 // A fleet run always answers with the list, however many it selected.
-                batch(selectors.to_vec(), results, request.dry_run).map(Answer::Batch)
+                batch(selectors.to_vec(), results, request.dry_run, None).map(Answer::Batch)
             }
+            Graphs::Scheduled(scheduled) => self
+                .reconcile(&client, scheduled, request, deadline)
+                .await
+                .map(Answer::Batch),
         }
+    }
+
+    /// A reconcile: every scheduled graph of the scopes (the event's selectors', else
+    /// the project's), decided at the event's `at` or now, then the stops and starts.
+    async fn reconcile(
+        &self,
+        client: &GesClient,
+        scheduled: &Scheduled,
+        request: &StopRequest,
+        deadline: Deadline,
+    ) -> Result<BatchAnswer, FunctionError> {
+        let scheduling = self
+            .settings
+            .scheduling
+            .as_ref()
+            .ok_or(FunctionError::NoSchedulesConfigured)?;
+        let at = scheduled.at.unwrap_or_else(Timestamp::now);
+        tracing::info!(at = %at, late = scheduled.at.is_some(), "reconcile");
+        let policy = &self.settings.policy;
+        let default_project = request
+            .project_id
+            .as_ref()
+            .or(self.default_project_id.as_ref());
+        let scopes = if scheduled.selectors.is_empty() {
+            fleet::home_scope(client, default_project, policy).map(|scope| vec![scope])
+        } else {
+            fleet::scopes(
+                &scheduled.selectors,
+                client,
+                &self.regions,
+                default_project,
+                policy,
+            )
+            .await
+        }
+        .map_err(FunctionError::Select)?;
+        let reconcile = Reconcile {
+            scheduling,
+            policy,
+            at,
+            dry_run: request.dry_run,
+        };
+        let narrowed = !scheduled.selectors.is_empty();
+        let items = fleet::select(
+            &scopes,
+            &self.pages,
+            request.max_graphs.unwrap_or(self.settings.max_graphs),
+            deadline.at,
+            |scope, graph| {
+                if narrowed && !scope.selects(graph) {
+                    return None;
+                }
+                reconcile.decide(graph, &scope.project_id)
+            },
+        )
+        .await
+        .map_err(FunctionError::Select)?
+        .into_iter()
+        .map(|(client, selected)| Item { client, selected })
+        .collect();
+        let results = self.run_all(items, request, deadline).await;
+        batch(scheduled.selectors.clone(), results, request.dry_run, Some(at))
     }
 
     /// The named graphs, each with its project, all allowed, before anything is sent.
@@ -273,7 +343,14 @@ impl Handler {
                 );
                 Ok(report)
             }
-            Action::Stop => self.run_one(item.client, &target, request, deadline).await,
+            Action::Stop => {
+                self.run_one(item.client, &target, Change::Stop, request, deadline)
+                    .await
+            }
+            Action::Start => {
+                self.run_one(item.client, &target, Change::Start, request, deadline)
+                    .await
+            }
         };
         BatchEntry {
             target,
@@ -282,15 +359,22 @@ impl Handler {
         }
     }
 
+    /// Sends one graph's change (in a dry run, a stop's look-up) and logs how it went.
     async fn run_one(
         &self,
         client: &GesClient,
         target: &GraphTarget,
+        change: Change,
         request: &StopRequest,
         deadline: Deadline,
     ) -> Result<GraphReport, GraphError> {
         let started = std::time::Instant::now();
         let work = async {
+            // A reconcile decides its dry runs from the listing and never waits, so a
+            // start is only ever sent.
+            if change == Change::Start {
+                return start_graph(client, target, deadline.at).await;
+            }
             if request.dry_run {
                 return preview_stop(client, target, deadline.at).await;
             }
@@ -329,7 +413,7 @@ impl Handler {
             Some(at) => tokio::time::timeout_at(at, work).await.unwrap_or_else(|_| {
                 Err(GraphError::DeadlineExceeded {
                     target: target.clone(),
-                    change: Change::Stop,
+                    change,
                     attempts: Attempts::default(),
                 })
             }),
@@ -368,9 +452,10 @@ fn batch(
     selectors: Vec<Selector>,
     results: Vec<BatchEntry>,
     dry_run: bool,
+    at: Option<Timestamp>,
 ) -> Result<BatchAnswer, FunctionError> {
-    let batch = BatchAnswer::new(selectors, results);
-    batch.summary.log(dry_run);
+    let batch = BatchAnswer::new(selectors, results, at);
+    batch.summary.log(dry_run, at);
     if batch.summary.failed > 0 {
         Err(FunctionError::PartialFailure(Box::new(batch)))
     } else {

@@ -1,6 +1,6 @@
 //! What the Lambda function adds to the configuration: the graphs (or fleet selectors) a
-//! classic schedule stops, the allow-lists, the fleet safety settings, how many stops run
-//! at once and how long to wait for jobs.
+//! classic schedule stops, the allow-lists, the fleet safety settings, the schedules a
+//! reconcile follows, how many stops run at once and how long to wait for jobs.
 //! Read and checked once, at start-up, like [`Config`](ges_client::config::Config).
 
 use std::collections::BTreeSet;
@@ -16,6 +16,12 @@ use crate::graphs::Graphs;
 use ges_client::config::{ConfigError, seconds};
 use ges_client::env::{Vars, vars};
 use ges_client::policy::{DEFAULT_OPT_OUT_TAG, Policy};
+use ges_client::reconcile::{
+    DEFAULT_SCHEDULE_TAG, DEFAULT_SKIP_UNTIL_TAG, DEFAULT_WINDOW_MINUTES, MAX_WINDOW_MINUTES,
+    Scheduling,
+};
+use ges_client::schedule::Schedules;
+use jiff::SignedDuration;
 use ges_client::selector::{self, MAX_SELECTORS, Selector};
 
 /// How many stops run at once unless configured: enough to stop a fleet in a few
@@ -30,7 +36,7 @@ pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(60);
 pub const DEFAULT_MAX_GRAPHS: usize = 100;
 
 /// The function's own settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Settings {
     /// What a classic scheduled event, which names no graph, stops: `GES_GRAPH_IDS` or
     /// `GES_SELECTORS`; none configured, and such an event is refused.
@@ -43,6 +49,9 @@ pub struct Settings {
     pub wait_timeout: Duration,
     /// How many graphs selectors may select before a run is refused.
     pub max_graphs: usize,
+    /// The schedules and their tags, when a document is configured; without one, a
+    /// reconcile is refused.
+    pub scheduling: Option<Scheduling>,
 }
 
 impl Settings {
@@ -84,7 +93,29 @@ impl Settings {
             variable: vars::OPT_OUT_TAG,
             value: opt_out_tag.chars().take(40).collect(),
         })?;
+        let scheduling = match Schedules::from_lookup(|name| env.get(name))? {
+            None => None,
+            Some(schedules) => Some(Scheduling {
+                schedules,
+                schedule_tag: env
+                    .get(vars::SCHEDULE_TAG)
+                    .unwrap_or_else(|| DEFAULT_SCHEDULE_TAG.to_owned()),
+                skip_until_tag: env
+                    .get(vars::SKIP_UNTIL_TAG)
+                    .unwrap_or_else(|| DEFAULT_SKIP_UNTIL_TAG.to_owned()),
+                window: SignedDuration::from_mins(
+                    count(
+                        &env,
+                        vars::RECONCILE_WINDOW,
+                        usize::from(MAX_WINDOW_MINUTES),
+                    )?
+                    .and_then(|minutes| i64::try_from(minutes).ok())
+                    .unwrap_or(i64::from(DEFAULT_WINDOW_MINUTES)),
+                ),
+            }),
+        };
         Ok(Self {
+            scheduling,
             default_graphs,
             policy: Policy {
                 allowed_graphs,
