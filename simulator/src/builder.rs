@@ -21,6 +21,10 @@ pub const DEFAULT_PROJECT_ID: &str = "0123456789abcdef0123456789abcdef";
 /// enough for a demo.
 pub const DEFAULT_STOP_DURATION: Duration = Duration::from_secs(3);
 
+/// How long a start takes unless told otherwise: as long as a stop, long enough to
+/// watch `920`, short enough for a demo.
+pub const DEFAULT_START_DURATION: Duration = DEFAULT_STOP_DURATION;
+
 /// Builds a simulator; see [`crate::Simulator::builder`].
 #[derive(Debug, Clone)]
 pub struct SimulatorBuilder {
@@ -33,6 +37,7 @@ pub struct SimulatorBuilder {
     credentials: Credentials,
     iam: IamConfig,
     stop_duration: Duration,
+    start_duration: Duration,
     page_limits: PageLimits,
     listen: SocketAddr,
 }
@@ -46,6 +51,7 @@ impl Default for SimulatorBuilder {
             credentials: Credentials::default(),
             iam: IamConfig::default(),
             stop_duration: DEFAULT_STOP_DURATION,
+            start_duration: DEFAULT_START_DURATION,
             page_limits: PageLimits::default(),
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
         }
@@ -162,6 +168,15 @@ impl SimulatorBuilder {
         self
     }
 
+    /// How long a start takes: the graph is `920` starting, then `200` running; the
+    /// job is `pending` for the first fifth of it, `running`, then `success`.
+    /// [`DEFAULT_START_DURATION`] if not set; zero starts at once.
+    #[must_use]
+    pub fn start_duration(mut self, start_duration: Duration) -> Self {
+        self.start_duration = start_duration;
+        self
+    }
+
     /// Answers every ListGraphs page with at most `most` graphs, however many its
     /// `limit` asked for (the default page of [`crate::DEFAULT_LIST_LIMIT`] included), as a
     /// server may that caps page sizes without saying so: a client must page by what
@@ -254,6 +269,7 @@ impl SimulatorBuilder {
             credentials: self.credentials,
             iam: self.iam,
             stop_duration: self.stop_duration,
+            start_duration: self.start_duration,
             page_limits: self.page_limits,
             listen: self.listen,
         })

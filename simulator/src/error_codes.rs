@@ -8,7 +8,16 @@
 pub const GRAPH_NOT_RUNNING: &str = "GES.7001";
 /// GES's message for [`GRAPH_NOT_RUNNING`], word for word.
 pub const GRAPH_NOT_RUNNING_MSG: &str = "The graph is not running.";
-/// `400`: a path or query parameter breaks the contract's rules, or the body is too big.
+/// `400`: start on a graph that is not stopped (running, stopping, starting, or in any
+/// other status but `900`). The simulator's choice: GES's code for this case is not
+/// known here, so it takes the number after [`GRAPH_NOT_RUNNING`], the code of the
+/// mirror-image refusal, in the same family.
+pub const GRAPH_NOT_STOPPED: &str = "GES.7002";
+/// The simulator's message for [`GRAPH_NOT_STOPPED`], worded like GES's
+/// [`GRAPH_NOT_RUNNING_MSG`].
+pub const GRAPH_NOT_STOPPED_MSG: &str = "The graph is not stopped.";
+/// `400`: a path or query parameter breaks the contract's rules, a StartGraph body is
+/// not valid JSON of the contract's shape, or the body is too big.
 pub const INVALID_PARAMETER: &str = "GES.8001";
 /// `403`: the path names a project the simulator does not serve, or one the caller may
 /// not use: an IAM token scoped to another project, or a signed request whose

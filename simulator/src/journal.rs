@@ -7,7 +7,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use ges_api::Operation;
 use ges_api::types::{
-    GraphId, ListGraphsRequest, ProjectId, ShowGraphRequest, ShowJobRequest, StopGraphRequest,
+    GraphId, ListGraphsRequest, ProjectId, ShowGraphRequest, ShowJobRequest, StartGraphRequest,
+    StopGraphRequest,
 };
 
 /// The contract's operations, as the simulator serves them.
@@ -15,6 +16,8 @@ use ges_api::types::{
 pub enum OperationKind {
     /// `POST /v2/{project_id}/graphs/{graph_id}/stop`
     StopGraph,
+    /// `POST /v2/{project_id}/graphs/{graph_id}/start`
+    StartGraph,
     /// `GET /v2/{project_id}/graphs/{graph_id}`
     ShowGraph,
     /// `GET /v2/{project_id}/graphs`
@@ -28,6 +31,7 @@ impl OperationKind {
     pub fn operation_id(self) -> &'static str {
         match self {
             Self::StopGraph => StopGraphRequest::OPERATION_ID,
+            Self::StartGraph => StartGraphRequest::OPERATION_ID,
             Self::ShowGraph => ShowGraphRequest::OPERATION_ID,
             Self::ListGraphs => ListGraphsRequest::OPERATION_ID,
             Self::ShowJob => ShowJobRequest::OPERATION_ID,
@@ -87,6 +91,10 @@ pub struct RequestRecord {
     /// ([`crate::SimulatorBuilder::cap_list_limit`]); `None` for other operations and
     /// for a query the simulator refused.
     pub page: Option<Page>,
+    /// The `graph_backup_id` a StartGraph body named, so that a test can see what a
+    /// start was asked to start from; `None` for other operations, for a start without
+    /// a body or without the field, and for a body that is not valid JSON.
+    pub graph_backup_id: Option<String>,
     /// How the request fared at the authentication check.
     pub authentication: Authentication,
     /// The status code answered; `0` when an injected fault closed the connection
@@ -118,6 +126,7 @@ pub(crate) struct Target {
     pub(crate) project_id: Option<ProjectId>,
     pub(crate) graph_id: Option<GraphId>,
     pub(crate) page: Option<Page>,
+    pub(crate) graph_backup_id: Option<String>,
 }
 
 /// Hands out request IDs: 32 hex digits, unique within the process (a per-simulator

@@ -1,8 +1,8 @@
 //! A Huawei Cloud Graph Engine Service (GES) that runs in-process on a loopback
 //! address, for `ges-stop demo`, `ges-stop simulate` and the tests.
 //!
-//! It serves the four operations of `openapi/ges.yaml` (stop a graph, show a graph,
-//! list graphs, show a job) for one project, or several for a fleet
+//! It serves the five operations of `openapi/ges.yaml` (stop a graph, start a graph,
+//! show a graph, list graphs, show a job) for one project, or several for a fleet
 //! ([`SimulatorBuilder::extra_project`], [`SimulatorBuilder::graph_in`]; each project
 //! sees only its own graphs), routes on the generated requests'
 //! `PATH_TEMPLATE`s, and renders every answer through the generated response enums,
@@ -33,10 +33,16 @@
 //! # }
 //! ```
 //!
+//! Graphs move with the simulator's own clock: real time unless a test moves it
+//! forward ([`RunningSimulator::advance_clock`]), so that a stop or a start can be seen
+//! to finish, and GES's seven-day rule (a graph stopped for [`SELF_RESTART_AFTER`]
+//! restarts by itself) to apply, without waiting.
+//!
 //! Modules, by concern, each using only those listed before it (`tests/modules.rs`
-//! checks that the graph has no cycle): `answer` (JSON answers), `error`, `error_codes`, `journal` (records the
-//! traffic, [`RunningSimulator::requests`]) and `state` (graphs and jobs and how they
-//! move with time) use no other module; `auth` checks credentials; `fault` holds
+//! checks that the graph has no cycle): `answer` (JSON answers), `clock` (the
+//! simulator's "now", which a test moves), `error`, `error_codes`, `journal` (records
+//! the traffic, [`RunningSimulator::requests`]) and `state` (graphs and jobs and how
+//! they move with time) use no other module; `auth` checks credentials; `fault` holds
 //! failures a test asked for ([`RunningSimulator::fail_next`]); `iam` holds IAM's users,
 //! agencies and tokens; `shared` holds the checked configuration and the state every
 //! handler shares; `iam_routes` issues tokens and looks projects up; `routes` turns
@@ -49,6 +55,7 @@
 mod answer;
 mod auth;
 mod builder;
+mod clock;
 mod error;
 pub mod error_codes;
 mod fault;
@@ -60,14 +67,17 @@ mod server;
 mod shared;
 mod state;
 
-pub use builder::{DEFAULT_PROJECT_ID, DEFAULT_STOP_DURATION, SimulatorBuilder};
+pub use builder::{
+    DEFAULT_PROJECT_ID, DEFAULT_START_DURATION, DEFAULT_STOP_DURATION, SimulatorBuilder,
+};
+pub use clock::MAX_CLOCK_OFFSET;
 pub use error::SimulatorError;
 pub use fault::Fault;
 pub use iam::{DEFAULT_REGION, DEFAULT_TOKEN_LIFETIME};
 pub use journal::{Authentication, OperationKind, Page, RequestRecord, Scheme};
 pub use server::RunningSimulator;
 pub use shared::DEFAULT_LIST_LIMIT;
-pub use state::GraphSpec;
+pub use state::{GraphSpec, SELF_RESTART_AFTER};
 
 /// The entry point: `Simulator::builder()`.
 #[derive(Debug, Clone, Copy)]
@@ -76,7 +86,7 @@ pub struct Simulator;
 impl Simulator {
     /// A builder with the defaults: project [`DEFAULT_PROJECT_ID`], no graphs, no
     /// credentials (at least one must be added), stops taking
-    /// [`DEFAULT_STOP_DURATION`], listening on `127.0.0.1` on a free port.
+    /// [`DEFAULT_STOP_DURATION`] and starts [`DEFAULT_START_DURATION`], listening on `127.0.0.1` on a free port.
     pub fn builder() -> SimulatorBuilder {
         SimulatorBuilder::default()
     }

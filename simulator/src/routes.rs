@@ -23,6 +23,13 @@
 //!    project is unknown, `404`):
 //!    - StopGraph: `200 {"job_id"}` for a running graph; `400 GES.7001` otherwise;
 //!      `404 GES.8011` for an unknown graph. A request body is ignored, as GES does.
+//!    - StartGraph: `200 {"job_id"}` for a stopped graph; `400 GES.7002` otherwise
+//!      ([`error_codes::GRAPH_NOT_STOPPED`], the simulator's choice of code); `404
+//!      GES.8011` for an unknown graph. The body is optional (none, or empty, starts
+//!      the graph from its own data); when there is one it must be the contract's
+//!      `StartGraphBody`, JSON (`400 GES.8001` otherwise, checked after the graph ID);
+//!      its `graph_backup_id` is accepted as it is and recorded in the journal
+//!      ([`crate::RequestRecord::graph_backup_id`]).
 //!    - ShowGraph: `200 {"graph"}`; `404 GES.8011`.
 //!    - ListGraphs: `200 {"graph_count", "graphs"}`, `offset` (default 0, 0 to
 //!      2<sup>31</sup>-1) and `limit` (default [`DEFAULT_LIST_LIMIT`], 1 to 1000 or
@@ -47,6 +54,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{FromRequestParts, Path, Request, State};
 use axum::handler::Handler;
 use axum::middleware::{self, Next};
@@ -59,10 +67,10 @@ use ges_api::signing;
 use ges_api::types::{
     ErrorBody, GraphId, JobId, ListGraphsRequest, ListGraphsResponse, ListGraphsResult, ProjectId,
     ShowGraphRequest, ShowGraphResponse, ShowGraphResult, ShowJobRequest, ShowJobResponse,
-    StopGraphRequest, StopGraphResponse, StopGraphResult,
+    StartGraphBody, StartGraphRequest, StartGraphResponse, StartGraphResult, StopGraphRequest,
+    StopGraphResponse, StopGraphResult,
 };
 use http::{HeaderValue, StatusCode};
-use tokio::time::Instant;
 
 use crate::answer;
 use crate::error_codes;
@@ -70,9 +78,10 @@ use crate::fault::{self, Fault};
 use crate::iam_routes;
 use crate::journal::{Authentication, Handled, OperationKind, Page, RequestRecord, Scheme, Target};
 use crate::shared::{DEFAULT_LIST_LIMIT, PageLimits, Shared};
-use crate::state::{JobLookupFailure, StopRefusal};
+use crate::state::{JobLookupFailure, StartRefusal, StopRefusal};
 
-/// The largest body read; GES's operations here take none.
+/// The largest body read; of GES's operations here only StartGraph takes one, a few
+/// bytes long.
 const MAX_BODY_BYTES: usize = 1 << 20;
 /// How much of an unknown path an error message repeats.
 const PATH_SHOWN: usize = 80;
@@ -87,6 +96,7 @@ fn shown(value: &str) -> String {
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let router = Router::new();
     let router = route::<StopGraphRequest>(router);
+    let router = route::<StartGraphRequest>(router);
     let router = route::<ShowGraphRequest>(router);
     let router = route::<ListGraphsRequest>(router);
     let router = route::<ShowJobRequest>(router);
@@ -196,11 +206,12 @@ impl Refused {
     }
 }
 
-/// An authenticated call: its decoded path parameters and raw query.
+/// An authenticated call: its decoded path parameters, raw query and body.
 #[derive(Debug)]
 struct Call {
     params: HashMap<String, String>,
     query: Option<String>,
+    body: Bytes,
 }
 
 impl Call {
@@ -219,7 +230,28 @@ impl Call {
                 OperationKind::ListGraphs => self.page(limits).ok(),
                 _ => None,
             },
+            graph_backup_id: match kind {
+                OperationKind::StartGraph => self
+                    .start_body()
+                    .ok()
+                    .flatten()
+                    .and_then(|body| body.graph_backup_id),
+                _ => None,
+            },
         }
+    }
+
+    /// StartGraph's optional body: none (or an empty one) starts the graph from its own
+    /// data, as ges-stop does; anything else must be the contract's JSON.
+    fn start_body(&self) -> Result<Option<StartGraphBody>, Refused> {
+        if self.body.is_empty() {
+            return Ok(None);
+        }
+        serde_json::from_slice(&self.body).map(Some).map_err(|err| {
+            Refused::invalid(format!(
+                "The request body is not a valid StartGraph body ({{\"graph_backup_id\": \"...\"}}): {err}."
+            ))
+        })
     }
 
     /// ListGraphs' page as asked, defaults applied; a `limit` above what the simulator
@@ -284,7 +316,8 @@ impl Served for StopGraphRequest {
         call: &Call,
     ) -> Result<StopGraphResponse, Refused> {
         let graph_id: GraphId = call.path_param("graph_id")?;
-        match shared.world().stop(project_id, &graph_id, Instant::now()) {
+        let now = shared.now();
+        match shared.world().stop(project_id, &graph_id, now) {
             Ok(job_id) => Ok(StopGraphResponse::Ok(StopGraphResult {
                 job_id: Some(job_id),
             })),
@@ -293,6 +326,33 @@ impl Served for StopGraphRequest {
                 ErrorStatus::BadRequest,
                 error_codes::GRAPH_NOT_RUNNING,
                 error_codes::GRAPH_NOT_RUNNING_MSG,
+            )),
+        }
+    }
+}
+
+impl Served for StartGraphRequest {
+    const KIND: OperationKind = OperationKind::StartGraph;
+
+    fn operate(
+        shared: &Shared,
+        project_id: &ProjectId,
+        call: &Call,
+    ) -> Result<StartGraphResponse, Refused> {
+        let graph_id: GraphId = call.path_param("graph_id")?;
+        // Checked, not used: the simulator keeps no backups, so a graph started from one
+        // is the same graph; the journal records which backup was named.
+        call.start_body()?;
+        let now = shared.now();
+        match shared.world().start(project_id, &graph_id, now) {
+            Ok(job_id) => Ok(StartGraphResponse::Ok(StartGraphResult {
+                job_id: Some(job_id),
+            })),
+            Err(StartRefusal::UnknownGraph) => Err(Refused::graph_not_found(&graph_id)),
+            Err(StartRefusal::NotStopped(_)) => Err(Refused::new(
+                ErrorStatus::BadRequest,
+                error_codes::GRAPH_NOT_STOPPED,
+                error_codes::GRAPH_NOT_STOPPED_MSG,
             )),
         }
     }
@@ -307,7 +367,8 @@ impl Served for ShowGraphRequest {
         call: &Call,
     ) -> Result<ShowGraphResponse, Refused> {
         let graph_id: GraphId = call.path_param("graph_id")?;
-        match shared.world().graph(project_id, &graph_id, Instant::now()) {
+        let now = shared.now();
+        match shared.world().graph(project_id, &graph_id, now) {
             Some(graph) => Ok(ShowGraphResponse::Ok(ShowGraphResult { graph })),
             None => Err(Refused::graph_not_found(&graph_id)),
         }
@@ -323,11 +384,12 @@ impl Served for ListGraphsRequest {
         call: &Call,
     ) -> Result<ListGraphsResponse, Refused> {
         let page = call.page(&shared.page_limits)?;
+        let now = shared.now();
         let (count, graphs) = shared.world().list(
             project_id,
             page.offset as usize,
             shared.page_limits.held(page.limit) as usize,
-            Instant::now(),
+            now,
         );
         Ok(ListGraphsResponse::Ok(ListGraphsResult {
             graph_count: i32::try_from(count).unwrap_or(i32::MAX),
@@ -346,10 +408,8 @@ impl Served for ShowJobRequest {
     ) -> Result<ShowJobResponse, Refused> {
         let graph_id: GraphId = call.path_param("graph_id")?;
         let job_id: JobId = call.path_param("job_id")?;
-        match shared
-            .world()
-            .job(project_id, &graph_id, &job_id, Instant::now())
-        {
+        let now = shared.now();
+        match shared.world().job(project_id, &graph_id, &job_id, now) {
             Ok(job) => Ok(ShowJobResponse::Ok(job)),
             Err(JobLookupFailure::UnknownGraph) => Err(Refused::graph_not_found(&graph_id)),
             Err(JobLookupFailure::UnknownJob) => Err(Refused::new(
@@ -395,11 +455,12 @@ async fn answer<Op: Served>(
     // Read before any check, so that the journal names the project and graph of a
     // refused request too (a test counting calls per project counts those); a path
     // that cannot be read is refused in its turn, after authentication.
-    let call = Path::<HashMap<String, String>>::from_request_parts(&mut parts, &())
+    let mut call = Path::<HashMap<String, String>>::from_request_parts(&mut parts, &())
         .await
         .map(|Path(params)| Call {
             params,
             query: parts.uri.query().map(str::to_owned),
+            body: Bytes::new(),
         })
         .map_err(|rejection| {
             Refused::invalid(format!(
@@ -416,6 +477,11 @@ async fn answer<Op: Served>(
                 "The request body could not be read, or is larger than {MAX_BODY_BYTES} bytes."
             ))
         })?;
+    if let Ok(call) = &mut call {
+        call.body = body.clone();
+        // Again, now that the body a start may name a backup in has come.
+        handled.target = call.target(Op::KIND, &shared.page_limits);
+    }
 
     let (scheme, scope) = match shared.authenticate(&parts, &body) {
         Ok(authenticated) => authenticated,
@@ -618,6 +684,7 @@ async fn record_exchange(shared: Arc<Shared>, request: Request, next: Next) -> R
         project_id: handled.target.project_id,
         graph_id: handled.target.graph_id,
         page: handled.target.page,
+        graph_backup_id: handled.target.graph_backup_id,
         authentication: handled.authentication,
         status,
     });

@@ -9,7 +9,6 @@ use ges_api::types::{Graph, GraphId, GraphStatus, JobId, JobStatus, ProjectId};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use tokio::time::Instant;
 
 use crate::error::SimulatorError;
 use crate::fault::Fault;
@@ -101,12 +100,12 @@ impl RunningSimulator {
     pub fn graph(&self, id: &GraphId) -> Option<Graph> {
         let world = self.shared.world();
         let project_id = world.project_of(id)?;
-        world.graph(project_id, id, Instant::now())
+        world.graph(project_id, id, self.shared.now())
     }
 
     /// A graph's status now, whichever project it is in.
     pub fn graph_status(&self, id: &GraphId) -> Option<GraphStatus> {
-        self.shared.world().graph_status(id, Instant::now())
+        self.shared.world().graph_status(id, self.shared.now())
     }
 
     /// The job of the graph's latest stop, if it was stopped since the start.
@@ -114,13 +113,19 @@ impl RunningSimulator {
         self.shared.world().last_stop_job(id)
     }
 
+    /// The job of the graph's latest start, if it was started since the simulator
+    /// started (or since [`Self::put_graph`] replaced it).
+    pub fn last_start_job(&self, id: &GraphId) -> Option<JobId> {
+        self.shared.world().last_start_job(id)
+    }
+
     /// A job's status now.
     pub fn job_status(&self, id: &JobId) -> Option<JobStatus> {
-        self.shared.world().job_status(id, Instant::now())
+        self.shared.world().job_status(id, self.shared.now())
     }
 
     /// Replaces the graph with the same ID in whichever project it is (forgetting its
-    /// stop; it keeps its place in the list), or adds the graph to the main project
+    /// stops and starts; it keeps its place in the list), or adds the graph to the main project
     /// (last in the list, so a client paging through list graphs meanwhile sees it on
     /// its last page and in a larger `graph_count`); how a test puts a graph back to
     /// running, or makes the fleet grow.
@@ -130,7 +135,7 @@ impl RunningSimulator {
             .project_of(&graph.id)
             .unwrap_or(&self.shared.project_id)
             .clone();
-        world.put(project_id, graph);
+        world.put(project_id, graph, self.shared.now());
     }
 
     /// Like [`Self::put_graph`], in this project: a graph with the same ID is replaced
@@ -147,8 +152,25 @@ impl RunningSimulator {
                 project_id: project_id.clone(),
             });
         }
-        self.shared.world().put(project_id.clone(), graph);
+        let now = self.shared.now();
+        self.shared.world().put(project_id.clone(), graph, now);
         Ok(())
+    }
+
+    /// Moves the simulator's clock forward by `by`: every graph and job is then where it
+    /// would be that much later (a stop or a start done, a graph stopped for
+    /// [`crate::SELF_RESTART_AFTER`] running again), and job times read that much
+    /// later, without anybody waiting. Authentication keeps to real time (signatures'
+    /// dates, IAM tokens' expiry). The clock only moves forward, and at most
+    /// [`crate::MAX_CLOCK_OFFSET`] ahead of real time in all.
+    pub fn advance_clock(&self, by: Duration) {
+        self.shared.clock.advance(by);
+    }
+
+    /// How far [`Self::advance_clock`] has moved the simulator's clock ahead of real
+    /// time; zero at the start.
+    pub fn clock_offset(&self) -> Duration {
+        self.shared.clock.offset()
     }
 
     /// Whether a graph with this ID exists, in any project.

@@ -3,8 +3,8 @@
 //!
 //! It sits below every module that serves requests (`builder`, `server`, `routes`,
 //! `iam_routes`) and uses none of them, so that they can all use it without a cycle;
-//! it uses only the modules that hold the parts (`auth`, `iam`, `journal`, `fault`,
-//! `state`).
+//! it uses only the modules that hold the parts (`auth`, `clock`, `iam`, `journal`,
+//! `fault`, `state`).
 
 use std::net::SocketAddr;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -13,12 +13,14 @@ use std::time::Duration;
 use ges_api::types::ProjectId;
 use http::request::Parts;
 use time::OffsetDateTime;
+use tokio::time::Instant;
 
 use crate::auth::{AuthRefusal, Credentials};
+use crate::clock::Clock;
 use crate::fault::{Fault, FaultQueue};
 use crate::iam::{Iam, IamConfig};
 use crate::journal::{OperationKind, RequestIds, RequestRecord, Scheme};
-use crate::state::{GraphSpec, World};
+use crate::state::{GraphSpec, Timing, World};
 
 /// A project the simulator serves.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +74,7 @@ pub(crate) struct Config {
     pub(crate) credentials: Credentials,
     pub(crate) iam: IamConfig,
     pub(crate) stop_duration: Duration,
+    pub(crate) start_duration: Duration,
     pub(crate) page_limits: PageLimits,
     pub(crate) listen: SocketAddr,
 }
@@ -87,6 +90,8 @@ pub(crate) struct Shared {
     pub(crate) iam: Iam,
     pub(crate) request_ids: RequestIds,
     pub(crate) page_limits: PageLimits,
+    /// The clock the graphs and jobs move by; authentication keeps to real time.
+    pub(crate) clock: Clock,
     world: Mutex<World>,
     journal: Mutex<Vec<RequestRecord>>,
     faults: Mutex<FaultQueue>,
@@ -94,6 +99,12 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub(crate) fn new(config: Config) -> Self {
+        let clock = Clock::default();
+        let timing = Timing {
+            stop: config.stop_duration,
+            start: config.start_duration,
+        };
+        let world = World::new(config.graphs, timing, clock.now());
         Self {
             project_id: config.project_id,
             projects: config.projects,
@@ -101,7 +112,8 @@ impl Shared {
             iam: Iam::new(config.iam),
             request_ids: RequestIds::new(),
             page_limits: config.page_limits,
-            world: Mutex::new(World::new(config.graphs, config.stop_duration)),
+            clock,
+            world: Mutex::new(world),
             journal: Mutex::new(Vec::new()),
             faults: Mutex::new(FaultQueue::default()),
         }
@@ -129,6 +141,11 @@ impl Shared {
                 .authenticate(parts, body, OffsetDateTime::now_utc())
                 .map(|scheme| (scheme, None)),
         }
+    }
+
+    /// Now, on the clock the graphs and jobs move by.
+    pub(crate) fn now(&self) -> Instant {
+        self.clock.now()
     }
 
     /// The world, locked.

@@ -1,20 +1,29 @@
-//! The simulated service's data: the projects' graphs, the jobs that stops start, and
-//! how both move with time.
+//! The simulated service's data: the projects' graphs, the jobs that stops and starts
+//! start, and how both move with time.
 //!
 //! A graph belongs to one project, and a graph ID names one graph in the whole
 //! simulator (a fleet test can then ask "what happened to graph X" without saying
 //! where it lives). The operations the routes call take the project from the path, so
 //! a graph of another project is as unknown as one that does not exist, as in GES.
 //!
-//! Nothing runs in the background. A stop records when it happened; every read
-//! computes where the graph and its job are *now*, from [`tokio::time::Instant`]
-//! (so a test that pauses Tokio's clock can also step the simulator's):
+//! Nothing runs in the background. A stop or a start records when it happened; every
+//! read computes where the graph and its job are *now*, from the instant the caller
+//! passes (the simulator's clock: [`tokio::time::Instant`] plus the offset a test set,
+//! see `clock`), for a stop over the stop duration and for a start over the start
+//! duration:
 //!
-//! | time since the stop        | graph status      | job status |
-//! |----------------------------|-------------------|------------|
-//! | less than 20 % of the stop duration | `901` stopping | `pending` |
-//! | 20 % up to the stop duration        | `901` stopping | `running` |
-//! | the stop duration or more           | `900` stopped  | `success` |
+//! | time since the call        | graph status after a stop | after a start | job status |
+//! |----------------------------|---------------------------|---------------|------------|
+//! | less than 20 % of the duration | `901` stopping        | `920` starting | `pending` |
+//! | 20 % up to the duration        | `901` stopping        | `920` starting | `running` |
+//! | the duration or more           | `900` stopped         | `200` running  | `success` |
+//!
+//! GES's seven-day rule is evaluated the same lazy way: a graph that has been `900`
+//! stopped for [`SELF_RESTART_AFTER`] is `200` running from then on, with no job (GES
+//! restarts it by itself). A graph stopped by a stop has been stopped since its stop
+//! job ended; a graph that was added stopped ([`GraphSpec::with_status`]) has been
+//! stopped since it was added. Job times (`begin_time`, `end_time`) are read off the
+//! same clock, so moving the clock moves them too.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -23,6 +32,9 @@ use ges_api::types::{Graph, GraphId, GraphStatus, Job, JobId, JobStatus, Project
 use time::OffsetDateTime;
 use time::macros::format_description;
 use tokio::time::Instant;
+
+/// How long a graph stays stopped before GES starts it again by itself: seven days.
+pub const SELF_RESTART_AFTER: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 
 /// A graph the simulator starts with.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,7 +73,8 @@ impl GraphSpec {
         Self::running(id, name)
     }
 
-    /// The same graph, starting in another status.
+    /// The same graph, starting in another status. A graph that starts out `900`
+    /// stopped has been stopped since it was added, for the seven-day rule.
     #[must_use]
     pub fn with_status(mut self, status: GraphStatus) -> Self {
         self.status = status;
@@ -88,6 +101,15 @@ pub(crate) enum StopRefusal {
     NotRunning(GraphStatus),
 }
 
+/// Why a start was refused.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum StartRefusal {
+    /// No graph has this ID.
+    UnknownGraph,
+    /// The graph is in this status, not stopped.
+    NotStopped(GraphStatus),
+}
+
 /// Why a job could not be shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum JobLookupFailure {
@@ -97,10 +119,62 @@ pub(crate) enum JobLookupFailure {
     UnknownJob,
 }
 
-/// A stop in progress or done.
+/// How long the calls that move a graph take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Timing {
+    /// From `901` stopping to `900` stopped.
+    pub(crate) stop: Duration,
+    /// From `920` starting to `200` running.
+    pub(crate) start: Duration,
+}
+
+impl Timing {
+    /// Both calls taking this long.
+    #[cfg(test)]
+    fn both(duration: Duration) -> Self {
+        Self {
+            stop: duration,
+            start: duration,
+        }
+    }
+
+    fn of(self, kind: JobKind) -> Duration {
+        match kind {
+            JobKind::Stop => self.stop,
+            JobKind::Start => self.start,
+        }
+    }
+}
+
+/// What a job does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum JobKind {
+    Stop,
+    Start,
+}
+
+impl JobKind {
+    /// The status a graph must be in for the call.
+    fn needs_status(self) -> GraphStatus {
+        match self {
+            Self::Stop => GraphStatus::Running,
+            Self::Start => GraphStatus::Stopped,
+        }
+    }
+
+    /// The job's `job_name`, GES's name of the call.
+    fn job_name(self) -> &'static str {
+        match self {
+            Self::Stop => "StopGraph",
+            Self::Start => "StartGraph",
+        }
+    }
+}
+
+/// A stop or a start in progress or done.
 #[derive(Debug, Clone)]
-struct Stop {
-    job_id: JobId,
+struct Transition {
+    kind: JobKind,
     /// When GES accepted it, on the clock that drives progress.
     at: Instant,
 }
@@ -109,16 +183,22 @@ struct Stop {
 struct GraphRecord {
     project_id: ProjectId,
     spec: GraphSpec,
-    /// The latest stop, if the graph was stopped since the simulator started.
-    stop: Option<Stop>,
+    /// When the graph was added or put: a graph added stopped has been stopped since.
+    added: Instant,
+    /// The latest stop or start since then, which decides the status from then on.
+    latest: Option<Transition>,
+    /// The job of the latest stop, which a later start does not forget.
+    last_stop: Option<JobId>,
+    /// The job of the latest start.
+    last_start: Option<JobId>,
 }
 
 #[derive(Debug, Clone)]
 struct JobRecord {
     graph_id: GraphId,
     related_graph: String,
+    kind: JobKind,
     at: Instant,
-    at_wall: OffsetDateTime,
 }
 
 /// Where a job is at one moment.
@@ -130,7 +210,7 @@ enum Phase {
 }
 
 impl Phase {
-    /// The status of a stop job in this phase.
+    /// The status of a job in this phase.
     fn job_status(self) -> JobStatus {
         match self {
             Self::Pending => JobStatus::Pending,
@@ -148,8 +228,12 @@ pub(crate) struct World {
     /// unique across projects by construction of [`World::put`].
     graphs: Vec<GraphRecord>,
     jobs: HashMap<JobId, JobRecord>,
-    stop_duration: Duration,
+    timing: Timing,
     jobs_started: u32,
+    /// An instant of the simulator's clock and the UTC date it stands for: job times
+    /// are read off the same clock as their progress.
+    epoch: Instant,
+    epoch_wall: OffsetDateTime,
 }
 
 /// The fixed part of every job ID; a counter fills the last eight hex digits, so IDs
@@ -157,21 +241,19 @@ pub(crate) struct World {
 const JOB_ID_PREFIX: &str = "ff8080816025a0a1016025a5";
 
 impl World {
-    /// A world holding these graphs of these projects; the caller has checked that
-    /// their IDs differ.
-    pub(crate) fn new(graphs: Vec<(ProjectId, GraphSpec)>, stop_duration: Duration) -> Self {
+    /// A world holding these graphs of these projects, added `now`; the caller has
+    /// checked that their IDs differ.
+    pub(crate) fn new(graphs: Vec<(ProjectId, GraphSpec)>, timing: Timing, now: Instant) -> Self {
         Self {
             graphs: graphs
                 .into_iter()
-                .map(|(project_id, spec)| GraphRecord {
-                    project_id,
-                    spec,
-                    stop: None,
-                })
+                .map(|(project_id, spec)| GraphRecord::new(project_id, spec, now))
                 .collect(),
             jobs: HashMap::new(),
-            stop_duration,
+            timing,
             jobs_started: 0,
+            epoch: now,
+            epoch_wall: OffsetDateTime::now_utc(),
         }
     }
 
@@ -185,20 +267,16 @@ impl World {
         self.record_anywhere(id).map(|g| &g.project_id)
     }
 
-    /// Adds a graph to a project, or replaces the graph with the same ID (forgetting
-    /// its stop).
+    /// Adds a graph to a project `now`, or replaces the graph with the same ID
+    /// (forgetting its stops and starts).
     ///
     /// A new graph goes last, so a client paging through list graphs while graphs are
     /// added sees them on its last pages and a `graph_count` that grew; a graph
     /// replaced in its project keeps its place, so a pager never sees it twice. A
     /// graph of another project moves to this one, last: an ID names one graph in the
     /// whole simulator.
-    pub(crate) fn put(&mut self, project_id: ProjectId, spec: GraphSpec) {
-        let record = GraphRecord {
-            project_id,
-            spec,
-            stop: None,
-        };
+    pub(crate) fn put(&mut self, project_id: ProjectId, spec: GraphSpec, now: Instant) {
+        let record = GraphRecord::new(project_id, spec, now);
         match self.graphs.iter().position(|g| g.spec.id == record.spec.id) {
             Some(index) if self.graphs[index].project_id == record.project_id => {
                 self.graphs[index] = record;
@@ -218,36 +296,67 @@ impl World {
         id: &GraphId,
         now: Instant,
     ) -> Result<JobId, StopRefusal> {
-        let stop_duration = self.stop_duration;
+        self.begin(project_id, id, now, JobKind::Stop)
+            .map_err(|status| match status {
+                None => StopRefusal::UnknownGraph,
+                Some(status) => StopRefusal::NotRunning(status),
+            })
+    }
+
+    /// Starts a stopped graph of a project: starts a job and returns its ID.
+    pub(crate) fn start(
+        &mut self,
+        project_id: &ProjectId,
+        id: &GraphId,
+        now: Instant,
+    ) -> Result<JobId, StartRefusal> {
+        self.begin(project_id, id, now, JobKind::Start)
+            .map_err(|status| match status {
+                None => StartRefusal::UnknownGraph,
+                Some(status) => StartRefusal::NotStopped(status),
+            })
+    }
+
+    /// Begins a stop or a start of a graph in the status the call needs; else the
+    /// graph's status, or `None` for an unknown graph.
+    fn begin(
+        &mut self,
+        project_id: &ProjectId,
+        id: &GraphId,
+        now: Instant,
+        kind: JobKind,
+    ) -> Result<JobId, Option<GraphStatus>> {
+        let timing = self.timing;
         let Some(index) = self
             .graphs
             .iter()
             .position(|g| &g.spec.id == id && &g.project_id == project_id)
         else {
-            return Err(StopRefusal::UnknownGraph);
+            return Err(None);
         };
-        let status = status_of(&self.graphs[index], now, stop_duration);
-        if status != GraphStatus::Running {
-            return Err(StopRefusal::NotRunning(status));
+        let status = status_of(&self.graphs[index], now, timing);
+        if status != kind.needs_status() {
+            return Err(Some(status));
         }
         self.jobs_started = self.jobs_started.wrapping_add(1);
         let job_id: JobId = format!("{JOB_ID_PREFIX}{:08x}", self.jobs_started)
             .parse()
             // Start-up invariant: 32 hex digits always match the JobId pattern.
             .expect("a job ID of 32 hex digits is a valid JobId");
-        let at_wall = OffsetDateTime::now_utc();
         let record = &mut self.graphs[index];
-        record.stop = Some(Stop {
-            job_id: job_id.clone(),
-            at: now,
-        });
+        record.latest = Some(Transition { kind, at: now });
+        let last = match kind {
+            JobKind::Stop => &mut record.last_stop,
+            JobKind::Start => &mut record.last_start,
+        };
+        *last = Some(job_id.clone());
         self.jobs.insert(
             job_id.clone(),
             JobRecord {
                 graph_id: id.clone(),
                 related_graph: record.spec.name.clone(),
+                kind,
                 at: now,
-                at_wall,
             },
         );
         Ok(job_id)
@@ -267,7 +376,7 @@ impl World {
     /// One graph's status, in whichever project it is.
     pub(crate) fn graph_status(&self, id: &GraphId, now: Instant) -> Option<GraphStatus> {
         self.record_anywhere(id)
-            .map(|record| status_of(record, now, self.stop_duration))
+            .map(|record| status_of(record, now, self.timing))
     }
 
     /// One page of a project's graphs and how many the project has in all.
@@ -303,19 +412,20 @@ impl World {
             .get(job_id)
             .filter(|job| &job.graph_id == graph_id)
             .ok_or(JobLookupFailure::UnknownJob)?;
-        let phase = phase(record.at, now, self.stop_duration);
-        let status = phase.job_status();
+        let duration = self.timing.of(record.kind);
+        let phase = phase(now.saturating_duration_since(record.at), duration);
+        let begin = self.wall(record.at);
         let end_time = match phase {
-            Phase::Done => wall_time(record.at_wall + self.stop_duration),
+            Phase::Done => wall_time(later(begin, duration)),
             Phase::Pending | Phase::Running => String::new(),
         };
         Ok(Job {
             job_id: Some(job_id.clone()),
-            status,
+            status: phase.job_status(),
             job_type: Some("GraphManager".to_owned()),
-            job_name: Some("StopGraph".to_owned()),
+            job_name: Some(record.kind.job_name().to_owned()),
             related_graph: Some(record.related_graph.clone()),
-            begin_time: Some(wall_time(record.at_wall)),
+            begin_time: Some(wall_time(begin)),
             end_time: Some(end_time),
             fail_reason: Some(String::new()),
         })
@@ -323,17 +433,20 @@ impl World {
 
     /// A job's status, wherever its graph is.
     pub(crate) fn job_status(&self, job_id: &JobId, now: Instant) -> Option<JobStatus> {
-        self.jobs
-            .get(job_id)
-            .map(|record| phase(record.at, now, self.stop_duration).job_status())
+        self.jobs.get(job_id).map(|record| {
+            let elapsed = now.saturating_duration_since(record.at);
+            phase(elapsed, self.timing.of(record.kind)).job_status()
+        })
     }
 
     /// The job of a graph's latest stop, in whichever project it is.
     pub(crate) fn last_stop_job(&self, id: &GraphId) -> Option<JobId> {
-        self.record_anywhere(id)?
-            .stop
-            .as_ref()
-            .map(|stop| stop.job_id.clone())
+        self.record_anywhere(id)?.last_stop.clone()
+    }
+
+    /// The job of a graph's latest start, in whichever project it is.
+    pub(crate) fn last_start_job(&self, id: &GraphId) -> Option<JobId> {
+        self.record_anywhere(id)?.last_start.clone()
     }
 
     /// A graph, in whichever project it is: an ID names one graph in the simulator.
@@ -351,33 +464,80 @@ impl World {
         Graph {
             id: record.spec.id.clone(),
             name: Some(record.spec.name.clone()),
-            status: status_of(record, now, self.stop_duration),
+            status: status_of(record, now, self.timing),
             tags: Some(record.spec.tags.clone()),
+        }
+    }
+
+    /// The UTC date an instant of the simulator's clock stands for.
+    fn wall(&self, at: Instant) -> OffsetDateTime {
+        later(self.epoch_wall, at.saturating_duration_since(self.epoch))
+    }
+}
+
+impl GraphRecord {
+    fn new(project_id: ProjectId, spec: GraphSpec, now: Instant) -> Self {
+        Self {
+            project_id,
+            spec,
+            added: now,
+            latest: None,
+            last_stop: None,
+            last_start: None,
         }
     }
 }
 
-fn status_of(record: &GraphRecord, now: Instant, stop_duration: Duration) -> GraphStatus {
-    match &record.stop {
-        None => record.spec.status.clone(),
-        Some(stop) => match phase(stop.at, now, stop_duration) {
-            Phase::Pending | Phase::Running => GraphStatus::Stopping,
-            Phase::Done => GraphStatus::Stopped,
-        },
+/// A graph's status at `now`: what its latest stop or start made of it (or what it was
+/// added as), then the seven-day rule.
+fn status_of(record: &GraphRecord, now: Instant, timing: Timing) -> GraphStatus {
+    // The status before the seven-day rule, and for how long it has held.
+    let (status, held_for) = match &record.latest {
+        None => (
+            record.spec.status.clone(),
+            now.saturating_duration_since(record.added),
+        ),
+        Some(transition) => {
+            let elapsed = now.saturating_duration_since(transition.at);
+            let duration = timing.of(transition.kind);
+            match (transition.kind, phase(elapsed, duration)) {
+                (JobKind::Stop, Phase::Done) => (GraphStatus::Stopped, elapsed - duration),
+                (JobKind::Stop, Phase::Pending | Phase::Running) => {
+                    return GraphStatus::Stopping;
+                }
+                (JobKind::Start, Phase::Done) => return GraphStatus::Running,
+                (JobKind::Start, Phase::Pending | Phase::Running) => {
+                    return GraphStatus::Starting;
+                }
+            }
+        }
+    };
+    if status == GraphStatus::Stopped && held_for >= SELF_RESTART_AFTER {
+        GraphStatus::Running
+    } else {
+        status
     }
 }
 
-/// Where a job started at `at` is at `now`: pending for the first fifth of the stop
-/// duration, running until it ends, done from then on.
-fn phase(at: Instant, now: Instant, stop_duration: Duration) -> Phase {
-    let elapsed = now.saturating_duration_since(at);
-    if elapsed >= stop_duration {
+/// Where a job is `elapsed` after it started, for a call that takes `duration`:
+/// pending for the first fifth of it, running until it ends, done from then on.
+fn phase(elapsed: Duration, duration: Duration) -> Phase {
+    if elapsed >= duration {
         Phase::Done
-    } else if elapsed < stop_duration / 5 {
+    } else if elapsed < duration / 5 {
         Phase::Pending
     } else {
         Phase::Running
     }
+}
+
+/// `at` plus `by`; `at` itself in the unreachable case of a date past year 9999 (the
+/// clock's offset is capped at a hundred years, and a job that long never ends).
+fn later(at: OffsetDateTime, by: Duration) -> OffsetDateTime {
+    time::Duration::try_from(by)
+        .ok()
+        .and_then(|by| at.checked_add(by))
+        .unwrap_or(at)
 }
 
 /// GES's time format: UTC, `yyyy-MM-ddTHH:mm:ss`.
@@ -415,7 +575,8 @@ mod tests {
                 ),
                 (project("b"), GraphSpec::running(id("g3"), "three")),
             ],
-            duration,
+            Timing::both(duration),
+            Instant::now(),
         )
     }
 
@@ -484,6 +645,149 @@ mod tests {
     }
 
     #[test]
+    fn a_start_moves_a_stopped_graph_through_starting_to_running() {
+        let mut world = World::new(
+            vec![(
+                project("a"),
+                GraphSpec::running(id("g"), "g").with_status(GraphStatus::Stopped),
+            )],
+            Timing {
+                stop: Duration::from_secs(100),
+                start: Duration::from_secs(10),
+            },
+            Instant::now(),
+        );
+        let t0 = Instant::now();
+        let at = |secs| t0 + Duration::from_secs(secs);
+        let job = world.start(&project("a"), &id("g"), t0).unwrap();
+        assert_eq!(world.last_start_job(&id("g")), Some(job.clone()));
+        assert_eq!(world.last_stop_job(&id("g")), None);
+        assert_eq!(
+            world.graph_status(&id("g"), at(0)),
+            Some(GraphStatus::Starting)
+        );
+        assert_eq!(world.job_status(&job, at(1)), Some(JobStatus::Pending));
+        assert_eq!(world.job_status(&job, at(2)), Some(JobStatus::Running));
+        assert_eq!(
+            world.graph_status(&id("g"), at(9)),
+            Some(GraphStatus::Starting)
+        );
+        // A starting graph is neither stopped nor running.
+        assert_eq!(
+            world.start(&project("a"), &id("g"), at(5)),
+            Err(StartRefusal::NotStopped(GraphStatus::Starting))
+        );
+        assert_eq!(
+            world.stop(&project("a"), &id("g"), at(5)),
+            Err(StopRefusal::NotRunning(GraphStatus::Starting))
+        );
+        let done = world.job(&project("a"), &id("g"), &job, at(10)).unwrap();
+        assert_eq!(done.status, JobStatus::Success);
+        assert_eq!(done.job_name.as_deref(), Some("StartGraph"));
+        assert_eq!(
+            world.graph_status(&id("g"), at(10)),
+            Some(GraphStatus::Running)
+        );
+        assert_eq!(
+            world.start(&project("a"), &id("g"), at(10)),
+            Err(StartRefusal::NotStopped(GraphStatus::Running))
+        );
+        // Running again, it stops over the stop duration, and keeps its start's job.
+        let stop = world.stop(&project("a"), &id("g"), at(10)).unwrap();
+        assert_eq!(
+            world.graph_status(&id("g"), at(109)),
+            Some(GraphStatus::Stopping)
+        );
+        assert_eq!(
+            world.graph_status(&id("g"), at(110)),
+            Some(GraphStatus::Stopped)
+        );
+        assert_eq!(world.last_stop_job(&id("g")), Some(stop));
+        assert_eq!(world.last_start_job(&id("g")), Some(job));
+        assert_eq!(
+            world.start(&project("nope"), &id("g"), at(110)),
+            Err(StartRefusal::UnknownGraph)
+        );
+    }
+
+    #[test]
+    fn a_graph_stopped_for_seven_days_runs_again() {
+        let added = Instant::now();
+        let stop = Duration::from_secs(30);
+        let mut world = World::new(
+            vec![
+                (project("a"), GraphSpec::running(id("up"), "up")),
+                (
+                    project("a"),
+                    GraphSpec::running(id("down"), "down").with_status(GraphStatus::Stopped),
+                ),
+            ],
+            Timing {
+                stop,
+                start: Duration::ZERO,
+            },
+            added,
+        );
+        let week = SELF_RESTART_AFTER;
+        let second = Duration::from_secs(1);
+        // Added stopped: stopped since it was added.
+        assert_eq!(
+            world.graph_status(&id("down"), added + week - second),
+            Some(GraphStatus::Stopped)
+        );
+        assert_eq!(
+            world.graph_status(&id("down"), added + week),
+            Some(GraphStatus::Running)
+        );
+        // Stopped by a stop: stopped since the stop's job ended, not since it began.
+        world.stop(&project("a"), &id("up"), added).unwrap();
+        assert_eq!(
+            world.graph_status(&id("up"), added + week),
+            Some(GraphStatus::Stopped)
+        );
+        assert_eq!(
+            world.graph_status(&id("up"), added + stop + week),
+            Some(GraphStatus::Running)
+        );
+        // What restarted by itself is running to every call.
+        assert!(world.stop(&project("a"), &id("down"), added + week).is_ok());
+        assert_eq!(
+            world.start(&project("a"), &id("up"), added + stop + week),
+            Err(StartRefusal::NotStopped(GraphStatus::Running))
+        );
+        let (_, page) = world.list(&project("a"), 0, 10, added + stop + week);
+        assert_eq!(page[0].status, GraphStatus::Running);
+    }
+
+    #[test]
+    fn job_times_follow_the_clock_they_move_by() {
+        let now = Instant::now();
+        let mut world = World::new(
+            vec![(project("a"), GraphSpec::running(id("g"), "g"))],
+            Timing::both(Duration::from_secs(60)),
+            now,
+        );
+        let later_on = now + Duration::from_secs(2 * 24 * 60 * 60);
+        let job = world.stop(&project("a"), &id("g"), later_on).unwrap();
+        let shown = world
+            .job(
+                &project("a"),
+                &id("g"),
+                &job,
+                later_on + Duration::from_secs(60),
+            )
+            .unwrap();
+        let begin = shown.begin_time.unwrap();
+        let end = shown.end_time.unwrap();
+        let expected_begin = wall_time(later(world.epoch_wall, later_on - now));
+        let expected_end = wall_time(later(
+            world.epoch_wall,
+            later_on - now + Duration::from_secs(60),
+        ));
+        assert_eq!((begin, end), (expected_begin, expected_end));
+    }
+
+    #[test]
     fn jobs_belong_to_their_graph() {
         let mut world = world(Duration::ZERO);
         let now = Instant::now();
@@ -537,8 +841,8 @@ mod tests {
     fn added_graphs_go_last_and_replaced_ones_keep_their_place() {
         let mut world = world(Duration::ZERO);
         let now = Instant::now();
-        world.put(project("a"), GraphSpec::running(id("g4"), "four"));
-        world.put(project("a"), GraphSpec::running(id("g1"), "one again"));
+        world.put(project("a"), GraphSpec::running(id("g4"), "four"), now);
+        world.put(project("a"), GraphSpec::running(id("g1"), "one again"), now);
         let ids: Vec<GraphId> = world
             .list(&project("a"), 0, 10, now)
             .1
@@ -548,7 +852,7 @@ mod tests {
         assert_eq!(ids, [id("g1"), id("g2"), id("g4")]);
 
         // An ID names one graph in the whole simulator: putting it elsewhere moves it.
-        world.put(project("b"), GraphSpec::running(id("g1"), "moved"));
+        world.put(project("b"), GraphSpec::running(id("g1"), "moved"), now);
         assert_eq!(world.list(&project("a"), 0, 10, now).0, 2);
         let (count, page) = world.list(&project("b"), 0, 10, now);
         assert_eq!(count, 2);
@@ -564,7 +868,11 @@ mod tests {
         for (number, status) in (0..).zip(statuses) {
             let spec = GraphSpec::numbered(number, "g").with_status(status.clone());
             let graph_id = spec.id.clone();
-            let mut world = World::new(vec![(project("a"), spec)], Duration::ZERO);
+            let mut world = World::new(
+                vec![(project("a"), spec)],
+                Timing::both(Duration::ZERO),
+                now,
+            );
             let shown = world.graph(&project("a"), &graph_id, now).unwrap();
             assert_eq!(shown.status, status);
             let stopped = world.stop(&project("a"), &graph_id, now);

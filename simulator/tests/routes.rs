@@ -190,7 +190,9 @@ async fn unknown_paths_and_methods_are_the_gateways_404() {
     let cases = [
         ("GET", format!("/v2/{PROJECT}/graphs/g-running/stop")),
         ("DELETE", format!("/v2/{PROJECT}/graphs/g-running")),
-        ("POST", format!("/v2/{PROJECT}/graphs/g-running/start")),
+        ("GET", format!("/v2/{PROJECT}/graphs/g-running/start")),
+        // GES has a restart call; the simulator does not serve it.
+        ("POST", format!("/v2/{PROJECT}/graphs/g-running/restart")),
         ("GET", format!("/v2/{PROJECT}/graphs/")),
         ("GET", "/".to_owned()),
     ];

@@ -2,8 +2,9 @@
 //! what the real SDK signs and sends must be accepted, and its refusals must read as
 //! GES's to the SDK.
 //!
-//! Runs `tests/python/sdk_stop.py` with the venv's Python (`ges_stop_e2e::python()`),
-//! with `HOME` in a scratch folder (the SDK writes `$HOME/.huaweicloud` on import) and
+//! Runs `tests/python/sdk_stop.py` and `tests/python/sdk_start.py` (the SDK's
+//! `StartGraph2Request`, with or without its `StartGraphReq` body) with the venv's
+//! Python (`ges_stop_e2e::python()`), with `HOME` in a scratch folder (the SDK writes `$HOME/.huaweicloud` on import) and
 //! a time limit.
 
 use std::path::PathBuf;
@@ -40,8 +41,9 @@ async fn simulator() -> RunningSimulator {
             GraphSpec::running(graph_id(STOPPED), "sdk-stopped").with_status(GraphStatus::Stopped),
         )
         .ak_sk(AK, SK)
-        // Long enough that the graph is still stopping when the test looks.
+        // Long enough that the graph is still stopping or starting when the test looks.
         .stop_duration(Duration::from_secs(600))
+        .start_duration(Duration::from_secs(600))
         .start()
         .await
         .expect("the simulator starts")
@@ -69,7 +71,24 @@ impl Drop for ScratchHome {
     }
 }
 
+/// One of the scripts in tests/python.
+#[derive(Debug, Clone, Copy)]
+enum Script {
+    Stop,
+    Start,
+}
+
+impl Script {
+    fn file(self) -> &'static str {
+        match self {
+            Self::Stop => "sdk_stop.py",
+            Self::Start => "sdk_start.py",
+        }
+    }
+}
+
 struct ScriptRun {
+    script: Script,
     status: ExitStatus,
     stdout: String,
     stderr: String,
@@ -80,8 +99,11 @@ impl std::fmt::Display for ScriptRun {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "sdk_stop.py {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.status, self.stdout, self.stderr
+            "{} {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.script.file(),
+            self.status,
+            self.stdout,
+            self.stderr
         )
     }
 }
@@ -96,11 +118,33 @@ impl ScriptRun {
 
 /// Runs `sdk_stop.py` against the simulator, signing with `secret_key`.
 async fn sdk_stop(sim: &RunningSimulator, graph: &str, secret_key: &str) -> ScriptRun {
+    run_script(sim, Script::Stop, graph, secret_key, &[]).await
+}
+
+/// Runs `sdk_start.py` against the simulator, with a body naming `backup` if given.
+async fn sdk_start(sim: &RunningSimulator, graph: &str, backup: Option<&str>) -> ScriptRun {
+    let env: Vec<(&str, &str)> = backup.map(|id| ("GES_BACKUP_ID", id)).into_iter().collect();
+    run_script(sim, Script::Start, graph, SK, &env).await
+}
+
+/// Runs a script of tests/python against the simulator, signing with `secret_key`,
+/// with these variables besides the usual ones.
+async fn run_script(
+    sim: &RunningSimulator,
+    which: Script,
+    graph: &str,
+    secret_key: &str,
+    extra_env: &[(&str, &str)],
+) -> ScriptRun {
     let home = ScratchHome::new();
-    let script = ges_stop_e2e::workspace_root().join("tests/python/sdk_stop.py");
+    let script = ges_stop_e2e::workspace_root()
+        .join("tests/python")
+        .join(which.file());
     let mut command = Command::new(ges_stop_e2e::python());
     command
         .arg(&script)
+        .env_remove("GES_BACKUP_ID")
+        .envs(extra_env.iter().copied())
         .env("HOME", &home.0)
         .env("GES_ENDPOINT", sim.base_url())
         .env("GES_AK", AK)
@@ -127,6 +171,7 @@ async fn sdk_stop(sim: &RunningSimulator, graph: &str, secret_key: &str) -> Scri
         })
         .unwrap_or_else(|err| panic!("could not run {}: {err}", script.display()));
     ScriptRun {
+        script: which,
         status: output.status,
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
@@ -191,4 +236,67 @@ async fn the_official_sdk_reads_ges_7001_for_a_stopped_graph() {
     assert_eq!(refusal["status_code"], 400, "{run}");
     assert_eq!(refusal["error_code"], "GES.7001");
     assert_eq!(refusal["error_msg"], "The graph is not running.");
+}
+
+#[tokio::test]
+async fn the_official_sdk_starts_a_stopped_graph() {
+    let sim = simulator().await;
+    let run = sdk_start(&sim, STOPPED, None).await;
+    assert!(run.status.success(), "{run}");
+    let job_id: JobId = run.json()["job_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no job_id printed: {run}"))
+        .parse()
+        .expect("a valid job ID");
+
+    let requests = sim.requests();
+    assert_eq!(requests.len(), 1, "{requests:#?}");
+    let start = &requests[0];
+    assert_eq!(start.method, "POST");
+    assert_eq!(start.path, format!("/v2/{PROJECT}/graphs/{STOPPED}/start"));
+    assert_eq!(start.operation, Some(OperationKind::StartGraph));
+    assert_eq!(start.authentication, Authentication::Accepted(Scheme::AkSk));
+    assert_eq!(start.status, 200);
+    assert_eq!(start.graph_backup_id, None);
+
+    assert_eq!(
+        sim.graph_status(&graph_id(STOPPED)),
+        Some(GraphStatus::Starting)
+    );
+    assert_eq!(sim.last_start_job(&graph_id(STOPPED)), Some(job_id));
+}
+
+#[tokio::test]
+async fn the_official_sdk_starts_a_graph_from_a_backup() {
+    let sim = simulator().await;
+    let run = sdk_start(&sim, STOPPED, Some("backup-0001")).await;
+    assert!(run.status.success(), "{run}");
+    assert!(run.json()["job_id"].is_string(), "{run}");
+    // The SDK's StartGraphReq body was signed, read and recorded.
+    let requests = sim.requests();
+    assert_eq!(requests.len(), 1, "{requests:#?}");
+    assert_eq!(
+        requests[0].authentication,
+        Authentication::Accepted(Scheme::AkSk)
+    );
+    assert_eq!(requests[0].graph_backup_id.as_deref(), Some("backup-0001"));
+    assert_eq!(
+        sim.graph_status(&graph_id(STOPPED)),
+        Some(GraphStatus::Starting)
+    );
+}
+
+#[tokio::test]
+async fn the_official_sdk_reads_ges_7002_for_a_running_graph() {
+    let sim = simulator().await;
+    let run = sdk_start(&sim, RUNNING, None).await;
+    assert_eq!(run.status.code(), Some(EXIT_REFUSED), "{run}");
+    let refusal = run.json();
+    assert_eq!(refusal["status_code"], 400, "{run}");
+    assert_eq!(refusal["error_code"], "GES.7002");
+    assert_eq!(refusal["error_msg"], "The graph is not stopped.");
+    assert_eq!(
+        sim.graph_status(&graph_id(RUNNING)),
+        Some(GraphStatus::Running)
+    );
 }

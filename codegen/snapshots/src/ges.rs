@@ -622,6 +622,23 @@ pub struct ShowGraphResult {
     pub graph: Graph,
 }
 
+/// What to start a graph from, when not from its own data.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StartGraphBody {
+    /// The backup to start the graph from.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub graph_backup_id: ::std::option::Option<::std::string::String>,
+}
+
+/// The answer to a start.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StartGraphResult {
+    /// ID of the graph starting job. This parameter is left blank when the request
+    /// fails.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub job_id: ::std::option::Option<JobId>,
+}
+
 /// The answer to a stop.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StopGraphResult {
@@ -834,6 +851,218 @@ impl ::ges_api::runtime::OperationResponse for StopGraphResponse {
 }
 
 impl ::ges_api::runtime::Refusable for StopGraphResponse {
+    type ErrorBody = ErrorBody;
+
+    fn refusal(
+        status: ::ges_api::runtime::StatusCode,
+        body: ErrorBody,
+    ) -> ::std::option::Option<Self> {
+        match status.as_u16() {
+            400 => ::std::option::Option::Some(Self::BadRequest(body)),
+            401 => ::std::option::Option::Some(Self::Unauthorized(body)),
+            403 => ::std::option::Option::Some(Self::Forbidden(body)),
+            404 => ::std::option::Option::Some(Self::NotFound(body)),
+            500 => ::std::option::Option::Some(Self::InternalServerError(body)),
+            503 => ::std::option::Option::Some(Self::ServiceUnavailable(body)),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
+/// Start a graph.
+///
+/// Starts a stopped graph (`900`): it goes through starting (`920`) to running
+/// (`200`), and is billed again. ges-stop starts only graphs whose schedule says
+/// `start_graphs`, and sends no body, so that GES starts the graph from its own
+/// data; the optional body names a backup to start from instead.
+///
+/// Sends a `POST` to `/v2/{project_id}/graphs/{graph_id}/start`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StartGraphRequest {
+    /// The project ID. See "Obtaining a Project ID" in the GES documentation.
+    pub project_id: ProjectId,
+    /// The graph ID.
+    pub graph_id: GraphId,
+    pub body: ::std::option::Option<StartGraphBody>,
+}
+
+/// The answers to [`StartGraphRequest`], one per documented status code.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum StartGraphResponse {
+    /// 200: GES accepted the start and started a job; poll it with ShowJob.
+    Ok(StartGraphResult),
+    /// 400: Request error. `GES.7001` means the graph is not running.
+    BadRequest(ErrorBody),
+    /// 401: Authorization failed.
+    Unauthorized(ErrorBody),
+    /// 403: No operation permissions.
+    Forbidden(ErrorBody),
+    /// 404: No resources found.
+    NotFound(ErrorBody),
+    /// 500: Internal server error.
+    InternalServerError(ErrorBody),
+    /// 503: Service unavailable.
+    ServiceUnavailable(ErrorBody),
+}
+
+impl ::ges_api::runtime::Operation for StartGraphRequest {
+    const OPERATION_ID: &'static str = "StartGraph";
+    const METHOD: ::ges_api::runtime::Method = ::ges_api::runtime::Method::POST;
+    const PATH_TEMPLATE: &'static str = "/v2/{project_id}/graphs/{graph_id}/start";
+    type Response = StartGraphResponse;
+
+    fn path(&self) -> ::std::string::String {
+        ::std::format!(
+            "/v2/{}/graphs/{}/start",
+            ::ges_api::runtime::encode_component(self.project_id.as_str()),
+            ::ges_api::runtime::encode_component(self.graph_id.as_str()),
+        )
+    }
+
+    fn query(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+        ::std::vec::Vec::new()
+    }
+
+    fn headers(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+        ::std::vec::Vec::new()
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::option::Option<::std::vec::Vec<u8>>,
+        ::ges_api::runtime::EncodeError,
+    > {
+        self.body
+            .as_ref()
+            .map(|body| ::ges_api::runtime::encode_json("StartGraph request body", body))
+            .transpose()
+    }
+
+    fn decode(
+        response: &::ges_api::runtime::RawResponse,
+    ) -> ::std::result::Result<Self::Response, ::ges_api::runtime::DecodeError> {
+        const OPERATION: &str = "StartGraph";
+        match response.status {
+            200 => {
+                ::ges_api::runtime::decode_json(OPERATION, response)
+                    .map(StartGraphResponse::Ok)
+            }
+            400 => {
+                ::ges_api::runtime::decode_json(OPERATION, response)
+                    .map(StartGraphResponse::BadRequest)
+            }
+            401 => {
+                ::ges_api::runtime::decode_json(OPERATION, response)
+                    .map(StartGraphResponse::Unauthorized)
+            }
+            403 => {
+                ::ges_api::runtime::decode_json(OPERATION, response)
+                    .map(StartGraphResponse::Forbidden)
+            }
+            404 => {
+                ::ges_api::runtime::decode_json(OPERATION, response)
+                    .map(StartGraphResponse::NotFound)
+            }
+            500 => {
+                ::ges_api::runtime::decode_json(OPERATION, response)
+                    .map(StartGraphResponse::InternalServerError)
+            }
+            503 => {
+                ::ges_api::runtime::decode_json(OPERATION, response)
+                    .map(StartGraphResponse::ServiceUnavailable)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    ::ges_api::runtime::DecodeError::unexpected_status(
+                        OPERATION,
+                        response,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+impl ::ges_api::runtime::ProjectScoped for StartGraphRequest {
+    type ProjectId = ProjectId;
+
+    fn project_id(&self) -> &ProjectId {
+        &self.project_id
+    }
+}
+
+impl StartGraphResponse {
+    /// The success answer, or the status code and body of a documented refusal.
+    pub fn into_result(
+        self,
+    ) -> ::std::result::Result<StartGraphResult, (u16, ErrorBody)> {
+        match self {
+            Self::Ok(value) => ::std::result::Result::Ok(value),
+            Self::BadRequest(body) => ::std::result::Result::Err((400, body)),
+            Self::Unauthorized(body) => ::std::result::Result::Err((401, body)),
+            Self::Forbidden(body) => ::std::result::Result::Err((403, body)),
+            Self::NotFound(body) => ::std::result::Result::Err((404, body)),
+            Self::InternalServerError(body) => ::std::result::Result::Err((500, body)),
+            Self::ServiceUnavailable(body) => ::std::result::Result::Err((503, body)),
+        }
+    }
+}
+
+impl ::ges_api::runtime::OperationResponse for StartGraphResponse {
+    fn status(&self) -> u16 {
+        match self {
+            Self::Ok(_) => 200,
+            Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::Forbidden(_) => 403,
+            Self::NotFound(_) => 404,
+            Self::InternalServerError(_) => 500,
+            Self::ServiceUnavailable(_) => 503,
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::option::Option<::std::vec::Vec<u8>>,
+        ::ges_api::runtime::EncodeError,
+    > {
+        match self {
+            Self::Ok(body) => {
+                ::ges_api::runtime::encode_json("StartGraph 200 body", body)
+                    .map(::std::option::Option::Some)
+            }
+            Self::BadRequest(body) => {
+                ::ges_api::runtime::encode_json("StartGraph 400 body", body)
+                    .map(::std::option::Option::Some)
+            }
+            Self::Unauthorized(body) => {
+                ::ges_api::runtime::encode_json("StartGraph 401 body", body)
+                    .map(::std::option::Option::Some)
+            }
+            Self::Forbidden(body) => {
+                ::ges_api::runtime::encode_json("StartGraph 403 body", body)
+                    .map(::std::option::Option::Some)
+            }
+            Self::NotFound(body) => {
+                ::ges_api::runtime::encode_json("StartGraph 404 body", body)
+                    .map(::std::option::Option::Some)
+            }
+            Self::InternalServerError(body) => {
+                ::ges_api::runtime::encode_json("StartGraph 500 body", body)
+                    .map(::std::option::Option::Some)
+            }
+            Self::ServiceUnavailable(body) => {
+                ::ges_api::runtime::encode_json("StartGraph 503 body", body)
+                    .map(::std::option::Option::Some)
+            }
+        }
+    }
+}
+
+impl ::ges_api::runtime::Refusable for StartGraphResponse {
     type ErrorBody = ErrorBody;
 
     fn refusal(
