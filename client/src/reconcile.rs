@@ -17,7 +17,7 @@
 use ges_api::types::{Graph, GraphStatus, ProjectId, Tag};
 use jiff::{SignedDuration, Timestamp};
 
-use crate::fleet::{Action, ScheduleFacts, SelectionFacts, Selected, describe};
+use crate::fleet::{Action, ScheduleFacts, Selected, SelectionFacts, describe};
 use crate::policy::Policy;
 use crate::report::{GraphReport, GraphTarget, Outcome};
 use crate::schedule::{BoundaryKind, Desired, Schedule, Schedules, SkipUntil};
@@ -189,10 +189,13 @@ impl Reconcile<'_> {
             Plan::Start
         };
         match (latest.desired, status) {
-            (Desired::Stopped, GraphStatus::Running) if acting => {
-                (stop, format!("the schedule wants it stopped: {}", why_acting()))
+            (Desired::Stopped, GraphStatus::Running) if acting => (
+                stop,
+                format!("the schedule wants it stopped: {}", why_acting()),
+            ),
+            (Desired::Stopped, GraphStatus::Running) => {
+                (Plan::Settled(Outcome::Unchanged), why_left())
             }
-            (Desired::Stopped, GraphStatus::Running) => (Plan::Settled(Outcome::Unchanged), why_left()),
             (Desired::Stopped, GraphStatus::Stopped | GraphStatus::Stopping) => (
                 Plan::Settled(Outcome::AlreadyStopped),
                 format!("the graph is {}", describe(status)),
@@ -209,10 +212,13 @@ impl Reconcile<'_> {
                     latest.at
                 ),
             ),
-            (Desired::Running, GraphStatus::Stopped) if acting => {
-                (start, format!("the schedule wants it running: {}", why_acting()))
+            (Desired::Running, GraphStatus::Stopped) if acting => (
+                start,
+                format!("the schedule wants it running: {}", why_acting()),
+            ),
+            (Desired::Running, GraphStatus::Stopped) => {
+                (Plan::Settled(Outcome::Unchanged), why_left())
             }
-            (Desired::Running, GraphStatus::Stopped) => (Plan::Settled(Outcome::Unchanged), why_left()),
             (desired, other) if acting => (
                 Plan::Settled(Outcome::Skipped),
                 format!(

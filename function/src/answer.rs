@@ -18,9 +18,9 @@ use ges_client::failure::FailureKind;
 use ges_client::fleet::{SelectError, SelectionFacts};
 use ges_client::graph_error::{GesError, GraphError};
 use ges_client::report::{GraphReport, GraphTarget, Outcome};
+use ges_client::retry::Attempts;
 use ges_client::schedule::Desired;
 use jiff::Timestamp;
-use ges_client::retry::Attempts;
 
 /// Seconds an HTTP caller is told to wait before trying again when GES is unavailable.
 const RETRY_AFTER_SECS: &str = "30";
@@ -102,7 +102,11 @@ impl Serialize for BatchEntry {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match &self.outcome {
             Ok(report) => ReportedEntry {
-                schedule: self.facts.schedule.as_ref().map(|facts| facts.name.as_str()),
+                schedule: self
+                    .facts
+                    .schedule
+                    .as_ref()
+                    .map(|facts| facts.name.as_str()),
                 desired: self.facts.schedule.as_ref().and_then(|facts| facts.desired),
                 next_change: self
                     .facts

@@ -95,7 +95,11 @@ mod tests {
             (ErrorType::RouteNotFound, "RouteNotFound", 404),
             (ErrorType::MethodNotAllowed, "MethodNotAllowed", 405),
             (ErrorType::NoGraphsConfigured, "NoGraphsConfigured", 400),
-            (ErrorType::NoSchedulesConfigured, "NoSchedulesConfigured", 400),
+            (
+                ErrorType::NoSchedulesConfigured,
+                "NoSchedulesConfigured",
+                400,
+            ),
             (ErrorType::PartialFailure, "PartialFailure", 502),
             (ErrorType::InvalidConfiguration, "InvalidConfiguration", 500),
             (ErrorType::InternalError, "InternalError", 500),

@@ -25,13 +25,13 @@ use ges_client::client::{ClientError, GesClient};
 use ges_client::config::{Config, ConfigError};
 use ges_client::fleet::{self, Action, PageSizes, Selected};
 use ges_client::graph_error::GraphError;
+use ges_client::reconcile::Reconcile;
 use ges_client::regions::Regions;
 use ges_client::report::{Change, GraphReport, GraphTarget, Outcome};
-use ges_client::reconcile::Reconcile;
 use ges_client::start::start_graph;
 use ges_client::stop::{preview_stop, stop_graph};
-use jiff::Timestamp;
 use ges_client::wait::{JobEnd, wait_for_job};
+use jiff::Timestamp;
 
 /// Time kept back from the invocation's deadline to report: a stop or a wait that
 /// would run into it is cut short, so the answer still gets out.
@@ -254,7 +254,12 @@ impl Handler {
         .map(|(client, selected)| Item { client, selected })
         .collect();
         let results = self.run_all(items, request, deadline).await;
-        batch(scheduled.selectors.clone(), results, request.dry_run, Some(at))
+        batch(
+            scheduled.selectors.clone(),
+            results,
+            request.dry_run,
+            Some(at),
+        )
     }
 
     /// The named graphs, each with its project, all allowed, before anything is sent.

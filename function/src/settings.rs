@@ -21,8 +21,8 @@ use ges_client::reconcile::{
     Scheduling,
 };
 use ges_client::schedule::Schedules;
-use jiff::SignedDuration;
 use ges_client::selector::{self, MAX_SELECTORS, Selector};
+use jiff::SignedDuration;
 
 /// How many stops run at once unless configured: enough to stop a fleet in a few
 /// round trips, few enough not to trip GES's throttling.

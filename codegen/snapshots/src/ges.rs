@@ -892,7 +892,8 @@ pub struct StartGraphRequest {
 pub enum StartGraphResponse {
     /// 200: GES accepted the start and started a job; poll it with ShowJob.
     Ok(StartGraphResult),
-    /// 400: Request error. `GES.7001` means the graph is not running.
+    /// 400: Request error, such as a graph that is not stopped (GES starts only stopped
+    /// graphs).
     BadRequest(ErrorBody),
     /// 401: Authorization failed.
     Unauthorized(ErrorBody),
