@@ -54,6 +54,14 @@ macro_rules! function_environment {
   GES_ALLOWED_PROJECT_IDS the only projects it may act in (unset: any)
   GES_MAX_CONCURRENCY     how many graphs one invocation stops at once
   GES_WAIT_TIMEOUT_SECS   how long \"wait\": true waits for stop jobs
+  GES_SCHEDULES           the schedules document, as JSON (`ges-stop schedules check`
+                          checks one)
+  GES_SCHEDULES_FILE      or a file holding it, for one larger than Lambda's 4 KB
+  GES_SCHEDULE_TAG        the tag key naming a graph's schedule (default ges-stop:schedule)
+  GES_SKIP_UNTIL_TAG      the tag key keeping a graph out of its schedule until a date or
+                          time (default ges-stop:skip-until)
+  GES_RECONCILE_WINDOW_MINUTES
+                          how long after a boundary a run acts on it (default 30)
 "
     };
 }
@@ -61,6 +69,7 @@ macro_rules! function_environment {
 mod demo;
 mod exit;
 mod invoke;
+mod schedules;
 mod simulate;
 mod stop;
 
@@ -93,6 +102,7 @@ enum Command {
     Invoke(invoke::InvokeArgs),
     Simulate(simulate::SimulateArgs),
     Demo(demo::DemoArgs),
+    Schedules(schedules::SchedulesArgs),
 }
 
 /// Runs the command line; the binary's `main`.
@@ -115,6 +125,7 @@ pub fn main() -> ExitCode {
             Command::Invoke(args) => invoke::run(args).await,
             Command::Simulate(args) => simulate::run(args).await,
             Command::Demo(args) => demo::run(args).await,
+            Command::Schedules(args) => schedules::run(args),
         }
     })
 }

@@ -202,14 +202,21 @@ impl Schedule {
         // start of the week skipped), so it moves on one week, at most once per skip date.
         let mut buffer = Vec::new();
         let mut from = at;
-        for _ in 0..2 * self.skip_dates_from(self.zone().wall(at).date()) + 4 {
-            let to = after(from, DAY * 7);
+        for round in 0..2 * self.skip_dates_from(self.zone().wall(at).date()) + 5 {
+            // Most changes are within a day: look two days ahead first, as each day
+            // looked at costs time zone conversions.
+            let first_look = round == 0;
+            let to = after(from, DAY * if first_look { 2 } else { 7 });
             self.merged_into(from, to, &mut buffer);
             if let Some(change) = buffer
                 .iter()
                 .find(|boundary| boundary.at > at && boundary.desired != current)
             {
                 return Some(*change);
+            }
+            if first_look {
+                from = to;
+                continue;
             }
             let first = days_after(self.zone().wall(from).date(), -1);
             let last = days_after(self.zone().wall(to).date(), 1);

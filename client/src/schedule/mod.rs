@@ -178,6 +178,12 @@ impl Schedule {
         self.zone.time_zone()
     }
 
+    /// The instant a wall time in this schedule's zone stands for, as boundaries place
+    /// it: in a DST gap the transition, in a fold the earlier instant.
+    pub fn resolve(&self, wall: jiff::civil::DateTime) -> jiff::Timestamp {
+        self.zone.resolve(wall)
+    }
+
     pub(crate) fn zone(&self) -> &Zone {
         &self.zone
     }

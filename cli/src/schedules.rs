@@ -1,0 +1,170 @@
+//! `ges-stop schedules check`: checks a schedules document and shows what each schedule
+//! does over the coming week, so that a document can be tried before it is deployed.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use ges_client::schedule::{Desired, Schedule, Schedules};
+use jiff::{SignedDuration, Timestamp};
+
+use crate::exit::{EXIT_USAGE, fail};
+mod week_grid;
+
+/// Work with schedules documents (GES_SCHEDULES): check one, and see its week.
+#[derive(Debug, Args)]
+pub struct SchedulesArgs {
+    #[command(subcommand)]
+    command: SchedulesCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum SchedulesCommand {
+    Check(CheckArgs),
+}
+
+/// Check a schedules document, and show each schedule's coming week: its changes in
+/// its own zone and in UTC, the hours a week it keeps a graph stopped, and the week
+/// as a grid.
+///
+/// A bad document is refused with the field named, exit 2. Reads no credentials and
+/// sends nothing.
+#[derive(Debug, Args)]
+#[command(after_long_help = "Environment (when --file is not given):
+  GES_SCHEDULES           the schedules document, as JSON
+  GES_SCHEDULES_FILE      or a file holding it
+  NO_COLOR                when set and not empty, the grid has no colour (neither has it
+                          when stdout is not a terminal)
+")]
+pub struct CheckArgs {
+    /// The document to check [default: GES_SCHEDULES, else the file GES_SCHEDULES_FILE names].
+    #[arg(long)]
+    file: Option<PathBuf>,
+    /// Show the week from this instant, in RFC 3339 (2026-03-02T08:00:00+08:00), instead of now.
+    #[arg(long)]
+    at: Option<String>,
+}
+
+pub(super) fn run(args: SchedulesArgs) -> ExitCode {
+    let SchedulesCommand::Check(args) = args.command;
+    let at = match args.at.as_deref().map(str::parse::<Timestamp>).transpose() {
+        Ok(at) => at.unwrap_or_else(Timestamp::now),
+        Err(error) => {
+            return fail(
+                EXIT_USAGE,
+                format_args!("--at: not an RFC 3339 time such as 2026-03-02T08:00:00Z: {error}"),
+            );
+        }
+    };
+    let schedules = match &args.file {
+        Some(path) => Schedules::from_file(path).map(Some),
+        None => Schedules::from_lookup(|name| std::env::var(name).ok()),
+    };
+    let schedules = match schedules {
+        Ok(Some(schedules)) => schedules,
+        Ok(None) => {
+            return fail(
+                EXIT_USAGE,
+                "no schedules document: set GES_SCHEDULES (the document) or \
+                 GES_SCHEDULES_FILE (a file holding it), or pass --file",
+            );
+        }
+        Err(error) => return fail(EXIT_USAGE, error),
+    };
+    let colour = week_grid::colour_wanted();
+    let mut out = format!(
+        "the schedules document is valid: {} schedule{} (time zones: IANA {})\n",
+        schedules.len(),
+        if schedules.len() == 1 { "" } else { "s" },
+        ges_client::schedule::tzdb_version()
+    );
+    for (name, schedule) in schedules.iter() {
+        out.push('\n');
+        out.push_str(&report(name, schedule, at, colour));
+    }
+    print!("{out}");
+    ExitCode::SUCCESS
+}
+
+const WEEK: SignedDuration = SignedDuration::from_hours(7 * 24);
+
+/// One schedule's week from `at`.
+fn report(name: &str, schedule: &Schedule, at: Timestamp, colour: bool) -> String {
+    let zone = schedule.time_zone();
+    let local = |t: Timestamp| {
+        t.to_zoned_datetime(zone.clone())
+            .strftime("%a %Y-%m-%d %H:%M %Z")
+            .to_string()
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{name}: {}; {}; {}",
+        schedule.timezone_name(),
+        if schedule.start_graphs() {
+            "starts graphs"
+        } else {
+            "only stops graphs"
+        },
+        if schedule.enforce() {
+            "enforced"
+        } else {
+            "acts at its boundaries only"
+        },
+    );
+    let end = at.checked_add(WEEK).unwrap_or(Timestamp::MAX);
+    let latest = schedule.latest(at);
+    let _ = writeln!(
+        out,
+        "  at {} ({at}): {} since {}",
+        local(at),
+        latest.desired.as_str(),
+        local(latest.at)
+    );
+    let mut state = latest.desired;
+    let mut since = at;
+    let mut stopped = SignedDuration::ZERO;
+    let mut changes = 0;
+    let _ = writeln!(out, "  changes in the next 7 days (local time, then UTC):");
+    for boundary in schedule.boundaries(at, end) {
+        if boundary.at <= at || boundary.desired == state {
+            continue;
+        }
+        if state == Desired::Stopped {
+            stopped += since.duration_until(boundary.at);
+        }
+        let _ = writeln!(
+            out,
+            "    {:<27}  {}  {:<7}  ({})",
+            local(boundary.at),
+            boundary.at,
+            boundary.desired.as_str(),
+            boundary.kind.as_str()
+        );
+        state = boundary.desired;
+        since = boundary.at;
+        changes += 1;
+    }
+    if changes == 0 {
+        let _ = writeln!(out, "    none: {} all week", state.as_str());
+    }
+    if state == Desired::Stopped {
+        stopped += since.duration_until(end);
+    }
+    let hours = stopped.as_secs_f64() / 3600.0;
+    let week = WEEK.as_secs_f64() / 3600.0;
+    let _ = writeln!(
+        out,
+        "  stopped {hours:.1} of {week:.0} hours ({:.1}%): the share of a graph's running \
+         cost this schedule saves",
+        100.0 * hours / week
+    );
+    let _ = writeln!(out, "  the week ({}):", week_grid::legend(colour));
+    out.push_str(&week_grid::draw(
+        schedule,
+        schedule.time_zone().to_datetime(at).date(),
+        colour,
+    ));
+    out
+}

@@ -1,0 +1,149 @@
+//! `ges-stop schedules check`: a document from --file or the environment, checked, and
+//! each schedule's week shown from a fixed --at; bad documents and missing ones refused
+//! with exit 2.
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use ges_stop_e2e::ges_stop_binary;
+
+const DOCUMENT: &str = r#"{"schedules": {
+  "office-hours": {"timezone": "Asia/Shanghai",
+                   "periods": [{"days": "mon-fri", "start": "08:00", "stop": "20:00"}],
+                   "skip_dates": ["2026-03-04"], "start_graphs": true},
+  "nightly-stop": {"timezone": "Europe/Berlin", "periods": [{"days": "mon-sun", "stop": "22:00"}]}
+}}"#;
+
+/// Monday 2026-03-02, 08:00 in Shanghai.
+const AT: &str = "2026-03-02T00:00:00Z";
+
+fn check(args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new(ges_stop_binary())
+        .args(["schedules", "check"])
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .expect("ges-stop runs")
+}
+
+fn document_file(name: &str, text: &str) -> PathBuf {
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("schedules-{}-{name}.json", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "{:?}: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+#[track_caller]
+fn refused(output: &Output) -> String {
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(output.stdout.is_empty(), "{output:?}");
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+#[test]
+fn a_document_file_is_checked_and_its_week_shown() {
+    let file = document_file("good", DOCUMENT);
+    let out = stdout(&check(&["--file", file.to_str().unwrap(), "--at", AT], &[]));
+    std::fs::remove_file(&file).unwrap();
+    assert!(
+        out.starts_with("the schedules document is valid: 2 schedules"),
+        "{out}"
+    );
+    assert!(
+        out.contains("office-hours: Asia/Shanghai; starts graphs"),
+        "{out}"
+    );
+    // Its changes in its own zone and in UTC, the skip date's Wednesday left out.
+    for line in [
+        "running since Mon 2026-03-02 08:00 CST",
+        "Mon 2026-03-02 20:00 CST     2026-03-02T12:00:00Z  stopped  (stop)",
+        "Tue 2026-03-03 08:00 CST     2026-03-03T00:00:00Z  running  (start)",
+        "Thu 2026-03-05 08:00 CST     2026-03-05T00:00:00Z  running  (start)",
+    ] {
+        assert!(out.contains(line), "{line:?} in:\n{out}");
+    }
+    assert!(!out.contains("2026-03-04 08:00 CST"), "{out}");
+    // Four days of 12 hours out of 168: 120 hours stopped.
+    assert!(out.contains("stopped 120.0 of 168 hours (71.4%)"), "{out}");
+    assert!(out.contains("stopped 168.0 of 168 hours (100.0%)"), "{out}");
+    assert!(out.contains("none: stopped all week"), "{out}");
+    // The grid: a legend, and Monday running 08:00 to 20:00, Wednesday not at all.
+    assert!(
+        out.contains("█ running, · stopped; a cell is 30 minutes"),
+        "{out}"
+    );
+    let office = out.split("office-hours:").nth(1).unwrap();
+    let row = |day: &str| {
+        office
+            .lines()
+            .find(|line| line.starts_with(&format!("  {day}")) && line.contains('·'))
+            .unwrap_or_else(|| panic!("no {day} row in:\n{out}"))
+            .to_owned()
+    };
+    let running = format!("{}{}{}", "·".repeat(16), "█".repeat(24), "·".repeat(8));
+    assert_eq!(row("Mon 03-02"), format!("  Mon 03-02 {running}"));
+    assert_eq!(row("Wed 03-04"), format!("  Wed 03-04 {}", "·".repeat(48)));
+    // Not a terminal: no colour codes.
+    assert!(!out.contains('\x1b'), "{out}");
+}
+
+#[test]
+fn the_environment_gives_the_document() {
+    let out = stdout(&check(&["--at", AT], &[("GES_SCHEDULES", DOCUMENT)]));
+    assert!(out.contains("office-hours: Asia/Shanghai"), "{out}");
+
+    let file = document_file("env", DOCUMENT);
+    let path = file.to_str().unwrap();
+    let out = stdout(&check(&["--at", AT], &[("GES_SCHEDULES_FILE", path)]));
+    assert!(out.contains("nightly-stop: Europe/Berlin"), "{out}");
+
+    let both = refused(&check(
+        &[],
+        &[("GES_SCHEDULES", DOCUMENT), ("GES_SCHEDULES_FILE", path)],
+    ));
+    assert!(
+        both.contains("both GES_SCHEDULES and GES_SCHEDULES_FILE are set"),
+        "{both}"
+    );
+    std::fs::remove_file(&file).unwrap();
+
+    let neither = refused(&check(&[], &[("GES_SCHEDULES", "  ")]));
+    assert!(
+        neither.contains("no schedules document: set GES_SCHEDULES"),
+        "{neither}"
+    );
+}
+
+#[test]
+fn a_bad_document_is_refused_with_its_field() {
+    let bad = DOCUMENT.replace("\"08:00\"", "\"25:00\"");
+    let error = refused(&check(&[], &[("GES_SCHEDULES", &bad)]));
+    assert_eq!(
+        error.trim_end(),
+        r#"error: GES_SCHEDULES: schedules."office-hours".periods[0].start: "25:00" is not a time of day HH:MM (00:00 to 23:59)"#
+    );
+    let file = document_file("bad", &DOCUMENT.replace("Europe/Berlin", "Europe/Atlantis"));
+    let error = refused(&check(&["--file", file.to_str().unwrap()], &[]));
+    std::fs::remove_file(&file).unwrap();
+    assert!(
+        error
+            .contains(r#"schedules."nightly-stop".timezone: "Europe/Atlantis" is not a time zone"#),
+        "{error}"
+    );
+    assert!(error.contains(file.to_str().unwrap()), "{error}");
+
+    let error = refused(&check(&["--at", "monday"], &[("GES_SCHEDULES", DOCUMENT)]));
+    assert!(error.contains("--at: not an RFC 3339 time"), "{error}");
+}
