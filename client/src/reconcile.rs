@@ -14,13 +14,16 @@
 //! A run acts on the schedule's latest boundary when its time falls within the window
 //! after it, on a skip date (always), or always when the schedule enforces.
 
+use std::collections::BTreeMap;
+
 use ges_api::types::{Graph, GraphStatus, ProjectId, Tag};
+use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::fleet::{Action, ScheduleFacts, Selected, SelectionFacts, describe};
 use crate::policy::Policy;
 use crate::report::{GraphReport, GraphTarget, Outcome};
-use crate::schedule::{BoundaryKind, Desired, Schedule, Schedules, SkipUntil};
+use crate::schedule::{Boundary, BoundaryKind, Desired, Schedule, Schedules, SkipUntil};
 
 /// The tag key whose value names a graph's schedule unless configured.
 pub const DEFAULT_SCHEDULE_TAG: &str = "ges-stop:schedule";
@@ -46,20 +49,64 @@ pub struct Scheduling {
     pub window: SignedDuration,
 }
 
-/// One reconcile's instant and mode, with what the deployment allows.
-#[derive(Debug, Clone, Copy)]
+/// One reconcile's instant and mode, with what the deployment allows, and each
+/// schedule's state at that instant, worked out once: a thousand graphs share a few
+/// schedules.
+#[derive(Debug)]
 pub struct Reconcile<'a> {
-    /// The schedules and tags.
-    pub scheduling: &'a Scheduling,
-    /// The allow-lists and the opt-out tag.
-    pub policy: &'a Policy,
-    /// The instant the schedules are evaluated at.
-    pub at: Timestamp,
-    /// Decide and report, send nothing.
-    pub dry_run: bool,
+    scheduling: &'a Scheduling,
+    policy: &'a Policy,
+    at: Timestamp,
+    dry_run: bool,
+    states: BTreeMap<&'a str, State<'a>>,
 }
 
-impl Reconcile<'_> {
+/// A schedule at the reconcile's instant.
+#[derive(Debug)]
+struct State<'a> {
+    schedule: &'a Schedule,
+    latest: Boundary,
+    next_change: Option<Boundary>,
+    skip_date: Option<Date>,
+}
+
+impl<'a> Reconcile<'a> {
+    /// A reconcile at `at`; a dry run decides and reports, and sends nothing.
+    pub fn new(
+        scheduling: &'a Scheduling,
+        policy: &'a Policy,
+        at: Timestamp,
+        dry_run: bool,
+    ) -> Self {
+        let states = scheduling
+            .schedules
+            .iter()
+            .map(|(name, schedule)| {
+                (
+                    name,
+                    State {
+                        schedule,
+                        latest: schedule.latest(at),
+                        next_change: schedule.next_change(at),
+                        skip_date: schedule.skip_date_at(at),
+                    },
+                )
+            })
+            .collect();
+        Self {
+            scheduling,
+            policy,
+            at,
+            dry_run,
+            states,
+        }
+    }
+
+    /// The instant the schedules are evaluated at.
+    pub fn at(&self) -> Timestamp {
+        self.at
+    }
+
     /// What a listed graph of `project_id` needs; `None` when it carries no schedule tag
     /// and so is not part of the run.
     pub fn decide(&self, graph: &Graph, project_id: &ProjectId) -> Option<Selected> {
@@ -77,13 +124,13 @@ impl Reconcile<'_> {
             project_id: project_id.clone(),
             graph_id: graph.id.clone(),
         };
-        let schedule = self.scheduling.schedules.get(name);
+        let state = self.states.get(name);
         let facts = SelectionFacts {
             name: graph.name.clone(),
             schedule: Some(ScheduleFacts {
                 name: name.to_owned(),
-                desired: schedule.map(|schedule| schedule.latest(self.at).desired),
-                next_change: schedule.and_then(|schedule| schedule.next_change(self.at)),
+                desired: state.map(|state| state.latest.desired),
+                next_change: state.and_then(|state| state.next_change),
             }),
         };
         let decided = |action: Action| Selected {
@@ -106,7 +153,7 @@ impl Reconcile<'_> {
                 format!("opted out by the tag {opt_out}"),
             ));
         }
-        let Some(schedule) = schedule else {
+        let Some(state) = state else {
             let reason = format!(
                 "the tag {}={name:?} names a schedule that GES_SCHEDULES does not have: fix \
                  the tag, or add the schedule",
@@ -126,7 +173,7 @@ impl Reconcile<'_> {
                     return Some(settled(Outcome::Skipped, reason));
                 }
                 Ok(skip) => {
-                    let until = skip.until(schedule);
+                    let until = skip.until(state.schedule);
                     if self.at < until {
                         return Some(settled(
                             Outcome::Skipped,
@@ -145,7 +192,7 @@ impl Reconcile<'_> {
                 "not in GES_ALLOWED_GRAPH_IDS / GES_ALLOWED_PROJECT_IDS".to_owned(),
             ));
         }
-        let (outcome, reason) = self.plan(schedule, &graph.status);
+        let (outcome, reason) = self.plan(state, &graph.status);
         Some(match outcome {
             Plan::Stop => decided(Action::Stop),
             Plan::Start => decided(Action::Start),
@@ -154,9 +201,13 @@ impl Reconcile<'_> {
     }
 
     /// What the schedule's state and the graph's status come to, and why.
-    fn plan(&self, schedule: &Schedule, status: &GraphStatus) -> (Plan, String) {
-        let latest = schedule.latest(self.at);
-        let skip_date = schedule.skip_date_at(self.at);
+    fn plan(&self, state: &State<'_>, status: &GraphStatus) -> (Plan, String) {
+        let State {
+            schedule,
+            latest,
+            skip_date,
+            ..
+        } = *state;
         let within_window = self
             .at
             .checked_add(-self.scheduling.window)

@@ -229,12 +229,7 @@ impl Handler {
             .await
         }
         .map_err(FunctionError::Select)?;
-        let reconcile = Reconcile {
-            scheduling,
-            policy,
-            at,
-            dry_run: request.dry_run,
-        };
+        let reconcile = Reconcile::new(scheduling, policy, at, request.dry_run);
         let narrowed = !scheduled.selectors.is_empty();
         let items = fleet::select(
             &scopes,

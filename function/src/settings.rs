@@ -49,8 +49,8 @@ pub struct Settings {
     pub wait_timeout: Duration,
     /// How many graphs selectors may select before a run is refused.
     pub max_graphs: usize,
-    /// The schedules and their tags, when a document is configured; without one, a
-    /// reconcile is refused.
+    /// The schedules and their tags, when a document is configured (`vars::SCHEDULES`,
+    /// or the file `vars::SCHEDULES_FILE` names); without one, a reconcile is refused.
     pub scheduling: Option<Scheduling>,
 }
 

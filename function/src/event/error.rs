@@ -30,10 +30,10 @@ impl InvalidEvent {
 }
 
 /// The accepted shapes, in a few words, for the errors that cannot tell which was meant.
-pub(super) const SHAPES: &str = "accepted: {\"graph_id\": \"G\"}, {\"graph_ids\": [...]}, \
-     {\"selector\": {...}} or {\"reconcile\": true} (direct, Scheduler), as an EventBridge \
-     \"detail\" or a CloudEvent's \"data\", a \"Scheduled Event\", or HTTP POST \
-     /graphs/{graph_id}/stop, /fleet/stop or /reconcile";
+pub(super) const SHAPES: &str = "accepted: {\"graph_id\": \"G\"}, \"graph_ids\", \"selector\" or \
+     \"reconcile\": true (direct, Scheduler), as an EventBridge \"detail\" or a CloudEvent's \
+     \"data\", a \"Scheduled Event\", or HTTP POST /graphs/{graph_id}/stop, /fleet/stop or \
+     /reconcile";
 
 /// The routes, for HTTP errors.
 const ROUTES: &str = "POST /graphs/{graph_id}/stop, POST \

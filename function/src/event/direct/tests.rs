@@ -88,7 +88,8 @@ fn an_unknown_field_is_named_with_the_accepted_ones() {
     assert_eq!(
         err.to_string(),
         "unknown field \"dryrun\" in the event; it accepts \"graph_id\", \"graph_ids\", \
-         \"selector\", \"selectors\", \"project_id\", \"wait\", \"dry_run\" and \"max_graphs\""
+         \"selector\", \"selectors\", \"project_id\", \"wait\", \"dry_run\", \"max_graphs\", \
+         \"reconcile\" and \"at\""
     );
     // A huge field name is cut.
     let mut object = Map::new();
