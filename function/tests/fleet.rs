@@ -222,7 +222,7 @@ async fn too_many_selected_refuses_before_any_stop_unless_the_event_raises_the_m
     assert_eq!(err.http_status(), 422);
     let message = err.to_string();
     assert!(
-        message.contains("select 125 graphs, more than the maximum of 100"),
+        message.contains("selects 125 graphs, more than the maximum of 100"),
         "{message}"
     );
     assert!(message.contains("\"max_graphs\": 125"), "{message}");
