@@ -1,0 +1,414 @@
+//! Reconcile in-process against the simulator on loopback: each scheduled graph brought
+//! to its schedule's state at the event's `at`, boundaries acted on once, hand changes
+//! left alone unless enforced, skip dates, skip-until, starts, dry runs, and the answer's
+//! schedule facts. (The same under the real runtime emulator is in
+//! `tests/tests/reconcile.rs`.)
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use common::context;
+use ges_api::types::{GraphId, GraphStatus};
+use ges_client::config::vars;
+use ges_simulator::{GraphSpec, OperationKind, RunningSimulator, Simulator};
+use ges_stop_lambda::answer::FunctionError;
+use ges_stop_lambda::handler::Handler;
+use ges_stop_lambda::settings::Settings;
+use serde_json::{Value, json};
+
+const TOKEN: &str = "reconcile-test-token";
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// Office hours in UTC every day, starting graphs; Christmas off. Berlin nights stopped
+/// (stop only). An enforced schedule in New York.
+const SCHEDULES: &str = r#"{"schedules": {
+  "office": {"timezone": "UTC",
+             "periods": [{"days": "mon-sun", "start": "08:00", "stop": "20:00"}],
+             "skip_dates": ["2026-12-25"], "start_graphs": true},
+  "office-no-start": {"timezone": "UTC",
+             "periods": [{"days": "mon-sun", "start": "08:00", "stop": "20:00"}]},
+  "nightly": {"timezone": "Europe/Berlin", "periods": [{"days": "mon-sun", "stop": "22:00"}]},
+  "enforced": {"timezone": "America/New_York",
+               "periods": [{"days": "mon-fri", "start": "09:00", "stop": "17:00"}],
+               "enforce": true, "start_graphs": true}
+}}"#;
+
+fn graph(n: u32, status: GraphStatus, schedule: Option<&str>) -> GraphSpec {
+    let spec = GraphSpec::numbered(n, format!("graph-{n}")).with_status(status);
+    match schedule {
+        Some(name) => spec.with_tag("ges-stop:schedule", name),
+        None => spec,
+    }
+}
+
+fn id(n: u32) -> GraphId {
+    GraphSpec::numbered(n, "x").id
+}
+
+async fn simulator(graphs: Vec<GraphSpec>) -> RunningSimulator {
+    Simulator::builder()
+        .graphs(graphs)
+        .token(TOKEN)
+        .stop_duration(Duration::from_secs(30))
+        .start_duration(Duration::from_secs(30))
+        .start()
+        .await
+        .unwrap()
+}
+
+fn handler(simulator: &RunningSimulator, extra: &[(&str, &str)]) -> Handler {
+    let mut env = vec![(vars::SCHEDULES, SCHEDULES)];
+    env.extend_from_slice(extra);
+    common::token_handler(simulator, TOKEN, &env)
+}
+
+async fn invoke(handler: &Handler, payload: Value) -> Result<Value, FunctionError> {
+    tokio::time::timeout(PATIENCE, handler.invoke(&payload, &context(PATIENCE)))
+        .await
+        .expect("the invocation ends in time")
+}
+
+async fn reconcile(handler: &Handler, at: &str) -> Value {
+    invoke(handler, json!({"reconcile": true, "at": at}))
+        .await
+        .unwrap()
+}
+
+/// Each graph's outcome, by graph id.
+fn outcomes(answer: &Value) -> BTreeMap<String, String> {
+    answer["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| {
+            (
+                entry["graph_id"].as_str().unwrap().to_owned(),
+                entry["outcome"].as_str().unwrap_or("error").to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn outcome(answer: &Value, n: u32) -> String {
+    outcomes(answer)
+        .remove(id(n).as_str())
+        .unwrap_or_else(|| "absent".to_owned())
+}
+
+fn entry(answer: &Value, n: u32) -> Value {
+    answer["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["graph_id"] == id(n).as_str())
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+fn calls(simulator: &RunningSimulator, operation: OperationKind) -> usize {
+    simulator
+        .requests()
+        .iter()
+        .filter(|r| r.operation == Some(operation))
+        .count()
+}
+
+#[tokio::test]
+async fn a_stop_boundary_is_acted_on_once_within_its_window() {
+    let simulator = simulator(vec![
+        graph(1, GraphStatus::Running, Some("office")),
+        graph(2, GraphStatus::Stopped, Some("office")),
+        graph(3, GraphStatus::Importing, Some("office")),
+        // Not in the run: no schedule tag.
+        graph(4, GraphStatus::Running, None),
+    ])
+    .await;
+    let handler = handler(&simulator, &[]);
+    // Friday 2026-12-04, five minutes after the 20:00 stop.
+    let answer = reconcile(&handler, "2026-12-04T20:05:00Z").await;
+    assert_eq!(answer["at"], "2026-12-04T20:05:00Z");
+    assert_eq!(outcome(&answer, 1), "stopping");
+    assert_eq!(outcome(&answer, 2), "already_stopped");
+    assert_eq!(outcome(&answer, 3), "skipped");
+    assert_eq!(outcome(&answer, 4), "absent");
+    assert_eq!(answer["summary"]["selected"], 3);
+    assert_eq!(answer["summary"]["stopping"], 1);
+    let stopped = entry(&answer, 1);
+    assert_eq!(stopped["schedule"], "office");
+    assert_eq!(stopped["desired"], "stopped");
+    assert_eq!(
+        stopped["next_change"],
+        json!({"at": "2026-12-05T08:00:00Z", "desired": "running"})
+    );
+    assert!(stopped["job_id"].is_string(), "{stopped}");
+    assert!(
+        entry(&answer, 3)["reason"]
+            .as_str()
+            .unwrap()
+            .contains("importing (202)"),
+        "{answer}"
+    );
+    assert_eq!(simulator.graph_status(&id(1)), Some(GraphStatus::Stopping));
+    assert_eq!(calls(&simulator, OperationKind::ListGraphs), 1);
+    assert_eq!(calls(&simulator, OperationKind::StopGraph), 1);
+
+    // The next run in the window finds it stopping: nothing more is sent.
+    let again = reconcile(&handler, "2026-12-04T20:15:00Z").await;
+    assert_eq!(outcome(&again, 1), "already_stopped");
+    assert_eq!(calls(&simulator, OperationKind::StopGraph), 1);
+}
+
+#[tokio::test]
+async fn a_graph_changed_by_hand_between_boundaries_is_left_unless_enforced() {
+    let simulator = simulator(vec![
+        graph(1, GraphStatus::Running, Some("office")),
+        graph(2, GraphStatus::Running, Some("nightly")),
+        graph(3, GraphStatus::Stopped, Some("enforced")),
+    ])
+    .await;
+    let handler = handler(&simulator, &[]);
+    // 21:10 UTC: 70 minutes past office's 20:00 stop; 22:10 in Berlin (CET), ten minutes
+    // past its stop; 16:10 in New York, hours into the enforced period that began at 09:00.
+    let answer = reconcile(&handler, "2026-12-04T21:10:00Z").await;
+    assert_eq!(outcome(&answer, 1), "unchanged", "{answer}");
+    assert_eq!(outcome(&answer, 2), "stopping", "within Berlin's window");
+    assert_eq!(outcome(&answer, 3), "starting", "enforced");
+    assert!(
+        entry(&answer, 1)["reason"]
+            .as_str()
+            .unwrap()
+            .contains("does not enforce"),
+        "{answer}"
+    );
+    assert_eq!(simulator.graph_status(&id(1)), Some(GraphStatus::Running));
+    assert_eq!(answer["summary"]["unchanged"], 1);
+}
+
+#[tokio::test]
+async fn a_start_boundary_starts_stopped_graphs_only_where_the_schedule_says() {
+    let simulator = simulator(vec![
+        graph(1, GraphStatus::Stopped, Some("office")),
+        graph(2, GraphStatus::Stopped, Some("office-no-start")),
+        graph(3, GraphStatus::Running, Some("office")),
+        graph(4, GraphStatus::Stopping, Some("office")),
+    ])
+    .await;
+    let handler = handler(&simulator, &[]);
+    let answer = reconcile(&handler, "2026-12-04T08:05:00Z").await;
+    assert_eq!(outcome(&answer, 1), "starting");
+    assert_eq!(outcome(&answer, 2), "unchanged");
+    assert_eq!(outcome(&answer, 3), "already_running");
+    assert_eq!(outcome(&answer, 4), "skipped");
+    assert!(
+        entry(&answer, 2)["reason"]
+            .as_str()
+            .unwrap()
+            .contains("start_graphs"),
+        "{answer}"
+    );
+    assert_eq!(entry(&answer, 1)["desired"], "running");
+    assert_eq!(simulator.graph_status(&id(1)), Some(GraphStatus::Starting));
+    assert!(simulator.last_start_job(&id(1)).is_some());
+    assert_eq!(calls(&simulator, OperationKind::StartGraph), 1);
+    assert_eq!(answer["summary"]["starting"], 1);
+}
+
+#[tokio::test]
+async fn a_skip_date_stops_a_running_graph_at_any_hour_and_starts_nothing() {
+    let simulator = simulator(vec![
+        graph(1, GraphStatus::Running, Some("office")),
+        graph(2, GraphStatus::Stopped, Some("office")),
+    ])
+    .await;
+    let handler = handler(&simulator, &[]);
+    // Christmas, mid-morning: outside any window, inside what would be office hours.
+    let answer = reconcile(&handler, "2026-12-25T11:00:00Z").await;
+    assert_eq!(outcome(&answer, 1), "stopping", "{answer}");
+    assert_eq!(outcome(&answer, 2), "already_stopped");
+    assert_eq!(calls(&simulator, OperationKind::StartGraph), 0);
+    assert_eq!(
+        entry(&answer, 2)["next_change"],
+        json!({"at": "2026-12-26T08:00:00Z", "desired": "running"})
+    );
+}
+
+#[tokio::test]
+async fn skip_until_keeps_a_graph_out_until_it_ends_and_a_bad_one_is_skipped() {
+    let simulator = simulator(vec![
+        graph(1, GraphStatus::Running, Some("office"))
+            .with_tag("ges-stop:skip-until", "20261210T000000Z"),
+        graph(2, GraphStatus::Running, Some("office"))
+            .with_tag("ges-stop:skip-until", "2026-12-01"),
+        graph(3, GraphStatus::Running, Some("office")).with_tag("ges-stop:skip-until", "next week"),
+        graph(4, GraphStatus::Running, Some("no-such-schedule")),
+        graph(5, GraphStatus::Running, Some("office")).with_tag("ges-stop:skip", "true"),
+    ])
+    .await;
+    let handler = handler(&simulator, &[]);
+    let answer = reconcile(&handler, "2026-12-04T20:05:00Z").await;
+    assert_eq!(outcome(&answer, 1), "skipped");
+    assert_eq!(outcome(&answer, 2), "stopping", "its skip-until has passed");
+    assert_eq!(outcome(&answer, 3), "skipped");
+    assert_eq!(outcome(&answer, 4), "skipped");
+    assert_eq!(outcome(&answer, 5), "skipped");
+    let reason = |n| entry(&answer, n)["reason"].as_str().unwrap().to_owned();
+    assert!(
+        reason(1).contains("until 2026-12-10T00:00:00Z"),
+        "{}",
+        reason(1)
+    );
+    assert!(reason(3).contains("next week"), "{}", reason(3));
+    assert!(reason(4).contains("no-such-schedule"), "{}", reason(4));
+    assert!(reason(5).contains("opted out"), "{}", reason(5));
+    assert_eq!(calls(&simulator, OperationKind::StopGraph), 1);
+    assert_eq!(
+        answer["summary"]["failed"], 0,
+        "a bad tag is never a failed run"
+    );
+
+    // After the 10th, the first graph rejoins.
+    let later = reconcile(&handler, "2026-12-10T20:05:00Z").await;
+    assert_eq!(outcome(&later, 1), "stopping");
+}
+
+#[tokio::test]
+async fn a_dry_run_sends_only_the_listing() {
+    let simulator = simulator(vec![
+        graph(1, GraphStatus::Running, Some("office")),
+        graph(2, GraphStatus::Stopped, Some("enforced")),
+    ])
+    .await;
+    let handler = handler(&simulator, &[]);
+    // Friday 20:05 UTC is 15:05 in New York: the enforced schedule wants it running.
+    let answer = invoke(
+        &handler,
+        json!({"reconcile": true, "at": "2026-12-04T20:05:00Z", "dry_run": true}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome(&answer, 1), "would_stop");
+    assert_eq!(outcome(&answer, 2), "would_start");
+    assert_eq!(answer["summary"]["would_start"], 1);
+    let sent: Vec<_> = simulator
+        .requests()
+        .iter()
+        .filter_map(|r| r.operation)
+        .collect();
+    assert_eq!(sent, vec![OperationKind::ListGraphs]);
+}
+
+#[tokio::test]
+async fn at_in_the_past_or_future_is_what_the_schedules_are_evaluated_at() {
+    let simulator = simulator(vec![graph(1, GraphStatus::Running, Some("office"))]).await;
+    let handler = handler(&simulator, &[]);
+    for (at, expected) in [
+        ("2020-02-29T20:10:00+00:00", "would_stop"),
+        ("2099-06-01T10:00:00+02:00", "already_running"),
+    ] {
+        let answer = invoke(
+            &handler,
+            json!({"reconcile": true, "at": at, "dry_run": true}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(outcome(&answer, 1), expected, "{at}: {answer}");
+        assert!(answer["at"].as_str().unwrap().ends_with('Z'), "{answer}");
+    }
+}
+
+#[tokio::test]
+async fn selectors_narrow_a_reconcile_and_max_graphs_bounds_it() {
+    let simulator = simulator(
+        (1..=12)
+            .map(|n| graph(n, GraphStatus::Running, Some("office")))
+            .collect(),
+    )
+    .await;
+    let handler = handler(&simulator, &[(vars::MAX_GRAPHS, "10")]);
+    let err = invoke(
+        &handler,
+        json!({"reconcile": true, "at": "2026-12-04T20:05:00Z"}),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.http_status(), 422, "{err}");
+    assert_eq!(calls(&simulator, OperationKind::StopGraph), 0);
+    let answer = invoke(
+        &handler,
+        json!({"reconcile": true, "at": "2026-12-04T20:05:00Z",
+               "selector": {"name": "graph-1?"}}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(answer["summary"]["selected"], 3, "graph-10 to graph-12");
+    assert_eq!(answer["selectors"], json!([{"name": "graph-1?"}]));
+}
+
+#[tokio::test]
+async fn a_reconcile_without_schedules_is_refused_and_sends_nothing() {
+    let simulator = simulator(vec![graph(1, GraphStatus::Running, Some("office"))]).await;
+    let handler = common::token_handler(&simulator, TOKEN, &[]);
+    let err = invoke(&handler, json!({"reconcile": true}))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind().name(), "NoSchedulesConfigured");
+    assert!(err.to_string().contains("GES_SCHEDULES"), "{err}");
+    assert!(simulator.requests().is_empty());
+}
+
+#[tokio::test]
+async fn a_bad_at_is_refused_and_sends_nothing() {
+    let simulator = simulator(vec![graph(1, GraphStatus::Running, Some("office"))]).await;
+    let handler = handler(&simulator, &[]);
+    let err = invoke(
+        &handler,
+        json!({"reconcile": true, "at": "2026-12-04T20:05:00"}),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.kind().name(), "InvalidEvent");
+    assert!(err.to_string().contains("\"at\""), "{err}");
+    assert!(simulator.requests().is_empty());
+}
+
+#[test]
+fn a_bad_document_fails_the_start_with_the_field_named() {
+    let document = SCHEDULES.replace("\"20:00\"", "\"25:00\"");
+    let err = Settings::from_lookup(|name| (name == vars::SCHEDULES).then(|| document.clone()))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("GES_SCHEDULES"), "{err}");
+    assert!(err.contains("periods[0].stop"), "{err}");
+    assert!(err.contains("25:00"), "{err}");
+    let err = Settings::from_lookup(|name| {
+        (name == vars::RECONCILE_WINDOW || name == vars::SCHEDULES).then(|| {
+            if name == vars::SCHEDULES {
+                SCHEDULES.to_owned()
+            } else {
+                "0".to_owned()
+            }
+        })
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("GES_RECONCILE_WINDOW_MINUTES"), "{err}");
+}
+
+#[tokio::test]
+async fn a_graph_ges_restarted_after_seven_days_is_stopped_again_on_an_enforced_or_skip_date_run() {
+    let simulator = simulator(vec![
+        graph(1, GraphStatus::Stopped, Some("nightly")),
+        graph(2, GraphStatus::Stopped, Some("office")),
+    ])
+    .await;
+    simulator.advance_clock(ges_simulator::SELF_RESTART_AFTER + Duration::from_secs(60));
+    assert_eq!(simulator.graph_status(&id(1)), Some(GraphStatus::Running));
+    let handler = handler(&simulator, &[]);
+    // Christmas is a skip date for office; 21:10 UTC is 22:10 in Berlin, within the
+    // nightly stop's window.
+    let answer = reconcile(&handler, "2026-12-25T21:10:00Z").await;
+    assert_eq!(outcome(&answer, 1), "stopping", "{answer}");
+    assert_eq!(outcome(&answer, 2), "stopping", "{answer}");
+}
