@@ -12,7 +12,10 @@ use serde_json::Value;
 /// Each package's normal (not dev, not build) dependencies, resolved, by name.
 fn normal_dependencies() -> BTreeMap<String, BTreeSet<String>> {
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+        // Not `--offline`: metadata reads every package of the lock file, those of other
+        // platforms too (android_system_properties, say), which a fresh machine's builds
+        // never downloaded.
+        .args(["metadata", "--format-version", "1", "--locked"])
         .current_dir(workspace_root())
         .output()
         .expect("cargo metadata runs");
