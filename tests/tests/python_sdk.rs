@@ -2,7 +2,7 @@
 //! what the real SDK signs and sends must be accepted, and its refusals must read as
 //! GES's to the SDK.
 //!
-//! Runs `tests/python/sdk_stop.py` and `tests/python/sdk_start.py` (the SDK's
+//! Runs `tests/python/sdk_graph.py stop` and `... start` (the SDK's
 //! `StartGraph2Request`, with or without its `StartGraphReq` body) with the venv's
 //! Python (`ges_stop_e2e::python()`), with `HOME` in a scratch folder (the SDK writes `$HOME/.huaweicloud` on import) and
 //! a time limit.
@@ -79,10 +79,11 @@ enum Script {
 }
 
 impl Script {
-    fn file(self) -> &'static str {
+    /// The script's argument: which call it makes.
+    fn action(self) -> &'static str {
         match self {
-            Self::Stop => "sdk_stop.py",
-            Self::Start => "sdk_start.py",
+            Self::Stop => "stop",
+            Self::Start => "start",
         }
     }
 }
@@ -99,8 +100,8 @@ impl std::fmt::Display for ScriptRun {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.script.file(),
+            "sdk_graph.py {} {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.script.action(),
             self.status,
             self.stdout,
             self.stderr
@@ -116,12 +117,12 @@ impl ScriptRun {
     }
 }
 
-/// Runs `sdk_stop.py` against the simulator, signing with `secret_key`.
+/// Runs `sdk_graph.py stop` against the simulator, signing with `secret_key`.
 async fn sdk_stop(sim: &RunningSimulator, graph: &str, secret_key: &str) -> ScriptRun {
     run_script(sim, Script::Stop, graph, secret_key, &[]).await
 }
 
-/// Runs `sdk_start.py` against the simulator, with a body naming `backup` if given.
+/// Runs `sdk_graph.py start` against the simulator, with a body naming `backup` if given.
 async fn sdk_start(sim: &RunningSimulator, graph: &str, backup: Option<&str>) -> ScriptRun {
     let env: Vec<(&str, &str)> = backup.map(|id| ("GES_BACKUP_ID", id)).into_iter().collect();
     run_script(sim, Script::Start, graph, SK, &env).await
@@ -137,12 +138,11 @@ async fn run_script(
     extra_env: &[(&str, &str)],
 ) -> ScriptRun {
     let home = ScratchHome::new();
-    let script = ges_stop_e2e::workspace_root()
-        .join("tests/python")
-        .join(which.file());
+    let script = ges_stop_e2e::workspace_root().join("tests/python/sdk_graph.py");
     let mut command = Command::new(ges_stop_e2e::python());
     command
         .arg(&script)
+        .arg(which.action())
         .env_remove("GES_BACKUP_ID")
         .envs(extra_env.iter().copied())
         .env("HOME", &home.0)

@@ -1,0 +1,107 @@
+"""Stops or starts one graph with the official Huawei Cloud Python SDK (huaweicloudsdkges).
+
+Used by tests/tests/python_sdk.rs to check that the GES simulator accepts what the real
+SDK sends (StopGraph2Request; StartGraph2Request with its optional StartGraphReq body;
+the AK/SK signature over each), and by scripts/bench to time the SDK's stop.
+
+    python sdk_graph.py stop [--not-running-ok]
+    python sdk_graph.py start
+
+Configuration comes from the environment:
+
+    GES_ENDPOINT    e.g. http://127.0.0.1:12345 (no trailing slash)
+    GES_AK, GES_SK  the access key and secret key to sign with
+    GES_PROJECT_ID  the project the graph belongs to
+    GES_GRAPH_ID    the graph to stop or start
+    GES_BACKUP_ID   start only, optional: a backup to start from, sent as the body's
+                    graph_backup_id; without it the SDK sends no body
+
+Prints one JSON object on stdout and exits:
+    0  {"job_id": "..."}                       the call was accepted
+    3  {"status_code": N, "error_code": ...,   GES (or the gateway) refused it
+        "error_msg": ..., "request_id": ...}
+Anything else (a traceback, exit 1, 2 for bad arguments) is a failure of the script or
+the SDK itself.
+
+With --not-running-ok (scripts/bench), a stop answered GES.7001 (the graph is not
+running) exits 0, as `ges-stop stop` does, so that the bench times the same success for
+every tool.
+
+Import the SDK with HOME pointing at a scratch folder: it writes
+$HOME/.huaweicloud/application_id on import.
+"""
+
+import json
+import os
+import sys
+
+from huaweicloudsdkcore.auth.credentials import BasicCredentials
+from huaweicloudsdkcore.exceptions.exceptions import ServiceResponseException
+from huaweicloudsdkcore.http.http_config import HttpConfig
+from huaweicloudsdkges.v2 import (
+    GesClient,
+    StartGraph2Request,
+    StartGraphReq,
+    StopGraph2Request,
+)
+
+EXIT_REFUSED = 3
+EXIT_USAGE = 2
+
+
+def call(client: GesClient, action: str, env: os._Environ):
+    graph_id = env["GES_GRAPH_ID"]
+    if action == "stop":
+        return client.stop_graph2(StopGraph2Request(graph_id=graph_id))
+    backup_id = env.get("GES_BACKUP_ID")
+    body = StartGraphReq(graph_backup_id=backup_id) if backup_id else None
+    return client.start_graph2(StartGraph2Request(graph_id=graph_id, body=body))
+
+
+def main() -> int:
+    args = sys.argv[1:]
+    if not args or args[0] not in ("stop", "start"):
+        print("usage: sdk_graph.py stop|start [--not-running-ok]", file=sys.stderr)
+        return EXIT_USAGE
+    action = args[0]
+    env = os.environ
+    config = HttpConfig.get_default_config()
+    # A loopback server answers at once; fail fast rather than after the SDK's 60/120 s.
+    config.timeout = (5, 20)
+    config.retry_times = 0
+    client = (
+        GesClient.new_builder()
+        .with_http_config(config)
+        .with_credentials(
+            BasicCredentials(env["GES_AK"], env["GES_SK"], env["GES_PROJECT_ID"])
+        )
+        .with_endpoints([env["GES_ENDPOINT"]])
+        .build()
+    )
+    try:
+        response = call(client, action, env)
+    except ServiceResponseException as error:
+        if (
+            action == "stop"
+            and "--not-running-ok" in args[1:]
+            and error.error_code == "GES.7001"
+        ):
+            print(json.dumps({"job_id": None, "error_code": error.error_code}))
+            return 0
+        print(
+            json.dumps(
+                {
+                    "status_code": error.status_code,
+                    "error_code": error.error_code,
+                    "error_msg": error.error_msg,
+                    "request_id": error.request_id,
+                }
+            )
+        )
+        return EXIT_REFUSED
+    print(json.dumps({"job_id": response.job_id}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
