@@ -9,7 +9,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use futures_util::{FutureExt, StreamExt};
-use ges_api::types::{GraphId, ProjectId};
+use ges_api::types::{Graph, GraphId, ProjectId};
 use lambda_runtime::{Context, LambdaEvent};
 use serde_json::Value;
 use tokio::time::Instant;
@@ -23,7 +23,7 @@ use crate::graphs::{Graphs, Scheduled};
 use crate::settings::Settings;
 use ges_client::client::{ClientError, GesClient};
 use ges_client::config::{Config, ConfigError};
-use ges_client::fleet::{self, Action, PageSizes, Selected};
+use ges_client::fleet::{self, Action, PageSizes, Scope, Selected};
 use ges_client::graph_error::GraphError;
 use ges_client::reconcile::Reconcile;
 use ges_client::regions::Regions;
@@ -158,32 +158,9 @@ impl Handler {
                 }
             }
             Graphs::Selected(selectors) => {
-                let default_project = request
-                    .project_id
-                    .as_ref()
-                    .or(self.default_project_id.as_ref());
-                let scopes = fleet::scopes(
-                    selectors,
-                    &client,
-                    &self.regions,
-                    default_project,
-                    &self.settings.policy,
-                )
-                .await
-                .map_err(FunctionError::Select)?;
-                let max_graphs = request.max_graphs.unwrap_or(self.settings.max_graphs);
-                let items = fleet::select(
-                    &scopes,
-                    &self.pages,
-                    max_graphs,
-                    deadline.at,
-                    fleet::selectors_decide(&self.settings.policy, request.dry_run),
-                )
-                .await
-                .map_err(FunctionError::Select)?
-                .into_iter()
-                .map(|(client, selected)| Item { client, selected })
-                .collect();
+                let scopes = self.scopes(&client, selectors, request).await?;
+                let decide = fleet::selectors_decide(&self.settings.policy, request.dry_run);
+                let items = self.select(&scopes, request, deadline, decide).await?;
                 let results = self.run_all(items, request, deadline).await;
                 // A fleet run always answers with the list, however many it selected.
                 batch(selectors.to_vec(), results, request.dry_run, None).map(Answer::Batch)
@@ -210,50 +187,64 @@ impl Handler {
             .as_ref()
             .ok_or(FunctionError::NoSchedulesConfigured)?;
         let at = scheduled.at.unwrap_or_else(Timestamp::now);
-        tracing::info!(at = %at, late = scheduled.at.is_some(), "reconcile");
-        let policy = &self.settings.policy;
-        let default_project = request
-            .project_id
-            .as_ref()
-            .or(self.default_project_id.as_ref());
-        let scopes = if scheduled.selectors.is_empty() {
-            fleet::home_scope(client, default_project, policy).map(|scope| vec![scope])
-        } else {
-            fleet::scopes(
-                &scheduled.selectors,
-                client,
-                &self.regions,
-                default_project,
-                policy,
-            )
-            .await
-        }
-        .map_err(FunctionError::Select)?;
-        let reconcile = Reconcile::new(scheduling, policy, at, request.dry_run);
+        tracing::info!(at = %at, at_given = scheduled.at.is_some(), "reconcile");
+        let scopes = self.scopes(client, &scheduled.selectors, request).await?;
+        let reconcile = Reconcile::new(scheduling, &self.settings.policy, at, request.dry_run);
         let narrowed = !scheduled.selectors.is_empty();
-        let items = fleet::select(
-            &scopes,
-            &self.pages,
-            request.max_graphs.unwrap_or(self.settings.max_graphs),
-            deadline.at,
-            |scope, graph| {
-                if narrowed && !scope.selects(graph) {
-                    return None;
-                }
-                reconcile.decide(graph, &scope.project_id)
-            },
-        )
-        .await
-        .map_err(FunctionError::Select)?
-        .into_iter()
-        .map(|(client, selected)| Item { client, selected })
-        .collect();
+        let decide = |scope: &Scope<'_>, graph: &Graph| {
+            if narrowed && !scope.selects(graph) {
+                return None;
+            }
+            reconcile.decide(graph, &scope.project_id)
+        };
+        let items = self.select(&scopes, request, deadline, decide).await?;
         let results = self.run_all(items, request, deadline).await;
         batch(
             scheduled.selectors.clone(),
             results,
             request.dry_run,
             Some(at),
+        )
+    }
+
+    /// Where the selectors look, each project allowed; with none, the event's project or
+    /// the default one. Nothing is sent but what finds another region's project.
+    async fn scopes<'a>(
+        &self,
+        client: &GesClient,
+        selectors: &'a [Selector],
+        request: &StopRequest,
+    ) -> Result<Vec<Scope<'a>>, FunctionError> {
+        let default_project = request
+            .project_id
+            .as_ref()
+            .or(self.default_project_id.as_ref());
+        let policy = &self.settings.policy;
+        if selectors.is_empty() {
+            fleet::home_scope(client, default_project, policy).map(|scope| vec![scope])
+        } else {
+            fleet::scopes(selectors, client, &self.regions, default_project, policy).await
+        }
+        .map_err(FunctionError::Select)
+    }
+
+    /// Lists the scopes and keeps, as the run's items, the graphs `decide` takes; more
+    /// than the event's or the configured maximum is refused before any call.
+    async fn select<'a>(
+        &self,
+        scopes: &'a [Scope<'a>],
+        request: &StopRequest,
+        deadline: Deadline,
+        decide: impl Fn(&Scope<'a>, &Graph) -> Option<Selected>,
+    ) -> Result<Vec<Item<'a>>, FunctionError> {
+        let max_graphs = request.max_graphs.unwrap_or(self.settings.max_graphs);
+        Ok(
+            fleet::select(scopes, &self.pages, max_graphs, deadline.at, decide)
+                .await
+                .map_err(FunctionError::Select)?
+                .into_iter()
+                .map(|(client, selected)| Item { client, selected })
+                .collect(),
         )
     }
 
