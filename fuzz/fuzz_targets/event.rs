@@ -1,7 +1,7 @@
 //! `ges_stop_lambda::event::parse` on any JSON the Lambda runtime could hand it.
 //!
 //! Beyond "no panic": every id a parse yields obeys the README's rule, the named graphs
-//! are 1 to 1000 distinct ids, selectors 1 to 10; every error's message is at most
+//! are 1 to 1000 distinct ids, selectors 1 to 10 (0 to 10 for a reconcile); every error's message is at most
 //! 2 KiB; an HTTP event gives the same invocation or the same error without its
 //! headers and cookies, so no message can repeat them.
 #![no_main]
@@ -70,35 +70,47 @@ fn check_invocation(invocation: &event::Invocation) {
                 "{} selectors",
                 selectors.len()
             );
-            for selector in selectors {
-                assert!(
-                    selector.name.is_some() || !selector.tags.is_empty(),
-                    "a selector with neither name nor tags selects everything by accident"
-                );
-                assert!(selector.tags.len() <= selector::MAX_TAGS);
-                for (key, pattern) in &selector.tags {
-                    assert!(!key.is_empty(), "empty tag key");
-                    assert!(pattern.as_str().chars().count() <= selector::MAX_PATTERN_CHARS);
-                }
-                if let Some(name) = &selector.name {
-                    assert!(name.as_str().chars().count() <= selector::MAX_PATTERN_CHARS);
-                }
-                if let Some(project) = &selector.project_id {
-                    assert!(
-                        is_project_id(project.as_str()),
-                        "bad project id {project:?}"
-                    );
-                }
-            }
+            selectors.iter().for_each(check_selector);
+        }
+        Some(Graphs::Scheduled(scheduled)) => {
+            // No selectors means every scheduled graph of the project.
+            assert!(
+                scheduled.selectors.len() <= selector::MAX_SELECTORS,
+                "{} selectors",
+                scheduled.selectors.len()
+            );
+            scheduled.selectors.iter().for_each(check_selector);
+            assert!(!request.wait, "a reconcile never waits");
         }
         None => assert_eq!(request.max_graphs, None),
-        // A kind of graphs added later (schedules) must be checked here too.
+        // A kind of graphs added later must be checked here too.
         Some(other) => panic!("a kind of graphs this target does not check yet: {other:?}"),
     }
     if let Some(max) = request.max_graphs {
         assert!(
             (1..=MAX_GRAPHS_PER_EVENT).contains(&max),
             "max_graphs {max}"
+        );
+    }
+}
+
+fn check_selector(selector: &selector::Selector) {
+    assert!(
+        selector.name.is_some() || !selector.tags.is_empty(),
+        "a selector with neither name nor tags selects everything by accident"
+    );
+    assert!(selector.tags.len() <= selector::MAX_TAGS);
+    for (key, pattern) in &selector.tags {
+        assert!(!key.is_empty(), "empty tag key");
+        assert!(pattern.as_str().chars().count() <= selector::MAX_PATTERN_CHARS);
+    }
+    if let Some(name) = &selector.name {
+        assert!(name.as_str().chars().count() <= selector::MAX_PATTERN_CHARS);
+    }
+    if let Some(project) = &selector.project_id {
+        assert!(
+            is_project_id(project.as_str()),
+            "bad project id {project:?}"
         );
     }
 }
