@@ -443,10 +443,13 @@ fn a_reconciles_selectors_are_carried() {
     assert_eq!(scheduled(&one).selectors.len(), 1);
 }
 
+/// Whether an error is of the kind a case expects.
+type IsKind = fn(&EventError) -> bool;
+
 #[test]
 fn reconcile_refusals_name_the_field() {
     // (payload, the error's kind, words its message must hold)
-    let cases: [(Value, fn(&EventError) -> bool, &str); 14] = [
+    let cases: [(Value, IsKind, &str); 14] = [
         (
             json!({"reconcile": false}),
             |e| matches!(e, EventError::ReconcileNotTrue { .. }),
