@@ -1,5 +1,6 @@
 //! The Lambda side of the benchmark suite (`scripts/bench`): cold start, warm overhead,
-//! the 1,000-graph batch, requests per stop and peak memory, and a fleet selection.
+//! the 1,000-graph batch, requests per stop and peak memory, a fleet selection, and a
+//! reconcile's decisions over 1,000 scheduled graphs (in-process, [`decide`]).
 //!
 //! It runs the GES simulator in-process on 127.0.0.1 and, on another loopback port, a
 //! minimal Lambda Runtime API (`/runtime/invocation/next`, `.../response`, `.../error`,
@@ -28,6 +29,10 @@ use ges_api::types::{GraphId, GraphStatus};
 use ges_simulator::{Fault, GraphSpec, OperationKind, RunningSimulator, Simulator};
 use serde_json::{Value, json};
 use tokio::sync::{Mutex, mpsc, oneshot};
+
+// In a folder of its own: a file beside this one would be taken for another binary.
+#[path = "lambda-bench/decide.rs"]
+mod decide;
 
 const TOKEN: &str = "bench-token";
 /// How long any one wait (a start-up, an invocation) may take before the run fails.
@@ -101,6 +106,14 @@ enum Bench {
         #[arg(long, default_value_t = 3)]
         runs: u32,
     },
+    /// A reconcile's decisions for `graphs` listed graphs over four schedules (mixed
+    /// statuses, some skip-until tags), in-process and sending nothing, `runs` times.
+    Decide {
+        #[arg(long, default_value_t = 1000)]
+        graphs: u32,
+        #[arg(long, default_value_t = 200)]
+        runs: u32,
+    },
 }
 
 #[tokio::main]
@@ -130,6 +143,7 @@ async fn main() -> Result<(), Error> {
             concurrency,
             runs,
         } => fleet(&function, graphs, delay_ms, concurrency, runs).await,
+        Bench::Decide { graphs, runs } => decide::decide(graphs, runs),
     }
 }
 

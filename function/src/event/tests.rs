@@ -12,7 +12,7 @@ const G2: &str = "7c2d1e3f-4a5b-4c6d-9e7f-8a9b0c1d2e3f";
 const P: &str = "0123456789abcdef0123456789abcdef";
 
 /// Every fixture in `examples/events/`, by file name.
-const FIXTURES: [(&str, &str); 12] = [
+const FIXTURES: [(&str, &str); 15] = [
     (
         "apigw-http.json",
         include_str!("../../../examples/events/apigw-http.json"),
@@ -58,6 +58,18 @@ const FIXTURES: [(&str, &str); 12] = [
         include_str!("../../../examples/events/function-url.json"),
     ),
     (
+        "reconcile.json",
+        include_str!("../../../examples/events/reconcile.json"),
+    ),
+    (
+        "reconcile-dry-run-at.json",
+        include_str!("../../../examples/events/reconcile-dry-run-at.json"),
+    ),
+    (
+        "reconcile-http.json",
+        include_str!("../../../examples/events/reconcile-http.json"),
+    ),
+    (
         "schedule-v2.json",
         include_str!("../../../examples/events/schedule-v2.json"),
     ),
@@ -98,8 +110,13 @@ fn each_fixture_is_read_as_its_trigger() {
         ("fleet-http.json", Trigger::Http(HttpApi::HttpApi)),
         ("fleet-schedule-v2.json", Trigger::Direct),
         ("function-url.json", Trigger::Http(HttpApi::FunctionUrl)),
+        ("reconcile.json", Trigger::Direct),
+        ("reconcile-dry-run-at.json", Trigger::Direct),
+        ("reconcile-http.json", Trigger::Http(HttpApi::HttpApi)),
         ("schedule-v2.json", Trigger::Direct),
     ];
+    // Every fixture is checked: a new file in FIXTURES needs its trigger here too.
+    assert_eq!(expected.len(), FIXTURES.len());
     for (name, trigger) in expected {
         let invocation = parse(&fixture(name)).unwrap_or_else(|err| panic!("{name}: {err}"));
         assert_eq!(invocation.trigger, trigger, "{name}");
@@ -154,6 +171,37 @@ fn the_fleet_fixtures_carry_their_selector_and_options() {
         assert_eq!(request.max_graphs, max_graphs, "{name}");
         assert_eq!(request.dry_run, dry_run, "{name}");
         assert!(!request.wait, "{name}");
+    }
+}
+
+#[test]
+fn the_reconcile_fixtures_carry_their_instant_and_mode() {
+    // (fixture, at, dry_run)
+    let cases = [
+        ("reconcile.json", None, false),
+        (
+            "reconcile-dry-run-at.json",
+            Some("2026-12-04T12:00:00Z"),
+            true,
+        ),
+        ("reconcile-http.json", None, true),
+    ];
+    for (name, at, dry_run) in cases {
+        let request = parse(&fixture(name))
+            .unwrap_or_else(|err| panic!("{name}: {err}"))
+            .request;
+        assert_eq!(
+            request.graphs,
+            Some(Graphs::Scheduled(crate::graphs::Scheduled {
+                selectors: Vec::new(),
+                at: at.map(|at| at.parse().unwrap()),
+            })),
+            "{name}"
+        );
+        assert_eq!(request.dry_run, dry_run, "{name}");
+        assert!(!request.wait, "{name}");
+        assert_eq!(request.project_id, None, "{name}");
+        assert_eq!(request.max_graphs, None, "{name}");
     }
 }
 
@@ -324,6 +372,9 @@ fn any_json() -> impl Strategy<Value = Value> {
         Just("project_id".to_owned()),
         Just("wait".to_owned()),
         Just("dry_run".to_owned()),
+        Just("reconcile".to_owned()),
+        Just("at".to_owned()),
+        Just("selector".to_owned()),
         Just("detail-type".to_owned()),
         Just("source".to_owned()),
         Just("detail".to_owned()),
@@ -356,6 +407,8 @@ fn any_json() -> impl Strategy<Value = Value> {
         Just(json!("POST")),
         Just(json!(G1)),
         Just(json!(format!("/graphs/{G1}/stop"))),
+        Just(json!("/reconcile")),
+        Just(json!("2026-12-04T20:00:00+08:00")),
         Just(json!("x.lambda-url.us-east-1.on.aws")),
         ".*".prop_map(Value::String),
     ];
@@ -387,7 +440,7 @@ proptest! {
             Just("/body"), Just("/path"), Just("/rawPath"), Just("/pathParameters"),
             Just("/requestContext"), Just("/requestContext/http"),
             Just("/requestContext/domainName"), Just("/httpMethod"), Just("/specversion"),
-            Just("/detail-type"), Just("/isBase64Encoded"),
+            Just("/detail-type"), Just("/isBase64Encoded"), Just("/reconcile"), Just("/at"),
         ],
         replacement in any_json(),
     ) {

@@ -334,3 +334,264 @@ fn selector_refusals_say_where() {
     let message = refused(json!({"selectors": eleven})).to_string();
     assert!(message.contains("lists 11 selectors"), "{message}");
 }
+
+/// The reconcile a request carries: its selectors and instant.
+fn scheduled(request: &StopRequest) -> &Scheduled {
+    match &request.graphs {
+        Some(Graphs::Scheduled(scheduled)) => scheduled,
+        other => panic!("not a reconcile: {other:?}"),
+    }
+}
+
+#[test]
+fn a_reconcile_in_every_shape_that_carries_the_direct_one() {
+    let body = json!({"reconcile": true, "at": "2026-12-04T20:00:00+08:00", "dry_run": true,
+        "project_id": P, "selector": {"tags": {"env": "dev"}}, "max_graphs": 500});
+    let payloads = [
+        (body.clone(), Trigger::Direct),
+        (
+            json!({"detail-type": "Reconcile", "source": "my.app", "detail": body}),
+            Trigger::EventBridge {
+                detail_type: "Reconcile".into(),
+                source: "my.app".into(),
+            },
+        ),
+        (
+            json!({"specversion": "1.0", "type": "t", "source": "s", "id": "1", "data": body}),
+            Trigger::CloudEvent {
+                id: "1".into(),
+                source: "s".into(),
+                event_type: "t".into(),
+            },
+        ),
+    ];
+    for (payload, trigger) in payloads {
+        let invocation = parse_event(&payload).unwrap_or_else(|err| panic!("{payload}: {err}"));
+        assert_eq!(invocation.trigger, trigger);
+        let request = &invocation.request;
+        let reconcile = scheduled(request);
+        assert_eq!(
+            reconcile.at,
+            Some("2026-12-04T12:00:00Z".parse().unwrap()),
+            "{payload}"
+        );
+        assert_eq!(
+            serde_json::to_value(&reconcile.selectors).unwrap(),
+            json!([{"tags": {"env": "dev"}}])
+        );
+        assert_eq!(request.project_id, Some(P.parse().unwrap()));
+        assert_eq!(request.max_graphs, Some(500));
+        assert!(request.dry_run);
+        assert!(!request.wait);
+    }
+}
+
+#[test]
+fn a_bare_reconcile_means_every_scheduled_graph_now() {
+    let request = parse_event(&json!({"reconcile": true})).unwrap().request;
+    assert_eq!(
+        request,
+        StopRequest {
+            graphs: Some(Graphs::Scheduled(Scheduled {
+                selectors: Vec::new(),
+                at: None,
+            })),
+            project_id: None,
+            wait: false,
+            dry_run: false,
+            max_graphs: None,
+        }
+    );
+}
+
+#[test]
+fn a_reconciles_at_is_the_instant_its_offset_says() {
+    let instant = |at: &str| {
+        scheduled(
+            &parse_event(&json!({"reconcile": true, "at": at}))
+                .unwrap_or_else(|err| panic!("{at}: {err}"))
+                .request,
+        )
+        .at
+        .unwrap()
+    };
+    let utc: Timestamp = "2026-12-04T12:00:00Z".parse().unwrap();
+    assert_eq!(instant("2026-12-04T20:00:00+08:00"), utc);
+    assert_eq!(instant("2026-12-04T12:00:00Z"), utc);
+    assert_eq!(instant("2026-12-04T12:00:00z"), utc);
+    assert_eq!(instant("2026-12-04T07:00:00-05:00"), utc);
+    assert_eq!(
+        instant("2026-12-04T12:00:00.250Z"),
+        utc.checked_add(jiff::SignedDuration::from_millis(250))
+            .unwrap()
+    );
+}
+
+#[test]
+fn a_reconciles_selectors_are_carried() {
+    let request = parse_event(&json!({"reconcile": true,
+        "selectors": [{"name": "dev-*"}, {"tags": {"team": "a"}, "project_id": P}]}))
+    .unwrap()
+    .request;
+    assert_eq!(
+        serde_json::to_value(&scheduled(&request).selectors).unwrap(),
+        json!([{"name": "dev-*"}, {"tags": {"team": "a"}, "project_id": P}])
+    );
+    let one = parse_event(&json!({"reconcile": true, "selector": {"name": "dev-*"}}))
+        .unwrap()
+        .request;
+    assert_eq!(scheduled(&one).selectors.len(), 1);
+}
+
+/// Whether an error is of the kind a case expects.
+type IsKind = fn(&EventError) -> bool;
+
+#[test]
+fn reconcile_refusals_name_the_field() {
+    // (payload, the error's kind, words its message must hold)
+    let cases: [(Value, IsKind, &str); 14] = [
+        (
+            json!({"reconcile": false}),
+            |e| matches!(e, EventError::ReconcileNotTrue { .. }),
+            "\"reconcile\" in the event must be true, not a boolean",
+        ),
+        (
+            json!({"reconcile": "yes"}),
+            |e| matches!(e, EventError::ReconcileNotTrue { .. }),
+            "\"reconcile\" in the event must be true, not a string",
+        ),
+        (
+            json!({"reconcile": null, "graph_id": G1}),
+            |e| matches!(e, EventError::ReconcileNotTrue { .. }),
+            "must be true, not null",
+        ),
+        (
+            json!({"reconcile": true, "graph_id": G1}),
+            |e| {
+                matches!(
+                    e,
+                    EventError::NotWithReconcile {
+                        field: "graph_id",
+                        ..
+                    }
+                )
+            },
+            "\"graph_id\" in the event does not go with \"reconcile\"",
+        ),
+        (
+            json!({"reconcile": true, "graph_ids": [G1]}),
+            |e| {
+                matches!(
+                    e,
+                    EventError::NotWithReconcile {
+                        field: "graph_ids",
+                        ..
+                    }
+                )
+            },
+            "\"graph_ids\" in the event does not go with \"reconcile\"",
+        ),
+        (
+            json!({"reconcile": true, "wait": true}),
+            |e| matches!(e, EventError::NotWithReconcile { field: "wait", .. }),
+            "\"wait\" in the event does not go with \"reconcile\"",
+        ),
+        (
+            json!({"reconcile": true, "wait": false}),
+            |e| matches!(e, EventError::NotWithReconcile { field: "wait", .. }),
+            "\"wait\" in the event does not go with",
+        ),
+        (
+            json!({"graph_id": G1, "at": "2026-12-04T20:00:00+08:00"}),
+            |e| matches!(e, EventError::AtWithoutReconcile { .. }),
+            "\"at\" in the event applies to a reconcile only",
+        ),
+        (
+            json!({"reconcile": true, "at": 1_796_385_600}),
+            |e| {
+                matches!(
+                    e,
+                    EventError::WrongType {
+                        field: Field::Named("at"),
+                        ..
+                    }
+                )
+            },
+            "\"at\" in the event must be a string, not a number",
+        ),
+        (
+            json!({"reconcile": true, "at": null}),
+            |e| {
+                matches!(
+                    e,
+                    EventError::WrongType {
+                        field: Field::Named("at"),
+                        ..
+                    }
+                )
+            },
+            "\"at\" in the event must be a string, not null",
+        ),
+        (
+            json!({"reconcile": true, "at": "2026-12-04T20:00:00"}),
+            |e| matches!(e, EventError::InvalidAt { .. }),
+            "\"at\" in the event is \"2026-12-04T20:00:00\", not an RFC 3339 time with its offset",
+        ),
+        (
+            json!({"reconcile": true, "at": "next friday"}),
+            |e| matches!(e, EventError::InvalidAt { .. }),
+            "\"at\" in the event is \"next friday\", not an RFC 3339 time",
+        ),
+        (
+            json!({"reconcile": true, "at": ""}),
+            |e| matches!(e, EventError::InvalidAt { .. }),
+            "\"at\" in the event is \"\", not an RFC 3339 time",
+        ),
+        (
+            json!({"reconcile": true, "selector": {"name": "*"}, "selectors": [{"name": "*"}]}),
+            |e| {
+                matches!(
+                    e,
+                    EventError::ConflictingGraphFields {
+                        first: "selector",
+                        second: "selectors",
+                        ..
+                    }
+                )
+            },
+            "the event has both \"selector\" and \"selectors\": give one of them",
+        ),
+    ];
+    for (payload, kind, expected) in cases {
+        let err = refused(payload.clone());
+        assert!(kind(&err), "{payload}: {err:?}");
+        let message = err.to_string();
+        assert!(message.contains(expected), "{payload}: {message}");
+    }
+    // A huge, odd `at` is cut and escaped.
+    let message = refused(json!({"reconcile": true, "at": "\n".repeat(100_000)})).to_string();
+    assert!(message.contains("\"\\n\\n"), "{message}");
+    assert!(!message.contains('\n'), "{message:?}");
+}
+
+#[test]
+fn reconcile_refusals_say_which_part() {
+    let err = parse_event(&json!({"detail-type": "x", "source": "s",
+        "detail": {"reconcile": true, "at": "2026-12-04T20:00:00"}}))
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("\"at\" in the EventBridge event's \"detail\" is \"2026-12-04T20:00:00\""),
+        "{err}"
+    );
+    let err = parse_event(
+        &json!({"specversion": "1.0", "type": "t", "source": "s", "id": "1",
+        "data": {"reconcile": true, "graph_ids": [G1]}}),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("\"graph_ids\" in the CloudEvent's \"data\" does not go with"),
+        "{err}"
+    );
+}

@@ -516,3 +516,161 @@ fn a_one_graph_route_refuses_selectors_in_its_body() {
         assert!(message.contains("POST /fleet/stop"), "{message}");
     }
 }
+
+/// A front end's fixture routed to `path`, with `body` (JSON `null` for none).
+fn reconcile_request(event: Value, path: &str, body: Value) -> Value {
+    with_body(with_path(without_parameters(event), path), body, false)
+}
+
+fn scheduled(request: &StopRequest) -> &crate::graphs::Scheduled {
+    match &request.graphs {
+        Some(Graphs::Scheduled(scheduled)) => scheduled,
+        other => panic!("not a reconcile: {other:?}"),
+    }
+}
+
+#[test]
+fn post_reconcile_on_every_front_end_with_or_without_a_body() {
+    let bare = StopRequest {
+        graphs: Some(Graphs::Scheduled(crate::graphs::Scheduled {
+            selectors: Vec::new(),
+            at: None,
+        })),
+        project_id: None,
+        wait: false,
+        dry_run: false,
+        max_graphs: None,
+    };
+    for (event, front_end) in all() {
+        for path in ["/reconcile", "/prod/reconcile", "/base/path/reconcile"] {
+            // No body, an empty one, a blank one, an empty object: every scheduled graph, now.
+            for body in [json!(null), json!(""), json!(" \n"), json!("{}")] {
+                let event = reconcile_request(event.clone(), path, body.clone());
+                let invocation =
+                    parse_event(&event).unwrap_or_else(|err| panic!("{path} {body}: {err}"));
+                assert_eq!(invocation.trigger, Trigger::Http(front_end), "{path}");
+                assert_eq!(invocation.request, bare, "{front_end:?} {path} {body}");
+            }
+            // A body with the options; "reconcile": true may be said again.
+            for reconcile in [json!({}), json!({"reconcile": true})] {
+                let mut options = json!({"at": "2026-12-04T20:00:00+08:00", "dry_run": true,
+                    "project_id": P, "selectors": [{"name": "dev-*"}], "max_graphs": 10});
+                if let (Some(options), Some(extra)) =
+                    (options.as_object_mut(), reconcile.as_object())
+                {
+                    options.extend(extra.clone());
+                }
+                let event = reconcile_request(event.clone(), path, json!(options.to_string()));
+                let request = parse_event(&event)
+                    .unwrap_or_else(|err| panic!("{path}: {err}"))
+                    .request;
+                let reconcile = scheduled(&request);
+                assert_eq!(
+                    reconcile.at,
+                    Some("2026-12-04T12:00:00Z".parse().unwrap()),
+                    "{front_end:?} {path}"
+                );
+                assert_eq!(
+                    serde_json::to_value(&reconcile.selectors).unwrap(),
+                    json!([{"name": "dev-*"}])
+                );
+                assert!(request.dry_run);
+                assert_eq!(request.project_id, Some(P.parse().unwrap()));
+                assert_eq!(request.max_graphs, Some(10));
+            }
+        }
+        // Base64, as a front end may send any body.
+        let encoded = base64::engine::general_purpose::STANDARD.encode(r#"{"dry_run": true}"#);
+        let event = with_body(
+            with_path(without_parameters(event.clone()), "/reconcile"),
+            json!(encoded),
+            true,
+        );
+        let request = parse_event(&event).unwrap().request;
+        assert!(request.dry_run);
+        assert!(matches!(request.graphs, Some(Graphs::Scheduled(_))));
+    }
+}
+
+#[test]
+fn post_reconcile_refusals_name_the_body_field() {
+    let cases = [
+        (
+            json!({"reconcile": false}),
+            "\"reconcile\" in the request body must be true, not a boolean",
+        ),
+        (
+            json!({"reconcile": "yes"}),
+            "\"reconcile\" in the request body must be true, not a string",
+        ),
+        (
+            json!({"graph_id": G1}),
+            "\"graph_id\" in the request body does not go with \"reconcile\"",
+        ),
+        (
+            json!({"graph_ids": [G1]}),
+            "\"graph_ids\" in the request body does not go with \"reconcile\"",
+        ),
+        (
+            json!({"wait": true}),
+            "\"wait\" in the request body does not go with \"reconcile\"",
+        ),
+        (
+            json!({"at": 5}),
+            "\"at\" in the request body must be a string, not a number",
+        ),
+        (
+            json!({"at": "2026-12-04T20:00:00"}),
+            "\"at\" in the request body is \"2026-12-04T20:00:00\", not an RFC 3339 time",
+        ),
+        (
+            json!({"at": "soon"}),
+            "\"at\" in the request body is \"soon\", not an RFC 3339 time",
+        ),
+        (
+            json!({"selector": {"name": "*"}, "selectors": [{"name": "*"}]}),
+            "the request body has both \"selector\" and \"selectors\"",
+        ),
+        (
+            json!({"dryrun": true}),
+            "unknown field \"dryrun\" in the request body",
+        ),
+    ];
+    for (event, front_end) in all() {
+        for (body, expected) in &cases {
+            let event =
+                reconcile_request(event.clone(), "/prod/reconcile", json!(body.to_string()));
+            let message = refused(&event, front_end, 400).to_string();
+            assert!(
+                message.contains(expected),
+                "{front_end:?} {body}: {message}"
+            );
+        }
+        // A body that is not a JSON object.
+        let event = reconcile_request(event.clone(), "/reconcile", json!("[true]"));
+        let err = refused(&event, front_end, 400);
+        assert!(matches!(err, EventError::BodyNotAnObject { .. }), "{err:?}");
+        // Another method is 405, as on the other routes.
+        let event = with_method(reconcile_request(event, "/reconcile", json!(null)), "GET");
+        let err = refused(&event, front_end, 405);
+        assert!(err.to_string().contains("POST /reconcile"), "{err}");
+    }
+}
+
+#[test]
+fn the_reconcile_fixture_is_a_dry_run_over_every_scheduled_graph() {
+    let event = fixture(include_str!(
+        "../../../../examples/events/reconcile-http.json"
+    ));
+    let invocation = parse_event(&event).unwrap();
+    assert_eq!(invocation.trigger, Trigger::Http(HttpApi::HttpApi));
+    let request = invocation.request;
+    assert!(request.dry_run);
+    assert_eq!(
+        scheduled(&request),
+        &crate::graphs::Scheduled {
+            selectors: Vec::new(),
+            at: None,
+        }
+    );
+}

@@ -1,0 +1,144 @@
+//! `lambda-bench decide`: the CPU a reconcile spends deciding, with nothing sent. The
+//! issue asks that a run over 1,000 scheduled graphs decides in well under 10 ms; this
+//! times `Reconcile::new` (each schedule's state, once) plus `decide` for every listed
+//! graph, in-process, so that the figure is the decision alone, not the listing or the
+//! calls.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use ges_api::types::{Graph, GraphStatus, ProjectId, Tag};
+use ges_client::fleet::Action;
+use ges_client::policy::{DEFAULT_OPT_OUT_TAG, Policy};
+use ges_client::reconcile::{
+    DEFAULT_SCHEDULE_TAG, DEFAULT_SKIP_UNTIL_TAG, DEFAULT_WINDOW_MINUTES, Reconcile, Scheduling,
+};
+use ges_client::schedule::Schedules;
+use jiff::{SignedDuration, Timestamp};
+
+use super::{Error, median, us};
+
+/// Four schedules in four zones, with DST and without, stop-only and enforcing, with skip
+/// dates: the work per schedule is not the simplest case.
+const DOCUMENT: &str = r#"{"schedules": {
+  "office-shanghai": {"timezone": "Asia/Shanghai", "start_graphs": true,
+    "periods": [{"days": "mon-fri", "start": "08:00", "stop": "20:00"}],
+    "skip_dates": ["2026-12-25", "2027-01-01", "2027-02-17"]},
+  "office-berlin": {"timezone": "Europe/Berlin", "start_graphs": true,
+    "periods": [{"days": "mon-thu", "start": "07:30", "stop": "19:00"},
+                {"days": "fri", "start": "07:30", "stop": "15:00"}]},
+  "nightly-stop": {"timezone": "America/New_York", "periods": [{"days": "mon-sun", "stop": "22:00"}]},
+  "batch-nights": {"timezone": "Asia/Kolkata", "start_graphs": true, "enforce": true,
+    "periods": [{"days": "mon-fri", "start": "22:00", "stop": "04:00"}]}
+}}"#;
+
+/// The schedule names, in the order graphs are spread over them.
+const NAMES: [&str; 4] = [
+    "office-shanghai",
+    "office-berlin",
+    "nightly-stop",
+    "batch-nights",
+];
+
+/// Graph `n`: its schedule, a status from a mix (mostly running or stopped, some in
+/// transition or busy), every tenth with a skip-until tag in one of its three forms (one
+/// of the three unparseable), every fiftieth untagged.
+fn graph(n: u32) -> Result<Graph, Error> {
+    let status = match n % 10 {
+        0..=4 => GraphStatus::Running,
+        5..=7 => GraphStatus::Stopped,
+        8 => GraphStatus::Stopping,
+        _ => GraphStatus::Importing,
+    };
+    let mut tags = vec![Tag {
+        key: "env".to_owned(),
+        value: Some("dev".to_owned()),
+    }];
+    if n % 50 != 49 {
+        let name = NAMES.get(n as usize % NAMES.len()).copied().unwrap_or("");
+        tags.push(Tag {
+            key: DEFAULT_SCHEDULE_TAG.to_owned(),
+            value: Some(name.to_owned()),
+        });
+    }
+    if n % 10 == 3 {
+        let until = match n % 30 {
+            3 => "2026-12-05",
+            13 => "20261204T130000Z",
+            _ => "not-a-time",
+        };
+        tags.push(Tag {
+            key: DEFAULT_SKIP_UNTIL_TAG.to_owned(),
+            value: Some(until.to_owned()),
+        });
+    }
+    Ok(Graph {
+        id: format!("graph-{n:05}").parse()?,
+        name: Some(format!("scheduled-{n:05}")),
+        status,
+        tags: Some(tags),
+    })
+}
+
+/// Decides for `graphs` listed graphs `runs` times and prints the figures as Markdown.
+pub(super) fn decide(graphs: u32, runs: u32) -> Result<(), Error> {
+    let scheduling = Scheduling {
+        schedules: Schedules::from_json(DOCUMENT)?,
+        schedule_tag: DEFAULT_SCHEDULE_TAG.to_owned(),
+        skip_until_tag: DEFAULT_SKIP_UNTIL_TAG.to_owned(),
+        window: SignedDuration::from_mins(i64::from(DEFAULT_WINDOW_MINUTES)),
+    };
+    let policy = Policy {
+        allowed_graphs: None,
+        allowed_projects: None,
+        opt_out_tag: DEFAULT_OPT_OUT_TAG
+            .parse()
+            .map_err(|()| "the default opt-out tag does not parse")?,
+    };
+    let project: ProjectId = "0123456789abcdef0123456789abcdef".parse()?;
+    let listed = (0..graphs).map(graph).collect::<Result<Vec<_>, _>>()?;
+    // Ten minutes after Shanghai's Friday stop: some graphs act, most settle.
+    let at: Timestamp = "2026-12-04T12:10:00Z".parse()?;
+
+    let (mut stops, mut starts, mut settled, mut untagged) = (0u32, 0u32, 0u32, 0u32);
+    let reconcile = Reconcile::new(&scheduling, &policy, at, false);
+    for graph in &listed {
+        match reconcile
+            .decide(graph, &project)
+            .map(|selected| selected.action)
+        {
+            Some(Action::Stop) => stops += 1,
+            Some(Action::Start) => starts += 1,
+            Some(Action::Settled(_)) => settled += 1,
+            None => untagged += 1,
+        }
+    }
+
+    // A few untimed rounds first: caches and the allocator warm, as in a warm Lambda.
+    let mut times = Vec::with_capacity(runs as usize);
+    for round in 0..runs.saturating_add(runs / 10 + 1) {
+        let started = Instant::now();
+        let reconcile = Reconcile::new(&scheduling, &policy, black_box(at), false);
+        for graph in &listed {
+            black_box(reconcile.decide(black_box(graph), &project));
+        }
+        let elapsed = started.elapsed();
+        if round > runs / 10 {
+            times.push(us(elapsed));
+        }
+    }
+    let min = times.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = times.iter().copied().fold(0.0, f64::max);
+    let per_graph = median(&times) / f64::from(graphs.max(1));
+    println!(
+        "| graphs | schedules | to stop | to start | settled | untagged | decision (µs), median [min–max] of {} | per graph (µs) |",
+        times.len()
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    println!(
+        "| {graphs} | {} | {stops} | {starts} | {settled} | {untagged} | {:.1} [{min:.1}–{max:.1}] | {per_graph:.3} |",
+        scheduling.schedules.len(),
+        median(&times),
+    );
+    Ok(())
+}
