@@ -9,6 +9,7 @@
 //! | stopped | stopped or stopping (`900`, `901`) | `already_stopped` | `already_stopped` |
 //! | running | stopped (`900`) | start (`start_graphs`), else `unchanged` | `unchanged` |
 //! | running | running or starting (`200`, `920`) | `already_running` | `already_running` |
+//! | running, without `start_graphs` | not running | `unchanged` | `unchanged` |
 //! | either | any other status | `skipped`, tried again by the next acting run | `unchanged` |
 //!
 //! A run acts on the schedule's latest boundary when its time falls within the window
