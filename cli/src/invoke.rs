@@ -33,6 +33,13 @@ pub(super) async fn run(args: InvokeArgs) -> ExitCode {
         Ok(payload) => payload,
         Err(message) => return fail(EXIT_USAGE, message),
     };
+    run_event(&payload).await
+}
+
+/// Builds the handler from the environment and runs it on `payload`, printing its answer
+/// or its error: what `invoke` and `reconcile` share, so that both run exactly what the
+/// function runs.
+pub(crate) async fn run_event(payload: &Value) -> ExitCode {
     // As the function starts: the secret it names and the region's project included.
     let handler = match Handler::from_env().await {
         Ok(handler) => handler,
@@ -40,7 +47,7 @@ pub(super) async fn run(args: InvokeArgs) -> ExitCode {
     };
     let mut context = Context::default();
     context.request_id = "local-invoke".to_owned();
-    match handler.invoke(&payload, &context).await {
+    match handler.invoke(payload, &context).await {
         Ok(answer) => {
             println!("{answer}");
             ExitCode::SUCCESS

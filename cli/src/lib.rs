@@ -1,5 +1,6 @@
 //! The `ges-stop` command line: `stop` a graph, `invoke` the Lambda handler on an event
-//! file, run the `simulate`d GES, or watch the `demo`.
+//! file, run the `simulate`d GES, watch the `demo`, check `schedules`, or `reconcile`
+//! the scheduled graphs as the function does.
 
 #![warn(missing_docs)]
 
@@ -69,6 +70,7 @@ macro_rules! function_environment {
 mod demo;
 mod exit;
 mod invoke;
+mod reconcile;
 mod schedules;
 mod simulate;
 mod stop;
@@ -103,6 +105,7 @@ enum Command {
     Simulate(simulate::SimulateArgs),
     Demo(demo::DemoArgs),
     Schedules(schedules::SchedulesArgs),
+    Reconcile(reconcile::ReconcileArgs),
 }
 
 /// Runs the command line; the binary's `main`.
@@ -126,6 +129,7 @@ pub fn main() -> ExitCode {
             Command::Simulate(args) => simulate::run(args).await,
             Command::Demo(args) => demo::run(args).await,
             Command::Schedules(args) => schedules::run(args),
+            Command::Reconcile(args) => reconcile::run(args).await,
         }
     })
 }

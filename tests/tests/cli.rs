@@ -1,5 +1,5 @@
 //! The `ges-stop` binary against the simulator on loopback: `stop` with each kind of
-//! credentials, its outcomes and failures, `simulate` and `demo`.
+//! credentials, its outcomes and failures, `reconcile`, `simulate` and `demo`.
 
 use std::process::{Output, Stdio};
 use std::time::Duration;
@@ -389,4 +389,210 @@ async fn demo_stops_a_graph_and_shows_it_stopped() {
         "{stdout}"
     );
     assert!(!stdout.contains("demo-secret-key"), "{stdout}");
+}
+
+/// `office` stops at 20:00 UTC and starts at 08:00; the graphs of the reconcile tests
+/// below follow it.
+const RECONCILE_SCHEDULES: &str = r#"{"schedules": {"office": {"timezone": "UTC",
+  "periods": [{"days": "mon-sun", "start": "08:00", "stop": "20:00"}], "start_graphs": true}}}"#;
+
+/// Two running graphs and a stopped one on `office`, and one without the schedule tag.
+async fn scheduled_simulator() -> RunningSimulator {
+    simulator([
+        GraphSpec::running(graph("s-1"), "office-a").with_tag("ges-stop:schedule", "office"),
+        GraphSpec::running(graph("s-2"), "office-b").with_tag("ges-stop:schedule", "office"),
+        GraphSpec::running(graph("s-3"), "office-idle")
+            .with_tag("ges-stop:schedule", "office")
+            .with_status(GraphStatus::Stopped),
+        GraphSpec::running(graph("s-4"), "plain"),
+    ])
+    .await
+}
+
+async fn reconcile(args: &[&str], env: &[(&'static str, String)]) -> Output {
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let args: Vec<&str> = std::iter::once("reconcile")
+        .chain(args.iter().copied())
+        .collect();
+    run(ges_stop(&args, &env)).await
+}
+
+fn reconcile_env(simulator: &RunningSimulator) -> Vec<(&'static str, String)> {
+    let mut env = token_env(simulator);
+    env.push(("GES_SCHEDULES", RECONCILE_SCHEDULES.to_owned()));
+    env
+}
+
+/// The outcomes of a reconcile answer, by graph name, in the listing's order.
+fn reconcile_outcomes(answer: &Value) -> Vec<(String, String)> {
+    answer["results"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no results: {answer}"))
+        .iter()
+        .map(|entry| {
+            (
+                entry["name"].as_str().unwrap_or_default().to_owned(),
+                entry["outcome"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The Lambda error a failed run prints on stderr: one line of JSON.
+fn stderr_error(output: &Output) -> Value {
+    let stderr = stderr_of(output);
+    let line = stderr
+        .lines()
+        .find(|line| line.starts_with('{'))
+        .unwrap_or_else(|| panic!("no error JSON on stderr: {stderr}"));
+    serde_json::from_str(line).unwrap_or_else(|error| panic!("{error}: {line}"))
+}
+
+#[tokio::test]
+async fn reconcile_dry_run_at_an_instant_prints_the_answer_and_only_lists() {
+    let simulator = scheduled_simulator().await;
+    let output = reconcile(
+        &["--at", "2026-12-04T21:05:00+01:00", "--dry-run"],
+        &reconcile_env(&simulator),
+    )
+    .await;
+    let answer = stdout_json(&output);
+    // The instant as the function echoes it: in UTC.
+    assert_eq!(answer["at"], "2026-12-04T20:05:00Z", "{answer}");
+    assert_eq!(
+        reconcile_outcomes(&answer),
+        [
+            ("office-a".to_owned(), "would_stop".to_owned()),
+            ("office-b".to_owned(), "would_stop".to_owned()),
+            ("office-idle".to_owned(), "already_stopped".to_owned()),
+        ],
+        "{answer}"
+    );
+    assert_eq!(answer["results"][0]["schedule"], "office", "{answer}");
+    assert_eq!(answer["results"][0]["desired"], "stopped", "{answer}");
+    assert_eq!(
+        answer["results"][0]["next_change"],
+        serde_json::json!({"at": "2026-12-05T08:00:00Z", "desired": "running"}),
+        "{answer}"
+    );
+    assert_eq!(answer["summary"]["selected"], 3, "{answer}");
+    assert_eq!(answer["summary"]["would_stop"], 2, "{answer}");
+    assert_eq!(answer["summary"]["already_stopped"], 1, "{answer}");
+    let operations: Vec<_> = simulator
+        .requests()
+        .iter()
+        .map(|request| request.operation)
+        .collect();
+    assert_eq!(operations, [Some(OperationKind::ListGraphs)]);
+    assert_eq!(
+        simulator.graph_status(&graph("s-1")),
+        Some(GraphStatus::Running)
+    );
+}
+
+#[tokio::test]
+async fn reconcile_for_real_in_the_project_given_stops_and_starts() {
+    let simulator = scheduled_simulator().await;
+    let mut env = reconcile_env(&simulator);
+    // The project comes from the flag alone.
+    env.retain(|(name, _)| *name != "HUAWEICLOUD_SDK_PROJECT_ID");
+    let project = simulator.project_id().to_string();
+    let output = reconcile(
+        &["--at", "2026-12-04T20:05:00Z", "--project-id", &project],
+        &env,
+    )
+    .await;
+    let answer = stdout_json(&output);
+    assert_eq!(answer["summary"]["stopping"], 2, "{answer}");
+    assert_eq!(
+        answer["results"][0]["job_id"],
+        simulator.last_stop_job(&graph("s-1")).unwrap().as_str()
+    );
+    assert_eq!(
+        simulator.graph_status(&graph("s-2")),
+        Some(GraphStatus::Stopping)
+    );
+    assert_eq!(
+        simulator.graph_status(&graph("s-4")),
+        Some(GraphStatus::Running),
+        "an untagged graph is not part of the run"
+    );
+    // The morning after, the stopped graph starts.
+    simulator.clear_requests();
+    let output = reconcile(
+        &["--at", "2026-12-05T08:05:00Z", "--project-id", &project],
+        &env,
+    )
+    .await;
+    let answer = stdout_json(&output);
+    assert_eq!(
+        reconcile_outcomes(&answer)[2],
+        ("office-idle".to_owned(), "starting".to_owned()),
+        "{answer}"
+    );
+    assert_eq!(
+        simulator.graph_status(&graph("s-3")),
+        Some(GraphStatus::Starting)
+    );
+}
+
+#[tokio::test]
+async fn reconcile_refuses_an_at_that_is_not_a_time_naming_the_flag() {
+    let simulator = scheduled_simulator().await;
+    for bad in ["not-a-time", "2026-12-04", "2026-12-04T20:05:00"] {
+        let output = reconcile(&["--at", bad], &reconcile_env(&simulator)).await;
+        assert_eq!(output.status.code(), Some(2), "{bad}: {output:?}");
+        let stderr = stderr_of(&output);
+        assert!(stderr.contains("--at"), "{bad}: {stderr}");
+        assert!(stderr.contains(bad), "{bad}: {stderr}");
+        assert!(output.stdout.is_empty(), "{bad}: {output:?}");
+    }
+    assert!(simulator.requests().is_empty(), "nothing sent");
+}
+
+#[tokio::test]
+async fn a_refused_or_partly_failed_reconcile_exits_1_with_the_lambda_error() {
+    let simulator = scheduled_simulator().await;
+    let at = ["--at", "2026-12-04T20:05:00Z"];
+
+    // More scheduled graphs than allowed: refused before any stop.
+    let mut env = reconcile_env(&simulator);
+    env.push(("GES_MAX_GRAPHS", "2".to_owned()));
+    let output = reconcile(&at, &env).await;
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert_eq!(stderr_error(&output)["errorType"], "TooManyGraphs");
+    assert!(output.stdout.is_empty(), "{output:?}");
+    assert!(
+        simulator
+            .requests()
+            .iter()
+            .all(|request| request.operation == Some(OperationKind::ListGraphs)),
+        "only the listing"
+    );
+
+    // One graph's stop fails: the others are stopped, and the run fails.
+    simulator.clear_requests();
+    simulator.fail_graph(&graph("s-2"), ges_simulator::Fault::InternalServerError);
+    let mut env = reconcile_env(&simulator);
+    env.push(("GES_MAX_ATTEMPTS", "1".to_owned()));
+    let output = reconcile(&at, &env).await;
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let error = stderr_error(&output);
+    assert_eq!(error["errorType"], "PartialFailure", "{error}");
+    let message = error["errorMessage"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("s-2") && message.contains("s-1"),
+        "{message}"
+    );
+    assert_eq!(
+        simulator.graph_status(&graph("s-1")),
+        Some(GraphStatus::Stopping)
+    );
+
+    // No schedules configured: refused, nothing sent.
+    simulator.clear_requests();
+    let output = reconcile(&at, &token_env(&simulator)).await;
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert_eq!(stderr_error(&output)["errorType"], "NoSchedulesConfigured");
+    assert!(simulator.requests().is_empty(), "nothing sent");
 }

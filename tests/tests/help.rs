@@ -8,7 +8,14 @@ use std::process::Command;
 
 use ges_stop_e2e::{ges_stop_binary, workspace_root};
 
-const SUBCOMMANDS: [&str; 4] = ["stop", "invoke", "simulate", "demo"];
+const SUBCOMMANDS: [&str; 6] = [
+    "stop",
+    "invoke",
+    "simulate",
+    "demo",
+    "schedules",
+    "reconcile",
+];
 
 /// `ges-stop [SUBCOMMAND] --help`, which must succeed and print to stdout.
 fn help(subcommand: Option<&str>) -> String {
@@ -150,6 +157,19 @@ fn invoke_names_every_variable_the_function_reads() {
     assert_names(&help, "ges-stop invoke --help", &client);
     assert_names(&help, "ges-stop invoke --help", &function);
     assert!(help.contains("examples/events/"), "{help}");
+}
+
+#[test]
+fn reconcile_names_every_variable_the_function_reads() {
+    // It builds the same handler as `invoke`, from the same variables.
+    let (client, function) = variables();
+    let help = help(Some("reconcile"));
+    assert_names(&help, "ges-stop reconcile --help", &client);
+    assert_names(&help, "ges-stop reconcile --help", &function);
+    assert!(
+        help.contains("--dry-run") && help.contains("--at"),
+        "{help}"
+    );
 }
 
 #[test]
