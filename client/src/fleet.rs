@@ -85,6 +85,9 @@ pub struct ScheduleFacts {
     pub desired: Option<Desired>,
     /// The schedule's next change of state, if it ever changes.
     pub next_change: Option<Boundary>,
+    /// Why the reconcile stops or starts the graph (the boundary it acts on), for the
+    /// report of a call that needs no reason of its own.
+    pub why: Option<String>,
 }
 
 /// What a selected graph needs.

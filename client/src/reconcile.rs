@@ -132,6 +132,7 @@ impl<'a> Reconcile<'a> {
                 name: name.to_owned(),
                 desired: state.map(|state| state.latest.desired),
                 next_change: state.and_then(|state| state.next_change),
+                why: None,
             }),
         };
         let decided = |action: Action| Selected {
@@ -194,9 +195,16 @@ impl<'a> Reconcile<'a> {
             ));
         }
         let (outcome, reason) = self.plan(state, &graph.status);
+        let acting = |action: Action| {
+            let mut selected = decided(action);
+            if let Some(schedule) = &mut selected.facts.schedule {
+                schedule.why = Some(reason.clone());
+            }
+            selected
+        };
         Some(match outcome {
-            Plan::Stop => decided(Action::Stop),
-            Plan::Start => decided(Action::Start),
+            Plan::Stop => acting(Action::Stop),
+            Plan::Start => acting(Action::Start),
             Plan::Settled(outcome) => settled(outcome, reason),
         })
     }

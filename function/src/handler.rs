@@ -23,7 +23,7 @@ use crate::graphs::{Graphs, Scheduled};
 use crate::settings::Settings;
 use ges_client::client::{ClientError, GesClient};
 use ges_client::config::{Config, ConfigError};
-use ges_client::fleet::{self, Action, PageSizes, Scope, Selected};
+use ges_client::fleet::{self, Action, PageSizes, Scope, Selected, SelectionFacts};
 use ges_client::graph_error::GraphError;
 use ges_client::reconcile::Reconcile;
 use ges_client::regions::Regions;
@@ -335,12 +335,26 @@ impl Handler {
                 Ok(report)
             }
             Action::Stop => {
-                self.run_one(item.client, &target, Change::Stop, request, deadline)
-                    .await
+                self.run_one(
+                    item.client,
+                    &target,
+                    Change::Stop,
+                    &facts,
+                    request,
+                    deadline,
+                )
+                .await
             }
             Action::Start => {
-                self.run_one(item.client, &target, Change::Start, request, deadline)
-                    .await
+                self.run_one(
+                    item.client,
+                    &target,
+                    Change::Start,
+                    &facts,
+                    request,
+                    deadline,
+                )
+                .await
             }
         };
         BatchEntry {
@@ -351,11 +365,13 @@ impl Handler {
     }
 
     /// Sends one graph's change (in a dry run, a stop's look-up) and logs how it went.
+    /// A report with no reason of its own gives the reconcile's (the boundary acted on).
     async fn run_one(
         &self,
         client: &GesClient,
         target: &GraphTarget,
         change: Change,
+        facts: &SelectionFacts,
         request: &StopRequest,
         deadline: Deadline,
     ) -> Result<GraphReport, GraphError> {
@@ -410,6 +426,14 @@ impl Handler {
             }),
             None => work.await,
         };
+        let why = facts
+            .schedule
+            .as_ref()
+            .and_then(|schedule| schedule.why.clone());
+        let outcome = outcome.map(|report| GraphReport {
+            reason: report.reason.or(why),
+            ..report
+        });
         let latency_ms = started.elapsed().as_secs_f64() * 1e3;
         match &outcome {
             Ok(report) => tracing::info!(
