@@ -1,6 +1,6 @@
 //! The Lambda side of the benchmark suite (`scripts/bench`): cold start, warm overhead,
 //! the 1,000-graph batch, requests per stop and peak memory, a fleet selection, and a
-//! reconcile's decisions over 1,000 scheduled graphs (in-process, [`decide`]).
+//! reconcile's decisions over 1,000 scheduled graphs (in-process, `ges_stop_bench::decide`).
 //!
 //! It runs the GES simulator in-process on 127.0.0.1 and, on another loopback port, a
 //! minimal Lambda Runtime API (`/runtime/invocation/next`, `.../response`, `.../error`,
@@ -30,9 +30,8 @@ use ges_simulator::{Fault, GraphSpec, OperationKind, RunningSimulator, Simulator
 use serde_json::{Value, json};
 use tokio::sync::{Mutex, mpsc, oneshot};
 
-// In a folder of its own: a file beside this one would be taken for another binary.
-#[path = "lambda-bench/decide.rs"]
-mod decide;
+use ges_stop_bench::decide;
+use ges_stop_bench::stats::{median, pct, summary, us};
 
 const TOKEN: &str = "bench-token";
 /// How long any one wait (a start-up, an invocation) may take before the run fails.
@@ -43,7 +42,7 @@ const STOPPED_GRAPH: &str = "bench-stopped";
 /// Invocations before the timed ones, so that connections are open and caches warm.
 const WARM_UP: u32 = 20;
 
-type Error = Box<dyn std::error::Error + Send + Sync>;
+use ges_stop_bench::Error;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -658,44 +657,4 @@ async fn init_failed(State(shared): State<Arc<Shared>>, body: Bytes) -> StatusCo
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
-}
-
-fn us(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e6
-}
-
-fn sorted(v: &[f64]) -> Vec<f64> {
-    let mut v = v.to_vec();
-    v.sort_by(f64::total_cmp);
-    v
-}
-
-/// The nearest-rank percentile.
-fn pct(v: &[f64], p: f64) -> f64 {
-    let v = sorted(v);
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    let rank = (p / 100.0 * (v.len() - 1) as f64).round() as usize;
-    v[rank.min(v.len() - 1)]
-}
-
-fn median(v: &[f64]) -> f64 {
-    pct(v, 50.0)
-}
-
-/// "median [min–max]".
-fn summary(v: &[f64]) -> String {
-    let precision = if v.iter().all(|x| x.fract() == 0.0) {
-        0
-    } else {
-        2
-    };
-    format!(
-        "{:.p$} [{:.p$}–{:.p$}]",
-        median(v),
-        pct(v, 0.0),
-        pct(v, 100.0),
-        p = precision
-    )
 }

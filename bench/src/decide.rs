@@ -16,7 +16,8 @@ use ges_client::reconcile::{
 use ges_client::schedule::Schedules;
 use jiff::{SignedDuration, Timestamp};
 
-use super::{Error, median, us};
+use crate::Error;
+use crate::stats::{median, us};
 
 /// Four schedules in four zones, with DST and without, stop-only and enforcing, with skip
 /// dates: the work per schedule is not the simplest case.
@@ -81,7 +82,8 @@ fn graph(n: u32) -> Result<Graph, Error> {
 }
 
 /// Decides for `graphs` listed graphs `runs` times and prints the figures as Markdown.
-pub(super) fn decide(graphs: u32, runs: u32) -> Result<(), Error> {
+/// Times `runs` decisions over `graphs` scheduled graphs and prints the table rows.
+pub fn decide(graphs: u32, runs: u32) -> Result<(), Error> {
     let scheduling = Scheduling {
         schedules: Schedules::from_json(DOCUMENT)?,
         schedule_tag: DEFAULT_SCHEDULE_TAG.to_owned(),
