@@ -12,7 +12,7 @@ use std::cmp::Reverse;
 use jiff::civil::{Date, Time};
 use jiff::{SignedDuration, Timestamp};
 
-use super::Schedule;
+use super::definition::Schedule;
 
 /// What a schedule wants of a graph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -275,7 +275,7 @@ impl Schedule {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schedule::Schedules;
+    use crate::schedule::document::Schedules;
 
     fn schedule(json: &str) -> Schedules {
         Schedules::from_json(json).unwrap()

@@ -4,19 +4,122 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::io::Read;
+use std::path::Path as FilePath;
 
 use serde::Deserialize;
 use serde::de::{MapAccess, Visitor};
 use serde_path_to_error::{Path, Segment};
 
+use crate::env::{Vars, vars};
+
 use super::date::LocalDate;
 use super::days::Weekdays;
+use super::definition::Schedule;
 use super::error::ScheduleError;
 use super::name::ScheduleName;
 use super::period::{Conflict, Period};
 use super::time_of_day::TimeOfDay;
 use super::zone::Zone;
-use super::{MAX_PERIODS, MAX_SKIP_DATES, Schedule, Schedules};
+
+/// The most periods one schedule may have: the overlap check compares every pair.
+pub const MAX_PERIODS: usize = 64;
+/// The most skip dates one schedule may have: looking for a change walks past them.
+pub const MAX_SKIP_DATES: usize = 1000;
+/// The largest schedules file read, far above any real document.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Every schedule of a document, by name; at least one.
+#[derive(Debug, Clone)]
+pub struct Schedules {
+    schedules: BTreeMap<ScheduleName, Schedule>,
+}
+
+impl Schedules {
+    /// Parses and checks the document text.
+    pub fn from_json(text: &str) -> Result<Schedules, ScheduleError> {
+        parse(text)
+    }
+
+    /// Reads and checks the document in a file.
+    pub fn from_file(path: &FilePath) -> Result<Schedules, ScheduleError> {
+        Self::read_file(None, path)
+    }
+
+    fn read_file(
+        variable: Option<&'static str>,
+        path: &FilePath,
+    ) -> Result<Schedules, ScheduleError> {
+        let read = |source| ScheduleError::Read {
+            variable,
+            path: path.to_owned(),
+            source,
+        };
+        let mut text = String::new();
+        std::fs::File::open(path)
+            .map_err(read)?
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_string(&mut text)
+            .map_err(read)?;
+        if text.len() as u64 > MAX_FILE_BYTES {
+            return Err(ScheduleError::TooLarge {
+                path: path.to_owned(),
+                limit: MAX_FILE_BYTES,
+            });
+        }
+        Self::from_json(&text).map_err(|source| ScheduleError::InFile {
+            variable,
+            path: path.to_owned(),
+            source: Box::new(source),
+        })
+    }
+
+    /// The configured document: `GES_SCHEDULES` (the document) or `GES_SCHEDULES_FILE`
+    /// (a path), read through `lookup` (blank counts as unset). Both set is an error;
+    /// neither is `Ok(None)`.
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<Schedules>, ScheduleError> {
+        let env = Vars(lookup);
+        match (env.get(vars::SCHEDULES), env.get(vars::SCHEDULES_FILE)) {
+            (Some(_), Some(_)) => Err(ScheduleError::BothSet),
+            (Some(text), None) => {
+                Self::from_json(&text)
+                    .map(Some)
+                    .map_err(|source| ScheduleError::InVariable {
+                        variable: vars::SCHEDULES,
+                        source: Box::new(source),
+                    })
+            }
+            (None, Some(path)) => {
+                Self::read_file(Some(vars::SCHEDULES_FILE), FilePath::new(&path)).map(Some)
+            }
+            (None, None) => Ok(None),
+        }
+    }
+
+    /// The schedule of that name.
+    pub fn get(&self, name: &str) -> Option<&Schedule> {
+        self.schedules.get(name)
+    }
+
+    /// The schedules, by name in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Schedule)> {
+        self.schedules
+            .iter()
+            .map(|(name, schedule)| (name.as_str(), schedule))
+    }
+
+    /// How many schedules there are; never 0.
+    pub fn len(&self) -> usize {
+        self.schedules.len()
+    }
+
+    /// Always false: a document has at least one schedule.
+    pub fn is_empty(&self) -> bool {
+        self.schedules.is_empty()
+    }
+}
 
 const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 

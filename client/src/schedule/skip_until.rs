@@ -7,8 +7,8 @@ use std::str::FromStr;
 use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
 
-use super::Schedule;
 use super::date::parse_date;
+use super::definition::Schedule;
 use crate::input::Excerpt;
 
 /// Until when a graph is kept out of its schedule.
@@ -91,7 +91,7 @@ fn basic_utc(text: &str) -> Option<Timestamp> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schedule::Schedules;
+    use crate::schedule::document::Schedules;
 
     fn shanghai() -> Schedules {
         Schedules::from_json(
