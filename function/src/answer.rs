@@ -80,14 +80,8 @@ struct ReportedEntry<'a> {
 /// A schedule's next change, as the answer gives it.
 #[derive(Serialize)]
 struct NextChange {
-    #[serde(serialize_with = "rfc3339")]
-    at: Timestamp,
+    at: Rfc3339,
     desired: Desired,
-}
-
-/// An instant as RFC 3339, in UTC.
-fn rfc3339<S: Serializer>(at: &Timestamp, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_str(at)
 }
 
 /// A failed entry as it is sent.
@@ -114,7 +108,7 @@ impl Serialize for BatchEntry {
                     .as_ref()
                     .and_then(|facts| facts.next_change)
                     .map(|change| NextChange {
-                        at: change.at,
+                        at: Rfc3339(change.at),
                         desired: change.desired,
                     }),
                 graph_id: &report.graph_id,
@@ -247,7 +241,7 @@ pub struct Rfc3339(pub Timestamp);
 
 impl Serialize for Rfc3339 {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rfc3339(&self.0, serializer)
+        serializer.collect_str(&self.0)
     }
 }
 
