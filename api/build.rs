@@ -1,12 +1,13 @@
-//! Generates the contracts' types: `$OUT_DIR/ges.rs` and `$OUT_DIR/iam.rs`.
+//! Generates the contracts' types: `$OUT_DIR/ges.rs`, `$OUT_DIR/iam.rs` and `$OUT_DIR/sts.rs`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Each contract and the file its code goes to.
-const SPECS: [(&str, &str); 2] = [
+const SPECS: [(&str, &str); 3] = [
     ("../openapi/ges.yaml", "ges.rs"),
     ("../openapi/iam.yaml", "iam.rs"),
+    ("../openapi/sts.yaml", "sts.rs"),
 ];
 
 fn main() -> ExitCode {

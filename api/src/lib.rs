@@ -4,6 +4,8 @@
 //!   time from `openapi/ges.yaml` by `ges-codegen`.
 //! - [`iam`]: the same for the IAM calls made to get a token or find a project id,
 //!   from `openapi/iam.yaml`.
+//! - [`sts`]: the same for the STS call that trades an OIDC ID token for temporary
+//!   credentials, from `openapi/sts.yaml`.
 //! - [`runtime`]: the small hand-written support the generated code calls.
 //! - [`signing`]: SDK-HMAC-SHA256, computed by clients and checked by the simulator.
 
@@ -30,6 +32,14 @@ pub mod iam {
     // As for `types`: items carry the spec's descriptions, which do not cover everything.
     #![allow(missing_docs)]
     include!(concat!(env!("OUT_DIR"), "/iam.rs"));
+}
+
+/// Types generated from `openapi/sts.yaml`: `AssumeAgencyWithOidcRequest`, which trades
+/// an OIDC ID token for temporary AK/SK and a security token.
+pub mod sts {
+    // As for `types`: items carry the spec's descriptions, which do not cover everything.
+    #![allow(missing_docs)]
+    include!(concat!(env!("OUT_DIR"), "/sts.rs"));
 }
 
 pub use runtime::{DecodeError, Operation, OperationResponse, RawResponse};

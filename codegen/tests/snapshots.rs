@@ -14,6 +14,7 @@ fn specs() -> Vec<(String, PathBuf)> {
     let mut specs = vec![
         ("ges".to_owned(), PathBuf::from("openapi/ges.yaml")),
         ("iam".to_owned(), PathBuf::from("openapi/iam.yaml")),
+        ("sts".to_owned(), PathBuf::from("openapi/sts.yaml")),
     ];
     let dir = workspace().join("codegen/tests/specs");
     let mut found: Vec<(String, PathBuf)> = std::fs::read_dir(&dir)

@@ -1,4 +1,4 @@
-//! `openapi/ges.yaml` and `openapi/iam.yaml` against a real OpenAPI validator
+//! `openapi/ges.yaml`, `openapi/iam.yaml` and `openapi/sts.yaml` against a real OpenAPI validator
 //! (openapi-spec-validator, from PyPI, installed into .venv by scripts/test).
 
 use std::process::Command;
@@ -32,6 +32,11 @@ fn the_contract_is_valid_openapi_3_0() {
 #[test]
 fn the_iam_contract_is_valid_openapi_3_0() {
     assert_valid("openapi/iam.yaml");
+}
+
+#[test]
+fn the_sts_contract_is_valid_openapi_3_0() {
+    assert_valid("openapi/sts.yaml");
 }
 
 #[test]

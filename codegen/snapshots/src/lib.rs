@@ -34,6 +34,11 @@ pub mod iam;
 #[rustfmt::skip]
 #[allow(missing_docs)]
 pub mod minimal;
+/// Generated from `openapi/sts.yaml`: the STS call that trades an OIDC ID token for
+/// temporary credentials.
+#[rustfmt::skip]
+#[allow(missing_docs)]
+pub mod sts;
 /// Generated from `codegen/tests/specs/types_only.yaml`: schemas and no operation.
 #[rustfmt::skip]
 #[allow(missing_docs)]
