@@ -19,6 +19,7 @@ use crate::config::Config;
 use crate::credentials::{Authorized, Credentials, CredentialsError};
 use crate::endpoint::Endpoint;
 use crate::failure::FailureKind;
+use crate::federation_error::FederationError;
 use crate::iam::IamError;
 use crate::retry::{self, Attempts, GiveUp, Next, RetryBudget, Verdict};
 use crate::transport::{self, ExchangeError, Exchanged, OutgoingRequest, Transport, USER_AGENT};
@@ -376,6 +377,7 @@ impl From<CredentialsError> for ClientError {
         match error {
             CredentialsError::Sign(error) => error.into(),
             CredentialsError::Iam(error) => error.into(),
+            CredentialsError::Federation(error) => Self::new(ClientErrorKind::Federation(error)),
         }
     }
 }
@@ -427,6 +429,8 @@ pub enum ClientErrorKind {
     Sign(SignatureError),
     /// IAM did not give a token.
     Iam(IamError),
+    /// STS did not give temporary credentials.
+    Federation(FederationError),
     /// The request body could not be encoded.
     Encode(EncodeError),
     /// A header's name or value cannot go in an HTTP header.
@@ -547,6 +551,7 @@ impl ClientError {
             // IAM answers tokens this machine's clock already sees expired: a token GES
             // would refuse, so the credentials cannot be used as they are.
             ClientErrorKind::Iam(IamError::ExpiredOnArrival(_)) => FailureKind::Unauthorized,
+            ClientErrorKind::Federation(error) => error.failure_kind(),
             _ => FailureKind::ClientError,
         }
     }
@@ -589,6 +594,7 @@ impl std::fmt::Display for ClientError {
                 "could not sign the request with HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK: {error}"
             ),
             ClientErrorKind::Iam(error) => error.fmt(f),
+            ClientErrorKind::Federation(error) => error.fmt(f),
             ClientErrorKind::Encode(error) => error.fmt(f),
             ClientErrorKind::Header { header } => write!(
                 f,
@@ -635,6 +641,7 @@ impl std::error::Error for ClientError {
             | ClientErrorKind::Timeout { source, .. } => Some(source),
             // Shown in the message itself, as `#[error(transparent)]` would.
             ClientErrorKind::Iam(error) => error.source(),
+            ClientErrorKind::Federation(error) => error.source(),
             ClientErrorKind::Encode(error) => error.source(),
             ClientErrorKind::Sign(error) => Some(error),
             ClientErrorKind::Decode { source } => Some(source),

@@ -17,6 +17,7 @@ use secrecy::SecretString;
 use crate::credentials::{Credentials, IamTokens, StaticCredentials};
 use crate::endpoint::{Endpoint, EndpointError, Region};
 use crate::env::Vars;
+use crate::federation_config::{self, FederationConfigError};
 use crate::iam::{self, IamError, ProjectScope, TokenIdentity, TokenRequest};
 use crate::retry::{DEFAULT_MAX_ATTEMPTS, MAX_ATTEMPTS_LIMIT, RetryPolicy};
 use crate::secrets::{self, SecretsError};
@@ -84,6 +85,19 @@ impl Config {
         // First: a wrong path fails at once, before anything is asked of the network.
         let trust = Trust::from_lookup(|name| env.get(name))?;
         let secret = match env.get(vars::SECRET_ID) {
+            Some(_)
+                if let Some(federation) = federation_config::FEDERATION_VARIABLES
+                    .iter()
+                    .copied()
+                    .find(|name| env.get(name).is_some()) =>
+            {
+                // Refused before the secret is read: nothing is asked of anyone.
+                return Err(FederationConfigError::Mixed {
+                    federation,
+                    other: vars::SECRET_ID,
+                }
+                .into());
+            }
             Some(secret_id) => Some(secrets::fetch(&env, &secret_id).await?),
             None => None,
         };
@@ -171,7 +185,11 @@ impl Config {
             (None, Some(region)) => Some(ProjectScope::Name(region.name().to_owned())),
             (None, None) => None,
         };
-        let credentials = credentials(&get, iam_endpoint.as_ref(), scope)?;
+        let credentials =
+            match federation_config::from_vars(&get, region, default_project_id.as_ref())? {
+                Some(federated) => Credentials::Federated(federated),
+                None => credentials(&get, iam_endpoint.as_ref(), scope)?,
+            };
         let timeouts = Timeouts {
             connect: seconds(env, vars::CONNECT_TIMEOUT)?.unwrap_or(Timeouts::default().connect),
             request: seconds(env, vars::REQUEST_TIMEOUT)?.unwrap_or(Timeouts::default().request),
@@ -495,6 +513,9 @@ pub enum ConfigError {
     /// The secret could not be read.
     #[error(transparent)]
     Secret(#[from] SecretsError),
+    /// Federation's settings cannot work.
+    #[error(transparent)]
+    Federation(#[from] FederationConfigError),
     /// The region's project could not be found.
     #[error(
         "no HUAWEICLOUD_SDK_PROJECT_ID, and the project of region {region} could not be \

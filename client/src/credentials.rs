@@ -1,5 +1,7 @@
-//! How a request proves who sends it: a fixed IAM token, an AK/SK signature, or a token
-//! obtained from IAM (with a password, or by assuming an agency) and kept fresh.
+//! How a request proves who sends it: a fixed IAM token, an AK/SK signature, a token
+//! obtained from IAM (with a password, or by assuming an agency) and kept fresh, or
+//! temporary AK/SK obtained from STS with an OIDC ID token ([`crate::federation`]) and
+//! kept fresh.
 //!
 //! Secrets live in [`SecretString`]s, whose `Debug` prints `[REDACTED]`; they are exposed
 //! only at the moment a header is written or a signature computed.
@@ -11,19 +13,14 @@
 //! reuses them across invocations. A token is refreshed before it expires (once less
 //! than [`REFRESH_MARGIN`], or a tenth of its life, is left).
 //!
-//! The cache is a map behind a plain mutex held only to read or write it, never across
-//! an IAM call: a cached token is handed out without waiting for anything. Each project
-//! has its own slot with an async lock that its fetch holds, so one fetch is in flight
-//! per project: the stops that need that project's token wait for it and share it, while
-//! the stops of every other project go on (as smithy-rs's identity cache does).
+//! The cache ([`crate::refresh`]) hands a cached token out without waiting for anything
+//! and keeps one fetch in flight per project: the stops that need that project's token
+//! wait for it and share it, while the stops of every other project go on.
 //! When GES refuses a token anyway (`401`), [`Credentials::reject`] drops it, so that
 //! the next [`Credentials::authorize`] obtains a new one.
 
-use std::collections::HashMap;
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
-use std::time::Duration;
+use std::sync::{Arc, OnceLock};
 
 use ges_api::signing::SignatureError;
 use secrecy::{ExposeSecret, SecretString};
@@ -31,14 +28,13 @@ use time::OffsetDateTime;
 use tokio::time::Instant;
 
 use crate::endpoint::Endpoint;
+pub use crate::federation::FederatedCredentials;
+use crate::federation_error::FederationError;
 use crate::iam::{self, Authorize, IamError, ProjectScope, TokenIdentity, TokenRequest};
+pub use crate::refresh::REFRESH_MARGIN;
+use crate::refresh::{FetchError, Fresh, GetError, Refresher};
 pub use crate::static_credentials::StaticCredentials;
 use crate::transport::{OutgoingRequest, Transport};
-
-/// A token is refreshed once less than this is left, or less than a tenth of the life
-/// it had when it arrived, whichever is shorter (so a 24-hour token is refreshed ten
-/// minutes before it expires, and a 1-minute token six seconds before).
-pub const REFRESH_MARGIN: Duration = Duration::from_secs(10 * 60);
 
 /// The credentials requests are sent with. Cheap to clone; clones share the IAM token
 /// cache.
@@ -48,19 +44,24 @@ pub enum Credentials {
     Static(StaticCredentials),
     /// A token obtained from IAM and kept fresh.
     Iam(IamTokens),
+    /// Temporary AK/SK obtained from Huawei Cloud STS with an OIDC ID token, and kept
+    /// fresh.
+    Federated(FederatedCredentials),
 }
 
 /// How a request was authorized: what [`Credentials::reject`] needs to know when GES
 /// refuses it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Authorized {
-    /// The serial of the IAM token used, if the request used a cached IAM token.
+    /// The serial of the cached credentials used (an IAM token, or temporary AK/SK
+    /// from STS), if the request used some.
     token_serial: Option<u64>,
 }
 
 impl Authorized {
-    /// Whether the request used a token obtained from IAM, which a refresh may mend.
-    pub fn used_iam_token(&self) -> bool {
+    /// Whether the request used cached credentials (an IAM token, or temporary AK/SK
+    /// from STS), which a refresh may mend.
+    pub fn used_refreshable(&self) -> bool {
         self.token_serial.is_some()
     }
 }
@@ -74,6 +75,9 @@ pub enum CredentialsError {
     /// IAM did not give a token.
     #[error(transparent)]
     Iam(#[from] IamError),
+    /// STS did not give temporary credentials.
+    #[error(transparent)]
+    Federation(#[from] FederationError),
 }
 
 impl Credentials {
@@ -85,6 +89,7 @@ impl Credentials {
                 TokenIdentity::Password { .. } => "IAM password token",
                 TokenIdentity::Agency { .. } => "IAM agency token",
             },
+            Self::Federated(_) => "federated temporary AK/SK",
         }
     }
 
@@ -106,12 +111,19 @@ impl Credentials {
                 Ok(Authorized { token_serial: None })
             }
             Self::Iam(tokens) => {
-                let current = tokens.current(transport, project_id, deadline).await?;
+                let (token, serial) = tokens.current(transport, project_id, deadline).await?;
                 request
                     .headers
-                    .push(("X-Auth-Token", current.token.expose_secret().to_owned()));
+                    .push(("X-Auth-Token", token.expose_secret().to_owned()));
                 Ok(Authorized {
-                    token_serial: Some(current.serial),
+                    token_serial: Some(serial),
+                })
+            }
+            Self::Federated(federated) => {
+                let (keys, serial) = federated.current(transport, deadline).await?;
+                keys.authorize(request, project_id, now)?;
+                Ok(Authorized {
+                    token_serial: Some(serial),
                 })
             }
         }
@@ -119,12 +131,17 @@ impl Credentials {
 
     /// Tells the credentials that GES refused a request they authorized (`401`).
     /// Returns whether sending it again, authorized afresh, may succeed: true when it
-    /// used a cached IAM token, which is then dropped (unless a newer one already
-    /// replaced it), so that the next [`Self::authorize`] obtains a new one.
+    /// used cached credentials (an IAM token, temporary AK/SK), which are then dropped
+    /// (unless newer ones already replaced them), so that the next [`Self::authorize`]
+    /// obtains new ones.
     pub async fn reject(&self, authorized: Authorized) -> bool {
         match (self, authorized.token_serial) {
             (Self::Iam(tokens), Some(serial)) => {
                 tokens.invalidate(serial);
+                true
+            }
+            (Self::Federated(federated), Some(serial)) => {
+                federated.invalidate(serial);
                 true
             }
             _ => false,
@@ -155,6 +172,10 @@ impl Authorize for Credentials {
                 call: "GET /v3/projects",
                 why: error.to_string(),
             },
+            CredentialsError::Federation(error) => IamError::Sign {
+                call: "GET /v3/projects",
+                why: error.to_string(),
+            },
         })
     }
 }
@@ -171,51 +192,9 @@ struct TokenSource {
     /// The project the configured scope means, once known: a request naming it uses
     /// the configured scope's token rather than asking IAM for another.
     home_project: OnceLock<String>,
-    /// By project; `None` holds the configured scope's slot. Locked only to read or
-    /// change the map and its slots' states, never across an await.
-    slots: Mutex<HashMap<Option<String>, Slot>>,
-    serials: AtomicU64,
-}
-
-#[derive(Default)]
-struct Slot {
-    state: SlotState,
-    /// Held by the one fetch in flight for this project.
-    fetch: Arc<tokio::sync::Mutex<()>>,
-}
-
-#[derive(Default)]
-enum SlotState {
-    /// No token yet, or the last one was dropped.
-    #[default]
-    Empty,
-    /// A token, good until `refresh_at`.
-    Cached(CachedToken),
-    /// IAM's last token was expired on arrival: refused without asking until `until`.
-    Refused {
-        until: Instant,
-        error: iam::ExpiredToken,
-    },
-}
-
-struct CachedToken {
-    token: SecretString,
-    serial: u64,
-    refresh_at: Instant,
-}
-
-/// The token to use now.
-struct CurrentToken {
-    token: SecretString,
-    serial: u64,
-}
-
-/// What the cache says for one project, as of now.
-enum Lookup {
-    Hit(CurrentToken),
-    Refused(iam::ExpiredToken),
-    /// Fetch one, holding this project's fetch lock.
-    Miss(Arc<tokio::sync::Mutex<()>>),
+    /// By project; `None` holds the configured scope's token. A token IAM gave already
+    /// expired refuses its project for [`EXPIRED_TOKEN_BACKOFF`].
+    tokens: Refresher<Option<String>, SecretString, iam::ExpiredToken>,
 }
 
 impl fmt::Debug for IamTokens {
@@ -236,8 +215,7 @@ impl IamTokens {
             endpoint,
             request,
             home_project: OnceLock::new(),
-            slots: Mutex::new(HashMap::new()),
-            serials: AtomicU64::new(0),
+            tokens: Refresher::default(),
         }))
     }
 
@@ -275,59 +253,20 @@ impl IamTokens {
 
     /// How many tokens were obtained so far.
     pub fn obtained(&self) -> u64 {
-        self.0.serials.load(Ordering::SeqCst)
+        self.0.tokens.obtained()
     }
 
-    fn slots(&self) -> MutexGuard<'_, HashMap<Option<String>, Slot>> {
-        // A panic while the map was held cannot leave it half-written: each change is
-        // one insert or assignment.
-        self.0.slots.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn lookup(&self, key: &Option<String>) -> Lookup {
-        let mut slots = self.slots();
-        let slot = slots.entry(key.clone()).or_default();
-        let now = Instant::now();
-        match &slot.state {
-            SlotState::Cached(cached) if now < cached.refresh_at => Lookup::Hit(CurrentToken {
-                token: cached.token.clone(),
-                serial: cached.serial,
-            }),
-            SlotState::Refused { until, error } if now < *until => Lookup::Refused(error.clone()),
-            _ => Lookup::Miss(slot.fetch.clone()),
-        }
-    }
-
-    /// The cached token, or a new one when there is none or it is due for refresh.
-    /// Callers that arrive while a fetch for the same project is under way wait for it
-    /// (never past `deadline`) and share its token; other projects' callers do not wait.
+    /// The cached token and its serial, or a new one when there is none or it is due for
+    /// refresh. Callers that arrive while a fetch for the same project is under way wait
+    /// for it (never past `deadline`) and share its token; other projects' callers do not
+    /// wait.
     async fn current(
         &self,
         transport: &Transport,
         project_id: Option<&str>,
         deadline: Option<Instant>,
-    ) -> Result<CurrentToken, IamError> {
+    ) -> Result<(SecretString, u64), IamError> {
         let (key, scope) = self.scope_for(project_id);
-        let fetch = match self.lookup(&key) {
-            Lookup::Hit(current) => return Ok(current),
-            Lookup::Refused(error) => return Err(IamError::ExpiredOnArrival(error)),
-            Lookup::Miss(fetch) => fetch,
-        };
-        let _fetching = match deadline {
-            Some(deadline) => tokio::time::timeout_at(deadline, fetch.lock())
-                .await
-                .map_err(|_| IamError::DeadlineExceeded {
-                    call: iam::CREATE_TOKEN,
-                    attempts: 0,
-                })?,
-            None => fetch.lock().await,
-        };
-        // The fetch this one waited for may have filled the slot.
-        match self.lookup(&key) {
-            Lookup::Hit(current) => return Ok(current),
-            Lookup::Refused(error) => return Err(IamError::ExpiredOnArrival(error)),
-            Lookup::Miss(_) => {}
-        }
         let scoped;
         let request = match scope {
             Some(scope) => {
@@ -339,48 +278,47 @@ impl IamTokens {
             }
             None => &self.0.request,
         };
-        let issued = match iam::create_token(transport, &self.0.endpoint, request, deadline).await {
-            Ok(issued) => issued,
-            Err(IamError::ExpiredOnArrival(error)) => {
-                tracing::warn!(scope = %request.scope, error = %error, "IAM's token was expired on arrival");
-                if let Some(slot) = self.slots().get_mut(&key) {
-                    slot.state = SlotState::Refused {
-                        until: Instant::now() + EXPIRED_TOKEN_BACKOFF,
-                        error: error.clone(),
-                    };
+        let fetch = || async {
+            match iam::create_token(transport, &self.0.endpoint, request, deadline).await {
+                Ok(issued) => {
+                    tracing::info!(
+                        lifetime_secs = issued.lifetime.as_secs(),
+                        scope = %request.scope,
+                        "obtained an IAM token"
+                    );
+                    Ok(Fresh {
+                        value: issued.token,
+                        lifetime: issued.lifetime,
+                    })
                 }
-                return Err(IamError::ExpiredOnArrival(error));
+                Err(IamError::ExpiredOnArrival(error)) => {
+                    tracing::warn!(scope = %request.scope, error = %error, "IAM's token was expired on arrival");
+                    Err(FetchError::Refused {
+                        refusal: error,
+                        backoff: EXPIRED_TOKEN_BACKOFF,
+                    })
+                }
+                Err(error) => Err(FetchError::Failed(error)),
             }
-            Err(error) => return Err(error),
         };
-        let margin = REFRESH_MARGIN.min(issued.lifetime / 10);
-        let serial = self.0.serials.fetch_add(1, Ordering::SeqCst) + 1;
-        tracing::info!(
-            serial,
-            lifetime_secs = issued.lifetime.as_secs(),
-            scope = %request.scope,
-            "obtained an IAM token"
-        );
-        let current = CurrentToken {
-            token: issued.token.clone(),
-            serial,
-        };
-        self.slots().entry(key).or_default().state = SlotState::Cached(CachedToken {
-            token: issued.token,
-            serial,
-            refresh_at: Instant::now() + issued.lifetime.saturating_sub(margin),
-        });
-        Ok(current)
+        self.0
+            .tokens
+            .get(key, deadline, fetch)
+            .await
+            .map_err(|error| match error {
+                GetError::Failed(error) => error,
+                GetError::Refused(error) => IamError::ExpiredOnArrival(error),
+                GetError::Deadline => IamError::DeadlineExceeded {
+                    call: iam::CREATE_TOKEN,
+                    attempts: 0,
+                },
+            })
     }
 
     /// Drops the cached token if it is still the one with this serial.
     fn invalidate(&self, serial: u64) {
-        let mut slots = self.slots();
-        for slot in slots.values_mut() {
-            if matches!(&slot.state, SlotState::Cached(cached) if cached.serial == serial) {
-                slot.state = SlotState::Empty;
-                tracing::info!(serial, "GES refused the IAM token: it will be refreshed");
-            }
+        if self.0.tokens.invalidate(serial) {
+            tracing::info!(serial, "GES refused the IAM token: it will be refreshed");
         }
     }
 }

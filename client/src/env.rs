@@ -72,6 +72,42 @@ pub mod vars {
     pub const SKIP_UNTIL_TAG: &str = "GES_SKIP_UNTIL_TAG";
     /// Minutes after a schedule's boundary in which a run acts on it.
     pub const RECONCILE_WINDOW: &str = "GES_RECONCILE_WINDOW_MINUTES";
+    /// The OIDC identity provider STS checks ID tokens against (the SDK's name).
+    pub const OIDC_PROVIDER_URN: &str = "HUAWEICLOUD_OIDC_PROVIDER_URN";
+    /// The trust agency assumed with an ID token (the SDK's name).
+    pub const OIDC_AGENCY_URN: &str = "HUAWEICLOUD_OIDC_AGENCY_URN";
+    /// An ID token, as it is (the SDK's name).
+    pub const OIDC_ID_TOKEN: &str = "HUAWEICLOUD_OIDC_ID_TOKEN";
+    /// A file holding the ID token, re-read at every exchange (the SDK's name).
+    pub const OIDC_TOKEN_FILE: &str = "HUAWEICLOUD_OIDC_TOKEN_FILE";
+    /// The agency session's name (the SDK's name).
+    pub const OIDC_SESSION_NAME: &str = "HUAWEICLOUD_OIDC_SESSION_NAME";
+    /// How long the temporary credentials last, in seconds (the SDK's name).
+    pub const OIDC_DURATION_SECONDS: &str = "HUAWEICLOUD_OIDC_DURATION_SECONDS";
+    /// A policy that narrows the session (the SDK's name).
+    pub const OIDC_POLICY: &str = "HUAWEICLOUD_OIDC_POLICY";
+    /// Predefined policies that narrow the session, comma-separated (the SDK's name).
+    pub const OIDC_POLICY_IDS: &str = "HUAWEICLOUD_OIDC_POLICY_IDS";
+    /// Huawei Cloud STS's endpoint (the SDK's name).
+    pub const STS_ENDPOINT: &str = "HUAWEICLOUD_SDK_STS_ENDPOINT";
+    /// The audience of the function's own ID token, asked of AWS STS.
+    pub const OIDC_AWS_AUDIENCE: &str = "GES_OIDC_AWS_AUDIENCE";
+    /// The algorithm AWS signs that token with: RS256 (the default) or ES384.
+    pub const OIDC_AWS_ALGORITHM: &str = "GES_OIDC_AWS_ALGORITHM";
+    /// How long that token lives, in seconds (60 to 3600, AWS's default 300).
+    pub const OIDC_AWS_DURATION_SECONDS: &str = "GES_OIDC_AWS_DURATION_SECONDS";
+    /// The Lambda role's access key ID (AWS's name).
+    pub const AWS_ACCESS_KEY_ID: &str = "AWS_ACCESS_KEY_ID";
+    /// The Lambda role's secret access key (AWS's name).
+    pub const AWS_SECRET_ACCESS_KEY: &str = "AWS_SECRET_ACCESS_KEY";
+    /// The function's AWS region (set by Lambda).
+    pub const AWS_REGION: &str = "AWS_REGION";
+    /// The AWS region, as the AWS CLI and SDKs also read it.
+    pub const AWS_DEFAULT_REGION: &str = "AWS_DEFAULT_REGION";
+    /// AWS STS's endpoint, as the AWS SDKs read it.
+    pub const AWS_ENDPOINT_URL_STS: &str = "AWS_ENDPOINT_URL_STS";
+    /// Every AWS service's endpoint, as the AWS SDKs read it.
+    pub const AWS_ENDPOINT_URL: &str = "AWS_ENDPOINT_URL";
 }
 
 /// Reads variables: blank counts as unset, as consoles that cannot delete a variable

@@ -33,7 +33,7 @@ use time::format_description::well_known::Rfc3339;
 use tokio::time::Instant;
 
 use crate::endpoint::Endpoint;
-use crate::retry::{self, Attempts, GiveUp, Next, Verdict};
+use crate::retry::{self, Attempts, Verdict};
 use crate::static_credentials::StaticCredentials;
 use crate::transport::{self, ExchangeError, Exchanged, OutgoingRequest, Transport, USER_AGENT};
 
@@ -416,21 +416,19 @@ async fn send(
     render: impl Fn() -> OutgoingRequest,
     auth: &impl Authorize,
 ) -> Result<Answer, IamError> {
-    let policy = transport.retry();
-    let mut attempts = 0;
-    loop {
-        attempts += 1;
-        let mut request = render();
-        auth.authorize_iam_call(transport, &mut request, deadline)
-            .await?;
-        let exchange = exchange(transport, endpoint, call, request, attempts);
-        let sent = match deadline {
-            Some(deadline) => tokio::time::timeout_at(deadline, exchange)
-                .await
-                .unwrap_or(Err(IamError::DeadlineExceeded { call, attempts })),
-            None => exchange.await,
-        };
-        let verdict = match &sent {
+    retry::drive(
+        transport.retry(),
+        call,
+        deadline,
+        |attempts| {
+            let mut request = render();
+            async move {
+                auth.authorize_iam_call(transport, &mut request, deadline)
+                    .await?;
+                exchange(transport, endpoint, call, request, attempts).await
+            }
+        },
+        |sent| match sent {
             Ok(answer) => retry::verdict_on_answer(
                 answer.exchanged.status,
                 &answer.exchanged.headers,
@@ -441,29 +439,11 @@ async fn send(
                 unanswered: false,
             },
             Err(_) => Verdict::Final,
-        };
-        match policy.next(attempts, verdict, Instant::now(), deadline) {
-            Next::RetryAfter(pause) => {
-                tracing::info!(
-                    call,
-                    attempt = attempts,
-                    pause_ms = pause.as_secs_f64() * 1e3,
-                    failure = %match &sent {
-                        Ok(answer) => format!("HTTP {}", answer.exchanged.status),
-                        Err(error) => error.to_string(),
-                    },
-                    "IAM call failed; trying again"
-                );
-                tokio::time::sleep(pause).await;
-            }
-            Next::GiveUp(why) => {
-                if why != GiveUp::Final {
-                    tracing::warn!(call, attempts, reason = ?why, "IAM call failed; not trying again");
-                }
-                return sent;
-            }
-        }
-    }
+        },
+        |attempts| IamError::DeadlineExceeded { call, attempts },
+        |answer| format!("HTTP {}", answer.exchanged.status),
+    )
+    .await
 }
 
 /// One attempt: send, and read the answer within the cap.

@@ -7,7 +7,12 @@
 //!   from AWS Secrets Manager through the Lambda extension.
 //! - [`endpoint`]: where GES is; [`regions`]: the other regions' endpoints and projects.
 //! - [`credentials`]: token, AK/SK or IAM token authentication, and the IAM token cache;
-//!   [`static_credentials`]: the configured token or AK/SK signer; [`iam`]: the IAM calls.
+//!   [`static_credentials`]: the configured token or AK/SK signer; [`iam`]: the IAM calls;
+//!   [`refresh`]: the cache of credentials that expire.
+//! - [`federation`]: temporary AK/SK for an OIDC ID token ([`id_token`]), from Huawei
+//!   Cloud STS ([`huawei_sts`]), the token being the function's own from AWS STS
+//!   ([`aws_sts`]) or one given; [`federation_config`]: its settings;
+//!   [`federation_error`]: why it failed.
 //! - [`transport`]: the one place HTTP clients are built, requests put on the wire and
 //!   answers read; [`tls`]: the roots every HTTP client trusts.
 //! - [`client`]: one HTTP client for every generated GES operation; [`retry`]: which
@@ -26,18 +31,25 @@
 
 #![warn(missing_docs)]
 
+pub mod aws_sts;
 pub mod client;
 pub mod config;
 pub mod credentials;
 pub mod endpoint;
 pub mod env;
 pub mod failure;
+pub mod federation;
+pub mod federation_config;
+pub mod federation_error;
 pub mod fleet;
 pub mod graph_error;
+pub mod huawei_sts;
 pub mod iam;
+pub mod id_token;
 pub mod input;
 pub mod policy;
 pub mod reconcile;
+pub mod refresh;
 pub mod regions;
 pub mod report;
 pub mod retry;

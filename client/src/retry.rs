@@ -280,6 +280,53 @@ impl RetryPolicy {
     }
 }
 
+/// One call's attempts, as IAM's and STS's calls make them (GES's own go through the
+/// client, which also charges the run's [`RetryBudget`]): `attempt` sends attempt
+/// number `n` (from 1) and gives its result, `verdict` says whether that result is worth
+/// another, and the policy decides, never past `deadline`, where `timed_out(n)` is the
+/// error. Gives the last result. `call` names the call in the log lines.
+pub async fn drive<T, E: std::fmt::Display, F: Future<Output = Result<T, E>>>(
+    policy: RetryPolicy,
+    call: &'static str,
+    deadline: Option<Instant>,
+    mut attempt: impl FnMut(u32) -> F,
+    verdict: impl Fn(&Result<T, E>) -> Verdict,
+    timed_out: impl Fn(u32) -> E,
+    describe: impl Fn(&T) -> String,
+) -> Result<T, E> {
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let sent = match deadline {
+            Some(deadline) => tokio::time::timeout_at(deadline, attempt(attempts))
+                .await
+                .unwrap_or_else(|_| Err(timed_out(attempts))),
+            None => attempt(attempts).await,
+        };
+        match policy.next(attempts, verdict(&sent), Instant::now(), deadline) {
+            Next::RetryAfter(pause) => {
+                tracing::info!(
+                    call,
+                    attempt = attempts,
+                    pause_ms = pause.as_secs_f64() * 1e3,
+                    failure = %match &sent {
+                        Ok(answer) => describe(answer),
+                        Err(error) => error.to_string(),
+                    },
+                    "call failed; trying again"
+                );
+                tokio::time::sleep(pause).await;
+            }
+            Next::GiveUp(why) => {
+                if why != GiveUp::Final {
+                    tracing::warn!(call, attempts, reason = ?why, "call failed; not trying again");
+                }
+                return sent;
+            }
+        }
+    }
+}
+
 /// The retries one run may make, as a token bucket (smithy's standard retry strategy,
 /// with its numbers): it starts full with [`RetryBudget::CAPACITY`] tokens; a retry
 /// takes [`RetryBudget::RETRY_COST`] (or [`RetryBudget::UNANSWERED_COST`] after a timeout or a broken

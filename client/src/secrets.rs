@@ -73,6 +73,13 @@ impl SecretValues {
             })?;
         let mut values = Vec::with_capacity(object.len());
         for (key, value) in object {
+            if let Some(federation) = crate::federation_config::FEDERATION_VARIABLES
+                .iter()
+                .copied()
+                .find(|known| *known == key)
+            {
+                return Err(SecretsError::FederationKey { key: federation });
+            }
             let Some(known) = KEYS.iter().copied().find(|known| *known == key) else {
                 return Err(SecretsError::UnknownKey {
                     key: key.chars().take(40).collect(),
@@ -271,6 +278,16 @@ pub enum SecretsError {
     UnknownKey {
         /// The key, cut to 40 characters.
         key: String,
+    },
+    /// A federation variable in the secret.
+    #[error(
+        "the secret HUAWEICLOUD_SDK_SECRET_ID names holds {key}, a federation variable: \
+         federation needs no secret; set the HUAWEICLOUD_OIDC_* and GES_OIDC_* variables in \
+         the environment and unset HUAWEICLOUD_SDK_SECRET_ID"
+    )]
+    FederationKey {
+        /// The key.
+        key: &'static str,
     },
     /// A value that is not a string.
     #[error(

@@ -33,6 +33,7 @@ pub const CREDENTIAL_HEADERS: &[&str] = &[
     "X-Auth-Token",
     "Authorization",
     "X-Security-Token",
+    "X-Amz-Security-Token",
     "X-Aws-Parameters-Secrets-Token",
 ];
 

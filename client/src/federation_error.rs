@@ -1,0 +1,195 @@
+//! Why federated credentials could not be obtained: the ID token could not be read, or
+//! AWS STS (the function's own ID token) or Huawei Cloud STS (the temporary AK/SK it is
+//! traded for) refused or failed. One type for both services, so that each message
+//! names the service, the call, what was said and what to enable or grant. A leaf below
+//! the modules that make these calls; no variant holds a secret.
+
+use std::fmt;
+
+use crate::failure::FailureKind;
+use crate::retry::Attempts;
+
+/// The service a federation call goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    /// AWS STS, which issues the function's own ID token (`GetWebIdentityToken`).
+    AwsSts,
+    /// Huawei Cloud STS, which trades it for temporary AK/SK (`AssumeAgencyWithOIDC`).
+    HuaweiSts,
+}
+
+impl Service {
+    /// The variables that say where the service is.
+    fn endpoint_variables(self) -> &'static str {
+        match self {
+            Self::AwsSts => "AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL or AWS_REGION",
+            Self::HuaweiSts => "HUAWEICLOUD_SDK_STS_ENDPOINT or HUAWEICLOUD_SDK_REGION",
+        }
+    }
+}
+
+impl fmt::Display for Service {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::AwsSts => "AWS STS",
+            Self::HuaweiSts => "Huawei Cloud STS",
+        })
+    }
+}
+
+/// Huawei Cloud STS's credentials had no life left when they arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpiredCredentials {
+    /// `credentials.expiration` as STS wrote it, cut to 40 characters.
+    pub expiration: String,
+    /// This machine's time when they arrived.
+    pub now: String,
+    /// The request id, if any.
+    pub request_id: Option<String>,
+}
+
+/// A failed federation step.
+#[derive(Debug, thiserror::Error)]
+pub enum FederationError {
+    /// The ID token file could not be read.
+    #[error(
+        "cannot read the ID token file {path} (HUAWEICLOUD_OIDC_TOKEN_FILE): {why}; check that \
+         it exists, is readable by this process and holds the token"
+    )]
+    TokenFile {
+        /// The file.
+        path: String,
+        /// Why.
+        why: String,
+    },
+    /// What was given as the ID token is not a JWT.
+    #[error(
+        "the ID token from {from} is not a JWT: {why}; an OIDC ID token is three base64url \
+         parts joined by dots, 4 to 20,000 characters"
+    )]
+    NotAJwt {
+        /// Where it came from: a variable, a file, or AWS STS.
+        from: String,
+        /// What is wrong with it.
+        why: &'static str,
+    },
+    /// The service answered with an error.
+    #[error(
+        "{service} refused {call} with {status}{}: {message} (request id {}, after {}); {hint}",
+        code.as_deref().map(|code| format!(" {code}")).unwrap_or_default(),
+        request_id.as_deref().unwrap_or("none"),
+        Attempts::sent_times(*attempts)
+    )]
+    Refused {
+        /// The service.
+        service: Service,
+        /// The call.
+        call: &'static str,
+        /// The HTTP status.
+        status: u16,
+        /// The service's error code, if it gave one.
+        code: Option<String>,
+        /// The service's message, cut to 300 characters.
+        message: String,
+        /// The request id, if any.
+        request_id: Option<String>,
+        /// What to enable, grant or check.
+        hint: &'static str,
+        /// How many times the request was sent.
+        attempts: u32,
+    },
+    /// The service could not be reached.
+    #[error(
+        "{call}: could not reach {service} at {endpoint} after {}: {source}; check {} and the \
+         network",
+        Attempts::sent_times(*attempts),
+        service.endpoint_variables()
+    )]
+    Transport {
+        /// The service.
+        service: Service,
+        /// The call.
+        call: &'static str,
+        /// The endpoint.
+        endpoint: String,
+        /// What went wrong the last time.
+        source: reqwest::Error,
+        /// How many times the request was sent.
+        attempts: u32,
+    },
+    /// The deadline came before the service answered.
+    #[error(
+        "{call}: the deadline came before {service} answered, after {}; it may be slow or \
+         unreachable: try again later, and check {}",
+        Attempts::sent_times(*attempts),
+        service.endpoint_variables()
+    )]
+    DeadlineExceeded {
+        /// The service.
+        service: Service,
+        /// The call.
+        call: &'static str,
+        /// How many times the request was sent (0: it waited for another's fetch).
+        attempts: u32,
+    },
+    /// The service's answer is not what it answers.
+    #[error(
+        "{call}: {service}'s answer cannot be used: {why} (request id {})",
+        request_id.as_deref().unwrap_or("none")
+    )]
+    Malformed {
+        /// The service.
+        service: Service,
+        /// The call.
+        call: &'static str,
+        /// What is wrong with it.
+        why: String,
+        /// The request id, if any.
+        request_id: Option<String>,
+    },
+    /// The request could not be signed or sent as rendered.
+    #[error("{call}: could not put the request to {service} together: {why}")]
+    Request {
+        /// The service.
+        service: Service,
+        /// The call.
+        call: &'static str,
+        /// Why.
+        why: String,
+    },
+    /// Huawei Cloud STS's credentials had no life left when they arrived.
+    #[error(
+        "Huawei Cloud STS issued credentials that expire at {} while this machine's clock says \
+         {} (request id {}): check this machine's clock (NTP), and that \
+         HUAWEICLOUD_SDK_STS_ENDPOINT is STS; ges-stop asks again in {} s",
+        .0.expiration,
+        .0.now,
+        .0.request_id.as_deref().unwrap_or("none"),
+        EXPIRED_CREDENTIALS_BACKOFF.as_secs()
+    )]
+    ExpiredOnArrival(ExpiredCredentials),
+}
+
+/// After STS gave credentials that were already expired, how long every request is
+/// refused at once rather than asking again (as for IAM's tokens).
+pub const EXPIRED_CREDENTIALS_BACKOFF: std::time::Duration = std::time::Duration::from_secs(60);
+
+impl FederationError {
+    /// What a caller acts on: the credentials were refused, the caller may not, or a
+    /// service is failing or slow.
+    pub fn failure_kind(&self) -> FailureKind {
+        match self {
+            Self::Refused { status, .. } if crate::retry::retryable_status(*status) => {
+                FailureKind::UpstreamUnavailable
+            }
+            Self::Refused { status: 403, .. } => FailureKind::Forbidden,
+            Self::Refused { .. } | Self::NotAJwt { .. } | Self::ExpiredOnArrival(_) => {
+                FailureKind::Unauthorized
+            }
+            Self::Transport { .. } => FailureKind::UpstreamUnavailable,
+            Self::DeadlineExceeded { .. } => FailureKind::DeadlineExceeded,
+            Self::Malformed { .. } => FailureKind::UnexpectedAnswer,
+            Self::TokenFile { .. } | Self::Request { .. } => FailureKind::ClientError,
+        }
+    }
+}
