@@ -1,11 +1,12 @@
 //! `deploy/template.yaml`, the AWS SAM template users deploy, against cfn-lint (from PyPI,
 //! installed into .venv by scripts/test), and against what the function actually reads.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use ges_stop_e2e::{python, workspace_root};
-use serde_json::Value;
+use serde_json::{Map, Value, json};
 
 fn template_path() -> PathBuf {
     workspace_root().join("deploy/template.yaml")
@@ -110,7 +111,7 @@ fn the_function_is_built_by_cargo_lambda_for_arm64() {
     let properties = &function["Properties"];
     assert_eq!(properties["Runtime"], "provided.al2023");
     assert_eq!(properties["Handler"], "bootstrap");
-    assert_eq!(properties["Architectures"], serde_json::json!(["arm64"]));
+    assert_eq!(properties["Architectures"], json!(["arm64"]));
     assert_eq!(properties["LoggingConfig"]["LogFormat"], "JSON");
     assert_eq!(properties["FunctionUrlConfig"]["AuthType"], "AWS_IAM");
 
@@ -130,67 +131,410 @@ fn the_function_is_built_by_cargo_lambda_for_arm64() {
     );
 }
 
-#[test]
-fn the_function_may_read_one_secret_and_nothing_else() {
-    let template = template();
-    let properties = &function(&template)["Properties"];
-    let policies = properties["Policies"]
-        .as_array()
-        .expect("Policies is a list");
-    assert_eq!(policies.len(), 1, "{policies:?}");
-    assert_eq!(
-        policies[0]["AWSSecretsManagerGetSecretValuePolicy"]["SecretArn"]["Ref"],
-        "CredentialsSecretArn"
-    );
-    assert_eq!(
-        properties["Environment"]["Variables"]["HUAWEICLOUD_SDK_SECRET_ID"]["Ref"],
-        "CredentialsSecretArn"
-    );
-    assert!(
-        properties.get("Role").is_none(),
-        "the function's role is SAM's, from Policies"
-    );
-    let resources = template["Resources"].as_object().unwrap();
-    assert!(
-        resources
+/// A secret-mode deployment, as README.md, "Deploy", has it.
+const SECRET_MODE: &[(&str, &str)] = &[
+    ("GraphIds", "g-1"),
+    (
+        "CredentialsSecretArn",
+        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ges-stop/huaweicloud-AbCdEf",
+    ),
+    (
+        "SecretsExtensionLayerArn",
+        "arn:aws:lambda:eu-west-1:015030872274:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12",
+    ),
+];
+
+/// A federation-mode deployment, as README.md, "Deploy without keys", has it.
+const FEDERATION_MODE: &[(&str, &str)] = &[
+    ("GraphIds", "g-1"),
+    ("CredentialsMode", "federation"),
+    ("ProjectId", "0123456789abcdef0123456789abcdef"),
+    ("FederationAudience", "ges-stop"),
+    (
+        "FederationProviderUrn",
+        "iam::0a1b2c3d4e5f60718293a4b5c6d7e8f9:oidcProvider:aws-ges-stop",
+    ),
+    (
+        "FederationAgencyUrn",
+        "iam::0a1b2c3d4e5f60718293a4b5c6d7e8f9:agency:ges-stop",
+    ),
+];
+
+/// The template as CloudFormation would deploy it with these parameter values: its
+/// conditions evaluated, each `Fn::If` replaced by its branch, `AWS::NoValue` and the
+/// resources whose condition is false left out, and its rules checked. Knows the
+/// functions the template uses (refuses any other), so a test reads what one mode deploys.
+#[derive(Debug)]
+struct Deployment<'t> {
+    template: &'t Value,
+    parameters: BTreeMap<String, String>,
+}
+
+impl<'t> Deployment<'t> {
+    /// The template's defaults, and the values given (a later one wins).
+    fn new(template: &'t Value, given: &[(&str, &str)]) -> Self {
+        let declared = template["Parameters"].as_object().unwrap();
+        let mut parameters: BTreeMap<String, String> = declared
+            .iter()
+            .filter_map(|(name, parameter)| {
+                let default = match &parameter["Default"] {
+                    Value::Null => return None,
+                    Value::String(text) => text.clone(),
+                    other => other.to_string(),
+                };
+                Some((name.clone(), default))
+            })
+            .collect();
+        for (name, value) in given {
+            assert!(declared.contains_key(*name), "no parameter {name}");
+            parameters.insert((*name).to_owned(), (*value).to_owned());
+        }
+        for name in declared.keys() {
+            assert!(
+                parameters.contains_key(name),
+                "{name} has no default: give it"
+            );
+        }
+        Deployment {
+            template,
+            parameters,
+        }
+    }
+
+    fn condition(&self, name: &str) -> bool {
+        let condition = &self.template["Conditions"][name];
+        assert!(!condition.is_null(), "no condition {name}");
+        self.holds(condition)
+    }
+
+    fn holds(&self, expression: &Value) -> bool {
+        let (function, arguments) = only_entry(expression);
+        match function {
+            "Fn::Equals" => self.scalar(&arguments[0]) == self.scalar(&arguments[1]),
+            "Fn::Not" => !self.holds(&arguments[0]),
+            "Fn::And" => arguments.as_array().unwrap().iter().all(|a| self.holds(a)),
+            "Fn::Or" => arguments.as_array().unwrap().iter().any(|a| self.holds(a)),
+            "Condition" => self.condition(arguments.as_str().unwrap()),
+            other => panic!("the test does not evaluate {other}: {expression}"),
+        }
+    }
+
+    fn scalar(&self, value: &Value) -> String {
+        match value {
+            Value::String(text) => text.clone(),
+            Value::Object(_) => {
+                let name = value["Ref"].as_str().expect("a string or a Ref");
+                self.parameters[name].clone()
+            }
+            other => panic!("the test does not compare {other}"),
+        }
+    }
+
+    /// `value` with the conditions applied; `None` for `AWS::NoValue`.
+    fn resolve(&self, value: &Value) -> Option<Value> {
+        match value {
+            Value::Object(object) if object.len() == 1 && object.contains_key("Fn::If") => {
+                let arguments = object["Fn::If"].as_array().unwrap();
+                let branch = if self.condition(arguments[0].as_str().unwrap()) {
+                    &arguments[1]
+                } else {
+                    &arguments[2]
+                };
+                self.resolve(branch)
+            }
+            Value::Object(object) if object.get("Ref") == Some(&json!("AWS::NoValue")) => None,
+            Value::Object(object) => Some(Value::Object(
+                object
+                    .iter()
+                    .filter_map(|(key, value)| Some((key.clone(), self.resolve(value)?)))
+                    .collect(),
+            )),
+            Value::Array(items) => Some(Value::Array(
+                items.iter().filter_map(|item| self.resolve(item)).collect(),
+            )),
+            other => Some(other.clone()),
+        }
+    }
+
+    /// The resources this deployment creates, resolved.
+    fn resources(&self) -> Map<String, Value> {
+        self.template["Resources"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, resource)| {
+                resource["Condition"]
+                    .as_str()
+                    .is_none_or(|condition| self.condition(condition))
+            })
+            .map(|(name, resource)| (name.clone(), self.resolve(resource).unwrap()))
+            .collect()
+    }
+
+    /// The one function's properties, resolved.
+    fn function(&self) -> Value {
+        let name = function_name(self.template);
+        self.resources()[name]["Properties"].clone()
+    }
+
+    /// Why CloudFormation would refuse these parameters: the description of every
+    /// assertion of the template's rules that fails.
+    fn refusals(&self) -> Vec<String> {
+        let rules = self.template["Rules"].as_object().unwrap();
+        rules
             .values()
-            .all(|resource| resource["Type"] != "AWS::IAM::Policy"
-                && resource["Type"] != "AWS::IAM::ManagedPolicy"),
-        "no hand-written policy widens it"
-    );
-    // The one hand-written role is EventBridge Scheduler's, for both schedules: it may
-    // invoke this function and dead-letter what it gives up, nothing else.
-    let roles: Vec<&str> = resources
-        .iter()
-        .filter(|(_, resource)| resource["Type"] == "AWS::IAM::Role")
-        .map(|(name, _)| name.as_str())
-        .collect();
-    assert_eq!(roles, ["SchedulerRole"], "no other role");
-    let role = &resources["SchedulerRole"]["Properties"];
-    let trust = role["AssumeRolePolicyDocument"]["Statement"]
-        .as_array()
-        .unwrap();
-    assert_eq!(trust.len(), 1, "{trust:?}");
+            .filter(|rule| {
+                let condition = &rule["RuleCondition"];
+                condition.is_null() || self.holds(condition)
+            })
+            .flat_map(|rule| rule["Assertions"].as_array().unwrap())
+            .filter(|assertion| !self.holds(&assertion["Assert"]))
+            .map(|assertion| assertion["AssertDescription"].as_str().unwrap().to_owned())
+            .collect()
+    }
+}
+
+fn only_entry(expression: &Value) -> (&str, &Value) {
+    let object = expression.as_object().expect("a function");
+    assert_eq!(object.len(), 1, "one function: {expression}");
+    let (function, arguments) = object.iter().next().unwrap();
+    (function.as_str(), arguments)
+}
+
+/// Whether `value` refers to the parameter or resource `name`: a `Ref`, a `Fn::GetAtt`,
+/// or a `${name}` in a `Fn::Sub` string.
+fn refers_to(value: &Value, name: &str) -> bool {
+    match value {
+        Value::Object(object) => {
+            object.get("Ref") == Some(&json!(name))
+                || object
+                    .get("Fn::GetAtt")
+                    .is_some_and(|target| target[0] == name)
+                || object.values().any(|value| refers_to(value, name))
+        }
+        Value::Array(items) => items.iter().any(|item| refers_to(item, name)),
+        Value::String(text) => text.contains(&format!("${{{name}}}")),
+        _ => false,
+    }
+}
+
+/// The variables of the federation mode, and the parameter each comes from.
+const FEDERATION_VARIABLES: &[(&str, &str)] = &[
+    ("GES_OIDC_AWS_AUDIENCE", "FederationAudience"),
+    ("GES_OIDC_AWS_ALGORITHM", "FederationSigningAlgorithm"),
+    ("GES_OIDC_AWS_DURATION_SECONDS", "FederationTokenSeconds"),
+    ("HUAWEICLOUD_OIDC_PROVIDER_URN", "FederationProviderUrn"),
+    ("HUAWEICLOUD_OIDC_AGENCY_URN", "FederationAgencyUrn"),
+    ("HUAWEICLOUD_OIDC_SESSION_NAME", "FederationSessionName"),
+    (
+        "HUAWEICLOUD_OIDC_DURATION_SECONDS",
+        "FederationSessionSeconds",
+    ),
+    ("HUAWEICLOUD_SDK_STS_ENDPOINT", "StsEndpoint"),
+];
+
+#[test]
+fn in_secret_mode_the_function_may_read_one_secret_and_nothing_else() {
+    let template = template();
+    // The default mode, as deployments made before the federation mode keep it.
     assert_eq!(
-        trust[0]["Principal"],
-        serde_json::json!({"Service": "scheduler.amazonaws.com"})
+        template["Parameters"]["CredentialsMode"]["Default"],
+        "secret"
     );
-    assert_eq!(trust[0]["Action"], "sts:AssumeRole");
-    assert!(role.get("ManagedPolicyArns").is_none(), "{role}");
-    let policies = role["Policies"].as_array().unwrap();
-    assert_eq!(policies.len(), 1, "{policies:?}");
-    let statements = policies[0]["PolicyDocument"]["Statement"]
-        .as_array()
-        .unwrap();
+    let deployment = Deployment::new(&template, SECRET_MODE);
+    assert_eq!(deployment.refusals(), Vec::<String>::new());
+    let properties = deployment.function();
     assert_eq!(
-        statements,
-        &[
-            serde_json::json!({"Effect": "Allow", "Action": "lambda:InvokeFunction",
-                "Resource": {"Fn::GetAtt": [function_name(&template), "Arn"]}}),
-            serde_json::json!({"Effect": "Allow", "Action": "sqs:SendMessage",
-                "Resource": {"Fn::GetAtt": ["DeadLetterQueue", "Arn"]}}),
-        ]
+        properties["Policies"],
+        json!([{"AWSSecretsManagerGetSecretValuePolicy": {
+            "SecretArn": {"Ref": "CredentialsSecretArn"}}}])
     );
+    let variables = &properties["Environment"]["Variables"];
+    assert_eq!(
+        variables["HUAWEICLOUD_SDK_SECRET_ID"],
+        json!({"Ref": "CredentialsSecretArn"})
+    );
+    assert_eq!(
+        properties["Layers"],
+        json!([{"Ref": "SecretsExtensionLayerArn"}])
+    );
+    // Nothing of the federation mode: no variable a start-up would refuse beside the
+    // secret, and no parameter of that mode read by any resource.
+    let resources = Value::Object(deployment.resources());
+    for (variable, parameter) in FEDERATION_VARIABLES {
+        assert!(
+            variables.get(variable).is_none(),
+            "{variable} in secret mode"
+        );
+        assert!(
+            !refers_to(&resources, parameter),
+            "{parameter} in secret mode"
+        );
+    }
+}
+
+#[test]
+fn in_federation_mode_the_function_may_ask_for_its_identity_token_for_one_audience() {
+    let template = template();
+    let deployment = Deployment::new(&template, FEDERATION_MODE);
+    assert_eq!(deployment.refusals(), Vec::<String>::new());
+    let properties = deployment.function();
+    // One statement: the token, for the one audience (every member of the aud the call
+    // asks for), no longer-lived than the function asks for. No secret to read.
+    assert_eq!(
+        properties["Policies"],
+        json!([{
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Action": "sts:GetWebIdentityToken",
+                "Resource": "*",
+                "Condition": {
+                    "ForAllValues:StringEquals": {
+                        "sts:IdentityTokenAudience": {"Ref": "FederationAudience"}},
+                    "NumericLessThanEqualsIfExists": {
+                        "sts:DurationSeconds": {"Ref": "FederationTokenSeconds"}}}}]
+        }])
+    );
+    let variables = &properties["Environment"]["Variables"];
+    for (variable, parameter) in FEDERATION_VARIABLES {
+        assert_eq!(variables[variable], json!({"Ref": parameter}), "{variable}");
+    }
+    // The project is required in this mode (no start-up look-up): the rules refuse a
+    // deployment without it.
+    assert_eq!(
+        variables["HUAWEICLOUD_SDK_PROJECT_ID"],
+        json!({"Ref": "ProjectId"})
+    );
+    assert!(variables.get("HUAWEICLOUD_SDK_SECRET_ID").is_none());
+    assert_eq!(properties["Layers"], json!([]), "no extension layer");
+    // No resource, and no output, needs the secret or its extension.
+    let resources = Value::Object(deployment.resources());
+    let outputs = deployment.resolve(&template["Outputs"]).unwrap();
+    for parameter in ["CredentialsSecretArn", "SecretsExtensionLayerArn"] {
+        assert!(
+            !refers_to(&resources, parameter),
+            "{parameter} in federation mode"
+        );
+        assert!(
+            !refers_to(&outputs, parameter),
+            "{parameter} in federation mode"
+        );
+    }
+    let policies = properties["Policies"].to_string();
+    assert!(!policies.contains("secretsmanager"), "{policies}");
+    // The trust agency's oidc:sub is the role's ARN: the stack tells it. SAM names the
+    // role it generates for a function FUNCTIONRole.
+    assert_eq!(
+        outputs["FunctionRoleArn"]["Value"],
+        json!({"Fn::GetAtt": [format!("{}Role", function_name(&template)), "Arn"]})
+    );
+}
+
+#[test]
+fn each_credentials_mode_is_refused_without_its_inputs_or_with_the_others() {
+    let template = template();
+    let refusals = |given: &[(&str, &str)]| Deployment::new(&template, given).refusals();
+    let with = |mode: &[(&str, &str)], more: &[(&'static str, &'static str)]| {
+        let mut given = mode.to_vec();
+        given.extend_from_slice(more);
+        refusals(&given)
+    };
+    let refused_for = |found: Vec<String>, expected: &str| {
+        assert!(
+            found.iter().any(|refusal| refusal.contains(expected)),
+            "expected a refusal with {expected:?}, found {found:?}"
+        );
+    };
+
+    // The negative control for the two tests above: the same rules refuse these.
+    refused_for(
+        refusals(&[("GraphIds", "g-1")]),
+        "CredentialsMode secret needs CredentialsSecretArn and SecretsExtensionLayerArn",
+    );
+    refused_for(
+        with(SECRET_MODE, &[("SecretsExtensionLayerArn", "")]),
+        "needs CredentialsSecretArn and SecretsExtensionLayerArn",
+    );
+    refused_for(
+        with(SECRET_MODE, &[("FederationAudience", "ges-stop")]),
+        "leave them empty in secret mode",
+    );
+    refused_for(
+        with(FEDERATION_MODE, &[("ProjectId", "")]),
+        "CredentialsMode federation needs ProjectId",
+    );
+    for missing in [
+        "FederationAudience",
+        "FederationProviderUrn",
+        "FederationAgencyUrn",
+    ] {
+        refused_for(
+            with(FEDERATION_MODE, &[(missing, "")]),
+            "CredentialsMode federation needs FederationAudience, FederationProviderUrn and FederationAgencyUrn",
+        );
+    }
+    refused_for(
+        with(FEDERATION_MODE, &[SECRET_MODE[1]]),
+        "CredentialsMode federation uses no secret",
+    );
+    refused_for(
+        with(FEDERATION_MODE, &[SECRET_MODE[2]]),
+        "CredentialsMode federation uses no secret",
+    );
+}
+
+#[test]
+fn only_the_schedules_role_is_written_by_hand() {
+    let template = template();
+    for mode in [SECRET_MODE, FEDERATION_MODE] {
+        let deployment = Deployment::new(&template, mode);
+        assert!(
+            deployment.function().get("Role").is_none(),
+            "the function's role is SAM's, from Policies"
+        );
+        let resources = deployment.resources();
+        assert!(
+            resources
+                .values()
+                .all(|resource| resource["Type"] != "AWS::IAM::Policy"
+                    && resource["Type"] != "AWS::IAM::ManagedPolicy"),
+            "no hand-written policy widens it"
+        );
+        // The one hand-written role is EventBridge Scheduler's, for both schedules: it
+        // may invoke this function and dead-letter what it gives up, nothing else.
+        let roles: Vec<&str> = resources
+            .iter()
+            .filter(|(_, resource)| resource["Type"] == "AWS::IAM::Role")
+            .map(|(name, _)| name.as_str())
+            .collect();
+        assert_eq!(roles, ["SchedulerRole"], "no other role");
+        let role = &resources["SchedulerRole"]["Properties"];
+        let trust = role["AssumeRolePolicyDocument"]["Statement"]
+            .as_array()
+            .unwrap();
+        assert_eq!(trust.len(), 1, "{trust:?}");
+        assert_eq!(
+            trust[0]["Principal"],
+            json!({"Service": "scheduler.amazonaws.com"})
+        );
+        assert_eq!(trust[0]["Action"], "sts:AssumeRole");
+        assert!(role.get("ManagedPolicyArns").is_none(), "{role}");
+        let policies = role["Policies"].as_array().unwrap();
+        assert_eq!(policies.len(), 1, "{policies:?}");
+        let statements = policies[0]["PolicyDocument"]["Statement"]
+            .as_array()
+            .unwrap();
+        assert_eq!(
+            statements,
+            &[
+                json!({"Effect": "Allow", "Action": "lambda:InvokeFunction",
+                    "Resource": {"Fn::GetAtt": [function_name(&template), "Arn"]}}),
+                json!({"Effect": "Allow", "Action": "sqs:SendMessage",
+                    "Resource": {"Fn::GetAtt": ["DeadLetterQueue", "Arn"]}}),
+            ]
+        );
+    }
 }
 
 /// The logical id of the one function.
@@ -237,19 +581,19 @@ fn every_trigger_of_the_issue_is_wired() {
     let condition = reconcile["Condition"].as_str().expect("a condition");
     assert_eq!(
         template["Conditions"][condition],
-        serde_json::json!({"Fn::Not": [{"Fn::Equals": [{"Ref": "ReconcileRate"}, ""]}]})
+        json!({"Fn::Not": [{"Fn::Equals": [{"Ref": "ReconcileRate"}, ""]}]})
     );
     let properties = &reconcile["Properties"];
     assert_eq!(properties["ScheduleExpression"]["Ref"], "ReconcileRate");
     let target = &properties["Target"];
     assert_eq!(
         target["Arn"],
-        serde_json::json!({"Fn::GetAtt": [function_name(&template), "Arn"]})
+        json!({"Fn::GetAtt": [function_name(&template), "Arn"]})
     );
     let input: Value = serde_json::from_str(target["Input"].as_str().unwrap()).unwrap();
     assert_eq!(
         input,
-        serde_json::json!({"reconcile": true, "at": "<aws.scheduler.scheduled-time>"})
+        json!({"reconcile": true, "at": "<aws.scheduler.scheduled-time>"})
     );
     for property in ["RoleArn", "RetryPolicy", "DeadLetterConfig"] {
         assert_eq!(target[property], schedule[property], "reconcile {property}");
