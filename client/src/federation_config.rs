@@ -194,7 +194,7 @@ pub fn from_vars(
         provider_urn: required(
             vars::OIDC_PROVIDER_URN,
             "federation names the OIDC identity provider Huawei Cloud IAM trusts \
-             (iam::{account_id}:identityProvider:{name})",
+             (iam::{account_id}:oidcProvider:{name})",
         )?
         .parse()
         .map_err(constraint(vars::OIDC_PROVIDER_URN))?,

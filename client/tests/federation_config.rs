@@ -8,7 +8,7 @@ use ges_client::credentials::Credentials;
 use ges_client::federation::IdTokenSource;
 
 const PROJECT: &str = "0123456789abcdef0123456789abcdef";
-const PROVIDER: &str = "iam::0a1b2c3d:identityProvider:aws-lambda";
+const PROVIDER: &str = "iam::0a1b2c3d:oidcProvider:aws-lambda";
 const AGENCY: &str = "iam::0a1b2c3d:agency:ges-stop";
 const JWT: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
 

@@ -140,7 +140,7 @@ static PROVIDER_URN_PATTERN: ::ges_api::runtime::Pattern = ::ges_api::runtime::P
 );
 
 /// The OIDC identity provider's URN, from the IAM console's identity providers
-/// page (`iam::{account_id}:identityProvider:{name}`): five fields separated by
+/// page (`iam::{account_id}:oidcProvider:{name}`): five fields separated by
 /// `:`, at most 1,500 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
 #[serde(transparent)]
