@@ -173,12 +173,15 @@ impl WebIdentity {
         format!("https://sts.{region}.{suffix}")
     }
 
-    /// The form body, as botocore serialises it.
+    /// The form body, as botocore serialises it: form encoding, where a space is `+`
+    /// and every byte but letters, digits and `-_.~` is percent-encoded.
     pub fn body(&self) -> String {
+        let audience = encode_component(self.audience.as_str())
+            .to_string()
+            .replace("%20", "+");
         format!(
-            "Action=GetWebIdentityToken&Version={API_VERSION}&Audience.member.1={}\
+            "Action=GetWebIdentityToken&Version={API_VERSION}&Audience.member.1={audience}\
              &DurationSeconds={}&SigningAlgorithm={}",
-            encode_component(self.audience.as_str()),
             self.lifetime.seconds(),
             self.algorithm.as_str()
         )
