@@ -486,6 +486,69 @@ mod tests {
         }
     }
 
+    /// Headers signed with temporary credentials, their token sent as `sent_token`
+    /// and signed or not.
+    fn signed_temporary(sent_token: &str, sign_token: bool) -> Vec<(String, String)> {
+        let date = SdkDate::now().to_string();
+        let mut view = RequestView::new("GET", "/v2/p/graphs")
+            .with_header("Host", "127.0.0.1:8080")
+            .with_header("X-Sdk-Date", &date);
+        if sign_token {
+            view = view.with_header("X-Security-Token", sent_token);
+        }
+        let signed = signing::sign(&view, "HSTTEMPORARY", b"temporary-secret").unwrap();
+        vec![
+            ("Host".to_owned(), "127.0.0.1:8080".to_owned()),
+            ("X-Sdk-Date".to_owned(), date),
+            ("X-Security-Token".to_owned(), sent_token.to_owned()),
+            ("Authorization".to_owned(), signed.authorization),
+        ]
+    }
+
+    #[test]
+    fn temporary_credentials_need_their_own_signed_security_token_and_expire() {
+        let now = OffsetDateTime::now_utc();
+        let lookup = |expired: bool| {
+            move |access_key: &str| {
+                (access_key == "HSTTEMPORARY").then(|| TemporaryKey {
+                    secret_key: "temporary-secret".to_owned(),
+                    security_token: "the-token".to_owned(),
+                    expired,
+                })
+            }
+        };
+        let outcome = |headers: Vec<(String, String)>, expired: bool| {
+            let request = parts("GET", "/v2/p/graphs", &as_refs(&headers));
+            credentials().authenticate(&request, b"", now, &lookup(expired))
+        };
+        assert_eq!(
+            outcome(signed_temporary("the-token", true), false),
+            Ok(Scheme::TemporaryAkSk)
+        );
+        for (headers, expired, why) in [
+            (
+                signed_temporary("other-token", true),
+                false,
+                "does not belong",
+            ),
+            (
+                signed_temporary("the-token", false),
+                false,
+                "not among the signed headers",
+            ),
+            (signed_temporary("the-token", true), true, "expired"),
+        ] {
+            let refusal = outcome(headers, expired).unwrap_err();
+            assert_eq!(refusal.presented, Some(Scheme::TemporaryAkSk));
+            assert!(refusal.message.contains(why), "{}", refusal.message);
+            assert!(
+                !refusal.message.contains("the-token"),
+                "{}",
+                refusal.message
+            );
+        }
+    }
+
     #[test]
     fn both_schemes_at_once_are_refused() {
         let now = OffsetDateTime::now_utc();
