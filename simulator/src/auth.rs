@@ -8,6 +8,10 @@
 //! what [`signing::verify`] requires, the simulator insists that `host` is signed and
 //! that `X-Sdk-Date` is within [`MAX_CLOCK_SKEW`] of its clock.
 //!
+//! A signature may also be made with temporary credentials Huawei STS issued
+//! (`federation`): the request must then carry their security token, signed, in
+//! `X-Security-Token`, and is refused once they expired on the simulator's clock.
+//!
 //! Refusal messages say what was wrong, never a secret: no token, secret key or
 //! signature is ever put in a message or a log line.
 
@@ -46,6 +50,17 @@ impl fmt::Debug for Credentials {
             .finish_non_exhaustive()
     }
 }
+
+/// Temporary credentials, as the signature check needs them.
+pub(crate) struct TemporaryKey {
+    pub(crate) secret_key: String,
+    pub(crate) security_token: String,
+    /// Whether they expired, on the simulator's clock.
+    pub(crate) expired: bool,
+}
+
+/// Finds the temporary credentials of an access key.
+pub(crate) type TemporaryKeys<'a> = &'a dyn Fn(&str) -> Option<TemporaryKey>;
 
 /// Why a request was refused, with the scheme it tried, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,12 +127,14 @@ impl Credentials {
         Ok(())
     }
 
-    /// Authenticates a request by its head and body, at `now` on the wall clock.
+    /// Authenticates a request by its head and body, at `now` on the wall clock; an
+    /// access key not configured is looked up in `temporary`.
     pub(crate) fn authenticate(
         &self,
         parts: &Parts,
         body: &[u8],
         now: OffsetDateTime,
+        temporary: TemporaryKeys<'_>,
     ) -> Result<Scheme, AuthRefusal> {
         let token = parts.headers.get_all(HEADER_AUTH_TOKEN).iter().count();
         let authorization = parts
@@ -132,9 +149,7 @@ impl Credentials {
                           X-Auth-Token header nor an Authorization header"
                     .to_owned(),
             }),
-            (0, _) => self
-                .check_signature(parts, body, now)
-                .map(|()| Scheme::AkSk),
+            (0, _) => self.check_signature(parts, body, now, temporary),
             (_, 0) => self.check_token(parts).map(|()| Scheme::Token),
             (_, _) => Err(AuthRefusal {
                 presented: Some(Scheme::Token),
@@ -172,11 +187,13 @@ impl Credentials {
         parts: &Parts,
         body: &[u8],
         now: OffsetDateTime,
-    ) -> Result<(), AuthRefusal> {
-        let refuse = |why: String| AuthRefusal {
-            presented: Some(Scheme::AkSk),
+        temporary: TemporaryKeys<'_>,
+    ) -> Result<Scheme, AuthRefusal> {
+        let refuse_as = |scheme: Scheme, why: String| AuthRefusal {
+            presented: Some(scheme),
             message: format!("Incorrect IAM authentication information: {why}"),
         };
+        let refuse = |why: String| refuse_as(Scheme::AkSk, why);
         let mut values = parts.headers.get_all(http::header::AUTHORIZATION).iter();
         let (Some(value), None) = (values.next(), values.next()) else {
             return Err(refuse(
@@ -187,16 +204,35 @@ impl Credentials {
             .to_str()
             .map_err(|_| refuse("the Authorization header is not ASCII".to_owned()))?;
         let parsed = signing::parse_authorization(value).map_err(|err| refuse(err.to_string()))?;
-        let Some((_, secret_key)) = self
+        let configured = self
             .access_keys
             .iter()
             .find(|(access_key, _)| *access_key == parsed.access_key)
-        else {
-            return Err(refuse(format!(
-                "the access key `{}` is unknown: sign with an access key this service knows",
-                parsed.access_key
-            )));
+            .map(|(_, secret_key)| secret_key.clone());
+        let (scheme, secret_key) = match configured {
+            Some(secret_key) => (Scheme::AkSk, secret_key),
+            None => match temporary(&parsed.access_key) {
+                Some(key) => {
+                    let refuse = |why: &str| refuse_as(Scheme::TemporaryAkSk, why.to_owned());
+                    check_security_token(parts, &parsed.signed_headers, &key)
+                        .map_err(|why| refuse(&why))?;
+                    if key.expired {
+                        return Err(refuse(
+                            "the security token has expired: obtain new temporary credentials \
+                             from STS",
+                        ));
+                    }
+                    (Scheme::TemporaryAkSk, key.secret_key)
+                }
+                None => {
+                    return Err(refuse(format!(
+                        "the access key `{}` is unknown: sign with an access key this service knows",
+                        parsed.access_key
+                    )));
+                }
+            },
         };
+        let refuse = |why: String| refuse_as(scheme, why);
         if !parsed
             .signed_headers
             .iter()
@@ -251,8 +287,45 @@ impl Credentials {
                 MAX_CLOCK_SKEW.whole_minutes()
             )));
         }
-        Ok(())
+        Ok(scheme)
     }
+}
+
+/// A request signed with temporary credentials must carry their security token, once,
+/// among the signed headers, as the SDK sends it.
+fn check_security_token(
+    parts: &Parts,
+    signed_headers: &[String],
+    key: &TemporaryKey,
+) -> Result<(), String> {
+    let mut values = parts.headers.get_all(signing::HEADER_SECURITY_TOKEN).iter();
+    let value = match (values.next(), values.next()) {
+        (Some(value), None) => value,
+        (None, _) => {
+            return Err(
+                "the access key is temporary but the request has no X-Security-Token header: \
+                 send the security token STS issued with it"
+                    .to_owned(),
+            );
+        }
+        (Some(_), Some(_)) => {
+            return Err("the X-Security-Token header is sent more than once".to_owned());
+        }
+    };
+    if !bool::from(value.as_bytes().ct_eq(key.security_token.as_bytes())) {
+        return Err(
+            "the X-Security-Token does not belong to the access key: send the security token \
+             issued with it"
+                .to_owned(),
+        );
+    }
+    if !signed_headers
+        .iter()
+        .any(|name| name.eq_ignore_ascii_case(signing::HEADER_SECURITY_TOKEN))
+    {
+        return Err("`x-security-token` is not among the signed headers: sign it".to_owned());
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -261,6 +334,10 @@ mod tests {
 
     const AK: &str = "HPUAEXAMPLEAK0000000";
     const SK: &str = "ExampleSecretKey0000000000000000000000000";
+
+    fn no_temporary(_: &str) -> Option<TemporaryKey> {
+        None
+    }
 
     fn credentials() -> Credentials {
         let mut credentials = Credentials::default();
@@ -316,15 +393,20 @@ mod tests {
     fn tokens_are_checked() {
         let now = OffsetDateTime::now_utc();
         let ok = parts("GET", "/v2/p/graphs", &[("X-Auth-Token", "T0KEN")]);
-        assert_eq!(credentials().authenticate(&ok, b"", now), Ok(Scheme::Token));
+        assert_eq!(
+            credentials().authenticate(&ok, b"", now, &no_temporary),
+            Ok(Scheme::Token)
+        );
         let wrong = parts("GET", "/v2/p/graphs", &[("X-Auth-Token", "T0KEM")]);
-        let refusal = credentials().authenticate(&wrong, b"", now).unwrap_err();
+        let refusal = credentials()
+            .authenticate(&wrong, b"", now, &no_temporary)
+            .unwrap_err();
         assert_eq!(refusal.presented, Some(Scheme::Token));
         assert!(!refusal.message.contains("T0KE"), "{}", refusal.message);
         let none = parts("GET", "/v2/p/graphs", &[]);
         assert_eq!(
             credentials()
-                .authenticate(&none, b"", now)
+                .authenticate(&none, b"", now, &no_temporary)
                 .unwrap_err()
                 .presented,
             None
@@ -337,11 +419,14 @@ mod tests {
         let date = SdkDate::from_datetime(now);
         let headers = signed("GET", "/v2/p/graphs", "limit=2&offset=0", b"", date, SK);
         let ok = parts("GET", "/v2/p/graphs?limit=2&offset=0", &as_refs(&headers));
-        assert_eq!(credentials().authenticate(&ok, b"", now), Ok(Scheme::AkSk));
+        assert_eq!(
+            credentials().authenticate(&ok, b"", now, &no_temporary),
+            Ok(Scheme::AkSk)
+        );
 
         let other_query = parts("GET", "/v2/p/graphs?limit=3&offset=0", &as_refs(&headers));
         let refusal = credentials()
-            .authenticate(&other_query, b"", now)
+            .authenticate(&other_query, b"", now, &no_temporary)
             .unwrap_err();
         assert_eq!(refusal.presented, Some(Scheme::AkSk));
         assert!(
@@ -354,12 +439,20 @@ mod tests {
         let headers = signed("POST", "/v2/p/graphs/g/stop", "", b"{}", date, SK);
         let stop = parts("POST", "/v2/p/graphs/g/stop", &as_refs(&headers));
         assert_eq!(
-            credentials().authenticate(&stop, b"{}", now),
+            credentials().authenticate(&stop, b"{}", now, &no_temporary),
             Ok(Scheme::AkSk)
         );
-        assert!(credentials().authenticate(&stop, b"{ }", now).is_err());
+        assert!(
+            credentials()
+                .authenticate(&stop, b"{ }", now, &no_temporary)
+                .is_err()
+        );
         let other_path = parts("POST", "/v2/p/graphs/h/stop", &as_refs(&headers));
-        assert!(credentials().authenticate(&other_path, b"{}", now).is_err());
+        assert!(
+            credentials()
+                .authenticate(&other_path, b"{}", now, &no_temporary)
+                .is_err()
+        );
     }
 
     #[test]
@@ -368,12 +461,16 @@ mod tests {
         let date = SdkDate::from_datetime(now);
         let headers = signed("GET", "/v2/p/graphs", "", b"", date, "not-the-secret");
         let request = parts("GET", "/v2/p/graphs", &as_refs(&headers));
-        let refusal = credentials().authenticate(&request, b"", now).unwrap_err();
+        let refusal = credentials()
+            .authenticate(&request, b"", now, &no_temporary)
+            .unwrap_err();
         assert!(!refusal.message.contains("not-the-secret"));
 
         let mut only_token = Credentials::default();
         only_token.add_token("T0KEN".to_owned());
-        let refusal = only_token.authenticate(&request, b"", now).unwrap_err();
+        let refusal = only_token
+            .authenticate(&request, b"", now, &no_temporary)
+            .unwrap_err();
         assert!(refusal.message.contains("unknown"), "{}", refusal.message);
     }
 
@@ -384,8 +481,71 @@ mod tests {
             let date = SdkDate::from_datetime(now + time::Duration::minutes(offset));
             let headers = signed("GET", "/v2/p/graphs", "", b"", date, SK);
             let request = parts("GET", "/v2/p/graphs", &as_refs(&headers));
-            let outcome = credentials().authenticate(&request, b"", now);
+            let outcome = credentials().authenticate(&request, b"", now, &no_temporary);
             assert_eq!(outcome.is_ok(), accepted, "{offset}: {outcome:?}");
+        }
+    }
+
+    /// Headers signed with temporary credentials, their token sent as `sent_token`
+    /// and signed or not.
+    fn signed_temporary(sent_token: &str, sign_token: bool) -> Vec<(String, String)> {
+        let date = SdkDate::now().to_string();
+        let mut view = RequestView::new("GET", "/v2/p/graphs")
+            .with_header("Host", "127.0.0.1:8080")
+            .with_header("X-Sdk-Date", &date);
+        if sign_token {
+            view = view.with_header("X-Security-Token", sent_token);
+        }
+        let signed = signing::sign(&view, "HSTTEMPORARY", b"temporary-secret").unwrap();
+        vec![
+            ("Host".to_owned(), "127.0.0.1:8080".to_owned()),
+            ("X-Sdk-Date".to_owned(), date),
+            ("X-Security-Token".to_owned(), sent_token.to_owned()),
+            ("Authorization".to_owned(), signed.authorization),
+        ]
+    }
+
+    #[test]
+    fn temporary_credentials_need_their_own_signed_security_token_and_expire() {
+        let now = OffsetDateTime::now_utc();
+        let lookup = |expired: bool| {
+            move |access_key: &str| {
+                (access_key == "HSTTEMPORARY").then(|| TemporaryKey {
+                    secret_key: "temporary-secret".to_owned(),
+                    security_token: "the-token".to_owned(),
+                    expired,
+                })
+            }
+        };
+        let outcome = |headers: Vec<(String, String)>, expired: bool| {
+            let request = parts("GET", "/v2/p/graphs", &as_refs(&headers));
+            credentials().authenticate(&request, b"", now, &lookup(expired))
+        };
+        assert_eq!(
+            outcome(signed_temporary("the-token", true), false),
+            Ok(Scheme::TemporaryAkSk)
+        );
+        for (headers, expired, why) in [
+            (
+                signed_temporary("other-token", true),
+                false,
+                "does not belong",
+            ),
+            (
+                signed_temporary("the-token", false),
+                false,
+                "not among the signed headers",
+            ),
+            (signed_temporary("the-token", true), true, "expired"),
+        ] {
+            let refusal = outcome(headers, expired).unwrap_err();
+            assert_eq!(refusal.presented, Some(Scheme::TemporaryAkSk));
+            assert!(refusal.message.contains(why), "{}", refusal.message);
+            assert!(
+                !refusal.message.contains("the-token"),
+                "{}",
+                refusal.message
+            );
         }
     }
 
@@ -396,7 +556,11 @@ mod tests {
         let mut both = as_refs(&headers);
         both.push(("X-Auth-Token", "T0KEN"));
         let request = parts("GET", "/", &both);
-        assert!(credentials().authenticate(&request, b"", now).is_err());
+        assert!(
+            credentials()
+                .authenticate(&request, b"", now, &no_temporary)
+                .is_err()
+        );
     }
 
     #[test]

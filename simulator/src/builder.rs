@@ -1,14 +1,17 @@
-//! Configuring a simulator: its projects, graphs, credentials, timing and address,
-//! checked before anything listens.
+//! Configuring a simulator: its projects, graphs, credentials, keyless federation
+//! (AWS STS and Huawei STS), timing and address, checked before anything listens.
 
 use std::collections::HashSet;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
+use ges_api::sts::{AgencyUrn, ProviderUrn};
 use ges_api::types::{GraphId, ProjectId};
 
 use crate::auth::Credentials;
+use crate::aws_sts::{AwsCredentials, AwsStsConfig};
 use crate::error::SimulatorError;
+use crate::federation::FederationConfig;
 use crate::iam::IamConfig;
 use crate::server::{self, RunningSimulator};
 use crate::shared::{Config, PageLimits, Project};
@@ -36,6 +39,8 @@ pub struct SimulatorBuilder {
     graphs: Vec<(Option<ProjectId>, GraphSpec)>,
     credentials: Credentials,
     iam: IamConfig,
+    aws_sts: AwsStsConfig,
+    federation: FederationConfig,
     stop_duration: Duration,
     start_duration: Duration,
     page_limits: PageLimits,
@@ -50,6 +55,8 @@ impl Default for SimulatorBuilder {
             graphs: Vec::new(),
             credentials: Credentials::default(),
             iam: IamConfig::default(),
+            aws_sts: AwsStsConfig::default(),
+            federation: FederationConfig::default(),
             stop_duration: DEFAULT_STOP_DURATION,
             start_duration: DEFAULT_START_DURATION,
             page_limits: PageLimits::default(),
@@ -159,6 +166,124 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Lets AWS STS (`POST /`) accept `GetWebIdentityToken` calls SigV4-signed with
+    /// this access key and secret key, and, when given, this session token in
+    /// `X-Amz-Security-Token` (which is then required), as a Lambda role's credentials
+    /// are. Without them every call is refused `InvalidClientTokenId`. Call it again to
+    /// replace them.
+    #[must_use]
+    pub fn aws_credentials(
+        mut self,
+        access_key: impl Into<String>,
+        secret_key: impl Into<String>,
+        session_token: Option<String>,
+    ) -> Self {
+        self.aws_sts.credentials = Some(AwsCredentials::new(
+            access_key.into(),
+            secret_key.into(),
+            session_token,
+        ));
+        self
+    }
+
+    /// The region AWS STS signs for: a signature scoped to another region is refused
+    /// `SignatureDoesNotMatch`. [`crate::DEFAULT_AWS_REGION`] if not set.
+    #[must_use]
+    pub fn aws_region(mut self, region: impl Into<String>) -> Self {
+        self.aws_sts.region = region.into();
+        self
+    }
+
+    /// The role AWS STS issues ID tokens about (their `sub` and `principal_id`; its
+    /// account is their `aws_account`). [`crate::DEFAULT_AWS_ROLE_ARN`] if not set.
+    #[must_use]
+    pub fn aws_role_arn(mut self, role_arn: impl Into<String>) -> Self {
+        self.aws_sts.role_arn = role_arn.into();
+        self
+    }
+
+    /// Makes AWS STS refuse every `GetWebIdentityToken` with `403
+    /// OutboundWebIdentityFederationDisabledException`, as for an account where
+    /// `aws iam enable-outbound-web-identity-federation` was never run.
+    #[must_use]
+    pub fn aws_outbound_federation_disabled(mut self) -> Self {
+        self.aws_sts.federation_disabled = true;
+        self
+    }
+
+    /// Makes AWS STS refuse every `GetWebIdentityToken` with `403 AccessDenied`, as
+    /// for a role without `sts:GetWebIdentityToken`.
+    #[must_use]
+    pub fn aws_deny_web_identity_token(mut self) -> Self {
+        self.aws_sts.deny_all = true;
+        self
+    }
+
+    /// Lets the role ask only for these audiences (as an `sts:IdentityTokenAudience`
+    /// condition does); a call naming any other is refused `403 AccessDenied`. Any
+    /// audience if not set.
+    #[must_use]
+    pub fn aws_token_audiences(
+        mut self,
+        audiences: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.aws_sts.audiences = Some(audiences.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// How long the caller's own session still lasts: a `DurationSeconds` beyond it is
+    /// refused `403 SessionDurationEscalationException`. No limit if not set.
+    #[must_use]
+    pub fn aws_session_remaining(mut self, remaining: Duration) -> Self {
+        self.aws_sts.session_remaining = Some(remaining);
+        self
+    }
+
+    /// Gives Huawei STS an OIDC identity provider: this URN, trusting the simulator's
+    /// own AWS STS as its issuer ([`crate::RunningSimulator::issuer`]), accepting ID
+    /// tokens for this audience. Call [`Self::oidc_audience`] for more audiences.
+    /// With [`Self::oidc_agency`], the simulator needs no other credentials: the
+    /// temporary ones STS issues are accepted by GES and IAM.
+    #[must_use]
+    pub fn oidc_provider(mut self, provider_urn: ProviderUrn, audience: impl Into<String>) -> Self {
+        self.federation.provider = Some(provider_urn);
+        self.federation.audiences.push(audience.into());
+        self
+    }
+
+    /// One more audience the identity provider accepts.
+    #[must_use]
+    pub fn oidc_audience(mut self, audience: impl Into<String>) -> Self {
+        self.federation.audiences.push(audience.into());
+        self
+    }
+
+    /// The trust agency Huawei STS lets be assumed with an ID token of the identity
+    /// provider; it trusts any subject unless [`Self::oidc_trusted_subject`] names
+    /// some.
+    #[must_use]
+    pub fn oidc_agency(mut self, agency_urn: AgencyUrn) -> Self {
+        self.federation.agency = Some(agency_urn);
+        self
+    }
+
+    /// A subject (`sub`, for AWS the role ARN) the agency trusts; once one is named,
+    /// a token of any other is refused `403 STS5.1301`. Call it again for several.
+    #[must_use]
+    pub fn oidc_trusted_subject(mut self, subject: impl Into<String>) -> Self {
+        self.federation.subjects.push(subject.into());
+        self
+    }
+
+    /// How long the temporary credentials Huawei STS issues live, whatever
+    /// `duration_seconds` asked (which must still be 900 to 43,200): short lifetimes
+    /// let tests see them expire and be refreshed. `duration_seconds` if not set.
+    #[must_use]
+    pub fn federated_credentials_lifetime(mut self, lifetime: Duration) -> Self {
+        self.federation.lifetime = Some(lifetime);
+        self
+    }
+
     /// How long a stop takes: the graph is `901` stopping, then `900` stopped; the
     /// job is `pending` for the first fifth of it, `running`, then `success`.
     /// [`DEFAULT_STOP_DURATION`] if not set; zero stops at once.
@@ -223,9 +348,22 @@ impl SimulatorBuilder {
             return Err(SimulatorError::NotLoopback { addr: self.listen });
         }
         match self.credentials.check() {
-            // IAM users can obtain tokens: nothing else is needed.
-            Err(SimulatorError::NoCredentials) if self.iam.has_users() => {}
+            // IAM users can obtain tokens, and federation temporary credentials:
+            // nothing else is needed.
+            Err(SimulatorError::NoCredentials)
+                if self.iam.has_users() || self.federation.is_complete() => {}
             checked => checked?,
+        }
+        if self
+            .aws_sts
+            .credentials
+            .as_ref()
+            .is_some_and(|credentials| !credentials.usable())
+        {
+            return Err(SimulatorError::UnusableCredential {
+                what: "AWS access key, secret key or session token",
+                hint: ", and the access key no slashes",
+            });
         }
         for (option, most) in [
             ("cap_list_limit", self.page_limits.cap),
@@ -268,6 +406,8 @@ impl SimulatorBuilder {
             graphs,
             credentials: self.credentials,
             iam: self.iam,
+            aws_sts: self.aws_sts,
+            federation: self.federation,
             stop_duration: self.stop_duration,
             start_duration: self.start_duration,
             page_limits: self.page_limits,
@@ -328,6 +468,18 @@ mod tests {
     fn a_simulator_without_credentials_is_refused() {
         let err = SimulatorBuilder::default().check().unwrap_err();
         assert!(matches!(err, SimulatorError::NoCredentials), "{err}");
+    }
+
+    #[test]
+    fn federation_alone_is_enough_credentials() {
+        let provider = "iam::0a1b:identityProvider:aws".parse().unwrap();
+        let agency = "iam::0a1b:agency:ges-stop".parse().unwrap();
+        let without_agency = SimulatorBuilder::default().oidc_provider(provider, "aud");
+        assert!(matches!(
+            without_agency.clone().check(),
+            Err(SimulatorError::NoCredentials)
+        ));
+        without_agency.oidc_agency(agency).check().unwrap();
     }
 
     #[test]

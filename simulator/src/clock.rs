@@ -2,8 +2,11 @@
 //! a test moves forward ([`crate::RunningSimulator::advance_clock`]), so that a test can
 //! see a stop finish, or a graph stopped for seven days restart, without waiting.
 //!
-//! Only the graphs' and jobs' progress follows it. Authentication does not: a signature's
-//! `X-Sdk-Date` and an IAM token's expiry are checked against real time, because the
+//! The graphs' and jobs' progress follows it, and so does keyless federation: the ID
+//! tokens AWS STS issues are dated by it and checked against it, and the temporary
+//! credentials Huawei STS issues expire by it, so that a test can see them expire
+//! without waiting. The rest of authentication does not: a signature's `X-Sdk-Date` or
+//! `X-Amz-Date` and an IAM token's expiry are checked against real time, because the
 //! clients that sign and the tests that watch tokens expire live in real time.
 //!
 //! The offset only grows, so whatever a client saw move forward never moves back.
@@ -11,6 +14,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use time::OffsetDateTime;
 use tokio::time::Instant;
 
 /// The furthest the clock can be moved ahead of real time: a hundred years, far beyond
@@ -32,6 +36,15 @@ impl Clock {
         let real = Instant::now();
         // The offset is capped at a hundred years, which an instant always holds.
         real.checked_add(self.offset()).unwrap_or(real)
+    }
+
+    /// Now, as a date, on the simulator's clock: the system's date moved ahead by the
+    /// offset.
+    pub(crate) fn date(&self) -> OffsetDateTime {
+        let real = OffsetDateTime::now_utc();
+        // The offset is capped at a hundred years, which a date always holds.
+        real.checked_add(time::Duration::try_from(self.offset()).unwrap_or(time::Duration::ZERO))
+            .unwrap_or(real)
     }
 
     /// How far ahead of real time the clock is.

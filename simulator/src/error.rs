@@ -19,10 +19,12 @@ pub enum SimulatorError {
         /// The address asked for.
         addr: SocketAddr,
     },
-    /// Neither a token nor an access key was configured.
+    /// Neither a token, an access key, an IAM user nor federation was configured.
     #[error(
-        "the simulator has no credentials to accept: add a token with .token(..) or an \
-         access key with .ak_sk(..); it always checks authentication, like GES"
+        "the simulator has no credentials to accept: add a token with .token(..), an \
+         access key with .ak_sk(..), an IAM user with .iam_user(..), or keyless federation \
+         with .oidc_provider(..) and .oidc_agency(..); it always checks authentication, \
+         like GES"
     )]
     NoCredentials,
     /// A token, access key or secret key is empty or not usable in a header.

@@ -1,6 +1,7 @@
 //! The `error_code`s the simulator answers with, so that tests can match on them.
 //!
-//! Every error body is GES's flat shape, `{"error_code": ..., "error_msg": ...}`.
+//! Every GES error body is GES's flat shape, `{"error_code": ..., "error_msg": ...}`;
+//! Huawei STS's is the same shape, AWS STS's is XML.
 //! `GES.7001` and the `APIGW.*` codes are the real service's; the other `GES.*` codes
 //! are the simulator's own choice (GES does not publish them for these cases).
 
@@ -33,9 +34,90 @@ pub const INTERNAL_ERROR: &str = "GES.8000";
 /// `503`: an injected [`crate::Fault::ServiceUnavailable`].
 pub const SERVICE_UNAVAILABLE: &str = "GES.8503";
 /// `401`: missing, malformed, unknown, expired or wrongly signed credentials. The API
-/// gateway's code.
+/// gateway's code, which it answers for every IAM authentication failure, the message
+/// saying which: temporary credentials STS issued that have expired ("the security
+/// token has expired") or whose `X-Security-Token` is missing or not theirs are refused
+/// with it too.
 pub const AUTHENTICATION_FAILED: &str = "APIGW.0301";
 /// `404`: no operation has this path and method. The API gateway's code.
 pub const API_NOT_FOUND: &str = "APIGW.0101";
 /// `429`: an injected [`crate::Fault::Throttled`]. The API gateway's code.
 pub const THROTTLED: &str = "APIGW.0308";
+
+// AWS STS (`POST /`, GetWebIdentityToken): Query errors, `<ErrorResponse><Error><Type>
+// <Code><Message></Error><RequestId></ErrorResponse>`, with AWS's own codes. The
+// operation's three are from botocore 1.44.8's model; the others are what AWS answers
+// to any Query call for these cases.
+
+/// `403`: outbound identity federation is off for the account
+/// ([`crate::SimulatorBuilder::aws_outbound_federation_disabled`]).
+pub const OUTBOUND_FEDERATION_DISABLED: &str = "OutboundWebIdentityFederationDisabledException";
+/// `403`: `DurationSeconds` outlives the caller's own session
+/// ([`crate::SimulatorBuilder::aws_session_remaining`]).
+pub const SESSION_DURATION_ESCALATION: &str = "SessionDurationEscalationException";
+/// `400`: the token's claims would be larger than [`crate::MAX_JWT_PAYLOAD_BYTES`].
+pub const JWT_PAYLOAD_SIZE_EXCEEDED: &str = "JWTPayloadSizeExceededException";
+/// `403`: the signature is not the one the request's content, the secret key and the
+/// date give; or the date is more than 15 minutes off; or the credential is scoped to
+/// another region or service.
+pub const SIGNATURE_DOES_NOT_MATCH: &str = "SignatureDoesNotMatch";
+/// `403`: the access key is unknown, or the session token is missing, unexpected or
+/// wrong.
+pub const INVALID_CLIENT_TOKEN_ID: &str = "InvalidClientTokenId";
+/// `403`: no `Authorization` header.
+pub const MISSING_AUTHENTICATION_TOKEN: &str = "MissingAuthenticationToken";
+/// `400`: an `Authorization` header that is not a complete SigV4 one, or no
+/// `X-Amz-Date`.
+pub const INCOMPLETE_SIGNATURE: &str = "IncompleteSignature";
+/// `403`: the role may not call `sts:GetWebIdentityToken` (for this audience)
+/// ([`crate::SimulatorBuilder::aws_deny_web_identity_token`],
+/// [`crate::SimulatorBuilder::aws_token_audiences`]).
+pub const ACCESS_DENIED: &str = "AccessDenied";
+/// `400`: a parameter out of its range or not one of its values.
+pub const VALIDATION_ERROR: &str = "ValidationError";
+/// `400`: a required parameter (`Audience.member.1`, `SigningAlgorithm`) is missing.
+pub const MISSING_PARAMETER: &str = "MissingParameter";
+/// `400`: an `Action` other than `GetWebIdentityToken`, or a `Version` other than
+/// `2011-06-15`.
+pub const INVALID_ACTION: &str = "InvalidAction";
+/// `500`: an injected [`crate::Fault::InternalServerError`].
+pub const AWS_INTERNAL_FAILURE: &str = "InternalFailure";
+/// `503`: an injected [`crate::Fault::ServiceUnavailable`].
+pub const AWS_SERVICE_UNAVAILABLE: &str = "ServiceUnavailable";
+/// `400`: an injected [`crate::Fault::Throttled`], as AWS throttles Query APIs.
+pub const AWS_THROTTLING: &str = "Throttling";
+
+// Huawei STS (`POST /v5/agencies/assume-with-oidc`): `{"error_code", "error_msg"}`.
+// `STS5.1106` is Huawei's (its API reference's example); the others are the
+// simulator's choice in the same family, Huawei does not publish them.
+
+/// `400`: the body is not JSON of the contract's shape, or `duration_seconds` is
+/// outside 900 to 43,200.
+pub const STS_INVALID_REQUEST: &str = "STS5.0001";
+/// `404`: no identity provider has the `provider_urn`.
+pub const STS_PROVIDER_NOT_FOUND: &str = "STS5.1105";
+/// `404`: no agency has the `agency_urn`. Huawei's code.
+pub const STS_AGENCY_NOT_FOUND: &str = "STS5.1106";
+/// `401`: the `id_token` is not a JWT (three base64url segments of JSON).
+pub const STS_ID_TOKEN_MALFORMED: &str = "STS5.1201";
+/// `401`: the `id_token` is signed with an algorithm other than RS256 and ES384
+/// (`none` and `HS*` included).
+pub const STS_ID_TOKEN_ALGORITHM: &str = "STS5.1202";
+/// `401`: the `id_token`'s signature does not verify with the issuer's published keys
+/// (or its `kid` names none of them).
+pub const STS_ID_TOKEN_SIGNATURE: &str = "STS5.1203";
+/// `401`: the `id_token`'s `iss` is not the identity provider's issuer.
+pub const STS_ID_TOKEN_ISSUER: &str = "STS5.1204";
+/// `401`: the `id_token`'s `aud` is not an audience the identity provider accepts.
+pub const STS_ID_TOKEN_AUDIENCE: &str = "STS5.1205";
+/// `401`: the `id_token` has expired.
+pub const STS_ID_TOKEN_EXPIRED: &str = "STS5.1206";
+/// `401`: the `id_token`'s `nbf` or `iat` is in the future.
+pub const STS_ID_TOKEN_NOT_YET_VALID: &str = "STS5.1207";
+/// `403`: the agency does not trust the token's subject
+/// ([`crate::SimulatorBuilder::oidc_trusted_subject`]).
+pub const STS_SUBJECT_NOT_TRUSTED: &str = "STS5.1301";
+/// `500`: an injected [`crate::Fault::InternalServerError`].
+pub const STS_INTERNAL_ERROR: &str = "STS5.0500";
+/// `503`: an injected [`crate::Fault::ServiceUnavailable`].
+pub const STS_SERVICE_UNAVAILABLE: &str = "STS5.0503";

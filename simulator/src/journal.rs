@@ -6,12 +6,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use ges_api::Operation;
+use ges_api::sts::AssumeAgencyWithOidcRequest;
 use ges_api::types::{
     GraphId, ListGraphsRequest, ProjectId, ShowGraphRequest, ShowJobRequest, StartGraphRequest,
     StopGraphRequest,
 };
 
-/// The contract's operations, as the simulator serves them.
+/// The operations the simulator serves: GES's five (the contract's), and the four of
+/// keyless federation, so that tests can count STS calls and make them fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OperationKind {
     /// `POST /v2/{project_id}/graphs/{graph_id}/stop`
@@ -24,10 +26,20 @@ pub enum OperationKind {
     ListGraphs,
     /// `GET /v2/{project_id}/graphs/{graph_id}/jobs/{job_id}/status`
     ShowJob,
+    /// AWS STS: `POST /` with `Action=GetWebIdentityToken`.
+    GetWebIdentityToken,
+    /// AWS STS's issuer: `GET /.well-known/openid-configuration`.
+    OpenIdConfiguration,
+    /// AWS STS's issuer: `GET /.well-known/jwks.json`.
+    Jwks,
+    /// Huawei STS: `POST /v5/agencies/assume-with-oidc` (the contract's
+    /// `AssumeAgencyWithOidc`).
+    AssumeAgencyWithOidc,
 }
 
 impl OperationKind {
-    /// The contract's `operationId`.
+    /// The contract's `operationId`; for AWS's calls, the `Action`, and for the
+    /// issuer's documents, a name of the simulator's.
     pub fn operation_id(self) -> &'static str {
         match self {
             Self::StopGraph => StopGraphRequest::OPERATION_ID,
@@ -35,6 +47,10 @@ impl OperationKind {
             Self::ShowGraph => ShowGraphRequest::OPERATION_ID,
             Self::ListGraphs => ListGraphsRequest::OPERATION_ID,
             Self::ShowJob => ShowJobRequest::OPERATION_ID,
+            Self::GetWebIdentityToken => "GetWebIdentityToken",
+            Self::OpenIdConfiguration => "OpenIdConfiguration",
+            Self::Jwks => "Jwks",
+            Self::AssumeAgencyWithOidc => AssumeAgencyWithOidcRequest::OPERATION_ID,
         }
     }
 }
@@ -52,6 +68,13 @@ pub enum Scheme {
     Token,
     /// An `SDK-HMAC-SHA256` signature in `Authorization`, made with an access key.
     AkSk,
+    /// An `SDK-HMAC-SHA256` signature made with temporary credentials Huawei STS
+    /// issued, their security token in `X-Security-Token`.
+    TemporaryAkSk,
+    /// An AWS SigV4 signature (`AWS4-HMAC-SHA256`), on AWS STS.
+    SigV4,
+    /// An OIDC ID token, on Huawei STS's `AssumeAgencyWithOidc`.
+    IdToken,
 }
 
 /// How a request fared at the authentication check.

@@ -12,7 +12,37 @@
 //! a configured token or to one its IAM issued that has not expired (and is scoped to
 //! the path's project), or an `SDK-HMAC-SHA256` signature (checked with
 //! [`ges_api::signing`] over the raw wire path, query and body) made with a
-//! configured access key. A simulator without credentials refuses to start.
+//! configured access key, or with temporary credentials its Huawei STS issued (with
+//! their `X-Security-Token`, until they expire). A simulator without credentials
+//! refuses to start; IAM users, or an identity provider with an agency, count as
+//! credentials.
+//!
+//! # Keyless federation
+//!
+//! On the same address it also speaks both halves of keyless federation, so that a
+//! client can be pointed at it for both:
+//!
+//! - AWS STS: `POST /` `Action=GetWebIdentityToken` (Query API, `2011-06-15`),
+//!   SigV4-signed with [`SimulatorBuilder::aws_credentials`], answers a JWT about
+//!   [`SimulatorBuilder::aws_role_arn`] signed RS256 or ES384 with checked-in test keys;
+//!   the issuer ([`RunningSimulator::issuer`], the base URL) serves
+//!   `/.well-known/openid-configuration` and `/.well-known/jwks.json`. Refusals a test
+//!   can ask for: [`SimulatorBuilder::aws_outbound_federation_disabled`],
+//!   [`SimulatorBuilder::aws_deny_web_identity_token`],
+//!   [`SimulatorBuilder::aws_token_audiences`],
+//!   [`SimulatorBuilder::aws_session_remaining`]; the region is
+//!   [`SimulatorBuilder::aws_region`].
+//! - Huawei STS: `POST /v5/agencies/assume-with-oidc` (the contract's
+//!   `AssumeAgencyWithOidc`) checks the ID token against that issuer's JWKS, for
+//!   [`SimulatorBuilder::oidc_provider`] (and [`SimulatorBuilder::oidc_audience`]s) and
+//!   [`SimulatorBuilder::oidc_agency`] (and [`SimulatorBuilder::oidc_trusted_subject`]s),
+//!   and issues temporary AK/SK with a security token, living `duration_seconds` or
+//!   [`SimulatorBuilder::federated_credentials_lifetime`] on the simulator's clock.
+//!
+//! Tests craft tokens to be refused with [`RunningSimulator::id_token_claims`] and
+//! [`RunningSimulator::mint_id_token`] ([`Signer`]), and count or break the calls
+//! through the journal and [`RunningSimulator::fail_next`] with
+//! [`OperationKind::GetWebIdentityToken`] and [`OperationKind::AssumeAgencyWithOidc`].
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), ges_simulator::SimulatorError> {
@@ -36,37 +66,50 @@
 //! Graphs move with the simulator's own clock: real time unless a test moves it
 //! forward ([`RunningSimulator::advance_clock`]), so that a stop or a start can be seen
 //! to finish, and GES's seven-day rule (a graph stopped for [`SELF_RESTART_AFTER`]
-//! restarts by itself) to apply, without waiting.
+//! restarts by itself) to apply, without waiting. ID tokens and federated credentials
+//! keep to it too, so that they can be seen to expire.
 //!
 //! Modules, by concern, each using only those listed before it (`tests/modules.rs`
 //! checks that the graph has no cycle): `answer` (JSON answers), `clock` (the
 //! simulator's "now", which a test moves), `error`, `error_codes`, `journal` (records
-//! the traffic, [`RunningSimulator::requests`]) and `state` (graphs and jobs and how
-//! they move with time) use no other module; `auth` checks credentials; `fault` holds
-//! failures a test asked for ([`RunningSimulator::fail_next`]); `iam` holds IAM's users,
-//! agencies and tokens; `shared` holds the checked configuration and the state every
-//! handler shares; `iam_routes` issues tokens and looks projects up; `routes` turns
-//! requests into answers (its docs list every route and check); `server` listens and
-//! shuts down; `builder` checks the configuration and starts the server.
+//! the traffic, [`RunningSimulator::requests`]), `jwt` (the test keys, signing and
+//! checking ID tokens, the JWKS) and `state` (graphs and jobs and how they move with
+//! time) use no other module but `error_codes`; `auth` checks credentials; `fault`
+//! holds failures a test asked for ([`RunningSimulator::fail_next`]); `iam` holds IAM's
+//! users, agencies and tokens; `aws_sts` holds AWS STS's configuration and checks SigV4
+//! signatures and `GetWebIdentityToken` parameters; `federation` holds Huawei STS's
+//! identity provider, agency and the temporary credentials issued; `shared` holds the
+//! checked configuration and the state every handler shares; `iam_routes` issues
+//! tokens and looks projects up; `aws_sts_routes` issues ID tokens and serves the
+//! issuer's documents; `huawei_sts` trades ID tokens for temporary credentials;
+//! `routes` turns requests into answers (its docs list every route and check);
+//! `server` listens and shuts down; `builder` checks the configuration and starts the
+//! server.
 //! [`error_codes`] names the codes answered.
 
 #![deny(missing_docs)]
 
 mod answer;
 mod auth;
+mod aws_sts;
+mod aws_sts_routes;
 mod builder;
 mod clock;
 mod error;
 pub mod error_codes;
 mod fault;
+mod federation;
+mod huawei_sts;
 mod iam;
 mod iam_routes;
 mod journal;
+mod jwt;
 mod routes;
 mod server;
 mod shared;
 mod state;
 
+pub use aws_sts::{DEFAULT_AWS_REGION, DEFAULT_AWS_ROLE_ARN, MAX_JWT_PAYLOAD_BYTES};
 pub use builder::{
     DEFAULT_PROJECT_ID, DEFAULT_START_DURATION, DEFAULT_STOP_DURATION, SimulatorBuilder,
 };
@@ -75,6 +118,10 @@ pub use error::SimulatorError;
 pub use fault::Fault;
 pub use iam::{DEFAULT_REGION, DEFAULT_TOKEN_LIFETIME};
 pub use journal::{Authentication, OperationKind, Page, RequestRecord, Scheme};
+pub use jwt::{
+    Audience, AwsIdentity, ES384_KEY_ID, ID_TOKEN_LEEWAY, IdTokenClaims, RS256_KEY_ID, Signer,
+    SigningAlgorithm,
+};
 pub use server::RunningSimulator;
 pub use shared::DEFAULT_LIST_LIMIT;
 pub use state::{GraphSpec, SELF_RESTART_AFTER};

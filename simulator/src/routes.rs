@@ -46,6 +46,14 @@
 //! IAM's `POST /v3/auth/tokens` and `GET /v3/projects` are served by `iam_routes`, which
 //! documents them; a token it issued passes check 2 until it expires.
 //!
+//! Keyless federation is served on the same address: AWS STS's `POST /`
+//! (`GetWebIdentityToken`) and its issuer's `GET /.well-known/openid-configuration` and
+//! `GET /.well-known/jwks.json` by `aws_sts_routes`, Huawei STS's `POST
+//! /v5/agencies/assume-with-oidc` by `huawei_sts`; both document their checks. The
+//! temporary credentials Huawei STS issues pass check 2, with their `X-Security-Token`,
+//! until they expire on the simulator's clock; like a configured access key, they
+//! open every project.
+//!
 //! Any other path or method answers `404 APIGW.0101` without an authentication check,
 //! as the API gateway does. Every answer, whatever it is, carries a fresh
 //! `X-Request-Id` and is recorded in the journal.
@@ -59,11 +67,12 @@ use axum::extract::{FromRequestParts, Path, Request, State};
 use axum::handler::Handler;
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{MethodFilter, on};
+use axum::routing::{MethodFilter, get, on, post};
 use ges_api::Operation;
 use ges_api::iam::{CreateTokenRequest, ListProjectsRequest};
 use ges_api::runtime::{self, OperationResponse, Refusable};
 use ges_api::signing;
+use ges_api::sts::AssumeAgencyWithOidcRequest;
 use ges_api::types::{
     ErrorBody, GraphId, JobId, ListGraphsRequest, ListGraphsResponse, ListGraphsResult, ProjectId,
     ShowGraphRequest, ShowGraphResponse, ShowGraphResult, ShowJobRequest, ShowJobResponse,
@@ -73,8 +82,10 @@ use ges_api::types::{
 use http::{HeaderValue, StatusCode};
 
 use crate::answer;
+use crate::aws_sts_routes;
 use crate::error_codes;
 use crate::fault::{self, Fault};
+use crate::huawei_sts;
 use crate::iam_routes;
 use crate::journal::{Authentication, Handled, OperationKind, Page, RequestRecord, Scheme, Target};
 use crate::shared::{DEFAULT_LIST_LIMIT, PageLimits, Shared};
@@ -102,6 +113,16 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let router = route::<ShowJobRequest>(router);
     let router = route_to::<CreateTokenRequest, _, _>(router, iam_routes::create_token);
     let router = route_to::<ListProjectsRequest, _, _>(router, iam_routes::list_projects);
+    let router =
+        route_to::<AssumeAgencyWithOidcRequest, _, _>(router, huawei_sts::assume_agency_with_oidc);
+    // AWS STS's Query API has no contract here: the generator speaks JSON only.
+    let router = router
+        .route("/", post(aws_sts_routes::get_web_identity_token))
+        .route(
+            "/.well-known/openid-configuration",
+            get(aws_sts_routes::openid_configuration),
+        )
+        .route("/.well-known/jwks.json", get(aws_sts_routes::jwks));
     router
         .fallback(no_such_api)
         .method_not_allowed_fallback(no_such_api)
@@ -504,7 +525,7 @@ async fn answer<Op: Served>(
             "The token is scoped to project {scope}, not {project_id}."
         )));
     }
-    if scheme == Scheme::AkSk {
+    if matches!(scheme, Scheme::AkSk | Scheme::TemporaryAkSk) {
         check_project_header(&parts, &project_id)?;
     }
 
@@ -673,7 +694,7 @@ async fn record_exchange(shared: Arc<Shared>, request: Request, next: Next) -> R
         operation = ?handled.operation,
         authentication = ?handled.authentication,
         status,
-        "GES simulator answered",
+        "simulator answered",
     );
     shared.record(RequestRecord {
         request_id,

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use ges_api::sts::{AgencyUrn, ProviderUrn};
 use ges_api::types::{Graph, GraphId, GraphStatus, JobId, JobStatus, ProjectId};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -13,6 +14,7 @@ use tokio::task::JoinHandle;
 use crate::error::SimulatorError;
 use crate::fault::Fault;
 use crate::journal::{OperationKind, RequestRecord};
+use crate::jwt::{Audience, AwsIdentity, IdTokenClaims, Signer};
 use crate::routes;
 use crate::shared::{Config, Shared};
 use crate::state::GraphSpec;
@@ -35,7 +37,7 @@ pub(crate) async fn start(config: Config) -> Result<RunningSimulator, SimulatorE
             addr: listen,
             source,
         })?;
-    let shared = Arc::new(Shared::new(config));
+    let shared = Arc::new(Shared::new(config, addr));
     let app = routes::router(Arc::clone(&shared));
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -160,8 +162,9 @@ impl RunningSimulator {
     /// Moves the simulator's clock forward by `by`: every graph and job is then where it
     /// would be that much later (a stop or a start done, a graph stopped for
     /// [`crate::SELF_RESTART_AFTER`] running again), and job times read that much
-    /// later, without anybody waiting. Authentication keeps to real time (signatures'
-    /// dates, IAM tokens' expiry). The clock only moves forward, and at most
+    /// later, without anybody waiting; ID tokens are dated by it and temporary
+    /// credentials from Huawei STS expire by it. The rest of authentication keeps to
+    /// real time (signatures' dates, IAM tokens' expiry). The clock only moves forward, and at most
     /// [`crate::MAX_CLOCK_OFFSET`] ahead of real time in all.
     pub fn advance_clock(&self, by: Duration) {
         self.shared.clock.advance(by);
@@ -206,8 +209,94 @@ impl RunningSimulator {
         self.shared.iam.revoke_all();
     }
 
+    /// The issuer of the ID tokens its AWS STS issues, and the one its Huawei STS's
+    /// identity provider trusts: [`Self::base_url`], `http://127.0.0.1:{port}`. AWS STS
+    /// (`POST /`, with `/.well-known/openid-configuration` and `/.well-known/jwks.json`)
+    /// and Huawei STS (`POST /v5/agencies/assume-with-oidc`) are both served there.
+    pub fn issuer(&self) -> &str {
+        &self.shared.issuer
+    }
+
+    /// The region its AWS STS signs for ([`crate::SimulatorBuilder::aws_region`]).
+    pub fn aws_region(&self) -> &str {
+        &self.shared.aws_sts.region
+    }
+
+    /// The role its AWS STS issues ID tokens about: their `sub`
+    /// ([`crate::SimulatorBuilder::aws_role_arn`]).
+    pub fn aws_role_arn(&self) -> &str {
+        &self.shared.aws_sts.role_arn
+    }
+
+    /// The identity provider Huawei STS knows
+    /// ([`crate::SimulatorBuilder::oidc_provider`]), if any.
+    pub fn oidc_provider_urn(&self) -> Option<&ProviderUrn> {
+        self.shared.federation.config.provider.as_ref()
+    }
+
+    /// The audiences its identity provider accepts, the first one given first.
+    pub fn oidc_audiences(&self) -> &[String] {
+        &self.shared.federation.config.audiences
+    }
+
+    /// The trust agency Huawei STS lets be assumed
+    /// ([`crate::SimulatorBuilder::oidc_agency`]), if any.
+    pub fn oidc_agency_urn(&self) -> Option<&AgencyUrn> {
+        self.shared.federation.config.agency.as_ref()
+    }
+
+    /// The claims of an ID token AWS STS would issue now (on the simulator's clock) for
+    /// the provider's first audience (empty if none is configured), valid for five
+    /// minutes: a starting point that a test changes to craft a token that must be
+    /// refused (expired, not yet valid, another audience or issuer) and signs with
+    /// [`Self::mint_id_token`].
+    pub fn id_token_claims(&self) -> IdTokenClaims {
+        let now = self.shared.clock.date().unix_timestamp();
+        let config = &self.shared.aws_sts;
+        IdTokenClaims {
+            iss: self.shared.issuer.clone(),
+            sub: config.role_arn.clone(),
+            aud: Audience::One(self.oidc_audiences().first().cloned().unwrap_or_default()),
+            iat: now,
+            nbf: Some(now),
+            exp: now + 300,
+            jti: crate::aws_sts_routes::uuid(),
+            aws: Some(AwsIdentity {
+                aws_account: config.account().to_owned(),
+                source_region: config.region.clone(),
+                principal_id: config.role_arn.clone(),
+            }),
+        }
+    }
+
+    /// An ID token with these claims, signed as `signer` says: with the issuer's keys
+    /// ([`Signer::Rs256`], [`Signer::Es384`]; accepted if the claims are), or in a way
+    /// Huawei STS refuses ([`Signer::ForeignKey`], [`Signer::UnknownKeyId`],
+    /// [`Signer::AlgNone`], [`Signer::Hs256`]).
+    pub fn mint_id_token(&self, claims: &IdTokenClaims, signer: Signer) -> String {
+        // Start-up invariant: the checked-in keys sign (tested in jwt.rs).
+        self.shared
+            .keys
+            .mint(claims, signer)
+            .expect("the simulator's test keys sign")
+    }
+
+    /// How many temporary credentials Huawei STS issued.
+    pub fn federated_credentials_issued(&self) -> usize {
+        self.shared.federation.issued_count()
+    }
+
+    /// Makes every temporary credential Huawei STS issued so far expire now: a client
+    /// still signing with them gets `401` from then on.
+    pub fn revoke_federated_credentials(&self) {
+        self.shared.federation.revoke_all(self.shared.clock.date());
+    }
+
     /// Makes the next authenticated call of `operation` fail this way. Faults queue
-    /// up: call it again for the call after.
+    /// up: call it again for the call after. For AWS STS's `GetWebIdentityToken` the
+    /// fault comes after the signature and parameter checks; for Huawei STS's
+    /// `AssumeAgencyWithOidc`, after the body is read and before the ID token is
+    /// checked; for the issuer's documents, at once.
     pub fn fail_next(&self, operation: OperationKind, fault: Fault) {
         self.shared.faults().push(operation, fault);
     }

@@ -3,8 +3,8 @@
 //!
 //! It sits below every module that serves requests (`builder`, `server`, `routes`,
 //! `iam_routes`) and uses none of them, so that they can all use it without a cycle;
-//! it uses only the modules that hold the parts (`auth`, `clock`, `iam`, `journal`,
-//! `fault`, `state`).
+//! it uses only the modules that hold the parts (`auth`, `aws_sts`, `clock`,
+//! `federation`, `iam`, `journal`, `jwt`, `fault`, `state`).
 
 use std::net::SocketAddr;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -16,10 +16,13 @@ use time::OffsetDateTime;
 use tokio::time::Instant;
 
 use crate::auth::{AuthRefusal, Credentials};
+use crate::aws_sts::AwsStsConfig;
 use crate::clock::Clock;
 use crate::fault::{Fault, FaultQueue};
+use crate::federation::{Federation, FederationConfig};
 use crate::iam::{Iam, IamConfig};
 use crate::journal::{OperationKind, RequestIds, RequestRecord, Scheme};
+use crate::jwt::IssuerKeys;
 use crate::state::{GraphSpec, Timing, World};
 
 /// A project the simulator serves.
@@ -73,6 +76,8 @@ pub(crate) struct Config {
     pub(crate) graphs: Vec<(ProjectId, GraphSpec)>,
     pub(crate) credentials: Credentials,
     pub(crate) iam: IamConfig,
+    pub(crate) aws_sts: AwsStsConfig,
+    pub(crate) federation: FederationConfig,
     pub(crate) stop_duration: Duration,
     pub(crate) start_duration: Duration,
     pub(crate) page_limits: PageLimits,
@@ -88,6 +93,12 @@ pub(crate) struct Shared {
     pub(crate) projects: Vec<Project>,
     pub(crate) credentials: Credentials,
     pub(crate) iam: Iam,
+    pub(crate) aws_sts: AwsStsConfig,
+    /// The issuer's URL, `http://{addr}`: the `iss` of the ID tokens AWS STS issues,
+    /// and the one Huawei STS's identity provider trusts.
+    pub(crate) issuer: String,
+    pub(crate) keys: IssuerKeys,
+    pub(crate) federation: Federation,
     pub(crate) request_ids: RequestIds,
     pub(crate) page_limits: PageLimits,
     /// The clock the graphs and jobs move by; authentication keeps to real time.
@@ -98,7 +109,8 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(config: Config) -> Self {
+    /// The shared state of a simulator listening at `addr`.
+    pub(crate) fn new(config: Config, addr: SocketAddr) -> Self {
         let clock = Clock::default();
         let timing = Timing {
             stop: config.stop_duration,
@@ -110,6 +122,10 @@ impl Shared {
             projects: config.projects,
             credentials: config.credentials,
             iam: Iam::new(config.iam),
+            aws_sts: config.aws_sts,
+            issuer: format!("http://{addr}"),
+            keys: IssuerKeys::load(),
+            federation: Federation::new(config.federation),
             request_ids: RequestIds::new(),
             page_limits: config.page_limits,
             clock,
@@ -128,7 +144,8 @@ impl Shared {
 
     /// Authenticates a call, GES's or IAM's: a token IAM issued is checked first (and
     /// refused once it expired), giving the project it is scoped to; anything else goes
-    /// to the configured credentials, which open every project (`None`).
+    /// to the configured credentials and the temporary ones STS issued, which open
+    /// every project (`None`).
     pub(crate) fn authenticate(
         &self,
         parts: &Parts,
@@ -138,7 +155,9 @@ impl Shared {
             Some(result) => result.map(|scope| (Scheme::Token, Some(scope))),
             None => self
                 .credentials
-                .authenticate(parts, body, OffsetDateTime::now_utc())
+                .authenticate(parts, body, OffsetDateTime::now_utc(), &|access_key| {
+                    self.federation.find(access_key, self.clock.date())
+                })
                 .map(|scheme| (scheme, None)),
         }
     }

@@ -60,8 +60,13 @@ fn loopback_tls() -> rustls::ClientConfig {
 }
 
 pub fn client() -> reqwest::Client {
+    client_with_timeout(PATIENCE)
+}
+
+/// A client that gives up on a call after `timeout`.
+pub fn client_with_timeout(timeout: Duration) -> reqwest::Client {
     reqwest::Client::builder()
-        .timeout(PATIENCE)
+        .timeout(timeout)
         .tls_backend_preconfigured(loopback_tls())
         .build()
         .expect("a client")

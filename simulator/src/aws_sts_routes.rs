@@ -1,0 +1,395 @@
+//! AWS STS's `GetWebIdentityToken` and its issuer's documents, served.
+//!
+//! - `POST /` (Query protocol, version `2011-06-15`, form-encoded body): checked in this
+//!   order, the first that fails answering: the body is read (64 KiB at most); the SigV4
+//!   signature (`aws_sts`: `MissingAuthenticationToken`, `IncompleteSignature`,
+//!   `InvalidClientTokenId`, `SignatureDoesNotMatch`); the parameters (`InvalidAction`,
+//!   `MissingParameter`, `ValidationError`); a fault a test queued
+//!   ([`crate::Fault`]); then the refusals a test configured: outbound federation
+//!   disabled (`OutboundWebIdentityFederationDisabledException`), the role denied
+//!   (`AccessDenied`), `DurationSeconds` beyond the caller's session
+//!   (`SessionDurationEscalationException`); claims larger than
+//!   [`crate::MAX_JWT_PAYLOAD_BYTES`] (`JWTPayloadSizeExceededException`). A success
+//!   is `200 text/xml`, `GetWebIdentityTokenResponse` with the token and its
+//!   `Expiration`; a refusal is AWS's `ErrorResponse`. Both carry a UUID request ID in
+//!   the body and in `x-amzn-RequestId`.
+//! - `GET /.well-known/openid-configuration`: the issuer's discovery document
+//!   (`issuer`, `jwks_uri`, `id_token_signing_alg_values_supported`, ...).
+//! - `GET /.well-known/jwks.json`: the issuer's public keys (RSA `n`/`e`, EC P-384
+//!   `x`/`y`, each with `kid`, `alg` and `use`).
+//!
+//! The token is signed with the checked-in test key of the algorithm asked (`jwt`);
+//! its claims are `iss` (the simulator's base URL), `sub` (the configured role ARN),
+//! `aud`, `iat` and `nbf` (now, on the simulator's clock), `exp` (`iat` +
+//! `DurationSeconds`), `jti` (a UUID) and `https://sts.amazonaws.com/` with
+//! `aws_account`, `source_region` and `principal_id`.
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::response::{IntoResponse, Response};
+use http::header::CONTENT_TYPE;
+use http::{HeaderValue, StatusCode};
+use ring::rand::{SecureRandom, SystemRandom};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::answer;
+use crate::aws_sts::{self, MAX_JWT_PAYLOAD_BYTES, QueryError, TokenAsk};
+use crate::error_codes;
+use crate::fault::{self, Fault};
+use crate::journal::{Authentication, Handled, OperationKind, Scheme};
+use crate::jwt::{Audience, AwsIdentity, IdTokenClaims, Signer, SigningAlgorithm};
+use crate::shared::Shared;
+
+/// The largest Query body read.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The namespace of STS's answers.
+const NAMESPACE: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
+
+/// `POST /`.
+pub(crate) async fn get_web_identity_token(
+    State(shared): State<Arc<Shared>>,
+    request: Request,
+) -> Response {
+    let mut handled = Handled {
+        operation: Some(OperationKind::GetWebIdentityToken),
+        ..Handled::default()
+    };
+    let request_id = uuid();
+    let mut delivery = None;
+    let outcome = issue(&shared, request, &mut handled, &mut delivery).await;
+    let mut response = match outcome {
+        Ok(token) => xml(StatusCode::OK, success(&token, &request_id)),
+        Err(refused) => xml(refused.status, error(&refused, &request_id)),
+    };
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-amzn-requestid", value);
+    }
+    if let Some(fault) = &delivery {
+        response = fault::deliver(fault, response).await;
+    }
+    response.extensions_mut().insert(handled);
+    response
+}
+
+/// A token issued: the JWT and when it expires.
+struct Issued {
+    token: String,
+    expiration: OffsetDateTime,
+}
+
+async fn issue(
+    shared: &Shared,
+    request: Request,
+    handled: &mut Handled,
+    delivery: &mut Option<Fault>,
+) -> Result<Issued, QueryError> {
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| {
+            QueryError::new(
+                StatusCode::BAD_REQUEST,
+                error_codes::VALIDATION_ERROR,
+                format!(
+                    "The request body could not be read, or is larger than {MAX_BODY_BYTES} bytes."
+                ),
+            )
+        })?;
+    match aws_sts::authenticate(&shared.aws_sts, &parts, &body, OffsetDateTime::now_utc()) {
+        Ok(()) => handled.authentication = Authentication::Accepted(Scheme::SigV4),
+        Err(refused) => {
+            handled.authentication = if refused.code == error_codes::MISSING_AUTHENTICATION_TOKEN {
+                Authentication::Missing
+            } else {
+                Authentication::Refused(Scheme::SigV4)
+            };
+            return Err(refused);
+        }
+    }
+    let ask = aws_sts::parse_ask(&body)?;
+    let injected = |status, code| {
+        Err(QueryError::new(
+            status,
+            code,
+            "Injected fault: the simulator was asked to fail this GetWebIdentityToken call.",
+        ))
+    };
+    match shared.take_fault(OperationKind::GetWebIdentityToken, None) {
+        None => operate(shared, &ask),
+        Some(Fault::InternalServerError) => injected(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            error_codes::AWS_INTERNAL_FAILURE,
+        ),
+        Some(Fault::ServiceUnavailable) => injected(
+            StatusCode::SERVICE_UNAVAILABLE,
+            error_codes::AWS_SERVICE_UNAVAILABLE,
+        ),
+        Some(Fault::Throttled) => injected(StatusCode::BAD_REQUEST, error_codes::AWS_THROTTLING),
+        Some(Fault::Delay(delay)) => {
+            let issued = operate(shared, &ask);
+            tokio::time::sleep(delay).await;
+            issued
+        }
+        Some(fault) => {
+            let issued = if fault.operates() {
+                operate(shared, &ask)
+            } else {
+                injected(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    error_codes::AWS_INTERNAL_FAILURE,
+                )
+            };
+            *delivery = Some(fault);
+            issued
+        }
+    }
+}
+
+/// The refusals a test configured, then the token.
+fn operate(shared: &Shared, ask: &TokenAsk) -> Result<Issued, QueryError> {
+    let config = &shared.aws_sts;
+    let forbidden =
+        |code, message: String| Err(QueryError::new(StatusCode::FORBIDDEN, code, message));
+    if config.federation_disabled {
+        return forbidden(
+            error_codes::OUTBOUND_FEDERATION_DISABLED,
+            format!(
+                "Outbound web identity federation is disabled for account {}: enable it with \
+                 `aws iam enable-outbound-web-identity-federation`.",
+                config.account()
+            ),
+        );
+    }
+    let denied = config.deny_all
+        || config.audiences.as_ref().is_some_and(|allowed| {
+            ask.audiences
+                .iter()
+                .any(|audience| !allowed.contains(audience))
+        });
+    if denied {
+        return forbidden(
+            error_codes::ACCESS_DENIED,
+            format!(
+                "User: {} is not authorized to perform: sts:GetWebIdentityToken for the \
+                 audience asked, because no identity-based policy allows it",
+                config.role_arn
+            ),
+        );
+    }
+    if let Some(remaining) = config
+        .session_remaining
+        .filter(|remaining| ask.duration > *remaining)
+    {
+        return forbidden(
+            error_codes::SESSION_DURATION_ESCALATION,
+            format!(
+                "The requested DurationSeconds ({}) exceeds the {} seconds left in the \
+                 caller's session.",
+                ask.duration.as_secs(),
+                remaining.as_secs()
+            ),
+        );
+    }
+    let claims = claims(shared, ask);
+    let size = serde_json::to_vec(&claims).map_or(usize::MAX, |json| json.len());
+    if size > MAX_JWT_PAYLOAD_BYTES {
+        return Err(QueryError::new(
+            StatusCode::BAD_REQUEST,
+            error_codes::JWT_PAYLOAD_SIZE_EXCEEDED,
+            format!(
+                "The token's payload would be {size} bytes, more than the {MAX_JWT_PAYLOAD_BYTES} \
+                 allowed: ask for fewer or shorter audiences."
+            ),
+        ));
+    }
+    let signer = match ask.algorithm {
+        SigningAlgorithm::Rs256 => Signer::Rs256,
+        SigningAlgorithm::Es384 => Signer::Es384,
+    };
+    let token = shared.keys.mint(&claims, signer).map_err(|err| {
+        tracing::error!(%err, "could not sign an ID token");
+        QueryError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            error_codes::AWS_INTERNAL_FAILURE,
+            "The simulator could not sign the token.",
+        )
+    })?;
+    let expiration = OffsetDateTime::from_unix_timestamp(claims.exp)
+        .unwrap_or_else(|_| OffsetDateTime::now_utc());
+    Ok(Issued { token, expiration })
+}
+
+/// The claims of a token issued now, on the simulator's clock, for `ask`.
+fn claims(shared: &Shared, ask: &TokenAsk) -> IdTokenClaims {
+    let config = &shared.aws_sts;
+    let now = shared.clock.date().unix_timestamp();
+    let aud = match ask.audiences.as_slice() {
+        [one] => Audience::One(one.clone()),
+        many => Audience::Many(many.to_vec()),
+    };
+    IdTokenClaims {
+        iss: shared.issuer.clone(),
+        sub: config.role_arn.clone(),
+        aud,
+        iat: now,
+        nbf: Some(now),
+        exp: now.saturating_add(i64::try_from(ask.duration.as_secs()).unwrap_or(i64::MAX)),
+        jti: uuid(),
+        aws: Some(AwsIdentity {
+            aws_account: config.account().to_owned(),
+            source_region: config.region.clone(),
+            principal_id: config.role_arn.clone(),
+        }),
+    }
+}
+
+/// A random (version 4) UUID, as AWS's request IDs and token IDs are.
+pub(crate) fn uuid() -> String {
+    let mut bytes = [0u8; 16];
+    // Without randomness the ID is still well-formed; nothing relies on it being unique.
+    let _ = SystemRandom::new().fill(&mut bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+/// Text for an XML element.
+fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&apos;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+fn success(issued: &Issued, request_id: &str) -> String {
+    let expiration = issued
+        .expiration
+        .replace_nanosecond(0)
+        .unwrap_or(issued.expiration)
+        .format(&Rfc3339)
+        .unwrap_or_default();
+    format!(
+        "<GetWebIdentityTokenResponse xmlns=\"{NAMESPACE}\"><GetWebIdentityTokenResult>\
+         <WebIdentityToken>{}</WebIdentityToken><Expiration>{}</Expiration>\
+         </GetWebIdentityTokenResult><ResponseMetadata><RequestId>{}</RequestId>\
+         </ResponseMetadata></GetWebIdentityTokenResponse>",
+        escape(&issued.token),
+        escape(&expiration),
+        escape(request_id)
+    )
+}
+
+fn error(refused: &QueryError, request_id: &str) -> String {
+    format!(
+        "<ErrorResponse xmlns=\"{NAMESPACE}\"><Error><Type>{}</Type><Code>{}</Code>\
+         <Message>{}</Message></Error><RequestId>{}</RequestId></ErrorResponse>",
+        refused.fault_type(),
+        escape(refused.code),
+        escape(&refused.message),
+        escape(request_id)
+    )
+}
+
+fn xml(status: StatusCode, body: String) -> Response {
+    (
+        status,
+        [(CONTENT_TYPE, HeaderValue::from_static("text/xml"))],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /.well-known/openid-configuration`.
+pub(crate) async fn openid_configuration(State(shared): State<Arc<Shared>>) -> Response {
+    let document = jwt_document(serde_json::to_vec(&crate::jwt::discovery(&shared.issuer)));
+    serve_document(&shared, OperationKind::OpenIdConfiguration, document).await
+}
+
+/// `GET /.well-known/jwks.json`.
+pub(crate) async fn jwks(State(shared): State<Arc<Shared>>) -> Response {
+    let document = jwt_document(serde_json::to_vec(shared.keys.jwks()));
+    serve_document(&shared, OperationKind::Jwks, document).await
+}
+
+fn jwt_document(encoded: serde_json::Result<Vec<u8>>) -> Response {
+    match encoded {
+        Ok(body) => answer::json(StatusCode::OK, body),
+        Err(err) => {
+            tracing::error!(%err, "could not encode an issuer document");
+            answer::internal_error()
+        }
+    }
+}
+
+/// An issuer document, or the fault a test queued for it.
+async fn serve_document(shared: &Shared, kind: OperationKind, document: Response) -> Response {
+    let injected = |status: StatusCode| {
+        answer::json(
+            status,
+            format!(
+                r#"{{"message":"Injected fault: the simulator was asked to fail this {kind} call."}}"#
+            ),
+        )
+    };
+    let mut response = match shared.take_fault(kind, None) {
+        None => document,
+        Some(Fault::InternalServerError) => injected(StatusCode::INTERNAL_SERVER_ERROR),
+        Some(Fault::ServiceUnavailable) => injected(StatusCode::SERVICE_UNAVAILABLE),
+        Some(Fault::Throttled) => injected(StatusCode::TOO_MANY_REQUESTS),
+        Some(fault) => {
+            if let Fault::Delay(delay) = fault {
+                tokio::time::sleep(delay).await;
+            }
+            fault::deliver(&fault, document).await
+        }
+    };
+    response.extensions_mut().insert(Handled {
+        operation: Some(kind),
+        authentication: Authentication::NotChecked,
+        ..Handled::default()
+    });
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped_and_ids_are_uuids() {
+        assert_eq!(escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
+        let id = uuid();
+        assert_eq!(id.len(), 36);
+        assert_eq!(id.as_bytes()[14], b'4');
+        assert_ne!(uuid(), id);
+    }
+
+    #[test]
+    fn errors_are_query_errors() {
+        let refused = QueryError::new(StatusCode::FORBIDDEN, "AccessDenied", "no <way>");
+        assert_eq!(
+            error(&refused, "rid"),
+            "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>\
+             Sender</Type><Code>AccessDenied</Code><Message>no &lt;way&gt;</Message></Error>\
+             <RequestId>rid</RequestId></ErrorResponse>"
+        );
+    }
+}
