@@ -32,7 +32,9 @@ struct Case {
 const CASES: &[Case] = &[
     // What Lambda gives: a role session, the regional endpoint.
     Case {
-        session_token: Some("IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ+session/token=="),
+        session_token: Some(
+            "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ+session/token==",
+        ),
         region: "eu-west-1",
         endpoint: "https://sts.eu-west-1.amazonaws.com",
         audience: "https://sts.ap-southeast-1.myhuaweicloud.com",
@@ -144,7 +146,12 @@ async fn our_signature_is_botocores() {
                 .find(|(key, _)| key.eq_ignore_ascii_case(name))
                 .map(|(_, value)| value.as_str())
         };
-        for name in ["Content-Type", "X-Amz-Date", "X-Amz-Security-Token", "Authorization"] {
+        for name in [
+            "Content-Type",
+            "X-Amz-Date",
+            "X-Amz-Security-Token",
+            "Authorization",
+        ] {
             assert_eq!(
                 header(name),
                 theirs["headers"][name].as_str(),
@@ -173,5 +180,8 @@ async fn the_comparison_can_fail() {
     let first = botocore(&request).await;
     request["timestamp"] = json!("20261201T120001Z");
     let second = botocore(&request).await;
-    assert_ne!(first["headers"]["Authorization"], second["headers"]["Authorization"]);
+    assert_ne!(
+        first["headers"]["Authorization"],
+        second["headers"]["Authorization"]
+    );
 }
