@@ -24,6 +24,7 @@ use ges_api::runtime::encode_component;
 use secrecy::{ExposeSecret, SecretString};
 use tokio::time::Instant;
 
+use crate::bounded_seconds::BoundedSeconds;
 use crate::endpoint::Endpoint;
 use crate::federation_error::{FederationError, Service};
 use crate::id_token::IdToken;
@@ -96,30 +97,11 @@ impl FromStr for Audience {
     }
 }
 
-/// How long the JWT lives: 60 to 3,600 seconds (AWS's range); AWS's default is 300.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TokenLifetime(u32);
+/// How long the JWT lives: 60 to 3,600 seconds (AWS's range).
+pub type TokenLifetime = BoundedSeconds<60, 3600>;
 
-impl TokenLifetime {
-    /// AWS's default.
-    pub const DEFAULT: Self = Self(300);
-
-    /// The seconds.
-    pub fn seconds(self) -> u32 {
-        self.0
-    }
-}
-
-impl FromStr for TokenLifetime {
-    type Err = ();
-
-    fn from_str(text: &str) -> Result<Self, ()> {
-        match text.trim().parse::<u32>() {
-            Ok(seconds) if (60..=3600).contains(&seconds) => Ok(Self(seconds)),
-            _ => Err(()),
-        }
-    }
-}
+/// AWS's default lifetime of the JWT.
+pub const DEFAULT_TOKEN_LIFETIME: TokenLifetime = TokenLifetime::clamped(300);
 
 /// The AWS credentials the request is signed with: the Lambda role's, from
 /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`. `Debug` shows
@@ -434,7 +416,7 @@ mod tests {
                 .parse()
                 .unwrap(),
             algorithm: SigningAlgorithm::Rs256,
-            lifetime: TokenLifetime::DEFAULT,
+            lifetime: DEFAULT_TOKEN_LIFETIME,
         }
     }
 

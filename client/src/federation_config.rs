@@ -17,13 +17,13 @@ use ges_api::runtime::ConstraintViolation;
 use ges_api::types::ProjectId;
 use secrecy::SecretString;
 
-use crate::aws_sts::{AwsKeys, TokenLifetime, WebIdentity};
+use crate::aws_sts::{AwsKeys, DEFAULT_TOKEN_LIFETIME, WebIdentity};
 use crate::endpoint::{Endpoint, EndpointError, Region};
 use crate::env::vars;
 use crate::federation::{FederatedCredentials, IdTokenSource};
 use crate::federation_error::FederationError;
 use crate::huawei_sts::{
-    AgencyRequest, CredentialsLifetime, DEFAULT_SESSION_NAME, MAX_POLICY_IDS, PolicyId,
+    AgencyRequest, DEFAULT_CREDENTIALS_LIFETIME, DEFAULT_SESSION_NAME, MAX_POLICY_IDS, PolicyId,
 };
 use crate::id_token::IdToken;
 
@@ -213,7 +213,7 @@ pub fn from_vars(
             vars::OIDC_DURATION_SECONDS,
             "a whole number of seconds from 900 to 43200, at most the agency's maximum session",
         )?
-        .unwrap_or(CredentialsLifetime::DEFAULT),
+        .unwrap_or(DEFAULT_CREDENTIALS_LIFETIME),
         policy: get(vars::OIDC_POLICY)
             .map(|policy| policy.parse())
             .transpose()
@@ -345,7 +345,7 @@ fn id_token_source(
             vars::OIDC_AWS_DURATION_SECONDS,
             "a whole number of seconds from 60 to 3600",
         )?
-        .unwrap_or(TokenLifetime::DEFAULT),
+        .unwrap_or(DEFAULT_TOKEN_LIFETIME),
     })))
 }
 

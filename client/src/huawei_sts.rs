@@ -14,11 +14,11 @@ use ges_api::sts::{
     ProviderUrn, SessionName, SessionPolicy, StsError,
 };
 use secrecy::SecretString;
-use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use tokio::time::Instant;
 
+use crate::bounded_seconds::BoundedSeconds;
 use crate::endpoint::Endpoint;
 use crate::federation_error::{ExpiredCredentials, FederationError, Service};
 use crate::id_token::IdToken;
@@ -38,30 +38,11 @@ const MAX_ANSWER_BYTES: usize = 64 * 1024;
 const MIN_LIFETIME: Duration = Duration::from_secs(1);
 
 /// How long the credentials last: 900 to 43,200 seconds (STS's range, and at most the
-/// agency's maximum session); the SDK's default is 3,600.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CredentialsLifetime(i32);
+/// agency's maximum session).
+pub type CredentialsLifetime = BoundedSeconds<900, 43_200>;
 
-impl CredentialsLifetime {
-    /// The SDK's default.
-    pub const DEFAULT: Self = Self(3600);
-
-    /// The seconds.
-    pub fn seconds(self) -> i32 {
-        self.0
-    }
-}
-
-impl FromStr for CredentialsLifetime {
-    type Err = ();
-
-    fn from_str(text: &str) -> Result<Self, ()> {
-        match text.trim().parse::<i32>() {
-            Ok(seconds) if (900..=43_200).contains(&seconds) => Ok(Self(seconds)),
-            _ => Err(()),
-        }
-    }
-}
+/// The SDK's default lifetime of the credentials.
+pub const DEFAULT_CREDENTIALS_LIFETIME: CredentialsLifetime = CredentialsLifetime::clamped(3600);
 
 /// A predefined policy's ID: 1 to 64 of letters, digits, `_` and `-`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,7 +99,8 @@ impl AgencyRequest {
                 agency_urn: self.agency_urn.clone(),
                 agency_session_name: self.session_name.clone(),
                 id_token: id_token.expose().into(),
-                duration_seconds: Some(self.lifetime.seconds()),
+                // At most 43,200: an i32 holds it.
+                duration_seconds: i32::try_from(self.lifetime.seconds()).ok(),
                 policy: self.policy.clone(),
                 policy_ids: (!self.policy_ids.is_empty())
                     .then(|| self.policy_ids.iter().map(|id| id.0.clone()).collect()),
@@ -274,23 +256,15 @@ fn refused(
     request_id: Option<String>,
     attempts: u32,
 ) -> FederationError {
-    let raw: Value = serde_json::from_slice(&exchanged.body).unwrap_or(Value::Null);
-    let text = |value: &Value| match value {
-        Value::String(text) => Some(text.clone()),
-        Value::Number(number) => Some(number.to_string()),
-        _ => None,
-    };
-    let code = said
-        .and_then(|said| said.error_code.clone())
-        .or_else(|| text(&raw["error_code"]))
-        .or_else(|| text(&raw["error"]["code"]));
-    let message = said
-        .and_then(|said| {
+    let (code, message) = transport::refusal_text(
+        &exchanged.body,
+        said.and_then(|said| said.error_code.clone()),
+        said.and_then(|said| {
             said.error_msg
                 .clone()
                 .or_else(|| said.error.as_ref()?.message.clone())
-        })
-        .unwrap_or_else(|| String::from_utf8_lossy(&exchanged.body).into_owned());
+        }),
+    );
     let hint = match exchanged.status {
         400 => {
             "check HUAWEICLOUD_OIDC_DURATION_SECONDS (at most the agency's maximum session), \
@@ -314,7 +288,7 @@ fn refused(
         call: ASSUME_AGENCY_WITH_OIDC,
         status: exchanged.status,
         code,
-        message: message.chars().take(300).collect(),
+        message,
         request_id,
         hint,
         attempts,

@@ -27,7 +27,6 @@ use ges_api::iam::{
 use ges_api::runtime::{DecodeError, EncodeError, Operation};
 use ges_api::types::ProjectId;
 use secrecy::{ExposeSecret, SecretString};
-use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use tokio::time::Instant;
@@ -611,28 +610,15 @@ impl IamError {
     /// decoded, and the raw body for what the contract's type cannot hold (Keystone's
     /// `error.code`, a number) or when it did not decode.
     fn refused(call: &'static str, answer: &Answer, said: Option<&wire::IamError>) -> Self {
-        let body = &answer.exchanged.body;
-        // Keystone's `{"error": {"code", "message"}}`, or Huawei's
-        // `{"error_code", "error_msg"}`; else the body's text.
-        let raw: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-        let text = |value: &Value| match value {
-            Value::String(text) => Some(text.clone()),
-            Value::Number(number) => Some(number.to_string()),
-            _ => None,
-        };
-        let code = said
-            .and_then(|said| said.error_code.clone())
-            .or_else(|| text(&raw["error_code"]))
-            .or_else(|| text(&raw["error"]["code"]));
-        let message = said
-            .and_then(|said| {
+        let (code, message) = transport::refusal_text(
+            &answer.exchanged.body,
+            said.and_then(|said| said.error_code.clone()),
+            said.and_then(|said| {
                 said.error_msg
                     .clone()
                     .or_else(|| said.error.as_ref()?.message.clone())
-            })
-            .or_else(|| text(&raw["error_msg"]))
-            .or_else(|| text(&raw["error"]["message"]))
-            .unwrap_or_else(|| String::from_utf8_lossy(body).into_owned());
+            }),
+        );
         let hint = match (call, answer.exchanged.status) {
             (_, 401) if call.starts_with("POST") => {
                 "GES_IAM_USER, GES_IAM_PASSWORD and GES_IAM_DOMAIN, or the AK/SK an agency is \
@@ -650,7 +636,7 @@ impl IamError {
             call,
             status: answer.exchanged.status,
             code,
-            message: message.chars().take(300).collect(),
+            message,
             request_id: answer.request_id.clone(),
             hint,
             attempts: answer.attempts,

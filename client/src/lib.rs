@@ -22,7 +22,8 @@
 //! - [`stop`]: stopping one graph, and what GES's answer means; [`start`]: starting one;
 //!   [`wait`]: waiting for a stop job to end.
 //! - [`policy`]: the allow-lists and the opt-out tag.
-//! - [`input`]: excerpts of untrusted input for messages.
+//! - [`input`]: excerpts of untrusted input for messages; [`bounded_seconds`]: durations
+//!   within a service's range.
 //! - [`selector`]: fleet selectors; [`fleet`]: the graphs they select, by paging each
 //!   project's list.
 //! - [`reconcile`]: what each scheduled graph needs at an instant.
@@ -32,6 +33,7 @@
 #![warn(missing_docs)]
 
 pub mod aws_sts;
+pub mod bounded_seconds;
 pub mod client;
 pub mod config;
 pub mod credentials;

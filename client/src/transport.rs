@@ -235,6 +235,32 @@ pub enum ExchangeError {
     },
 }
 
+/// A Huawei Cloud service's refusal in its words: its code and message from what the
+/// contract's error type decoded (`said_code`, `said_message`), else from the raw body,
+/// in either shape Huawei's services answer (the gateway's `{"error_code", "error_msg"}`
+/// or Keystone's `{"error": {"code", "message"}}`, whose code is a number the contract's
+/// type cannot hold), else the body's text, cut to 300 characters.
+pub fn refusal_text(
+    body: &[u8],
+    said_code: Option<String>,
+    said_message: Option<String>,
+) -> (Option<String>, String) {
+    let raw: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    let text = |value: &serde_json::Value| match value {
+        serde_json::Value::String(text) => Some(text.clone()),
+        serde_json::Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    };
+    let code = said_code
+        .or_else(|| text(&raw["error_code"]))
+        .or_else(|| text(&raw["error"]["code"]));
+    let message = said_message
+        .or_else(|| text(&raw["error_msg"]))
+        .or_else(|| text(&raw["error"]["message"]))
+        .unwrap_or_else(|| String::from_utf8_lossy(body).into_owned());
+    (code, message.chars().take(300).collect())
+}
+
 /// A request as it will go on the wire, before it is handed to the HTTP client: what
 /// the signer signs is byte for byte what is sent. Cloned to send it again: each attempt
 /// is authenticated afresh.

@@ -96,6 +96,21 @@ async fn botocore(request: &Value) -> Value {
     serde_json::from_slice(&output.stdout).expect("the script prints JSON")
 }
 
+/// What the script is asked to sign: the case, at `timestamp`.
+fn request(case: &Case, timestamp: &str) -> Value {
+    json!({
+        "access_key": ACCESS_KEY,
+        "secret_key": SECRET_KEY,
+        "session_token": case.session_token,
+        "region": case.region,
+        "endpoint": case.endpoint,
+        "audience": case.audience,
+        "algorithm": case.algorithm,
+        "duration": case.duration,
+        "timestamp": timestamp,
+    })
+}
+
 fn instant(timestamp: &str) -> SystemTime {
     let format = format_description!("[year][month][day]T[hour][minute][second]Z");
     let at = PrimitiveDateTime::parse(timestamp, format)
@@ -122,18 +137,7 @@ async fn our_signature_is_botocores() {
         let ours = identity
             .signed_request(instant(case.timestamp))
             .expect("the request signs");
-        let theirs = botocore(&json!({
-            "access_key": ACCESS_KEY,
-            "secret_key": SECRET_KEY,
-            "session_token": case.session_token,
-            "region": case.region,
-            "endpoint": case.endpoint,
-            "audience": case.audience,
-            "algorithm": case.algorithm,
-            "duration": case.duration,
-            "timestamp": case.timestamp,
-        }))
-        .await;
+        let theirs = botocore(&request(case, case.timestamp)).await;
         assert_eq!(
             std::str::from_utf8(&ours.body).unwrap(),
             theirs["body"],
@@ -166,20 +170,8 @@ async fn our_signature_is_botocores() {
 async fn the_comparison_can_fail() {
     // Another instant signs differently: the test above is not comparing constants.
     let case = &CASES[0];
-    let mut request = json!({
-        "access_key": ACCESS_KEY,
-        "secret_key": SECRET_KEY,
-        "session_token": case.session_token,
-        "region": case.region,
-        "endpoint": case.endpoint,
-        "audience": case.audience,
-        "algorithm": case.algorithm,
-        "duration": case.duration,
-        "timestamp": case.timestamp,
-    });
-    let first = botocore(&request).await;
-    request["timestamp"] = json!("20261201T120001Z");
-    let second = botocore(&request).await;
+    let first = botocore(&request(case, case.timestamp)).await;
+    let second = botocore(&request(case, "20261201T120001Z")).await;
     assert_ne!(
         first["headers"]["Authorization"],
         second["headers"]["Authorization"]
