@@ -28,8 +28,9 @@ use crate::bounded_seconds::BoundedSeconds;
 use crate::endpoint::Endpoint;
 use crate::federation_error::{FederationError, Service};
 use crate::id_token::IdToken;
-use crate::retry::{self, Verdict};
-use crate::transport::{self, ExchangeError, Exchanged, OutgoingRequest, Transport, USER_AGENT};
+use crate::retry;
+use crate::sts_call;
+use crate::transport::{self, Exchanged, OutgoingRequest, Transport, USER_AGENT};
 
 /// The call, as messages name it.
 pub const GET_WEB_IDENTITY_TOKEN: &str = "sts:GetWebIdentityToken";
@@ -250,39 +251,20 @@ pub async fn web_identity_token(
         deadline,
         |attempts| async move {
             let request = identity.signed_request(SystemTime::now())?;
-            let url = request.url(&identity.endpoint);
-            match transport.exchange(url, request, MAX_ANSWER_BYTES).await {
-                Ok(exchanged) => Ok((exchanged, attempts)),
-                Err(ExchangeError::Transport(source)) => Err(FederationError::Transport {
-                    service: Service::AwsSts,
-                    call: CALL,
-                    endpoint: identity.endpoint.to_string(),
-                    source,
-                    attempts,
-                }),
-                Err(error) => Err(FederationError::Malformed {
-                    service: Service::AwsSts,
-                    call: CALL,
-                    why: error.to_string(),
-                    request_id: None,
-                }),
-            }
+            sts_call::send_once(
+                transport,
+                (Service::AwsSts, CALL),
+                &identity.endpoint,
+                request,
+                attempts,
+                MAX_ANSWER_BYTES,
+            )
+            .await
         },
-        |sent| match sent {
-            Ok((exchanged, _)) if error_code(exchanged).as_deref() == Some("Throttling") => {
-                Verdict::Retry {
-                    retry_after: None,
-                    unanswered: false,
-                }
-            }
-            Ok((exchanged, _)) => {
-                retry::verdict_on_answer(exchanged.status, &exchanged.headers, SystemTime::now())
-            }
-            Err(FederationError::Transport { .. }) => Verdict::Retry {
-                retry_after: None,
-                unanswered: true,
-            },
-            Err(_) => Verdict::Final,
+        |sent| {
+            sts_call::verdict(sent, |exchanged| {
+                error_code(exchanged).as_deref() == Some("Throttling")
+            })
         },
         |attempts| FederationError::DeadlineExceeded {
             service: Service::AwsSts,

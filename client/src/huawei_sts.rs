@@ -6,7 +6,7 @@
 //! defaults for the session name and the duration. Retried as IAM's calls are.
 
 use std::str::FromStr;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use ges_api::runtime::{ExposeSecret, Operation};
 use ges_api::sts::{
@@ -22,9 +22,10 @@ use crate::bounded_seconds::BoundedSeconds;
 use crate::endpoint::Endpoint;
 use crate::federation_error::{ExpiredCredentials, FederationError, Service};
 use crate::id_token::IdToken;
-use crate::retry::{self, Verdict};
+use crate::retry;
 use crate::static_credentials::StaticCredentials;
-use crate::transport::{self, ExchangeError, Exchanged, OutgoingRequest, Transport, USER_AGENT};
+use crate::sts_call;
+use crate::transport::{self, Exchanged, OutgoingRequest, Transport, USER_AGENT};
 
 /// The call, as messages name it.
 pub const ASSUME_AGENCY_WITH_OIDC: &str = "POST /v5/agencies/assume-with-oidc";
@@ -148,37 +149,16 @@ pub async fn assume_agency(
         CALL,
         deadline,
         |attempts| {
-            let request = rendered.clone();
-            async move {
-                let url = request.url(endpoint);
-                match transport.exchange(url, request, MAX_ANSWER_BYTES).await {
-                    Ok(exchanged) => Ok((exchanged, attempts)),
-                    Err(ExchangeError::Transport(source)) => Err(FederationError::Transport {
-                        service: Service::HuaweiSts,
-                        call: CALL,
-                        endpoint: endpoint.to_string(),
-                        source,
-                        attempts,
-                    }),
-                    Err(error) => Err(FederationError::Malformed {
-                        service: Service::HuaweiSts,
-                        call: CALL,
-                        why: error.to_string(),
-                        request_id: None,
-                    }),
-                }
-            }
+            sts_call::send_once(
+                transport,
+                (Service::HuaweiSts, CALL),
+                endpoint,
+                rendered.clone(),
+                attempts,
+                MAX_ANSWER_BYTES,
+            )
         },
-        |sent| match sent {
-            Ok((exchanged, _)) => {
-                retry::verdict_on_answer(exchanged.status, &exchanged.headers, SystemTime::now())
-            }
-            Err(FederationError::Transport { .. }) => Verdict::Retry {
-                retry_after: None,
-                unanswered: true,
-            },
-            Err(_) => Verdict::Final,
-        },
+        |sent| sts_call::verdict(sent, |_| false),
         |attempts| FederationError::DeadlineExceeded {
             service: Service::HuaweiSts,
             call: CALL,

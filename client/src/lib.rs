@@ -12,7 +12,7 @@
 //! - [`federation`]: temporary AK/SK for an OIDC ID token ([`id_token`]), from Huawei
 //!   Cloud STS ([`huawei_sts`]), the token being the function's own from AWS STS
 //!   ([`aws_sts`]) or one given; [`federation_config`]: its settings;
-//!   [`federation_error`]: why it failed.
+//!   [`federation_error`]: why it failed; [`sts_call`]: one attempt of either STS call.
 //! - [`transport`]: the one place HTTP clients are built, requests put on the wire and
 //!   answers read; [`tls`]: the roots every HTTP client trusts.
 //! - [`client`]: one HTTP client for every generated GES operation; [`retry`]: which
@@ -61,6 +61,7 @@ pub mod selector;
 pub mod start;
 pub mod static_credentials;
 pub mod stop;
+pub mod sts_call;
 pub mod tls;
 pub mod transport;
 pub mod wait;
