@@ -5,6 +5,7 @@
 use aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayV2httpResponse};
 use aws_lambda_events::encodings::Body;
 use aws_lambda_events::lambda_function_urls::LambdaFunctionUrlResponse;
+use aws_lambda_events::sqs::SqsBatchResponse;
 use ges_api::types::{GraphId, GraphStatus, JobId, JobStatus, ProjectId};
 use http::StatusCode;
 use http::header::{ALLOW, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
@@ -13,7 +14,7 @@ use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use crate::error_type::ErrorType;
-use crate::event::{HttpApi, InvalidEvent, Selector, Trigger};
+use crate::event::{HttpApi, InvalidEvent, MessageId, Selector, Trigger};
 use ges_client::failure::FailureKind;
 use ges_client::fleet::{SelectError, SelectionFacts};
 use ges_client::graph_error::{GesError, GraphError};
@@ -336,6 +337,15 @@ impl FunctionError {
         }
     }
 
+    /// The error in a sentence, for a log line: a partial failure's sum rather than its
+    /// whole answer, which its own `summary` line has already counted.
+    pub fn brief(&self) -> String {
+        match self {
+            Self::PartialFailure(batch) => batch.partial_failure(),
+            other => other.to_string(),
+        }
+    }
+
     /// The HTTP status for an HTTP caller: its kind's.
     pub fn http_status(&self) -> StatusCode {
         self.kind().http_status()
@@ -443,6 +453,16 @@ pub fn render(
         }
     };
     http_response(*api, status, headers, body)
+}
+
+/// The answer to an SQS batch, for an event source mapping with
+/// `ReportBatchItemFailures`: `{"batchItemFailures": [{"itemIdentifier": id}, ...]}`, the
+/// messages to deliver again, exactly the failed ones (none: the whole batch is done).
+/// Never a Lambda error, which would have SQS deliver every message again.
+pub fn batch_item_failures(failed: &[MessageId]) -> Result<Value, FunctionError> {
+    let mut response = SqsBatchResponse::default();
+    response.set_failures(failed.iter().map(MessageId::as_str));
+    Ok(serde_json::to_value(response)?)
 }
 
 fn http_response(

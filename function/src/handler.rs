@@ -18,8 +18,9 @@ use tracing::Instrument;
 use ges_client::retry::Attempts;
 
 use crate::answer::{self, Answer, BatchAnswer, BatchEntry, FunctionError, Summary};
-use crate::event::{self, Invocation, Selector, StopRequest};
+use crate::event::{self, InvalidEvent, Invocation, Payload, Selector, StopRequest};
 use crate::graphs::{Graphs, Scheduled};
+use crate::queue;
 use crate::settings::Settings;
 use ges_client::client::{ClientError, GesClient};
 use ges_client::config::{Config, ConfigError};
@@ -100,27 +101,54 @@ impl Handler {
     }
 
     /// Serves one payload. HTTP callers always get an HTTP answer (errors included);
-    /// other callers get the report, or a Lambda error whose type names the failure.
+    /// other callers get the report, or a Lambda error whose type names the failure. An
+    /// SQS batch gets the messages to deliver again (`queue`); an SNS notification is
+    /// answered as its event alone would be.
     pub async fn invoke(&self, payload: &Value, context: &Context) -> Result<Value, FunctionError> {
-        let invocation = match event::parse(payload) {
-            Ok(invocation) => invocation,
-            Err(invalid) => {
-                tracing::warn!(error = %invalid, "invalid event");
-                let trigger = invalid.trigger.clone();
-                return answer::render(
-                    trigger.as_ref(),
-                    Err(FunctionError::InvalidEvent(invalid)),
-                    context,
-                );
+        match event::read(payload) {
+            Ok(Payload::One(invocation)) => self.invoke_one(&invocation, context).await,
+            Ok(Payload::Topic(message)) => {
+                let span = tracing::info_span!("message", message_id = %message.id);
+                match message.event {
+                    Ok(invocation) => self.invoke_one(&invocation, context).instrument(span).await,
+                    Err(invalid) => span.in_scope(|| refuse(invalid, context)),
+                }
             }
-        };
+            Ok(Payload::Queue(queue)) => {
+                let deadline = Deadline::of(context, &self.settings).at;
+                let failed = queue::drain(queue, deadline, async |invocation| {
+                    match self.invoke_one(&invocation, context).await {
+                        Ok(_) => true,
+                        Err(error) => {
+                            tracing::warn!(
+                                error_type = error.kind().name(),
+                                error = %error.brief(),
+                                "message failed"
+                            );
+                            false
+                        }
+                    }
+                })
+                .await;
+                answer::batch_item_failures(&failed)
+            }
+            Err(invalid) => refuse(invalid, context),
+        }
+    }
+
+    /// Serves one event.
+    async fn invoke_one(
+        &self,
+        invocation: &Invocation,
+        context: &Context,
+    ) -> Result<Value, FunctionError> {
         tracing::info!(
             trigger = ?invocation.trigger,
             wait = invocation.request.wait,
             dry_run = invocation.request.dry_run,
             "invocation"
         );
-        let result = self.serve(&invocation, context).await;
+        let result = self.serve(invocation, context).await;
         answer::render(Some(&invocation.trigger), result, context)
     }
 
@@ -459,6 +487,18 @@ impl Handler {
         }
         outcome
     }
+}
+
+/// The answer to an event that cannot be served: an HTTP answer to an HTTP caller, else
+/// the Lambda error.
+fn refuse(invalid: InvalidEvent, context: &Context) -> Result<Value, FunctionError> {
+    tracing::warn!(error = %invalid, "invalid event");
+    let trigger = invalid.trigger.clone();
+    answer::render(
+        trigger.as_ref(),
+        Err(FunctionError::InvalidEvent(invalid)),
+        context,
+    )
 }
 
 /// The answer for several graphs: an error when any failed, so that a dead-letter queue

@@ -4,7 +4,8 @@
 //!   [`graphs`]: which graphs a run acts on.
 //! - [`settings`]: what the Lambda function adds to the configuration.
 //! - [`logs`]: the Lambda function's log lines.
-//! - [`handler`]: the Lambda handler; [`answer`]: its answers in each caller's form;
+//! - [`handler`]: the Lambda handler; [`queue`]: an SQS batch, message by message;
+//!   [`answer`]: its answers in each caller's form;
 //!   [`error_type`]: the Lambda error types, with their HTTP statuses.
 
 #![warn(missing_docs)]
@@ -15,4 +16,5 @@ pub mod event;
 pub mod graphs;
 pub mod handler;
 pub mod logs;
+pub mod queue;
 pub mod settings;

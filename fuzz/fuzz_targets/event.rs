@@ -1,9 +1,12 @@
-//! `ges_stop_lambda::event::parse` on any JSON the Lambda runtime could hand it.
+//! `ges_stop_lambda::event::parse` and `read` on any JSON the Lambda runtime could hand
+//! them.
 //!
 //! Beyond "no panic": every id a parse yields obeys the README's rule, the named graphs
 //! are 1 to 1000 distinct ids, selectors 1 to 10 (0 to 10 for a reconcile); every error's message is at most
 //! 2 KiB; an HTTP event gives the same invocation or the same error without its
-//! headers and cookies, so no message can repeat them.
+//! headers and cookies, so no message can repeat them. `read` gives one event as `parse`
+//! does, and each message of an SQS batch or SNS notification obeys the same rules and
+//! is never HTTP.
 #![no_main]
 
 use ges_stop_fuzz::{assert_bounded, is_graph_id, is_project_id};
@@ -38,7 +41,37 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     check_headers_ignored(&payload, &result);
+    check_read(&payload, &result);
 });
+
+/// What `read` gives: one event as `parse` gave it, or messages each checked as one.
+fn check_read(payload: &Value, parsed: &Result<event::Invocation, InvalidEvent>) {
+    let check_message = |message: &event::Message| match &message.event {
+        Ok(invocation) => {
+            assert!(
+                !matches!(invocation.trigger, Trigger::Http(_)),
+                "a message that carries an HTTP request was read"
+            );
+            check_invocation(invocation);
+        }
+        Err(invalid) => assert_bounded("a message's event", &invalid.to_string(), MESSAGE_LIMIT),
+    };
+    match event::read(payload) {
+        Ok(event::Payload::One(invocation)) => {
+            assert_eq!(
+                parsed.as_ref().ok(),
+                Some(&invocation),
+                "read and parse differ"
+            );
+        }
+        Ok(event::Payload::Queue(queue)) => {
+            assert!(!queue.messages.is_empty(), "an SQS batch of no message");
+            queue.messages.iter().for_each(check_message);
+        }
+        Ok(event::Payload::Topic(message)) => check_message(&message),
+        Err(invalid) => assert_bounded("event::read", &invalid.to_string(), MESSAGE_LIMIT),
+    }
+}
 
 fn check_invocation(invocation: &event::Invocation) {
     let request = &invocation.request;

@@ -9,7 +9,7 @@ use ges_client::input::{Excerpt, JsonKind};
 use ges_client::selector::{self, SelectorError};
 use serde_json::{Map, Value};
 
-use super::request::{HttpApi, MAX_GRAPHS_PER_EVENT, Trigger};
+use super::request::{HttpApi, MAX_GRAPHS_PER_EVENT, MessageId, Trigger};
 use crate::error_type::ErrorType;
 
 /// An event that cannot be served, and the caller it came from when that much could be
@@ -248,6 +248,94 @@ pub enum EventError {
         /// Why, cut.
         reason: Box<str>,
     },
+    /// `Records` is an empty list.
+    #[error("the event's \"Records\" is empty: an SQS or SNS event carries at least one record")]
+    NoRecords,
+    /// Records of a source other than SQS and SNS (S3, DynamoDB, ...).
+    #[error(
+        "the event's records come from {}; accepted: \"aws:sqs\" (Amazon SQS) and \"aws:sns\" \
+         (Amazon SNS), each message carrying one of the events the function accepts",
+        .found.as_ref().map_or_else(|| "no named event source".to_owned(), |found| found.to_string())
+    )]
+    UnsupportedRecords {
+        /// The first record's event source, cut.
+        found: Option<Excerpt>,
+    },
+    /// A record whose event source is not its event's.
+    #[error(
+        "\"Records\"[{index}] of {part} comes from another event source: every record of one \
+         event comes from the same queue or topic"
+    )]
+    MixedRecords {
+        /// The event.
+        part: EventPart,
+        /// The record's index, from 0.
+        index: usize,
+    },
+    /// An SNS event with other than one record.
+    #[error("the SNS event carries {count} records; SNS delivers one notification per invocation")]
+    SnsRecordCount {
+        /// How many it carries.
+        count: usize,
+    },
+    /// An SNS message that is not a notification (a subscription's confirmation).
+    #[error(
+        "{part} is of type {found}, not \"Notification\": only a notification carries an event"
+    )]
+    NotANotification {
+        /// Where.
+        part: EventPart,
+        /// Its `Type`, cut.
+        found: Excerpt,
+    },
+    /// A message without a usable id, which a failure could not name.
+    #[error(
+        "{field} in {part} is no message id: SQS and SNS give each message one, 1 to {} \
+         characters without control characters",
+        MessageId::MAX_CHARS
+    )]
+    InvalidMessageId {
+        /// Where.
+        part: EventPart,
+        /// Which record's.
+        field: Field,
+    },
+    /// A message whose body (or SNS message) is not JSON.
+    #[error(
+        "{part} is not JSON ({reason}); it must be one of the events the function accepts, \
+         such as {{\"graph_id\": \"G\"}}"
+    )]
+    MessageNotJson {
+        /// Where.
+        part: EventPart,
+        /// The parser's complaint, cut.
+        reason: Box<str>,
+    },
+    /// A message that carries an HTTP request.
+    #[error(
+        "{part} is an HTTP request (API Gateway or a function URL); a queue's or topic's \
+         message carries the event itself, such as {{\"graph_id\": \"G\"}}, an EventBridge \
+         event or a CloudEvent"
+    )]
+    HttpInMessage {
+        /// Where.
+        part: EventPart,
+    },
+    /// A message that carries a batch of records.
+    #[error("{part} is itself a batch of records; a message carries one event")]
+    RecordsInMessage {
+        /// Where.
+        part: EventPart,
+    },
+    /// An SNS notification inside a message that may not be one.
+    #[error(
+        "{part} is itself an SNS notification; only an SQS message's body may be one (raw \
+         message delivery off), and the notification's message carries the event"
+    )]
+    NotificationInMessage {
+        /// Where.
+        part: EventPart,
+    },
     /// An HTTP method other than POST on a route.
     #[error("method {method} is not allowed here: send {ROUTES}")]
     MethodNotAllowed {
@@ -328,6 +416,20 @@ pub enum EventPart {
     HttpPath,
     /// An HTTP request's body.
     HttpBody,
+    /// A batch's `Records`.
+    Records,
+    /// An SQS event.
+    Sqs,
+    /// One message of an SQS event.
+    SqsMessage,
+    /// An SQS message's body.
+    SqsBody,
+    /// An SNS event.
+    Sns,
+    /// The SNS notification in an SQS message's body.
+    SnsNotification,
+    /// An SNS notification's message.
+    SnsMessage,
 }
 
 impl fmt::Display for EventPart {
@@ -343,6 +445,13 @@ impl fmt::Display for EventPart {
             Self::HttpRequest(HttpApi::FunctionUrl) => "the function URL request",
             Self::HttpPath => "the request path",
             Self::HttpBody => "the request body",
+            Self::Records => "the event's \"Records\"",
+            Self::Sqs => "the SQS event",
+            Self::SqsMessage => "the SQS message",
+            Self::SqsBody => "the SQS message's body",
+            Self::Sns => "the SNS event",
+            Self::SnsNotification => "the SNS notification in the SQS message's body",
+            Self::SnsMessage => "the SNS notification's \"Message\"",
         })
     }
 }

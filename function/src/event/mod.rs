@@ -1,5 +1,8 @@
-//! Every way the function is invoked, turned into one [`Invocation`]: the shape is
-//! detected from the payload, checked once here, and nothing downstream sees raw JSON.
+//! Every way the function is invoked, turned into one [`Invocation`] per event: the
+//! shape is detected from the payload, checked once here, and nothing downstream sees raw
+//! JSON. [`read`] reads a payload: one event ([`Payload::One`]), or a queue's batch or a
+//! topic's notification whose messages each carry one ([`Payload::Queue`],
+//! [`Payload::Topic`]); [`parse`] reads one event.
 //!
 //! | trigger | shape | graphs |
 //! |---|---|---|
@@ -8,9 +11,13 @@
 //! | EventBridge custom event | envelope, `detail` in the direct shape | from `detail` |
 //! | CloudEvents 1.0, structured JSON | `specversion`, `type`, `source`, `id`, `data` | from `data` |
 //! | API Gateway REST (v1), HTTP API (v2), function URL | `POST /graphs/{id}/stop` | from the path |
+//! | Amazon SQS | `Records` from `aws:sqs`, each `body` one event of the rows above but HTTP, or an SNS notification carrying one | from each body |
+//! | Amazon SNS | one record from `aws:sns`, its `Sns.Message` one event of the rows above but HTTP | from the message |
 //!
 //! Detection looks at which keys the top-level object has, first match wins:
 //!
+//! 0. `Records` (in [`read`] only): an SQS batch (`sqs.rs`) or an SNS notification
+//!    (`sns.rs`), by the first record's event source.
 //! 1. `requestContext` with `version: "2.0"`, `httpMethod` or `rawPath`: an HTTP request
 //!    (`http.rs`); a function URL when `requestContext.domainName` is a
 //!    `<id>.lambda-url.<region>.on.aws` host.
@@ -24,9 +31,11 @@
 //! and cookies are dropped before an envelope is read, so no message can repeat them.
 //!
 //! What the readers share sits in leaf modules that use none of them: `request.rs` (what
-//! an event asks for), `error.rs` (what can be wrong with it) and `envelope.rs` (reading
-//! an AWS envelope). This file declares the modules, re-exports the public types and
-//! dispatches; no reader uses it.
+//! an event asks for, and a message's id), `payload.rs` (what a payload holds: one event or messages),
+//! `error.rs` (what can be wrong with it) and `envelope.rs` (reading an AWS envelope).
+//! `single.rs` detects and dispatches one event, for this file and for the queue's and
+//! topic's readers. This file declares the modules, re-exports the public types and reads
+//! payloads; no reader uses it.
 
 mod cloudevents;
 mod direct;
@@ -34,7 +43,11 @@ mod envelope;
 mod error;
 mod eventbridge;
 mod http;
+mod payload;
 mod request;
+mod single;
+mod sns;
+mod sqs;
 
 use serde_json::Value;
 
@@ -42,41 +55,42 @@ pub use crate::graphs::Graphs;
 pub use error::{EventError, EventPart, Field, FieldNames, InvalidEvent};
 pub use ges_client::input::{Excerpt, JsonKind};
 pub use ges_client::selector::{self, Selector, SelectorError};
-pub use request::{HttpApi, Invocation, MAX_GRAPHS_PER_EVENT, StopRequest, Trigger};
+pub use payload::{Message, Payload, Queue};
+pub use request::{HttpApi, Invocation, MAX_GRAPHS_PER_EVENT, MessageId, StopRequest, Trigger};
 
-/// Reads an invocation payload.
+/// Reads one event, of any shape in the table but the queue's and the topic's: what a
+/// message carries, or a payload that is one event.
 pub fn parse(payload: &Value) -> Result<Invocation, InvalidEvent> {
-    let Value::Object(object) = payload else {
-        return Err(InvalidEvent::new(
-            None,
-            EventError::NotAnObject {
-                found: JsonKind::of(payload),
-            },
-        ));
+    single::parse(payload)
+}
+
+/// Reads an invocation payload: one event, an SQS batch or an SNS notification. A payload
+/// with `Records` is a batch: its first record's `eventSource` (SQS) or `EventSource`
+/// (SNS) says whose; any other source (S3, DynamoDB, ...) is refused.
+pub fn read(payload: &Value) -> Result<Payload, InvalidEvent> {
+    let Some(records) = payload.get("Records") else {
+        return parse(payload).map(Payload::One);
     };
-    if let Some(front_end) = http::detect(object) {
-        return http::parse(front_end, object);
+    let refuse = |error| Err(InvalidEvent::new(None, error));
+    let Value::Array(records) = records else {
+        return refuse(EventError::WrongType {
+            part: EventPart::Records,
+            field: Field::Named("Records"),
+            expected: "an array of records",
+            found: JsonKind::of(records),
+        });
+    };
+    let Some(first) = records.first() else {
+        return refuse(EventError::NoRecords);
+    };
+    let source = |key| first.get(key).and_then(Value::as_str);
+    match (source("eventSource"), source("EventSource")) {
+        (Some(sqs::EVENT_SOURCE), _) => sqs::parse(payload).map(Payload::Queue),
+        (_, Some(sns::EVENT_SOURCE)) => sns::parse(payload).map(Payload::Topic),
+        (lower, upper) => refuse(EventError::UnsupportedRecords {
+            found: lower.or(upper).map(Excerpt::of),
+        }),
     }
-    if cloudevents::detect(object) {
-        return cloudevents::parse(object);
-    }
-    if eventbridge::detect(object) {
-        return eventbridge::parse(payload, object);
-    }
-    if direct::detect(object) {
-        return direct::parse(object, EventPart::Direct)
-            .map(|request| Invocation {
-                trigger: Trigger::Direct,
-                request,
-            })
-            .map_err(|error| InvalidEvent::new(Some(Trigger::Direct), error));
-    }
-    Err(InvalidEvent::new(
-        None,
-        EventError::UnrecognizedShape {
-            fields: FieldNames::of(object),
-        },
-    ))
 }
 
 #[cfg(test)]

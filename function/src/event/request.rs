@@ -1,6 +1,9 @@
 //! What an event asks for, once read: the [`Invocation`], its [`Trigger`] and its
-//! [`StopRequest`]. A leaf: the readers of each shape build these, and it uses none of
+//! [`StopRequest`]; and the [`MessageId`] of the queue's or topic's message that carried
+//! it. A leaf: the readers of each shape build these, and it uses none of
 //! them.
+
+use std::fmt;
 
 use ges_api::types::ProjectId;
 
@@ -72,4 +75,33 @@ pub struct StopRequest {
     /// How many graphs selectors may select before the run is refused, when the event
     /// raises the configured maximum.
     pub max_graphs: Option<usize>,
+}
+
+/// The id SQS or SNS gave a message: 1 to [`MessageId::MAX_CHARS`] characters, none of
+/// them a control character. AWS's are UUIDs; the bound keeps a hand-made event from
+/// flooding the log lines it is repeated in, and the answer echoes it exactly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageId(String);
+
+impl MessageId {
+    /// The longest id accepted.
+    pub const MAX_CHARS: usize = 128;
+
+    /// The id, if `text` is one.
+    pub(super) fn new(text: &str) -> Option<Self> {
+        let chars = text.chars().count();
+        ((1..=Self::MAX_CHARS).contains(&chars) && !text.chars().any(char::is_control))
+            .then(|| Self(text.to_owned()))
+    }
+
+    /// The id as given.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for MessageId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
 }

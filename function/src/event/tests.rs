@@ -258,7 +258,8 @@ fn an_object_of_no_shape_lists_the_shapes_and_its_fields() {
         )
     );
 
-    // The Lambda console's sample event, and an SQS event: no shape of ours.
+    // The Lambda console's sample event, and an SQS event: no one event of ours (`read`
+    // reads the batch: `sqs/tests.rs`).
     let err = parse(&json!({"key1": "value1", "key2": "value2", "key3": "value3", "key4": 4}))
         .unwrap_err();
     assert!(
@@ -395,6 +396,16 @@ fn any_json() -> impl Strategy<Value = Value> {
         Just("http".to_owned()),
         Just("method".to_owned()),
         Just("domainName".to_owned()),
+        Just("Records".to_owned()),
+        Just("eventSource".to_owned()),
+        Just("EventSource".to_owned()),
+        Just("messageId".to_owned()),
+        Just("eventSourceARN".to_owned()),
+        Just("Sns".to_owned()),
+        Just("Type".to_owned()),
+        Just("MessageId".to_owned()),
+        Just("TopicArn".to_owned()),
+        Just("Message".to_owned()),
         ".*",
     ];
     let leaf = prop_oneof![
@@ -410,6 +421,10 @@ fn any_json() -> impl Strategy<Value = Value> {
         Just(json!("/reconcile")),
         Just(json!("2026-12-04T20:00:00+08:00")),
         Just(json!("x.lambda-url.us-east-1.on.aws")),
+        Just(json!("aws:sqs")),
+        Just(json!("aws:sns")),
+        Just(json!("Notification")),
+        Just(json!(format!("{{\"graph_id\": \"{G1}\"}}"))),
         ".*".prop_map(Value::String),
     ];
     leaf.prop_recursive(4, 64, 8, move |inner| {
@@ -449,6 +464,72 @@ proptest! {
             *field = replacement;
         }
         let _ = parse(&event);
+    }
+}
+
+/// The batches of `examples/events/`: an SQS batch and an SNS notification.
+const BATCHES: [&str; 2] = [
+    include_str!("../../../examples/events/sqs.json"),
+    include_str!("../../../examples/events/sns.json"),
+];
+
+/// What `read` answers, checked as `parse`'s answers are: every error short, whether it
+/// fails the invocation or one message.
+fn check_read(payload: &Value) -> Result<(), TestCaseError> {
+    let short = |invalid: &InvalidEvent| {
+        let message = invalid.to_string();
+        prop_assert!(message.len() < 600, "{} chars: {}", message.len(), message);
+        Ok(())
+    };
+    match read(payload) {
+        Err(invalid) => short(&invalid)?,
+        Ok(Payload::One(one)) => {
+            prop_assert_eq!(Ok(one), parse(payload).map_err(|e| e.to_string()))
+        }
+        Ok(Payload::Topic(message)) => {
+            if let Err(invalid) = &message.event {
+                short(invalid)?;
+            }
+        }
+        Ok(Payload::Queue(queue)) => {
+            prop_assert!(!queue.messages.is_empty());
+            for message in &queue.messages {
+                match &message.event {
+                    Err(invalid) => short(invalid)?,
+                    Ok(invocation) => prop_assert!(!matches!(invocation.trigger, Trigger::Http(_))),
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #[test]
+    fn read_never_panics_and_reads_one_event_as_parse_does(payload in any_json()) {
+        check_read(&payload)?;
+    }
+
+    #[test]
+    fn batches_with_a_field_replaced_never_panic(
+        index in 0..BATCHES.len(),
+        pointer in prop_oneof![
+            Just("/Records"), Just("/Records/0"), Just("/Records/0/body"),
+            Just("/Records/1/body"), Just("/Records/0/messageId"),
+            Just("/Records/0/eventSource"), Just("/Records/0/attributes"),
+            Just("/Records/0/Sns"), Just("/Records/0/Sns/Message"),
+            Just("/Records/0/Sns/Type"), Just("/Records/0/Sns/MessageId"),
+            Just("/Records/0/EventSource"),
+        ],
+        replacement in any_json(),
+        as_text in any::<bool>(),
+    ) {
+        let mut event: Value = serde_json::from_str(BATCHES[index]).unwrap();
+        if let Some(field) = event.pointer_mut(pointer) {
+            // A body or a message is text: the JSON it holds, often.
+            *field = if as_text { json!(replacement.to_string()) } else { replacement };
+        }
+        check_read(&event)?;
     }
 }
 
