@@ -5,7 +5,8 @@
 //! - [`settings`]: what the Lambda function adds to the configuration.
 //! - [`logs`]: the Lambda function's log lines.
 //! - [`handler`]: the Lambda handler; [`answer`]: its answers in each caller's form;
-//!   [`error_type`]: the Lambda error types, with their HTTP statuses.
+//!   [`error_type`]: the Lambda error types, with their HTTP statuses; [`progress`]:
+//!   watching a run as it goes (the command line's live lines).
 
 #![warn(missing_docs)]
 
@@ -15,4 +16,5 @@ pub mod event;
 pub mod graphs;
 pub mod handler;
 pub mod logs;
+pub mod progress;
 pub mod settings;
