@@ -224,20 +224,13 @@ fn finish(result: Result<Answer, FunctionError>, format: Format, view: View) -> 
             Err(error) => fail(EXIT_FAILED, error),
         },
         Err(FunctionError::PartialFailure(batch)) => {
-            let answer = Answer::Batch(*batch);
-            if let Err(error) = print_answer(&answer, format, view) {
+            let message = batch.partial_failure();
+            if let Err(error) = print_answer(&Answer::Batch(*batch), format, view) {
                 return fail(EXIT_FAILED, error);
             }
-            let Answer::Batch(batch) = answer else {
-                return ExitCode::from(EXIT_FAILED);
-            };
             fail(
                 EXIT_FAILED,
-                format_args!(
-                    "{} ({})",
-                    batch.partial_failure(),
-                    ErrorType::PartialFailure
-                ),
+                format_args!("{message} ({})", ErrorType::PartialFailure),
             )
         }
         Err(error) => {
