@@ -1,6 +1,6 @@
-//! The `ges-stop` command line: `stop` a graph, `invoke` the Lambda handler on an event
-//! file, run the `simulate`d GES, watch the `demo`, check `schedules`, or `reconcile`
-//! the scheduled graphs as the function does.
+//! The `ges-stop` command line: `stop` graphs and `list` them as the function selects
+//! them, `invoke` the Lambda handler on an event file, run the `simulate`d GES, watch the
+//! `demo`, check `schedules`, or `reconcile` the scheduled graphs as the function does.
 
 #![warn(missing_docs)]
 
@@ -70,16 +70,32 @@ macro_rules! function_environment {
 mod demo;
 mod exit;
 mod invoke;
+mod list;
+mod live;
+mod output;
 mod reconcile;
+mod run;
 mod schedules;
 mod simulate;
 mod stop;
+mod table;
 
 use std::process::ExitCode;
+use std::sync::LazyLock;
 
 use clap::{Parser, Subcommand};
 
 use exit::EXIT_FAILED;
+
+/// `--version`: the crate's, and the version of the GES API whose contract
+/// (openapi/ges.yaml) the binary was generated from.
+static VERSION: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{} (GES API {}, openapi/ges.yaml)",
+        env!("CARGO_PKG_VERSION"),
+        ges_api::types::API_VERSION
+    )
+});
 
 /// Stops Huawei Cloud GES graphs, so that they are no longer billed.
 ///
@@ -90,7 +106,7 @@ use exit::EXIT_FAILED;
 #[derive(Debug, Parser)]
 #[command(
     name = "ges-stop",
-    version,
+    version = VERSION.as_str(),
     after_long_help = concat!(client_environment!(), "\n", function_environment!())
 )]
 pub struct Cli {
@@ -101,6 +117,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Stop(stop::StopArgs),
+    List(list::ListArgs),
     Invoke(invoke::InvokeArgs),
     Simulate(simulate::SimulateArgs),
     Demo(demo::DemoArgs),
@@ -125,6 +142,7 @@ pub fn main() -> ExitCode {
     runtime.block_on(async {
         match cli.command {
             Command::Stop(args) => stop::run(args).await,
+            Command::List(args) => list::run(args).await,
             Command::Invoke(args) => invoke::run(args).await,
             Command::Simulate(args) => simulate::run(args).await,
             Command::Demo(args) => demo::run(args).await,
@@ -141,4 +159,14 @@ fn init_logging() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        super::Cli::command().debug_assert();
+    }
 }

@@ -71,6 +71,10 @@ pub struct Selected {
 pub struct SelectionFacts {
     /// The graph's name, as listed.
     pub name: Option<String>,
+    /// The graph's tags as listed, key and value (`""` for a tag without one, as a
+    /// selector reads it); none for a graph named by ID. Shown to whoever checks a
+    /// selection (`ges-stop list`).
+    pub tags: Option<Vec<(String, String)>>,
     /// The schedule the graph follows, in a reconcile.
     pub schedule: Option<ScheduleFacts>,
 }
@@ -341,6 +345,7 @@ pub fn classify(graph: &Graph, project_id: &ProjectId, policy: &Policy, dry_run:
     };
     let facts = SelectionFacts {
         name: graph.name.clone(),
+        tags: Some(listed_tags(graph)),
         schedule: None,
     };
     let report = |outcome: Outcome, reason: String| Selected {
@@ -393,8 +398,18 @@ pub fn is_selected<'a>(selectors: impl IntoIterator<Item = &'a Selector>, graph:
         .any(|selector| selector.matches(name, tags))
 }
 
+/// A listed graph's tags, as [`SelectionFacts::tags`] holds them.
+pub(crate) fn listed_tags(graph: &Graph) -> Vec<(String, String)> {
+    graph
+        .tags
+        .iter()
+        .flatten()
+        .map(|tag| (tag.key.clone(), tag.value.clone().unwrap_or_default()))
+        .collect()
+}
+
 /// A status in words, with its code: "importing (202)".
-pub(crate) fn describe(status: &GraphStatus) -> String {
+pub fn describe(status: &GraphStatus) -> String {
     // The words are the contract's (`x-enum-descriptions`); it has none for a value it
     // does not list.
     let words = status

@@ -21,7 +21,7 @@ use ges_api::types::{Graph, GraphStatus, ProjectId, Tag};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 
-use crate::fleet::{Action, ScheduleFacts, Selected, SelectionFacts, describe};
+use crate::fleet::{Action, ScheduleFacts, Selected, SelectionFacts, describe, listed_tags};
 use crate::policy::Policy;
 use crate::report::{GraphReport, GraphTarget, Outcome};
 use crate::schedule::{Boundary, BoundaryKind, Desired, Schedule, Schedules, SkipUntil};
@@ -128,6 +128,7 @@ impl<'a> Reconcile<'a> {
         let state = self.states.get(name);
         let facts = SelectionFacts {
             name: graph.name.clone(),
+            tags: Some(listed_tags(graph)),
             schedule: Some(ScheduleFacts {
                 name: name.to_owned(),
                 desired: state.map(|state| state.latest.desired),

@@ -30,8 +30,9 @@ pub enum JobEnd {
     NotChecked,
 }
 
-/// Polls the job until it ends or until `deadline`. A job that ends with `failed` is
-/// an error carrying GES's reason. No look (nor its retries) runs past `deadline`: one
+/// Polls the job until it ends or until `deadline`, telling `on_look` the status of each
+/// look (a command line shows it live). A job that ends with `failed` is an error
+/// carrying GES's reason. No look (nor its retries) runs past `deadline`: one
 /// that would is cut short, and the wait ends with the status of the last look, or
 /// [`JobEnd::NotChecked`] when there was none.
 pub async fn wait_for_job(
@@ -39,6 +40,7 @@ pub async fn wait_for_job(
     target: &GraphTarget,
     job_id: &JobId,
     deadline: Instant,
+    mut on_look: impl FnMut(&JobStatus),
 ) -> Result<JobEnd, GraphError> {
     let request = ShowJobRequest {
         project_id: target.project_id.clone(),
@@ -67,6 +69,7 @@ pub async fn wait_for_job(
             GraphError::refused(target, Change::Stop, status, &body, request_id, attempts)
         })?;
         tracing::debug!(job_id = %job_id, job_status = %job.status, "stop job");
+        on_look(&job.status);
         match job.status {
             JobStatus::Success => return Ok(JobEnd::Succeeded),
             JobStatus::Failed => {

@@ -69,6 +69,8 @@ struct ReportedEntry<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     name: &'a Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    tags: Option<Tags<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     schedule: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     desired: Option<Desired>,
@@ -76,6 +78,16 @@ struct ReportedEntry<'a> {
     next_change: Option<NextChange>,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: &'a Option<String>,
+}
+
+/// A listed graph's tags, as the answer gives them: an object, key to value, as a
+/// selector's `tags`.
+struct Tags<'a>(&'a [(String, String)]);
+
+impl Serialize for Tags<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(key, value)| (key, value)))
+    }
 }
 
 /// A schedule's next change, as the answer gives it.
@@ -121,6 +133,7 @@ impl Serialize for BatchEntry {
                 request_id: &report.request_id,
                 attempts: report.attempts,
                 name: &self.facts.name,
+                tags: self.facts.tags.as_deref().map(Tags),
                 reason: &report.reason,
             }
             .serialize(serializer),
@@ -259,8 +272,8 @@ impl BatchAnswer {
     }
 
     /// What a partial failure comes to, in one sentence: the `error.message` of an HTTP
-    /// answer, whose body is the batch itself.
-    fn partial_failure(&self) -> String {
+    /// answer, whose body is the batch itself (and the command line's error line).
+    pub fn partial_failure(&self) -> String {
         format!(
             "{} of {} graphs failed: each failed graph's entry in \"results\" has its \
              \"error\"; the others are reported as they ended, and retrying is harmless \

@@ -6,6 +6,7 @@
 //! Selectors are resolved first by listing each project's graphs (`fleet`): only
 //! those listings are sent before the selection is known to be within bounds.
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use futures_util::{FutureExt, StreamExt};
@@ -20,6 +21,7 @@ use ges_client::retry::Attempts;
 use crate::answer::{self, Answer, BatchAnswer, BatchEntry, FunctionError, Summary};
 use crate::event::{self, InvalidEvent, Invocation, Payload, Selector, StopRequest};
 use crate::graphs::{Graphs, Scheduled};
+use crate::progress::Progress;
 use crate::queue;
 use crate::settings::Settings;
 use ges_client::client::{ClientError, GesClient};
@@ -51,6 +53,8 @@ pub struct Handler {
     /// What each GES said of our page size, kept while the function is warm.
     pages: PageSizes,
     settings: Settings,
+    /// Whoever watches the runs as they go: the command line, never the function.
+    progress: Option<Arc<dyn Progress>>,
 }
 
 /// Why the function cannot start.
@@ -80,7 +84,16 @@ impl Handler {
             regions: Regions::new(config),
             pages: PageSizes::default(),
             settings,
+            progress: None,
         })
+    }
+
+    /// The same handler, telling `progress` of each run's steps as they happen.
+    pub fn with_progress(self, progress: Arc<dyn Progress>) -> Self {
+        Self {
+            progress: Some(progress),
+            ..self
+        }
     }
 
     /// A handler configured from the process environment, read once: the secret it
@@ -152,7 +165,10 @@ impl Handler {
         answer::render(Some(&invocation.trigger), result, context)
     }
 
-    async fn serve(
+    /// Runs one parsed invocation, and gives its answer before it takes the caller's
+    /// form: what [`Handler::invoke`] renders, and what the command line prints (as JSON,
+    /// or as a table).
+    pub async fn serve(
         &self,
         invocation: &Invocation,
         context: &Context,
@@ -334,7 +350,12 @@ impl Handler {
                     project_id = %target.project_id
                 );
                 self.run_item(item, target, request, deadline)
-                    .map(move |result| (index, result))
+                    .map(move |result| {
+                        if let Some(progress) = &self.progress {
+                            progress.done(&result);
+                        }
+                        (index, result)
+                    })
                     .instrument(span)
             })
             .buffer_unordered(self.settings.max_concurrency)
@@ -416,7 +437,13 @@ impl Handler {
             let report = stop_graph(client, target, deadline.at).await?;
             match (&report.job_id, request.wait) {
                 (Some(job_id), true) => {
-                    let end = wait_for_job(client, target, job_id, deadline.wait_until).await?;
+                    let on_look = |status: &_| {
+                        if let Some(progress) = &self.progress {
+                            progress.job(target, job_id, status);
+                        }
+                    };
+                    let end =
+                        wait_for_job(client, target, job_id, deadline.wait_until, on_look).await?;
                     Ok(match end {
                         JobEnd::Succeeded => GraphReport {
                             outcome: Outcome::Stopped,

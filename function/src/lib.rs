@@ -6,7 +6,8 @@
 //! - [`logs`]: the Lambda function's log lines.
 //! - [`handler`]: the Lambda handler; [`queue`]: an SQS batch, message by message;
 //!   [`answer`]: its answers in each caller's form;
-//!   [`error_type`]: the Lambda error types, with their HTTP statuses.
+//!   [`error_type`]: the Lambda error types, with their HTTP statuses; [`progress`]:
+//!   watching a run as it goes (the command line's live lines).
 
 #![warn(missing_docs)]
 
@@ -16,5 +17,6 @@ pub mod event;
 pub mod graphs;
 pub mod handler;
 pub mod logs;
+pub mod progress;
 pub mod queue;
 pub mod settings;

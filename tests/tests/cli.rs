@@ -1,5 +1,7 @@
 //! The `ges-stop` binary against the simulator on loopback: `stop` with each kind of
-//! credentials, its outcomes and failures, `reconcile`, `simulate` and `demo`.
+//! credentials, its outcomes and failures, `stop` and `list` by selector (tables and
+//! JSON, dry runs, partial failures, exit codes), `--version`, `reconcile`, `simulate`
+//! and `demo`.
 
 use std::process::{Output, Stdio};
 use std::time::Duration;
@@ -595,4 +597,343 @@ async fn a_refused_or_partly_failed_reconcile_exits_1_with_the_lambda_error() {
     assert_eq!(output.status.code(), Some(1), "{output:?}");
     assert_eq!(stderr_error(&output)["errorType"], "NoSchedulesConfigured");
     assert!(simulator.requests().is_empty(), "nothing sent");
+}
+
+/// A small tagged fleet: two running dev graphs, a stopped one, one opted out, and a
+/// running prod graph.
+async fn fleet_simulator() -> RunningSimulator {
+    simulator([
+        GraphSpec::running(graph("d-1"), "dev-etl").with_tag("env", "dev"),
+        GraphSpec::running(graph("d-2"), "dev-api").with_tag("env", "dev"),
+        GraphSpec::running(graph("d-3"), "dev-old")
+            .with_tag("env", "dev")
+            .with_status(GraphStatus::Stopped),
+        GraphSpec::running(graph("d-4"), "dev-keep")
+            .with_tag("env", "dev")
+            .with_tag("ges-stop:skip", "true"),
+        GraphSpec::running(graph("p-1"), "prod-api").with_tag("env", "prod"),
+    ])
+    .await
+}
+
+/// `ges-stop ARGS` with the token configuration of `simulator`.
+async fn ges_stop_with(simulator: &RunningSimulator, args: &[&str]) -> Output {
+    let env = token_env(simulator);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    run(ges_stop(args, &env)).await
+}
+
+fn operations(simulator: &RunningSimulator) -> Vec<OperationKind> {
+    simulator
+        .requests()
+        .iter()
+        .filter_map(|request| request.operation)
+        .collect()
+}
+
+/// Each result's graph name (or ID, for a graph named by ID) and outcome (or error code).
+fn outcomes(answer: &Value) -> Vec<(String, String)> {
+    answer["results"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no results: {answer}"))
+        .iter()
+        .map(|entry| {
+            let graph = entry["name"].as_str().or(entry["graph_id"].as_str());
+            let outcome = entry["outcome"]
+                .as_str()
+                .or(entry["error"]["code"].as_str());
+            (
+                graph.unwrap_or_default().to_owned(),
+                outcome.unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected
+        .iter()
+        .map(|(graph, outcome)| ((*graph).to_owned(), (*outcome).to_owned()))
+        .collect()
+}
+
+fn stdout_of(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn list_shows_status_tags_and_what_a_stop_would_do_sending_only_the_listing() {
+    let simulator = fleet_simulator().await;
+    // Not a terminal: the function's JSON answer.
+    let answer = stdout_json(&ges_stop_with(&simulator, &["list", "--tag", "env=dev"]).await);
+    assert_eq!(
+        outcomes(&answer),
+        pairs(&[
+            ("dev-etl", "would_stop"),
+            ("dev-api", "would_stop"),
+            ("dev-old", "already_stopped"),
+            ("dev-keep", "skipped"),
+        ]),
+        "{answer}"
+    );
+    assert_eq!(
+        answer["results"][0]["tags"],
+        serde_json::json!({"env": "dev"})
+    );
+    assert_eq!(answer["results"][2]["graph_status"], "900", "{answer}");
+    assert_eq!(
+        answer["selectors"],
+        serde_json::json!([{"tags": {"env": "dev"}}])
+    );
+    assert_eq!(answer["summary"]["would_stop"], 2, "{answer}");
+
+    // A table when asked, anywhere.
+    let output = ges_stop_with(&simulator, &["list", "--output", "table"]).await;
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let table = stdout_of(&output);
+    let lines: Vec<&str> = table.lines().collect();
+    let header: Vec<&str> = lines[0].split_whitespace().collect();
+    assert_eq!(
+        header,
+        ["NAME", "GRAPH", "STATUS", "TAGS", "A", "STOP", "WHY"],
+        "{table}"
+    );
+    let row = |name: &str| {
+        lines
+            .iter()
+            .find(|line| line.starts_with(name))
+            .unwrap_or_else(|| panic!("no {name}: {table}"))
+            .to_string()
+    };
+    assert!(row("prod-api").contains("running (200)"), "{table}");
+    assert!(row("prod-api").contains("env=prod"), "{table}");
+    assert!(row("dev-old").contains("already_stopped"), "{table}");
+    assert!(
+        row("dev-keep").contains("ges-stop:skip=true") && row("dev-keep").contains("opted out"),
+        "{table}"
+    );
+    // Columns line up: each row's status starts where the header's does.
+    let column = lines[0].find("STATUS").unwrap();
+    assert_eq!(
+        row("dev-etl")[column..].split_whitespace().next(),
+        Some("running")
+    );
+    assert_eq!(
+        lines.last(),
+        Some(&"5 graphs: 1 already_stopped, 1 skipped, 3 would_stop")
+    );
+
+    assert_eq!(
+        operations(&simulator),
+        [OperationKind::ListGraphs, OperationKind::ListGraphs],
+        "a listing per run, nothing else"
+    );
+    assert_eq!(
+        simulator.graph_status(&graph("d-1")),
+        Some(GraphStatus::Running)
+    );
+}
+
+#[tokio::test]
+async fn stop_by_selector_dry_runs_on_the_listing_then_stops_what_is_running() {
+    let simulator = fleet_simulator().await;
+    let answer = stdout_json(
+        &ges_stop_with(
+            &simulator,
+            &["stop", "--name", "dev-*", "--tag", "env=dev", "--dry-run"],
+        )
+        .await,
+    );
+    assert_eq!(answer["summary"]["would_stop"], 2, "{answer}");
+    assert_eq!(operations(&simulator), [OperationKind::ListGraphs]);
+
+    simulator.clear_requests();
+    let output = ges_stop_with(
+        &simulator,
+        &[
+            "stop", "--name", "dev-*", "--tag", "env=dev", "--output", "table",
+        ],
+    )
+    .await;
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let table = stdout_of(&output);
+    let job = simulator.last_stop_job(&graph("d-1")).unwrap();
+    let row = table
+        .lines()
+        .find(|line| line.starts_with("d-1 "))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(
+        row.contains("dev-etl") && row.contains("stopping"),
+        "{table}"
+    );
+    assert!(row.contains(job.as_str()), "{table}");
+    assert!(
+        table.contains("4 graphs: 1 already_stopped, 1 skipped, 2 stopping"),
+        "{table}"
+    );
+    let mut sent = operations(&simulator);
+    sent.sort_by_key(|operation| format!("{operation:?}"));
+    assert_eq!(
+        sent,
+        [
+            OperationKind::ListGraphs,
+            OperationKind::StopGraph,
+            OperationKind::StopGraph
+        ]
+    );
+    assert_eq!(
+        simulator.graph_status(&graph("p-1")),
+        Some(GraphStatus::Running)
+    );
+}
+
+#[tokio::test]
+async fn a_wait_ends_when_the_job_does_within_the_timeout() {
+    let simulator = simulator([GraphSpec::running(graph("w-1"), "wait")]).await;
+    let output = ges_stop_with(
+        &simulator,
+        &["stop", "--graph-id", "w-1", "--wait", "--timeout", "20"],
+    )
+    .await;
+    let report = stdout_json(&output);
+    assert_eq!(report["outcome"], "stopped", "{report}");
+    assert!(operations(&simulator).contains(&OperationKind::ShowJob));
+}
+
+#[tokio::test]
+async fn a_partial_failure_prints_every_result_and_exits_1() {
+    let simulator = simulator([
+        GraphSpec::running(graph("ok-1"), "fine"),
+        GraphSpec::running(graph("bad-1"), "broken"),
+    ])
+    .await;
+    simulator.fail_graph(&graph("bad-1"), ges_simulator::Fault::InternalServerError);
+    let args = [
+        "stop",
+        "--graph-id",
+        "ok-1",
+        "--graph-id",
+        "bad-1",
+        "--graph-id",
+        "gone",
+    ];
+    let mut env = token_env(&simulator);
+    env.push(("GES_MAX_ATTEMPTS", "1".to_owned()));
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let output = run(ges_stop(&args, &env)).await;
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        outcomes(&answer),
+        pairs(&[
+            ("ok-1", "stopping"),
+            ("bad-1", "UpstreamUnavailable"),
+            ("gone", "GraphNotFound"),
+        ]),
+        "{answer}"
+    );
+    assert_eq!(answer["summary"]["failed"], 2, "{answer}");
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("2 of 3 graphs failed") && stderr.contains("PartialFailure"),
+        "{stderr}"
+    );
+
+    let mut args = args.to_vec();
+    args.extend(["--output", "table"]);
+    let output = run(ges_stop(&args, &env)).await;
+    assert_eq!(output.status.code(), Some(1));
+    let table = stdout_of(&output);
+    assert!(
+        table.contains("already_stopped"),
+        "ok-1 was stopped before: {table}"
+    );
+    let gone = table
+        .lines()
+        .find(|line| line.starts_with("gone"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(
+        gone.contains("failed") && gone.contains("GraphNotFound"),
+        "{table}"
+    );
+    assert!(
+        table.contains("3 graphs: 1 already_stopped, 2 failed"),
+        "{table}"
+    );
+}
+
+#[tokio::test]
+async fn flags_an_event_would_refuse_exit_2_and_send_nothing() {
+    let simulator = fleet_simulator().await;
+    let refused: [&[&str]; 8] = [
+        &["stop"],
+        &["stop", "--graph-id", "d-1", "--name", "dev-*"],
+        &["stop", "--graph-id", "d-1", "--tag", "env=dev"],
+        &["stop", "--graph-id", "d-1", "--max-graphs", "5"],
+        &["stop", "--name", "dev-*", "--max-graphs", "0"],
+        &["stop", "--tag", "env"],
+        &["list", "--region", "xx-nowhere-9"],
+        &["stop", "--graph-id", "d-1", "--timeout", "5"],
+    ];
+    for args in refused {
+        let output = ges_stop_with(&simulator, args).await;
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr_of(&output)
+        );
+        assert!(output.stdout.is_empty(), "{args:?}");
+        assert!(!stderr_of(&output).is_empty(), "{args:?}");
+    }
+    let output = ges_stop_with(
+        &simulator,
+        &["stop", "--name", "dev-*", "--max-graphs", "0"],
+    )
+    .await;
+    assert!(
+        stderr_of(&output).contains("max_graphs"),
+        "{}",
+        stderr_of(&output)
+    );
+    assert!(
+        simulator.requests().is_empty(),
+        "{:?}",
+        simulator.requests()
+    );
+}
+
+#[tokio::test]
+async fn a_selection_over_the_maximum_is_refused_after_the_listing_with_exit_1() {
+    let simulator = fleet_simulator().await;
+    let output = ges_stop_with(
+        &simulator,
+        &["stop", "--tag", "env=dev", "--max-graphs", "3"],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    assert!(output.stdout.is_empty());
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("TooManyGraphs") && stderr.contains("4 graphs"),
+        "{stderr}"
+    );
+    assert_eq!(operations(&simulator), [OperationKind::ListGraphs]);
+}
+
+#[tokio::test]
+async fn version_names_the_ges_api_of_the_contract() {
+    let output = run(ges_stop(&["--version"], &[])).await;
+    assert!(output.status.success());
+    let version = stdout_of(&output);
+    let spec =
+        std::fs::read_to_string(ges_stop_e2e::workspace_root().join("openapi/ges.yaml")).unwrap();
+    // The contract's own `info.version`, read here as a person would.
+    let api = spec
+        .lines()
+        .find_map(|line| line.strip_prefix("  version: "))
+        .unwrap()
+        .trim_matches('"');
+    assert_eq!(api, ges_api::types::API_VERSION);
+    assert!(version.contains(&format!("GES API {api}")), "{version}");
 }

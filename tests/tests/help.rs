@@ -8,8 +8,9 @@ use std::process::Command;
 
 use ges_stop_e2e::{ges_stop_binary, workspace_root};
 
-const SUBCOMMANDS: [&str; 6] = [
+const SUBCOMMANDS: [&str; 7] = [
     "stop",
+    "list",
     "invoke",
     "simulate",
     "demo",
@@ -145,9 +146,15 @@ fn every_flag_of_every_subcommand_is_described() {
 }
 
 #[test]
-fn stop_names_every_variable_a_client_reads() {
-    let (client, _) = variables();
-    assert_names(&help(Some("stop")), "ges-stop stop --help", &client);
+fn stop_and_list_name_every_variable_the_function_reads() {
+    // They run the function's handler, with its settings (GES_MAX_GRAPHS, the opt-out tag).
+    let (client, function) = variables();
+    for subcommand in ["stop", "list"] {
+        let help = help(Some(subcommand));
+        let what = format!("ges-stop {subcommand} --help");
+        assert_names(&help, &what, &client);
+        assert_names(&help, &what, &function);
+    }
 }
 
 #[test]

@@ -14,6 +14,13 @@ use crate::model::Api;
 
 pub(crate) fn emit(api: &Api, source_name: &str) -> Result<String, Error> {
     let mut items = TokenStream::new();
+    // What a program built from the contract says it speaks (`ges-stop --version`).
+    let version = &api.version;
+    items.extend(quote::quote! {
+        /// The version of the API this code was generated from: the document's
+        /// `info.version`.
+        pub const API_VERSION: &str = #version;
+    });
     for def in &api.types {
         items.extend(types::emit(def));
     }

@@ -5,6 +5,8 @@ use crate::pointer::Pointer;
 
 /// Everything to generate, in output order.
 pub(crate) struct Api {
+    /// The document's `info.version`: the version of the API it describes.
+    pub(crate) version: String,
     /// Sorted by Rust name: their order in the spec carries no meaning.
     pub(crate) types: Vec<TypeDef>,
     /// In the spec's path order, then method order.

@@ -25,7 +25,11 @@ pub(crate) fn build(loaded: &Loaded) -> Result<Api, Vec<Problem>> {
     let mut resolver = Resolver::new(&loaded.spec, &loaded.raw);
     let types = resolver.schemas();
     let operations = resolver.operations(&types);
-    let api = Api { types, operations };
+    let api = Api {
+        version: loaded.spec.info.version.clone(),
+        types,
+        operations,
+    };
     checks::check(&api, &mut resolver.problems);
     resolver.problems.finish()?;
     Ok(api)
