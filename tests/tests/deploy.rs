@@ -46,10 +46,12 @@ fn cfn_lint_finds_nothing_in_the_template() {
 #[test]
 fn cfn_lint_catches_a_broken_template() {
     // The same template with a typo in a resource name: proves the check above can fail.
+    // (In a plain resource: cfn-lint, without SAM's translator, does not read the
+    // references in a SAM function's Policies; the tests below check those.)
     let template = std::fs::read_to_string(template_path()).unwrap();
     let broken = template.replacen(
-        "!GetAtt DeadLetterQueue.Arn",
-        "!GetAtt DeadLetterQueu.Arn",
+        "Destination: !GetAtt DeadLetterQueue.Arn",
+        "Destination: !GetAtt DeadLetterQueu.Arn",
         1,
     );
     assert_ne!(template, broken);
@@ -99,7 +101,7 @@ fn function(template: &Value) -> &Value {
 }
 
 #[test]
-fn the_function_is_built_by_cargo_lambda_for_arm64() {
+fn the_function_is_built_by_cargo_lambda_for_its_architecture() {
     let template = template();
     assert_eq!(template["Transform"], "AWS::Serverless-2016-10-31");
     let function = function(&template);
@@ -111,7 +113,15 @@ fn the_function_is_built_by_cargo_lambda_for_arm64() {
     let properties = &function["Properties"];
     assert_eq!(properties["Runtime"], "provided.al2023");
     assert_eq!(properties["Handler"], "bootstrap");
-    assert_eq!(properties["Architectures"], json!(["arm64"]));
+    // `sam build` reads the architecture from Architectures (--arm64 for arm64): one
+    // parameter decides both the build and the deployment, arm64 unless told.
+    assert_eq!(
+        properties["Architectures"],
+        json!([{"Ref": "Architecture"}])
+    );
+    let architecture = &template["Parameters"]["Architecture"];
+    assert_eq!(architecture["Default"], "arm64");
+    assert_eq!(architecture["AllowedValues"], json!(["arm64", "x86_64"]));
     assert_eq!(properties["LoggingConfig"]["LogFormat"], "JSON");
     assert_eq!(properties["FunctionUrlConfig"]["AuthType"], "AWS_IAM");
 
@@ -215,6 +225,13 @@ impl<'t> Deployment<'t> {
             "Fn::And" => arguments.as_array().unwrap().iter().all(|a| self.holds(a)),
             "Fn::Or" => arguments.as_array().unwrap().iter().any(|a| self.holds(a)),
             "Condition" => self.condition(arguments.as_str().unwrap()),
+            // A rule's function: every member of the list is the string.
+            "Fn::EachMemberEquals" => {
+                let wanted = self.scalar(&arguments[1]);
+                self.members(&arguments[0])
+                    .iter()
+                    .all(|member| *member == wanted)
+            }
             other => panic!("the test does not evaluate {other}: {expression}"),
         }
     }
@@ -222,12 +239,67 @@ impl<'t> Deployment<'t> {
     fn scalar(&self, value: &Value) -> String {
         match value {
             Value::String(text) => text.clone(),
+            Value::Object(object) if object.contains_key("Fn::Join") => {
+                let arguments = &object["Fn::Join"];
+                let separator = arguments[0].as_str().expect("a separator");
+                self.members(&arguments[1]).join(separator)
+            }
             Value::Object(_) => {
-                let name = value["Ref"].as_str().expect("a string or a Ref");
+                let name = value["Ref"].as_str().expect("a string, a Join or a Ref");
                 self.parameters[name].clone()
             }
             other => panic!("the test does not compare {other}"),
         }
+    }
+
+    /// The members of a list: a `Ref` to a `CommaDelimitedList` parameter, split as
+    /// CloudFormation splits it (members trimmed; an empty value is one empty member).
+    fn members(&self, value: &Value) -> Vec<String> {
+        let name = value["Ref"].as_str().expect("a Ref to a list parameter");
+        assert_eq!(
+            self.template["Parameters"][name]["Type"], "CommaDelimitedList",
+            "{name} is not a list"
+        );
+        self.parameters[name]
+            .split(',')
+            .map(|member| member.trim().to_owned())
+            .collect()
+    }
+
+    /// `value` resolved, with each `Ref` to a parameter replaced by what CloudFormation
+    /// passes: the value (a list parameter's members). Resources' `Ref`s stay.
+    fn deployed(&self, value: &Value) -> Value {
+        fn substitute(deployment: &Deployment<'_>, value: Value) -> Value {
+            match value {
+                Value::Object(object) => {
+                    if let Some(Value::String(name)) = object.get("Ref")
+                        && object.len() == 1
+                        && deployment.parameters.contains_key(name)
+                    {
+                        let parameter = &deployment.template["Parameters"][name];
+                        return if parameter["Type"] == "CommaDelimitedList" {
+                            json!(deployment.members(&Value::Object(object.clone())))
+                        } else {
+                            json!(deployment.parameters[name])
+                        };
+                    }
+                    Value::Object(
+                        object
+                            .into_iter()
+                            .map(|(key, value)| (key, substitute(deployment, value)))
+                            .collect(),
+                    )
+                }
+                Value::Array(items) => Value::Array(
+                    items
+                        .into_iter()
+                        .map(|item| substitute(deployment, item))
+                        .collect(),
+                ),
+                other => other,
+            }
+        }
+        substitute(self, self.resolve(value).expect("a value"))
     }
 
     /// `value` with the conditions applied; `None` for `AWS::NoValue`.
@@ -333,6 +405,19 @@ const FEDERATION_VARIABLES: &[(&str, &str)] = &[
     ("HUAWEICLOUD_SDK_STS_ENDPOINT", "StsEndpoint"),
 ];
 
+/// What every deployment's role may do besides its credentials mode's: Lambda sends a
+/// failed asynchronous run to the dead-letter queue with the function's role (the
+/// statement SAM generated when it wrote the OnFailure destination itself).
+fn dead_letter_policy() -> Value {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Action": "sqs:SendMessage",
+            "Resource": {"Fn::GetAtt": ["DeadLetterQueue", "Arn"]}}]
+    })
+}
+
 #[test]
 fn in_secret_mode_the_function_may_read_one_secret_and_nothing_else() {
     let template = template();
@@ -346,8 +431,11 @@ fn in_secret_mode_the_function_may_read_one_secret_and_nothing_else() {
     let properties = deployment.function();
     assert_eq!(
         properties["Policies"],
-        json!([{"AWSSecretsManagerGetSecretValuePolicy": {
-            "SecretArn": {"Ref": "CredentialsSecretArn"}}}])
+        json!([
+            {"AWSSecretsManagerGetSecretValuePolicy": {
+                "SecretArn": {"Ref": "CredentialsSecretArn"}}},
+            dead_letter_policy(),
+        ])
     );
     let variables = &properties["Environment"]["Variables"];
     assert_eq!(
@@ -383,18 +471,21 @@ fn in_federation_mode_the_function_may_ask_for_its_identity_token_for_one_audien
     // asks for), no longer-lived than the function asks for. No secret to read.
     assert_eq!(
         properties["Policies"],
-        json!([{
-            "Version": "2012-10-17",
-            "Statement": [{
-                "Effect": "Allow",
-                "Action": "sts:GetWebIdentityToken",
-                "Resource": "*",
-                "Condition": {
-                    "ForAllValues:StringEquals": {
-                        "sts:IdentityTokenAudience": {"Ref": "FederationAudience"}},
-                    "NumericLessThanEqualsIfExists": {
-                        "sts:DurationSeconds": {"Ref": "FederationTokenSeconds"}}}}]
-        }])
+        json!([
+            {
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Effect": "Allow",
+                    "Action": "sts:GetWebIdentityToken",
+                    "Resource": "*",
+                    "Condition": {
+                        "ForAllValues:StringEquals": {
+                            "sts:IdentityTokenAudience": {"Ref": "FederationAudience"}},
+                        "NumericLessThanEqualsIfExists": {
+                            "sts:DurationSeconds": {"Ref": "FederationTokenSeconds"}}}}]
+            },
+            dead_letter_policy(),
+        ])
     );
     let variables = &properties["Environment"]["Variables"];
     for (variable, parameter) in FEDERATION_VARIABLES {
@@ -481,6 +572,170 @@ fn each_credentials_mode_is_refused_without_its_inputs_or_with_the_others() {
     refused_for(
         with(FEDERATION_MODE, &[SECRET_MODE[2]]),
         "CredentialsMode federation uses no secret",
+    );
+}
+
+/// `mode`'s parameter values and `more`, a later value winning.
+fn with<'a>(mode: &[(&'a str, &'a str)], more: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut given = mode.to_vec();
+    given.extend_from_slice(more);
+    given
+}
+
+/// The function's properties as this deployment passes them to Lambda (through SAM).
+fn deployed_function(deployment: &Deployment<'_>) -> Value {
+    let name = function_name(deployment.template);
+    deployment.deployed(&deployment.template["Resources"][name]["Properties"])
+}
+
+#[test]
+fn the_function_runs_with_the_timeout_memory_architecture_and_tracing_given() {
+    let template = template();
+    let parameters = &template["Parameters"];
+    // Lambda's own bounds, so a value out of them is refused before anything is deployed.
+    assert_eq!(parameters["FunctionTimeout"]["MinValue"], 1);
+    assert_eq!(parameters["FunctionTimeout"]["MaxValue"], 900);
+    assert_eq!(parameters["FunctionMemory"]["MinValue"], 128);
+    assert_eq!(parameters["FunctionMemory"]["MaxValue"], 10240);
+    assert_eq!(
+        parameters["Tracing"]["AllowedValues"],
+        json!(["Active", "PassThrough"])
+    );
+
+    // Left unset: what the template deployed before these were parameters, and what
+    // function/Cargo.toml gives `cargo lambda deploy` for the function alone.
+    let unset = Deployment::new(&template, SECRET_MODE);
+    assert_eq!(unset.refusals(), Vec::<String>::new());
+    let properties = deployed_function(&unset);
+    assert_eq!(properties["Architectures"], json!(["arm64"]));
+    assert_eq!(properties["MemorySize"], "128");
+    assert_eq!(properties["Timeout"], "120");
+    assert_eq!(properties["Tracing"], "PassThrough");
+    let manifest = std::fs::read_to_string(workspace_root().join("function/Cargo.toml")).unwrap();
+    for setting in ["memory = 128\n", "timeout = 120\n"] {
+        assert!(manifest.contains(setting), "function/Cargo.toml: {setting}");
+    }
+
+    let given = Deployment::new(
+        &template,
+        &with(
+            SECRET_MODE,
+            &[
+                ("Architecture", "x86_64"),
+                ("FunctionMemory", "1024"),
+                ("FunctionTimeout", "900"),
+                ("Tracing", "Active"),
+            ],
+        ),
+    );
+    assert_eq!(given.refusals(), Vec::<String>::new());
+    let properties = deployed_function(&given);
+    assert_eq!(properties["Architectures"], json!(["x86_64"]));
+    assert_eq!(properties["MemorySize"], "1024");
+    assert_eq!(properties["Timeout"], "900");
+    assert_eq!(properties["Tracing"], "Active");
+}
+
+const SUBNETS: (&str, &str) = (
+    "SubnetIds",
+    "subnet-0a1b2c3d4e5f60718, subnet-0f1e2d3c4b5a69788",
+);
+const SECURITY_GROUPS: (&str, &str) = ("SecurityGroupIds", "sg-0123456789abcdef0");
+
+#[test]
+fn with_subnets_and_security_groups_the_function_runs_in_that_vpc() {
+    let template = template();
+    let outside = Deployment::new(&template, SECRET_MODE);
+    assert!(!outside.condition("InVpc"));
+    assert!(
+        deployed_function(&outside).get("VpcConfig").is_none(),
+        "no VPC unless given"
+    );
+
+    for mode in [SECRET_MODE, FEDERATION_MODE] {
+        let inside = Deployment::new(&template, &with(mode, &[SUBNETS, SECURITY_GROUPS]));
+        assert_eq!(inside.refusals(), Vec::<String>::new());
+        assert_eq!(
+            deployed_function(&inside)["VpcConfig"],
+            json!({
+                "SubnetIds": ["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"],
+                "SecurityGroupIds": ["sg-0123456789abcdef0"],
+            })
+        );
+    }
+}
+
+#[test]
+fn subnets_without_security_groups_or_security_groups_without_subnets_are_refused() {
+    // The negative control for the test above: half a VPC configuration deploys nothing.
+    let template = template();
+    for half in [SUBNETS, SECURITY_GROUPS] {
+        let deployment = Deployment::new(&template, &with(SECRET_MODE, &[half]));
+        assert_eq!(
+            deployment.refusals(),
+            ["Give SubnetIds and SecurityGroupIds, for the function to run in a VPC, or neither."],
+            "{half:?}"
+        );
+        assert!(!deployment.condition("InVpc"), "{half:?}");
+    }
+}
+
+#[test]
+fn each_asynchronous_answer_goes_to_the_success_bus_only_when_one_is_given() {
+    const BUS: &str = "arn:aws:events:eu-west-1:123456789012:event-bus/ges-stop-answers";
+    let template = template();
+    // Lambda keeps one such configuration per function version: SAM's EventInvokeConfig
+    // property would be a second one.
+    assert!(
+        function(&template)["Properties"]
+            .get("EventInvokeConfig")
+            .is_none()
+    );
+    let invoke_config = |deployment: &Deployment<'_>| {
+        let configs: Vec<Value> = deployment
+            .resources()
+            .into_values()
+            .filter(|resource| resource["Type"] == "AWS::Lambda::EventInvokeConfig")
+            .collect();
+        assert_eq!(configs.len(), 1, "one invoke configuration");
+        let properties = deployment.deployed(&configs[0]["Properties"]);
+        assert_eq!(
+            properties["FunctionName"],
+            json!({"Ref": function_name(&template)})
+        );
+        assert_eq!(properties["Qualifier"], "$LATEST");
+        assert_eq!(properties["MaximumRetryAttempts"], 2);
+        properties["DestinationConfig"].clone()
+    };
+    let dead_letter_queue = json!({"Destination": {"Fn::GetAtt": ["DeadLetterQueue", "Arn"]}});
+
+    let without = Deployment::new(&template, SECRET_MODE);
+    assert_eq!(
+        invoke_config(&without),
+        json!({"OnFailure": dead_letter_queue})
+    );
+    let policies = deployed_function(&without)["Policies"].to_string();
+    assert!(!policies.contains("events:"), "{policies}");
+
+    let given = Deployment::new(
+        &template,
+        &with(SECRET_MODE, &[("SuccessEventBusArn", BUS)]),
+    );
+    assert_eq!(given.refusals(), Vec::<String>::new());
+    assert_eq!(
+        invoke_config(&given),
+        json!({"OnSuccess": {"Destination": BUS}, "OnFailure": dead_letter_queue})
+    );
+    // Lambda puts the answer on the bus with the function's role: that bus and no other.
+    let policies = deployed_function(&given)["Policies"].clone();
+    let policies = policies.as_array().unwrap();
+    assert_eq!(policies.len(), 3, "{policies:?}");
+    assert_eq!(
+        policies[2],
+        json!({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "events:PutEvents", "Resource": BUS}]
+        })
     );
 }
 
