@@ -100,9 +100,10 @@ pub enum FederationError {
     },
     /// The service could not be reached.
     #[error(
-        "{call}: could not reach {service} at {endpoint} after {}: {source}; check {} and the \
+        "{call}: could not reach {service} at {endpoint} after {}: {}; check {} and the \
          network",
         Attempts::sent_times(*attempts),
+        unanswered(source),
         service.endpoint_variables()
     )]
     Transport {
@@ -168,6 +169,26 @@ pub enum FederationError {
         EXPIRED_CREDENTIALS_BACKOFF.as_secs()
     )]
     ExpiredOnArrival(ExpiredCredentials),
+}
+
+/// Why a request got no answer, causes included: reqwest's own message ("error sending
+/// request") hides whether it timed out or the connection was refused.
+fn unanswered(source: &reqwest::Error) -> String {
+    let mut why = source.to_string();
+    let mut cause = std::error::Error::source(source);
+    // A few causes at most, so that the message stays one line.
+    for _ in 0..4 {
+        let Some(error) = cause else { break };
+        why.push_str(": ");
+        why.push_str(&error.to_string());
+        cause = error.source();
+    }
+    if source.is_timeout() {
+        why.push_str(
+            " (no answer within GES_REQUEST_TIMEOUT_SECS, or GES_CONNECT_TIMEOUT_SECS to connect)",
+        );
+    }
+    why
 }
 
 /// After STS gave credentials that were already expired, how long every request is

@@ -145,6 +145,20 @@ impl Federation {
         self.issued().len()
     }
 
+    /// Every credential issued, oldest first: access key, secret key, security token.
+    pub(crate) fn all(&self) -> Vec<(String, String, String)> {
+        self.issued()
+            .iter()
+            .map(|issued| {
+                (
+                    issued.access_key.clone(),
+                    issued.secret_key.clone(),
+                    issued.security_token.clone(),
+                )
+            })
+            .collect()
+    }
+
     /// Makes every credential issued so far expire at `now`.
     pub(crate) fn revoke_all(&self, now: OffsetDateTime) {
         for issued in self.issued().iter_mut() {
@@ -179,6 +193,14 @@ mod tests {
                 .expired
         );
         assert!(federation.find("HSTOTHER", now).is_none());
+        assert_eq!(
+            federation.all(),
+            [(
+                issued.access_key.clone(),
+                issued.secret_key.clone(),
+                issued.security_token.clone()
+            )]
+        );
         federation.revoke_all(now);
         assert!(federation.find(&issued.access_key, now).unwrap().expired);
         let shown = format!("{issued:?}");

@@ -286,6 +286,13 @@ impl RunningSimulator {
         self.shared.federation.issued_count()
     }
 
+    /// Every temporary credential Huawei STS issued, oldest first, secrets in the
+    /// clear: `(access key, secret key, security token)`. A test accessor, so that a
+    /// test can check that a client never shows them (in logs, errors or answers).
+    pub fn federated_credentials(&self) -> Vec<(String, String, String)> {
+        self.shared.federation.all()
+    }
+
     /// Makes every temporary credential Huawei STS issued so far expire now: a client
     /// still signing with them gets `401` from then on.
     pub fn revoke_federated_credentials(&self) {

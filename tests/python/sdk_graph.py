@@ -2,7 +2,9 @@
 
 Used by tests/tests/python_sdk.rs to check that the GES simulator accepts what the real
 SDK sends (StopGraph2Request; StartGraph2Request with its optional StartGraphReq body;
-the AK/SK signature over each), and by scripts/bench to time the SDK's stop.
+the AK/SK signature over each; with GES_CREDENTIALS=oidc, the temporary AK/SK and
+security token OidcStsCredentialProvider obtains from STS's assume-with-oidc), and by
+scripts/bench to time the SDK's stop.
 
     python sdk_graph.py stop [--not-running-ok]
     python sdk_graph.py start
@@ -11,6 +13,15 @@ Configuration comes from the environment:
 
     GES_ENDPOINT    e.g. http://127.0.0.1:12345 (no trailing slash)
     GES_AK, GES_SK  the access key and secret key to sign with
+    GES_CREDENTIALS optional: "oidc" to sign instead with what
+                    OidcStsCredentialProvider.get_basic().get_credentials() obtains, from
+                    the SDK's own variables: HUAWEICLOUD_OIDC_PROVIDER_URN,
+                    HUAWEICLOUD_OIDC_AGENCY_URN, HUAWEICLOUD_OIDC_ID_TOKEN (or
+                    HUAWEICLOUD_OIDC_TOKEN_FILE), the optional HUAWEICLOUD_OIDC_SESSION_NAME,
+                    _DURATION_SECONDS, _POLICY and _POLICY_IDS, HUAWEICLOUD_SDK_PROJECT_ID
+                    and HUAWEICLOUD_SDK_STS_ENDPOINT (GES_AK, GES_SK and GES_PROJECT_ID are
+                    then not read). Run it with TZ=UTC: the SDK reads STS's expiration
+                    with time.mktime, in local time.
     GES_PROJECT_ID  the project the graph belongs to
     GES_GRAPH_ID    the graph to stop or start
     GES_BACKUP_ID   start only, optional: a backup to start from, sent as the body's
@@ -36,6 +47,7 @@ import os
 import sys
 
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
+from huaweicloudsdkcore.auth.provider import OidcStsCredentialProvider
 from huaweicloudsdkcore.exceptions.exceptions import ServiceResponseException
 from huaweicloudsdkcore.http.http_config import HttpConfig
 from huaweicloudsdkges.v2 import (
@@ -58,6 +70,16 @@ def call(client: GesClient, action: str, env: os._Environ):
     return client.start_graph2(StartGraph2Request(graph_id=graph_id, body=body))
 
 
+def credentials(env: os._Environ) -> BasicCredentials:
+    mode = env.get("GES_CREDENTIALS", "aksk")
+    if mode == "oidc":
+        # The SDK asks STS only at the first call, with the GES client's HTTP client.
+        return OidcStsCredentialProvider.get_basic().get_credentials()
+    if mode != "aksk":
+        raise ValueError("GES_CREDENTIALS must be aksk or oidc, not " + repr(mode))
+    return BasicCredentials(env["GES_AK"], env["GES_SK"], env["GES_PROJECT_ID"])
+
+
 def main() -> int:
     args = sys.argv[1:]
     if not args or args[0] not in ("stop", "start"):
@@ -72,9 +94,7 @@ def main() -> int:
     client = (
         GesClient.new_builder()
         .with_http_config(config)
-        .with_credentials(
-            BasicCredentials(env["GES_AK"], env["GES_SK"], env["GES_PROJECT_ID"])
-        )
+        .with_credentials(credentials(env))
         .with_endpoints([env["GES_ENDPOINT"]])
         .build()
     )

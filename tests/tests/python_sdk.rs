@@ -6,17 +6,31 @@
 //! `StartGraph2Request`, with or without its `StartGraphReq` body) with the venv's
 //! Python (`ges_stop_e2e::python()`), with `HOME` in a scratch folder (the SDK writes `$HOME/.huaweicloud` on import) and
 //! a time limit.
+//!
+//! Keyless federation: the SDK's `OidcStsCredentialProvider` (`GES_CREDENTIALS=oidc`)
+//! trades an ID token the simulator minted for temporary credentials at the
+//! simulator's Huawei STS and stops a graph with them; and the `assume-with-oidc`
+//! request the release `ges-stop-lambda` sends (under the Lambda emulator) is the
+//! SDK's, body and `Content-Type`, both caught on the wire by a recording proxy
+//! ([`StsRecorder`]) in front of the simulator's STS.
 
+use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::{ExitStatus, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use ges_api::types::{GraphId, GraphStatus, JobId};
 use ges_simulator::{
-    Authentication, GraphSpec, OperationKind, RunningSimulator, Scheme, Simulator,
+    Authentication, GraphSpec, OperationKind, RunningSimulator, Scheme, Signer, Simulator,
 };
-use serde_json::Value;
+use ges_stop_e2e::{LambdaEmulator, LambdaFunction};
+use serde_json::{Value, json};
 use tokio::process::Command;
 
 const AK: &str = "HPUAEXAMPLEAK0000000";
@@ -299,4 +313,281 @@ async fn the_official_sdk_reads_ges_7002_for_a_running_graph() {
         sim.graph_status(&graph_id(RUNNING)),
         Some(GraphStatus::Running)
     );
+}
+
+const PROVIDER: &str = "iam::0a1b2c3d:oidcProvider:aws-lambda";
+const AGENCY: &str = "iam::0a1b2c3d:agency:ges-stop";
+const AUDIENCE: &str = "ges-stop-sdk";
+/// The path of `AssumeAgencyWithOIDC`.
+const ASSUME_WITH_OIDC: &str = "/v5/agencies/assume-with-oidc";
+
+/// A simulator whose only credentials are federation's (no AK/SK): an identity
+/// provider trusting its own issuer, and an agency.
+async fn federated_simulator() -> RunningSimulator {
+    Simulator::builder()
+        .project_id(PROJECT.parse().expect("a valid project ID"))
+        .graph(GraphSpec::running(graph_id(RUNNING), "sdk-graph"))
+        .oidc_provider(PROVIDER.parse().expect("a provider URN"), AUDIENCE)
+        .oidc_agency(AGENCY.parse().expect("an agency URN"))
+        .stop_duration(Duration::from_secs(600))
+        .start()
+        .await
+        .expect("the simulator starts")
+}
+
+/// An `assume-with-oidc` request as it came on the wire.
+#[derive(Debug, Clone)]
+struct Captured {
+    content_type: Option<String>,
+    body: Bytes,
+}
+
+impl Captured {
+    /// The body, parsed: compared as values, whatever the order and spacing of keys.
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|error| {
+            panic!(
+                "the body is not JSON ({error}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+}
+
+/// A loopback HTTP proxy in front of the simulator's Huawei STS: it keeps every
+/// `POST /v5/agencies/assume-with-oidc` it is sent (the simulator's journal keeps no
+/// bodies), forwards it, and answers with the simulator's answer. Stopped when dropped.
+struct StsRecorder {
+    addr: SocketAddr,
+    captured: Arc<Mutex<Vec<Captured>>>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+#[derive(Clone)]
+struct Forward {
+    upstream: String,
+    client: reqwest::Client,
+    captured: Arc<Mutex<Vec<Captured>>>,
+}
+
+impl StsRecorder {
+    async fn start(simulator: &RunningSimulator) -> Self {
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .await
+            .expect("a loopback port");
+        let addr = listener.local_addr().expect("its address");
+        let captured = Arc::new(Mutex::new(Vec::new()));
+        let forward = Forward {
+            upstream: format!("{}{ASSUME_WITH_OIDC}", simulator.base_url()),
+            client: reqwest::Client::builder()
+                .no_proxy()
+                .tls_backend_preconfigured(ges_client::tls::client_config())
+                .build()
+                .expect("an HTTP client builds"),
+            captured: Arc::clone(&captured),
+        };
+        let router = axum::Router::new()
+            .route(ASSUME_WITH_OIDC, axum::routing::post(record_and_forward))
+            .with_state(forward);
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        Self {
+            addr,
+            captured,
+            server,
+        }
+    }
+
+    /// The STS endpoint to give a client.
+    fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn captured(&self) -> Vec<Captured> {
+        self.captured
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+impl Drop for StsRecorder {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+async fn record_and_forward(
+    State(forward): State<Forward>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    forward
+        .captured
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(Captured {
+            content_type: content_type.clone(),
+            body: body.clone(),
+        });
+    let mut request = forward.client.post(&forward.upstream).body(body);
+    if let Some(content_type) = content_type {
+        request = request.header(header::CONTENT_TYPE, content_type);
+    }
+    let answer = match request.send().await {
+        Ok(answer) => answer,
+        Err(error) => {
+            return (StatusCode::BAD_GATEWAY, format!("the simulator: {error}")).into_response();
+        }
+    };
+    let status = StatusCode::from_u16(answer.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
+    let answer_type = answer.headers().get(header::CONTENT_TYPE).cloned();
+    let body = answer.bytes().await.unwrap_or_default();
+    let mut response = (status, body).into_response();
+    if let Some(answer_type) = answer_type {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, answer_type);
+    }
+    response
+}
+
+/// The SDK's variables for an ID token exchange at `sts_endpoint`, plus `extra`.
+fn oidc_env(
+    id_token: &str,
+    sts_endpoint: &str,
+    extra: &[(&'static str, &str)],
+) -> Vec<(&'static str, String)> {
+    let mut env = vec![
+        ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT.to_owned()),
+        ("HUAWEICLOUD_SDK_STS_ENDPOINT", sts_endpoint.to_owned()),
+        ("HUAWEICLOUD_OIDC_PROVIDER_URN", PROVIDER.to_owned()),
+        ("HUAWEICLOUD_OIDC_AGENCY_URN", AGENCY.to_owned()),
+        ("HUAWEICLOUD_OIDC_ID_TOKEN", id_token.to_owned()),
+    ];
+    env.extend(
+        extra
+            .iter()
+            .map(|(name, value)| (*name, (*value).to_owned())),
+    );
+    env
+}
+
+/// Runs `sdk_graph.py stop` with `GES_CREDENTIALS=oidc` and these variables.
+async fn sdk_oidc_stop(sim: &RunningSimulator, env: &[(&'static str, String)]) -> ScriptRun {
+    let mut all: Vec<(&str, &str)> = vec![("GES_CREDENTIALS", "oidc"), ("TZ", "UTC")];
+    all.extend(env.iter().map(|(name, value)| (*name, value.as_str())));
+    // GES_AK and GES_SK are set by run_script, and not read in this mode.
+    run_script(sim, Script::Stop, RUNNING, SK, &all).await
+}
+
+#[tokio::test]
+async fn the_official_sdk_trades_an_oidc_id_token_for_credentials_and_stops_a_graph() {
+    let sim = federated_simulator().await;
+    let id_token = sim.mint_id_token(&sim.id_token_claims(), Signer::Rs256);
+    let run = sdk_oidc_stop(&sim, &oidc_env(&id_token, &sim.base_url(), &[])).await;
+    assert!(run.status.success(), "{run}");
+    let job_id: JobId = run.json()["job_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no job_id printed: {run}"))
+        .parse()
+        .expect("a valid job ID");
+
+    let requests = sim.requests();
+    let operations: Vec<_> = requests.iter().map(|request| request.operation).collect();
+    assert_eq!(
+        operations,
+        [
+            Some(OperationKind::AssumeAgencyWithOidc),
+            Some(OperationKind::StopGraph)
+        ],
+        "{requests:#?}"
+    );
+    assert_eq!(
+        requests[0].authentication,
+        Authentication::Accepted(Scheme::IdToken)
+    );
+    assert!((200..300).contains(&requests[0].status), "{requests:#?}");
+    // Signed with the temporary AK/SK, its security token beside it.
+    assert_eq!(
+        requests[1].authentication,
+        Authentication::Accepted(Scheme::TemporaryAkSk)
+    );
+    assert_eq!(requests[1].status, 200);
+    assert_eq!(sim.federated_credentials_issued(), 1);
+    assert_eq!(
+        sim.graph_status(&graph_id(RUNNING)),
+        Some(GraphStatus::Stopping)
+    );
+    assert_eq!(sim.last_stop_job(&graph_id(RUNNING)), Some(job_id));
+}
+
+#[tokio::test]
+async fn our_assume_with_oidc_request_is_the_sdks() {
+    let sim = federated_simulator().await;
+    let recorder = StsRecorder::start(&sim).await;
+    let id_token = sim.mint_id_token(&sim.id_token_claims(), Signer::Rs256);
+    let policy = r#"{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ges:graph:stop"],"Resource":["*"]}]}"#;
+    let settings: [&[(&'static str, &str)]; 2] = [
+        // The defaults: the SDK's session name and duration.
+        &[],
+        &[
+            ("HUAWEICLOUD_OIDC_SESSION_NAME", "ges-stop-e2e.session"),
+            ("HUAWEICLOUD_OIDC_DURATION_SECONDS", "2700"),
+            ("HUAWEICLOUD_OIDC_POLICY", policy),
+            ("HUAWEICLOUD_OIDC_POLICY_IDS", "policy-one,policy_two"),
+        ],
+    ];
+    let emulator = LambdaEmulator::start().await;
+    for extra in settings {
+        let env = oidc_env(&id_token, &recorder.endpoint(), extra);
+        sim.put_graph(GraphSpec::running(graph_id(RUNNING), "sdk-graph"));
+        let run = sdk_oidc_stop(&sim, &env).await;
+        assert!(run.status.success(), "{extra:?}: {run}");
+
+        sim.put_graph(GraphSpec::running(graph_id(RUNNING), "sdk-graph"));
+        let mut ours = env.clone();
+        ours.push(("GES_ENDPOINT", sim.base_url()));
+        let mut function = LambdaFunction::start(&emulator, ours).await;
+        let invocation = function.invoke(&json!({ "graph_id": RUNNING })).await;
+        assert_eq!(invocation.answer()["outcome"], "stopping", "{extra:?}");
+        function.stop().await;
+
+        let captured = recorder.captured();
+        let [.., sdk, ges_stop] = captured.as_slice() else {
+            panic!("{extra:?}: two requests were not caught: {captured:?}");
+        };
+        assert_eq!(
+            ges_stop.json(),
+            sdk.json(),
+            "{extra:?}: the bodies differ as JSON values"
+        );
+        assert_eq!(ges_stop.content_type, sdk.content_type, "{extra:?}");
+        assert_eq!(
+            sdk.content_type.as_deref(),
+            Some("application/json;charset=UTF-8")
+        );
+        // Both carried what was configured, the SDK's defaults where nothing was.
+        let body = sdk.json();
+        assert_eq!(body["provider_urn"], PROVIDER);
+        assert_eq!(body["agency_urn"], AGENCY);
+        assert_eq!(body["id_token"], id_token.as_str());
+        if extra.is_empty() {
+            assert_eq!(body["agency_session_name"], "oidc-sts-session");
+            assert_eq!(body["duration_seconds"], 3600);
+            assert!(body.get("policy").is_none() && body.get("policy_ids").is_none());
+        } else {
+            assert_eq!(body["agency_session_name"], "ges-stop-e2e.session");
+            assert_eq!(body["duration_seconds"], 2700);
+            assert_eq!(body["policy"], policy);
+            assert_eq!(body["policy_ids"], json!(["policy-one", "policy_two"]));
+        }
+    }
+    assert_eq!(recorder.captured().len(), 4);
+    assert_eq!(sim.federated_credentials_issued(), 4);
 }
