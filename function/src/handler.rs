@@ -20,6 +20,7 @@ use ges_client::retry::Attempts;
 use crate::answer::{self, Answer, BatchAnswer, BatchEntry, FunctionError, Summary};
 use crate::event::{self, Invocation, Selector, StopRequest};
 use crate::graphs::{Graphs, Scheduled};
+use crate::metrics::{self, Metrics, MetricsConfigError};
 use crate::settings::Settings;
 use ges_client::client::{ClientError, GesClient};
 use ges_client::config::{Config, ConfigError};
@@ -50,6 +51,8 @@ pub struct Handler {
     /// What each GES said of our page size, kept while the function is warm.
     pages: PageSizes,
     settings: Settings,
+    /// Where each invocation's metrics go (nowhere unless [`Handler::with_metrics`]).
+    metrics: Metrics,
 }
 
 /// Why the function cannot start.
@@ -61,6 +64,9 @@ pub enum StartupError {
     /// The HTTP client could not be set up.
     #[error(transparent)]
     Client(#[from] ClientError),
+    /// The metrics variables are wrong.
+    #[error(transparent)]
+    Metrics(#[from] MetricsConfigError),
 }
 
 /// One graph's part of a run: what it needs, and the client for its region. A graph
@@ -79,7 +85,13 @@ impl Handler {
             regions: Regions::new(config),
             pages: PageSizes::default(),
             settings,
+            metrics: Metrics::off(),
         })
+    }
+
+    /// The same handler, writing each invocation's metrics to `metrics`.
+    pub fn with_metrics(self, metrics: Metrics) -> Self {
+        Self { metrics, ..self }
     }
 
     /// A handler configured from the process environment, read once: the secret it
@@ -120,7 +132,14 @@ impl Handler {
             dry_run = invocation.request.dry_run,
             "invocation"
         );
-        let result = self.serve(&invocation, context).await;
+        let result = self
+            .metrics
+            .measure(
+                invocation.request.dry_run,
+                context,
+                self.serve(&invocation, context),
+            )
+            .await;
         answer::render(Some(&invocation.trigger), result, context)
     }
 
@@ -380,12 +399,14 @@ impl Handler {
             // A reconcile decides its dry runs from the listing and never waits, so a
             // start is only ever sent.
             if change == Change::Start {
-                return start_graph(client, target, deadline.at).await;
+                return metrics::timed(Change::Start, start_graph(client, target, deadline.at))
+                    .await;
             }
             if request.dry_run {
                 return preview_stop(client, target, deadline.at).await;
             }
-            let report = stop_graph(client, target, deadline.at).await?;
+            let report =
+                metrics::timed(Change::Stop, stop_graph(client, target, deadline.at)).await?;
             match (&report.job_id, request.wait) {
                 (Some(job_id), true) => {
                     let end = wait_for_job(client, target, job_id, deadline.wait_until).await?;
