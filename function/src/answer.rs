@@ -204,27 +204,34 @@ pub struct Summary {
 impl Summary {
     /// Counts the outcomes.
     pub fn of(results: &[BatchEntry]) -> Self {
-        let mut summary = Self {
-            selected: results.len(),
-            ..Self::default()
-        };
+        let mut summary = Self::default();
         for result in results {
-            *match &result.outcome {
-                Ok(report) => match report.outcome {
-                    Outcome::Stopping => &mut summary.stopping,
-                    Outcome::Stopped => &mut summary.stopped,
-                    Outcome::AlreadyStopped => &mut summary.already_stopped,
-                    Outcome::Skipped => &mut summary.skipped,
-                    Outcome::WouldStop => &mut summary.would_stop,
-                    Outcome::Starting => &mut summary.starting,
-                    Outcome::AlreadyRunning => &mut summary.already_running,
-                    Outcome::Unchanged => &mut summary.unchanged,
-                    Outcome::WouldStart => &mut summary.would_start,
-                },
-                Err(_) => &mut summary.failed,
-            } += 1;
+            summary.add(result.outcome.as_ref().ok().map(|report| report.outcome));
         }
         summary
+    }
+
+    /// The counts of a run of one graph: its outcome, or `None` when it failed.
+    pub fn of_one(outcome: Option<Outcome>) -> Self {
+        let mut summary = Self::default();
+        summary.add(outcome);
+        summary
+    }
+
+    fn add(&mut self, outcome: Option<Outcome>) {
+        self.selected += 1;
+        *match outcome {
+            Some(Outcome::Stopping) => &mut self.stopping,
+            Some(Outcome::Stopped) => &mut self.stopped,
+            Some(Outcome::AlreadyStopped) => &mut self.already_stopped,
+            Some(Outcome::Skipped) => &mut self.skipped,
+            Some(Outcome::WouldStop) => &mut self.would_stop,
+            Some(Outcome::Starting) => &mut self.starting,
+            Some(Outcome::AlreadyRunning) => &mut self.already_running,
+            Some(Outcome::Unchanged) => &mut self.unchanged,
+            Some(Outcome::WouldStart) => &mut self.would_start,
+            None => &mut self.failed,
+        } += 1;
     }
 
     /// The one log line per invocation that says how it ended, each count a field of

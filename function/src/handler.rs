@@ -21,6 +21,7 @@ use ges_client::retry::Attempts;
 use crate::answer::{self, Answer, BatchAnswer, BatchEntry, FunctionError, Summary};
 use crate::event::{self, InvalidEvent, Invocation, Payload, Selector, StopRequest};
 use crate::graphs::{Graphs, Scheduled};
+use crate::metrics::{self, Metrics, MetricsConfigError};
 use crate::progress::Progress;
 use crate::queue;
 use crate::settings::Settings;
@@ -55,6 +56,8 @@ pub struct Handler {
     settings: Settings,
     /// Whoever watches the runs as they go: the command line, never the function.
     progress: Option<Arc<dyn Progress>>,
+    /// Where each invocation's metrics go (nowhere unless [`Handler::with_metrics`]).
+    metrics: Metrics,
 }
 
 /// Why the function cannot start.
@@ -66,6 +69,9 @@ pub enum StartupError {
     /// The HTTP client could not be set up.
     #[error(transparent)]
     Client(#[from] ClientError),
+    /// The metrics variables are wrong.
+    #[error(transparent)]
+    Metrics(#[from] MetricsConfigError),
 }
 
 /// One graph's part of a run: what it needs, and the client for its region. A graph
@@ -85,6 +91,7 @@ impl Handler {
             pages: PageSizes::default(),
             settings,
             progress: None,
+            metrics: Metrics::off(),
         })
     }
 
@@ -94,6 +101,11 @@ impl Handler {
             progress: Some(progress),
             ..self
         }
+    }
+
+    /// The same handler, writing each invocation's metrics to `metrics`.
+    pub fn with_metrics(self, metrics: Metrics) -> Self {
+        Self { metrics, ..self }
     }
 
     /// A handler configured from the process environment, read once: the secret it
@@ -161,7 +173,14 @@ impl Handler {
             dry_run = invocation.request.dry_run,
             "invocation"
         );
-        let result = self.serve(invocation, context).await;
+        let result = self
+            .metrics
+            .measure(
+                invocation.request.dry_run,
+                context,
+                self.serve(invocation, context),
+            )
+            .await;
         answer::render(Some(&invocation.trigger), result, context)
     }
 
@@ -429,12 +448,14 @@ impl Handler {
             // A reconcile decides its dry runs from the listing and never waits, so a
             // start is only ever sent.
             if change == Change::Start {
-                return start_graph(client, target, deadline.at).await;
+                return metrics::timed(Change::Start, start_graph(client, target, deadline.at))
+                    .await;
             }
             if request.dry_run {
                 return preview_stop(client, target, deadline.at).await;
             }
-            let report = stop_graph(client, target, deadline.at).await?;
+            let report =
+                metrics::timed(Change::Stop, stop_graph(client, target, deadline.at)).await?;
             match (&report.job_id, request.wait) {
                 (Some(job_id), true) => {
                     let on_look = |status: &_| {

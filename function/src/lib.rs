@@ -3,7 +3,8 @@
 //! - [`event`]: every way the Lambda function is invoked, parsed into one request;
 //!   [`graphs`]: which graphs a run acts on.
 //! - [`settings`]: what the Lambda function adds to the configuration.
-//! - [`logs`]: the Lambda function's log lines.
+//! - [`logs`]: the Lambda function's log lines; [`metrics`]: its metrics, in CloudWatch
+//!   Embedded Metric Format.
 //! - [`handler`]: the Lambda handler; [`queue`]: an SQS batch, message by message;
 //!   [`answer`]: its answers in each caller's form;
 //!   [`error_type`]: the Lambda error types, with their HTTP statuses; [`progress`]:
@@ -17,6 +18,7 @@ pub mod event;
 pub mod graphs;
 pub mod handler;
 pub mod logs;
+pub mod metrics;
 pub mod progress;
 pub mod queue;
 pub mod settings;

@@ -1,7 +1,8 @@
 //! The AWS Lambda function: reads its configuration once, then serves invocations.
 
 use ges_stop_lambda::error_type::ErrorType;
-use ges_stop_lambda::handler::Handler;
+use ges_stop_lambda::handler::{Handler, StartupError};
+use ges_stop_lambda::metrics::Metrics;
 use lambda_runtime::{LambdaEvent, service_fn};
 use serde_json::Value;
 
@@ -13,7 +14,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     // request id, from the runtime's span.
     ges_stop_lambda::logs::init_lambda();
 
-    let handler = match Handler::from_env().await {
+    let handler = match start().await {
         Ok(handler) => handler,
         Err(error) => {
             // A bad configuration fails the init phase, once, with the reason, rather
@@ -35,6 +36,13 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         handler.handle(event).await
     }))
     .await
+}
+
+/// The handler, from the environment, writing its metrics to stdout. The metrics
+/// variables are read first: they need no call to be checked.
+async fn start() -> Result<Handler, StartupError> {
+    let metrics = Metrics::from_env()?;
+    Ok(Handler::from_env().await?.with_metrics(metrics))
 }
 
 /// Tells the Runtime API why init failed, so that the invoker sees the reason as an

@@ -920,3 +920,50 @@ fn rust_sources(dir: &Path) -> String {
     }
     text
 }
+
+#[test]
+fn the_alarms_read_the_metrics_the_function_writes_and_no_log_filter_is_left() {
+    // The function's EMF metrics replaced the log metric filters: none may linger, and
+    // an alarm on a metric the function does not write (or in another namespace, or
+    // without its service dimension) would never fire.
+    let template = template();
+    let resources = template["Resources"].as_object().unwrap();
+    let filters: Vec<&String> = resources
+        .iter()
+        .filter(|(_, resource)| resource["Type"] == "AWS::Logs::MetricFilter")
+        .map(|(name, _)| name)
+        .collect();
+    assert!(filters.is_empty(), "log metric filters: {filters:?}");
+
+    let variables = &function(&template)["Properties"]["Environment"]["Variables"];
+    let namespace = &variables["POWERTOOLS_METRICS_NAMESPACE"];
+    let service = &variables["POWERTOOLS_SERVICE_NAME"];
+    assert!(namespace.is_string(), "{variables}");
+    assert!(!service.is_null(), "{variables}");
+    let metrics_source =
+        std::fs::read_to_string(workspace_root().join("function/src/metrics/mod.rs")).unwrap();
+    let ours: Vec<(&String, &Value)> = resources
+        .iter()
+        .filter(|(_, resource)| resource["Type"] == "AWS::CloudWatch::Alarm")
+        .filter(|(_, resource)| {
+            !resource["Properties"]["Namespace"]
+                .as_str()
+                .is_some_and(|namespace| namespace.starts_with("AWS/"))
+        })
+        .collect();
+    assert!(!ours.is_empty(), "no alarm reads the function's metrics");
+    for (name, alarm) in ours {
+        let properties = &alarm["Properties"];
+        assert_eq!(&properties["Namespace"], namespace, "{name}");
+        assert_eq!(
+            properties["Dimensions"],
+            json!([{"Name": "service", "Value": service}]),
+            "{name}"
+        );
+        let metric = properties["MetricName"].as_str().unwrap();
+        assert!(
+            metrics_source.contains(&format!("=> \"{metric}\"")),
+            "{name}: the function writes no metric {metric}"
+        );
+    }
+}
