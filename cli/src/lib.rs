@@ -24,6 +24,25 @@ macro_rules! client_environment {
                           token or IAM user above, as {\"HUAWEICLOUD_SDK_AK\": \"...\", ...}, read
                           through the AWS Parameters and Secrets Lambda Extension
                           (PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, AWS_SESSION_TOKEN)
+  HUAWEICLOUD_OIDC_PROVIDER_URN, HUAWEICLOUD_OIDC_AGENCY_URN
+                          federation, instead of all the above: temporary AK/SK from
+                          Huawei Cloud STS for an OIDC ID token, by assuming this trust
+                          agency that this identity provider vouches for (needs
+                          HUAWEICLOUD_SDK_PROJECT_ID)
+  HUAWEICLOUD_OIDC_ID_TOKEN, HUAWEICLOUD_OIDC_TOKEN_FILE
+                          the ID token, or a file holding it, re-read at every exchange
+  GES_OIDC_AWS_AUDIENCE   instead: the function's own ID token, asked of AWS STS
+                          (GetWebIdentityToken) for this audience, signed with AWS_ACCESS_KEY_ID,
+                          AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN in AWS_REGION (or
+                          AWS_DEFAULT_REGION), at AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL if set
+  GES_OIDC_AWS_ALGORITHM, GES_OIDC_AWS_DURATION_SECONDS
+                          that token's algorithm (RS256, ES384) and life (60 to 3600 s)
+  HUAWEICLOUD_OIDC_SESSION_NAME, HUAWEICLOUD_OIDC_DURATION_SECONDS
+                          the agency session's name, and its credentials' life (900 to 43200 s)
+  HUAWEICLOUD_OIDC_POLICY, HUAWEICLOUD_OIDC_POLICY_IDS
+                          a policy, or predefined policies, that narrow the session
+  HUAWEICLOUD_SDK_STS_ENDPOINT
+                          Huawei Cloud STS, overriding the region's
   HUAWEICLOUD_SDK_PROJECT_ID
                           the project of the graphs
   HUAWEICLOUD_SDK_REGION  the region, which gives the endpoint, such as cn-north-4
