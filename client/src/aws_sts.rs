@@ -261,11 +261,7 @@ pub async fn web_identity_token(
             )
             .await
         },
-        |sent| {
-            sts_call::verdict(sent, |exchanged| {
-                error_code(exchanged).as_deref() == Some("Throttling")
-            })
-        },
+        |sent| sts_call::verdict(sent, throttled),
         |attempts| FederationError::DeadlineExceeded {
             service: Service::AwsSts,
             call: CALL,
@@ -278,15 +274,6 @@ pub async fn web_identity_token(
     read_answer(&exchanged, attempts)
 }
 
-/// The request id AWS gave an answer.
-fn request_id(exchanged: &Exchanged) -> Option<String> {
-    transport::header_text(&exchanged.headers, "x-amzn-requestid").or_else(|| {
-        let text = std::str::from_utf8(&exchanged.body).ok()?;
-        let document = roxmltree::Document::parse(text).ok()?;
-        element_text(&document, "RequestId")
-    })
-}
-
 fn element_text(document: &roxmltree::Document<'_>, name: &str) -> Option<String> {
     document
         .descendants()
@@ -295,27 +282,37 @@ fn element_text(document: &roxmltree::Document<'_>, name: &str) -> Option<String
         .map(|text| text.trim().to_owned())
 }
 
-/// The `Error/Code` of a Query error answer.
-fn error_code(exchanged: &Exchanged) -> Option<String> {
+/// The answer's XML, if it is XML.
+fn document(exchanged: &Exchanged) -> Option<roxmltree::Document<'_>> {
     let text = std::str::from_utf8(&exchanged.body).ok()?;
-    let document = roxmltree::Document::parse(text).ok()?;
-    element_text(&document, "Code")
+    roxmltree::Document::parse(text).ok()
 }
 
-/// The token from a `200`, or the error AWS answered, with what to do about it.
+/// Whether AWS throttled the call: Query APIs answer `400` with the code `Throttling`.
+/// Only a `400` is parsed for it: a token's answer is read once, by [`read_answer`].
+fn throttled(exchanged: &Exchanged) -> bool {
+    exchanged.status == 400
+        && document(exchanged)
+            .and_then(|document| element_text(&document, "Code"))
+            .is_some_and(|code| code == "Throttling")
+}
+
+/// The token from a `200`, or the error AWS answered, with what to do about it; the body
+/// is parsed once.
 fn read_answer(exchanged: &Exchanged, attempts: u32) -> Result<IdToken, FederationError> {
     const CALL: &str = GET_WEB_IDENTITY_TOKEN;
-    let request_id = request_id(exchanged);
+    let document = document(exchanged);
+    let request_id = transport::header_text(&exchanged.headers, "x-amzn-requestid").or_else(|| {
+        document
+            .as_ref()
+            .and_then(|document| element_text(document, "RequestId"))
+    });
     let malformed = |why: String| FederationError::Malformed {
         service: Service::AwsSts,
         call: CALL,
         why,
         request_id: request_id.clone(),
     };
-    let text = std::str::from_utf8(&exchanged.body);
-    let document = text
-        .ok()
-        .and_then(|text| roxmltree::Document::parse(text).ok());
     if exchanged.status == 200 {
         let document = document.ok_or_else(|| malformed("the body is not XML".to_owned()))?;
         let token = element_text(&document, "WebIdentityToken")

@@ -168,14 +168,13 @@ impl Authorize for Credentials {
         .map(|_| ())
         .map_err(|error| match error {
             CredentialsError::Iam(error) => error,
-            CredentialsError::Sign(error) => IamError::Sign {
-                call: "GET /v3/projects",
-                why: error.to_string(),
-            },
-            CredentialsError::Federation(error) => IamError::Sign {
-                call: "GET /v3/projects",
-                why: error.to_string(),
-            },
+            // Either way, the request could not be authenticated: the message says why.
+            error @ (CredentialsError::Sign(_) | CredentialsError::Federation(_)) => {
+                IamError::Sign {
+                    call: "GET /v3/projects",
+                    why: error.to_string(),
+                }
+            }
         })
     }
 }

@@ -151,3 +151,37 @@ async fn a_refusal_at_either_sts_sends_nothing_to_ges_and_says_what_to_do() {
         assert!(!error.contains(secret), "{error}");
     }
 }
+
+#[tokio::test]
+async fn the_token_file_is_read_again_at_every_exchange() {
+    let simulator = simulator(|builder| builder).await;
+    let file = std::env::temp_dir().join(format!("ges-stop-id-token-{}", std::process::id()));
+    let good = simulator.mint_id_token(&simulator.id_token_claims(), ges_simulator::Signer::Rs256);
+    std::fs::write(&file, format!("{good}\n")).unwrap();
+    let mut env = env(&simulator);
+    env.retain(|(key, _)| !key.starts_with("GES_OIDC_AWS") && !key.starts_with("AWS_"));
+    env.push(("HUAWEICLOUD_OIDC_TOKEN_FILE", file.display().to_string()));
+    let client = client(&env);
+    let first = tokio::time::timeout(PATIENCE, client.execute(&stop(&simulator, "g-1")))
+        .await
+        .unwrap();
+    assert!(first.is_ok(), "{first:?}");
+
+    // The file is rotated in place, to a token STS refuses; once the credentials are
+    // gone, the next exchange must read it, not reuse what was read at first.
+    let foreign = simulator.mint_id_token(
+        &simulator.id_token_claims(),
+        ges_simulator::Signer::ForeignKey,
+    );
+    std::fs::write(&file, foreign).unwrap();
+    simulator.revoke_federated_credentials();
+    let error = tokio::time::timeout(PATIENCE, client.execute(&stop(&simulator, "g-2")))
+        .await
+        .unwrap()
+        .unwrap_err()
+        .to_string();
+    std::fs::remove_file(&file).unwrap();
+    assert!(error.contains("Huawei Cloud STS refused"), "{error}");
+    assert_eq!(calls(&simulator, OperationKind::AssumeAgencyWithOidc), 2);
+    assert_eq!(calls(&simulator, OperationKind::GetWebIdentityToken), 0);
+}
