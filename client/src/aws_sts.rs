@@ -3,8 +3,8 @@
 //!
 //! A Query call (version 2011-06-15): a form-encoded `POST /` signed with SigV4 for the
 //! service `sts` in the function's region, answered in XML. The generator speaks JSON
-//! contracts only, so this one call is written here; the signature is smithy-rs's
-//! `aws-sigv4` (what the AWS SDK for Rust signs with), and the answer is read with
+//! contracts only, so this one call is written here; the signature is api's SigV4
+//! (`ges_api::signing::sigv4_sign`, held to botocore's), and the answer is read with
 //! `roxmltree`. The body is serialised as botocore serialises it (`Action`, `Version`,
 //! then the members in the model's order, values percent-encoded but for `-_.~`), so
 //! that the same request signs to the same signature (tests/tests/aws_sigv4.rs holds
@@ -17,11 +17,12 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::SystemTime;
 
-use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
-use aws_sigv4::sign::v4;
-use aws_smithy_runtime_api::client::identity::Identity;
 use ges_api::runtime::encode_component;
+use ges_api::signing::{
+    HEADER_AMZ_DATE, HEADER_AMZ_SECURITY_TOKEN, RequestView, SdkDate, SigV4Scope, sigv4_sign,
+};
 use secrecy::{ExposeSecret, SecretString};
+use time::OffsetDateTime;
 use tokio::time::Instant;
 
 use crate::bounded_seconds::BoundedSeconds;
@@ -36,6 +37,8 @@ use crate::transport::{self, Exchanged, OutgoingRequest, Transport, USER_AGENT};
 pub const GET_WEB_IDENTITY_TOKEN: &str = "sts:GetWebIdentityToken";
 /// The Query API version.
 pub const API_VERSION: &str = "2011-06-15";
+/// The service name SigV4 signs AWS STS calls for.
+const SIGNING_NAME: &str = "sts";
 /// The content type botocore sends Query calls with.
 pub const FORM: &str = "application/x-www-form-urlencoded; charset=utf-8";
 /// The most of an answer read: a JWT is at most a few kilobytes.
@@ -189,49 +192,30 @@ impl WebIdentity {
             ],
             body: self.body().into_bytes(),
         };
-        let identity: Identity = aws_credential_types::Credentials::new(
-            self.keys.access_key_id.clone(),
-            self.keys.secret_access_key.expose_secret().to_owned(),
-            self.keys
-                .session_token
-                .as_ref()
-                .map(|token| token.expose_secret().to_owned()),
-            None,
-            "environment",
-        )
-        .into();
-        let params = v4::SigningParams::builder()
-            .identity(&identity)
-            .region(&self.region)
-            .name("sts")
-            .time(at)
-            .settings(SigningSettings::default())
-            .build()
-            .map_err(|error| refuse(error.to_string()))?
-            .into();
-        let url = request.url(&self.endpoint).to_string();
-        let signable = SignableRequest::new(
-            request.method.as_str(),
-            url.as_str(),
+        request.headers.push((HEADER_AMZ_DATE, SdkDate::from(OffsetDateTime::from(at)).to_string()));
+        if let Some(token) = &self.keys.session_token {
             request
                 .headers
-                .iter()
-                .map(|(name, value)| (*name, value.as_str())),
-            SignableBody::Bytes(&request.body),
+                .push((HEADER_AMZ_SECURITY_TOKEN, token.expose_secret().to_owned()));
+        }
+        let mut view = RequestView::new(request.method.as_str(), &request.path).with_body(&request.body);
+        view.headers = request
+            .headers
+            .iter()
+            .map(|(name, value)| (*name, value.as_str()))
+            .collect();
+        let scope = SigV4Scope {
+            region: &self.region,
+            service: SIGNING_NAME,
+        };
+        let signed = sigv4_sign(
+            &view,
+            &self.keys.access_key_id,
+            self.keys.secret_access_key.expose_secret().as_bytes(),
+            &scope,
         )
         .map_err(|error| refuse(error.to_string()))?;
-        let (instructions, _) = sign(signable, &params)
-            .map_err(|error| refuse(error.to_string()))?
-            .into_parts();
-        for (name, value) in instructions.headers() {
-            let name = match name {
-                "x-amz-date" => "X-Amz-Date",
-                "x-amz-security-token" => "X-Amz-Security-Token",
-                "authorization" => "Authorization",
-                _ => return Err(refuse(format!("the signer added an unknown header {name}"))),
-            };
-            request.headers.push((name, value.to_owned()));
-        }
+        request.headers.push(("Authorization", signed.authorization));
         request.headers.push(("User-Agent", USER_AGENT.to_owned()));
         Ok(request)
     }

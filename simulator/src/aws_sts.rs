@@ -2,19 +2,20 @@
 //! configured AWS credentials, checked by SigV4), what the call asks for, and when AWS
 //! refuses it. `aws_sts_routes` answers the calls with it.
 //!
-//! A signature is recomputed with smithy-rs's `aws-sigv4` (the signer the AWS SDKs use)
+//! A signature is recomputed with api's SigV4 (the client's signer, held to botocore's;
+//! the tests below sign with smithy-rs's `aws-sigv4`, the AWS SDK for Rust's signer)
 //! over the headers the request lists as signed, its path, query and body, at the
 //! request's own `X-Amz-Date`, and compared in constant time. The date must be within
 //! 15 minutes of real time, as the Huawei signatures' are (`auth`): the clients that
 //! sign live in real time, whatever a test did to the simulator's clock.
 
 use std::fmt;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use aws_credential_types::Credentials;
-use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
-use aws_sigv4::sign::v4;
-use aws_smithy_runtime_api::client::identity::Identity;
+use ges_api::signing::{
+    RequestView, SdkDate, SigV4Scope, decode_query, sigv4_canonical_request, sigv4_signature_hex,
+    sigv4_string_to_sign,
+};
 use http::StatusCode;
 use http::request::Parts;
 use subtle::ConstantTimeEq;
@@ -485,8 +486,8 @@ fn format_amz(at: OffsetDateTime) -> String {
     at.format(AMZ_DATE).unwrap_or_default()
 }
 
-/// The signature the request should carry, computed by `aws-sigv4` over the headers it
-/// lists as signed (the date and session token are the signer's own to add).
+/// The signature the request should carry, computed with api's SigV4 (the client's
+/// signer, held to botocore's) over the headers it lists as signed.
 fn recompute(
     credentials: &AwsCredentials,
     region: &str,
@@ -495,11 +496,11 @@ fn recompute(
     signed: &Authorization<'_>,
     at: OffsetDateTime,
 ) -> Result<String, QueryError> {
-    let mut headers = Vec::new();
+    let failed = |what: &str| {
+        QueryError::mismatch(format!("The request could not be signed again: {what}."))
+    };
+    let mut headers: Vec<(&str, String)> = Vec::new();
     for name in &signed.signed_headers {
-        if matches!(*name, "x-amz-date" | "x-amz-security-token") {
-            continue;
-        }
         let values: Vec<&str> = parts
             .headers
             .get_all(*name)
@@ -512,48 +513,46 @@ fn recompute(
                 shown(name)
             )));
         }
-        headers.extend(values.into_iter().map(|value| (*name, value)));
+        // A header sent more than once is signed as its values joined by commas.
+        headers.push((*name, values.join(",")));
     }
-    let uri = parts
-        .uri
-        .path_and_query()
-        .map_or("/", http::uri::PathAndQuery::as_str);
-    let failed = |what: &str| {
-        QueryError::mismatch(format!("The request could not be signed again: {what}."))
+    let mut view = RequestView::new(parts.method.as_str(), parts.uri.path()).with_body(body);
+    view.headers = headers
+        .iter()
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect();
+    let query = decode_query(parts.uri.query().unwrap_or_default())
+        .map_err(|_| failed("its query does not decode"))?;
+    view.query = query
+        .iter()
+        .map(|(key, value)| (key.as_str(), value.as_str()))
+        .collect();
+    let canonical = sigv4_canonical_request(&view, &signed.signed_headers)
+        .map_err(|_| failed("its signed headers are not signable"))?;
+    let date = SdkDate::from(at);
+    let scope = SigV4Scope {
+        region,
+        service: "sts",
     };
-    let request = SignableRequest::new(
-        parts.method.as_str(),
-        uri,
-        headers.into_iter(),
-        SignableBody::Bytes(body),
+    let string_to_sign = sigv4_string_to_sign(date, &scope.credential_scope(date), &canonical);
+    sigv4_signature_hex(
+        credentials.secret_key.as_bytes(),
+        &scope,
+        date,
+        &string_to_sign,
     )
-    .map_err(|_| failed("its path is not valid"))?;
-    let identity: Identity = Credentials::new(
-        &credentials.access_key,
-        &credentials.secret_key,
-        credentials.session_token.clone(),
-        None,
-        "ges-simulator",
-    )
-    .into();
-    let mut settings = SigningSettings::default();
-    // Whatever the client chose to sign is checked, user-agent included.
-    settings.excluded_headers = Some(Vec::new());
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region(region)
-        .name("sts")
-        .time(SystemTime::from(at))
-        .settings(settings)
-        .build()
-        .map_err(|_| failed("the signing parameters are incomplete"))?
-        .into();
-    let output = sign(request, &params).map_err(|_| failed("its headers are not signable"))?;
-    Ok(output.signature().to_owned())
+    .map_err(|_| failed("the secret key is empty"))
 }
 
 #[cfg(test)]
 mod tests {
+    use std::time::SystemTime;
+
+    use aws_credential_types::Credentials;
+    use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+    use aws_sigv4::sign::v4;
+    use aws_smithy_runtime_api::client::identity::Identity;
+
     use super::*;
 
     const AK: &str = "AKIASIMULATOR0000001";

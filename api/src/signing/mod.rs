@@ -19,6 +19,9 @@
 //! it own policy: finding the SK for an access key and the allowed clock skew (the cloud
 //! uses 15 minutes; see [`SdkDate::skew`]) are the server's choices.
 //!
+//! AWS's SigV4, the same shape with another scope and key, is `sigv4.rs`, for the one AWS
+//! call the client makes and the simulator checks.
+//!
 //! Split as aws-sigv4 is, one concern a file: the canonical request
 //! (`canonical_request.rs`), signing (`sign.rs`), verifying (`verify.rs`), the date
 //! (`date.rs`) and the errors (`error.rs`). Everything public is re-exported here, so
@@ -29,6 +32,7 @@ mod date;
 mod error;
 mod settings;
 mod sign;
+mod sigv4;
 mod verify;
 
 pub use canonical_request::{
@@ -42,6 +46,11 @@ pub use settings::{
     HEADER_SDK_DATE, HEADER_SECURITY_TOKEN, UNSIGNED_PAYLOAD,
 };
 pub use sign::{Signed, authorization_header, sign, signature_hex, string_to_sign};
+pub use sigv4::{
+    HEADER_AMZ_DATE, HEADER_AMZ_SECURITY_TOKEN, SIGV4_ALGORITHM, SigV4Scope, sigv4_canonical_query,
+    sigv4_canonical_request, sigv4_canonical_uri, sigv4_sign, sigv4_signature_hex,
+    sigv4_string_to_sign,
+};
 pub use verify::{ParsedAuthorization, parse_authorization, verify};
 
 #[cfg(test)]
