@@ -192,13 +192,17 @@ impl WebIdentity {
             ],
             body: self.body().into_bytes(),
         };
-        request.headers.push((HEADER_AMZ_DATE, SdkDate::from(OffsetDateTime::from(at)).to_string()));
+        request.headers.push((
+            HEADER_AMZ_DATE,
+            SdkDate::from(OffsetDateTime::from(at)).to_string(),
+        ));
         if let Some(token) = &self.keys.session_token {
             request
                 .headers
                 .push((HEADER_AMZ_SECURITY_TOKEN, token.expose_secret().to_owned()));
         }
-        let mut view = RequestView::new(request.method.as_str(), &request.path).with_body(&request.body);
+        let mut view =
+            RequestView::new(request.method.as_str(), &request.path).with_body(&request.body);
         view.headers = request
             .headers
             .iter()
@@ -215,7 +219,9 @@ impl WebIdentity {
             &scope,
         )
         .map_err(|error| refuse(error.to_string()))?;
-        request.headers.push(("Authorization", signed.authorization));
+        request
+            .headers
+            .push(("Authorization", signed.authorization));
         request.headers.push(("User-Agent", USER_AGENT.to_owned()));
         Ok(request)
     }

@@ -1,6 +1,6 @@
 //! Keyless federation over loopback: AWS STS's `GetWebIdentityToken` (SigV4-signed with
-//! aws-sigv4, as the client signs it) gives a JWT that verifies against the served
-//! JWKS; Huawei STS trades it for temporary credentials that stop a graph until they
+//! smithy-rs's aws-sigv4, the AWS SDK for Rust's signer: a reference beside botocore for
+//! the simulator's check) gives a JWT that verifies against the served JWKS; Huawei STS trades it for temporary credentials that stop a graph until they
 //! expire; and each refusal gives its documented error.
 
 mod common;
@@ -71,7 +71,7 @@ impl Xml {
     }
 }
 
-/// `POST /` with this body, signed with aws-sigv4 as the client signs it.
+/// `POST /` with this body, signed with smithy-rs's aws-sigv4 (the client signs with ges-api's).
 async fn get_token(
     sim: &RunningSimulator,
     body: &str,

@@ -277,7 +277,8 @@ mod tests {
                 name: HEADER_AMZ_DATE
             }
         );
-        let no_host = RequestView::new("POST", "/").with_header(HEADER_AMZ_DATE, "20260101T000000Z");
+        let no_host =
+            RequestView::new("POST", "/").with_header(HEADER_AMZ_DATE, "20260101T000000Z");
         assert_eq!(
             sigv4_sign(&no_host, "AK", b"SK", &scope).unwrap_err(),
             SignatureError::MissingHeader { name: HEADER_HOST }
