@@ -420,9 +420,9 @@ async fn a_listing_ends_within_the_pages_its_first_count_promised() {
 
 #[tokio::test]
 async fn a_listing_past_its_bytes_is_refused_and_stops_nothing() {
-    // Ten graphs with a tag of a MiB each, two a page: the fourth page, past 8 MiB
+    // Ten graphs with a tag of 1.2 MB each, two a page: the third page, past 6 MiB
     // read, passes the bound on what a run reads of its listings.
-    let tag = "t".repeat(1 << 20);
+    let tag = "t".repeat(1_200_000);
     let simulator = Simulator::builder()
         .graphs((0..10).map(|n| fleet_graph(n).with_tag("notes", tag.as_str())))
         .token(TOKEN)
@@ -433,13 +433,13 @@ async fn a_listing_past_its_bytes_is_refused_and_stops_nothing() {
     let error = refused_listing(&simulator, false).await;
     assert!(
         error.contains(&format!(
-            "the graphs listed by this run passed 8 MiB of answers at project {} (6 of its \
+            "the graphs listed by this run passed 6 MiB of answers at project {} (4 of its \
              graphs listed); nothing was stopped or started",
             simulator.project_id()
         )),
         "{error}"
     );
-    assert_eq!(pages(&simulator).len(), 4);
+    assert_eq!(pages(&simulator).len(), 3);
 }
 
 #[tokio::test]
