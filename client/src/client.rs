@@ -38,6 +38,9 @@ pub struct Reply<R> {
     pub request_id: Option<String>,
     /// How the attempts went: how many were sent, the first included.
     pub attempts: Attempts,
+    /// How many bytes the answer's body held, as read: what a listing counts against
+    /// its bound on the bytes of all its pages.
+    pub body_bytes: usize,
 }
 
 /// Talks to one GES endpoint with one set of credentials. Cheap to share: build it
@@ -345,6 +348,7 @@ fn finish<O: Operation>(
     attempts: Attempts,
 ) -> Result<Reply<O::Response>, ClientError> {
     let answer = sent.map_err(|error| error.after(O::OPERATION_ID, attempts))?;
+    let body_bytes = answer.exchanged.body.len();
     let response = answer
         .exchanged
         .decode::<O>(answer.request_id.clone())
@@ -356,6 +360,7 @@ fn finish<O: Operation>(
         response,
         request_id: answer.request_id,
         attempts,
+        body_bytes,
     })
 }
 

@@ -29,8 +29,17 @@ use crate::selector::Selector;
 pub const PAGE_SIZE: i32 = 1000;
 /// The most graphs read from one project: far more than a project holds, so that a
 /// listing that never ends (a count that keeps growing) still ends, after at most this
-/// many pages whatever their size.
+/// many pages whatever their size; a first answer that counts more is refused at once.
 pub const MAX_LISTED: usize = 10_000;
+/// The most bytes of list answers one run reads, over all its pages and projects. A
+/// page is at most [`MAX_RESPONSE_BYTES`](crate::client::MAX_RESPONSE_BYTES), decoded
+/// and dropped before the next; what the run keeps of it (names, tags and a report a
+/// graph) and its answer come to some ten times its bytes at worst: graphs of nothing
+/// but one-letter tags raised a dry run's peak by 81 MB for 8.0 MB listed (measured
+/// in-process, the simulator's share included). So some 60 MB for 6 MiB, beside a
+/// process of under 10 MB: within a 128 MB function, the template's smallest, with
+/// room to spare.
+pub const MAX_LISTING_BYTES: usize = 6 * 1024 * 1024;
 
 /// The endpoints whose GES refused a page of [`PAGE_SIZE`] graphs, remembered while the
 /// process lives (a warm Lambda function), so that only its first listing pays for the
@@ -196,6 +205,11 @@ impl Scope<'_> {
 /// Lists every scope's project and keeps the graphs that `decide` takes, each with the
 /// client of its scope and what it needs; refuses more than `max_graphs` before any
 /// call but the listings is sent. For selectors, `decide` is [`selectors_decide`].
+///
+/// Each page is decided as it comes and dropped: what a run keeps is what `decide`
+/// took (a reconcile, the graphs tagged with a schedule; selectors, the graphs they
+/// select), never the whole listing. The run's listings together read at most
+/// [`MAX_LISTING_BYTES`] of answers.
 pub async fn select<'a>(
     scopes: &'a [Scope<'a>],
     pages: &PageSizes,
@@ -204,19 +218,26 @@ pub async fn select<'a>(
     decide: impl Fn(&Scope<'a>, &Graph) -> Option<Selected>,
 ) -> Result<Vec<(&'a GesClient, Selected)>, SelectError> {
     let mut selected = Vec::new();
+    let mut bytes_left = MAX_LISTING_BYTES;
     for scope in scopes {
-        let graphs = list_graphs(&scope.client, &scope.project_id, pages, deadline).await?;
         let before = selected.len();
-        selected.extend(
-            graphs
-                .iter()
-                .filter_map(|graph| decide(scope, graph))
-                .map(|decided| (&scope.client, decided)),
-        );
+        let listed = list_graphs(
+            &scope.client,
+            &scope.project_id,
+            pages,
+            deadline,
+            &mut bytes_left,
+            |graph| {
+                if let Some(decided) = decide(scope, graph) {
+                    selected.push((&scope.client, decided));
+                }
+            },
+        )
+        .await?;
         tracing::info!(
             project_id = %scope.project_id,
             endpoint = %scope.client.endpoint(),
-            listed = graphs.len(),
+            listed,
             selected = selected.len() - before,
             "selection"
         );
@@ -243,26 +264,43 @@ pub fn selectors_decide<'p>(
     }
 }
 
-/// Every graph of one project, in GES's order, each once. Pages are read until GES's
-/// `graph_count` graphs were seen or a page comes back empty, at most [`MAX_LISTED`]
-/// graphs. Each page starts where the graphs received so far end, whatever size GES
-/// chose to answer; a `400` to the first page's `limit` of [`PAGE_SIZE`] is taken as
-/// GES refusing large pages, and the listing starts again with its default.
+/// Every graph of one project, in GES's order, each once, handed to `each` page by
+/// page; the answer is how many there were. Pages are read until GES's `graph_count`
+/// graphs were seen or a page comes back empty. Each page starts where the graphs
+/// received so far end, whatever size GES chose to answer; a `400` to the first page's
+/// `limit` of [`PAGE_SIZE`] is taken as GES refusing large pages, and the listing starts
+/// again with its default.
+///
+/// A listing that does not end is refused ([`SelectError::Endless`]) as soon as it
+/// shows: a first answer that counts more than [`MAX_LISTED`] graphs, a page that holds
+/// no graph not listed before (a GES that ignores `offset`), or more pages than the
+/// first answer's `graph_count` promised at that answer's page size, plus one for a
+/// graph created meanwhile. The answers' bytes are taken from `bytes_left`, and a page
+/// that finds too few left is refused ([`SelectError::ListingTooLarge`]).
 pub async fn list_graphs(
     client: &GesClient,
     project_id: &ProjectId,
     pages: &PageSizes,
     deadline: Option<Instant>,
-) -> Result<Vec<Graph>, SelectError> {
+    bytes_left: &mut usize,
+    mut each: impl FnMut(&Graph),
+) -> Result<usize, SelectError> {
     let endpoint = client.endpoint().to_string();
     let mut limit = pages.limit(&endpoint);
-    let mut graphs: Vec<Graph> = Vec::new();
     let mut seen: HashSet<GraphId> = HashSet::new();
     let mut offset: i32 = 0;
-    // Each turn either ends the listing or moves `offset` on by at least one graph, and
-    // the listing ends once `offset` reaches MAX_LISTED: at most MAX_LISTED + 1 turns,
-    // the one extra being the first page asked again with GES's default.
-    for page in 0..=MAX_LISTED {
+    let mut answered: usize = 0;
+    // How many pages the first answer promised; set by it.
+    let mut promised: Option<usize> = None;
+    let endless = |seen: &HashSet<GraphId>, why: Unending| SelectError::Endless {
+        project_id: project_id.clone(),
+        graphs: seen.len(),
+        why,
+    };
+    // Each turn but the one that asks the first page again with GES's default either
+    // ends the listing or answers a page, and at most MAX_LISTED + 1 pages are answered
+    // (the promise is capped by MAX_LISTED graphs a page of one).
+    for _ in 0..MAX_LISTED + 3 {
         let request = ListGraphsRequest {
             project_id: project_id.clone(),
             offset: Some(offset),
@@ -272,10 +310,18 @@ pub async fn list_graphs(
             response,
             request_id,
             attempts,
+            body_bytes,
         } = client
             .execute_before(&request, deadline)
             .await
             .map_err(|error| SelectError::from_client(project_id, error))?;
+        *bytes_left =
+            bytes_left
+                .checked_sub(body_bytes)
+                .ok_or_else(|| SelectError::ListingTooLarge {
+                    project_id: project_id.clone(),
+                    graphs: seen.len(),
+                })?;
         let result = match response.into_result() {
             Ok(result) => result,
             Err((status, body)) => {
@@ -300,19 +346,38 @@ pub async fn list_graphs(
             }
         };
         let received = result.graphs.len();
+        answered += 1;
         tracing::debug!(
             %project_id,
-            page,
+            page = answered,
             offset,
             received,
             graph_count = result.graph_count,
+            body_bytes,
             "listed graphs"
         );
+        let promised = match promised {
+            Some(promised) => promised,
+            None => {
+                let count = usize::try_from(result.graph_count).unwrap_or(0);
+                if count > MAX_LISTED {
+                    return Err(endless(
+                        &seen,
+                        Unending::Counted {
+                            graph_count: result.graph_count,
+                        },
+                    ));
+                }
+                *promised.insert(count.div_ceil(received.max(1)) + 1)
+            }
+        };
         // A graph created or deleted while we page shifts the pages: one seen twice is
-        // kept once, where first seen.
-        for graph in result.graphs {
+        // kept once, where first seen. A page of nothing but those makes no progress.
+        let mut new = 0_usize;
+        for graph in &result.graphs {
             if seen.insert(graph.id.clone()) {
-                graphs.push(graph);
+                new += 1;
+                each(graph);
             }
         }
         let next = i32::try_from(received)
@@ -320,18 +385,73 @@ pub async fn list_graphs(
             .and_then(|received| offset.checked_add(received));
         match next {
             Some(next) if received > 0 && next < result.graph_count => {
+                if new == 0 {
+                    return Err(endless(&seen, Unending::NoProgress { offset }));
+                }
                 if usize::try_from(next).unwrap_or(usize::MAX) >= MAX_LISTED {
-                    break;
+                    return Err(endless(&seen, Unending::TooMany));
+                }
+                if answered >= promised {
+                    return Err(endless(
+                        &seen,
+                        Unending::PastCount {
+                            pages: answered,
+                            graph_count: result.graph_count,
+                        },
+                    ));
                 }
                 offset = next;
             }
-            _ => return Ok(graphs),
+            _ => return Ok(seen.len()),
         }
     }
-    Err(SelectError::Endless {
-        project_id: project_id.clone(),
-        graphs: graphs.len(),
-    })
+    Err(endless(&seen, Unending::TooMany))
+}
+
+/// Why a listing was taken for one that does not end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unending {
+    /// The first answer counts more graphs than a listing reads.
+    Counted {
+        /// The answer's `graph_count`.
+        graph_count: i32,
+    },
+    /// Graphs still came after [`MAX_LISTED`].
+    TooMany,
+    /// A page held only graphs listed before: GES ignored `offset`, or its pages go round.
+    NoProgress {
+        /// The page's offset.
+        offset: i32,
+    },
+    /// Graphs still came after the pages the first answer's `graph_count` promised.
+    PastCount {
+        /// The pages read.
+        pages: usize,
+        /// The last answer's `graph_count`.
+        graph_count: i32,
+    },
+}
+
+impl std::fmt::Display for Unending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Counted { graph_count } => write!(
+                f,
+                "GES counts {graph_count} graphs in it, more than the {MAX_LISTED} a listing reads"
+            ),
+            Self::TooMany => write!(f, "graphs still came after {MAX_LISTED}"),
+            Self::NoProgress { offset } => write!(
+                f,
+                "the page at offset {offset} held only graphs already listed (GES answered as \
+                 if it ignored offset)"
+            ),
+            Self::PastCount { pages, graph_count } => write!(
+                f,
+                "graphs still came after {pages} pages, more than the first answer's \
+                 graph_count promised (now {graph_count})"
+            ),
+        }
+    }
 }
 
 /// What a graph of `project_id` that a selector matched needs, given the opt-out tag
@@ -481,15 +601,32 @@ pub enum SelectError {
         /// Why. Boxed: a rare error need not make every `Result` large.
         source: Box<ClientError>,
     },
-    /// More graphs than [`MAX_LISTED`].
+    /// A listing that does not end: too many graphs, no progress, or more pages than
+    /// GES's count promised.
     #[error(
-        "project {project_id} still had graphs to list after {MAX_LISTED} ({graphs} \
-         distinct graphs); nothing was stopped: a listing this long is not a project's"
+        "the listing of project {project_id} does not end: {why} ({graphs} distinct graphs \
+         listed); nothing was stopped or started: a listing like this is not a project's, \
+         check that the endpoint is GES's"
     )]
     Endless {
         /// The project.
         project_id: ProjectId,
         /// How many graphs were seen.
+        graphs: usize,
+        /// What showed it.
+        why: Unending,
+    },
+    /// The run's listings passed [`MAX_LISTING_BYTES`].
+    #[error(
+        "the graphs listed by this run passed {} MiB of answers at project {project_id} \
+         ({graphs} of its graphs listed); nothing was stopped or started: list fewer projects \
+         in one run, or give the graphs fewer or shorter tags",
+        MAX_LISTING_BYTES >> 20
+    )]
+    ListingTooLarge {
+        /// The project being listed.
+        project_id: ProjectId,
+        /// How many of its graphs were listed.
         graphs: usize,
     },
 }
@@ -507,7 +644,7 @@ impl SelectError {
             Self::Refused { ges, .. } => FailureKind::of_status(ges.status),
             Self::DeadlineExceeded { .. } => FailureKind::DeadlineExceeded,
             Self::Client { source, .. } => source.failure_kind(),
-            Self::Endless { .. } => FailureKind::UnexpectedAnswer,
+            Self::Endless { .. } | Self::ListingTooLarge { .. } => FailureKind::UnexpectedAnswer,
         }
     }
 

@@ -16,6 +16,7 @@
 //! after it, on a skip date (always), or always when the schedule enforces.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use ges_api::types::{Graph, GraphStatus, ProjectId, Tag};
 use jiff::civil::Date;
@@ -52,14 +53,22 @@ pub struct Scheduling {
 
 /// One reconcile's instant and mode, with what the deployment allows, and each
 /// schedule's state at that instant, worked out once: a thousand graphs share a few
-/// schedules.
+/// schedules. A schedule is worked out when a graph first names it, never before: a
+/// run's cost follows the schedules in use, not the document's size.
 #[derive(Debug)]
 pub struct Reconcile<'a> {
     scheduling: &'a Scheduling,
     policy: &'a Policy,
     at: Timestamp,
     dry_run: bool,
-    states: BTreeMap<&'a str, State<'a>>,
+    states: BTreeMap<&'a str, Lazy<'a>>,
+}
+
+/// A schedule, and its state at the reconcile's instant once a graph named it.
+#[derive(Debug)]
+struct Lazy<'a> {
+    schedule: &'a Schedule,
+    state: OnceLock<State<'a>>,
 }
 
 /// A schedule at the reconcile's instant.
@@ -85,11 +94,9 @@ impl<'a> Reconcile<'a> {
             .map(|(name, schedule)| {
                 (
                     name,
-                    State {
+                    Lazy {
                         schedule,
-                        latest: schedule.latest(at),
-                        next_change: schedule.next_change(at),
-                        skip_date: schedule.skip_date_at(at),
+                        state: OnceLock::new(),
                     },
                 )
             })
@@ -106,6 +113,28 @@ impl<'a> Reconcile<'a> {
     /// The instant the schedules are evaluated at.
     pub fn at(&self) -> Timestamp {
         self.at
+    }
+
+    /// How many schedules this reconcile has worked out so far: those that the graphs
+    /// decided on named, each once.
+    pub fn schedules_worked_out(&self) -> usize {
+        self.states
+            .values()
+            .filter(|lazy| lazy.state.get().is_some())
+            .count()
+    }
+
+    /// The state of the schedule named `name` at the reconcile's instant, worked out
+    /// the first time it is asked for; `None` when the document has no such schedule.
+    fn state(&self, name: &str) -> Option<&State<'a>> {
+        let lazy = self.states.get(name)?;
+        let schedule = lazy.schedule;
+        Some(lazy.state.get_or_init(|| State {
+            schedule,
+            latest: schedule.latest(self.at),
+            next_change: schedule.next_change(self.at),
+            skip_date: schedule.skip_date_at(self.at),
+        }))
     }
 
     /// What a listed graph of `project_id` needs; `None` when it carries no schedule tag
@@ -125,7 +154,7 @@ impl<'a> Reconcile<'a> {
             project_id: project_id.clone(),
             graph_id: graph.id.clone(),
         };
-        let state = self.states.get(name);
+        let state = self.state(name);
         let facts = SelectionFacts {
             name: graph.name.clone(),
             tags: Some(listed_tags(graph)),

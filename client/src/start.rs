@@ -25,6 +25,7 @@ pub async fn start_graph(
         response,
         request_id,
         attempts,
+        ..
     } = call(client, target, Change::Start, &request, deadline).await?;
     match response.into_result() {
         Ok(result) => match result.job_id {

@@ -25,6 +25,7 @@ pub async fn stop_graph(
         response,
         request_id,
         attempts,
+        ..
     } = call(client, target, Change::Stop, &request, deadline).await?;
     match response.into_result() {
         Ok(result) => match result.job_id {
@@ -80,6 +81,7 @@ pub async fn preview_stop(
         response,
         request_id,
         attempts,
+        ..
     } = call(client, target, Change::Stop, &request, deadline).await?;
     match response.into_result() {
         Ok(result) => {

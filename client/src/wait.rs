@@ -60,6 +60,7 @@ pub async fn wait_for_job(
             response,
             request_id,
             attempts,
+            ..
         } = match call(client, target, Change::Stop, &request, Some(deadline)).await {
             Ok(reply) => reply,
             Err(GraphError::DeadlineExceeded { .. }) => break,

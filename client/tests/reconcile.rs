@@ -588,3 +588,45 @@ fn the_reconcile_keeps_its_instant_and_decides_the_same_twice() {
         reconcile.decide(&graph, &project())
     );
 }
+
+#[test]
+fn only_the_schedules_that_graphs_name_are_worked_out_each_once() {
+    let (scheduling, policy) = (scheduling(), policy());
+    let reconcile = Reconcile::new(&scheduling, &policy, at(AFTER_STOP), false);
+    // A run with no graph, or none tagged, works out nothing of the document.
+    assert_eq!(reconcile.schedules_worked_out(), 0);
+    let untagged = graph(GraphStatus::Running, &[("env", Some("dev"))]);
+    assert!(reconcile.decide(&untagged, &project()).is_none());
+    let unknown = scheduled("no-such-schedule", GraphStatus::Running, &[]);
+    assert!(reconcile.decide(&unknown, &project()).is_some());
+    assert_eq!(reconcile.schedules_worked_out(), 0);
+    // Graphs that share a schedule share its working out.
+    for status in [GraphStatus::Running, GraphStatus::Stopped] {
+        reconcile.decide(&scheduled("office", status, &[]), &project());
+    }
+    assert_eq!(reconcile.schedules_worked_out(), 1);
+    reconcile.decide(
+        &scheduled("nightly-stop", GraphStatus::Running, &[]),
+        &project(),
+    );
+    assert_eq!(reconcile.schedules_worked_out(), 2);
+    // What is worked out on demand is what a reconcile that worked out everything
+    // decided: the state, the next change and the action, for every schedule.
+    let fresh = || Reconcile::new(&scheduling, &policy, at(AFTER_STOP), false);
+    let all = fresh();
+    let names: Vec<&str> = scheduling.schedules.iter().map(|(name, _)| name).collect();
+    for name in &names {
+        all.decide(&scheduled(name, GraphStatus::Stopped, &[]), &project());
+    }
+    assert_eq!(all.schedules_worked_out(), names.len());
+    for name in names.iter().rev() {
+        for status in [GraphStatus::Running, GraphStatus::Stopped] {
+            let graph = scheduled(name, status, &[]);
+            assert_eq!(
+                fresh().decide(&graph, &project()),
+                all.decide(&graph, &project()),
+                "{name}"
+            );
+        }
+    }
+}

@@ -15,7 +15,7 @@ use ges_api::types::{GraphId, GraphStatus, ProjectId};
 use ges_client::config::vars;
 use ges_client::failure::FailureKind;
 use ges_simulator::{
-    Fault, GraphSpec, OperationKind, RunningSimulator, Simulator, SimulatorBuilder,
+    Fault, GraphSpec, ListingFault, OperationKind, RunningSimulator, Simulator, SimulatorBuilder,
 };
 use ges_stop_lambda::answer::FunctionError;
 use ges_stop_lambda::handler::Handler;
@@ -326,8 +326,8 @@ async fn a_ges_that_refuses_large_pages_is_listed_with_its_default_and_remembere
 
 #[tokio::test]
 async fn a_listing_is_bounded_by_graphs_not_pages() {
-    // 10,001 graphs in pages of 1000: the ten pages up to the bound are read, then the
-    // run is refused without a stop.
+    // 10,001 graphs: the first page's count is past the bound, and the run is refused
+    // there, without another page or a stop.
     let simulator = fleet_with(10_001, |builder| builder).await;
     let handler = handler(&simulator, &[]);
     let error = invoke(
@@ -341,9 +341,105 @@ async fn a_listing_is_bounded_by_graphs_not_pages() {
         FailureKind::UnexpectedAnswer.into(),
         "{error}"
     );
-    assert!(error.to_string().contains("after 10000"), "{error}");
-    assert_eq!(pages(&simulator).len(), 10);
+    assert!(
+        error
+            .to_string()
+            .contains("GES counts 10001 graphs in it, more than the 10000 a listing reads"),
+        "{error}"
+    );
+    assert_eq!(pages(&simulator).len(), 1);
     assert!(stopped_graphs(&simulator).is_empty());
+}
+
+/// A run over every graph that must fail as a listing that does not end, having
+/// stopped nothing: its error.
+async fn refused_listing(simulator: &RunningSimulator, dry_run: bool) -> String {
+    let handler = handler(simulator, &[]);
+    let error = invoke(
+        &handler,
+        json!({"selector": {"name": "*"}, "max_graphs": 1000, "dry_run": dry_run}),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        error.kind(),
+        FailureKind::UnexpectedAnswer.into(),
+        "{error}"
+    );
+    assert!(stopped_graphs(simulator).is_empty());
+    error.to_string()
+}
+
+#[tokio::test]
+async fn a_listing_that_ignores_offset_ends_at_its_second_page() {
+    // GES answers the first page whatever the offset: the second page adds no graph.
+    let simulator = fleet_with(25, |builder| builder.cap_list_limit(10)).await;
+    simulator.fail_listings(ListingFault::IgnoresOffset);
+    let error = refused_listing(&simulator, false).await;
+    assert!(
+        error.contains("does not end: the page at offset 10 held only graphs already listed"),
+        "{error}"
+    );
+    assert!(error.contains("(10 distinct graphs listed)"), "{error}");
+    assert_eq!(pages(&simulator), [(0, 1000), (10, 1000)]);
+}
+
+#[tokio::test]
+async fn a_listing_ends_within_the_pages_its_first_count_promised() {
+    // One new graph a page, and a count one ahead of every page: the first answer
+    // promised two graphs at one a page, so the third page is the last read.
+    let simulator = fleet_with(3, |builder| builder.cap_list_limit(1)).await;
+    simulator.fail_listings(ListingFault::Endless);
+    let error = refused_listing(&simulator, true).await;
+    assert!(
+        error.contains("graphs still came after 3 pages, more than the first answer's"),
+        "{error}"
+    );
+    assert_eq!(pages(&simulator), [(0, 1000), (1, 1000), (2, 1000)]);
+
+    // The same GES with pages of a thousand: the first promised 1,001 graphs, two
+    // pages, and one more is read.
+    let large_pages = fleet_with(3, |builder| builder).await;
+    large_pages.fail_listings(ListingFault::Endless);
+    refused_listing(&large_pages, true).await;
+    assert_eq!(pages(&large_pages), [(0, 1000), (1000, 1000), (2000, 1000)]);
+
+    // Cleared, the listing is the project's again.
+    simulator.clear_faults();
+    simulator.clear_requests();
+    let handler = handler(&simulator, &[]);
+    let answer = invoke(
+        &handler,
+        json!({"selector": {"name": "*"}, "dry_run": true}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(answer["summary"]["selected"], 3, "{}", answer["summary"]);
+    assert_eq!(pages(&simulator), [(0, 1000), (1, 1000), (2, 1000)]);
+}
+
+#[tokio::test]
+async fn a_listing_past_its_bytes_is_refused_and_stops_nothing() {
+    // Ten graphs with a tag of 1.2 MB each, two a page: the third page, past 6 MiB
+    // read, passes the bound on what a run reads of its listings.
+    let tag = "t".repeat(1_200_000);
+    let simulator = Simulator::builder()
+        .graphs((0..10).map(|n| fleet_graph(n).with_tag("notes", tag.as_str())))
+        .token(TOKEN)
+        .cap_list_limit(2)
+        .start()
+        .await
+        .unwrap();
+    let error = refused_listing(&simulator, false).await;
+    assert!(
+        error.contains(&format!(
+            "the graphs listed by this run passed 6 MiB of answers at project {} (4 of its \
+             graphs listed); nothing was stopped or started",
+            simulator.project_id()
+        )),
+        "{error}"
+    );
+    assert_eq!(pages(&simulator).len(), 3);
 }
 
 #[tokio::test]

@@ -5,7 +5,9 @@
 //!
 //! A fault is for the next authenticated call of an operation
 //! ([`crate::RunningSimulator::fail_next`], first asked first served), or for every
-//! call that names a graph until cleared ([`crate::RunningSimulator::fail_graph`]).
+//! call that names a graph until cleared ([`crate::RunningSimulator::fail_graph`]), or
+//! a way for every ListGraphs page to go wrong until cleared
+//! ([`crate::RunningSimulator::fail_listings`]).
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
@@ -14,7 +16,7 @@ use std::time::Duration;
 use axum::body::{Body, Bytes};
 use axum::response::Response;
 use futures_util::stream::{self, StreamExt};
-use ges_api::types::GraphId;
+use ges_api::types::{Graph, GraphId, GraphStatus};
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use http::{HeaderName, HeaderValue, StatusCode};
 
@@ -122,12 +124,46 @@ impl Fault {
     }
 }
 
+/// How every ListGraphs page goes wrong, as a broken GES or a proxy that drops the
+/// query string might answer: pages that never end. The pages are answered `200`, in
+/// the contract's shape, and the journal records the page asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListingFault {
+    /// Every page is the first: `offset` is ignored, `graph_count` is the project's.
+    IgnoresOffset,
+    /// Every page holds graphs never listed before (made up: running, named
+    /// `endless-N` for their place in the listing, untagged), and `graph_count` always
+    /// counts one graph more than the page's end: a project that keeps growing.
+    Endless,
+}
+
+/// A page of [`ListingFault::Endless`] at `offset`, of `held` made-up graphs, and the
+/// count that always promises one more.
+pub(crate) fn endless_page(offset: usize, held: usize) -> (usize, Vec<Graph>) {
+    let graphs: Vec<Graph> = (offset..offset.saturating_add(held))
+        .filter_map(|n| {
+            let id = format!("endless-{n}").parse().ok()?;
+            Some(Graph {
+                id,
+                name: Some(format!("endless-{n}")),
+                status: GraphStatus::Running,
+                tags: None,
+            })
+        })
+        .collect();
+    (
+        offset.saturating_add(graphs.len()).saturating_add(1),
+        graphs,
+    )
+}
+
 /// Faults waiting for their call: per operation, first asked first served, and per
-/// graph, until cleared.
+/// graph or for every listing, until cleared.
 #[derive(Debug, Default)]
 pub(crate) struct FaultQueue {
     pending: VecDeque<(OperationKind, Fault)>,
     per_graph: Vec<(GraphId, Fault)>,
+    listing: Option<ListingFault>,
 }
 
 impl FaultQueue {
@@ -142,10 +178,21 @@ impl FaultQueue {
         self.per_graph.push((graph, fault));
     }
 
+    /// Makes every ListGraphs page go wrong this way, replacing the earlier way.
+    pub(crate) fn set_listing(&mut self, fault: ListingFault) {
+        self.listing = Some(fault);
+    }
+
+    /// How ListGraphs pages go wrong, if they do.
+    pub(crate) fn listing(&self) -> Option<ListingFault> {
+        self.listing
+    }
+
     /// Forgets every fault.
     pub(crate) fn clear(&mut self) {
         self.pending.clear();
         self.per_graph.clear();
+        self.listing = None;
     }
 
     /// The oldest fault waiting for this operation, taken out of the queue; else the
@@ -326,6 +373,18 @@ mod tests {
         assert_eq!(take(&mut queue, None), None);
         queue.clear();
         assert_eq!(take(&mut queue, Some("g-1")), None);
+    }
+
+    #[test]
+    fn a_listing_fault_stays_until_cleared() {
+        let mut queue = FaultQueue::default();
+        assert_eq!(queue.listing(), None);
+        queue.set_listing(ListingFault::IgnoresOffset);
+        queue.set_listing(ListingFault::Endless);
+        assert_eq!(queue.listing(), Some(ListingFault::Endless));
+        assert_eq!(queue.listing(), Some(ListingFault::Endless));
+        queue.clear();
+        assert_eq!(queue.listing(), None);
     }
 
     #[test]

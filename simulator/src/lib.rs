@@ -115,7 +115,7 @@ pub use builder::{
 };
 pub use clock::MAX_CLOCK_OFFSET;
 pub use error::SimulatorError;
-pub use fault::Fault;
+pub use fault::{Fault, ListingFault};
 pub use iam::{DEFAULT_REGION, DEFAULT_TOKEN_LIFETIME};
 pub use journal::{Authentication, OperationKind, Page, RequestRecord, Scheme};
 pub use jwt::{

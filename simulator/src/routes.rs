@@ -39,7 +39,9 @@
 //!      not the page, and an offset at or past the end gives `"graphs": []`. Graphs
 //!      come in the order they were added; one added while a client pages
 //!      ([`crate::RunningSimulator::put_graph`]) comes last, so the client sees it on
-//!      its last page and in a larger `graph_count`.
+//!      its last page and in a larger `graph_count`. Until cleared,
+//!      [`crate::RunningSimulator::fail_listings`] makes every page go wrong
+//!      ([`crate::ListingFault`]).
 //!    - ShowJob: `200` with the job; `404 GES.8011` for an unknown graph, `404 GES.8012`
 //!      for a job the graph does not have.
 //!
@@ -84,7 +86,7 @@ use http::{HeaderValue, StatusCode};
 use crate::answer;
 use crate::aws_sts_routes;
 use crate::error_codes;
-use crate::fault::{self, Fault};
+use crate::fault::{self, Fault, ListingFault};
 use crate::huawei_sts;
 use crate::iam_routes;
 use crate::journal::{Authentication, Handled, OperationKind, Page, RequestRecord, Scheme, Target};
@@ -406,12 +408,15 @@ impl Served for ListGraphsRequest {
     ) -> Result<ListGraphsResponse, Refused> {
         let page = call.page(&shared.page_limits)?;
         let now = shared.now();
-        let (count, graphs) = shared.world().list(
-            project_id,
-            page.offset as usize,
-            shared.page_limits.held(page.limit) as usize,
-            now,
-        );
+        let held = shared.page_limits.held(page.limit) as usize;
+        let listing = shared.faults().listing();
+        let (count, graphs) = match listing {
+            None => shared
+                .world()
+                .list(project_id, page.offset as usize, held, now),
+            Some(ListingFault::IgnoresOffset) => shared.world().list(project_id, 0, held, now),
+            Some(ListingFault::Endless) => fault::endless_page(page.offset as usize, held),
+        };
         Ok(ListGraphsResponse::Ok(ListGraphsResult {
             graph_count: i32::try_from(count).unwrap_or(i32::MAX),
             graphs,

@@ -12,7 +12,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::error::SimulatorError;
-use crate::fault::Fault;
+use crate::fault::{Fault, ListingFault};
 use crate::journal::{OperationKind, RequestRecord};
 use crate::jwt::{Audience, AwsIdentity, IdTokenClaims, Signer};
 use crate::routes;
@@ -315,7 +315,14 @@ impl RunningSimulator {
         self.shared.faults().set_for_graph(graph_id.clone(), fault);
     }
 
-    /// Forgets every fault, queued or per graph.
+    /// Makes every ListGraphs page go wrong this way (after any fault queued with
+    /// [`RunningSimulator::fail_next`]), until [`RunningSimulator::clear_faults`].
+    /// Replaces the earlier way.
+    pub fn fail_listings(&self, fault: ListingFault) {
+        self.shared.faults().set_listing(fault);
+    }
+
+    /// Forgets every fault, queued, per graph or for listings.
     pub fn clear_faults(&self) {
         self.shared.faults().clear();
     }
