@@ -64,29 +64,29 @@ impl DayShift {
     }
 }
 
-/// Moves each `YYYY-MM-DD` of `text` (not part of a longer run of digits) by `days`.
+/// Moves each date of `text` by `days`: `YYYY-MM-DD`, and `YYYYMMDD` when a time
+/// follows (`20990101T000000Z`, as a skip-until tag may say it), neither part of a
+/// longer run of digits. Each keeps its form.
 fn move_dates(text: &str, days: i32) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
     let mut at = 0;
-    while at + 10 <= bytes.len() {
-        let window = &bytes[at..at + 10];
-        let shaped = window.iter().enumerate().all(|(i, b)| match i {
-            4 | 7 => *b == b'-',
-            _ => b.is_ascii_digit(),
-        });
-        let alone = (at == 0 || !bytes[at - 1].is_ascii_digit())
-            && bytes.get(at + 10).is_none_or(|b| !b.is_ascii_digit());
-        let date = (shaped && alone)
-            .then(|| text[at..at + 10].parse::<Date>().ok())
-            .flatten()
-            .and_then(|date| date.checked_add(days.days()).ok());
-        match date {
-            Some(date) => {
+    while at < bytes.len() {
+        let fresh = at == 0 || !bytes[at - 1].is_ascii_digit();
+        let found = if fresh { date_at(text, at) } else { None };
+        match found.and_then(|(date, len, basic)| {
+            let moved = date.checked_add(days.days()).ok()?;
+            Some((moved, len, basic))
+        }) {
+            Some((moved, len, basic)) => {
                 out.push_str(&text[copied..at]);
-                out.push_str(&date.to_string());
-                at += 10;
+                if basic {
+                    out.push_str(&moved.strftime("%Y%m%d").to_string());
+                } else {
+                    out.push_str(&moved.to_string());
+                }
+                at += len;
                 copied = at;
             }
             None => at += 1,
@@ -96,6 +96,31 @@ fn move_dates(text: &str, days: i32) -> String {
     out
 }
 
+/// The date that starts at byte `at`, its length, and whether it is in basic form.
+fn date_at(text: &str, at: usize) -> Option<(Date, usize, bool)> {
+    let bytes = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        bytes
+            .get(range)
+            .is_some_and(|run| run.iter().all(u8::is_ascii_digit))
+    };
+    let not_digit = |index: usize| bytes.get(index).is_none_or(|b| !b.is_ascii_digit());
+    if digits(at..at + 4)
+        && bytes.get(at + 4) == Some(&b'-')
+        && digits(at + 5..at + 7)
+        && bytes.get(at + 7) == Some(&b'-')
+        && digits(at + 8..at + 10)
+        && not_digit(at + 10)
+    {
+        return Some((text[at..at + 10].parse().ok()?, 10, false));
+    }
+    if digits(at..at + 8) && bytes.get(at + 8) == Some(&b'T') {
+        let date = Date::strptime("%Y%m%d", &text[at..at + 8]).ok()?;
+        return Some((date, 8, true));
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,11 +128,13 @@ mod tests {
     #[test]
     fn dates_move_and_come_back() {
         let shift = DayShift { days: 30 };
-        let text = r#"{"at": "2026-12-04T20:05:00Z", "skip": ["2026-12-25"], "id": "g-20261204"}"#;
+        let text = r#"{"at": "2026-12-04T20:05:00Z", "skip": ["2026-12-25"], "id": "g-20261204",
+            "until": "20990101T000000Z"}"#;
         let moved = shift.apply(text);
         assert_eq!(
             moved,
-            r#"{"at": "2027-01-03T20:05:00Z", "skip": ["2027-01-24"], "id": "g-20261204"}"#
+            r#"{"at": "2027-01-03T20:05:00Z", "skip": ["2027-01-24"], "id": "g-20261204",
+            "until": "20990131T000000Z"}"#
         );
         assert_eq!(shift.undo(&moved), text);
         let value: Value = serde_json::from_str(&moved).unwrap();
