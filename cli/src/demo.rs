@@ -15,6 +15,14 @@ use serde_json::{Value, json};
 use tokio::time::Instant;
 
 use crate::exit::{EXIT_FAILED, fail};
+
+/// A line of the demo on stdout, through the writer every command prints with; a
+/// write error other than a closed stdout ends the demo with it.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        crate::output::line(format_args!($($arg)*)).map_err(|error| error.to_string())?
+    };
+}
 use ges_client::client::GesClient;
 use ges_client::config::{Config, vars};
 use ges_client::report::GraphTarget;
@@ -75,8 +83,8 @@ async fn demo(args: DemoArgs) -> Result<(), String> {
         .start()
         .await
         .map_err(|error| error.to_string())?;
-    println!("GES simulator listening at {}", simulator.base_url());
-    println!(
+    say!("GES simulator listening at {}", simulator.base_url());
+    say!(
         "  project {}, graph {graph_id} (running), access key {DEMO_AK}",
         simulator.project_id()
     );
@@ -99,13 +107,11 @@ async fn demo(args: DemoArgs) -> Result<(), String> {
     };
 
     let before = graph_status(&client, &target).await?;
-    println!(
-        "\nGraph {graph_id} is {before} ({before:?}). Stopping it with AK/SK-signed requests:"
-    );
+    say!("\nGraph {graph_id} is {before} ({before:?}). Stopping it with AK/SK-signed requests:");
     let report = stop_graph(&client, &target, None)
         .await
         .map_err(|error| error.to_string())?;
-    println!(
+    say!(
         "{}",
         serde_json::to_string(&report).map_err(|error| error.to_string())?
     );
@@ -114,9 +120,9 @@ async fn demo(args: DemoArgs) -> Result<(), String> {
         .clone()
         .ok_or("the simulator started no stop job")?;
 
-    println!("\nFollowing the graph (show graph) and its job (show job):");
+    say!("\nFollowing the graph (show graph) and its job (show job):");
     watch(&client, &target, &job_id).await?;
-    println!("\nDone: graph {graph_id} is stopped and no longer billed.");
+    say!("\nDone: graph {graph_id} is stopped and no longer billed.");
 
     fleet_runs(&config).await?;
 
@@ -146,7 +152,7 @@ async fn fleet_runs(config: &Config) -> Result<(), String> {
     let settings = Settings::from_lookup(|_| None).map_err(|error| error.to_string())?;
     let handler = Handler::new(config, settings).map_err(|error| error.to_string())?;
     let selector = json!({"name": "dev-*", "tags": {"env": "dev"}});
-    println!(
+    say!(
         "\nFleet mode, through the Lambda handler: the graphs named dev-* and tagged env=dev \
          (prod-search is not).\nA dry run first, which only lists the graphs:"
     );
@@ -162,7 +168,7 @@ async fn fleet_runs(config: &Config) -> Result<(), String> {
                 Some(job_id) => format!("job {job_id}"),
                 None => text(&result["reason"]),
             };
-            println!(
+            say!(
                 "  {:<11} {:<16} {why}",
                 text(&result["name"]),
                 text(&result["outcome"])
@@ -180,9 +186,9 @@ async fn fleet_runs(config: &Config) -> Result<(), String> {
         .iter()
         .map(|key| format!("{key} {}", answer["summary"][key]))
         .collect();
-        println!("  summary: {}", counts.join(", "));
+        say!("  summary: {}", counts.join(", "));
         if dry_run {
-            println!("\nThen for real: a stop for each running graph, and no call for the others:");
+            say!("\nThen for real: a stop for each running graph, and no call for the others:");
         }
     }
     Ok(())
@@ -198,7 +204,7 @@ async fn watch(client: &GesClient, target: &GraphTarget, job_id: &JobId) -> Resu
         let job = job_status(client, target, job_id).await?;
         let now = (graph.clone(), job.clone());
         if last.as_ref() != Some(&now) {
-            println!(
+            say!(
                 "  {:>5.2}s  graph {} ({:?})  job {}",
                 started.elapsed().as_secs_f64(),
                 graph,

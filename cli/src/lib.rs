@@ -82,6 +82,9 @@ macro_rules! function_environment {
                           time (default ges-stop:skip-until)
   GES_RECONCILE_WINDOW_MINUTES
                           how long after a boundary a run acts on it (default 30)
+  GES_MAX_EVENT_AGE_MINUTES
+                          how far in the past a reconcile that acts may be evaluated
+                          (its \"at\"; default 120, up to 10080; 5 minutes ahead at most)
 "
     };
 }

@@ -23,7 +23,8 @@ use crate::invoke::run_event;
 #[command(after_long_help = concat!(client_environment!(), "\n", function_environment!()))]
 pub struct ReconcileArgs {
     /// Evaluate the schedules at this instant, in RFC 3339 (2026-12-04T20:00:00+08:00),
-    /// instead of now.
+    /// instead of now. Without --dry-run, it must be within GES_MAX_EVENT_AGE_MINUTES
+    /// (default 120) before now and 5 minutes after.
     #[arg(long)]
     at: Option<Timestamp>,
     /// Decide and report (would_stop, would_start), and send no stop or start.
@@ -35,7 +36,14 @@ pub struct ReconcileArgs {
 }
 
 pub(super) async fn run(args: ReconcileArgs) -> ExitCode {
-    run_event(&event(&args)).await
+    // The function would refuse the same `at` as "at"; the command line names its flag.
+    run_event(&event(&args), |handler| match args.at {
+        Some(at) => handler
+            .check_at(at, args.dry_run)
+            .map_err(|refused| refused.describe("--at", "--dry-run")),
+        None => Ok(()),
+    })
+    .await
 }
 
 /// The reconcile event the arguments stand for, as the function reads it: only the

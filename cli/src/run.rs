@@ -208,7 +208,21 @@ impl Run<'_> {
                 "no project: pass --project-id or set HUAWEICLOUD_SDK_PROJECT_ID",
             ));
         }
-        let settings = Settings::from_lookup(lookup).map_err(|error| fail(EXIT_USAGE, error))?;
+        let settings = Settings::from_lookup(lookup).map_err(|error| match error {
+            // The value came from --timeout, not the variable: name what was typed.
+            ConfigError::Seconds { variable, value }
+                if variable == vars::WAIT_TIMEOUT && self.timeout.is_some() =>
+            {
+                fail(
+                    EXIT_USAGE,
+                    ConfigError::Seconds {
+                        variable: "--timeout",
+                        value,
+                    },
+                )
+            }
+            error => fail(EXIT_USAGE, error),
+        })?;
         Handler::new(&config, settings).map_err(|error| fail(EXIT_FAILED, error))
     }
 }

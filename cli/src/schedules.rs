@@ -9,7 +9,8 @@ use clap::{Args, Subcommand};
 use ges_client::schedule::{Desired, Schedule, Schedules};
 use jiff::{SignedDuration, Timestamp};
 
-use crate::exit::{EXIT_USAGE, fail};
+use crate::exit::{EXIT_FAILED, EXIT_USAGE, fail};
+use crate::output::write_out;
 mod week_grid;
 
 /// Work with schedules documents (GES_SCHEDULES): check one, and see its week.
@@ -83,8 +84,10 @@ pub(super) fn run(args: SchedulesArgs) -> ExitCode {
         out.push('\n');
         out.push_str(&report(name, schedule, at, colour));
     }
-    print!("{out}");
-    ExitCode::SUCCESS
+    match write_out(&out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => fail(EXIT_FAILED, error),
+    }
 }
 
 const WEEK: SignedDuration = SignedDuration::from_hours(7 * 24);

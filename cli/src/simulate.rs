@@ -9,6 +9,7 @@ use ges_api::types::{GraphId, ProjectId};
 use ges_simulator::{DEFAULT_PROJECT_ID, GraphSpec, Simulator};
 
 use crate::exit::{EXIT_FAILED, EXIT_USAGE, fail};
+use crate::output::line;
 
 /// Run a GES simulator on loopback until interrupted (Ctrl-C or SIGTERM).
 ///
@@ -90,7 +91,10 @@ pub(super) async fn run(args: SimulateArgs) -> ExitCode {
         Err(error) => return fail(EXIT_USAGE, error),
     };
 
-    println!("{}", simulator.base_url());
+    // A reader that took the address and closed the pipe leaves the simulator serving.
+    if let Err(error) = line(simulator.base_url()) {
+        return fail(EXIT_FAILED, error);
+    }
     eprintln!("GES simulator at {}", simulator.base_url());
     eprintln!("  project: {}", simulator.project_id());
     for id in &graphs {

@@ -595,6 +595,20 @@ pub enum ConfigError {
         /// The other.
         second: &'static str,
     },
+    /// Two tag-key settings that name the same key: one tag cannot mean both.
+    #[error(
+        "{first} and {second} are both {key:?}: one tag cannot both name a graph's schedule \
+         and keep the graph out of it (every scheduled graph would be skipped); give {first} \
+         another key"
+    )]
+    SameTagKey {
+        /// The variable to change.
+        first: &'static str,
+        /// The variable it collides with.
+        second: &'static str,
+        /// The key both name, cut to 40 characters.
+        key: String,
+    },
     /// An opt-out tag that is not `key=value`.
     #[error("{variable} is {value:?}: give the tag as key=value, such as ges-stop:skip=true")]
     Tag {

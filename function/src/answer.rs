@@ -13,6 +13,7 @@ use lambda_runtime::{Context, Diagnostic};
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
+use crate::at_bound::AtOutOfBounds;
 use crate::error_type::ErrorType;
 use crate::event::{HttpApi, InvalidEvent, MessageId, Selector, Trigger};
 use ges_client::failure::FailureKind;
@@ -335,6 +336,16 @@ pub enum FunctionError {
     /// too; a retry of the event is harmless.
     #[error("{}", serde_json::to_string(.0).unwrap_or_default())]
     PartialFailure(Box<BatchAnswer>),
+    /// A reconcile that acts, at an instant too far from now; nothing was sent.
+    #[error(transparent)]
+    AtOutOfBounds(AtOutOfBounds),
+    /// The invocation's deadline had passed before the run began; nothing was sent.
+    #[error(
+        "the invocation's deadline had already passed when the run began, so nothing was \
+         sent: a call then would have had no time limit. Invoke again; if this repeats, \
+         check the function's timeout and the clock of whatever runs it"
+    )]
+    DeadlineAlreadyPassed,
     /// The answer could not be encoded.
     #[error("could not encode the answer as JSON: {0}")]
     Encode(#[from] serde_json::Error),
@@ -353,6 +364,8 @@ impl FunctionError {
             Self::Select(error) => error.kind().into(),
             Self::Graph(error) => error.kind().into(),
             Self::PartialFailure(_) => ErrorType::PartialFailure,
+            Self::AtOutOfBounds(_) => ErrorType::InvalidEvent,
+            Self::DeadlineAlreadyPassed => FailureKind::DeadlineExceeded.into(),
             Self::Encode(_) => ErrorType::InternalError,
         }
     }

@@ -19,6 +19,7 @@ use tracing::Instrument;
 use ges_client::retry::Attempts;
 
 use crate::answer::{self, Answer, BatchAnswer, BatchEntry, FunctionError, Summary};
+use crate::at_bound::AtOutOfBounds;
 use crate::event::{self, InvalidEvent, Invocation, Payload, Selector, StopRequest};
 use crate::graphs::{Graphs, Scheduled};
 use crate::metrics::{self, Metrics, MetricsConfigError};
@@ -40,9 +41,40 @@ use jiff::Timestamp;
 /// Time kept back from the invocation's deadline to report: a stop or a wait that
 /// would run into it is cut short, so the answer still gets out.
 const REPORT_MARGIN: Duration = Duration::from_millis(500);
-/// The longest a Lambda invocation lives. A deadline further away than this (or
-/// already past when the invocation starts) is not a real one: emulators send such.
+/// The longest a Lambda invocation lives. A deadline further away than this is not a
+/// real one: emulators send such.
 const LONGEST_INVOCATION: Duration = Duration::from_secs(900);
+/// 2000-01-01T00:00:00Z in milliseconds since the epoch. A deadline before it (0, what
+/// emulators and `Context::default()` give) is no deadline at all; any later one is a
+/// real instant, and one already past means the invocation has no time left.
+const EARLIEST_REAL_DEADLINE_MS: u64 = 946_684_800_000;
+
+/// Where a run reads the time: the system clock, except in tests that pin it.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> Timestamp + Send + Sync>);
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Self {
+        Self(Arc::new(Timestamp::now))
+    }
+
+    /// A clock that reads `now`.
+    pub fn new(now: impl Fn() -> Timestamp + Send + Sync + 'static) -> Self {
+        Self(Arc::new(now))
+    }
+
+    /// The time now.
+    pub fn now(&self) -> Timestamp {
+        (self.0)()
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Clock")
+    }
+}
 
 /// Serves invocations. Built once at start-up and borrowed by every invocation, so
 /// the HTTP client's connections are reused while the function stays warm.
@@ -58,6 +90,8 @@ pub struct Handler {
     progress: Option<Arc<dyn Progress>>,
     /// Where each invocation's metrics go (nowhere unless [`Handler::with_metrics`]).
     metrics: Metrics,
+    /// What a reconcile's `at` defaults to and is bounded by.
+    clock: Clock,
 }
 
 /// Why the function cannot start.
@@ -92,6 +126,7 @@ impl Handler {
             settings,
             progress: None,
             metrics: Metrics::off(),
+            clock: Clock::system(),
         })
     }
 
@@ -106,6 +141,21 @@ impl Handler {
     /// The same handler, writing each invocation's metrics to `metrics`.
     pub fn with_metrics(self, metrics: Metrics) -> Self {
         Self { metrics, ..self }
+    }
+
+    /// The same handler, reading the time from `clock`: for tests that pin the instant
+    /// a run happens at.
+    pub fn with_clock(self, clock: Clock) -> Self {
+        Self { clock, ..self }
+    }
+
+    /// Whether a run may be evaluated at `at`: any instant for a dry run, which sends
+    /// nothing; within the configured distance of now for one that acts.
+    pub fn check_at(&self, at: Timestamp, dry_run: bool) -> Result<(), AtOutOfBounds> {
+        if dry_run {
+            return Ok(());
+        }
+        self.settings.max_event_age.check(at, self.clock.now())
     }
 
     /// A handler configured from the process environment, read once: the secret it
@@ -140,7 +190,11 @@ impl Handler {
                 }
             }
             Ok(Payload::Queue(queue)) => {
-                let deadline = Deadline::of(context, &self.settings).at;
+                // A deadline already past starts no message: each is delivered again.
+                let deadline = match Deadline::of(context, &self.settings) {
+                    Ok(deadline) => deadline.at,
+                    Err(_) => Some(Instant::now()),
+                };
                 let failed = queue::drain(queue, deadline, async |invocation| {
                     match self.invoke_one(&invocation, context).await {
                         Ok(_) => true,
@@ -199,7 +253,7 @@ impl Handler {
             .as_ref()
             .or(self.settings.default_graphs.as_ref())
             .ok_or(FunctionError::NoGraphsConfigured)?;
-        let deadline = Deadline::of(context, &self.settings);
+        let deadline = Deadline::of(context, &self.settings)?;
         // This invocation's retry budget: every call of the run draws on it.
         let client = self.client.for_run();
         match graphs {
@@ -249,7 +303,14 @@ impl Handler {
             .scheduling
             .as_ref()
             .ok_or(FunctionError::NoSchedulesConfigured)?;
-        let at = scheduled.at.unwrap_or_else(Timestamp::now);
+        let at = match scheduled.at {
+            Some(at) => {
+                self.check_at(at, request.dry_run)
+                    .map_err(FunctionError::AtOutOfBounds)?;
+                at
+            }
+            None => self.clock.now(),
+        };
         tracing::info!(at = %at, at_given = scheduled.at.is_some(), "reconcile");
         let scopes = self.scopes(client, &scheduled.selectors, request).await?;
         let reconcile = Reconcile::new(scheduling, &self.settings.policy, at, request.dry_run);
@@ -576,22 +637,34 @@ struct Deadline {
 }
 
 impl Deadline {
-    fn of(context: &Context, settings: &Settings) -> Self {
+    /// The invocation's deadline, or [`FunctionError::DeadlineAlreadyPassed`] when the
+    /// runtime's is already past: nothing may be sent then, since a call with no time
+    /// left would have no bound at all. However long ago it passed, the reading is the
+    /// same: a clock set after 2000 that says the time is up is believed, and a run that
+    /// sends nothing is the safe side of a wrong clock.
+    fn of(context: &Context, settings: &Settings) -> Result<Self, FunctionError> {
         let now = Instant::now();
         let epoch_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|since| since.as_millis())
             .unwrap_or_default();
-        let left = u128::from(context.deadline)
-            .checked_sub(epoch_ms)
-            .and_then(|ms| u64::try_from(ms).ok())
-            .map(Duration::from_millis)
-            .filter(|left| !left.is_zero() && *left <= LONGEST_INVOCATION);
+        let left = if context.deadline < EARLIEST_REAL_DEADLINE_MS {
+            None
+        } else {
+            let left = u128::from(context.deadline)
+                .checked_sub(epoch_ms)
+                .filter(|ms| *ms > 0)
+                .ok_or(FunctionError::DeadlineAlreadyPassed)?;
+            u64::try_from(left)
+                .ok()
+                .map(Duration::from_millis)
+                .filter(|left| *left <= LONGEST_INVOCATION)
+        };
         let at = left.map(|left| now + left.saturating_sub(REPORT_MARGIN));
         let wait_until = match at {
             Some(at) => at.min(now + settings.wait_timeout),
             None => now + settings.wait_timeout,
         };
-        Self { at, wait_until }
+        Ok(Self { at, wait_until })
     }
 }

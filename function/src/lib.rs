@@ -2,7 +2,8 @@
 //!
 //! - [`event`]: every way the Lambda function is invoked, parsed into one request;
 //!   [`graphs`]: which graphs a run acts on.
-//! - [`settings`]: what the Lambda function adds to the configuration.
+//! - [`settings`]: what the Lambda function adds to the configuration; [`at_bound`]: how
+//!   far from now a reconcile that acts may be evaluated.
 //! - [`logs`]: the Lambda function's log lines; [`metrics`]: its metrics, in CloudWatch
 //!   Embedded Metric Format.
 //! - [`handler`]: the Lambda handler; [`queue`]: an SQS batch, message by message;
@@ -13,6 +14,7 @@
 #![warn(missing_docs)]
 
 pub mod answer;
+pub mod at_bound;
 pub mod error_type;
 pub mod event;
 pub mod graphs;

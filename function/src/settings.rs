@@ -11,6 +11,7 @@ use ges_api::runtime::ConstraintViolation;
 use ges_api::types::{GraphId, ProjectId};
 use serde_json::Value;
 
+use crate::at_bound::{MAX_EVENT_AGE_MINUTES, MaxEventAge};
 use crate::event::MAX_GRAPHS_PER_EVENT;
 use crate::graphs::Graphs;
 use ges_client::config::{ConfigError, seconds};
@@ -52,6 +53,9 @@ pub struct Settings {
     /// The schedules and their tags, when a document is configured (`vars::SCHEDULES`,
     /// or the file `vars::SCHEDULES_FILE` names); without one, a reconcile is refused.
     pub scheduling: Option<Scheduling>,
+    /// How far in the past a reconcile that acts may be evaluated
+    /// (`vars::MAX_EVENT_AGE`); a dry run takes any instant.
+    pub max_event_age: MaxEventAge,
 }
 
 impl Settings {
@@ -93,27 +97,48 @@ impl Settings {
             variable: vars::OPT_OUT_TAG,
             value: opt_out_tag.chars().take(40).collect(),
         })?;
-        let scheduling = match Schedules::from_lookup(|name| env.get(name))? {
-            None => None,
-            Some(schedules) => Some(Scheduling {
-                schedules,
-                schedule_tag: env
-                    .get(vars::SCHEDULE_TAG)
-                    .unwrap_or_else(|| DEFAULT_SCHEDULE_TAG.to_owned()),
-                skip_until_tag: env
-                    .get(vars::SKIP_UNTIL_TAG)
-                    .unwrap_or_else(|| DEFAULT_SKIP_UNTIL_TAG.to_owned()),
-                window: SignedDuration::from_mins(
-                    count(
-                        &env,
-                        vars::RECONCILE_WINDOW,
-                        usize::from(MAX_WINDOW_MINUTES),
-                    )?
-                    .and_then(|minutes| i64::try_from(minutes).ok())
-                    .unwrap_or(i64::from(DEFAULT_WINDOW_MINUTES)),
-                ),
-            }),
+        // The reconcile's settings are checked whether or not a document is set: a
+        // mistake in them must not wait for the day one is.
+        let window = SignedDuration::from_mins(
+            count(
+                &env,
+                vars::RECONCILE_WINDOW,
+                usize::from(MAX_WINDOW_MINUTES),
+            )?
+            .and_then(|minutes| i64::try_from(minutes).ok())
+            .unwrap_or(i64::from(DEFAULT_WINDOW_MINUTES)),
+        );
+        let max_event_age = match count(
+            &env,
+            vars::MAX_EVENT_AGE,
+            usize::from(MAX_EVENT_AGE_MINUTES),
+        )? {
+            None => MaxEventAge::default(),
+            Some(minutes) => u16::try_from(minutes)
+                .ok()
+                .and_then(MaxEventAge::from_minutes)
+                .unwrap_or_default(),
         };
+        let schedule_tag = env
+            .get(vars::SCHEDULE_TAG)
+            .unwrap_or_else(|| DEFAULT_SCHEDULE_TAG.to_owned());
+        let skip_until_tag = env
+            .get(vars::SKIP_UNTIL_TAG)
+            .unwrap_or_else(|| DEFAULT_SKIP_UNTIL_TAG.to_owned());
+        if skip_until_tag == schedule_tag {
+            return Err(ConfigError::SameTagKey {
+                first: vars::SKIP_UNTIL_TAG,
+                second: vars::SCHEDULE_TAG,
+                key: skip_until_tag.chars().take(40).collect(),
+            });
+        }
+        let scheduling =
+            Schedules::from_lookup(|name| env.get(name))?.map(|schedules| Scheduling {
+                schedules,
+                schedule_tag,
+                skip_until_tag,
+                window,
+            });
         Ok(Self {
             scheduling,
             default_graphs,
@@ -125,6 +150,7 @@ impl Settings {
             max_concurrency,
             wait_timeout,
             max_graphs,
+            max_event_age,
         })
     }
 }
@@ -332,6 +358,64 @@ mod tests {
             (vars::GRAPH_IDS, "g-1"),
         ]);
         assert!(matches!(both, Err(ConfigError::Conflicting { .. })));
+    }
+
+    /// Refused at start-up, whether or not schedules are set, naming the variable: a
+    /// window of 0 acts on no boundary, and a skip-until key equal to the schedule key
+    /// read every graph's schedule name as a date and skipped them all.
+    #[test]
+    fn reconcile_mistakes_are_caught_at_start_up_naming_the_variable() {
+        const DOCUMENT: &str = r#"{"schedules": {"nightly": {"timezone": "UTC",
+               "periods": [{"days": "mon-sun", "stop": "22:00"}]}}}"#;
+        for schedules in [None, Some(DOCUMENT)] {
+            let with = |pairs: &[(&'static str, &'static str)]| {
+                let mut pairs = pairs.to_vec();
+                pairs.extend(schedules.map(|document| (vars::SCHEDULES, document)));
+                settings(&pairs)
+            };
+            for bad in ["0", "1441", "-5", "soon"] {
+                let err = with(&[(vars::RECONCILE_WINDOW, bad)]).unwrap_err();
+                assert!(err.to_string().contains(vars::RECONCILE_WINDOW), "{err}");
+            }
+            let same = with(&[(vars::SKIP_UNTIL_TAG, "ges-stop:schedule")]).unwrap_err();
+            let message = same.to_string();
+            assert!(
+                message.starts_with("GES_SKIP_UNTIL_TAG and GES_SCHEDULE_TAG are both"),
+                "{message}"
+            );
+            let renamed = with(&[(vars::SCHEDULE_TAG, "plan"), (vars::SKIP_UNTIL_TAG, "plan")]);
+            assert!(matches!(renamed, Err(ConfigError::SameTagKey { .. })));
+            // The default skip-until key taken as the schedule key collides as well.
+            let defaulted = with(&[(vars::SCHEDULE_TAG, "ges-stop:skip-until")]);
+            assert!(matches!(defaulted, Err(ConfigError::SameTagKey { .. })));
+            assert!(
+                with(&[
+                    (vars::SCHEDULE_TAG, "plan"),
+                    (vars::SKIP_UNTIL_TAG, "pause")
+                ])
+                .is_ok()
+            );
+        }
+    }
+
+    #[test]
+    fn the_event_age_is_a_checked_number_of_minutes() {
+        assert_eq!(settings(&[]).unwrap().max_event_age.minutes(), 120);
+        assert_eq!(
+            settings(&[(vars::MAX_EVENT_AGE, "30")])
+                .unwrap()
+                .max_event_age
+                .minutes(),
+            30
+        );
+        for bad in ["0", "10081", "-1", "2h", "1.5"] {
+            let err = settings(&[(vars::MAX_EVENT_AGE, bad)]).unwrap_err();
+            let message = err.to_string();
+            assert!(
+                message.contains(vars::MAX_EVENT_AGE) && message.contains("1 to 10080"),
+                "{message}"
+            );
+        }
     }
 
     #[test]

@@ -256,6 +256,98 @@ async fn an_unusable_deadline_falls_back_to_the_wait_timeout() {
     assert!(answer["job_status"].is_string(), "{answer}");
 }
 
+/// A context whose deadline passed `ago`.
+fn past(ago: Duration) -> Context {
+    let mut context = Context::default();
+    context.request_id = "req-test".to_owned();
+    context.deadline = (std::time::SystemTime::now() - ago)
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    context
+}
+
+/// A deadline already past (a real instant, after 2000-01-01) leaves no time for any
+/// call: nothing is sent, not even a listing, and the answer is DeadlineExceeded. Not
+/// "no deadline", which would send the stop with no time limit at all.
+#[tokio::test]
+async fn a_deadline_already_past_sends_nothing() {
+    let simulator = simulator(Duration::from_secs(5)).await;
+    let handler = handler(&simulator, &[]);
+    let events = [
+        json!({"graph_id": "g-1"}),
+        json!({"graph_ids": ["g-1", "g-2"], "wait": true}),
+        json!({"selector": {"name": "*"}}),
+        json!({"graph_id": "g-1", "dry_run": true}),
+    ];
+    // Just now, within Lambda's longest timeout, and long ago (a clock set after 2000
+    // is believed: the safe side of a wrong one is to send nothing).
+    for ago in [
+        Duration::from_millis(1),
+        Duration::from_secs(14 * 60),
+        Duration::from_secs(3 * 3600),
+    ] {
+        for event in &events {
+            let error = handler
+                .handle(LambdaEvent::new(event.clone(), past(ago)))
+                .await
+                .unwrap_err();
+            let diagnostic = Diagnostic::from(error);
+            assert_eq!(diagnostic.error_type, "DeadlineExceeded", "{ago:?} {event}");
+            assert!(
+                diagnostic.error_message.contains("nothing was sent"),
+                "{diagnostic:?}"
+            );
+        }
+        // An HTTP caller gets its 504; a queue's messages are all delivered again.
+        let request: Value =
+            serde_json::from_str(include_str!("../../examples/events/apigw-http.json")).unwrap();
+        let answer = handler
+            .handle(LambdaEvent::new(request, past(ago)))
+            .await
+            .unwrap();
+        assert_eq!(answer["statusCode"], 504, "{answer}");
+        let queue: Value =
+            serde_json::from_str(include_str!("../../examples/events/sqs.json")).unwrap();
+        let answer = handler
+            .handle(LambdaEvent::new(queue, past(ago)))
+            .await
+            .unwrap();
+        assert_eq!(
+            answer["batchItemFailures"].as_array().map(Vec::len),
+            Some(2),
+            "{answer}"
+        );
+    }
+    assert_eq!(simulator.requests().len(), 0, "nothing sent");
+    assert_eq!(
+        simulator.graph_status(&graph("g-1")),
+        Some(GraphStatus::Running)
+    );
+}
+
+/// What emulators send, 0 or an instant before 2000-01-01, is still no deadline: the
+/// run goes ahead, bounded by the configured timeouts.
+#[tokio::test]
+async fn a_deadline_of_zero_or_before_2000_is_none() {
+    let simulator = simulator(Duration::from_secs(5)).await;
+    let handler = handler(&simulator, &[]);
+    // 1999-12-31T23:59:59.999Z.
+    for deadline in [0, 946_684_799_999] {
+        let mut context = Context::default();
+        context.deadline = deadline;
+        let answer = handler
+            .handle(LambdaEvent::new(json!({"graph_id": "g-1"}), context))
+            .await
+            .unwrap();
+        assert!(
+            ["stopping", "already_stopped"].contains(&answer["outcome"].as_str().unwrap_or("")),
+            "{answer}"
+        );
+    }
+    assert_eq!(stops(&simulator), 2);
+}
+
 #[tokio::test]
 async fn a_slow_ges_hits_the_deadline_with_deadline_exceeded() {
     let simulator = simulator(Duration::from_secs(5)).await;

@@ -6,6 +6,7 @@
 
 mod common;
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -14,8 +15,9 @@ use ges_api::types::{GraphId, GraphStatus};
 use ges_client::config::vars;
 use ges_simulator::{GraphSpec, OperationKind, RunningSimulator, Simulator};
 use ges_stop_lambda::answer::FunctionError;
-use ges_stop_lambda::handler::Handler;
+use ges_stop_lambda::handler::{Clock, Handler};
 use ges_stop_lambda::settings::Settings;
+use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
 
 const TOKEN: &str = "reconcile-test-token";
@@ -58,13 +60,25 @@ async fn simulator(graphs: Vec<GraphSpec>) -> RunningSimulator {
         .unwrap()
 }
 
+thread_local! {
+    /// The instant the invocation under way is run at: its `at`, as if Scheduler had
+    /// delivered it on time. A thread's own, as each test's runtime runs on its thread.
+    static RUN_AT: Cell<Option<Timestamp>> = const { Cell::new(None) };
+}
+
+/// A handler on `SCHEDULES` whose clock reads the `at` of the event it serves: the
+/// decisions at pinned instants are what these tests check, and an acting run is only
+/// taken near its clock's now (the bound itself is tested with the system clock).
 fn handler(simulator: &RunningSimulator, extra: &[(&str, &str)]) -> Handler {
     let mut env = vec![(vars::SCHEDULES, SCHEDULES)];
     env.extend_from_slice(extra);
-    common::token_handler(simulator, TOKEN, &env)
+    common::token_handler(simulator, TOKEN, &env).with_clock(Clock::new(|| {
+        RUN_AT.with(Cell::get).unwrap_or_else(Timestamp::now)
+    }))
 }
 
 async fn invoke(handler: &Handler, payload: Value) -> Result<Value, FunctionError> {
+    RUN_AT.with(|run_at| run_at.set(payload["at"].as_str().and_then(|at| at.parse().ok())));
     tokio::time::timeout(PATIENCE, handler.invoke(&payload, &context(PATIENCE)))
         .await
         .expect("the invocation ends in time")
@@ -371,6 +385,103 @@ async fn a_bad_at_is_refused_and_sends_nothing() {
     assert_eq!(err.kind().name(), "InvalidEvent");
     assert!(err.to_string().contains("\"at\""), "{err}");
     assert!(simulator.requests().is_empty());
+}
+
+/// An acting run's `at` within GES_MAX_EVENT_AGE_MINUTES before now and 5 minutes
+/// after, by the system clock: beyond, refused before any call, naming `at` and the
+/// bound, however it came (direct, HTTP, a queue's message). A dry run takes any `at`.
+#[tokio::test]
+async fn an_acting_run_takes_an_at_only_near_now() {
+    let simulator = simulator(vec![graph(1, GraphStatus::Running, Some("office"))]).await;
+    let env = [(vars::SCHEDULES, SCHEDULES)];
+    let handler = common::token_handler(&simulator, TOKEN, &env);
+    let now = Timestamp::now();
+    let from_now = |minutes: i64| (now + SignedDuration::from_mins(minutes)).to_string();
+    let refusals = [
+        (
+            "2031-03-03T13:05:00Z".to_owned(),
+            "in the future",
+            "5 minutes",
+        ),
+        (from_now(10), "in the future", "5 minutes"),
+        (from_now(-121), "in the past", "120 minutes"),
+        (
+            "2026-12-04T20:05:00Z".to_owned(),
+            "in the past",
+            "120 minutes",
+        ),
+    ];
+    for (at, side, bound) in &refusals {
+        let error = invoke(&handler, json!({"reconcile": true, "at": at}))
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind().name(), "InvalidEvent", "{at}: {error}");
+        let message = error.to_string();
+        assert!(message.starts_with(&format!("\"at\" is {at}")), "{message}");
+        assert!(
+            message.contains(side) && message.contains(bound),
+            "{message}"
+        );
+        assert!(message.contains("nothing was sent"), "{message}");
+        // Over HTTP, a 400 with the same words.
+        let mut request: Value =
+            serde_json::from_str(include_str!("../../examples/events/reconcile-http.json"))
+                .unwrap();
+        request["body"] = json!(json!({"at": at}).to_string());
+        let answer = invoke(&handler, request).await.unwrap();
+        assert_eq!(answer["statusCode"], 400, "{answer}");
+        assert!(
+            answer["body"].as_str().unwrap().contains("InvalidEvent"),
+            "{answer}"
+        );
+        // A message redriven from a dead-letter queue: failed, to be looked at.
+        let example: Value =
+            serde_json::from_str(include_str!("../../examples/events/sqs.json")).unwrap();
+        let mut record = example["Records"][0].clone();
+        record["messageId"] = json!("m-1");
+        record["body"] = json!(json!({"reconcile": true, "at": at}).to_string());
+        let answer = invoke(&handler, json!({"Records": [record]}))
+            .await
+            .unwrap();
+        assert_eq!(
+            answer["batchItemFailures"],
+            json!([{"itemIdentifier": "m-1"}]),
+            "{answer}"
+        );
+    }
+    assert!(simulator.requests().is_empty(), "nothing sent");
+
+    // Dry runs take any instant, and only list.
+    for (at, ..) in &refusals {
+        let answer = invoke(
+            &handler,
+            json!({"reconcile": true, "at": at, "dry_run": true}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(answer["summary"]["selected"], 1, "{answer}");
+    }
+    assert_eq!(calls(&simulator, OperationKind::StopGraph), 0);
+    assert_eq!(calls(&simulator, OperationKind::StartGraph), 0);
+
+    // Within the bound, a run acts; the configured age widens it.
+    for at in [from_now(-119), from_now(4)] {
+        invoke(&handler, json!({"reconcile": true, "at": at}))
+            .await
+            .unwrap();
+    }
+    let wider = common::token_handler(
+        &simulator,
+        TOKEN,
+        &[(vars::SCHEDULES, SCHEDULES), (vars::MAX_EVENT_AGE, "600")],
+    );
+    invoke(&wider, json!({"reconcile": true, "at": from_now(-590)}))
+        .await
+        .unwrap();
+    let error = invoke(&wider, json!({"reconcile": true, "at": from_now(-610)}))
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("600 minutes"), "{error}");
 }
 
 #[test]

@@ -1,12 +1,14 @@
 //! Support for the end-to-end tests under `tests/tests/`: where the workspace is, the
 //! built binaries and the Python venv that `scripts/test` prepares ([`tools`]), the
 //! Lambda function under a Lambda runtime emulator ([`lambda`]), and the module-graph
-//! check every crate is held to ([`modules`]).
+//! check every crate is held to ([`modules`]); and pinned scenarios moved next to now
+//! ([`shift`]).
 
 #![warn(missing_docs)]
 
 pub mod lambda;
 pub mod modules;
+pub mod shift;
 pub mod tools;
 
 pub use lambda::{Invocation, LambdaEmulator, LambdaFunction};

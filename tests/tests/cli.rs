@@ -4,6 +4,7 @@
 //! and `demo`.
 
 use std::process::{Output, Stdio};
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use ges_api::types::{GraphId, GraphStatus};
@@ -11,6 +12,7 @@ use ges_simulator::{
     Authentication, GraphSpec, OperationKind, RunningSimulator, Scheme, Simulator,
 };
 use ges_stop_e2e::ges_stop_binary;
+use ges_stop_e2e::shift::DayShift;
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
@@ -419,6 +421,23 @@ async fn reconcile(args: &[&str], env: &[(&'static str, String)]) -> Output {
     run(ges_stop(&args, &env)).await
 }
 
+/// The real runs below act at 20:05 one day and 08:05 the next (`office` covers every
+/// day): moved next to now, as a run that acts takes its `at` only near now, with an
+/// event age that reaches back that far.
+static SHIFT: LazyLock<DayShift> = LazyLock::new(|| DayShift::to_now("2026-12-05T08:05:00Z"));
+
+/// `--at` for a real run at `at`, moved next to now.
+fn acting_at(at: &str) -> [String; 2] {
+    ["--at".to_owned(), SHIFT.apply(at)]
+}
+
+/// The variables of a real run at a moved instant: a day and a half back at most.
+fn acting_env(simulator: &RunningSimulator) -> Vec<(&'static str, String)> {
+    let mut env = reconcile_env(simulator);
+    env.push(("GES_MAX_EVENT_AGE_MINUTES", "2160".to_owned()));
+    env
+}
+
 fn reconcile_env(simulator: &RunningSimulator) -> Vec<(&'static str, String)> {
     let mut env = token_env(simulator);
     env.push(("GES_SCHEDULES", RECONCILE_SCHEDULES.to_owned()));
@@ -495,15 +514,12 @@ async fn reconcile_dry_run_at_an_instant_prints_the_answer_and_only_lists() {
 #[tokio::test]
 async fn reconcile_for_real_in_the_project_given_stops_and_starts() {
     let simulator = scheduled_simulator().await;
-    let mut env = reconcile_env(&simulator);
+    let mut env = acting_env(&simulator);
     // The project comes from the flag alone.
     env.retain(|(name, _)| *name != "HUAWEICLOUD_SDK_PROJECT_ID");
     let project = simulator.project_id().to_string();
-    let output = reconcile(
-        &["--at", "2026-12-04T20:05:00Z", "--project-id", &project],
-        &env,
-    )
-    .await;
+    let [flag, at] = acting_at("2026-12-04T20:05:00Z");
+    let output = reconcile(&[&flag, &at, "--project-id", &project], &env).await;
     let answer = stdout_json(&output);
     assert_eq!(answer["summary"]["stopping"], 2, "{answer}");
     assert_eq!(
@@ -521,11 +537,8 @@ async fn reconcile_for_real_in_the_project_given_stops_and_starts() {
     );
     // The morning after, the stopped graph starts.
     simulator.clear_requests();
-    let output = reconcile(
-        &["--at", "2026-12-05T08:05:00Z", "--project-id", &project],
-        &env,
-    )
-    .await;
+    let [flag, at] = acting_at("2026-12-05T08:05:00Z");
+    let output = reconcile(&[&flag, &at, "--project-id", &project], &env).await;
     let answer = stdout_json(&output);
     assert_eq!(
         reconcile_outcomes(&answer)[2],
@@ -552,13 +565,54 @@ async fn reconcile_refuses_an_at_that_is_not_a_time_naming_the_flag() {
     assert!(simulator.requests().is_empty(), "nothing sent");
 }
 
+/// A real reconcile takes `--at` only within GES_MAX_EVENT_AGE_MINUTES (120 by
+/// default) before now and 5 minutes after: beyond, exit 2 naming the flag and the
+/// bound, and nothing sent. With --dry-run, any instant.
+#[tokio::test]
+async fn a_real_reconcile_refuses_an_at_far_from_now_naming_the_flag() {
+    let simulator = scheduled_simulator().await;
+    let env = reconcile_env(&simulator);
+    let cases = [
+        ("2031-03-03T13:05:00Z", "5 minutes in the future"),
+        ("2026-12-04T20:05:00Z", "120 minutes in the past"),
+    ];
+    for (at, bound) in cases {
+        let output = reconcile(&["--at", at], &env).await;
+        assert_eq!(output.status.code(), Some(2), "{at}: {output:?}");
+        let stderr = stderr_of(&output);
+        assert!(stderr.contains(&format!("--at is {at}")), "{stderr}");
+        assert!(
+            stderr.contains(bound) && stderr.contains("--dry-run"),
+            "{stderr}"
+        );
+        assert!(output.stdout.is_empty(), "{output:?}");
+    }
+    assert!(simulator.requests().is_empty(), "nothing sent");
+    for (at, _) in cases {
+        let answer = stdout_json(&reconcile(&["--at", at, "--dry-run"], &env).await);
+        assert!(answer["summary"]["would_stop"].is_number(), "{answer}");
+    }
+    assert!(
+        simulator
+            .requests()
+            .iter()
+            .all(|request| request.operation == Some(OperationKind::ListGraphs)),
+        "only listings"
+    );
+    assert_eq!(
+        simulator.graph_status(&graph("s-1")),
+        Some(GraphStatus::Running)
+    );
+}
+
 #[tokio::test]
 async fn a_refused_or_partly_failed_reconcile_exits_1_with_the_lambda_error() {
     let simulator = scheduled_simulator().await;
-    let at = ["--at", "2026-12-04T20:05:00Z"];
+    let [flag, at] = acting_at("2026-12-04T20:05:00Z");
+    let at = [flag.as_str(), at.as_str()];
 
     // More scheduled graphs than allowed: refused before any stop.
-    let mut env = reconcile_env(&simulator);
+    let mut env = acting_env(&simulator);
     env.push(("GES_MAX_GRAPHS", "2".to_owned()));
     let output = reconcile(&at, &env).await;
     assert_eq!(output.status.code(), Some(1), "{output:?}");
@@ -575,7 +629,7 @@ async fn a_refused_or_partly_failed_reconcile_exits_1_with_the_lambda_error() {
     // One graph's stop fails: the others are stopped, and the run fails.
     simulator.clear_requests();
     simulator.fail_graph(&graph("s-2"), ges_simulator::Fault::InternalServerError);
-    let mut env = reconcile_env(&simulator);
+    let mut env = acting_env(&simulator);
     env.push(("GES_MAX_ATTEMPTS", "1".to_owned()));
     let output = reconcile(&at, &env).await;
     assert_eq!(output.status.code(), Some(1), "{output:?}");
@@ -593,7 +647,9 @@ async fn a_refused_or_partly_failed_reconcile_exits_1_with_the_lambda_error() {
 
     // No schedules configured: refused, nothing sent.
     simulator.clear_requests();
-    let output = reconcile(&at, &token_env(&simulator)).await;
+    let mut env = token_env(&simulator);
+    env.push(("GES_MAX_EVENT_AGE_MINUTES", "2160".to_owned()));
+    let output = reconcile(&at, &env).await;
     assert_eq!(output.status.code(), Some(1), "{output:?}");
     assert_eq!(stderr_error(&output)["errorType"], "NoSchedulesConfigured");
     assert!(simulator.requests().is_empty(), "nothing sent");
@@ -901,6 +957,139 @@ async fn flags_an_event_would_refuse_exit_2_and_send_nothing() {
         "{:?}",
         simulator.requests()
     );
+}
+
+/// A bad --timeout is the flag's mistake, and is named as the flag; the variable it
+/// stands in for, when set wrong, is named as the variable.
+#[tokio::test]
+async fn a_bad_timeout_names_the_flag() {
+    let simulator = simulator([GraphSpec::running(graph("t-1"), "timeout")]).await;
+    for bad in ["0", "901", "soon"] {
+        let output = ges_stop_with(
+            &simulator,
+            &["stop", "--graph-id", "t-1", "--wait", "--timeout", bad],
+        )
+        .await;
+        assert_eq!(output.status.code(), Some(2), "{bad}: {output:?}");
+        let stderr = stderr_of(&output);
+        assert!(
+            stderr.contains(&format!("--timeout is \"{bad}\"")),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("GES_WAIT_TIMEOUT_SECS"), "{stderr}");
+    }
+    let mut env = token_env(&simulator);
+    env.push(("GES_WAIT_TIMEOUT_SECS", "0".to_owned()));
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let output = run(ges_stop(&["stop", "--graph-id", "t-1", "--wait"], &env)).await;
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(stderr_of(&output).contains("GES_WAIT_TIMEOUT_SECS is \"0\""));
+    assert!(simulator.requests().is_empty(), "nothing sent");
+}
+
+/// `ges-stop` with its stdout a pipe whose reader reads `keep` bytes at most, then goes
+/// away (`| head -c 10`); the exit status and stderr.
+async fn with_stdout_closed(
+    mut command: Command,
+    keep: usize,
+) -> (std::process::ExitStatus, String) {
+    use tokio::io::AsyncReadExt;
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = command.spawn().expect("ges-stop starts");
+    let mut stdout = child.stdout.take().expect("a pipe");
+    let mut stderr = child.stderr.take().expect("a pipe");
+    if keep > 0 {
+        let mut first = vec![0; keep];
+        let read = tokio::time::timeout(RUN_LIMIT, stdout.read(&mut first))
+            .await
+            .expect("output in time")
+            .expect("the pipe reads");
+        assert!(read > 0, "some output before the pipe closes");
+    }
+    drop(stdout);
+    let mut errors = String::new();
+    tokio::time::timeout(RUN_LIMIT, stderr.read_to_string(&mut errors))
+        .await
+        .expect("stderr ends in time")
+        .expect("stderr reads");
+    let status = tokio::time::timeout(RUN_LIMIT, child.wait())
+        .await
+        .expect("ges-stop ends in time")
+        .expect("ges-stop ran");
+    (status, errors)
+}
+
+#[track_caller]
+fn assert_quiet_end(status: std::process::ExitStatus, stderr: &str, code: i32, what: &str) {
+    assert_eq!(
+        status.code(),
+        Some(code),
+        "{what}: {status}, stderr: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{what}: {stderr}");
+    assert!(!stderr.contains("Broken pipe"), "{what}: {stderr}");
+    assert!(
+        stderr.lines().count() <= 1,
+        "{what}: at most one line: {stderr}"
+    );
+}
+
+/// A closed stdout (`| head -c 10`) is not a failure of the run: no panic (which
+/// `panic = "abort"` turns into exit 134), the run's own exit code, and one line on
+/// stderr at most. The stop, the reconcile and the listing still happened.
+#[tokio::test]
+async fn a_closed_stdout_ends_quietly_with_the_runs_exit_code() {
+    // A reconcile that stops graphs, its reader gone before the answer is written.
+    let simulator = scheduled_simulator().await;
+    let env = acting_env(&simulator);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let [flag, at] = acting_at("2026-12-04T20:05:00Z");
+    let (status, stderr) = with_stdout_closed(ges_stop(&["reconcile", &flag, &at], &env), 0).await;
+    assert_quiet_end(status, &stderr, 0, "reconcile");
+    assert_eq!(
+        simulator.graph_status(&graph("s-1")),
+        Some(GraphStatus::Stopping),
+        "the stop was sent"
+    );
+
+    // A stop, JSON or table.
+    let simulator = fleet_simulator().await;
+    let env = token_env(&simulator);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    for output in ["json", "table"] {
+        let args = ["stop", "--graph-id", "d-1", "--output", output];
+        let (status, stderr) = with_stdout_closed(ges_stop(&args, &env), 0).await;
+        assert_quiet_end(status, &stderr, 0, output);
+    }
+    assert!(operations(&simulator).contains(&OperationKind::StopGraph));
+
+    // A failed run keeps its own exit code: the selection over the maximum, after the
+    // listing, exits 1.
+    let args = ["stop", "--name", "*", "--max-graphs", "1"];
+    let (status, stderr) = with_stdout_closed(ges_stop(&args, &env), 0).await;
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    // Output larger than the pipe holds, read a few bytes of: the writer is still
+    // writing when the reader goes.
+    let schedules: Vec<String> = (0..200)
+        .map(|n| {
+            format!(
+                r#""s{n}": {{"timezone": "UTC", "periods": [{{"days": "mon-fri", "start": "08:00", "stop": "20:00"}}]}}"#
+            )
+        })
+        .collect();
+    let document = format!(r#"{{"schedules": {{{}}}}}"#, schedules.join(","));
+    let env = [("GES_SCHEDULES", document.as_str())];
+    let (status, stderr) = with_stdout_closed(
+        ges_stop(
+            &["schedules", "check", "--at", "2026-12-04T20:05:00Z"],
+            &env,
+        ),
+        10,
+    )
+    .await;
+    assert_quiet_end(status, &stderr, 0, "schedules check");
 }
 
 #[tokio::test]

@@ -2,7 +2,10 @@
 //! emulator reconciles a small fleet of the simulator, tagged with three schedules (one
 //! that starts graphs, one that only stops, one that enforces), an unknown one, skip-until
 //! tags and the opt-out tag, at instants pinned with `"at"` (the emulator's clock is not
-//! ours, and the schedules must not depend on when the test runs).
+//! ours, and the schedules must not depend on when the test runs). A run that acts takes
+//! its `at` only near the function's clock: the scenario's dates are moved by whole days
+//! next to now ([`DayShift`]), within the week `GES_MAX_EVENT_AGE_MINUTES` is set to, and
+//! the answers moved back, so that it reads as written.
 //!
 //! One emulator serves every invocation; two functions run on it in turn, the second
 //! only to fail its init on a bad document. Each scenario puts the fleet back as it
@@ -10,11 +13,13 @@
 //! wrong decision names its graph.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use ges_api::types::{GraphId, GraphStatus};
 use ges_simulator::{GraphSpec, OperationKind, RunningSimulator, SELF_RESTART_AFTER, Simulator};
 use ges_stop_e2e::lambda::NoAnswer;
+use ges_stop_e2e::shift::DayShift;
 use ges_stop_e2e::{LambdaEmulator, LambdaFunction, workspace_root};
 use serde_json::{Value, json};
 
@@ -28,14 +33,16 @@ const START_TAKES: Duration = Duration::from_secs(90);
 /// How long an init failure may take to be reported, and the function to exit.
 const INIT_LIMIT: Duration = Duration::from_secs(30);
 
-/// All in UTC, so that the instants below read as the schedules' local times. `office`
-/// runs every day from 08:00 to 20:00 and starts graphs, except on two skip dates seven
-/// days apart (for GES's seven-day restart); `stop-only` stops at 22:00 and never wants
-/// a graph running; `enforced` has office hours, acts on every run, and starts nothing.
+/// All in UTC, so that the instants below read as the schedules' local times, and every
+/// day alike, so that the scenario may move by whole days. `office` runs every day from
+/// 08:00 to 20:00 and starts graphs, except on two skip dates (the second for after
+/// GES's seven-day restart, which the simulator's own clock stands for); `stop-only`
+/// stops at 22:00 and never wants a graph running; `enforced` has office hours, acts on
+/// every run, and starts nothing.
 const SCHEDULES: &str = r#"{"schedules": {
   "office": {"timezone": "UTC",
              "periods": [{"days": "mon-sun", "start": "08:00", "stop": "20:00"}],
-             "skip_dates": ["2026-12-25", "2027-01-01"],
+             "skip_dates": ["2026-12-06", "2026-12-08"],
              "start_graphs": true},
   "stop-only": {"timezone": "UTC", "periods": [{"days": "mon-sun", "stop": "22:00"}]},
   "enforced": {"timezone": "UTC",
@@ -137,12 +144,18 @@ const LATE_EVENING: &str = "2026-12-04T23:00:00Z";
 const AFTER_NIGHTLY_STOP: &str = "2026-12-04T22:10:00Z";
 /// Saturday, five minutes after the office's 08:00 start.
 const AFTER_START: &str = "2026-12-05T08:05:00Z";
-/// Christmas Day, a skip date, at noon: within office hours, long after any boundary.
-const CHRISTMAS_NOON: &str = "2026-12-25T12:00:00Z";
-/// Christmas evening, an hour after the office's (and the enforced's) 20:00 stop.
-const CHRISTMAS_EVENING: &str = "2026-12-25T21:00:00Z";
-/// Seven days later, New Year's Day, the next skip date.
-const NEW_YEAR_EVENING: &str = "2027-01-01T21:00:00Z";
+/// Sunday, a skip date, at noon: within office hours, long after any boundary.
+const SKIP_DAY_NOON: &str = "2026-12-06T12:00:00Z";
+/// That evening, an hour after the office's (and the enforced's) 20:00 stop.
+const SKIP_DAY_EVENING: &str = "2026-12-06T21:00:00Z";
+/// The next skip date's evening: the latest instant a run acts at.
+const NEXT_SKIP_EVENING: &str = "2026-12-08T21:00:00Z";
+
+/// How far the scenario moves: its latest acting instant to within the last day. Its
+/// earliest (`AFTER_STOP`) is then less than five days and a day before now.
+static SHIFT: LazyLock<DayShift> = LazyLock::new(|| DayShift::to_now(NEXT_SKIP_EVENING));
+/// A week, the most it may be: what the moved scenario needs.
+const MAX_EVENT_AGE_MINUTES: &str = "10080";
 
 /// Every key a reconcile's summary has, in this order.
 const SUMMARY_KEYS: [&str; 11] = [
@@ -166,7 +179,7 @@ fn spec(number: u32) -> GraphSpec {
         .unwrap_or_else(|| panic!("no graph {number} in the fleet"));
     let mut graph = GraphSpec::numbered(number, *name).with_status(status.clone());
     for (key, value) in *tags {
-        graph = graph.with_tag(*key, *value);
+        graph = graph.with_tag(*key, SHIFT.apply(value));
     }
     graph
 }
@@ -199,9 +212,9 @@ fn reset(simulator: &RunningSimulator, statuses: &[(&str, GraphStatus)]) {
     simulator.clear_requests();
 }
 
-/// `{"reconcile": true, "at": at}`, a dry run when asked.
+/// `{"reconcile": true, "at": at}`, moved next to now, a dry run when asked.
 fn event(at: &str, dry_run: bool) -> Value {
-    let mut event = json!({"reconcile": true, "at": at});
+    let mut event = json!({"reconcile": true, "at": SHIFT.apply(at)});
     if dry_run {
         event["dry_run"] = json!(true);
     }
@@ -368,7 +381,11 @@ async fn a_reconcile_stops_and_starts_each_graph_as_its_schedule_wants() {
         ("GES_ENDPOINT", simulator.base_url()),
         ("GES_AUTH_TOKEN", TOKEN.to_owned()),
         ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT.to_owned()),
-        ("GES_SCHEDULES", SCHEDULES.to_owned()),
+        ("GES_SCHEDULES", SHIFT.apply(SCHEDULES)),
+        (
+            "GES_MAX_EVENT_AGE_MINUTES",
+            MAX_EVENT_AGE_MINUTES.to_owned(),
+        ),
     ];
     let mut function = LambdaFunction::start(&emulator, env.clone()).await;
 
@@ -380,6 +397,7 @@ async fn a_reconcile_stops_and_starts_each_graph_as_its_schedule_wants() {
         .await
         .answer()
         .clone();
+    let answer = SHIFT.undo_json(&answer);
     assert_eq!(answer["at"], AFTER_STOP, "{answer}");
     assert_eq!(
         outcomes(&answer),
@@ -477,6 +495,7 @@ async fn a_reconcile_stops_and_starts_each_graph_as_its_schedule_wants() {
         .await
         .answer()
         .clone();
+    let again = SHIFT.undo_json(&again);
     assert_eq!(
         outcomes(&again),
         wanted(&[
@@ -514,6 +533,7 @@ async fn a_reconcile_stops_and_starts_each_graph_as_its_schedule_wants() {
         .await
         .answer()
         .clone();
+    let answer = SHIFT.undo_json(&answer);
     let late = outcomes(&answer);
     assert_eq!(late["office-a"], "unchanged", "{answer}");
     assert_eq!(late["office-b"], "already_stopped", "{answer}");
@@ -539,6 +559,7 @@ async fn a_reconcile_stops_and_starts_each_graph_as_its_schedule_wants() {
         .await
         .answer()
         .clone();
+    let answer = SHIFT.undo_json(&answer);
     assert_eq!(answer["at"], AFTER_NIGHTLY_STOP, "{answer}");
     let dry = outcomes(&answer);
     assert_eq!(dry["nightly"], "would_stop", "{answer}");
@@ -564,6 +585,7 @@ async fn a_reconcile_stops_and_starts_each_graph_as_its_schedule_wants() {
         .await
         .answer()
         .clone();
+    let answer = SHIFT.undo_json(&answer);
     assert_eq!(
         outcomes(&answer),
         wanted(&[
@@ -594,6 +616,7 @@ async fn a_reconcile_stops_and_starts_each_graph_as_its_schedule_wants() {
         .await
         .answer()
         .clone();
+    let answer = SHIFT.undo_json(&answer);
     assert_eq!(
         outcomes(&answer),
         wanted(&[
@@ -648,20 +671,21 @@ async fn a_reconcile_stops_and_starts_each_graph_as_its_schedule_wants() {
     // boundary), and a stopped one is not started.
     reset(&simulator, &[("holiday-back", GraphStatus::Running)]);
     let answer = function
-        .invoke(&event(CHRISTMAS_NOON, false))
+        .invoke(&event(SKIP_DAY_NOON, false))
         .await
         .answer()
         .clone();
-    let christmas = outcomes(&answer);
+    let answer = SHIFT.undo_json(&answer);
+    let skip_day = outcomes(&answer);
     for name in ["office-a", "office-b", "back-in", "holiday-back"] {
-        assert_eq!(christmas[name], "stopping", "{name}: {answer}");
+        assert_eq!(skip_day[name], "stopping", "{name}: {answer}");
     }
-    assert_eq!(christmas["office-idle"], "already_stopped", "{answer}");
-    assert_eq!(christmas["guarded"], "already_running", "{answer}");
+    assert_eq!(skip_day["office-idle"], "already_stopped", "{answer}");
+    assert_eq!(skip_day["guarded"], "already_running", "{answer}");
     assert_eq!(entry(&answer, "office-a")["desired"], "stopped");
     assert_eq!(
         entry(&answer, "office-a")["next_change"],
-        json!({"at": "2026-12-26T08:00:00Z", "desired": "running"})
+        json!({"at": "2026-12-07T08:00:00Z", "desired": "running"})
     );
     assert_eq!(
         called(&simulator, OperationKind::StopGraph),
@@ -678,7 +702,7 @@ async fn a_reconcile_stops_and_starts_each_graph_as_its_schedule_wants() {
         ("2001-02-03T04:05:06+09:00", "2001-02-02T19:05:06Z"),
         ("2099-12-31T23:59:59Z", "2099-12-31T23:59:59Z"),
     ] {
-        let answer = function.invoke(&event(at, true)).await.answer().clone();
+        let answer = SHIFT.undo_json(function.invoke(&event(at, true)).await.answer());
         assert_eq!(answer["at"], echoed, "{answer}");
         assert_eq!(summary(&answer)["selected"], 10, "{answer}");
     }
@@ -697,15 +721,16 @@ async fn a_reconcile_stops_and_starts_each_graph_as_its_schedule_wants() {
     assert_eq!(answer.header("content-type"), Some("application/json"));
     assert!(answer.body["at"].is_string(), "{}", answer.body);
     assert_eq!(summary(&answer.body)["selected"], 10, "{}", answer.body);
+    let after_stop = SHIFT.apply(AFTER_STOP);
     for body in [
-        json!({"reconcile": true, "at": AFTER_STOP, "dry_run": true}),
-        json!({"at": AFTER_STOP, "dry_run": true}),
+        json!({"reconcile": true, "at": after_stop, "dry_run": true}),
+        json!({"at": after_stop, "dry_run": true}),
     ] {
         let mut request = fixture.clone();
         request["body"] = json!(body.to_string());
         let answer = function.invoke(&request).await.http();
         assert_eq!(answer.status, 200, "{body}: {:?}", answer.body);
-        assert_eq!(answer.body["at"], AFTER_STOP, "{}", answer.body);
+        assert_eq!(answer.body["at"], after_stop, "{}", answer.body);
         let outcomes = outcomes(&answer.body);
         assert_eq!(outcomes["office-a"], "would_stop", "{}", answer.body);
         assert_eq!(outcomes["nightly"], "unchanged", "{}", answer.body);
@@ -733,14 +758,16 @@ async fn a_reconcile_stops_and_starts_each_graph_as_its_schedule_wants() {
     assert_eq!(error.error_type, "InvalidEvent", "{error:?}");
     assert_eq!(operations(&simulator), Vec::<OperationKind>::new());
 
-    // GES's seven-day rule: a graph stopped a week ago is running again by itself, and
-    // the next skip date, or the enforced schedule, stops it again.
+    // GES's seven-day rule: a graph stopped a week ago (by the simulator's clock) is
+    // running again by itself, and the next skip date, or the enforced schedule, stops
+    // it again.
     reset(&simulator, &[]);
     let answer = function
-        .invoke(&event(CHRISTMAS_EVENING, false))
+        .invoke(&event(SKIP_DAY_EVENING, false))
         .await
         .answer()
         .clone();
+    let answer = SHIFT.undo_json(&answer);
     let evening = outcomes(&answer);
     assert_eq!(evening["office-a"], "stopping", "{answer}");
     assert_eq!(evening["guarded"], "stopping", "{answer}");
@@ -752,13 +779,14 @@ async fn a_reconcile_stops_and_starts_each_graph_as_its_schedule_wants() {
     assert_status(&simulator, "guarded", GraphStatus::Running);
     simulator.clear_requests();
     let answer = function
-        .invoke(&event(NEW_YEAR_EVENING, false))
+        .invoke(&event(NEXT_SKIP_EVENING, false))
         .await
         .answer()
         .clone();
-    let new_year = outcomes(&answer);
-    assert_eq!(new_year["office-a"], "stopping", "{answer}");
-    assert_eq!(new_year["guarded"], "stopping", "{answer}");
+    let answer = SHIFT.undo_json(&answer);
+    let next_skip = outcomes(&answer);
+    assert_eq!(next_skip["office-a"], "stopping", "{answer}");
+    assert_eq!(next_skip["guarded"], "stopping", "{answer}");
     let again = called(&simulator, OperationKind::StopGraph);
     assert!(
         again.contains(&"office-a".to_owned()) && again.contains(&"guarded".to_owned()),
@@ -777,7 +805,7 @@ async fn a_reconcile_stops_and_starts_each_graph_as_its_schedule_wants() {
     assert!(
         summaries
             .iter()
-            .any(|line| line.to_string().contains(NEW_YEAR_EVENING)),
+            .any(|line| line.to_string().contains(&SHIFT.apply(NEXT_SKIP_EVENING))),
         "{summaries:#?}"
     );
     let output = function.stop().await;
@@ -852,7 +880,11 @@ async fn a_graph_acted_on_says_which_boundary_in_its_reason() {
         ("GES_ENDPOINT", simulator.base_url()),
         ("GES_AUTH_TOKEN", TOKEN.to_owned()),
         ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT.to_owned()),
-        ("GES_SCHEDULES", SCHEDULES.to_owned()),
+        ("GES_SCHEDULES", SHIFT.apply(SCHEDULES)),
+        (
+            "GES_MAX_EVENT_AGE_MINUTES",
+            MAX_EVENT_AGE_MINUTES.to_owned(),
+        ),
     ];
     let function = LambdaFunction::start(&emulator, env).await;
     let stopped_idle = [
@@ -868,11 +900,11 @@ async fn a_graph_acted_on_says_which_boundary_in_its_reason() {
             "starting",
             "2026-12-05T08:00:00Z",
         ),
-        (CHRISTMAS_NOON, &[], "stopping", "2026-12-25 is a skip date"),
+        (SKIP_DAY_NOON, &[], "stopping", "2026-12-06 is a skip date"),
     ];
     for (at, statuses, outcome, named) in runs {
         reset(&simulator, statuses);
-        let answer = function.invoke(&event(at, false)).await.answer().clone();
+        let answer = SHIFT.undo_json(function.invoke(&event(at, false)).await.answer());
         for name in ["office-a", "office-b"] {
             let entry = entry(&answer, name);
             assert_eq!(entry["outcome"], outcome, "{at}: {entry}");
