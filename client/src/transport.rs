@@ -411,6 +411,14 @@ pub struct BadHeader {
     pub header: &'static str,
 }
 
+/// Whether `value` can go in a header as every credential ges-stop sends does: visible
+/// ASCII and spaces only. A control character (a line break pasted with a token) or a
+/// non-ASCII one cannot be sent at all; configuration refuses such a credential at
+/// start-up, naming its variable, rather than failing each call later.
+pub fn is_header_text(value: &str) -> bool {
+    value.bytes().all(|byte| (b' '..=b'~').contains(&byte))
+}
+
 /// The headers to send, with [`CREDENTIAL_HEADERS`] marked sensitive. `Host` is signed
 /// but not set here: the HTTP client derives the same value from the URL (host, and the
 /// port when it is not the default) and, over HTTP/2, must send it as `:authority`.
