@@ -170,7 +170,7 @@ pub enum DecodeError {
         /// The status code received.
         status: u16,
         /// The `X-Request-Id` header, if any.
-        request_id: Option<String>,
+        request_id: Option<Box<str>>,
         /// The body, as received, or its length.
         body: KeptBody,
     },
@@ -189,12 +189,12 @@ pub enum DecodeError {
         /// The status code received.
         status: u16,
         /// The `X-Request-Id` header, if any.
-        request_id: Option<String>,
+        request_id: Option<Box<str>>,
         /// The body, as received, or its length.
         body: KeptBody,
-        /// Why it did not parse.
+        /// Why it did not parse (boxed: an error travels in every decoder's `Result`).
         #[source]
-        source: BodyMismatch,
+        source: Box<BodyMismatch>,
     },
     /// The answer lacks a header the contract requires for its status code (or the
     /// caller decoded it with [`crate::runtime::Operation::decode`], which sees no
@@ -212,7 +212,7 @@ pub enum DecodeError {
         /// The status code received.
         status: u16,
         /// The `X-Request-Id` header, if any.
-        request_id: Option<String>,
+        request_id: Option<Box<str>>,
         /// The header, as the contract names it.
         header: &'static str,
         /// The body, as received, or its length.
@@ -233,11 +233,12 @@ pub enum DecodeError {
         /// The status code received.
         status: u16,
         /// The `X-Request-Id` header, if any.
-        request_id: Option<String>,
+        request_id: Option<Box<str>>,
         /// The header, as the contract names it.
         header: &'static str,
-        /// What is wrong with it, already cut to a bounded length.
-        reason: String,
+        /// What is wrong with it, already cut to a bounded length (a `str`, not a
+        /// `String`: an error travels in every decoder's `Result`).
+        reason: Box<str>,
         /// The body, as received, or its length.
         body: KeptBody,
     },
@@ -250,7 +251,7 @@ impl DecodeError {
             operation: origin.operation,
             service: origin.service,
             status: response.status,
-            request_id: response.request_id.clone(),
+            request_id: response.request_id.as_deref().map(Box::from),
             body: KeptBody::of(origin, &response.body),
         }
     }
@@ -486,9 +487,9 @@ pub fn decode_json<T: serde::de::DeserializeOwned>(
         operation: origin.operation,
         service: origin.service,
         status: response.status,
-        request_id: response.request_id.clone(),
+        request_id: response.request_id.as_deref().map(Box::from),
         body: KeptBody::of(origin, &response.body),
-        source,
+        source: Box::new(source),
     };
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
@@ -521,12 +522,12 @@ where
         operation: origin.operation,
         service: origin.service,
         status: response.status,
-        request_id: response.request_id.clone(),
+        request_id: response.request_id.as_deref().map(Box::from),
         header: name,
         reason: match origin.answers {
-            Answers::Quoted => bounded(&reason, DETAIL_SHOWN).0,
+            Answers::Quoted => bounded(&reason, DETAIL_SHOWN).0.into(),
             // A type's complaint may quote the value, which may be a credential.
-            Answers::Withheld => "its value does not match the contract's type".to_owned(),
+            Answers::Withheld => "its value does not match the contract's type".into(),
         },
         body: KeptBody::of(origin, &response.body),
     };
@@ -542,9 +543,9 @@ where
         operation: origin.operation,
         service: origin.service,
         status: response.status,
-        request_id: response.request_id.clone(),
+        request_id: response.request_id.as_deref().map(Box::from),
         header: name,
-        reason: "its value is not UTF-8".to_owned(),
+        reason: "its value is not UTF-8".into(),
         body: KeptBody::of(origin, &response.body),
     })?;
     text.parse()
@@ -567,7 +568,7 @@ where
         operation: origin.operation,
         service: origin.service,
         status: response.status,
-        request_id: response.request_id.clone(),
+        request_id: response.request_id.as_deref().map(Box::from),
         header: name,
         body: KeptBody::of(origin, &response.body),
     })
