@@ -287,16 +287,18 @@ fn throttled(exchanged: &Exchanged) -> bool {
             .is_some_and(|code| code == "Throttling")
 }
 
-/// The token from a `200`, or the error AWS answered, with what to do about it; the body
-/// is parsed once.
+/// The token from a `200`, or the error AWS answered (its status and plain code), with
+/// what to do about it; the body is parsed once.
 fn read_answer(exchanged: &Exchanged, attempts: u32) -> Result<IdToken, FederationError> {
     const CALL: &str = GET_WEB_IDENTITY_TOKEN;
     let document = document(exchanged);
-    let request_id = transport::header_text(&exchanged.headers, "x-amzn-requestid").or_else(|| {
-        document
-            .as_ref()
-            .and_then(|document| element_text(document, "RequestId"))
-    });
+    let request_id =
+        transport::request_id_header(&exchanged.headers, "x-amzn-requestid").or_else(|| {
+            document
+                .as_ref()
+                .and_then(|document| element_text(document, "RequestId"))
+                .and_then(|id| transport::plain_request_id(&id))
+        });
     let malformed = |why: String| FederationError::Malformed {
         service: Service::AwsSts,
         call: CALL,
@@ -309,20 +311,18 @@ fn read_answer(exchanged: &Exchanged, attempts: u32) -> Result<IdToken, Federati
             .ok_or_else(|| malformed("the answer has no WebIdentityToken".to_owned()))?;
         return IdToken::parse(&token, "AWS STS");
     }
+    // The code only, and only a plain one: AWS's message, or a body that is not AWS's,
+    // is not repeated (an answer to this call may hold the ID token).
     let code = document
         .as_ref()
-        .and_then(|document| element_text(document, "Code"));
-    let message = document
-        .as_ref()
-        .and_then(|document| element_text(document, "Message"))
-        .unwrap_or_else(|| String::from_utf8_lossy(&exchanged.body).into_owned());
+        .and_then(|document| element_text(document, "Code"))
+        .and_then(|code| transport::plain_code(&code));
     Err(FederationError::Refused {
         service: Service::AwsSts,
         call: CALL,
         status: exchanged.status,
         hint: hint(exchanged.status, code.as_deref()),
         code,
-        message: message.chars().take(300).collect(),
         request_id,
         attempts,
     })

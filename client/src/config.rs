@@ -15,7 +15,7 @@ use ges_api::types::ProjectId;
 use secrecy::SecretString;
 
 use crate::credentials::{Credentials, IamTokens, StaticCredentials};
-use crate::endpoint::{Endpoint, EndpointError, Region};
+use crate::endpoint::{Endpoint, EndpointError, Region, Upstream};
 use crate::env::Vars;
 use crate::federation_config::{self, FederationConfigError};
 use crate::iam::{self, IamError, ProjectScope, TokenIdentity, TokenRequest};
@@ -289,8 +289,7 @@ fn resolve_iam_endpoint(
         }
         (None, None) => return Ok(None),
     };
-    value
-        .parse::<Endpoint>()
+    Endpoint::parse_for(&value, Upstream::Iam)
         .map(Some)
         .map_err(|source| ConfigError::Endpoint {
             variable: vars::IAM_ENDPOINT.to_owned(),
@@ -380,6 +379,19 @@ fn static_credentials(
     let access_key = get(vars::AK);
     let secret_key = get(vars::SK);
     let security_token = get(vars::SECURITY_TOKEN);
+    // These go in headers as they are (the SK only keys a signature).
+    for (variable, value) in [
+        (vars::AUTH_TOKEN, &token),
+        (vars::AK, &access_key),
+        (vars::SECURITY_TOKEN, &security_token),
+    ] {
+        if value
+            .as_deref()
+            .is_some_and(|value| !crate::transport::is_header_text(value))
+        {
+            return Err(ConfigError::NotHeaderText { variable });
+        }
+    }
 
     match (token, access_key, secret_key) {
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(ConfigError::TwoKindsOfCredentials),
@@ -433,6 +445,15 @@ pub enum ConfigError {
          (or name a secret holding them in HUAWEICLOUD_SDK_SECRET_ID)"
     )]
     NoCredentials,
+    /// A credential that cannot go in an HTTP header. The value is not repeated.
+    #[error(
+        "{variable} holds a character an HTTP header cannot carry (a control character such \
+         as a line break, or a non-ASCII one): set it to the credential alone"
+    )]
+    NotHeaderText {
+        /// The variable.
+        variable: &'static str,
+    },
     /// A token and AK/SK at once: which one to use would be a guess.
     #[error(
         "both GES_AUTH_TOKEN and HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK are set: unset one of \

@@ -113,40 +113,95 @@ impl fmt::Display for Endpoint {
     }
 }
 
-impl FromStr for Endpoint {
-    type Err = EndpointError;
+/// The services ges-stop calls, as an endpoint's errors name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upstream {
+    /// GES.
+    Ges,
+    /// Huawei Cloud IAM.
+    Iam,
+    /// Huawei Cloud STS.
+    HuaweiSts,
+    /// AWS STS.
+    AwsSts,
+}
 
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
+impl Upstream {
+    /// An endpoint of this service, for a message to show what one looks like.
+    fn example(self) -> &'static str {
+        match self {
+            Self::Ges => "https://ges.cn-north-4.myhuaweicloud.com",
+            Self::Iam => "https://iam.cn-north-4.myhuaweicloud.com",
+            Self::HuaweiSts => "https://sts.cn-north-4.myhuaweicloud.com",
+            Self::AwsSts => "https://sts.eu-west-1.amazonaws.com",
+        }
+    }
+}
+
+impl fmt::Display for Upstream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Ges => "GES",
+            Self::Iam => "IAM",
+            Self::HuaweiSts => "Huawei Cloud STS",
+            Self::AwsSts => "AWS STS",
+        })
+    }
+}
+
+impl Endpoint {
+    /// Parses `text` as `upstream`'s endpoint: its errors name that service.
+    pub fn parse_for(text: &str, upstream: Upstream) -> Result<Self, EndpointError> {
         let shown = || redacted(text);
         let url = Url::parse(text.trim()).map_err(|source| EndpointError::NotAUrl {
+            upstream,
             endpoint: shown(),
             source,
         })?;
         // Credentials in the URL would be sent to whoever runs that host and would end
         // up in logs; a query or fragment would be glued onto every request path.
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(EndpointError::HasUserInfo);
+            return Err(EndpointError::HasUserInfo { upstream });
         }
         if url.query().is_some() || url.fragment().is_some() {
-            return Err(EndpointError::HasQuery { endpoint: shown() });
+            return Err(EndpointError::HasQuery {
+                upstream,
+                endpoint: shown(),
+            });
         }
-        let host = url
-            .host()
-            .ok_or_else(|| EndpointError::NoHost { endpoint: shown() })?;
+        let host = url.host().ok_or_else(|| EndpointError::NoHost {
+            upstream,
+            endpoint: shown(),
+        })?;
         match url.scheme() {
             "https" => {}
             // Plain HTTP would carry tokens and signatures in the clear: only a server on
             // this very machine (the simulator, a local proxy) may be reached that way.
             "http" if is_loopback(&host) => {}
-            "http" => return Err(EndpointError::InsecureHttp { endpoint: shown() }),
+            "http" => {
+                return Err(EndpointError::InsecureHttp {
+                    upstream,
+                    endpoint: shown(),
+                });
+            }
             scheme => {
                 return Err(EndpointError::Scheme {
+                    upstream,
                     endpoint: shown(),
                     scheme: scheme.to_owned(),
                 });
             }
         }
         Ok(Endpoint(url))
+    }
+}
+
+/// A GES endpoint; IAM's and either STS's are parsed with [`Endpoint::parse_for`].
+impl FromStr for Endpoint {
+    type Err = EndpointError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::parse_for(text, Upstream::Ges)
     }
 }
 
@@ -185,9 +240,12 @@ fn is_loopback(host: &Host<&str>) -> bool {
 pub enum EndpointError {
     /// The text does not parse as a URL.
     #[error(
-        "the GES endpoint {endpoint:?} is not a URL ({source}); give one like https://ges.cn-north-4.myhuaweicloud.com"
+        "the {upstream} endpoint {endpoint:?} is not a URL ({source}); give one like {example}",
+        example = upstream.example()
     )]
     NotAUrl {
+        /// Whose endpoint.
+        upstream: Upstream,
         /// The endpoint as given, cut to 200 characters.
         endpoint: String,
         /// Why it does not parse.
@@ -195,36 +253,49 @@ pub enum EndpointError {
     },
     /// The URL has no host.
     #[error(
-        "the GES endpoint {endpoint:?} has no host; give one like https://ges.cn-north-4.myhuaweicloud.com"
+        "the {upstream} endpoint {endpoint:?} has no host; give one like {example}",
+        example = upstream.example()
     )]
     NoHost {
+        /// Whose endpoint.
+        upstream: Upstream,
         /// The endpoint as given.
         endpoint: String,
     },
     /// The URL carries a user name or password.
     #[error(
-        "the GES endpoint must not hold a user name or password; put credentials in HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK or GES_AUTH_TOKEN instead"
+        "the {upstream} endpoint must not hold a user name or password; put credentials in \
+         their own variables instead"
     )]
-    HasUserInfo,
+    HasUserInfo {
+        /// Whose endpoint.
+        upstream: Upstream,
+    },
     /// The URL has a query or fragment.
     #[error(
-        "the GES endpoint {endpoint:?} must not have a query or fragment; give the scheme, host, port and an optional path prefix only"
+        "the {upstream} endpoint {endpoint:?} must not have a query or fragment; give the scheme, host, port and an optional path prefix only"
     )]
     HasQuery {
+        /// Whose endpoint.
+        upstream: Upstream,
         /// The endpoint as given.
         endpoint: String,
     },
     /// Plain HTTP to a host that is not this machine.
     #[error(
-        "the GES endpoint {endpoint:?} uses plain http:// to a host that is not loopback; credentials would travel in the clear: use https://"
+        "the {upstream} endpoint {endpoint:?} uses plain http:// to a host that is not loopback; credentials would travel in the clear: use https://"
     )]
     InsecureHttp {
+        /// Whose endpoint.
+        upstream: Upstream,
         /// The endpoint as given.
         endpoint: String,
     },
     /// Neither http nor https.
-    #[error("the GES endpoint {endpoint:?} uses the scheme {scheme:?}; use https://")]
+    #[error("the {upstream} endpoint {endpoint:?} uses the scheme {scheme:?}; use https://")]
     Scheme {
+        /// Whose endpoint.
+        upstream: Upstream,
         /// The endpoint as given.
         endpoint: String,
         /// Its scheme.

@@ -18,7 +18,7 @@ use ges_api::types::ProjectId;
 use secrecy::SecretString;
 
 use crate::aws_sts::{AwsKeys, DEFAULT_TOKEN_LIFETIME, WebIdentity};
-use crate::endpoint::{Endpoint, EndpointError, Region};
+use crate::endpoint::{Endpoint, EndpointError, Region, Upstream};
 use crate::env::vars;
 use crate::federation::{FederatedCredentials, IdTokenSource};
 use crate::federation_error::FederationError;
@@ -97,6 +97,15 @@ pub enum FederationConfigError {
     TwoTokenSources {
         /// The given token's variable.
         other: &'static str,
+    },
+    /// A credential that cannot go in an HTTP header. The value is not repeated.
+    #[error(
+        "{variable} holds a character an HTTP header cannot carry (a control character such \
+         as a line break, or a non-ASCII one): set it to the credential alone"
+    )]
+    NotHeaderText {
+        /// The variable.
+        variable: &'static str,
     },
     /// No source of the ID token.
     #[error(
@@ -325,18 +334,23 @@ fn id_token_source(
         Some(variable) => (variable, get(variable).unwrap_or_default()),
         None => (vars::AWS_REGION, WebIdentity::regional_endpoint(&region)),
     };
-    let endpoint = endpoint
-        .parse::<Endpoint>()
+    let endpoint = Endpoint::parse_for(&endpoint, Upstream::AwsSts)
         .map_err(|source| FederationConfigError::Endpoint { variable, source })?;
     Ok(IdTokenSource::Aws(Box::new(WebIdentity {
         endpoint,
         region,
         keys: AwsKeys {
-            access_key_id: get(vars::AWS_ACCESS_KEY_ID).ok_or(missing(vars::AWS_ACCESS_KEY_ID))?,
+            access_key_id: header_text(
+                vars::AWS_ACCESS_KEY_ID,
+                get(vars::AWS_ACCESS_KEY_ID).ok_or(missing(vars::AWS_ACCESS_KEY_ID))?,
+            )?,
             secret_access_key: SecretString::from(
                 get(vars::AWS_SECRET_ACCESS_KEY).ok_or(missing(vars::AWS_SECRET_ACCESS_KEY))?,
             ),
-            session_token: get(vars::AWS_SESSION_TOKEN).map(SecretString::from),
+            session_token: get(vars::AWS_SESSION_TOKEN)
+                .map(|token| header_text(vars::AWS_SESSION_TOKEN, token))
+                .transpose()?
+                .map(SecretString::from),
         },
         audience,
         algorithm: parsed(get, vars::OIDC_AWS_ALGORITHM, "RS256 or ES384")?.unwrap_or_default(),
@@ -347,6 +361,17 @@ fn id_token_source(
         )?
         .unwrap_or(DEFAULT_TOKEN_LIFETIME),
     })))
+}
+
+/// `value`, when it can go in an HTTP header (the access key ID in `Authorization`, the
+/// session token in `X-Amz-Security-Token`); else a refusal naming `variable`, not the
+/// value.
+fn header_text(variable: &'static str, value: String) -> Result<String, FederationConfigError> {
+    if crate::transport::is_header_text(&value) {
+        Ok(value)
+    } else {
+        Err(FederationConfigError::NotHeaderText { variable })
+    }
 }
 
 /// `HUAWEICLOUD_SDK_STS_ENDPOINT`, else the region's from the SDK's table; a region not
@@ -367,10 +392,10 @@ fn sts_endpoint(
         }
         (None, None) => return Err(FederationConfigError::NoSts),
     };
-    value
-        .parse()
-        .map_err(|source| FederationConfigError::Endpoint {
+    Endpoint::parse_for(&value, Upstream::HuaweiSts).map_err(|source| {
+        FederationConfigError::Endpoint {
             variable: vars::STS_ENDPOINT,
             source,
-        })
+        }
+    })
 }

@@ -73,9 +73,10 @@ pub enum FederationError {
         /// What is wrong with it.
         why: &'static str,
     },
-    /// The service answered with an error.
+    /// The service answered with an error. Its message is not repeated: an STS message
+    /// can hold the ID token it refused.
     #[error(
-        "{service} refused {call} with {status}{}: {message} (request id {}, after {}); {hint}",
+        "{service} refused {call} with {status}{} (request id {}, after {}); {hint}",
         code.as_deref().map(|code| format!(" {code}")).unwrap_or_default(),
         request_id.as_deref().unwrap_or("none"),
         Attempts::sent_times(*attempts)
@@ -87,10 +88,9 @@ pub enum FederationError {
         call: &'static str,
         /// The HTTP status.
         status: u16,
-        /// The service's error code, if it gave one.
+        /// The service's error code, if it gave a plain one
+        /// ([`crate::transport::plain_code`]).
         code: Option<String>,
-        /// The service's message, cut to 300 characters.
-        message: String,
         /// The request id, if any.
         request_id: Option<String>,
         /// What to enable, grant or check.
@@ -133,7 +133,8 @@ pub enum FederationError {
         /// How many times the request was sent (0: it waited for another's fetch).
         attempts: u32,
     },
-    /// The service's answer is not what it answers.
+    /// The service's answer is not what it answers. `why` says where, never what the
+    /// answer held.
     #[error(
         "{call}: {service}'s answer cannot be used: {why} (request id {})",
         request_id.as_deref().unwrap_or("none")

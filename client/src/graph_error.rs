@@ -68,19 +68,22 @@ impl GesError {
     /// the gateway's) error code and message when the body is an error body anyway (a
     /// gateway's `429`, which the contract does not document), else the body as the
     /// message, as the SDK does for a plain-text 5xx.
+    /// GES's answers hold no credential, so its decode errors keep the body
+    /// ([`ges_api::runtime::Answers::Quoted`]); one that did not shows no message.
     pub fn from_undecoded(error: &DecodeError) -> Self {
         let request_id = error.request_id().map(str::to_owned);
-        if let Ok(body) = serde_json::from_slice::<ErrorBody>(error.body()) {
+        let body: &[u8] = error.body().map_or(&[], |body| body.as_ref());
+        if let Ok(body) = serde_json::from_slice::<ErrorBody>(body) {
             let ges = Self::from_body(error.status(), &body, request_id.clone());
             if ges.code.is_some() {
                 return ges;
             }
         }
-        let text = BodyText(error.body()).to_string();
+        let text = BodyText(body).to_string();
         Self {
             status: error.status(),
             code: None,
-            message: (!error.body().is_empty()).then_some(text),
+            message: (!body.is_empty()).then_some(text),
             request_id,
             attempts: Attempts::ONE,
         }
@@ -334,7 +337,12 @@ mod tests {
             request_id: Some("rid".to_owned()),
             body: Bytes::from_static(body.as_bytes()),
         };
-        GesError::from_undecoded(&DecodeError::unexpected_status("StopGraph", &raw))
+        let origin = ges_api::runtime::Origin {
+            operation: "StopGraph",
+            service: "GES",
+            answers: ges_api::runtime::Answers::Quoted,
+        };
+        GesError::from_undecoded(&DecodeError::unexpected_status(origin, &raw))
     }
 
     #[test]

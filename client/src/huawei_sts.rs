@@ -8,7 +8,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use ges_api::runtime::{ExposeSecret, Operation};
+use ges_api::runtime::ExposeSecret;
 use ges_api::sts::{
     AgencyUrn, AssumeAgencyWithOidcBody, AssumeAgencyWithOidcRequest, AssumeAgencyWithOidcResponse,
     ProviderUrn, SessionName, SessionPolicy, StsError,
@@ -172,7 +172,7 @@ pub async fn assume_agency(
 
 fn read_answer(exchanged: &Exchanged, attempts: u32) -> Result<Issued, FederationError> {
     const CALL: &str = ASSUME_AGENCY_WITH_OIDC;
-    let request_id = transport::header_text(&exchanged.headers, "x-request-id");
+    let request_id = transport::request_id_header(&exchanged.headers, "x-request-id");
     let malformed = |why: String| FederationError::Malformed {
         service: Service::HuaweiSts,
         call: CALL,
@@ -189,24 +189,18 @@ fn read_answer(exchanged: &Exchanged, attempts: u32) -> Result<Issued, Federatio
             | AssumeAgencyWithOidcResponse::InternalServerError(said)
             | AssumeAgencyWithOidcResponse::ServiceUnavailable(said),
         ) => return Err(refused(exchanged, Some(&said), request_id, attempts)),
-        Err(_) if exchanged.status != 200 => {
-            return Err(refused(exchanged, None, request_id, attempts));
+        // A success of a shape the contract does not give (a 200 with a field renamed
+        // or missing, a 201): it may hold credentials, which are not used, nor shown.
+        Err(error) if (200..300).contains(&exchanged.status) => {
+            return Err(malformed(transport::undecodable(&error)));
         }
-        Err(error) => {
-            return Err(malformed(format!(
-                "the body is not {}'s answer: {error}",
-                AssumeAgencyWithOidcRequest::OPERATION_ID
-            )));
-        }
+        Err(_) => return Err(refused(exchanged, None, request_id, attempts)),
     };
     let credentials = assumed.credentials;
     let expiration = &credentials.expiration;
-    let expires = OffsetDateTime::parse(expiration, &Rfc3339).map_err(|error| {
-        malformed(format!(
-            "credentials.expiration {:?} is not an RFC 3339 time: {error}",
-            expiration.chars().take(40).collect::<String>()
-        ))
-    })?;
+    // Neither the value nor the parser's words about it: they are the answer's bytes.
+    let expires = OffsetDateTime::parse(expiration, &Rfc3339)
+        .map_err(|_| malformed("credentials.expiration is not an RFC 3339 time".to_owned()))?;
     let now = OffsetDateTime::now_utc();
     let lifetime = Duration::try_from(expires - now).unwrap_or_default();
     if lifetime < MIN_LIFETIME {
@@ -228,22 +222,18 @@ fn read_answer(exchanged: &Exchanged, attempts: u32) -> Result<Issued, Federatio
     })
 }
 
-/// STS's refusal in its words (`error_code`/`error_msg`, or IAM's `error.message`),
-/// with what to check.
+/// STS's refusal: its status, its error code when it is a plain one
+/// ([`transport::plain_code`]), and what to check. Never STS's message, which may repeat
+/// the ID token it refused.
 fn refused(
     exchanged: &Exchanged,
     said: Option<&StsError>,
     request_id: Option<String>,
     attempts: u32,
 ) -> FederationError {
-    let (code, message) = transport::refusal_text(
+    let code = transport::refusal_code(
         &exchanged.body,
-        said.and_then(|said| said.error_code.clone()),
-        said.and_then(|said| {
-            said.error_msg
-                .clone()
-                .or_else(|| said.error.as_ref()?.message.clone())
-        }),
+        said.and_then(|said| said.error_code.as_deref()),
     );
     let hint = match exchanged.status {
         400 => {
@@ -268,7 +258,6 @@ fn refused(
         call: ASSUME_AGENCY_WITH_OIDC,
         status: exchanged.status,
         code,
-        message,
         request_id,
         hint,
         attempts,

@@ -7,7 +7,9 @@
 //! deadline.
 //!
 //! Nothing secret reaches an error: a password travels only in the request body, a
-//! token only in a header, and IAM's own messages are repeated as IAM wrote them.
+//! token only in a header, and nothing IAM answered is repeated but its status, its
+//! request id and a plain error code ([`transport::plain_code`]): an answer of a shape
+//! nobody expected may hold a token anywhere.
 //!
 //! The wire format is the contract's (`openapi/iam.yaml`, generated as
 //! [`ges_api::iam`]): the requests are rendered and the answers decoded, by status code,
@@ -257,15 +259,12 @@ pub async fn create_token(
         Err(error) => return Err(answer.undecodable(CALL, error, "a token")),
     };
     let expires_at = &body.token.expires_at;
-    let parsed =
-        OffsetDateTime::parse(expires_at, &Rfc3339).map_err(|err| IamError::Malformed {
-            call: CALL,
-            why: format!(
-                "token.expires_at {:?} is not an RFC 3339 time: {err}",
-                expires_at.chars().take(40).collect::<String>()
-            ),
-            request_id: answer.request_id.clone(),
-        })?;
+    // Neither the value nor the parser's words about it: they are the answer's bytes.
+    let parsed = OffsetDateTime::parse(expires_at, &Rfc3339).map_err(|_| IamError::Malformed {
+        call: CALL,
+        why: "token.expires_at is not an RFC 3339 time".to_owned(),
+        request_id: answer.request_id.clone(),
+    })?;
     let now = OffsetDateTime::now_utc();
     let left = parsed - now;
     let lifetime = Duration::try_from(left).unwrap_or_default();
@@ -328,9 +327,9 @@ pub async fn project_id_by_name(
             request_id: answer.request_id,
         });
     };
-    project.id.parse().map_err(|err| IamError::Malformed {
+    project.id.parse().map_err(|_| IamError::Malformed {
         call: CALL,
-        why: format!("projects[0].id is not a project ID: {err}"),
+        why: "projects[0].id is not a project ID (32 letters and digits)".to_owned(),
         request_id: answer.request_id.clone(),
     })
 }
@@ -375,21 +374,20 @@ impl Answer {
         self.exchanged.decode::<O>(self.request_id.clone())
     }
 
-    /// The error for an answer that is not `O`'s documented response: a success whose
-    /// body or header does not match the contract cannot be used; anything else is a
-    /// refusal, read from the raw body (an undocumented status code, such as `429`, or
-    /// a body that is not the contract's error, such as a gateway's page).
+    /// The error for an answer that is not `O`'s documented response: a success (any
+    /// 2xx: a `202` may hold a token as well) whose status, body or header does not
+    /// match the contract cannot be used; anything else is a refusal, its code read
+    /// from the raw body (an undocumented status code, such as `429`, or a body that is
+    /// not the contract's error, such as a gateway's page).
     fn undecodable(&self, call: &'static str, error: DecodeError, what: &str) -> IamError {
-        let why = match error {
+        let why = match &error {
             DecodeError::InvalidBody { source, .. } if self.is_success() => {
                 format!("the body is not {what}: {source}")
             }
-            DecodeError::MissingHeader { header, .. } => {
-                format!("the answer has no {header} header")
+            DecodeError::MissingHeader { .. } | DecodeError::InvalidHeader { .. } => {
+                transport::undecodable(&error)
             }
-            DecodeError::InvalidHeader { header, reason, .. } => {
-                format!("the {header} header cannot be used: {reason}")
-            }
+            _ if self.is_success() => transport::undecodable(&error),
             _ => return IamError::refused(call, self, None),
         };
         IamError::Malformed {
@@ -400,7 +398,7 @@ impl Answer {
     }
 
     fn is_success(&self) -> bool {
-        matches!(self.exchanged.status, 200 | 201)
+        (200..300).contains(&self.exchanged.status)
     }
 }
 
@@ -481,10 +479,10 @@ async fn exchange(
     })
 }
 
-/// The request id IAM gave an answer: `X-Request-Id`, else `X-Iam-Trace-Id`.
+/// The request id IAM gave an answer: `X-Request-Id`, else `X-Iam-Trace-Id`, when plain.
 fn request_id(headers: &http::HeaderMap) -> Option<String> {
-    transport::header_text(headers, "x-request-id")
-        .or_else(|| transport::header_text(headers, "x-iam-trace-id"))
+    transport::request_id_header(headers, "x-request-id")
+        .or_else(|| transport::request_id_header(headers, "x-iam-trace-id"))
 }
 
 /// A token IAM issued already expired, or about to: what the messages say about it.
@@ -519,9 +517,9 @@ impl fmt::Display for ExpiredToken {
 /// A failed IAM call. No variant holds a secret.
 #[derive(Debug, thiserror::Error)]
 pub enum IamError {
-    /// IAM answered with an error.
+    /// IAM answered with an error. Its message is not repeated: only a plain code.
     #[error(
-        "IAM refused {call} with {status}{}: {message} (request id {}, after {}); check {hint}",
+        "IAM refused {call} with {status}{} (request id {}, after {}); check {hint}",
         code.as_deref().map(|code| format!(" {code}")).unwrap_or_default(),
         request_id.as_deref().unwrap_or("none"),
         Attempts::sent_times(*attempts)
@@ -531,10 +529,8 @@ pub enum IamError {
         call: &'static str,
         /// The HTTP status.
         status: u16,
-        /// IAM's error code, if it gave one.
+        /// IAM's error code, if it gave a plain one ([`transport::plain_code`]).
         code: Option<String>,
-        /// IAM's message, cut to 300 characters.
-        message: String,
         /// The request id, if any.
         request_id: Option<String>,
         /// What to check.
@@ -606,18 +602,13 @@ pub enum IamError {
 }
 
 impl IamError {
-    /// IAM's refusal of `call`, in its words: the contract's error body (`said`) when it
-    /// decoded, and the raw body for what the contract's type cannot hold (Keystone's
-    /// `error.code`, a number) or when it did not decode.
+    /// IAM's refusal of `call`: its status and plain code, from the contract's error
+    /// body (`said`) when it decoded, and from the raw body for what the contract's type
+    /// cannot hold (Keystone's `error.code`, a number) or when it did not decode.
     fn refused(call: &'static str, answer: &Answer, said: Option<&wire::IamError>) -> Self {
-        let (code, message) = transport::refusal_text(
+        let code = transport::refusal_code(
             &answer.exchanged.body,
-            said.and_then(|said| said.error_code.clone()),
-            said.and_then(|said| {
-                said.error_msg
-                    .clone()
-                    .or_else(|| said.error.as_ref()?.message.clone())
-            }),
+            said.and_then(|said| said.error_code.as_deref()),
         );
         let hint = match (call, answer.exchanged.status) {
             (_, 401) if call.starts_with("POST") => {
@@ -636,7 +627,6 @@ impl IamError {
             call,
             status: answer.exchanged.status,
             code,
-            message,
             request_id: answer.request_id.clone(),
             hint,
             attempts: answer.attempts,
@@ -770,10 +760,8 @@ mod tests {
                 &answer(status, keystone, HeaderMap::new()),
             );
             let shown = err.to_string();
-            assert!(
-                shown.contains(&format!("{status} 401: The username or password is wrong.")),
-                "{shown}"
-            );
+            assert!(shown.contains(&format!("{status} 401 (")), "{shown}");
+            assert!(!shown.contains("password is wrong"), "{shown}");
             assert!(shown.contains("r1"), "{shown}");
         }
         let shown = refusal(
@@ -788,13 +776,15 @@ mod tests {
                 "GET /v3/projects",
                 &answer(status, gateway, HeaderMap::new()),
             );
-            assert!(err.to_string().contains("IAM.0001: nope"), "{err}");
+            assert!(err.to_string().contains("IAM.0001 ("), "{err}");
+            assert!(!err.to_string().contains("nope"), "{err}");
         }
         let err = refusal(
             "GET /v3/projects",
             &answer(503, "<html>busy</html>", HeaderMap::new()),
         );
-        assert!(err.to_string().contains("503: <html>busy</html>"), "{err}");
+        assert!(err.to_string().contains("with 503 ("), "{err}");
+        assert!(!err.to_string().contains("busy"), "{err}");
     }
 
     #[test]

@@ -82,7 +82,8 @@ impl SecretValues {
             }
             let Some(known) = KEYS.iter().copied().find(|known| *known == key) else {
                 return Err(SecretsError::UnknownKey {
-                    key: key.chars().take(40).collect(),
+                    key: shown_key(&key),
+                    length: key.chars().count(),
                 });
             };
             let Value::String(value) = value else {
@@ -121,6 +122,26 @@ impl SecretValues {
             None => Ok(()),
         }
     }
+}
+
+/// An unknown key as a message may show it: only when it reads as a variable's name,
+/// in upper case with `_` (`HUAWEICLOUD_SDK_SK_`, `GES_IAM_PASWORD`) or as the end of
+/// one (`ak`, `password`). A key typed in a console's key column may be the credential
+/// itself (an SK is 40 letters and digits), which no message may repeat.
+fn shown_key(key: &str) -> Option<String> {
+    let plain = (1..=40).contains(&key.len())
+        && key
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_');
+    let upper = key.to_ascii_uppercase();
+    let a_variable_name = key.contains('_')
+        && key
+            .bytes()
+            .all(|byte| byte.is_ascii_uppercase() || byte.is_ascii_digit() || byte == b'_');
+    let ends_a_variable = KEYS
+        .iter()
+        .any(|known| *known == upper || known.ends_with(&format!("_{upper}")));
+    (plain && (a_variable_name || ends_a_variable)).then(|| key.to_owned())
 }
 
 /// Reads the secret `secret_id` through the extension.
@@ -270,14 +291,22 @@ pub enum SecretsError {
     },
     /// A key the secret may not hold.
     #[error(
-        "the secret HUAWEICLOUD_SDK_SECRET_ID names holds the key {key:?}, which is not a \
-         credential variable: use HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, \
-         HUAWEICLOUD_SDK_SECURITY_TOKEN, GES_AUTH_TOKEN, GES_IAM_USER, GES_IAM_PASSWORD or \
-         GES_IAM_DOMAIN"
+        "the secret HUAWEICLOUD_SDK_SECRET_ID names holds {}, which is not a credential \
+         variable: use HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_SECURITY_TOKEN, \
+         GES_AUTH_TOKEN, GES_IAM_USER, GES_IAM_PASSWORD or GES_IAM_DOMAIN",
+        match key {
+            Some(key) => format!("the key {key:?}"),
+            None => format!(
+                "a key of {length} characters (not shown: it does not read as a variable's \
+                 name, and may be a credential typed where a key belongs)"
+            ),
+        }
     )]
     UnknownKey {
-        /// The key, cut to 40 characters.
-        key: String,
+        /// The key, when it reads as a variable's name.
+        key: Option<String>,
+        /// How many characters it has.
+        length: usize,
     },
     /// A federation variable in the secret.
     #[error(
@@ -335,6 +364,18 @@ mod tests {
     fn bad_secret_strings_are_refused_without_repeating_them() {
         for (text, expected) in [
             (r#"{"ak": "very-secret"}"#, "\"ak\""),
+            (
+                r#"{"GES_IAM_PASWORD": "very-secret"}"#,
+                "\"GES_IAM_PASWORD\"",
+            ),
+            (
+                r#"{"very-secret7Kd9QmZ2xR4tW8yB1nC5vF3hJ6gL0pA": "x"}"#,
+                "a key of 42 characters",
+            ),
+            (
+                r#"{"verysecret7Kd9QmZ2xR4tW8yB1nC5vF3hJ6gL0p": "x"}"#,
+                "a key of 40",
+            ),
             (r#"{"HUAWEICLOUD_SDK_SK": 12345}"#, "HUAWEICLOUD_SDK_SK"),
             (r#"very-secret"#, "line 1"),
             (r#"{"HUAWEICLOUD_SDK_SK": "very-secret""#, "line 1"),

@@ -12,7 +12,7 @@
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use ges_api::runtime::{EncodeError, Operation, RawResponse};
+use ges_api::runtime::{DecodeError, EncodeError, Operation, RawResponse};
 use ges_api::signing::{self, RequestView};
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use url::Url;
@@ -235,30 +235,70 @@ pub enum ExchangeError {
     },
 }
 
-/// A Huawei Cloud service's refusal in its words: its code and message from what the
-/// contract's error type decoded (`said_code`, `said_message`), else from the raw body,
-/// in either shape Huawei's services answer (the gateway's `{"error_code", "error_msg"}`
-/// or Keystone's `{"error": {"code", "message"}}`, whose code is a number the contract's
-/// type cannot hold), else the body's text, cut to 300 characters.
-pub fn refusal_text(
-    body: &[u8],
-    said_code: Option<String>,
-    said_message: Option<String>,
-) -> (Option<String>, String) {
+/// A credential service's error code (IAM's, either STS's), as a message may quote it:
+/// 1 to 64 letters, digits, `.` and `_` (`AccessDenied`, `STS5.1206`, `IAM.0001`, `401`),
+/// which the README's troubleshooting is keyed on. Anything else (a code that is a
+/// sentence, or that holds a token) is not quoted: these services' answers may hold a
+/// credential, so no byte of one reaches a message unless it is plainly a code.
+pub fn plain_code(code: &str) -> Option<String> {
+    let code = code.trim();
+    let plain = (1..=64).contains(&code.len())
+        && code
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'.' || byte == b'_');
+    plain.then(|| code.to_owned())
+}
+
+/// A Huawei Cloud credential service's error code: what the contract's error type
+/// decoded (`said_code`), else from the raw body in either shape Huawei's services
+/// answer (the gateway's `{"error_code"}` or Keystone's `{"error": {"code"}}`, a number
+/// the contract's type cannot hold); only a [`plain_code`]. Never the service's message:
+/// STS's can repeat the ID token it refused.
+pub fn refusal_code(body: &[u8], said_code: Option<&str>) -> Option<String> {
+    if let Some(code) = said_code {
+        return plain_code(code);
+    }
     let raw: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
     let text = |value: &serde_json::Value| match value {
-        serde_json::Value::String(text) => Some(text.clone()),
-        serde_json::Value::Number(number) => Some(number.to_string()),
+        serde_json::Value::String(text) => plain_code(text),
+        serde_json::Value::Number(number) => plain_code(&number.to_string()),
         _ => None,
     };
-    let code = said_code
-        .or_else(|| text(&raw["error_code"]))
-        .or_else(|| text(&raw["error"]["code"]));
-    let message = said_message
-        .or_else(|| text(&raw["error_msg"]))
-        .or_else(|| text(&raw["error"]["message"]))
-        .unwrap_or_else(|| String::from_utf8_lossy(body).into_owned());
-    (code, message.chars().take(300).collect())
+    text(&raw["error_code"]).or_else(|| text(&raw["error"]["code"]))
+}
+
+/// A request id as a message may show it: 1 to 128 letters, digits and `-_.:`, which
+/// Huawei's (hexadecimal) and AWS's (UUIDs) are; anything else is not shown, since it
+/// came from a service whose answers may hold a credential, and a message has a bound.
+pub fn plain_request_id(id: &str) -> Option<String> {
+    let id = id.trim();
+    let plain = (1..=128).contains(&id.len())
+        && id
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || b"-_.:".contains(&byte));
+    plain.then(|| id.to_owned())
+}
+
+/// What is wrong with a credential service's answer that did not decode, for a
+/// "cannot be used" message: where and how it breaks the contract, never what it
+/// holds (the contracts of IAM and STS withhold their answers: [`DecodeError`]'s
+/// parts name fields and headers, not values).
+pub fn undecodable(error: &DecodeError) -> String {
+    match error {
+        DecodeError::InvalidBody { status, source, .. } => {
+            format!("its HTTP {status} body does not match the contract: {source}")
+        }
+        DecodeError::UnexpectedStatus { status, body, .. } => format!(
+            "it answered HTTP {status}, which the contract does not document for a success; \
+             {body}"
+        ),
+        DecodeError::MissingHeader { header, .. } => {
+            format!("the answer has no {header} header")
+        }
+        DecodeError::InvalidHeader { header, reason, .. } => {
+            format!("the {header} header cannot be used: {reason}")
+        }
+    }
 }
 
 /// A request as it will go on the wire, before it is handed to the HTTP client: what
@@ -371,6 +411,14 @@ pub struct BadHeader {
     pub header: &'static str,
 }
 
+/// Whether `value` can go in a header as every credential ges-stop sends does: visible
+/// ASCII and spaces only. A control character (a line break pasted with a token) or a
+/// non-ASCII one cannot be sent at all; configuration refuses such a credential at
+/// start-up, naming its variable, rather than failing each call later.
+pub fn is_header_text(value: &str) -> bool {
+    value.bytes().all(|byte| (b' '..=b'~').contains(&byte))
+}
+
 /// The headers to send, with [`CREDENTIAL_HEADERS`] marked sensitive. `Host` is signed
 /// but not set here: the HTTP client derives the same value from the URL (host, and the
 /// port when it is not the default) and, over HTTP/2, must send it as `:authority`.
@@ -432,6 +480,11 @@ pub async fn read_capped(
 /// Every reqwest error that reaches an error of ours goes through here.
 pub fn quiet(error: reqwest::Error) -> reqwest::Error {
     error.without_url()
+}
+
+/// The request id a response gave in the header `name`, if it is a [`plain_request_id`].
+pub fn request_id_header(headers: &HeaderMap, name: &str) -> Option<String> {
+    header_text(headers, name).and_then(|id| plain_request_id(&id))
 }
 
 /// The header value a response gave `name`, if it is text.
@@ -529,5 +582,29 @@ mod tests {
             shown.contains("X-Auth-Token") && !shown.contains("very-secret"),
             "{shown}"
         );
+    }
+
+    #[test]
+    fn only_plain_codes_and_request_ids_are_quoted() {
+        for code in ["AccessDenied", "STS5.1206", "IAM.0001", "401", "Throttling"] {
+            assert_eq!(plain_code(code).as_deref(), Some(code));
+        }
+        for code in [
+            "",
+            "The token eyJhbGciOiJSUzI1NiJ9.eyJ4IjoxfQ.c2ln is invalid",
+            "a/b",
+            &"A".repeat(65),
+        ] {
+            assert_eq!(plain_code(code), None, "{code}");
+        }
+        let keystone = br#"{"error":{"code":401,"message":"The password is wrong."}}"#;
+        assert_eq!(refusal_code(keystone, None).as_deref(), Some("401"));
+        let gateway = br#"{"error_code":"APIGW.0301","error_msg":"eyJ.secret.x"}"#;
+        assert_eq!(refusal_code(gateway, None).as_deref(), Some("APIGW.0301"));
+        assert_eq!(refusal_code(b"<html>eyJ</html>", None), None);
+        assert_eq!(refusal_code(gateway, Some("has space")), None);
+        assert_eq!(plain_request_id("0a1b-2c3d").as_deref(), Some("0a1b-2c3d"));
+        assert_eq!(plain_request_id(&"a".repeat(129)), None);
+        assert_eq!(plain_request_id("a b"), None);
     }
 }

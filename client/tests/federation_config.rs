@@ -274,3 +274,124 @@ fn a_federation_variable_in_the_secret_is_refused() {
     assert!(message.contains("HUAWEICLOUD_OIDC_AGENCY_URN"), "{message}");
     assert!(message.contains("federation needs no secret"), "{message}");
 }
+
+/// Each endpoint's errors name its own service: a bad IAM or STS endpoint used to read
+/// "the GES endpoint ...".
+#[test]
+fn endpoint_errors_name_the_service_whose_endpoint_it_is() {
+    let sdk = [
+        ("HUAWEICLOUD_SDK_REGION", "ap-southeast-1"),
+        ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT),
+        ("HUAWEICLOUD_SDK_AK", "AK"),
+        ("HUAWEICLOUD_SDK_SK", "SK"),
+    ];
+    for (variable, value, service, mode) in [
+        (
+            "HUAWEICLOUD_SDK_IAM_ENDPOINT",
+            "http://iam.example.com",
+            "the IAM endpoint",
+            sdk.to_vec(),
+        ),
+        (
+            "HUAWEICLOUD_SDK_STS_ENDPOINT",
+            "ftp://sts.example.com",
+            "the Huawei Cloud STS endpoint",
+            aws_mode(),
+        ),
+        (
+            "AWS_ENDPOINT_URL_STS",
+            "https://sts.example.com?x=1",
+            "the AWS STS endpoint",
+            aws_mode(),
+        ),
+        (
+            "GES_ENDPOINT",
+            "not a url",
+            "the GES endpoint",
+            sdk.to_vec(),
+        ),
+    ] {
+        let mut vars = mode;
+        vars.push((variable, value));
+        let shown = message(&vars);
+        assert!(
+            shown.contains(variable) && shown.contains(service),
+            "{variable}: {shown}"
+        );
+        if service != "the GES endpoint" {
+            assert!(!shown.contains("GES endpoint"), "{variable}: {shown}");
+        }
+    }
+}
+
+/// A credential that goes in a header as it is (a token, an access key, a security
+/// token, AWS's key ID and session token) is refused at start-up when it holds a
+/// character a header cannot carry, naming the variable and never the value; it used
+/// to fail every call later, as a `ClientError` naming a header.
+#[test]
+fn a_credential_a_header_cannot_carry_is_refused_at_start_up() {
+    const SECRET: &str = "tok3n-secret-part";
+    let ak_sk = |extra: (&'static str, String)| {
+        let mut vars: Vec<(&str, String)> = vec![
+            ("HUAWEICLOUD_SDK_REGION", "ap-southeast-1".into()),
+            ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT.into()),
+            ("HUAWEICLOUD_SDK_AK", "AKEXAMPLE".into()),
+            ("HUAWEICLOUD_SDK_SK", "SK".into()),
+        ];
+        vars.retain(|(name, _)| *name != extra.0);
+        vars.push(extra);
+        vars
+    };
+    let token = |value: String| {
+        vec![
+            ("HUAWEICLOUD_SDK_REGION", "ap-southeast-1".to_owned()),
+            ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT.to_owned()),
+            ("GES_AUTH_TOKEN", value),
+        ]
+    };
+    let aws = |variable: &'static str, value: String| {
+        let mut vars: Vec<(&str, String)> = aws_mode()
+            .into_iter()
+            .filter(|(name, _)| *name != variable)
+            .map(|(name, value)| (name, value.to_owned()))
+            .collect();
+        vars.push((variable, value));
+        vars
+    };
+    for bad in [
+        format!("{SECRET}\u{1}x"),
+        format!("{SECRET}\r\nX-Injected: 1"),
+        format!("{SECRET}\u{7f}"),
+        format!("{SECRET}é"),
+    ] {
+        for (variable, vars) in [
+            ("GES_AUTH_TOKEN", token(bad.clone())),
+            (
+                "HUAWEICLOUD_SDK_AK",
+                ak_sk(("HUAWEICLOUD_SDK_AK", bad.clone())),
+            ),
+            (
+                "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+                ak_sk(("HUAWEICLOUD_SDK_SECURITY_TOKEN", bad.clone())),
+            ),
+            ("AWS_ACCESS_KEY_ID", aws("AWS_ACCESS_KEY_ID", bad.clone())),
+            ("AWS_SESSION_TOKEN", aws("AWS_SESSION_TOKEN", bad.clone())),
+        ] {
+            let borrowed: Vec<(&str, &str)> = vars
+                .iter()
+                .map(|(name, value)| (*name, value.as_str()))
+                .collect();
+            let error = config(&borrowed).expect_err(variable);
+            let shown = format!("{error} {error:?}");
+            assert!(
+                shown.contains(variable) && shown.contains("HTTP header"),
+                "{variable}: {shown}"
+            );
+            assert!(!shown.contains(SECRET), "{variable}: {shown}");
+        }
+    }
+    // A plain token is taken.
+    let good = token("MIIplain-token_value.1".to_owned());
+    let borrowed: Vec<(&str, &str)> = good.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    config(&borrowed).unwrap();
+}

@@ -22,7 +22,11 @@
 //!   the generated `description()` (`None` for values the spec does not list);
 //! - `x-sensitive: true` on a response header or a string property: the value is held
 //!   in the runtime's `SensitiveString`, whose `Debug` does not show it, and a server
-//!   sends the header marked sensitive.
+//!   sends the header marked sensitive. A spec that marks any value so describes a
+//!   service that deals in credentials: the generated decoders then tell the runtime
+//!   to quote none of its answers in an error (`Answers::Withheld`);
+//! - `x-service-name` in `info`: who answers, as decode errors name it ("GES", "IAM");
+//!   "the server" when absent.
 //!
 //! The work is split by role: `load` parses (JSON as JSON, YAML as YAML) and checks the
 //! version and the shapes its parser cannot be trusted with, `model` resolves the spec

@@ -320,7 +320,12 @@ proptest! {
             request_id: request_id.clone(),
             body: Bytes::from(body),
         };
-        match runtime::decode_json::<ErrorBody>("StopGraph", &raw) {
+        let origin = runtime::Origin {
+            operation: "StopGraph",
+            service: "GES",
+            answers: runtime::Answers::Quoted,
+        };
+        match runtime::decode_json::<ErrorBody>(origin, &raw) {
             Ok(decoded) => {
                 let ges = GesError::from_body(status, &decoded, request_id);
                 let _ = ges.to_string();

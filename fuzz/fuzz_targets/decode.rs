@@ -1,26 +1,37 @@
-//! The generated response decoders (`Operation::decode` of every GES operation in
-//! `openapi/ges.yaml`) on any answer a server or a proxy in front of it could send:
-//! status code, headers and body, taken apart the way `client/src/client.rs` does
-//! (`X-Request-Id` read with `HeaderValue::to_str`, then a `RawResponse`).
+//! The generated response decoders (`Operation::decode` of every operation in
+//! `openapi/ges.yaml`, `openapi/iam.yaml` and `openapi/sts.yaml`) on any answer a server
+//! or a proxy in front of it could send: status code, headers and body, taken apart the
+//! way `client/src/client.rs` does (`X-Request-Id` read with `HeaderValue::to_str`,
+//! then a `RawResponse`).
 //!
 //! Beyond "no panic":
 //! - a decoded answer has the status it came with, every id in it obeys its rule, and
 //!   it encodes (`OperationResponse::body`) to a body that decodes to the same answer;
-//! - an error keeps the status, the request id and the whole body;
+//! - an error keeps the status, the request id and (GES's) the whole body, and names
+//!   the service that answered;
 //! - its message shows a bounded excerpt of the body: the parser's complaint
 //!   (`source`) is at most 1 KiB, the whole message at most 5 KiB plus the request
-//!   id, and it repeats no other header.
+//!   id, and it repeats no other header;
+//! - no sensitive field's value reaches a message: the answer is tried again as IAM's
+//!   and STS's with [`MARKER`] planted in every sensitive field, in the fields a
+//!   service's words may repeat it in, and in IAM's token header, and no error's
+//!   `Display`, `Debug` or source, nor a decoded answer's `Debug`, holds it.
 #![no_main]
 
 use std::error::Error as _;
 
 use bytes::Bytes;
+use ges_api::iam::{CreateTokenRequest, ListProjectsRequest};
 use ges_api::runtime::{DecodeError, Operation, OperationResponse, RawResponse};
+use ges_api::sts::AssumeAgencyWithOidcRequest;
 use ges_api::types::{
     Graph, ListGraphsRequest, ListGraphsResponse, ShowGraphRequest, ShowGraphResponse,
     ShowJobRequest, ShowJobResponse, StopGraphRequest, StopGraphResponse,
 };
-use ges_stop_fuzz::{assert_bounded, is_graph_id, is_job_id};
+use ges_stop_fuzz::{
+    ECHOING_FIELDS, MARKER, SENSITIVE_FIELDS, SENSITIVE_HEADER, assert_bounded, is_graph_id,
+    is_job_id, plant,
+};
 use libfuzzer_sys::fuzz_target;
 
 /// The parser's complaint, as the message repeats it. A complaint quotes the value it
@@ -60,7 +71,60 @@ fuzz_target!(|data: &[u8]| {
             assert!(is_job_id(job.as_str()), "bad job id {job:?}");
         }
     });
+    for answer in answer.planted() {
+        withheld::<CreateTokenRequest>(&answer, "IAM");
+        withheld::<ListProjectsRequest>(&answer, "IAM");
+        withheld::<AssumeAgencyWithOidcRequest>(&answer, "Huawei Cloud STS");
+    }
 });
+
+/// A credential service's decoder on `answer`: its errors name `service`, keep no
+/// body, and, as its decoded answers' `Debug`, never hold [`MARKER`] (unless the
+/// request id, which messages show, holds it).
+fn withheld<O: Operation>(answer: &Answer, service: &str)
+where
+    O::Response: std::fmt::Debug,
+{
+    let raw = &answer.raw;
+    let in_request_id = raw
+        .request_id
+        .as_deref()
+        .is_some_and(|id| id.contains(MARKER));
+    match O::decode_with_headers(raw, &answer.headers) {
+        // What the contract calls sensitive is hidden from `Debug`; the fields a
+        // service's words may hold it in are its refusal's, shown as it said them.
+        Ok(response) if !answer.marker_anywhere => {
+            let shown = format!("{response:?}");
+            assert!(
+                in_request_id || !shown.contains(MARKER),
+                "{} Debug shows a sensitive value: {shown}",
+                O::OPERATION_ID
+            );
+        }
+        Ok(_) => {}
+        Err(error) => {
+            assert_eq!(error.service(), service, "{}", O::OPERATION_ID);
+            assert!(
+                error.body().is_none(),
+                "{}: a body was kept",
+                O::OPERATION_ID
+            );
+            let source = error.source().map(ToString::to_string).unwrap_or_default();
+            let shown = format!("{error} {error:?} {source}");
+            assert!(
+                in_request_id || !shown.contains(MARKER),
+                "{} error repeats a sensitive value: {shown}",
+                O::OPERATION_ID
+            );
+            let request_id_len = raw.request_id.as_deref().map_or(0, str::len);
+            assert_bounded(
+                &format!("{} decode error", O::OPERATION_ID),
+                &error.to_string(),
+                1024 + request_id_len,
+            );
+        }
+    }
+}
 
 fn check_graph(graph: &Graph) {
     assert!(
@@ -105,9 +169,10 @@ fn check_error(operation: &str, error: &DecodeError, answer: &Answer) {
     let raw = &answer.raw;
     assert_eq!(error.status(), raw.status);
     assert_eq!(error.request_id(), raw.request_id.as_deref());
+    assert_eq!(error.service(), "GES", "{operation}");
     assert_eq!(
         error.body(),
-        &raw.body,
+        Some(&raw.body),
         "{operation}: the error lost the body"
     );
 
@@ -153,9 +218,46 @@ fn check_error(operation: &str, error: &DecodeError, answer: &Answer) {
 struct Answer {
     headers: http::HeaderMap,
     raw: RawResponse,
+    /// Whether [`MARKER`] may be in a field a decoded answer shows: planted where a
+    /// service's words may repeat it, or put anywhere by the fuzzer.
+    marker_anywhere: bool,
 }
 
 impl Answer {
+    /// This answer with [`MARKER`] in IAM's token header and, when the body is JSON,
+    /// in its sensitive fields; then also in the fields a service's words may repeat
+    /// it in. The answer as it came too, whose body may hold the marker where the
+    /// fuzzer put it (the seeds have it in every sensitive field).
+    fn planted(&self) -> Vec<Self> {
+        let with_body = |body: Bytes, marker_anywhere: bool| {
+            let mut headers = self.headers.clone();
+            headers.insert(SENSITIVE_HEADER, http::HeaderValue::from_static(MARKER));
+            Self {
+                headers,
+                raw: RawResponse {
+                    status: self.raw.status,
+                    request_id: self.raw.request_id.clone(),
+                    body,
+                },
+                marker_anywhere,
+            }
+        };
+        let came_with_marker = self
+            .raw
+            .body
+            .windows(MARKER.len())
+            .any(|window| window == MARKER.as_bytes());
+        let mut answers = vec![with_body(self.raw.body.clone(), true)];
+        if let Some(body) = plant(&self.raw.body, SENSITIVE_FIELDS) {
+            let echoing = plant(&body, ECHOING_FIELDS);
+            answers.push(with_body(Bytes::from(body), came_with_marker));
+            if let Some(body) = echoing {
+                answers.push(with_body(Bytes::from(body), true));
+            }
+        }
+        answers
+    }
+
     fn parse(data: &[u8]) -> Option<Self> {
         let (head, body) = match find(data, b"\n\n") {
             Some(at) => (&data[..at], &data[at + 2..]),
@@ -195,6 +297,7 @@ impl Answer {
                 body: Bytes::copy_from_slice(body),
             },
             headers,
+            marker_anywhere: false,
         })
     }
 }

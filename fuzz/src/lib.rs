@@ -37,3 +37,56 @@ pub fn assert_bounded(what: &str, message: &str, limit: usize) {
 pub fn contains(haystack: &str, needle: &str) -> bool {
     !needle.is_empty() && haystack.contains(needle)
 }
+
+/// The fields the contracts mark `x-sensitive` (openapi/iam.yaml, openapi/sts.yaml): a
+/// password, a secret key, a security token, an ID token. Written here from the
+/// contracts, not read from the generated types.
+pub const SENSITIVE_FIELDS: &[&str] = &[
+    "password",
+    "secret_access_key",
+    "security_token",
+    "id_token",
+];
+
+/// The header a contract marks `x-sensitive`: IAM's token.
+pub const SENSITIVE_HEADER: &str = "x-subject-token";
+
+/// Fields in which a service's own words may repeat what it was sent (an STS
+/// `error_msg` that quotes the ID token it refused).
+pub const ECHOING_FIELDS: &[&str] = &["error_msg", "message"];
+
+/// The value planted in sensitive fields: no message may hold it.
+pub const MARKER: &str = "zqSENSITIVEmarker7";
+
+/// `body` with [`MARKER`] as the value of every string field named in `fields`, at any
+/// depth; `None` when the body is not JSON or has no such field.
+pub fn plant(body: &[u8], fields: &[&str]) -> Option<Vec<u8>> {
+    fn walk(value: &mut serde_json::Value, fields: &[&str], planted: &mut bool, depth: usize) {
+        // As deep as serde_json parses (its recursion limit is 128).
+        if depth > 128 {
+            return;
+        }
+        match value {
+            serde_json::Value::Object(object) => {
+                for (key, value) in object.iter_mut() {
+                    if fields.contains(&key.as_str()) && value.is_string() {
+                        *value = serde_json::Value::String(MARKER.to_owned());
+                        *planted = true;
+                    } else {
+                        walk(value, fields, planted, depth + 1);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    walk(item, fields, planted, depth + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let mut planted = false;
+    walk(&mut value, fields, &mut planted, 0);
+    planted.then(|| serde_json::to_vec(&value).ok()).flatten()
+}

@@ -64,6 +64,22 @@ pub enum Fault {
     /// `200` with a body of this many bytes sent in chunks, with no length given in
     /// advance; nothing changes.
     HugeStream(usize),
+    /// The call is carried out, and its JSON answer is sent in a shape the contract
+    /// does not give, still holding what the call issued (credentials, a token): with
+    /// `status`, each key `renamed` names (a JSON pointer to it, and its new name)
+    /// renamed, and each key `removed` points to taken out.
+    Reshaped {
+        /// The status code to answer with.
+        status: u16,
+        /// `(pointer, new name)`: `("/credentials/secret", "Secret")`.
+        renamed: Vec<(String, String)>,
+        /// Pointers to the keys to take out: `"/credentials/securitytoken"`.
+        removed: Vec<String>,
+    },
+    /// A refusal with this status whose message repeats the credential the request
+    /// carried, as a service that quotes its input does: for `AssumeAgencyWithOidc`,
+    /// the ID token. Nothing changes. Other operations answer `500`.
+    EchoingRefusal(u16),
     /// The call is carried out; its answer is sent in this many chunks, with a pause
     /// before every chunk after the first.
     SlowBody {
@@ -116,6 +132,7 @@ impl Fault {
         matches!(
             self,
             Self::Delay(_)
+                | Self::Reshaped { .. }
                 | Self::ResetAfterOperating
                 | Self::CutShort
                 | Self::TruncatedJson
@@ -251,6 +268,30 @@ pub(crate) async fn deliver(fault: &Fault, normal: Response) -> Response {
             }
             response
         }
+        // The operation made the refusal itself, from what the request carried.
+        Fault::EchoingRefusal(_) => normal,
+        Fault::Reshaped {
+            status,
+            renamed,
+            removed,
+        } => {
+            let (mut parts, body) = normal.into_parts();
+            let bytes = collect(body).await;
+            let mut value: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+            for (pointer, name) in renamed {
+                reshape(&mut value, pointer, Some(name));
+            }
+            for pointer in removed {
+                reshape(&mut value, pointer, None);
+            }
+            let body = serde_json::to_vec(&value).unwrap_or_default();
+            parts.status =
+                StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            parts
+                .headers
+                .insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
+            Response::from_parts(parts, Body::from(body))
+        }
         Fault::Reset | Fault::ResetAfterOperating => {
             // A body that fails before its first byte: hyper drops the connection
             // with the status line still unsent.
@@ -313,6 +354,26 @@ pub(crate) async fn deliver(fault: &Fault, normal: Response) -> Response {
             parts.headers.remove(CONTENT_LENGTH);
             Response::from_parts(parts, Body::from_stream(body))
         }
+    }
+}
+
+/// Renames (to `name`) or, without one, takes out the key `pointer` points to; a
+/// pointer to nothing changes nothing.
+fn reshape(value: &mut serde_json::Value, pointer: &str, name: Option<&String>) {
+    let Some((parent, key)) = pointer.rsplit_once('/') else {
+        return;
+    };
+    let Some(object) = value
+        .pointer_mut(parent)
+        .and_then(|parent| parent.as_object_mut())
+    else {
+        return;
+    };
+    let Some(taken) = object.remove(key) else {
+        return;
+    };
+    if let Some(name) = name {
+        object.insert(name.clone(), taken);
     }
 }
 

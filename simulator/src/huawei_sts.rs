@@ -158,6 +158,17 @@ async fn assume(
             tokio::time::sleep(delay).await;
             assumed
         }
+        Some(Fault::EchoingRefusal(status)) => {
+            *delivery = Some(Fault::EchoingRefusal(status));
+            Err(Refused::new(
+                StatusCode::from_u16(status).unwrap_or(StatusCode::UNAUTHORIZED),
+                error_codes::STS_ID_TOKEN_MALFORMED,
+                format!(
+                    "The id_token '{}' cannot be verified.",
+                    body.id_token.expose_secret()
+                ),
+            ))
+        }
         Some(fault) => {
             let assumed = if fault.operates() {
                 operate(shared, &body, handled)

@@ -595,3 +595,90 @@ async fn huawei_sts_refusing_and_either_sts_hanging_are_clear_errors_in_time() {
     stop(function, &mut seen).await;
     seen.assert_no_secrets(&simulator, &[]);
 }
+
+/// Huawei STS answering outside the contract, with the credentials it issued (or the
+/// ID token it was given) in the answer: a 200 whose secret key is renamed, one whose
+/// security token is missing, a 201, and a refusal whose `error_msg` repeats the ID
+/// token. Each is a clear error naming Huawei Cloud STS and what was wrong, nothing
+/// reaches GES, and no output (answers, every log line, stderr) holds the issued secret
+/// key or security token, or the ID token.
+#[tokio::test]
+async fn huawei_sts_answers_of_an_unexpected_shape_reach_no_output() {
+    let simulator = start(federated_simulator()).await;
+    let emulator = LambdaEmulator::start().await;
+    let id_token = simulator.mint_id_token(&simulator.id_token_claims(), Signer::Rs256);
+    let function = LambdaFunction::start(&emulator, given_token_env(&simulator, &id_token)).await;
+    let mut seen = Seen::default();
+    let event = json!({ "graph_id": G1 });
+    let reshaped = |status: u16, renamed: &[(&str, &str)], removed: &[&str]| Fault::Reshaped {
+        status,
+        renamed: renamed
+            .iter()
+            .map(|(pointer, name)| ((*pointer).to_owned(), (*name).to_owned()))
+            .collect(),
+        removed: removed
+            .iter()
+            .map(|pointer| (*pointer).to_owned())
+            .collect(),
+    };
+    let cases = [
+        (
+            "a renamed secret key",
+            reshaped(
+                200,
+                &[("/credentials/secret_access_key", "SecretAccessKey")],
+                &[],
+            ),
+            "UnexpectedAnswer",
+            "missing field `secret_access_key`",
+        ),
+        (
+            "a missing security token",
+            reshaped(200, &[], &["/credentials/security_token"]),
+            "UnexpectedAnswer",
+            "missing field `security_token`",
+        ),
+        (
+            "a 201",
+            reshaped(201, &[], &[]),
+            "UnexpectedAnswer",
+            "HTTP 201",
+        ),
+        (
+            "an error_msg repeating the ID token",
+            Fault::EchoingRefusal(401),
+            "Unauthorized",
+            "401 STS5.",
+        ),
+    ];
+    for (what, fault, error_type, says) in &cases {
+        simulator.clear_requests();
+        simulator.fail_next(OperationKind::AssumeAgencyWithOidc, fault.clone());
+        let invocation = function.invoke(&event).await;
+        seen.answer(&invocation);
+        let error = invocation.error();
+        assert_eq!(error.error_type, *error_type, "{what}: {error:?}");
+        assert!(
+            error.error_message.contains("Huawei Cloud STS")
+                && error.error_message.contains(says)
+                && !error.error_message.contains("GES answered"),
+            "{what}: the message names the service and what was wrong: {error:?}"
+        );
+        assert!(
+            error.error_message.len() < 1024,
+            "{what}: {} bytes",
+            error.error_message.len()
+        );
+        assert_eq!(exchanges(&simulator), (0, 1), "{what}");
+        assert_nothing_sent_to_ges(&simulator, what);
+    }
+    // Credentials were issued for the three answers that carried them out.
+    assert_eq!(simulator.federated_credentials_issued(), 3);
+    function
+        .wait_for_logs(LOG_WAIT, cases.len(), |line| {
+            line.to_string().contains("Huawei Cloud STS")
+        })
+        .await;
+    stop(function, &mut seen).await;
+    seen.assert_no_secrets(&simulator, &[&id_token]);
+}

@@ -6,6 +6,10 @@
 //! string from the body) at [`DETAIL_SHOWN`], a header value or request id at
 //! [`HEADER_SHOWN`]. An error is logged, and a hostile or broken upstream must not be
 //! able to make one log line megabytes long.
+//!
+//! And a message quotes an answer only when the service's answers hold no credential
+//! ([`Answers`]): from IAM and STS, whose contracts mark values `x-sensitive`, an error
+//! says where the answer is wrong and which service gave it, never what it holds.
 
 use std::fmt;
 use std::str::FromStr;
@@ -74,99 +78,181 @@ pub fn insert_header(
     Ok(())
 }
 
+/// Where an answer came from, as an error about it tells: the operation, the service
+/// that answered, and whether that service's answers may be quoted. Generated code
+/// passes its operation's; the generator knows all three from the contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Origin {
+    /// The operation's `operationId`.
+    pub operation: &'static str,
+    /// The service that answers it, as messages name it (the contract's
+    /// `info.x-service-name`): `GES`, `IAM`, `Huawei Cloud STS`.
+    pub service: &'static str,
+    /// Whether an error may quote the service's answers.
+    pub answers: Answers,
+}
+
+/// Whether an error may quote an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answers {
+    /// It may, cut at [`BODY_SHOWN`] characters: the service's answers hold no
+    /// credential, and its own words help whoever reads the error.
+    Quoted,
+    /// It may not: the contract marks some value `x-sensitive`, so the service deals in
+    /// credentials, and an answer of a shape nobody expected may hold one anywhere
+    /// (a renamed `secret`, a message that repeats the ID token). An error then says
+    /// where the answer is wrong (the field path, the status, the request id) and keeps
+    /// no byte of it: not the body, not the parser's words about a value, not a
+    /// header's value.
+    Withheld,
+}
+
+/// An answer's body as an error keeps it.
+#[derive(Clone, PartialEq, Eq)]
+pub enum KeptBody {
+    /// The whole body, from a service whose answers may be quoted.
+    Whole(Bytes),
+    /// Nothing but its length: the service's answers may hold a credential.
+    Withheld {
+        /// How many bytes the body had.
+        length: usize,
+    },
+}
+
+impl KeptBody {
+    fn of(origin: Origin, body: &Bytes) -> Self {
+        match origin.answers {
+            Answers::Quoted => Self::Whole(body.clone()),
+            Answers::Withheld => Self::Withheld { length: body.len() },
+        }
+    }
+}
+
+impl fmt::Debug for KeptBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Whole(body) => f.debug_tuple("Whole").field(body).finish(),
+            Self::Withheld { length } => write!(f, "Withheld {{ length: {length} }}"),
+        }
+    }
+}
+
+/// The body as a message shows it: a bounded excerpt, or only that it is not shown.
+impl fmt::Display for KeptBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Whole(body) => write!(f, "body: {}", BodyText(body)),
+            Self::Withheld { length } => write!(
+                f,
+                "body not shown ({length} bytes): this service's answers may hold credentials"
+            ),
+        }
+    }
+}
+
 /// An answer that does not match the contract. Every kind keeps the status code, the
-/// request id and the raw body, so nothing the server said is lost.
+/// request id, the service that answered and the body (whole, or for a service whose
+/// answers may hold a credential, only its length), so that nothing the server said
+/// is lost that may be kept.
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
     /// The server answered with a status code the operation does not document.
     #[error(
-        "{operation}: GES answered HTTP {status}, which the contract does not document \
-         (request id {request_id}); body: {body}",
-        request_id = RequestId(.request_id.as_deref()),
-        body = BodyText(.body)
+        "{operation}: {service} answered HTTP {status}, which the contract does not document \
+         (request id {request_id}); {body}",
+        request_id = RequestId(.request_id.as_deref())
     )]
     UnexpectedStatus {
         /// The operation's `operationId`.
         operation: &'static str,
+        /// The service that answered.
+        service: &'static str,
         /// The status code received.
         status: u16,
         /// The `X-Request-Id` header, if any.
-        request_id: Option<String>,
-        /// The body, as received.
-        body: Bytes,
+        request_id: Option<Box<str>>,
+        /// The body, as received, or its length.
+        body: KeptBody,
     },
     /// The server answered with a documented status code but a body that does not
     /// parse as the documented schema.
     #[error(
-        "{operation}: GES answered HTTP {status} with a body that does not match the contract \
-         ({source}) (request id {request_id}); body: {body}",
-        request_id = RequestId(.request_id.as_deref()),
-        body = BodyText(.body)
+        "{operation}: {service} answered HTTP {status} with a body that does not match the \
+         contract ({source}) (request id {request_id}); {body}",
+        request_id = RequestId(.request_id.as_deref())
     )]
     InvalidBody {
         /// The operation's `operationId`.
         operation: &'static str,
+        /// The service that answered.
+        service: &'static str,
         /// The status code received.
         status: u16,
         /// The `X-Request-Id` header, if any.
-        request_id: Option<String>,
-        /// The body, as received.
-        body: Bytes,
-        /// Why it did not parse.
+        request_id: Option<Box<str>>,
+        /// The body, as received, or its length.
+        body: KeptBody,
+        /// Why it did not parse (boxed: an error travels in every decoder's `Result`).
         #[source]
-        source: BodyMismatch,
+        source: Box<BodyMismatch>,
     },
     /// The answer lacks a header the contract requires for its status code (or the
     /// caller decoded it with [`crate::runtime::Operation::decode`], which sees no
     /// headers, instead of `decode_with_headers`).
     #[error(
-        "{operation}: the HTTP {status} answer has no {header} header, which the contract \
-         requires (request id {request_id})",
+        "{operation}: the HTTP {status} answer of {service} has no {header} header, which the \
+         contract requires (request id {request_id})",
         request_id = RequestId(.request_id.as_deref())
     )]
     MissingHeader {
         /// The operation's `operationId`.
         operation: &'static str,
+        /// The service that answered.
+        service: &'static str,
         /// The status code received.
         status: u16,
         /// The `X-Request-Id` header, if any.
-        request_id: Option<String>,
+        request_id: Option<Box<str>>,
         /// The header, as the contract names it.
         header: &'static str,
-        /// The body, as received.
-        body: Bytes,
+        /// The body, as received, or its length.
+        body: KeptBody,
     },
     /// A header the contract declares holds a value of the wrong kind. The value itself
     /// is not repeated: the header may be sensitive.
     #[error(
-        "{operation}: the {header} header of the HTTP {status} answer does not match the \
-         contract: {reason} (request id {request_id})",
+        "{operation}: the {header} header of the HTTP {status} answer of {service} does not \
+         match the contract: {reason} (request id {request_id})",
         request_id = RequestId(.request_id.as_deref())
     )]
     InvalidHeader {
         /// The operation's `operationId`.
         operation: &'static str,
+        /// The service that answered.
+        service: &'static str,
         /// The status code received.
         status: u16,
         /// The `X-Request-Id` header, if any.
-        request_id: Option<String>,
+        request_id: Option<Box<str>>,
         /// The header, as the contract names it.
         header: &'static str,
-        /// What is wrong with it, already cut to a bounded length.
-        reason: String,
-        /// The body, as received.
-        body: Bytes,
+        /// What is wrong with it, already cut to a bounded length (a `str`, not a
+        /// `String`: an error travels in every decoder's `Result`).
+        reason: Box<str>,
+        /// The body, as received, or its length.
+        body: KeptBody,
     },
 }
 
 impl DecodeError {
     /// The error for a status code the operation does not document.
-    pub fn unexpected_status(operation: &'static str, response: &RawResponse) -> Self {
+    pub fn unexpected_status(origin: Origin, response: &RawResponse) -> Self {
         Self::UnexpectedStatus {
-            operation,
+            operation: origin.operation,
+            service: origin.service,
             status: response.status,
-            request_id: response.request_id.clone(),
-            body: response.body.clone(),
+            request_id: response.request_id.as_deref().map(Box::from),
+            body: KeptBody::of(origin, &response.body),
         }
     }
 
@@ -190,46 +276,84 @@ impl DecodeError {
         }
     }
 
-    /// The body received.
-    pub fn body(&self) -> &Bytes {
+    /// The service that answered.
+    pub fn service(&self) -> &'static str {
+        match self {
+            Self::UnexpectedStatus { service, .. }
+            | Self::InvalidBody { service, .. }
+            | Self::MissingHeader { service, .. }
+            | Self::InvalidHeader { service, .. } => service,
+        }
+    }
+
+    /// The body received, unless the service's answers may hold a credential.
+    pub fn body(&self) -> Option<&Bytes> {
         match self {
             Self::UnexpectedStatus { body, .. }
             | Self::InvalidBody { body, .. }
             | Self::MissingHeader { body, .. }
-            | Self::InvalidHeader { body, .. } => body,
+            | Self::InvalidHeader { body, .. } => match body {
+                KeptBody::Whole(body) => Some(body),
+                KeptBody::Withheld { .. } => None,
+            },
         }
     }
 }
 
-/// Why a body did not parse: serde's message, cut to [`DETAIL_SHOWN`] characters, and
-/// the place in the body. serde repeats a mistyped string whole (`invalid type: string
-/// "..."`), so its message alone is as long as the body.
+/// Why a body did not parse: where (the field path, the line and column) and what was
+/// wrong. From a service whose answers may be quoted, serde's message cut to
+/// [`DETAIL_SHOWN`] characters (serde repeats a mistyped string whole, `invalid type:
+/// string "..."`, so its message alone is as long as the body); from one whose answers
+/// are withheld, only words of ours and names from the contract.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct BodyMismatch {
     message: String,
+    path: String,
     line: usize,
     column: usize,
 }
 
 impl BodyMismatch {
-    fn new(error: &serde_json::Error) -> Self {
-        let full = error.to_string();
-        let (message, cut) = bounded(&full, DETAIL_SHOWN);
-        // serde_json ends its message with the place; a cut message lost it.
-        let message = if cut && error.line() > 0 {
-            format!(
-                "{message} at line {} column {}",
-                error.line(),
-                error.column()
-            )
+    /// `path` is where in the document, `None` past its end.
+    fn new(
+        inner: &serde_json::Error,
+        path: Option<&serde_path_to_error::Path>,
+        answers: Answers,
+    ) -> Self {
+        let path = path.map_or_else(String::new, |path| field_path(path, answers));
+        let at = if path.is_empty() {
+            String::new()
         } else {
-            message
+            format!("at {path}: ")
+        };
+        let message = match answers {
+            Answers::Quoted => {
+                let full = inner.to_string();
+                let (message, cut) = bounded(&full, DETAIL_SHOWN);
+                // serde_json ends its message with the place; a cut message lost it.
+                if cut && inner.line() > 0 {
+                    format!(
+                        "{at}{message} at line {} column {}",
+                        inner.line(),
+                        inner.column()
+                    )
+                } else {
+                    format!("{at}{message}")
+                }
+            }
+            Answers::Withheld => format!(
+                "{at}{} at line {} column {}",
+                withheld_reason(inner),
+                inner.line(),
+                inner.column()
+            ),
         };
         Self {
             message,
-            line: error.line(),
-            column: error.column(),
+            path,
+            line: inner.line(),
+            column: inner.column(),
         }
     }
 
@@ -242,12 +366,116 @@ impl BodyMismatch {
     pub fn column(&self) -> usize {
         self.column
     }
+
+    /// Where in the document: `credentials.secret`, `graphs[3].id`; empty at the top.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+/// A field path as a message shows it. A key from an answer is a name the contract
+/// gives, or, in a map or under a field it does not know, whatever the answer wrote:
+/// when answers are withheld, a key is shown only if it is written as the contract's
+/// names are (lower case, digits and `_`, at most 64), which no key, token or password
+/// Huawei or AWS issues is; otherwise `?`.
+fn field_path(path: &serde_path_to_error::Path, answers: Answers) -> String {
+    use serde_path_to_error::Segment;
+    let mut shown = String::new();
+    // Bounded: a path is at most as deep as serde_json's recursion limit (128).
+    for segment in path.iter() {
+        let key = match segment {
+            Segment::Seq { index } => {
+                shown.push_str(&format!("[{index}]"));
+                continue;
+            }
+            Segment::Map { key } => key.as_str(),
+            Segment::Enum { variant } => variant.as_str(),
+            Segment::Unknown => "?",
+        };
+        if !shown.is_empty() {
+            shown.push('.');
+        }
+        match answers {
+            Answers::Quoted => shown.push_str(&bounded(key, HEADER_SHOWN).0),
+            Answers::Withheld if is_contract_name(key) => shown.push_str(key),
+            Answers::Withheld => shown.push('?'),
+        }
+        if shown.len() > DETAIL_SHOWN {
+            shown.truncate(DETAIL_SHOWN);
+            shown.push('…');
+            break;
+        }
+    }
+    shown
+}
+
+/// Written as the contracts' field names are: `[a-z_][a-z0-9_]{0,63}`.
+fn is_contract_name(key: &str) -> bool {
+    let mut bytes = key.bytes();
+    bytes
+        .next()
+        .is_some_and(|first| first.is_ascii_lowercase() || first == b'_')
+        && key.len() <= 64
+        && bytes.all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'_')
+}
+
+/// What was wrong, in words of ours and names from the contract only: serde's message
+/// is read for its kind and for the field or type names the contract's types put in it
+/// (`missing field `secret``, `expected a string`), never for the value it quotes.
+fn withheld_reason(error: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    match error.classify() {
+        Category::Io => return "the body could not be read".to_owned(),
+        Category::Syntax => return "the body is not JSON".to_owned(),
+        Category::Eof => return "the body ends before its JSON does".to_owned(),
+        Category::Data => {}
+    }
+    let full = error.to_string();
+    let place = format!(" at line {} column {}", error.line(), error.column());
+    let message = full.strip_suffix(&place).unwrap_or(&full);
+    let named = |prefix: &str| {
+        let name = message.strip_prefix(prefix)?.strip_suffix('`')?;
+        is_contract_name(name).then(|| name.to_owned())
+    };
+    if let Some(field) = named("missing field `") {
+        return format!("missing field `{field}`");
+    }
+    if let Some(field) = named("duplicate field `") {
+        return format!("duplicate field `{field}`");
+    }
+    let kind = if message.starts_with("invalid type: ") {
+        "a value of the wrong type"
+    } else if message.starts_with("invalid length ") {
+        "a list of the wrong length"
+    } else if message.starts_with("unknown variant ") {
+        "a value the contract does not list"
+    } else if message.starts_with("unknown field ") {
+        "a field the contract does not know"
+    } else {
+        "a value the contract does not allow"
+    };
+    // serde writes what it expected last, from the type: `expected a string`,
+    // `expected struct Credentials`. A value quoted before it could hold the words
+    // ", expected " too, so only the last occurrence counts, and only plain words.
+    let expected = message
+        .rsplit_once(", expected ")
+        .map(|(_, expected)| expected)
+        .filter(|expected| {
+            expected.len() <= 64
+                && expected
+                    .bytes()
+                    .all(|byte| byte.is_ascii_alphanumeric() || b" _`".contains(&byte))
+        });
+    match expected {
+        Some(expected) => format!("{kind}, expected {expected}"),
+        None => kind.to_owned(),
+    }
 }
 
 /// Decodes a documented status code's JSON body. An empty body decodes as `{}`, since
 /// GES and gateways in front of it sometimes answer errors with no body at all.
 pub fn decode_json<T: serde::de::DeserializeOwned>(
-    operation: &'static str,
+    origin: Origin,
     response: &RawResponse,
 ) -> Result<T, DecodeError> {
     let body: &[u8] = if response.body.iter().all(u8::is_ascii_whitespace) {
@@ -255,19 +483,33 @@ pub fn decode_json<T: serde::de::DeserializeOwned>(
     } else {
         &response.body
     };
-    serde_json::from_slice(body).map_err(|error| DecodeError::InvalidBody {
-        operation,
+    let invalid = |source: BodyMismatch| DecodeError::InvalidBody {
+        operation: origin.operation,
+        service: origin.service,
         status: response.status,
-        request_id: response.request_id.clone(),
-        body: response.body.clone(),
-        source: BodyMismatch::new(&error),
-    })
+        request_id: response.request_id.as_deref().map(Box::from),
+        body: KeptBody::of(origin, &response.body),
+        source: Box::new(source),
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        invalid(BodyMismatch::new(
+            error.inner(),
+            Some(error.path()),
+            origin.answers,
+        ))
+    })?;
+    // As `serde_json::from_slice`: nothing but white space after the document.
+    deserializer
+        .end()
+        .map_err(|error| invalid(BodyMismatch::new(&error, None, origin.answers)))?;
+    Ok(value)
 }
 
 /// A response header the contract declares, parsed as its type; `None` when absent.
 /// A header sent more than once is refused: which value counts would be a guess.
 pub fn header<T>(
-    operation: &'static str,
+    origin: Origin,
     response: &RawResponse,
     headers: &HeaderMap,
     name: &'static str,
@@ -277,12 +519,17 @@ where
     T::Err: fmt::Display,
 {
     let invalid = |reason: String| DecodeError::InvalidHeader {
-        operation,
+        operation: origin.operation,
+        service: origin.service,
         status: response.status,
-        request_id: response.request_id.clone(),
+        request_id: response.request_id.as_deref().map(Box::from),
         header: name,
-        reason: bounded(&reason, DETAIL_SHOWN).0,
-        body: response.body.clone(),
+        reason: match origin.answers {
+            Answers::Quoted => bounded(&reason, DETAIL_SHOWN).0.into(),
+            // A type's complaint may quote the value, which may be a credential.
+            Answers::Withheld => "its value does not match the contract's type".into(),
+        },
+        body: KeptBody::of(origin, &response.body),
     };
     let mut values = headers.get_all(name).iter();
     let Some(value) = values.next() else {
@@ -292,8 +539,15 @@ where
     if more > 0 {
         return Err(invalid(format!("it was sent {} times", more + 1)));
     }
-    let text = std::str::from_utf8(value.as_bytes())
-        .map_err(|_| invalid("its value is not UTF-8".to_owned()))?;
+    let text = std::str::from_utf8(value.as_bytes()).map_err(|_| DecodeError::InvalidHeader {
+        operation: origin.operation,
+        service: origin.service,
+        status: response.status,
+        request_id: response.request_id.as_deref().map(Box::from),
+        header: name,
+        reason: "its value is not UTF-8".into(),
+        body: KeptBody::of(origin, &response.body),
+    })?;
     text.parse()
         .map(Some)
         .map_err(|error: T::Err| invalid(error.to_string()))
@@ -301,7 +555,7 @@ where
 
 /// A response header the contract requires for this status code.
 pub fn required_header<T>(
-    operation: &'static str,
+    origin: Origin,
     response: &RawResponse,
     headers: &HeaderMap,
     name: &'static str,
@@ -310,12 +564,13 @@ where
     T: FromStr,
     T::Err: fmt::Display,
 {
-    header(operation, response, headers, name)?.ok_or_else(|| DecodeError::MissingHeader {
-        operation,
+    header(origin, response, headers, name)?.ok_or_else(|| DecodeError::MissingHeader {
+        operation: origin.operation,
+        service: origin.service,
         status: response.status,
-        request_id: response.request_id.clone(),
+        request_id: response.request_id.as_deref().map(Box::from),
         header: name,
-        body: response.body.clone(),
+        body: KeptBody::of(origin, &response.body),
     })
 }
 
@@ -387,6 +642,17 @@ pub(crate) fn bounded(text: &str, max: usize) -> (String, bool) {
 mod tests {
     use super::*;
 
+    const GES: Origin = Origin {
+        operation: "StopGraph",
+        service: "GES",
+        answers: Answers::Quoted,
+    };
+    const STS: Origin = Origin {
+        operation: "AssumeAgencyWithOidc",
+        service: "Huawei Cloud STS",
+        answers: Answers::Withheld,
+    };
+
     fn raw(status: u16, request_id: Option<String>, body: Vec<u8>) -> RawResponse {
         RawResponse {
             status,
@@ -402,21 +668,26 @@ mod tests {
             Some("req-1".into()),
             b"<html>bad gateway</html>".to_vec(),
         );
-        let err = decode_json::<serde_json::Value>("StopGraph", &response).unwrap_err();
+        let err = decode_json::<serde_json::Value>(GES, &response).unwrap_err();
         assert_eq!(err.status(), 502);
         assert_eq!(err.request_id(), Some("req-1"));
-        assert_eq!(err.body().as_ref(), b"<html>bad gateway</html>");
+        assert_eq!(
+            err.body().map(|body| body.as_ref()),
+            Some(&b"<html>bad gateway</html>"[..])
+        );
+        assert_eq!(err.service(), "GES");
         let shown = err.to_string();
         assert!(
-            shown.contains("req-1") && shown.contains("bad gateway"),
+            shown.contains("req-1")
+                && shown.contains("bad gateway")
+                && shown.contains("GES answered"),
             "{shown}"
         );
     }
 
     #[test]
     fn an_empty_error_body_decodes_as_an_empty_object() {
-        let value: serde_json::Value =
-            decode_json("StopGraph", &raw(503, None, Vec::new())).unwrap();
+        let value: serde_json::Value = decode_json(GES, &raw(503, None, Vec::new())).unwrap();
         assert_eq!(value, serde_json::json!({}));
     }
 
@@ -446,22 +717,107 @@ mod tests {
         let long = "9".repeat(20_000);
         let body = format!("{{\"graph_count\": \"{long}\"}}").into_bytes();
         let id = "r".repeat(10_000);
-        let err = decode_json::<Count>("ListGraphs", &raw(200, Some(id.clone()), body.clone()))
-            .unwrap_err();
+        let err = decode_json::<Count>(GES, &raw(200, Some(id.clone()), body.clone())).unwrap_err();
         let DecodeError::InvalidBody { source, .. } = &err else {
             panic!("{err:?}")
         };
         assert!(source.to_string().len() < DETAIL_SHOWN + 60, "{source}");
         assert!(
-            source.to_string().ends_with("at line 1 column 20018"),
+            source.to_string().starts_with("at graph_count: ")
+                && source.to_string().ends_with("at line 1 column 20018"),
             "{source}"
         );
         assert_eq!((source.line(), source.column()), (1, 20018));
         let shown = err.to_string();
         assert!(shown.len() < 1_500, "{} bytes", shown.len());
 
-        let err = DecodeError::unexpected_status("ListGraphs", &raw(599, Some(id), body));
+        let err = DecodeError::unexpected_status(GES, &raw(599, Some(id), body));
         assert!(err.to_string().len() < 1_000, "{err}");
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Credentials {
+        credentials: Keys,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Keys {
+        access: String,
+        secret: String,
+        #[serde(rename = "securitytoken")]
+        security_token: String,
+        expires_at: String,
+    }
+
+    /// From a service whose answers may hold a credential, no byte of the answer
+    /// reaches a message or `Debug`, whatever went wrong; the path, the status, the
+    /// request id and the service do.
+    #[test]
+    fn withheld_answers_are_never_quoted() {
+        const PLANTED: &str = "PLANTEDsecretXYZ";
+        let bodies = [
+            // A renamed field.
+            format!(
+                r#"{{"credentials":{{"access":"AK","Secret":"{PLANTED}","securitytoken":"{PLANTED}","expires_at":"x"}}}}"#
+            ),
+            // A missing one.
+            format!(
+                r#"{{"credentials":{{"access":"AK","securitytoken":"{PLANTED}","expires_at":"x"}}}}"#
+            ),
+            // A value of the wrong type next to a secret, and one that is the secret.
+            format!(r#"{{"credentials":{{"access":["{PLANTED}"],"secret":"{PLANTED}"}}}}"#),
+            format!(r#"{{"credentials":"{PLANTED}"}}"#),
+            // A key that is the secret, under a field the contract does not know.
+            format!(r#"{{"credentials":{{"{PLANTED}":[1,}}}}"#),
+            format!(r#"{{"{PLANTED}": {{"x": tru"#),
+            format!(
+                r#"{{"credentials":{{"access":"a","secret":"b","securitytoken":"c","expires_at":"d"}}}} {PLANTED}"#
+            ),
+        ];
+        for body in &bodies {
+            let response = raw(200, Some("req-9".into()), body.clone().into_bytes());
+            let err = decode_json::<Credentials>(STS, &response).unwrap_err();
+            let shown = format!("{err} {err:?} {:?}", std::error::Error::source(&err));
+            assert!(!shown.contains(PLANTED), "{shown}");
+            assert!(!shown.contains("PLANTED"), "{shown}");
+            assert!(
+                shown.contains("Huawei Cloud STS answered HTTP 200") && shown.contains("req-9"),
+                "{shown}"
+            );
+            assert!(
+                shown.contains(&format!("({} bytes)", body.len())),
+                "{shown}"
+            );
+            assert_eq!(err.body(), None);
+        }
+        let missing =
+            decode_json::<Credentials>(STS, &raw(200, None, bodies[1].clone().into_bytes()))
+                .unwrap_err();
+        assert!(
+            missing
+                .to_string()
+                .contains("at credentials: missing field `secret`"),
+            "{missing}"
+        );
+        let mistyped =
+            decode_json::<Credentials>(STS, &raw(200, None, bodies[2].clone().into_bytes()))
+                .unwrap_err();
+        assert!(
+            mistyped
+                .to_string()
+                .contains("at credentials.access: a value of the wrong type, expected a string"),
+            "{mistyped}"
+        );
+        let err =
+            DecodeError::unexpected_status(STS, &raw(201, None, bodies[0].clone().into_bytes()));
+        let shown = format!("{err} {err:?}");
+        assert!(!shown.contains(PLANTED), "{shown}");
+        assert!(
+            shown.contains("Huawei Cloud STS answered HTTP 201"),
+            "{shown}"
+        );
     }
 
     #[test]
@@ -469,25 +825,24 @@ mod tests {
         let response = raw(201, None, Vec::new());
         let mut headers = HeaderMap::new();
         assert_eq!(
-            header::<i32>("CreateToken", &response, &headers, "X-Count").unwrap(),
+            header::<i32>(GES, &response, &headers, "X-Count").unwrap(),
             None
         );
         let missing =
-            required_header::<String>("CreateToken", &response, &headers, "X-Subject-Token")
-                .unwrap_err();
+            required_header::<String>(GES, &response, &headers, "X-Subject-Token").unwrap_err();
         assert!(matches!(missing, DecodeError::MissingHeader { .. }));
         assert!(missing.to_string().contains("X-Subject-Token"), "{missing}");
 
         headers.insert("x-count", HeaderValue::from_static("12"));
         assert_eq!(
-            header::<i32>("CreateToken", &response, &headers, "X-Count").unwrap(),
+            header::<i32>(GES, &response, &headers, "X-Count").unwrap(),
             Some(12)
         );
         headers.insert("x-count", HeaderValue::from_static("twelve"));
-        let err = header::<i32>("CreateToken", &response, &headers, "X-Count").unwrap_err();
+        let err = header::<i32>(GES, &response, &headers, "X-Count").unwrap_err();
         assert!(matches!(err, DecodeError::InvalidHeader { .. }), "{err}");
         headers.append("x-count", HeaderValue::from_static("13"));
-        let err = header::<i32>("CreateToken", &response, &headers, "X-Count").unwrap_err();
+        let err = header::<i32>(GES, &response, &headers, "X-Count").unwrap_err();
         assert!(err.to_string().contains("sent 2 times"), "{err}");
     }
 

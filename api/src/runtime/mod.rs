@@ -16,8 +16,9 @@ use std::fmt;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 pub use decode::{
-    BODY_SHOWN, BodyMismatch, BodyText, DETAIL_SHOWN, DecodeError, EncodeError, HEADER_SHOWN,
-    RawResponse, decode_json, encode_json, header, insert_header, required_header,
+    Answers, BODY_SHOWN, BodyMismatch, BodyText, DETAIL_SHOWN, DecodeError, EncodeError,
+    HEADER_SHOWN, KeptBody, Origin, RawResponse, decode_json, encode_json, header, insert_header,
+    required_header,
 };
 pub use http::header::HeaderMap;
 pub use http::{Method, StatusCode};

@@ -273,7 +273,11 @@ impl ::ges_api::runtime::Operation for OpenSessionRequest {
         response: &::ges_api::runtime::RawResponse,
         headers: &::ges_api::runtime::HeaderMap,
     ) -> ::std::result::Result<Self::Response, ::ges_api::runtime::DecodeError> {
-        const OPERATION: &str = "OpenSession";
+        const OPERATION: ::ges_api::runtime::Origin = ::ges_api::runtime::Origin {
+            operation: "OpenSession",
+            service: "the server",
+            answers: ::ges_api::runtime::Answers::Withheld,
+        };
         match response.status {
             201 => {
                 ::std::result::Result::Ok(OpenSessionResponse::Created {
@@ -472,7 +476,11 @@ impl ::ges_api::runtime::Operation for CountSessionsRequest {
     fn decode(
         response: &::ges_api::runtime::RawResponse,
     ) -> ::std::result::Result<Self::Response, ::ges_api::runtime::DecodeError> {
-        const OPERATION: &str = "CountSessions";
+        const OPERATION: ::ges_api::runtime::Origin = ::ges_api::runtime::Origin {
+            operation: "CountSessions",
+            service: "the server",
+            answers: ::ges_api::runtime::Answers::Withheld,
+        };
         match response.status {
             200 => {
                 ::ges_api::runtime::decode_json(OPERATION, response)

@@ -450,7 +450,11 @@ impl ::ges_api::runtime::Operation for PutThingRequest {
     fn decode(
         response: &::ges_api::runtime::RawResponse,
     ) -> ::std::result::Result<Self::Response, ::ges_api::runtime::DecodeError> {
-        const OPERATION: &str = "put_thing";
+        const OPERATION: ::ges_api::runtime::Origin = ::ges_api::runtime::Origin {
+            operation: "put_thing",
+            service: "the server",
+            answers: ::ges_api::runtime::Answers::Quoted,
+        };
         match response.status {
             200 => {
                 ::ges_api::runtime::decode_json(OPERATION, response)
@@ -596,7 +600,11 @@ impl ::ges_api::runtime::Operation for DeleteThingRequest {
     fn decode(
         response: &::ges_api::runtime::RawResponse,
     ) -> ::std::result::Result<Self::Response, ::ges_api::runtime::DecodeError> {
-        const OPERATION: &str = "DeleteThing";
+        const OPERATION: ::ges_api::runtime::Origin = ::ges_api::runtime::Origin {
+            operation: "DeleteThing",
+            service: "the server",
+            answers: ::ges_api::runtime::Answers::Quoted,
+        };
         match response.status {
             202 => ::std::result::Result::Ok(DeleteThingResponse::Accepted),
             404 => {
@@ -716,7 +724,11 @@ impl ::ges_api::runtime::Operation for ListThingsRequest {
     fn decode(
         response: &::ges_api::runtime::RawResponse,
     ) -> ::std::result::Result<Self::Response, ::ges_api::runtime::DecodeError> {
-        const OPERATION: &str = "ListThings";
+        const OPERATION: ::ges_api::runtime::Origin = ::ges_api::runtime::Origin {
+            operation: "ListThings",
+            service: "the server",
+            answers: ::ges_api::runtime::Answers::Quoted,
+        };
         match response.status {
             200 => {
                 ::ges_api::runtime::decode_json(OPERATION, response)
@@ -807,7 +819,11 @@ impl ::ges_api::runtime::Operation for GetFileRequest {
     fn decode(
         response: &::ges_api::runtime::RawResponse,
     ) -> ::std::result::Result<Self::Response, ::ges_api::runtime::DecodeError> {
-        const OPERATION: &str = "GetFile";
+        const OPERATION: ::ges_api::runtime::Origin = ::ges_api::runtime::Origin {
+            operation: "GetFile",
+            service: "the server",
+            answers: ::ges_api::runtime::Answers::Quoted,
+        };
         match response.status {
             200 => {
                 ::ges_api::runtime::decode_json(OPERATION, response)

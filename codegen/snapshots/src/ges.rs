@@ -735,7 +735,11 @@ impl ::ges_api::runtime::Operation for StopGraphRequest {
     fn decode(
         response: &::ges_api::runtime::RawResponse,
     ) -> ::std::result::Result<Self::Response, ::ges_api::runtime::DecodeError> {
-        const OPERATION: &str = "StopGraph";
+        const OPERATION: ::ges_api::runtime::Origin = ::ges_api::runtime::Origin {
+            operation: "StopGraph",
+            service: "GES",
+            answers: ::ges_api::runtime::Answers::Quoted,
+        };
         match response.status {
             200 => {
                 ::ges_api::runtime::decode_json(OPERATION, response)
@@ -948,7 +952,11 @@ impl ::ges_api::runtime::Operation for StartGraphRequest {
     fn decode(
         response: &::ges_api::runtime::RawResponse,
     ) -> ::std::result::Result<Self::Response, ::ges_api::runtime::DecodeError> {
-        const OPERATION: &str = "StartGraph";
+        const OPERATION: ::ges_api::runtime::Origin = ::ges_api::runtime::Origin {
+            operation: "StartGraph",
+            service: "GES",
+            answers: ::ges_api::runtime::Answers::Quoted,
+        };
         match response.status {
             200 => {
                 ::ges_api::runtime::decode_json(OPERATION, response)
@@ -1153,7 +1161,11 @@ impl ::ges_api::runtime::Operation for ShowGraphRequest {
     fn decode(
         response: &::ges_api::runtime::RawResponse,
     ) -> ::std::result::Result<Self::Response, ::ges_api::runtime::DecodeError> {
-        const OPERATION: &str = "ShowGraph";
+        const OPERATION: ::ges_api::runtime::Origin = ::ges_api::runtime::Origin {
+            operation: "ShowGraph",
+            service: "GES",
+            answers: ::ges_api::runtime::Answers::Quoted,
+        };
         match response.status {
             200 => {
                 ::ges_api::runtime::decode_json(OPERATION, response)
@@ -1367,7 +1379,11 @@ impl ::ges_api::runtime::Operation for ListGraphsRequest {
     fn decode(
         response: &::ges_api::runtime::RawResponse,
     ) -> ::std::result::Result<Self::Response, ::ges_api::runtime::DecodeError> {
-        const OPERATION: &str = "ListGraphs";
+        const OPERATION: ::ges_api::runtime::Origin = ::ges_api::runtime::Origin {
+            operation: "ListGraphs",
+            service: "GES",
+            answers: ::ges_api::runtime::Answers::Quoted,
+        };
         match response.status {
             200 => {
                 ::ges_api::runtime::decode_json(OPERATION, response)
@@ -1576,7 +1592,11 @@ impl ::ges_api::runtime::Operation for ShowJobRequest {
     fn decode(
         response: &::ges_api::runtime::RawResponse,
     ) -> ::std::result::Result<Self::Response, ::ges_api::runtime::DecodeError> {
-        const OPERATION: &str = "ShowJob";
+        const OPERATION: ::ges_api::runtime::Origin = ::ges_api::runtime::Origin {
+            operation: "ShowJob",
+            service: "GES",
+            answers: ::ges_api::runtime::Answers::Quoted,
+        };
         match response.status {
             200 => {
                 ::ges_api::runtime::decode_json(OPERATION, response)

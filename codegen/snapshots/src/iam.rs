@@ -373,7 +373,11 @@ impl ::ges_api::runtime::Operation for CreateTokenRequest {
         response: &::ges_api::runtime::RawResponse,
         headers: &::ges_api::runtime::HeaderMap,
     ) -> ::std::result::Result<Self::Response, ::ges_api::runtime::DecodeError> {
-        const OPERATION: &str = "CreateToken";
+        const OPERATION: ::ges_api::runtime::Origin = ::ges_api::runtime::Origin {
+            operation: "CreateToken",
+            service: "IAM",
+            answers: ::ges_api::runtime::Answers::Withheld,
+        };
         match response.status {
             200 => {
                 ::std::result::Result::Ok(CreateTokenResponse::Ok {
@@ -612,7 +616,11 @@ impl ::ges_api::runtime::Operation for ListProjectsRequest {
     fn decode(
         response: &::ges_api::runtime::RawResponse,
     ) -> ::std::result::Result<Self::Response, ::ges_api::runtime::DecodeError> {
-        const OPERATION: &str = "ListProjects";
+        const OPERATION: ::ges_api::runtime::Origin = ::ges_api::runtime::Origin {
+            operation: "ListProjects",
+            service: "IAM",
+            answers: ::ges_api::runtime::Answers::Withheld,
+        };
         match response.status {
             200 => {
                 ::ges_api::runtime::decode_json(OPERATION, response)

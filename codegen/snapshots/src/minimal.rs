@@ -48,7 +48,11 @@ impl ::ges_api::runtime::Operation for PingRequest {
     fn decode(
         response: &::ges_api::runtime::RawResponse,
     ) -> ::std::result::Result<Self::Response, ::ges_api::runtime::DecodeError> {
-        const OPERATION: &str = "Ping";
+        const OPERATION: ::ges_api::runtime::Origin = ::ges_api::runtime::Origin {
+            operation: "Ping",
+            service: "the server",
+            answers: ::ges_api::runtime::Answers::Quoted,
+        };
         match response.status {
             204 => ::std::result::Result::Ok(PingResponse::NoContent),
             _ => {

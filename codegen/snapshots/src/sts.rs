@@ -489,7 +489,11 @@ impl ::ges_api::runtime::Operation for AssumeAgencyWithOidcRequest {
     fn decode(
         response: &::ges_api::runtime::RawResponse,
     ) -> ::std::result::Result<Self::Response, ::ges_api::runtime::DecodeError> {
-        const OPERATION: &str = "AssumeAgencyWithOidc";
+        const OPERATION: ::ges_api::runtime::Origin = ::ges_api::runtime::Origin {
+            operation: "AssumeAgencyWithOidc",
+            service: "Huawei Cloud STS",
+            answers: ::ges_api::runtime::Answers::Withheld,
+        };
         match response.status {
             200 => {
                 ::ges_api::runtime::decode_json(OPERATION, response)

@@ -181,3 +181,37 @@ fn projects_are_listed_by_name() {
         Some("an agency, assumed with the caller's signature")
     );
 }
+
+/// IAM's contract marks values `x-sensitive`, so its decoders quote none of its
+/// answers: an answer of an unexpected shape or status is named by IAM, its status,
+/// request id and field path, and nothing it held reaches the message or `Debug`.
+#[test]
+fn iam_answers_are_never_quoted_in_a_decode_error() {
+    const PLANTED: &str = "MIIplantedTokenValue";
+    for (status, body) in [
+        (200, format!(r#"{{"token": "{PLANTED}"}}"#)),
+        (
+            201,
+            format!(r#"{{"token": {{"expires_at": ["{PLANTED}"]}}}}"#),
+        ),
+        (202, format!(r#"{{"token": {{"id": "{PLANTED}"}}}}"#)),
+        (200, format!(r#"{{"projects": [{{"id": "{PLANTED}"}}]}} x"#)),
+    ] {
+        let raw = RawResponse {
+            status,
+            request_id: Some("trace-7".to_owned()),
+            body: Bytes::from(body.clone()),
+        };
+        let mut headers = HeaderMap::new();
+        headers.insert("x-subject-token", "MIIheader".parse().unwrap());
+        let error = CreateTokenRequest::decode_with_headers(&raw, &headers).unwrap_err();
+        let shown = format!("{error} {error:?}");
+        assert!(!shown.contains(PLANTED), "{shown}");
+        assert!(
+            shown.contains(&format!("IAM answered HTTP {status}")) && shown.contains("trace-7"),
+            "{shown}"
+        );
+        assert_eq!(error.service(), "IAM");
+        assert_eq!(error.body(), None);
+    }
+}

@@ -25,7 +25,7 @@ pub(crate) fn emit(api: &Api, source_name: &str) -> Result<String, Error> {
         items.extend(types::emit(def));
     }
     for operation in &api.operations {
-        items.extend(operations::emit(operation));
+        items.extend(operations::emit(operation, api));
     }
     let file: syn::File = syn::parse2(items).map_err(|error| Error::Internal {
         message: error.to_string(),

@@ -9,10 +9,11 @@ use quote::{format_ident, quote};
 
 use super::tokens::{self, doc, docs, ident, runtime, type_tokens};
 use crate::model::{
-    BODY_FIELD, HeaderDef, OperationDef, Param, ParamLocation, PathPart, ResponseDef, Shape,
+    Api, BODY_FIELD, HeaderDef, OperationDef, Param, ParamLocation, PathPart, ResponseDef, Shape,
 };
 
-pub(super) fn emit(operation: &OperationDef) -> TokenStream {
+/// `api` says who answers and whether its answers may be quoted in an error.
+pub(super) fn emit(operation: &OperationDef, api: &Api) -> TokenStream {
     let rt = runtime();
     let request = format_ident!("{}Request", operation.name);
     let response = format_ident!("{}Response", operation.name);
@@ -25,7 +26,7 @@ pub(super) fn emit(operation: &OperationDef) -> TokenStream {
     let query = pairs_fn(operation, ParamLocation::Query, "query");
     let headers = pairs_fn(operation, ParamLocation::Header, "headers");
     let body = request_body_fn(operation);
-    let decode = decode_fns(operation);
+    let decode = decode_fns(operation, api);
     let project_scoped = project_scoped_impl(operation);
     let response_impl = response_impl(operation);
     quote! {
@@ -281,9 +282,15 @@ fn request_body_fn(operation: &OperationDef) -> TokenStream {
 
 /// `decode`, and for an operation whose answers declare headers, `decode_with_headers`
 /// too, which `decode` then calls with no headers.
-fn decode_fns(operation: &OperationDef) -> TokenStream {
+fn decode_fns(operation: &OperationDef, api: &Api) -> TokenStream {
     let rt = runtime();
     let id = &operation.id;
+    let service = &api.service;
+    let answers = if api.answers_withheld {
+        quote!(#rt::Answers::Withheld)
+    } else {
+        quote!(#rt::Answers::Quoted)
+    };
     let response_type = format_ident!("{}Response", operation.name);
     let with_headers = operation
         .responses
@@ -326,7 +333,11 @@ fn decode_fns(operation: &OperationDef) -> TokenStream {
         }
     });
     let matched = quote! {
-        const OPERATION: &str = #id;
+        const OPERATION: #rt::Origin = #rt::Origin {
+            operation: #id,
+            service: #service,
+            answers: #answers,
+        };
         match response.status {
             #(#arms)*
             _ => ::std::result::Result::Err(#rt::DecodeError::unexpected_status(OPERATION, response)),

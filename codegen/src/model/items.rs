@@ -11,6 +11,11 @@ pub(crate) struct Api {
     pub(crate) types: Vec<TypeDef>,
     /// In the spec's path order, then method order.
     pub(crate) operations: Vec<OperationDef>,
+    /// Who answers, as messages name it: `info.x-service-name`, else "the server".
+    pub(crate) service: String,
+    /// Whether the spec marks any value `x-sensitive`: then the service deals in
+    /// credentials, and no error about one of its answers may quote it.
+    pub(crate) answers_withheld: bool,
 }
 
 /// One schema from `components/schemas`.

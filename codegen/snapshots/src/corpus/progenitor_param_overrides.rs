@@ -60,7 +60,11 @@ impl ::ges_api::runtime::Operation for KeyGetRequest {
     fn decode(
         response: &::ges_api::runtime::RawResponse,
     ) -> ::std::result::Result<Self::Response, ::ges_api::runtime::DecodeError> {
-        const OPERATION: &str = "key.get";
+        const OPERATION: ::ges_api::runtime::Origin = ::ges_api::runtime::Origin {
+            operation: "key.get",
+            service: "the server",
+            answers: ::ges_api::runtime::Answers::Quoted,
+        };
         match response.status {
             200 => ::std::result::Result::Ok(KeyGetResponse::Ok),
             _ => {
