@@ -56,6 +56,17 @@ pub enum JsonError {
     },
 }
 
+impl JsonError {
+    /// Where in the text it went wrong: line and column, 1-based.
+    pub fn position(&self) -> (usize, usize) {
+        match self {
+            Self::Syntax { line, column, .. }
+            | Self::DuplicateKey { line, column, .. }
+            | Self::TrailingContent { line, column } => (*line, *column),
+        }
+    }
+}
+
 /// The most characters of a parser's message kept.
 const MESSAGE_LIMIT: usize = 120;
 /// The most characters of one key shown in a path.
@@ -372,7 +383,10 @@ mod tests {
             "{error:?}"
         );
         assert!(parse("").is_err());
-        assert!(parse(&"[".repeat(200)).is_err(), "serde_json's depth bound holds");
+        assert!(
+            parse(&"[".repeat(200)).is_err(),
+            "serde_json's depth bound holds"
+        );
         let long = format!("{{\"{}", "x".repeat(10_000));
         assert!(parse(&long).unwrap_err().to_string().chars().count() < 200);
     }
