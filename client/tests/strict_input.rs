@@ -90,14 +90,13 @@ fn null_is_no_value_of_any_field() {
             .collect();
         format!("{{{}}}", fields.join(", "))
     };
-    let mut cases = vec![
-        ("null".to_owned(), "the schedules document: is null"),
-        (r#"{"schedules": null}"#.to_owned(), "schedules: is null"),
-        (
-            r#"{"schedules": {"a": null}}"#.to_owned(),
-            "schedules.a: is null",
-        ),
-    ];
+    let mut cases: Vec<(String, String)> = [
+        ("null", "the schedules document: is null"),
+        (r#"{"schedules": null}"#, "schedules: is null"),
+        (r#"{"schedules": {"a": null}}"#, "schedules.a: is null"),
+    ]
+    .map(|(document, want)| (document.to_owned(), want.to_owned()))
+    .to_vec();
     for (field, path) in [
         ("start", "schedules.a.periods[0].start: is null"),
         ("stop", "schedules.a.periods[0].stop: is null"),
@@ -108,7 +107,7 @@ fn null_is_no_value_of_any_field() {
                 r#"{{"schedules": {{"a": {{"timezone": "UTC", "periods": [{}]}}}}}}"#,
                 period(field)
             ),
-            path,
+            path.to_owned(),
         ));
     }
     for field in [
@@ -126,23 +125,23 @@ fn null_is_no_value_of_any_field() {
         fields.push(format!(r#""{field}": null"#));
         cases.push((
             format!(r#"{{"schedules": {{"a": {{{}}}}}}}"#, fields.join(", ")),
-            Box::leak(format!("schedules.a.{field}: is null").into_boxed_str()),
+            format!("schedules.a.{field}: is null"),
         ));
     }
     cases.push((
-        format!(r#"{{"schedules": {{"a": {{"timezone": "UTC", "periods": [null]}}}}}}"#),
-        "schedules.a.periods[0]: is null",
+        r#"{"schedules": {"a": {"timezone": "UTC", "periods": [null]}}}"#.to_owned(),
+        "schedules.a.periods[0]: is null".to_owned(),
     ));
     cases.push((
         format!(
             r#"{{"schedules": {{"a": {{"timezone": "UTC", "periods": [{PERIOD}], "skip_dates": [null]}}}}}}"#
         ),
-        "schedules.a.skip_dates[0]: is null",
+        "schedules.a.skip_dates[0]: is null".to_owned(),
     ));
     for (document, want) in cases {
         let error = refused(&document);
         assert!(
-            error.starts_with(want),
+            error.starts_with(&want),
             "want {want:?}: {error}\n{document}"
         );
     }
