@@ -219,9 +219,10 @@ const MESSAGE_LIMIT: usize = 300;
 /// whole to [`MESSAGE_LIMIT`], control characters escaped.
 fn bounded(message: &str) -> String {
     let mut out = String::new();
+    let mut width = 0;
     let mut quote: Option<(char, usize)> = None;
     for c in message.chars() {
-        if out.chars().count() >= MESSAGE_LIMIT {
+        if width >= MESSAGE_LIMIT {
             out.push('…');
             break;
         }
@@ -232,6 +233,7 @@ fn bounded(message: &str) -> String {
                 if *shown > QUOTED_LIMIT {
                     if *shown == QUOTED_LIMIT + 1 {
                         out.push('…');
+                        width += 1;
                     }
                     continue;
                 }
@@ -244,6 +246,7 @@ fn bounded(message: &str) -> String {
         } else {
             out.push(c);
         }
+        width += 1;
     }
     out
 }
