@@ -90,5 +90,7 @@ fn read_event(path: &PathBuf) -> Result<Value, String> {
             "--event {shown}: larger than Lambda's 6 MB limit for an event"
         ));
     }
-    serde_json::from_str(&text).map_err(|error| format!("--event {shown}: not JSON: {error}"))
+    // As the function reads its payload: a key given twice, or more after the value, is
+    // refused, not guessed at.
+    ges_client::json::parse(&text).map_err(|error| format!("--event {shown} {error}"))
 }

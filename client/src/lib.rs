@@ -22,7 +22,8 @@
 //! - [`stop`]: stopping one graph, and what GES's answer means; [`start`]: starting one;
 //!   [`wait`]: waiting for a stop job to end.
 //! - [`policy`]: the allow-lists and the opt-out tag.
-//! - [`input`]: excerpts of untrusted input for messages; [`bounded_seconds`]: durations
+//! - [`input`]: excerpts of untrusted input for messages; [`json`]: the one strict
+//!   JSON reader every input goes through; [`bounded_seconds`]: durations
 //!   within a service's range.
 //! - [`selector`]: fleet selectors; [`fleet`]: the graphs they select, by paging each
 //!   project's list.
@@ -49,6 +50,7 @@ pub mod huawei_sts;
 pub mod iam;
 pub mod id_token;
 pub mod input;
+pub mod json;
 pub mod policy;
 pub mod reconcile;
 pub mod refresh;

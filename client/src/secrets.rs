@@ -65,12 +65,16 @@ impl fmt::Debug for SecretValues {
 impl SecretValues {
     /// Reads a `SecretString`: a JSON object of [`KEYS`] to strings.
     pub fn parse(secret_string: &str) -> Result<Self, SecretsError> {
-        let object: Map<String, Value> =
-            serde_json::from_str(secret_string).map_err(|err| SecretsError::NotAnObject {
-                // Only where: serde's messages may quote the text, which is secret.
-                line: err.line(),
-                column: err.column(),
-            })?;
+        // Strictly: a key given twice would leave which credential is used to a guess.
+        // Only where: a parser's message may quote the text, which is secret.
+        let object: Map<String, Value> = match crate::json::parse(secret_string) {
+            Ok(Value::Object(object)) => object,
+            Ok(_) => return Err(SecretsError::NotAnObject { line: 1, column: 1 }),
+            Err(error) => {
+                let (line, column) = error.position();
+                return Err(SecretsError::NotAnObject { line, column });
+            }
+        };
         let mut values = Vec::with_capacity(object.len());
         for (key, value) in object {
             if let Some(federation) = crate::federation_config::FEDERATION_VARIABLES

@@ -23,6 +23,7 @@ use crate::at_bound::AtOutOfBounds;
 use crate::event::{self, InvalidEvent, Invocation, Payload, Selector, StopRequest};
 use crate::graphs::{Graphs, Scheduled};
 use crate::metrics::{self, Metrics, MetricsConfigError};
+use crate::payload_text::PayloadText;
 use crate::progress::Progress;
 use crate::queue;
 use crate::settings::Settings;
@@ -170,17 +171,43 @@ impl Handler {
         &self.settings
     }
 
-    /// The `lambda_runtime` entry point.
+    /// The `lambda_runtime` entry point: the payload's whole text, read strictly
+    /// ([`Handler::invoke_text`]).
+    pub async fn handle_text(
+        &self,
+        event: LambdaEvent<PayloadText>,
+    ) -> Result<Value, FunctionError> {
+        self.invoke_text(event.payload.as_str(), &event.context)
+            .await
+    }
+
+    /// A payload already parsed, as a test builds it: [`Handler::invoke`].
     pub async fn handle(&self, event: LambdaEvent<Value>) -> Result<Value, FunctionError> {
         self.invoke(&event.payload, &event.context).await
     }
 
-    /// Serves one payload. HTTP callers always get an HTTP answer (errors included);
-    /// other callers get the report, or a Lambda error whose type names the failure. An
-    /// SQS batch gets the messages to deliver again (`queue`); an SNS notification is
-    /// answered as its event alone would be.
+    /// Serves one payload given as text: read strictly, so that a key given twice, in
+    /// the envelope as in what it carries, or anything after the value, is refused
+    /// before anything is sent. Then as [`Handler::invoke`].
+    pub async fn invoke_text(&self, text: &str, context: &Context) -> Result<Value, FunctionError> {
+        self.serve_payload(event::read_text(text), context).await
+    }
+
+    /// Serves one payload already parsed (a test's, the command line's reconcile). HTTP
+    /// callers always get an HTTP answer (errors included); other callers get the report,
+    /// or a Lambda error whose type names the failure. An SQS batch gets the messages to
+    /// deliver again (`queue`); an SNS notification is answered as its event alone would
+    /// be.
     pub async fn invoke(&self, payload: &Value, context: &Context) -> Result<Value, FunctionError> {
-        match event::read(payload) {
+        self.serve_payload(event::read(payload), context).await
+    }
+
+    async fn serve_payload(
+        &self,
+        payload: Result<Payload, InvalidEvent>,
+        context: &Context,
+    ) -> Result<Value, FunctionError> {
+        match payload {
             Ok(Payload::One(invocation)) => self.invoke_one(&invocation, context).await,
             Ok(Payload::Topic(message)) => {
                 let span = tracing::info_span!("message", message_id = %message.id);

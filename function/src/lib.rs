@@ -10,6 +10,7 @@
 //!   [`answer`]: its answers in each caller's form;
 //!   [`error_type`]: the Lambda error types, with their HTTP statuses; [`progress`]:
 //!   watching a run as it goes (the command line's live lines).
+//! - [`payload_text`]: the payload's whole text, which the handler reads strictly.
 
 #![warn(missing_docs)]
 
@@ -21,6 +22,7 @@ pub mod graphs;
 pub mod handler;
 pub mod logs;
 pub mod metrics;
+pub mod payload_text;
 pub mod progress;
 pub mod queue;
 pub mod settings;

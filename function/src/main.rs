@@ -3,8 +3,9 @@
 use ges_stop_lambda::error_type::ErrorType;
 use ges_stop_lambda::handler::{Handler, StartupError};
 use ges_stop_lambda::metrics::Metrics;
-use lambda_runtime::{LambdaEvent, service_fn};
-use serde_json::Value;
+use ges_stop_lambda::payload_text::{PayloadText, WholePayload};
+use lambda_runtime::layers::TracingLayer;
+use lambda_runtime::{LambdaEvent, Runtime, service_fn};
 
 // One thread: a Lambda instance serves one invocation at a time, and its stops are
 // I/O-bound, so a multi-threaded scheduler would only cost start-up time.
@@ -32,10 +33,16 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         );
     }
     let handler = &handler;
-    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
-        handler.handle(event).await
-    }))
-    .await
+    let service = service_fn(move |event: LambdaEvent<PayloadText>| async move {
+        handler.handle_text(event).await
+    });
+    // What `lambda_runtime::run` builds, with the payload handed over whole (outermost,
+    // so before the runtime parses it): the handler reads it strictly.
+    Runtime::new(service)
+        .layer(TracingLayer::new())
+        .layer(WholePayload)
+        .run()
+        .await
 }
 
 /// The handler, from the environment, writing its metrics to stdout. The metrics

@@ -177,8 +177,7 @@ fn count<F: Fn(&str) -> Option<String>>(
 /// Selectors as JSON: one object, or an array of 1 to [`MAX_SELECTORS`] objects.
 fn selectors(variable: &'static str, json: &str) -> Result<Vec<Selector>, ConfigError> {
     let refuse = |reason: String| ConfigError::Selectors { variable, reason };
-    let value: Value =
-        serde_json::from_str(json).map_err(|err| refuse(format!("is not JSON ({err})")))?;
+    let value = ges_client::json::parse(json).map_err(|err| refuse(err.to_string()))?;
     match value {
         Value::Array(entries) if entries.is_empty() || entries.len() > MAX_SELECTORS => {
             Err(refuse(format!("lists {} selectors", entries.len())))

@@ -1,15 +1,22 @@
-//! `ges_stop_lambda::event::parse` and `read` on any JSON the Lambda runtime could hand
-//! them.
+//! `ges_stop_lambda::event::read_text`, `parse` and `read` on any payload the Lambda
+//! runtime could hand the function, as its bytes (`function/src/payload_text.rs`); and
+//! `ges_client::schedule::Schedules::from_json` on the same bytes, as a schedules
+//! document.
 //!
-//! Beyond "no panic": every id a parse yields obeys the README's rule, the named graphs
-//! are 1 to 1000 distinct ids, selectors 1 to 10 (0 to 10 for a reconcile); every error's message is at most
-//! 2 KiB; an HTTP event gives the same invocation or the same error without its
-//! headers and cookies, so no message can repeat them. `read` gives one event as `parse`
-//! does, and each message of an SQS batch or SNS notification obeys the same rules and
-//! is never HTTP.
+//! Beyond "no panic": no payload is served that gives a key twice anywhere, has more
+//! than whitespace after its value, or is not JSON, as an independent reader
+//! (`ges_stop_fuzz::json_verdict`) tells; nor an SQS body, an SNS message (alone or in
+//! an SQS body) or an HTTP body that does. The same holds for a schedules document, and
+//! an accepted one has no `null`. Every id a parse yields obeys the README's rule, the
+//! named graphs are 1 to 1000 distinct ids, selectors 1 to 10 (0 to 10 for a
+//! reconcile); every error's message is at most 2 KiB; an HTTP event gives the same
+//! invocation or the same error without its headers and cookies, so no message can
+//! repeat them. `read` gives one event as `parse` does, and each message of an SQS batch
+//! or SNS notification obeys the same rules and is never HTTP.
 #![no_main]
 
-use ges_stop_fuzz::{assert_bounded, is_graph_id, is_project_id};
+use ges_client::schedule::Schedules;
+use ges_stop_fuzz::{JsonVerdict, assert_bounded, is_graph_id, is_project_id, json_verdict};
 use ges_stop_lambda::event::{self, Graphs, InvalidEvent, MAX_GRAPHS_PER_EVENT, Trigger, selector};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
@@ -23,10 +30,35 @@ const MESSAGE_LIMIT: usize = 2048;
 const HEADER_FIELDS: [&str; 3] = ["headers", "multiValueHeaders", "cookies"];
 
 fuzz_target!(|data: &[u8]| {
-    // What the runtime does with the invocation's bytes before the handler sees them.
-    let Ok(payload) = serde_json::from_slice::<Value>(data) else {
+    // What the runtime hands the handler: the body, whole, when it is UTF-8.
+    let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    check_schedules(text);
+    let strict = event::read_text(text);
+    let verdict = json_verdict(text);
+    if verdict != JsonVerdict::Strict {
+        let Err(invalid) = &strict else {
+            panic!("a payload the independent reader calls {verdict:?} was read: {strict:?}");
+        };
+        let message = invalid.to_string();
+        assert_bounded("event::read_text", &message, MESSAGE_LIMIT);
+        match verdict {
+            JsonVerdict::DuplicateKey => assert!(message.contains(" twice (line "), "{message}"),
+            JsonVerdict::TrailingContent => {
+                assert!(message.contains("more after its JSON value"), "{message}")
+            }
+            _ => {}
+        }
+        return;
+    }
+    let payload: Value = serde_json::from_str(text).expect("the independent reader read it");
+    assert_eq!(
+        format!("{strict:?}"),
+        format!("{:?}", event::read(&payload)),
+        "read_text and read differ on a payload without duplicates"
+    );
+    check_carried(&payload, &strict);
     let result = event::parse(&payload);
     match &result {
         Ok(invocation) => check_invocation(invocation),
@@ -43,6 +75,93 @@ fuzz_target!(|data: &[u8]| {
     check_headers_ignored(&payload, &result);
     check_read(&payload, &result);
 });
+
+/// A schedules document is read whole and strictly: accepted only when the independent
+/// reader finds it strict and it has no `null`; refused with a bounded message.
+fn check_schedules(text: &str) {
+    match Schedules::from_json(text) {
+        Ok(_) => {
+            let verdict = json_verdict(text);
+            assert_eq!(
+                verdict,
+                JsonVerdict::Strict,
+                "a schedules document was read"
+            );
+            let value: Value = serde_json::from_str(text).expect("strict");
+            assert!(!has_null(&value), "a schedules document with null was read");
+        }
+        Err(error) => assert_bounded("Schedules::from_json", &error.to_string(), MESSAGE_LIMIT),
+    }
+}
+
+fn has_null(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::Array(items) => items.iter().any(has_null),
+        Value::Object(fields) => fields.values().any(has_null),
+        _ => false,
+    }
+}
+
+/// The texts a payload carries are read as strictly as the payload: an SQS body, an
+/// SNS message (alone, or in a notification in an SQS body) and an HTTP body that give
+/// a key twice or have more after their value fail their message or the request.
+fn check_carried(payload: &Value, read: &Result<event::Payload, InvalidEvent>) {
+    let text_at =
+        |value: &Value, pointer: &str| value.pointer(pointer)?.as_str().map(str::to_owned);
+    // Whether `text`, or the message of the notification it is, is not strict.
+    fn loose(text: &str) -> bool {
+        match json_verdict(text) {
+            JsonVerdict::DuplicateKey | JsonVerdict::TrailingContent => true,
+            JsonVerdict::Strict => {
+                let value: Value = serde_json::from_str(text).expect("strict");
+                value.get("TopicArn").is_some()
+                    && value
+                        .get("Message")
+                        .and_then(Value::as_str)
+                        .is_some_and(loose)
+            }
+            JsonVerdict::NotJson => false,
+        }
+    }
+    match read {
+        Ok(event::Payload::Queue(queue)) => {
+            for (index, message) in queue.messages.iter().enumerate() {
+                let body = text_at(payload, &format!("/Records/{index}/body"));
+                if body.as_deref().is_some_and(loose) {
+                    assert!(
+                        message.event.is_err(),
+                        "an SQS body read half-way: {body:?}"
+                    );
+                }
+            }
+        }
+        Ok(event::Payload::Topic(message)) => {
+            let text = text_at(payload, "/Records/0/Sns/Message");
+            if text.as_deref().is_some_and(loose) {
+                assert!(
+                    message.event.is_err(),
+                    "an SNS message read half-way: {text:?}"
+                );
+            }
+        }
+        Ok(event::Payload::One(invocation)) if matches!(invocation.trigger, Trigger::Http(_)) => {
+            let base64 = payload.get("isBase64Encoded") == Some(&Value::Bool(true));
+            let body = text_at(payload, "/body");
+            if !base64
+                && body.as_deref().is_some_and(|body| {
+                    matches!(
+                        json_verdict(body),
+                        JsonVerdict::DuplicateKey | JsonVerdict::TrailingContent
+                    )
+                })
+            {
+                panic!("an HTTP body read half-way: {body:?}");
+            }
+        }
+        _ => {}
+    }
+}
 
 /// What `read` gives: one event as `parse` gave it, or messages each checked as one.
 fn check_read(payload: &Value, parsed: &Result<event::Invocation, InvalidEvent>) {

@@ -90,3 +90,106 @@ pub fn plant(body: &[u8], fields: &[&str]) -> Option<Vec<u8>> {
     walk(&mut value, fields, &mut planted, 0);
     planted.then(|| serde_json::to_vec(&value).ok()).flatten()
 }
+
+/// What a text is, as JSON, by a reader written here and not the one under test: the
+/// whole value is read (no early stop at a duplicate), each object's keys sorted and
+/// compared, then what follows the value looked at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonVerdict {
+    /// One value, every object's keys distinct, nothing after it but whitespace.
+    Strict,
+    /// One value in which some object gives a key twice.
+    DuplicateKey,
+    /// One value with distinct keys, then more than whitespace.
+    TrailingContent,
+    /// Not one JSON value.
+    NotJson,
+}
+
+/// The verdict on `text`.
+pub fn json_verdict(text: &str) -> JsonVerdict {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    match serde::Deserializer::deserialize_any(&mut deserializer, HasDuplicate) {
+        Err(_) => JsonVerdict::NotJson,
+        Ok(true) => JsonVerdict::DuplicateKey,
+        Ok(false) if deserializer.end().is_err() => JsonVerdict::TrailingContent,
+        Ok(false) => JsonVerdict::Strict,
+    }
+}
+
+/// Whether a value, read whole, holds an object that gives a key twice.
+struct HasDuplicate;
+
+impl<'de> serde::de::DeserializeSeed<'de> for HasDuplicate {
+    type Value = bool;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for HasDuplicate {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_unit<E>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        let mut found = false;
+        while let Some(inner) = seq.next_element_seed(HasDuplicate)? {
+            found |= inner;
+        }
+        Ok(found)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let mut keys = Vec::new();
+        let mut found = false;
+        while let Some(key) = map.next_key::<String>()? {
+            keys.push(key);
+            found |= map.next_value_seed(HasDuplicate)?;
+        }
+        keys.sort_unstable();
+        Ok(found || keys.windows(2).any(|pair| pair[0] == pair[1]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_verdicts() {
+        assert_eq!(
+            json_verdict(r#" {"a": [1, {"b": 2}]} "#),
+            JsonVerdict::Strict
+        );
+        assert_eq!(
+            json_verdict(r#"{"a": 1, "a": 1}"#),
+            JsonVerdict::DuplicateKey
+        );
+        assert_eq!(
+            json_verdict(r#"[{"b": {"a": 1, "c": 2, "a": 3}}]"#),
+            JsonVerdict::DuplicateKey
+        );
+        assert_eq!(json_verdict(r#"{"a": 1} 2"#), JsonVerdict::TrailingContent);
+        assert_eq!(json_verdict(r#"{"a": "#), JsonVerdict::NotJson);
+    }
+}

@@ -261,8 +261,34 @@ impl LambdaFunction {
     /// Invokes the function with `event` and waits at most `limit`, or until the
     /// function exits, for the answer.
     pub async fn try_invoke(&self, event: &Value, limit: Duration) -> Result<Invocation, NoAnswer> {
+        let body = serde_json::to_vec(event).expect("a JSON value encodes");
+        self.try_invoke_bytes(body, limit).await
+    }
+
+    /// Invokes the function with `payload` as it is, byte for byte (a key given twice,
+    /// something after the value: what no [`Value`] can hold), and returns the answer.
+    /// Panics, with the function's output, when there is none within [`INVOKE_LIMIT`].
+    pub async fn invoke_text(&self, payload: &str) -> Invocation {
+        match self
+            .try_invoke_bytes(payload.as_bytes().to_vec(), INVOKE_LIMIT)
+            .await
+        {
+            Ok(invocation) => invocation,
+            Err(no_answer) => panic!(
+                "no answer to {}: {no_answer}\n{}",
+                excerpt(payload),
+                self.diagnostics()
+            ),
+        }
+    }
+
+    async fn try_invoke_bytes(
+        &self,
+        body: Vec<u8>,
+        limit: Duration,
+    ) -> Result<Invocation, NoAnswer> {
         tokio::select! {
-            answer = post_event(&self.emulator_client, &self.invoke_url, event, limit) => answer,
+            answer = post_event(&self.emulator_client, &self.invoke_url, body, limit) => answer,
             status = self.exited() => Err(NoAnswer::FunctionExited(status)),
         }
     }
@@ -530,14 +556,14 @@ impl fmt::Display for NoAnswer {
 async fn post_event(
     client: &reqwest::Client,
     url: &str,
-    event: &Value,
+    body: Vec<u8>,
     limit: Duration,
 ) -> Result<Invocation, NoAnswer> {
     let exchange = async {
         let response = client
             .post(url)
             .header("content-type", "application/json")
-            .body(serde_json::to_vec(event).expect("a JSON value encodes"))
+            .body(body)
             .send()
             .await
             .map_err(|error| NoAnswer::Transport(error.to_string()))?;

@@ -147,6 +147,35 @@ async fn invoke_refuses_hostile_ids_in_every_shape_and_sends_nothing() {
 }
 
 #[tokio::test]
+async fn invoke_refuses_an_event_with_a_key_twice_or_more_after_it_and_sends_nothing() {
+    let simulator = simulator().await;
+    let env = env(&simulator);
+    for (event, said) in [
+        (
+            format!(r#"{{"graph_id":"{G1}","dry_run":true,"dry_run":false}}"#),
+            "gives the key dry_run twice (line 1, column ",
+        ),
+        (
+            format!(r#"{{"graph_id":"{G1}"}} {{"graph_id":"{G1}"}}"#),
+            "has more after its JSON value (line 1, column ",
+        ),
+    ] {
+        let output = ges_stop(&["invoke", "--event", "-"], &env, event.as_bytes()).await;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{event}: {stderr}");
+        assert!(
+            stderr.contains(&format!("--event - {said}")),
+            "{event}: {stderr}"
+        );
+        assert!(
+            simulator.requests().is_empty(),
+            "{event}: {:?}",
+            simulator.requests()
+        );
+    }
+}
+
+#[tokio::test]
 async fn stop_retries_what_a_retry_can_mend_and_reports_its_attempts() {
     let simulator = simulator().await;
     let env = env(&simulator);

@@ -633,6 +633,60 @@ async fn refusals_are_http_statuses_for_gateways_and_typed_errors_for_events() {
 }
 
 #[tokio::test]
+async fn a_key_given_twice_or_more_after_the_payload_is_refused_and_nothing_is_sent() {
+    let simulator = simulator([running(G1)], Duration::from_secs(60)).await;
+    let emulator = LambdaEmulator::start().await;
+    let function = LambdaFunction::start(&emulator, token_env(&simulator)).await;
+
+    // The runtime would have kept the last `dry_run` and sent a real stop; the
+    // function reads the payload's own text and refuses it.
+    let doubled = format!(r#"{{"graph_id":"{G1}","dry_run":true,"dry_run":false}}"#);
+    let error = function.invoke_text(&doubled).await.error();
+    assert_eq!(error.error_type, "InvalidEvent", "{error:?}");
+    assert!(
+        error
+            .error_message
+            .starts_with("the event gives the key dry_run twice (line 1, column "),
+        "{error:?}"
+    );
+    // Twice in the envelope of an HTTP request: refused before the body is read.
+    let rest = event("apigw-rest.json").to_string().replacen(
+        r#""httpMethod":"POST""#,
+        r#""httpMethod":"GET","httpMethod":"POST""#,
+        1,
+    );
+    let error = function.invoke_text(&rest).await.error();
+    assert_eq!(error.error_type, "InvalidEvent", "{error:?}");
+    assert!(
+        error.error_message.contains("httpMethod twice"),
+        "{error:?}"
+    );
+    // More after the payload.
+    let trailing = format!(r#"{{"graph_id":"{G1}"}} {{"graph_id":"{G1}"}}"#);
+    let error = function.invoke_text(&trailing).await.error();
+    assert_eq!(error.error_type, "InvalidEvent", "{error:?}");
+    assert!(
+        error.error_message.contains("more after its JSON value"),
+        "{error:?}"
+    );
+    assert_nothing_sent(&simulator, "payloads read strictly");
+    assert_eq!(
+        simulator.graph_status(&graph(G1)),
+        Some(GraphStatus::Running)
+    );
+
+    // The same event with its key once, sent as text, is served.
+    let once = format!(r#"{{"graph_id":"{G1}","dry_run":true}}"#);
+    let invocation = function.invoke_text(&once).await;
+    assert_report(invocation.answer(), &simulator, G1, "would_stop");
+    assert!(
+        stop_calls(&simulator).is_empty(),
+        "a dry run sent a stop: {:?}",
+        simulator.requests()
+    );
+}
+
+#[tokio::test]
 async fn refused_credentials_are_502_for_gateways_and_unauthorized_for_events() {
     let simulator = simulator([running(G1)], Duration::from_secs(60)).await;
     let emulator = LambdaEmulator::start().await;

@@ -8,10 +8,10 @@ use std::io::Read;
 use std::path::Path as FilePath;
 
 use serde::Deserialize;
-use serde::de::{MapAccess, Visitor};
 use serde_path_to_error::{Path, Segment};
 
 use crate::env::{Vars, vars};
+use crate::json::JsonError;
 
 use super::date::LocalDate;
 use super::days::Weekdays;
@@ -126,7 +126,8 @@ const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawDocument {
-    schedules: UniqueMap,
+    // Read from a strict JSON value: a name given twice was refused already.
+    schedules: BTreeMap<String, RawSchedule>,
 }
 
 #[derive(Deserialize)]
@@ -180,37 +181,6 @@ impl<'de> Deserialize<'de> for LocalDate {
     }
 }
 
-/// The schedules by name, refusing a name given twice: JSON parsers disagree on which
-/// of two equal keys wins, and serde_json's silent "the last" would drop a schedule.
-struct UniqueMap(BTreeMap<String, RawSchedule>);
-
-impl<'de> Deserialize<'de> for UniqueMap {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct UniqueVisitor;
-        impl<'de> Visitor<'de> for UniqueVisitor {
-            type Value = UniqueMap;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object of schedules by name")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<UniqueMap, A::Error> {
-                let mut schedules = BTreeMap::new();
-                while let Some(name) = map.next_key::<String>()? {
-                    if schedules.contains_key(&name) {
-                        return Err(serde::de::Error::custom(format!(
-                            "schedule {} is defined twice: give each schedule once",
-                            crate::input::Excerpt::with_limit(&name, 70)
-                        )));
-                    }
-                    let schedule = map.next_value::<RawSchedule>()?;
-                    schedules.insert(name, schedule);
-                }
-                Ok(UniqueMap(schedules))
-            }
-        }
-        deserializer.deserialize_map(UniqueVisitor)
-    }
-}
-
 /// `schedules."office-hours".periods[0]`: keys that are not identifiers are quoted.
 fn render(path: &Path) -> String {
     let mut out = String::new();
@@ -232,16 +202,83 @@ fn render(path: &Path) -> String {
     out
 }
 
+/// A key as a path shows it: bare when a short identifier, else quoted and cut.
 fn field(key: &str) -> String {
-    let identifier = key
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if identifier {
-        key.to_owned()
-    } else {
-        crate::input::Excerpt::with_limit(key, 70).to_string()
+    crate::json::key(key, KEY_LIMIT)
+}
+
+/// The most characters of a key a path shows.
+const KEY_LIMIT: usize = 40;
+/// The most characters of a quoted value (`` `...` `` or `"..."`) a parser's message
+/// repeats, and of the whole message: an unknown field of 6,000 characters is named, not
+/// repeated.
+const QUOTED_LIMIT: usize = 40;
+const MESSAGE_LIMIT: usize = 300;
+
+/// A parser's message, its quoted values cut to [`QUOTED_LIMIT`] characters and the
+/// whole to [`MESSAGE_LIMIT`], control characters escaped.
+fn bounded(message: &str) -> String {
+    let mut out = String::new();
+    let mut width = 0;
+    let mut quote: Option<(char, usize)> = None;
+    for c in message.chars() {
+        if width >= MESSAGE_LIMIT {
+            out.push('…');
+            break;
+        }
+        match quote {
+            Some((open, _)) if c == open => quote = None,
+            Some((_, ref mut shown)) => {
+                *shown += 1;
+                if *shown > QUOTED_LIMIT {
+                    if *shown == QUOTED_LIMIT + 1 {
+                        out.push('…');
+                        width += 1;
+                    }
+                    continue;
+                }
+            }
+            None if c == '`' || c == '"' => quote = Some((c, 0)),
+            None => {}
+        }
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+        width += 1;
+    }
+    out
+}
+
+/// The first `null` in the document, by path: every field of the document has a value
+/// or is left out, so that `"start": null` cannot pass for a period that only stops.
+fn first_null(value: &serde_json::Value, path: &mut Vec<String>) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::Null => Some(if path.is_empty() {
+            "the schedules document".to_owned()
+        } else {
+            path.concat()
+        }),
+        Value::Array(items) => items.iter().enumerate().find_map(|(index, item)| {
+            path.push(format!("[{index}]"));
+            let found = first_null(item, path);
+            path.pop();
+            found
+        }),
+        Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            let joined = if path.is_empty() {
+                field(key)
+            } else {
+                format!(".{}", field(key))
+            };
+            path.push(joined);
+            let found = first_null(item, path);
+            path.pop();
+            found
+        }),
+        Value::Bool(_) | Value::Number(_) | Value::String(_) => None,
     }
 }
 
@@ -254,29 +291,47 @@ fn invalid(path: impl Into<String>, message: impl fmt::Display) -> ScheduleError
 
 /// Parses and checks a document.
 pub(crate) fn parse(text: &str) -> Result<Schedules, ScheduleError> {
-    let deserializer = &mut serde_json::Deserializer::from_str(text);
-    let raw: RawDocument = serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let path = render(error.path());
-        let inner = error.into_inner();
-        let (line, column) = (inner.line(), inner.column());
-        // serde_json ends every message with where it was; the path says that better.
-        let message = inner.to_string();
-        let message = message
-            .strip_suffix(&format!(" at line {line} column {column}"))
-            .unwrap_or(&message)
-            .to_owned();
-        match inner.classify() {
-            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
-                ScheduleError::Syntax {
-                    message,
-                    line,
-                    column,
-                }
+    // The one strict reader: a key given twice, or anything after the document (a
+    // second document, a comment, a stray `}`), is refused, not guessed at.
+    let value = crate::json::parse(text).map_err(|error| match error {
+        JsonError::Syntax {
+            message,
+            line,
+            column,
+        } => {
+            // serde_json ends every message with where it was; the error says that.
+            let message = message
+                .strip_suffix(&format!(" at line {line} column {column}"))
+                .unwrap_or(&message)
+                .to_owned();
+            ScheduleError::Syntax {
+                message,
+                line,
+                column,
             }
-            _ => invalid(path, message),
+        }
+        JsonError::DuplicateKey { path, line, column } => invalid(
+            path,
+            format!(
+                "given twice (line {line}, column {column}): give each schedule and each \
+                 field once, as JSON readers disagree on which of two counts"
+            ),
+        ),
+        JsonError::TrailingContent { line, column } => {
+            ScheduleError::TrailingContent { line, column }
         }
     })?;
-    if raw.schedules.0.is_empty() {
+    if let Some(path) = first_null(&value, &mut Vec::new()) {
+        return Err(invalid(
+            path,
+            "is null: give a value, or leave the field out where it may be left out",
+        ));
+    }
+    let raw: RawDocument = serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = render(error.path());
+        invalid(path, bounded(&error.into_inner().to_string()))
+    })?;
+    if raw.schedules.is_empty() {
         return Err(invalid(
             "schedules",
             "no schedules: give at least one, such as \"office-hours\": {\"timezone\": \
@@ -285,7 +340,7 @@ pub(crate) fn parse(text: &str) -> Result<Schedules, ScheduleError> {
         ));
     }
     let mut schedules = BTreeMap::new();
-    for (name, raw) in raw.schedules.0 {
+    for (name, raw) in raw.schedules {
         let at = format!("schedules.{}", field(&name));
         let name: ScheduleName = name.parse().map_err(|error| invalid(&at, error))?;
         let schedule = check_schedule(&at, name.clone(), raw)?;

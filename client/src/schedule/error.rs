@@ -25,6 +25,18 @@ pub enum ScheduleError {
         /// Where, 1-based.
         column: usize,
     },
+    /// More than whitespace after the document: a second document, a comment, a stray
+    /// `}`. What it would have said is not guessed at.
+    #[error(
+        "the schedules document has more after it (line {line}, column {column}): give one \
+         JSON object, with nothing after it but whitespace"
+    )]
+    TrailingContent {
+        /// Where the rest starts, 1-based.
+        line: usize,
+        /// Where the rest starts, 1-based.
+        column: usize,
+    },
     /// The document in a variable is bad.
     #[error("{variable}: {source}")]
     InVariable {

@@ -196,8 +196,8 @@ fn every_refusal_names_its_field() {
             format!(
                 r#"{{"schedules": {{"a": {{"timezone": "UTC", "periods": [{period}]}}, "a": {{"timezone": "UTC", "periods": [{period}]}}}}}}"#
             ),
-            "schedules",
-            "schedule \"a\" is defined twice",
+            "schedules.a: ",
+            "given twice (line 1, column",
         ),
     ];
     for (document, path, message) in cases {

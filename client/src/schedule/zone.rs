@@ -8,7 +8,7 @@ use jiff::tz::{AmbiguousOffset, TimeZone};
 
 use crate::input::Excerpt;
 
-/// An IANA time zone, with the name the document gave it.
+/// An IANA time zone, with its name as the database spells it.
 #[derive(Debug, Clone)]
 pub(crate) struct Zone {
     name: Box<str>,
@@ -38,8 +38,10 @@ impl Zone {
             .then(|| jiff::tz::db().get(name).ok())
             .flatten()
             .ok_or_else(|| ZoneError(Excerpt::with_limit(name, 40)))?;
+        // The database finds a name in any case; the schedule shows it as the database
+        // spells it ("Europe/Berlin" for "europe/berlin").
         Ok(Zone {
-            name: name.into(),
+            name: tz.iana_name().unwrap_or(name).into(),
             tz,
         })
     }
@@ -149,5 +151,18 @@ mod tests {
             );
         }
         assert_eq!(Zone::lookup("UTC").unwrap().name(), "UTC");
+    }
+
+    #[test]
+    fn a_name_in_another_case_is_shown_as_the_database_spells_it() {
+        for (given, spelled) in [
+            ("europe/berlin", "Europe/Berlin"),
+            ("ASIA/SHANGHAI", "Asia/Shanghai"),
+            ("america/new_york", "America/New_York"),
+            ("utc", "UTC"),
+            ("Europe/Berlin", "Europe/Berlin"),
+        ] {
+            assert_eq!(Zone::lookup(given).unwrap().name(), spelled, "{given}");
+        }
     }
 }

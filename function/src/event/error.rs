@@ -357,6 +357,15 @@ pub enum EventError {
         /// The parser's complaint, cut.
         reason: Box<str>,
     },
+    /// JSON that gives a key twice, has more after its value, or (a whole payload) is not
+    /// JSON: which of two keys counts is not for us to guess, so nothing is sent.
+    #[error("{part} {error}")]
+    Json {
+        /// Where: the payload, a message, a body.
+        part: EventPart,
+        /// What is wrong, and where in it.
+        error: ges_client::json::JsonError,
+    },
     /// An HTTP body that is JSON but not an object.
     #[error("the request body must be a JSON object such as {{\"wait\": true}}, not {found}")]
     BodyNotAnObject {
@@ -400,6 +409,8 @@ impl EventError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum EventPart {
+    /// The invocation's payload, whatever its shape.
+    Payload,
     /// The direct shape, at the top level.
     Direct,
     /// An EventBridge envelope.
@@ -435,7 +446,7 @@ pub enum EventPart {
 impl fmt::Display for EventPart {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Self::Direct => "the event",
+            Self::Payload | Self::Direct => "the event",
             Self::EventBridge => "the EventBridge event",
             Self::EventBridgeDetail => "the EventBridge event's \"detail\"",
             Self::CloudEvent => "the CloudEvent",

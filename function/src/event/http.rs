@@ -28,6 +28,7 @@ use aws_lambda_events::lambda_function_urls::LambdaFunctionUrlRequest;
 use base64::Engine as _;
 use ges_api::types::{GraphId, ProjectId};
 use ges_client::input::{Excerpt, JsonKind};
+use ges_client::json::JsonError;
 use serde_json::{Map, Value};
 
 use super::direct;
@@ -265,8 +266,14 @@ fn body(body: Option<&str>, is_base64: bool) -> Result<Map<String, Value>, Event
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Map::new());
     }
-    let value: Value = serde_json::from_slice(bytes).map_err(|err| EventError::BodyNotJson {
-        reason: brief(&err.to_string(), REASON_LIMIT),
+    let value = ges_client::json::parse_slice(bytes).map_err(|error| match error {
+        JsonError::Syntax { message, .. } => EventError::BodyNotJson {
+            reason: brief(&message, REASON_LIMIT),
+        },
+        error => EventError::Json {
+            part: EventPart::HttpBody,
+            error,
+        },
     })?;
     match value {
         Value::Object(fields) => Ok(fields),

@@ -64,6 +64,22 @@ pub fn parse(payload: &Value) -> Result<Invocation, InvalidEvent> {
     single::parse(payload)
 }
 
+/// Reads an invocation payload from its text, strictly ([`ges_client::json`]): a key
+/// given twice anywhere, envelope included, or anything after the value, is refused as
+/// any bad event is. Then as [`read`].
+pub fn read_text(text: &str) -> Result<Payload, InvalidEvent> {
+    let payload = ges_client::json::parse(text).map_err(|error| {
+        InvalidEvent::new(
+            None,
+            EventError::Json {
+                part: EventPart::Payload,
+                error,
+            },
+        )
+    })?;
+    read(&payload)
+}
+
 /// Reads an invocation payload: one event, an SQS batch or an SNS notification. A payload
 /// with `Records` is a batch: its first record's `eventSource` (SQS) or `EventSource`
 /// (SNS) says whose; any other source (S3, DynamoDB, ...) is refused.

@@ -4,6 +4,7 @@
 //! without reaching back into `mod.rs`.
 
 use ges_client::input::JsonKind;
+use ges_client::json::JsonError;
 use serde_json::{Map, Value};
 
 use super::error::{EventError, EventPart, FieldNames, InvalidEvent, REASON_LIMIT, brief};
@@ -55,14 +56,17 @@ pub(super) fn is_notification(object: &Map<String, Value>) -> bool {
     object.contains_key("TopicArn")
 }
 
-/// The JSON text a message carries, read; `part` says whose it is.
+/// The JSON text a message carries, read strictly; `part` says whose it is.
 pub(super) fn json(text: &str, part: EventPart) -> Result<Value, InvalidEvent> {
-    serde_json::from_str(text).map_err(|error| {
+    ges_client::json::parse(text).map_err(|error| {
         InvalidEvent::new(
             None,
-            EventError::MessageNotJson {
-                part,
-                reason: brief(&error.to_string(), REASON_LIMIT),
+            match error {
+                JsonError::Syntax { message, .. } => EventError::MessageNotJson {
+                    part,
+                    reason: brief(&message, REASON_LIMIT),
+                },
+                error => EventError::Json { part, error },
             },
         )
     })
