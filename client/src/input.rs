@@ -49,6 +49,25 @@ impl fmt::Display for Excerpt {
     }
 }
 
+/// A parser's complaint cut to `limit` characters, control characters escaped, for the
+/// reason in an error: parsers quote the values they complain about, so their words are
+/// input too.
+pub fn brief(text: &str, limit: usize) -> Box<str> {
+    let mut out = String::new();
+    for (count, c) in text.chars().enumerate() {
+        if count == limit {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out.into_boxed_str()
+}
+
 /// What kind of JSON value was received, for messages ("a string", "null").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]

@@ -12,7 +12,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
-use crate::input::Excerpt;
+use crate::input::{Excerpt, brief};
 
 /// Why a text is not strict JSON. Its message follows a subject ("the event", "the
 /// request body") and is bounded: a key is shown cut and escaped, a path keeps its last
@@ -95,7 +95,7 @@ pub fn parse_slice(bytes: &[u8]) -> Result<Value, JsonError> {
             column: error.column(),
         },
         None => JsonError::Syntax {
-            message: cut(&error.to_string()),
+            message: brief(&error.to_string(), MESSAGE_LIMIT),
             line: error.line(),
             column: error.column(),
         },
@@ -123,23 +123,6 @@ pub fn key(key: &str, limit: usize) -> String {
     } else {
         Excerpt::with_limit(key, limit).to_string()
     }
-}
-
-/// A parser's message, cut to [`MESSAGE_LIMIT`] characters, control characters escaped.
-fn cut(message: &str) -> Box<str> {
-    let mut out = String::new();
-    for (count, c) in message.chars().enumerate() {
-        if count == MESSAGE_LIMIT {
-            out.push('…');
-            break;
-        }
-        if c.is_control() {
-            out.extend(c.escape_debug());
-        } else {
-            out.push(c);
-        }
-    }
-    out.into_boxed_str()
 }
 
 /// One step from the root to a value.

@@ -84,23 +84,10 @@ pub fn sign(
     access_key: &str,
     secret_key: &[u8],
 ) -> Result<Signed, SignatureError> {
-    check_access_key(access_key)?;
     if secret_key.is_empty() {
         return Err(SignatureError::EmptySecretKey);
     }
-    // Signing would cover the old Authorization header, which the server never sees as such.
-    if request.header(HEADER_AUTHORIZATION)?.is_some() {
-        return Err(SignatureError::AlreadySigned);
-    }
-    if request.header(HEADER_HOST)?.is_none() {
-        return Err(SignatureError::MissingHeader { name: HEADER_HOST });
-    }
-    let date_value = request
-        .header(HEADER_SDK_DATE)?
-        .ok_or(SignatureError::MissingHeader {
-            name: HEADER_SDK_DATE,
-        })?;
-    let date = SdkDate::parse(date_value.trim())?;
+    let date = ready_to_sign(request, access_key, HEADER_SDK_DATE)?;
 
     let signed_headers = signed_header_names(&request.headers);
     let canonical_request = canonical_request(request, &signed_headers)?;
@@ -114,6 +101,27 @@ pub fn sign(
         signature,
         authorization,
     })
+}
+
+/// Checks what either algorithm needs before it signs: a usable access key, no
+/// `Authorization` yet (signing would cover the old one, which the server never sees as
+/// such), a `Host`, and the signing time in `date_header`, which it returns.
+pub(super) fn ready_to_sign(
+    request: &RequestView<'_>,
+    access_key: &str,
+    date_header: &'static str,
+) -> Result<SdkDate, SignatureError> {
+    check_access_key(access_key)?;
+    if request.header(HEADER_AUTHORIZATION)?.is_some() {
+        return Err(SignatureError::AlreadySigned);
+    }
+    if request.header(HEADER_HOST)?.is_none() {
+        return Err(SignatureError::MissingHeader { name: HEADER_HOST });
+    }
+    let date = request
+        .header(date_header)?
+        .ok_or(SignatureError::MissingHeader { name: date_header })?;
+    SdkDate::parse(date.trim())
 }
 
 /// Refuses access keys that would corrupt or bloat the `Authorization` header.

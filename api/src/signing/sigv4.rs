@@ -23,8 +23,8 @@ use sha2::{Digest, Sha256};
 use super::canonical_request::{RequestView, payload_hash};
 use super::date::SdkDate;
 use super::error::SignatureError;
-use super::settings::{HEADER_AUTHORIZATION, HEADER_HOST, join_names};
-use super::sign::{HmacSha256, Signed, check_access_key, new_mac};
+use super::settings::join_names;
+use super::sign::{HmacSha256, Signed, new_mac, ready_to_sign};
 use crate::runtime::UNRESERVED;
 
 /// The algorithm's name, first word of the `Authorization` header and of the string to sign.
@@ -160,19 +160,7 @@ pub fn sigv4_sign(
     secret_key: &[u8],
     scope: &SigV4Scope<'_>,
 ) -> Result<Signed, SignatureError> {
-    check_access_key(access_key)?;
-    if request.header(HEADER_AUTHORIZATION)?.is_some() {
-        return Err(SignatureError::AlreadySigned);
-    }
-    if request.header(HEADER_HOST)?.is_none() {
-        return Err(SignatureError::MissingHeader { name: HEADER_HOST });
-    }
-    let date = request
-        .header(HEADER_AMZ_DATE)?
-        .ok_or(SignatureError::MissingHeader {
-            name: HEADER_AMZ_DATE,
-        })?;
-    let date = SdkDate::parse(date.trim())?;
+    let date = ready_to_sign(request, access_key, HEADER_AMZ_DATE)?;
     let mut signed_headers: Vec<String> = request
         .headers
         .iter()
@@ -211,6 +199,7 @@ fn hmac(key: &[u8], message: &[u8]) -> Result<Vec<u8>, SignatureError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::signing::HEADER_HOST;
 
     // AWS's worked example ("Examples of the complete Signature Version 4 signing
     // process", IAM ListUsers): its canonical request's hash and its signature.

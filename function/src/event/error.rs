@@ -529,23 +529,7 @@ impl fmt::Display for FieldNames {
     }
 }
 
-/// Cuts a message from a parser to `limit` characters, escaping control characters,
-/// for the `reason` of an error. Parsers quote the values they complain about.
-pub(super) fn brief(text: &str, limit: usize) -> Box<str> {
-    let mut out = String::new();
-    for (count, c) in text.chars().enumerate() {
-        if count == limit {
-            out.push('…');
-            break;
-        }
-        if c.is_control() {
-            out.extend(c.escape_debug());
-        } else {
-            out.push(c);
-        }
-    }
-    out.into_boxed_str()
-}
+pub(super) use ges_client::input::brief;
 
 /// How much of a parser's complaint a message repeats.
 pub(super) const REASON_LIMIT: usize = 120;
