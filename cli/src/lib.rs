@@ -89,6 +89,7 @@ macro_rules! function_environment {
     };
 }
 
+#[cfg(feature = "simulator")]
 mod demo;
 mod exit;
 mod invoke;
@@ -98,6 +99,7 @@ mod output;
 mod reconcile;
 mod run;
 mod schedules;
+#[cfg(feature = "simulator")]
 mod simulate;
 mod stop;
 mod table;
@@ -141,7 +143,9 @@ enum Command {
     Stop(stop::StopArgs),
     List(list::ListArgs),
     Invoke(invoke::InvokeArgs),
+    #[cfg(feature = "simulator")]
     Simulate(simulate::SimulateArgs),
+    #[cfg(feature = "simulator")]
     Demo(demo::DemoArgs),
     Schedules(schedules::SchedulesArgs),
     Reconcile(reconcile::ReconcileArgs),
@@ -166,7 +170,9 @@ pub fn main() -> ExitCode {
             Command::Stop(args) => stop::run(args).await,
             Command::List(args) => list::run(args).await,
             Command::Invoke(args) => invoke::run(args).await,
+            #[cfg(feature = "simulator")]
             Command::Simulate(args) => simulate::run(args).await,
+            #[cfg(feature = "simulator")]
             Command::Demo(args) => demo::run(args).await,
             Command::Schedules(args) => schedules::run(args),
             Command::Reconcile(args) => reconcile::run(args).await,

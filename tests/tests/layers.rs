@@ -113,3 +113,38 @@ fn the_lambda_function_links_no_simulator_clap_or_axum() {
         assert!(!core.contains(banned), "ges-client links {banned}");
     }
 }
+
+#[test]
+fn the_command_line_without_its_simulator_feature_links_no_simulator_or_axum() {
+    // `cargo tree` resolves features as a build would; `cargo metadata` above does not
+    // take --no-default-features per package.
+    let tree = |extra: &[&str]| {
+        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+            .args([
+                "tree", "-p", "ges-stop", "-e", "normal", "--prefix", "none", "--locked",
+            ])
+            .args(extra)
+            .current_dir(workspace_root())
+            .output()
+            .expect("cargo tree runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .filter_map(|line| line.split_whitespace().next().map(str::to_owned))
+            .collect::<BTreeSet<String>>()
+    };
+    let packaged = tree(&["--no-default-features"]);
+    for banned in ["ges-simulator", "axum"] {
+        assert!(
+            !packaged.contains(banned),
+            "ges-stop --no-default-features links {banned}"
+        );
+    }
+    // The default (the README's demo) still has it: the check above is not vacuous.
+    assert!(tree(&[]).contains("ges-simulator"));
+}
