@@ -198,8 +198,8 @@ fn hmac(key: &[u8], message: &[u8]) -> Result<Vec<u8>, SignatureError> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::super::settings::HEADER_HOST;
+    use super::*;
 
     // AWS's worked example ("Examples of the complete Signature Version 4 signing
     // process", IAM ListUsers): its canonical request's hash and its signature.
