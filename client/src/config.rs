@@ -4,9 +4,10 @@
 //!
 //! [`Config::from_lookup`] only reads variables: no file, no network. What needs more
 //! is read by the start-up step, [`Config::load`]: the secret `HUAWEICLOUD_SDK_SECRET_ID`
-//! names, the region's project from IAM, and the extra root certificates of
-//! `SSL_CERT_FILE`/`SSL_CERT_DIR` ([`crate::tls::Trust`]); [`Config::from_env`] reads
-//! the certificates too, but refuses a secret.
+//! names, the region's project from IAM, and the paths of the extra root certificates of
+//! `SSL_CERT_FILE`/`SSL_CERT_DIR` ([`crate::tls::Trust`], which reads the certificates
+//! when a chain first needs them); [`Config::from_env`] checks those paths too, but
+//! refuses a secret.
 
 use std::time::Duration;
 

@@ -25,16 +25,24 @@
 //!
 //! A company proxy or a private CA needs more: [`Trust::from_lookup`] adds the roots of
 //! `SSL_CERT_FILE` (a PEM bundle) and `SSL_CERT_DIR` (OpenSSL's hashed directory) to the
-//! compiled-in ones, read once, at start-up, when the configuration is read
-//! ([`crate::config::Config::load`]); with neither set it touches no file at all.
+//! compiled-in ones. At start-up it only checks that the paths are there (one `stat`
+//! each); the certificates are read when a server's chain first fails to verify against
+//! the compiled-in roots, the bundle first and the directory only if the bundle was not
+//! enough, once per process ([`ExtraRoots`]). CI images, Nix and many company machines
+//! set both variables to the whole system store, which took most of a start when it was
+//! read eagerly: a plain-http endpoint (the simulator, loopback) and a public one (GES,
+//! IAM: Mozilla's roots) now never read it. With neither set no file is touched.
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use rustls::RootCertStore;
-use rustls::pki_types::CertificateDer;
+use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
 
 /// A PEM file of root certificates to trust besides the compiled-in ones (OpenSSL's
 /// variable, which curl, Python and Go read too).
@@ -60,14 +68,31 @@ fn compiled_in_roots() -> RootCertStore {
     }
 }
 
+fn provider() -> Arc<CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
 fn config_with(roots: RootCertStore) -> rustls::ClientConfig {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+    let config = rustls::ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         // The provider's defaults are its protocol versions: cannot fail.
         .unwrap_or_else(|_| unreachable!("ring supports TLS 1.2 and 1.3"))
         .with_root_certificates(roots)
         .with_no_client_auth();
+    http1_only(config)
+}
+
+fn config_verified_by(verifier: Arc<ExtraRoots>) -> rustls::ClientConfig {
+    let config = rustls::ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .unwrap_or_else(|_| unreachable!("ring supports TLS 1.2 and 1.3"))
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
+        .with_no_client_auth();
+    http1_only(config)
+}
+
+fn http1_only(mut config: rustls::ClientConfig) -> rustls::ClientConfig {
     // What reqwest offers by itself without its `http2` feature: HTTP/1.1 only
     // (Cargo.toml says why). Offering h2 would let a server choose a protocol
     // this client cannot speak.
@@ -76,20 +101,21 @@ fn config_with(roots: RootCertStore) -> rustls::ClientConfig {
 }
 
 /// The roots a client trusts: the compiled-in ones, plus those `SSL_CERT_FILE` and
-/// `SSL_CERT_DIR` hold. Cheap to clone. `Debug` shows where the roots came from.
+/// `SSL_CERT_DIR` hold, read when first needed. Cheap to clone. `Debug` shows where the
+/// roots come from.
 #[derive(Clone)]
 pub struct Trust {
     config: Arc<rustls::ClientConfig>,
-    /// How many roots came from files, and which variables named them.
-    extra: usize,
+    /// The extra roots, when a variable names some.
+    extra: Option<Arc<ExtraRoots>>,
     sources: &'static str,
 }
 
 impl fmt::Debug for Trust {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Trust")
-            .field("extra_roots", &self.extra)
             .field("from", &self.sources)
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -105,13 +131,15 @@ impl Trust {
     pub fn compiled_in() -> Self {
         Self {
             config: Arc::new(client_config()),
-            extra: 0,
+            extra: None,
             sources: "compiled-in roots",
         }
     }
 
     /// The compiled-in roots plus those of `SSL_CERT_FILE` and `SSL_CERT_DIR` as
-    /// `lookup` gives them (blank counts as unset). With neither set, no file is read.
+    /// `lookup` gives them (blank counts as unset). With neither set, no file is touched;
+    /// with either, only its kind is checked now (a file, a directory), and its
+    /// certificates are read when a chain first needs them.
     ///
     /// `SSL_CERT_FILE` must name a readable PEM file holding at least one certificate.
     /// `SSL_CERT_DIR` is read as OpenSSL reads it: only the files named by a
@@ -119,54 +147,33 @@ impl Trust {
     /// of them symbolic links), not every `*.pem` or `*.crt`, which in a system store
     /// such as `/etc/ssl/certs` are the same certificates again; a hashed file that
     /// cannot be read or parsed is skipped, as OpenSSL skips it, but a directory that
-    /// gives no certificate at all is an error.
+    /// gives no certificate at all is an error, then.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, TlsError> {
         let get = |name: &str| {
             lookup(name)
                 .map(|value| value.trim().to_owned())
                 .filter(|value| !value.is_empty())
         };
-        let file = get(SSL_CERT_FILE);
-        let dir = get(SSL_CERT_DIR);
+        let file = get(SSL_CERT_FILE).map(PathBuf::from);
+        let dir = get(SSL_CERT_DIR).map(PathBuf::from);
         if file.is_none() && dir.is_none() {
             return Ok(Self::compiled_in());
         }
-        let mut found: Vec<(&'static str, Vec<CertificateDer<'static>>)> = Vec::new();
         if let Some(file) = &file {
-            found.push((SSL_CERT_FILE, read_file(Path::new(file))?));
+            check_kind(SSL_CERT_FILE, file, false)?;
         }
         if let Some(dir) = &dir {
-            found.push((SSL_CERT_DIR, read_dir(Path::new(dir))?));
-        }
-        let mut roots = compiled_in_roots();
-        let mut extra = 0;
-        for (variable, certificates) in found {
-            let (added, _ignored) = roots.add_parsable_certificates(certificates);
-            if added == 0 {
-                return Err(TlsError::NoCertificates {
-                    variable,
-                    path: shown(match variable {
-                        SSL_CERT_FILE => file.as_deref(),
-                        _ => dir.as_deref(),
-                    }),
-                    why: "none of its certificates can be a root (not X.509, or malformed)",
-                });
-            }
-            extra += added;
+            check_kind(SSL_CERT_DIR, dir, true)?;
         }
         let sources = match (&file, &dir) {
             (Some(_), Some(_)) => "SSL_CERT_FILE and SSL_CERT_DIR",
             (Some(_), None) => "SSL_CERT_FILE",
             _ => "SSL_CERT_DIR",
         };
-        tracing::debug!(
-            extra_roots = extra,
-            from = sources,
-            "trusting extra root certificates"
-        );
+        let extra = Arc::new(ExtraRoots::new(file, dir)?);
         Ok(Self {
-            config: Arc::new(config_with(roots)),
-            extra,
+            config: Arc::new(config_verified_by(Arc::clone(&extra))),
+            extra: Some(extra),
             sources,
         })
     }
@@ -177,14 +184,189 @@ impl Trust {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
-    /// How many roots came from `SSL_CERT_FILE` and `SSL_CERT_DIR`.
-    pub fn extra_roots(&self) -> usize {
-        self.extra
+    /// How many roots `SSL_CERT_FILE` and `SSL_CERT_DIR` add, reading them now if no
+    /// connection has needed them yet (for `schedules check`-like diagnostics and tests).
+    pub fn extra_roots(&self) -> Result<usize, TlsError> {
+        match &self.extra {
+            None => Ok(0),
+            Some(extra) => extra.count(),
+        }
     }
 
     /// The TLS configuration for a client (cheap: its parts are behind `Arc`s).
     pub fn client_config(&self) -> rustls::ClientConfig {
         (*self.config).clone()
+    }
+}
+
+/// Refuses a path that is not there or not of the kind its variable names: the one
+/// check made at start-up, a `stat`, so that a typo still fails the start.
+fn check_kind(variable: &'static str, path: &Path, directory: bool) -> Result<(), TlsError> {
+    let unreadable = |why: String| TlsError::Unreadable {
+        variable,
+        path: shown(path.to_str()),
+        why,
+    };
+    let metadata = std::fs::metadata(path).map_err(|error| unreadable(error.to_string()))?;
+    match (directory, metadata.is_dir()) {
+        (true, false) => Err(unreadable("it is not a directory".to_owned())),
+        (false, true) => Err(unreadable("it is a directory".to_owned())),
+        _ => Ok(()),
+    }
+}
+
+/// A chain is checked against the compiled-in roots first; only a chain they do not
+/// anchor (`UnknownIssuer`: a company proxy's or a private CA's) makes the extra roots
+/// be read, `SSL_CERT_FILE`'s bundle first and `SSL_CERT_DIR` only if the bundle did not
+/// anchor it either. Each stage is read once per process and kept; a stage that cannot
+/// be read fails the connections that need it with its reason, naming the variable.
+pub struct ExtraRoots {
+    compiled_in: Arc<WebPkiServerVerifier>,
+    stages: Vec<Stage>,
+}
+
+/// The roots of one more variable, on top of the stages before it.
+struct Stage {
+    variable: &'static str,
+    path: PathBuf,
+    /// The compiled-in roots, the earlier stages' and this one's, once read.
+    verifier: OnceLock<Result<(Arc<WebPkiServerVerifier>, usize), TlsError>>,
+}
+
+impl fmt::Debug for ExtraRoots {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut list = f.debug_list();
+        for stage in &self.stages {
+            let state = match stage.verifier.get() {
+                None => "not read yet".to_owned(),
+                Some(Ok((_, added))) => format!("{added} roots"),
+                Some(Err(_)) => "unusable".to_owned(),
+            };
+            list.entry(&format_args!("{}: {state}", stage.variable));
+        }
+        list.finish()
+    }
+}
+
+impl ExtraRoots {
+    fn new(file: Option<PathBuf>, dir: Option<PathBuf>) -> Result<Self, TlsError> {
+        let compiled_in = verifier(compiled_in_roots())?;
+        let stages = [(SSL_CERT_FILE, file), (SSL_CERT_DIR, dir)]
+            .into_iter()
+            .filter_map(|(variable, path)| {
+                path.map(|path| Stage {
+                    variable,
+                    path,
+                    verifier: OnceLock::new(),
+                })
+            })
+            .collect();
+        Ok(Self {
+            compiled_in,
+            stages,
+        })
+    }
+
+    /// Stage `index`'s verifier, reading its roots (and those of the stages before it)
+    /// the first time.
+    fn stage(&self, index: usize) -> &Result<(Arc<WebPkiServerVerifier>, usize), TlsError> {
+        let stage = &self.stages[index];
+        stage.verifier.get_or_init(|| {
+            let mut roots = compiled_in_roots();
+            let mut added_here = 0;
+            for (position, earlier) in self.stages[..=index].iter().enumerate() {
+                let certificates = match earlier.variable {
+                    SSL_CERT_FILE => read_file(&earlier.path)?,
+                    _ => read_dir(&earlier.path)?,
+                };
+                let (added, _ignored) = roots.add_parsable_certificates(certificates);
+                if added == 0 {
+                    return Err(TlsError::NoCertificates {
+                        variable: earlier.variable,
+                        path: shown(earlier.path.to_str()),
+                        why: "none of its certificates can be a root (not X.509, or malformed)",
+                    });
+                }
+                if position == index {
+                    added_here = added;
+                }
+            }
+            tracing::debug!(
+                variable = stage.variable,
+                extra_roots = added_here,
+                "read extra root certificates: a server's chain needed them"
+            );
+            Ok((verifier(roots)?, added_here))
+        })
+    }
+
+    fn count(&self) -> Result<usize, TlsError> {
+        (0..self.stages.len()).try_fold(0, |total, index| match self.stage(index) {
+            Ok((_, added)) => Ok(total + added),
+            Err(error) => Err(error.clone()),
+        })
+    }
+}
+
+fn verifier(roots: RootCertStore) -> Result<Arc<WebPkiServerVerifier>, TlsError> {
+    WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider())
+        .build()
+        .map_err(|error| TlsError::Verifier {
+            why: error.to_string(),
+        })
+}
+
+impl ServerCertVerifier for ExtraRoots {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let verify = |verifier: &WebPkiServerVerifier| {
+            verifier.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+        };
+        let mut outcome = verify(&self.compiled_in);
+        for index in 0..self.stages.len() {
+            if !matches!(
+                outcome,
+                Err(rustls::Error::InvalidCertificate(
+                    CertificateError::UnknownIssuer
+                ))
+            ) {
+                break;
+            }
+            outcome = match self.stage(index) {
+                Ok((verifier, _)) => verify(verifier),
+                Err(error) => Err(rustls::Error::General(error.to_string())),
+            };
+        }
+        outcome
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        // A handshake signature is checked against the certificate, not the roots.
+        self.compiled_in.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.compiled_in.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.compiled_in.supported_verify_schemes()
     }
 }
 
@@ -300,6 +482,12 @@ pub enum TlsError {
         /// The path it holds.
         path: String,
         /// What the PEM reader said.
+        why: String,
+    },
+    /// The roots could not be made into a verifier.
+    #[error("the root certificates cannot be used to verify servers ({why})")]
+    Verifier {
+        /// rustls's reason.
         why: String,
     },
     /// No certificate in it.

@@ -1,6 +1,7 @@
 //! Extra root certificates (`SSL_CERT_FILE`, `SSL_CERT_DIR`): a loopback TLS server with
 //! a certificate of a private test CA (tests/data/README.md) is trusted only when the
-//! variables point at that CA; bad paths are start-up errors naming the variable.
+//! variables point at that CA; a path that is not there is a start-up error naming the
+//! variable, and the certificates are read only when a chain first needs them.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -111,15 +112,81 @@ async fn a_private_ca_is_trusted_only_when_ssl_cert_file_names_it() {
         "unknown issuer"
     );
     let trust = Trust::from_lookup(lookup(&[(SSL_CERT_FILE, data("ca.pem"))])).unwrap();
-    assert_eq!(trust.extra_roots(), 1);
-    assert_eq!(get(trust, port).await.unwrap(), 200);
+    assert!(format!("{trust:?}").contains("not read yet"), "{trust:?}");
+    assert_eq!(get(trust.clone(), port).await.unwrap(), 200);
+    // The handshake needed them, so they were read, once, for every clone.
+    assert!(
+        format!("{trust:?}").contains("SSL_CERT_FILE: 1 roots"),
+        "{trust:?}"
+    );
+    assert_eq!(trust.extra_roots().unwrap(), 1);
+}
+
+#[tokio::test]
+async fn the_extra_roots_are_read_only_when_a_chain_needs_them() {
+    // A plain-http call never reads them, even when they could not be used.
+    let trust = Trust::from_lookup(lookup(&[
+        (SSL_CERT_FILE, data("empty.pem")),
+        (SSL_CERT_DIR, data("")),
+    ]))
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        if let Ok((mut stream, _)) = listener.accept().await {
+            let mut buffer = [0u8; 4096];
+            let _ = stream.read(&mut buffer).await;
+            let _ = stream
+                .write_all(b"HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n")
+                .await;
+        }
+    });
+    let client = transport::build_client(ClientOptions {
+        trust: Some(trust.clone()),
+        ..ClientOptions::default()
+    })
+    .unwrap();
+    let status = tokio::time::timeout(
+        PATIENCE,
+        client.get(format!("http://127.0.0.1:{port}/")).send(),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .status();
+    assert_eq!(status.as_u16(), 204);
+    assert!(
+        format!("{trust:?}").contains("SSL_CERT_FILE: not read yet"),
+        "{trust:?}"
+    );
+
+    // A chain the compiled-in roots do not anchor reads them, and the bundle that
+    // cannot be used fails that connection naming its variable; the directory after it
+    // is not read.
+    let tls_port = tls_server().await;
+    let error = get(trust.clone(), tls_port).await.unwrap_err();
+    let mut shown = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(inner) = source {
+        shown.push_str(&format!(": {inner}"));
+        source = inner.source();
+    }
+    assert!(shown.contains(SSL_CERT_FILE), "{shown}");
+    assert!(
+        format!("{trust:?}").contains("SSL_CERT_DIR: not read yet"),
+        "{trust:?}"
+    );
 }
 
 #[tokio::test]
 async fn ssl_cert_dir_is_read_by_hashed_names_as_openssl_reads_it() {
     let port = tls_server().await;
     let trust = Trust::from_lookup(lookup(&[(SSL_CERT_DIR, data("hashed"))])).unwrap();
-    assert_eq!(trust.extra_roots(), 1, "not-hashed.pem is not read");
+    assert_eq!(
+        trust.extra_roots().unwrap(),
+        1,
+        "not-hashed.pem is not read"
+    );
     assert_eq!(get(trust, port).await.unwrap(), 200);
 }
 
@@ -168,35 +235,44 @@ async fn the_configuration_loads_the_roots_and_the_ges_client_uses_them() {
 
 #[test]
 fn bad_paths_are_errors_naming_the_variable() {
-    let cases = [
+    // Not there, or not of the kind the variable names: at start-up.
+    let at_start = [
         (SSL_CERT_FILE, data("no-such-file.pem")),
-        (SSL_CERT_FILE, data("empty.pem")),
         (SSL_CERT_FILE, data("hashed")),
         (SSL_CERT_DIR, data("no-such-dir")),
-        // No hashed names there: nothing OpenSSL would read.
-        (SSL_CERT_DIR, data("")),
+        (SSL_CERT_DIR, data("ca.pem")),
     ];
-    for (variable, path) in cases {
+    for (variable, path) in at_start {
         let err = Trust::from_lookup(lookup(&[(variable, path.clone())])).unwrap_err();
         let shown = err.to_string();
         assert!(
             shown.starts_with(variable) && shown.contains(&path),
             "{shown}"
         );
+        assert!(matches!(err, TlsError::Unreadable { .. }), "{err:?}");
+    }
+    // There, but giving no certificate: when they are read.
+    let when_read = [
+        (SSL_CERT_FILE, data("empty.pem")),
+        // No hashed names there: nothing OpenSSL would read.
+        (SSL_CERT_DIR, data("")),
+    ];
+    for (variable, path) in when_read {
+        let trust = Trust::from_lookup(lookup(&[(variable, path.clone())])).unwrap();
+        let err = trust.extra_roots().unwrap_err();
+        let shown = err.to_string();
         assert!(
-            matches!(
-                err,
-                TlsError::Unreadable { .. } | TlsError::NoCertificates { .. }
-            ),
-            "{err:?}"
+            shown.starts_with(variable) && shown.contains(&path),
+            "{shown}"
         );
+        assert!(matches!(err, TlsError::NoCertificates { .. }), "{err:?}");
     }
 }
 
 #[test]
 fn neither_variable_means_the_compiled_in_roots_only() {
     let trust = Trust::from_lookup(lookup(&[(SSL_CERT_FILE, " ".to_owned())])).unwrap();
-    assert_eq!(trust.extra_roots(), 0);
+    assert_eq!(trust.extra_roots().unwrap(), 0);
 }
 
 #[test]
@@ -209,6 +285,6 @@ fn this_machines_store_loads_when_it_is_there() {
             (SSL_CERT_DIR, "/etc/ssl/certs".to_owned()),
         ]))
         .unwrap();
-        assert!(trust.extra_roots() > 100, "{trust:?}");
+        assert!(trust.extra_roots().unwrap() > 100, "{trust:?}");
     }
 }
