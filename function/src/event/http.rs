@@ -1,6 +1,7 @@
 //! HTTP requests through API Gateway REST APIs (proxy integration, payload format 1.0),
-//! HTTP APIs (payload format 2.0) and Lambda function URLs, read as `aws_lambda_events`'
-//! `ApiGatewayProxyRequest`, `ApiGatewayV2httpRequest` and `LambdaFunctionUrlRequest`.
+//! HTTP APIs (payload format 2.0) and Lambda function URLs, read through lean views of
+//! `aws_lambda_events`' `ApiGatewayProxyRequest`, `ApiGatewayV2httpRequest` and
+//! `LambdaFunctionUrlRequest` (`http/lean.rs`).
 //!
 //! Routes: `POST /graphs/{graph_id}/stop` and
 //! `POST /projects/{project_id}/graphs/{graph_id}/stop` for one graph, and `POST /fleet/stop`
@@ -23,8 +24,6 @@
 
 use std::collections::HashMap;
 
-use aws_lambda_events::apigw::{ApiGatewayProxyRequest, ApiGatewayV2httpRequest};
-use aws_lambda_events::lambda_function_urls::LambdaFunctionUrlRequest;
 use base64::Engine as _;
 use ges_api::types::{GraphId, ProjectId};
 use ges_client::input::{Excerpt, JsonKind};
@@ -154,8 +153,8 @@ fn read(front_end: HttpApi, object: &Map<String, Value>) -> Result<StopRequest, 
     })
 }
 
-/// Reads the envelope as its `aws_lambda_events` type, without the fields that may
-/// carry credentials.
+/// Reads the envelope through its lean view, without the fields that may carry
+/// credentials.
 fn envelope(front_end: HttpApi, object: &Map<String, Value>) -> Result<Request, EventError> {
     let kept: Map<String, Value> = object
         .iter()
@@ -166,7 +165,7 @@ fn envelope(front_end: HttpApi, object: &Map<String, Value>) -> Result<Request, 
     let part = EventPart::HttpRequest(front_end);
     Ok(match front_end {
         HttpApi::RestApi => {
-            let request: ApiGatewayProxyRequest = super::envelope::read(&kept, part)?;
+            let request: lean::ApiGatewayProxyRequest = super::envelope::read(&kept, part)?;
             Request {
                 method: request.http_method.as_str().to_owned(),
                 path: request.path.or(request.request_context.path),
@@ -176,7 +175,7 @@ fn envelope(front_end: HttpApi, object: &Map<String, Value>) -> Result<Request, 
             }
         }
         HttpApi::HttpApi => {
-            let request: ApiGatewayV2httpRequest = super::envelope::read(&kept, part)?;
+            let request: lean::ApiGatewayV2httpRequest = super::envelope::read(&kept, part)?;
             let http = request.request_context.http;
             Request {
                 method: http.method.as_str().to_owned(),
@@ -187,7 +186,7 @@ fn envelope(front_end: HttpApi, object: &Map<String, Value>) -> Result<Request, 
             }
         }
         HttpApi::FunctionUrl => {
-            let request: LambdaFunctionUrlRequest = super::envelope::read(&kept, part)?;
+            let request: lean::LambdaFunctionUrlRequest = super::envelope::read(&kept, part)?;
             let http = request.request_context.http;
             Request {
                 method: http.method.ok_or(EventError::MissingField {
@@ -282,6 +281,8 @@ fn body(body: Option<&str>, is_base64: bool) -> Result<Map<String, Value>, Event
         }),
     }
 }
+
+mod lean;
 
 #[cfg(test)]
 mod tests;

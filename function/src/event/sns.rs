@@ -1,4 +1,5 @@
-//! Amazon SNS notifications, read as `aws_lambda_events::sns::SnsEvent`: the one record's
+//! Amazon SNS notifications, read through a lean view of `aws_lambda_events::sns::SnsEvent`
+//! (the fields read, typed as there: `envelope.rs`): the one record's
 //! `Sns.Message` is one event, any shape the function accepts but HTTP.
 //!
 //! SNS invokes a function asynchronously, one notification per invocation, so the event
@@ -6,8 +7,8 @@
 //! error, which Lambda's retries of asynchronous invocations and the function's
 //! on-failure destination (or dead-letter queue) see, as they do for EventBridge.
 
-use aws_lambda_events::sns::{SnsEvent, SnsRecord};
 use ges_client::input::Excerpt;
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::error::{EventError, EventPart, Field, InvalidEvent};
@@ -23,13 +24,41 @@ pub(super) fn parse(payload: &Value) -> Result<Message, InvalidEvent> {
     read(payload).map_err(|error| InvalidEvent::new(None, error))
 }
 
+/// `aws_lambda_events::sns::SnsEvent`, the fields read.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct SnsEvent {
+    records: Vec<SnsRecord>,
+}
+
+/// `aws_lambda_events::sns::SnsRecord`, the fields read.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct SnsRecord {
+    sns: SnsMessage,
+}
+
+/// `aws_lambda_events::sns::SnsMessage`, the fields read.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct SnsMessage {
+    #[serde(rename = "Type")]
+    sns_message_type: String,
+    message_id: String,
+    message: String,
+}
+
 fn read(payload: &Value) -> Result<Message, EventError> {
     let event: SnsEvent = super::envelope::read(payload, EventPart::Sns)?;
-    let [record] = <[SnsRecord; 1]>::try_from(event.records).map_err(|records| {
-        EventError::SnsRecordCount {
+    message(event.records)
+}
+
+/// The message of the one record.
+fn message(records: Vec<SnsRecord>) -> Result<Message, EventError> {
+    let [record] =
+        <[SnsRecord; 1]>::try_from(records).map_err(|records| EventError::SnsRecordCount {
             count: records.len(),
-        }
-    })?;
+        })?;
     let notification = record.sns;
     if notification.sns_message_type != single::NOTIFICATION {
         return Err(EventError::NotANotification {

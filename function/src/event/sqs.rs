@@ -1,4 +1,5 @@
-//! Amazon SQS batches, read as `aws_lambda_events::sqs::SqsEvent`: each record's `body`
+//! Amazon SQS batches, read through a lean view of `aws_lambda_events::sqs::SqsEvent`
+//! (the fields read, typed as there: `envelope.rs`): each record's `body`
 //! is one event of its own, any shape the function accepts but HTTP, or an SNS
 //! notification carrying one (a queue subscribed to a topic, raw message delivery off).
 //!
@@ -9,7 +10,8 @@
 //! A queue is FIFO when its ARN ends in `.fifo`; a message with a `MessageGroupId`
 //! attribute comes from one too.
 
-use aws_lambda_events::sqs::{SqsEvent, SqsMessage};
+use std::collections::HashMap;
+
 use ges_client::input::Excerpt;
 use serde::Deserialize;
 use serde_json::Value;
@@ -27,14 +29,43 @@ pub(super) fn parse(payload: &Value) -> Result<Queue, InvalidEvent> {
     read(payload).map_err(|error| InvalidEvent::new(None, error))
 }
 
+/// `aws_lambda_events::sqs::SqsEvent`, the fields read.
+#[derive(Debug, Deserialize)]
+struct SqsEvent {
+    #[serde(rename = "Records")]
+    records: Vec<SqsMessage>,
+}
+
+/// `aws_lambda_events::sqs::SqsMessage`, the fields read.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SqsMessage {
+    #[serde(default)]
+    message_id: Option<String>,
+    #[serde(default)]
+    body: Option<String>,
+    #[serde(deserialize_with = "super::envelope::nullish")]
+    #[serde(default)]
+    attributes: HashMap<String, String>,
+    #[serde(default)]
+    #[serde(rename = "eventSourceARN")]
+    event_source_arn: Option<String>,
+    #[serde(default)]
+    event_source: Option<String>,
+}
+
 fn read(payload: &Value) -> Result<Queue, EventError> {
     let event: SqsEvent = super::envelope::read(payload, EventPart::Sqs)?;
-    if event.records.is_empty() {
+    queue(event.records)
+}
+
+/// The batch its records make.
+fn queue(records: Vec<SqsMessage>) -> Result<Queue, EventError> {
+    if records.is_empty() {
         return Err(EventError::NoRecords);
     }
-    let fifo = event.records.iter().any(is_fifo);
-    let messages = event
-        .records
+    let fifo = records.iter().any(is_fifo);
+    let messages = records
         .into_iter()
         .enumerate()
         .map(|(index, record)| {

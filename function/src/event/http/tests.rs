@@ -674,3 +674,154 @@ fn the_reconcile_fixture_is_a_dry_run_over_every_scheduled_graph() {
         }
     );
 }
+
+/// The envelope through `aws_lambda_events`' full types, as it was read before the lean
+/// views (`http/lean.rs`): the reference they are held to.
+fn full_envelope(front_end: HttpApi, object: &Map<String, Value>) -> Result<Request, EventError> {
+    use aws_lambda_events::apigw::{ApiGatewayProxyRequest, ApiGatewayV2httpRequest};
+    use aws_lambda_events::lambda_function_urls::LambdaFunctionUrlRequest;
+
+    let kept: Map<String, Value> = object
+        .iter()
+        .filter(|(key, _)| !DROPPED_FIELDS.contains(&key.as_str()))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    let kept = Value::Object(kept);
+    let part = EventPart::HttpRequest(front_end);
+    Ok(match front_end {
+        HttpApi::RestApi => {
+            let request: ApiGatewayProxyRequest = crate::event::envelope::read(&kept, part)?;
+            Request {
+                method: request.http_method.as_str().to_owned(),
+                path: request.path.or(request.request_context.path),
+                parameters: request.path_parameters,
+                body: request.body,
+                body_is_base64: request.is_base64_encoded,
+            }
+        }
+        HttpApi::HttpApi => {
+            let request: ApiGatewayV2httpRequest = crate::event::envelope::read(&kept, part)?;
+            let http = request.request_context.http;
+            Request {
+                method: http.method.as_str().to_owned(),
+                path: request.raw_path.or(http.path),
+                parameters: request.path_parameters,
+                body: request.body,
+                body_is_base64: request.is_base64_encoded,
+            }
+        }
+        HttpApi::FunctionUrl => {
+            let request: LambdaFunctionUrlRequest = crate::event::envelope::read(&kept, part)?;
+            let http = request.request_context.http;
+            Request {
+                method: http.method.ok_or(EventError::MissingField {
+                    part,
+                    field: Field::Named("requestContext.http.method"),
+                })?,
+                path: request.raw_path.or(http.path),
+                parameters: HashMap::new(),
+                body: request.body,
+                body_is_base64: request.is_base64_encoded,
+            }
+        }
+    })
+}
+
+/// The lean view and the full type read `event` alike: the same fields, or the same
+/// refusal (where and why).
+#[track_caller]
+fn assert_read_alike(event: &Value, front_end: HttpApi) {
+    let object = event.as_object().unwrap();
+    assert_eq!(
+        seen(envelope(front_end, object)),
+        seen(full_envelope(front_end, object)),
+        "{event}"
+    );
+}
+
+/// What was read, the path parameters in order.
+fn seen(read: Result<Request, EventError>) -> String {
+    match read {
+        Ok(request) => format!(
+            "{:?} {:?} {:?} {:?} {}",
+            request.method,
+            request.path,
+            request
+                .parameters
+                .into_iter()
+                .collect::<std::collections::BTreeMap<_, _>>(),
+            request.body,
+            request.body_is_base64
+        ),
+        Err(error) => format!("{error:?}"),
+    }
+}
+
+/// Every field the lean views read. A REST API's
+/// `httpMethod` only there: format 2.0's full type reads a top-level `httpMethod` too
+/// (deprecated, for custom authorizers), which the function never reads.
+const READ_FIELDS: [&str; 12] = [
+    "/httpMethod",
+    "/path",
+    "/rawPath",
+    "/pathParameters",
+    "/pathParameters/graph_id",
+    "/body",
+    "/isBase64Encoded",
+    "/requestContext",
+    "/requestContext/path",
+    "/requestContext/http",
+    "/requestContext/http/method",
+    "/requestContext/http/path",
+];
+
+#[test]
+fn the_lean_views_read_what_the_full_types_read() {
+    let fixtures = [
+        (rest(), HttpApi::RestApi),
+        (rest_projects(), HttpApi::RestApi),
+        (http_api(), HttpApi::HttpApi),
+        (function_url(), HttpApi::FunctionUrl),
+        (
+            fixture(include_str!("../../../../examples/events/fleet-http.json")),
+            HttpApi::HttpApi,
+        ),
+        (
+            fixture(include_str!(
+                "../../../../examples/events/reconcile-http.json"
+            )),
+            HttpApi::HttpApi,
+        ),
+    ];
+    for (event, front_end) in fixtures {
+        assert_eq!(detect(event.as_object().unwrap()), Some(front_end));
+        assert!(envelope(front_end, event.as_object().unwrap()).is_ok());
+        assert_read_alike(&event, front_end);
+        for pointer in READ_FIELDS {
+            if pointer == "/httpMethod" && front_end != HttpApi::RestApi {
+                continue;
+            }
+            for changed in crate::event::envelope::variants(&event, pointer) {
+                assert_read_alike(&changed, front_end);
+            }
+        }
+    }
+}
+
+proptest::proptest! {
+    /// Any method string, in the field each envelope reads it from.
+    #[test]
+    fn any_method_is_read_alike(method in "\\PC{0,12}") {
+        for (mut event, front_end) in all() {
+            for pointer in ["/httpMethod", "/requestContext/http/method"] {
+                if pointer == "/httpMethod" && front_end != HttpApi::RestApi {
+                    continue;
+                }
+                if let Some(field) = event.pointer_mut(pointer) {
+                    *field = json!(method);
+                }
+            }
+            assert_read_alike(&event, front_end);
+        }
+    }
+}

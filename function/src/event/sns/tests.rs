@@ -157,3 +157,49 @@ fn an_event_that_is_not_one_notification_is_refused() {
         }
     ));
 }
+
+/// The notification through `aws_lambda_events`' full `SnsEvent`, its records' fields
+/// given to the same conversion as the lean view's: the reference the view is held to.
+fn read_full(payload: &Value) -> Result<Message, EventError> {
+    let event: aws_lambda_events::sns::SnsEvent =
+        crate::event::envelope::read(payload, EventPart::Sns)?;
+    let records = event.records.into_iter().map(|record| super::SnsRecord {
+        sns: super::SnsMessage {
+            sns_message_type: record.sns.sns_message_type,
+            message_id: record.sns.message_id,
+            message: record.sns.message,
+        },
+    });
+    super::message(records.collect())
+}
+
+#[test]
+fn the_lean_view_reads_what_the_full_type_reads() {
+    let fixtures = [
+        aws_sample(),
+        json_of(include_str!("example-sns-event-pascal-case.json")),
+        json_of(include_str!("../../../../examples/events/sns.json")),
+    ];
+    let fields = [
+        "/Records",
+        "/Records/0",
+        "/Records/0/Sns",
+        "/Records/0/Sns/Type",
+        "/Records/0/Sns/MessageId",
+        "/Records/0/Sns/Message",
+    ];
+    for event in fixtures {
+        assert!(super::read(&event).is_ok(), "{event}");
+        let mut events = vec![event.clone()];
+        for pointer in fields {
+            events.extend(crate::event::envelope::variants(&event, pointer));
+        }
+        for event in events {
+            assert_eq!(
+                format!("{:?}", super::read(&event)),
+                format!("{:?}", read_full(&event)),
+                "{event}"
+            );
+        }
+    }
+}

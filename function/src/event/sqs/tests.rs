@@ -395,3 +395,52 @@ fn records_of_no_queue_or_topic_are_refused() {
         }))
     ));
 }
+
+/// The batch through `aws_lambda_events`' full `SqsEvent`, its records' fields given to
+/// the same conversion as the lean view's: the reference the view is held to.
+fn read_full(payload: &Value) -> Result<Queue, EventError> {
+    let event: aws_lambda_events::sqs::SqsEvent =
+        crate::event::envelope::read(payload, EventPart::Sqs)?;
+    let records = event.records.into_iter().map(|record| super::SqsMessage {
+        message_id: record.message_id,
+        body: record.body,
+        attributes: record.attributes,
+        event_source_arn: record.event_source_arn,
+        event_source: record.event_source,
+    });
+    super::queue(records.collect())
+}
+
+#[test]
+fn the_lean_view_reads_what_the_full_type_reads() {
+    let fixtures = [
+        aws_sample(),
+        json_of(include_str!("example-sqs-event-obj.json")),
+        example(),
+    ];
+    let fields = [
+        "/Records",
+        "/Records/0",
+        "/Records/0/messageId",
+        "/Records/0/body",
+        "/Records/0/attributes",
+        "/Records/0/attributes/MessageGroupId",
+        "/Records/0/eventSourceARN",
+        "/Records/0/eventSource",
+        "/Records/1/body",
+    ];
+    for event in fixtures {
+        assert!(super::read(&event).is_ok(), "{event}");
+        let mut events = vec![event.clone()];
+        for pointer in fields {
+            events.extend(crate::event::envelope::variants(&event, pointer));
+        }
+        for event in events {
+            assert_eq!(
+                format!("{:?}", super::read(&event)),
+                format!("{:?}", read_full(&event)),
+                "{event}"
+            );
+        }
+    }
+}
