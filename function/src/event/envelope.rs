@@ -8,15 +8,16 @@
 //! dozens of fields never read stays out of the binary (BENCHMARKS.md, "Binary size,
 //! issue 19"). Each reader's tests hold its view to the full type: the same request
 //! from every fixture, and the same answer or the same refusal when a field it reads
-//! is given any other value. A field the function does not read is not checked.
+//! is set to values of every JSON kind or left out. A field the function does not read
+//! is not checked.
 
 use ges_client::input::Excerpt;
 use serde_json::Value;
 
 use super::error::{EventError, EventPart, REASON_LIMIT, brief};
 
-/// Reads an AWS envelope as its `aws_lambda_events` type or its lean view; a failure says where (a path
-/// such as `requestContext.http.method`) and why, both cut.
+/// Reads an AWS envelope as its `aws_lambda_events` type or its lean view; a failure
+/// says where (a path such as `requestContext.http.method`) and why, both cut.
 pub(super) fn read<T: serde::de::DeserializeOwned>(
     value: &Value,
     part: EventPart,
