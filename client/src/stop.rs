@@ -1,14 +1,14 @@
 //! Stopping one graph, and its dry run: the call, and what its answer means for the user.
 
-use ges_api::types::{GraphStatus, ShowGraphRequest, StopGraphRequest};
+use ges_api::types::{ErrorCode, GraphStatus, ShowGraphRequest, StopGraphRequest};
 use tokio::time::Instant;
 
 use crate::client::{GesClient, Reply};
 use crate::graph_error::{GraphError, call};
 use crate::report::{Change, GraphReport, GraphTarget, Outcome};
 
-/// The error code GES answers a stop with when the graph is not running.
-pub const NOT_RUNNING: &str = "GES.7001";
+/// The error code GES answers a stop with when the graph is not running (`GES.7001`).
+pub const NOT_RUNNING: ErrorCode = ErrorCode::GraphNotRunning;
 
 /// Asks GES to stop one graph; neither an attempt nor a retry runs past `deadline`
 /// (with none, the client's timeouts bound it).
@@ -41,19 +41,23 @@ pub async fn stop_graph(
                 attempts,
             }),
         },
-        Err((400, body)) if body.error_code.as_deref() == Some(NOT_RUNNING) => Ok(GraphReport {
-            attempts,
-            // An earlier attempt reached GES and its answer was lost: that attempt most
-            // likely stopped the graph, and its job id went with the answer. Said, so
-            // that nobody reads "already stopped" as "stopped by someone else".
-            reason: (attempts.unanswered() > 0).then(|| {
-                format!(
-                    "GES answered {NOT_RUNNING} (not running) to a retried stop: the first \
+        Err((400, body))
+            if body.error_code.as_deref().map(ErrorCode::from) == Some(NOT_RUNNING) =>
+        {
+            Ok(GraphReport {
+                attempts,
+                // An earlier attempt reached GES and its answer was lost: that attempt most
+                // likely stopped the graph, and its job id went with the answer. Said, so
+                // that nobody reads "already stopped" as "stopped by someone else".
+                reason: (attempts.unanswered() > 0).then(|| {
+                    format!(
+                        "GES answered {NOT_RUNNING} (not running) to a retried stop: the first \
                      attempt probably stopped it; its job id was lost"
-                )
-            }),
-            ..GraphReport::new(target, Outcome::AlreadyStopped, request_id)
-        }),
+                    )
+                }),
+                ..GraphReport::new(target, Outcome::AlreadyStopped, request_id)
+            })
+        }
         Err((status, body)) => Err(GraphError::refused(
             target,
             Change::Stop,
