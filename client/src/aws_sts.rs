@@ -27,6 +27,7 @@ use crate::bounded_seconds::BoundedSeconds;
 use crate::endpoint::Endpoint;
 use crate::federation_error::{FederationError, Service};
 use crate::id_token::IdToken;
+use crate::refusal::Refusal;
 use crate::retry;
 use crate::sts_call;
 use crate::transport::{self, Exchanged, OutgoingRequest, Transport, USER_AGENT};
@@ -269,15 +270,15 @@ fn read_answer(exchanged: &Exchanged, attempts: u32) -> Result<IdToken, Federati
     let code = error
         .filter(|error| !error.code.is_empty())
         .and_then(|error| transport::plain_code(&error.code));
-    Err(FederationError::Refused {
-        service: Service::AwsSts,
-        call: CALL,
-        status: exchanged.status,
-        hint: hint(exchanged.status, code.as_deref()),
-        code,
+    Err(FederationError::Refused(Refusal::new(
+        Service::AwsSts,
+        CALL,
+        exchanged.status,
+        code.as_deref(),
         request_id,
+        hint(exchanged.status, code.as_deref()),
         attempts,
-    })
+    )))
 }
 
 /// What to enable or grant, by the error AWS documents for the call (the model's codes

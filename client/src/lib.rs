@@ -13,6 +13,8 @@
 //!   Cloud STS ([`huawei_sts`]), the token being the function's own from AWS STS
 //!   ([`aws_sts`]) or one given; [`federation_config`]: its settings;
 //!   [`federation_error`]: why it failed; [`sts_call`]: one attempt of either STS call.
+//! - [`refusal`]: a credential service's refusal (IAM, either STS, Secrets Manager), one
+//!   type for all of them.
 //! - [`transport`]: the one place HTTP clients are built, requests put on the wire and
 //!   answers read; [`tls`]: the roots every HTTP client trusts.
 //! - [`client`]: one HTTP client for every generated GES operation; [`retry`]: which
@@ -54,6 +56,7 @@ pub mod json;
 pub mod policy;
 pub mod reconcile;
 pub mod refresh;
+pub mod refusal;
 pub mod regions;
 pub mod report;
 pub mod retry;
