@@ -38,7 +38,7 @@ use time::format_description::well_known::Rfc3339;
 use crate::answer;
 use crate::aws_sts::{self, MAX_JWT_PAYLOAD_BYTES, QueryError, TokenAsk};
 use crate::error_codes;
-use crate::fault::{self, Fault};
+use crate::fault::{self, Fault, Injected};
 use crate::journal::{Authentication, Handled, OperationKind, Scheme};
 use crate::jwt::{Audience, AwsIdentity, IdTokenClaims, Signer};
 use crate::shared::Shared;
@@ -136,42 +136,26 @@ async fn issue(
         }
     }
     let ask = aws_sts::parse_ask(&body)?;
-    let injected = |status, code| {
-        Err(QueryError::new(
+    let refuse = |injected| {
+        let (status, code) = match injected {
+            Injected::InternalServerError => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                error_codes::AWS_INTERNAL_FAILURE,
+            ),
+            Injected::ServiceUnavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                error_codes::AWS_SERVICE_UNAVAILABLE,
+            ),
+            Injected::Throttled => (StatusCode::BAD_REQUEST, error_codes::AWS_THROTTLING),
+        };
+        QueryError::new(
             status,
             code,
             "Injected fault: the simulator was asked to fail this GetWebIdentityToken call.",
-        ))
+        )
     };
-    match shared.take_fault(OperationKind::GetWebIdentityToken, None) {
-        None => operate(shared, &ask),
-        Some(Fault::InternalServerError) => injected(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            error_codes::AWS_INTERNAL_FAILURE,
-        ),
-        Some(Fault::ServiceUnavailable) => injected(
-            StatusCode::SERVICE_UNAVAILABLE,
-            error_codes::AWS_SERVICE_UNAVAILABLE,
-        ),
-        Some(Fault::Throttled) => injected(StatusCode::BAD_REQUEST, error_codes::AWS_THROTTLING),
-        Some(Fault::Delay(delay)) => {
-            let issued = operate(shared, &ask);
-            tokio::time::sleep(delay).await;
-            issued
-        }
-        Some(fault) => {
-            let issued = if fault.operates() {
-                operate(shared, &ask)
-            } else {
-                injected(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    error_codes::AWS_INTERNAL_FAILURE,
-                )
-            };
-            *delivery = Some(fault);
-            issued
-        }
-    }
+    let fault = shared.take_fault(OperationKind::GetWebIdentityToken, None);
+    fault::carry_out(fault, delivery, || operate(shared, &ask), refuse).await
 }
 
 /// The refusals a test configured, then the token.
@@ -326,26 +310,28 @@ fn jwt_document(encoded: serde_json::Result<Vec<u8>>) -> Response {
 
 /// An issuer document, or the fault a test queued for it.
 async fn serve_document(shared: &Shared, kind: OperationKind, document: Response) -> Response {
-    let injected = |status: StatusCode| {
-        answer::json(
+    let refuse = |injected| {
+        let status = match injected {
+            Injected::InternalServerError => StatusCode::INTERNAL_SERVER_ERROR,
+            Injected::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Injected::Throttled => StatusCode::TOO_MANY_REQUESTS,
+        };
+        // Boxed: an answer is too large to be a `Result`'s error by value.
+        Box::new(answer::json(
             status,
             format!(
                 r#"{{"message":"Injected fault: the simulator was asked to fail this {kind} call."}}"#
             ),
-        )
+        ))
     };
-    let mut response = match shared.take_fault(kind, None) {
-        None => document,
-        Some(Fault::InternalServerError) => injected(StatusCode::INTERNAL_SERVER_ERROR),
-        Some(Fault::ServiceUnavailable) => injected(StatusCode::SERVICE_UNAVAILABLE),
-        Some(Fault::Throttled) => injected(StatusCode::TOO_MANY_REQUESTS),
-        Some(fault) => {
-            if let Fault::Delay(delay) = fault {
-                tokio::time::sleep(delay).await;
-            }
-            fault::deliver(&fault, document).await
-        }
-    };
+    let mut delivery = None;
+    let fault = shared.take_fault(kind, None);
+    let mut response = fault::carry_out(fault, &mut delivery, || Ok(document), refuse)
+        .await
+        .unwrap_or_else(|refused| *refused);
+    if let Some(fault) = &delivery {
+        response = fault::deliver(fault, response).await;
+    }
     response.extensions_mut().insert(Handled {
         operation: Some(kind),
         authentication: Authentication::NotChecked,
