@@ -6,6 +6,8 @@
 //!   from `openapi/iam.yaml`.
 //! - [`sts`]: the same for the STS call that trades an OIDC ID token for temporary
 //!   credentials, from `openapi/sts.yaml`.
+//! - [`aws_sts`]: AWS STS's `GetWebIdentityToken`, a Query call that OpenAPI cannot
+//!   describe: its request form, XML answers and error codes, typed by hand.
 //! - [`runtime`]: the small hand-written support the generated code calls.
 //! - [`signing`]: SDK-HMAC-SHA256, computed by clients and checked by the simulator.
 
@@ -15,6 +17,7 @@
 // around it can shadow; this makes that path work inside this crate too.
 extern crate self as ges_api;
 
+pub mod aws_sts;
 pub mod runtime;
 pub mod signing;
 

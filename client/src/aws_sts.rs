@@ -1,14 +1,10 @@
 //! The function's own identity as an OIDC ID token: AWS STS `GetWebIdentityToken`
 //! (IAM outbound identity federation), asked with the Lambda role's credentials.
 //!
-//! A Query call (version 2011-06-15): a form-encoded `POST /` signed with SigV4 for the
-//! service `sts` in the function's region, answered in XML. The generator speaks JSON
-//! contracts only, so this one call is written here; the signature is api's SigV4
-//! (`ges_api::signing::sigv4_sign`, held to botocore's), and the answer is read with
-//! `roxmltree`. The body is serialised as botocore serialises it (`Action`, `Version`,
-//! then the members in the model's order, values percent-encoded but for `-_.~`), so
-//! that the same request signs to the same signature (tests/tests/aws_sigv4.rs holds
-//! us to botocore's).
+//! A Query call: the form and its XML answers are `ges_api::aws_sts`'s (the simulator
+//! answers with the same types); this module signs the form with api's SigV4
+//! (`ges_api::signing::sigv4_sign`, held to botocore's: tests/tests/aws_sigv4.rs), sends
+//! it, and says what a refusal means.
 //!
 //! The JWT is asked for when credentials are needed and lives only as long as the
 //! exchange with Huawei Cloud STS needs it: nothing caches it.
@@ -17,7 +13,9 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::SystemTime;
 
-use ges_api::runtime::encode_component;
+use ges_api::aws_sts::{
+    self as wire, AnswerError, ErrorAnswer, GetWebIdentityToken, TokenAnswer, codes, same_code,
+};
 use ges_api::signing::{
     HEADER_AMZ_DATE, HEADER_AMZ_SECURITY_TOKEN, RequestView, SdkDate, SigV4Scope, sigv4_sign,
 };
@@ -29,51 +27,21 @@ use crate::bounded_seconds::BoundedSeconds;
 use crate::endpoint::Endpoint;
 use crate::federation_error::{FederationError, Service};
 use crate::id_token::IdToken;
+use crate::refusal::Refusal;
 use crate::retry;
 use crate::sts_call;
 use crate::transport::{self, Exchanged, OutgoingRequest, Transport, USER_AGENT};
 
+pub use ges_api::aws_sts::SigningAlgorithm;
+
 /// The call, as messages name it.
-pub const GET_WEB_IDENTITY_TOKEN: &str = "sts:GetWebIdentityToken";
-/// The Query API version.
-pub const API_VERSION: &str = "2011-06-15";
-/// The service name SigV4 signs AWS STS calls for.
-const SIGNING_NAME: &str = "sts";
-/// The content type botocore sends Query calls with.
-pub const FORM: &str = "application/x-www-form-urlencoded; charset=utf-8";
+pub const GET_WEB_IDENTITY_TOKEN: &str = wire::CALL;
 /// The most of an answer read: a JWT is at most a few kilobytes.
 const MAX_ANSWER_BYTES: usize = 64 * 1024;
 
-/// The algorithm AWS signs the JWT with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SigningAlgorithm {
-    /// RSA with SHA-256: what every OIDC relying party takes.
-    #[default]
-    Rs256,
-    /// ECDSA on P-384 with SHA-384.
-    Es384,
-}
-
-impl SigningAlgorithm {
-    /// The name AWS and JOSE give it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Rs256 => "RS256",
-            Self::Es384 => "ES384",
-        }
-    }
-}
-
-impl FromStr for SigningAlgorithm {
-    type Err = ();
-
-    fn from_str(text: &str) -> Result<Self, ()> {
-        [Self::Rs256, Self::Es384]
-            .into_iter()
-            .find(|algorithm| algorithm.as_str().eq_ignore_ascii_case(text.trim()))
-            .ok_or(())
-    }
-}
+/// The algorithm asked for unless `GES_OIDC_AWS_ALGORITHM` says otherwise: RS256, which
+/// every OIDC relying party takes.
+pub const DEFAULT_SIGNING_ALGORITHM: SigningAlgorithm = SigningAlgorithm::Rs256;
 
 /// The audience the JWT is for (its `aud`): what the Huawei identity provider expects.
 /// 1 to 1,000 characters, none of them a control character.
@@ -92,7 +60,7 @@ impl FromStr for Audience {
 
     fn from_str(text: &str) -> Result<Self, ()> {
         let text = text.trim();
-        let fits = (1..=1000).contains(&text.chars().count());
+        let fits = (1..=wire::MAX_AUDIENCE_LEN).contains(&text.chars().count());
         if fits && !text.chars().any(char::is_control) {
             Ok(Self(text.to_owned()))
         } else {
@@ -101,11 +69,12 @@ impl FromStr for Audience {
     }
 }
 
-/// How long the JWT lives: 60 to 3,600 seconds (AWS's range).
-pub type TokenLifetime = BoundedSeconds<60, 3600>;
+/// How long the JWT lives: AWS's range, [`wire::DURATION_SECONDS`].
+pub type TokenLifetime = BoundedSeconds<{ wire::DURATION_SECONDS.0 }, { wire::DURATION_SECONDS.1 }>;
 
 /// AWS's default lifetime of the JWT.
-pub const DEFAULT_TOKEN_LIFETIME: TokenLifetime = TokenLifetime::clamped(300);
+pub const DEFAULT_TOKEN_LIFETIME: TokenLifetime =
+    TokenLifetime::clamped(wire::DEFAULT_DURATION_SECONDS);
 
 /// The AWS credentials the request is signed with: the Lambda role's, from
 /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`. `Debug` shows
@@ -159,18 +128,14 @@ impl WebIdentity {
         format!("https://sts.{region}.{suffix}")
     }
 
-    /// The form body, as botocore serialises it: form encoding, where a space is `+`
-    /// and every byte but letters, digits and `-_.~` is percent-encoded.
+    /// The form body, as botocore serialises it (`ges_api::aws_sts`).
     pub fn body(&self) -> String {
-        let audience = encode_component(self.audience.as_str())
-            .to_string()
-            .replace("%20", "+");
-        format!(
-            "Action=GetWebIdentityToken&Version={API_VERSION}&Audience.member.1={audience}\
-             &DurationSeconds={}&SigningAlgorithm={}",
-            self.lifetime.seconds(),
-            self.algorithm.as_str()
-        )
+        GetWebIdentityToken {
+            audiences: vec![self.audience.as_str().to_owned()],
+            signing_algorithm: self.algorithm,
+            duration_seconds: Some(self.lifetime.seconds()),
+        }
+        .to_form()
     }
 
     /// The request, signed at `at`: `Host`, `Content-Type`, then what SigV4 adds
@@ -188,7 +153,7 @@ impl WebIdentity {
             query: Vec::new(),
             headers: vec![
                 ("Host", self.endpoint.host_header()),
-                ("Content-Type", FORM.to_owned()),
+                ("Content-Type", wire::FORM_CONTENT_TYPE.to_owned()),
             ],
             body: self.body().into_bytes(),
         };
@@ -210,7 +175,7 @@ impl WebIdentity {
             .collect();
         let scope = SigV4Scope {
             region: &self.region,
-            service: SIGNING_NAME,
+            service: wire::SIGNING_NAME,
         };
         let signed = sigv4_sign(
             &view,
@@ -264,107 +229,92 @@ pub async fn web_identity_token(
     read_answer(&exchanged, attempts)
 }
 
-fn element_text(document: &roxmltree::Document<'_>, name: &str) -> Option<String> {
-    document
-        .descendants()
-        .find(|node| node.has_tag_name(name))
-        .and_then(|node| node.text())
-        .map(|text| text.trim().to_owned())
-}
-
-/// The answer's XML, if it is XML.
-fn document(exchanged: &Exchanged) -> Option<roxmltree::Document<'_>> {
-    let text = std::str::from_utf8(&exchanged.body).ok()?;
-    roxmltree::Document::parse(text).ok()
-}
-
 /// Whether AWS throttled the call: Query APIs answer `400` with the code `Throttling`.
 /// Only a `400` is parsed for it: a token's answer is read once, by [`read_answer`].
 fn throttled(exchanged: &Exchanged) -> bool {
     exchanged.status == 400
-        && document(exchanged)
-            .and_then(|document| element_text(&document, "Code"))
-            .is_some_and(|code| code == "Throttling")
+        && ErrorAnswer::from_xml(&exchanged.body)
+            .is_some_and(|error| error.code == codes::THROTTLING)
 }
 
 /// The token from a `200`, or the error AWS answered (its status and plain code), with
 /// what to do about it; the body is parsed once.
 fn read_answer(exchanged: &Exchanged, attempts: u32) -> Result<IdToken, FederationError> {
     const CALL: &str = GET_WEB_IDENTITY_TOKEN;
-    let document = document(exchanged);
-    let request_id =
-        transport::request_id_header(&exchanged.headers, "x-amzn-requestid").or_else(|| {
-            document
-                .as_ref()
-                .and_then(|document| element_text(document, "RequestId"))
-                .and_then(|id| transport::plain_request_id(&id))
-        });
-    let malformed = |why: String| FederationError::Malformed {
-        service: Service::AwsSts,
-        call: CALL,
-        why,
-        request_id: request_id.clone(),
-    };
+    let header_id = transport::request_id_header(&exchanged.headers, wire::REQUEST_ID_HEADER);
+    let body_id = |id: Option<String>| id.as_deref().and_then(transport::plain_request_id);
     if exchanged.status == 200 {
-        let document = document.ok_or_else(|| malformed("the body is not XML".to_owned()))?;
-        let token = element_text(&document, "WebIdentityToken")
-            .ok_or_else(|| malformed("the answer has no WebIdentityToken".to_owned()))?;
-        return IdToken::parse(&token, "AWS STS");
+        let answer = TokenAnswer::from_xml(&exchanged.body);
+        let request_id = header_id.or_else(|| match &answer {
+            Ok(answer) => body_id(answer.request_id.clone()),
+            Err(AnswerError::NoToken) => {
+                body_id(ErrorAnswer::from_xml(&exchanged.body).and_then(|xml| xml.request_id))
+            }
+            Err(AnswerError::NotXml) => None,
+        });
+        return match answer {
+            Ok(answer) => IdToken::parse(&answer.web_identity_token, "AWS STS"),
+            Err(why) => Err(FederationError::Malformed {
+                service: Service::AwsSts,
+                call: CALL,
+                why: why.to_string(),
+                request_id,
+            }),
+        };
     }
+    let error = ErrorAnswer::from_xml(&exchanged.body);
+    let request_id =
+        header_id.or_else(|| body_id(error.as_ref().and_then(|error| error.request_id.clone())));
     // The code only, and only a plain one: AWS's message, or a body that is not AWS's,
     // is not repeated (an answer to this call may hold the ID token).
-    let code = document
-        .as_ref()
-        .and_then(|document| element_text(document, "Code"))
-        .and_then(|code| transport::plain_code(&code));
-    Err(FederationError::Refused {
-        service: Service::AwsSts,
-        call: CALL,
-        status: exchanged.status,
-        hint: hint(exchanged.status, code.as_deref()),
-        code,
+    let code = error
+        .filter(|error| !error.code.is_empty())
+        .and_then(|error| transport::plain_code(&error.code));
+    Err(FederationError::Refused(Refusal::new(
+        Service::AwsSts,
+        CALL,
+        exchanged.status,
+        code.as_deref(),
         request_id,
+        hint(exchanged.status, code.as_deref()),
         attempts,
-    })
+    )))
 }
 
 /// What to enable or grant, by the error AWS documents for the call (the model's codes
 /// end in `Exception`; the documentation's do not: both are read).
 fn hint(status: u16, code: Option<&str>) -> &'static str {
-    let code = code.map(|code| code.trim_end_matches("Exception"));
-    match code {
-        Some("OutboundWebIdentityFederationDisabled") => {
-            "outbound identity federation is off in this AWS account: run `aws iam \
-             enable-outbound-web-identity-federation` once (it prints the issuer URL the Huawei \
-             identity provider must trust)"
-        }
-        Some("SessionDurationEscalation") => {
-            "the ID token may not outlive the role's session: lower GES_OIDC_AWS_DURATION_SECONDS"
-        }
-        Some("JWTPayloadSizeExceeded") => {
-            "the token's claims are too large: remove tags from the role's session"
-        }
-        Some("AccessDenied") => {
-            "the function's role may not call sts:GetWebIdentityToken for this audience: allow \
-             it in the role's policy with the condition sts:IdentityTokenAudience equal to \
-             GES_OIDC_AWS_AUDIENCE"
-        }
-        Some(
-            "InvalidClientTokenId"
-            | "SignatureDoesNotMatch"
-            | "ExpiredToken"
-            | "UnrecognizedClient"
-            | "IncompleteSignature",
-        ) => {
-            "AWS refused the credentials that signed the call (AWS_ACCESS_KEY_ID, \
-             AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION): in Lambda they are the \
-             role's; elsewhere, refresh them"
-        }
-        _ if status == 403 => {
-            "the function's role may not call sts:GetWebIdentityToken: allow it in the role's \
-             policy"
-        }
-        _ => "AWS STS may be failing: try again later, and check AWS_REGION",
+    let is = |known: &str| code.is_some_and(|code| same_code(code, known));
+    if is(codes::OUTBOUND_FEDERATION_DISABLED) {
+        "outbound identity federation is off in this AWS account: run `aws iam \
+         enable-outbound-web-identity-federation` once (it prints the issuer URL the Huawei \
+         identity provider must trust)"
+    } else if is(codes::SESSION_DURATION_ESCALATION) {
+        "the ID token may not outlive the role's session: lower GES_OIDC_AWS_DURATION_SECONDS"
+    } else if is(codes::JWT_PAYLOAD_SIZE_EXCEEDED) {
+        "the token's claims are too large: remove tags from the role's session"
+    } else if is(codes::ACCESS_DENIED) {
+        "the function's role may not call sts:GetWebIdentityToken for this audience: allow \
+         it in the role's policy with the condition sts:IdentityTokenAudience equal to \
+         GES_OIDC_AWS_AUDIENCE"
+    } else if [
+        codes::INVALID_CLIENT_TOKEN_ID,
+        codes::SIGNATURE_DOES_NOT_MATCH,
+        codes::EXPIRED_TOKEN,
+        codes::UNRECOGNIZED_CLIENT,
+        codes::INCOMPLETE_SIGNATURE,
+    ]
+    .into_iter()
+    .any(is)
+    {
+        "AWS refused the credentials that signed the call (AWS_ACCESS_KEY_ID, \
+         AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION): in Lambda they are the \
+         role's; elsewhere, refresh them"
+    } else if status == 403 {
+        "the function's role may not call sts:GetWebIdentityToken: allow it in the role's \
+         policy"
+    } else {
+        "AWS STS may be failing: try again later, and check AWS_REGION"
     }
 }
 
@@ -460,8 +410,6 @@ mod tests {
 
     #[test]
     fn settings_parse_into_their_ranges() {
-        assert_eq!("es384".parse(), Ok(SigningAlgorithm::Es384));
-        assert!("HS256".parse::<SigningAlgorithm>().is_err());
         assert!("59".parse::<TokenLifetime>().is_err());
         assert_eq!(
             "3600".parse::<TokenLifetime>().map(TokenLifetime::seconds),

@@ -544,12 +544,12 @@ impl ClientError {
             | ClientErrorKind::Iam(IamError::Transport { .. }) => FailureKind::UpstreamUnavailable,
             // IAM failing or throttling is the cloud being unavailable; IAM refusing the
             // user, password or agency is the credentials being wrong.
-            ClientErrorKind::Iam(IamError::Refused { status, .. })
-                if *status == 429 || *status >= 500 =>
+            ClientErrorKind::Iam(IamError::Refused(refusal))
+                if refusal.status == 429 || refusal.status >= 500 =>
             {
                 FailureKind::UpstreamUnavailable
             }
-            ClientErrorKind::Iam(IamError::Refused { .. }) => FailureKind::Unauthorized,
+            ClientErrorKind::Iam(IamError::Refused(_)) => FailureKind::Unauthorized,
             ClientErrorKind::Iam(IamError::DeadlineExceeded { .. }) => {
                 FailureKind::DeadlineExceeded
             }

@@ -17,7 +17,7 @@ use ges_api::runtime::ConstraintViolation;
 use ges_api::types::ProjectId;
 use secrecy::SecretString;
 
-use crate::aws_sts::{AwsKeys, DEFAULT_TOKEN_LIFETIME, WebIdentity};
+use crate::aws_sts::{self, AwsKeys, DEFAULT_TOKEN_LIFETIME, WebIdentity};
 use crate::endpoint::{Endpoint, EndpointError, Region, Upstream};
 use crate::env::vars;
 use crate::federation::{FederatedCredentials, IdTokenSource};
@@ -353,7 +353,8 @@ fn id_token_source(
                 .map(SecretString::from),
         },
         audience,
-        algorithm: parsed(get, vars::OIDC_AWS_ALGORITHM, "RS256 or ES384")?.unwrap_or_default(),
+        algorithm: parsed(get, vars::OIDC_AWS_ALGORITHM, "RS256 or ES384")?
+            .unwrap_or(aws_sts::DEFAULT_SIGNING_ALGORITHM),
         lifetime: parsed(
             get,
             vars::OIDC_AWS_DURATION_SECONDS,

@@ -4,38 +4,11 @@
 //! names the service, the call, what was said and what to enable or grant. A leaf below
 //! the modules that make these calls; no variant holds a secret.
 
-use std::fmt;
-
 use crate::failure::FailureKind;
+use crate::refusal::Refusal;
 use crate::retry::Attempts;
 
-/// The service a federation call goes to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Service {
-    /// AWS STS, which issues the function's own ID token (`GetWebIdentityToken`).
-    AwsSts,
-    /// Huawei Cloud STS, which trades it for temporary AK/SK (`AssumeAgencyWithOIDC`).
-    HuaweiSts,
-}
-
-impl Service {
-    /// The variables that say where the service is.
-    fn endpoint_variables(self) -> &'static str {
-        match self {
-            Self::AwsSts => "AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL or AWS_REGION",
-            Self::HuaweiSts => "HUAWEICLOUD_SDK_STS_ENDPOINT or HUAWEICLOUD_SDK_REGION",
-        }
-    }
-}
-
-impl fmt::Display for Service {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::AwsSts => "AWS STS",
-            Self::HuaweiSts => "Huawei Cloud STS",
-        })
-    }
-}
+pub use crate::refusal::Service;
 
 /// Huawei Cloud STS's credentials had no life left when they arrived.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,29 +48,8 @@ pub enum FederationError {
     },
     /// The service answered with an error. Its message is not repeated: an STS message
     /// can hold the ID token it refused.
-    #[error(
-        "{service} refused {call} with {status}{} (request id {}, after {}); {hint}",
-        code.as_deref().map(|code| format!(" {code}")).unwrap_or_default(),
-        request_id.as_deref().unwrap_or("none"),
-        Attempts::sent_times(*attempts)
-    )]
-    Refused {
-        /// The service.
-        service: Service,
-        /// The call.
-        call: &'static str,
-        /// The HTTP status.
-        status: u16,
-        /// The service's error code, if it gave a plain one
-        /// ([`crate::transport::plain_code`]).
-        code: Option<String>,
-        /// The request id, if any.
-        request_id: Option<String>,
-        /// What to enable, grant or check.
-        hint: &'static str,
-        /// How many times the request was sent.
-        attempts: u32,
-    },
+    #[error("{0}")]
+    Refused(Refusal),
     /// The service could not be reached.
     #[error(
         "{call}: could not reach {service} at {endpoint} after {}: {}; check {} and the \
@@ -201,11 +153,11 @@ impl FederationError {
     /// service is failing or slow.
     pub fn failure_kind(&self) -> FailureKind {
         match self {
-            Self::Refused { status, .. } if crate::retry::retryable_status(*status) => {
+            Self::Refused(refusal) if crate::retry::retryable_status(refusal.status) => {
                 FailureKind::UpstreamUnavailable
             }
-            Self::Refused { status: 403, .. } => FailureKind::Forbidden,
-            Self::Refused { .. } | Self::NotAJwt { .. } | Self::ExpiredOnArrival(_) => {
+            Self::Refused(Refusal { status: 403, .. }) => FailureKind::Forbidden,
+            Self::Refused(_) | Self::NotAJwt { .. } | Self::ExpiredOnArrival(_) => {
                 FailureKind::Unauthorized
             }
             Self::Transport { .. } => FailureKind::UpstreamUnavailable,

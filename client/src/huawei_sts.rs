@@ -22,6 +22,7 @@ use crate::bounded_seconds::BoundedSeconds;
 use crate::endpoint::Endpoint;
 use crate::federation_error::{ExpiredCredentials, FederationError, Service};
 use crate::id_token::IdToken;
+use crate::refusal::Refusal;
 use crate::retry;
 use crate::static_credentials::StaticCredentials;
 use crate::sts_call;
@@ -253,13 +254,13 @@ fn refused(
         404 => "check HUAWEICLOUD_OIDC_PROVIDER_URN and HUAWEICLOUD_OIDC_AGENCY_URN",
         _ => "Huawei Cloud STS may be failing: try again later",
     };
-    FederationError::Refused {
-        service: Service::HuaweiSts,
-        call: ASSUME_AGENCY_WITH_OIDC,
-        status: exchanged.status,
-        code,
+    FederationError::Refused(Refusal::new(
+        Service::HuaweiSts,
+        ASSUME_AGENCY_WITH_OIDC,
+        exchanged.status,
+        code.as_deref(),
         request_id,
         hint,
         attempts,
-    }
+    ))
 }

@@ -34,6 +34,7 @@ use time::format_description::well_known::Rfc3339;
 use tokio::time::Instant;
 
 use crate::endpoint::Endpoint;
+use crate::refusal::{Refusal, Service};
 use crate::retry::{self, Attempts, Verdict};
 use crate::static_credentials::StaticCredentials;
 use crate::transport::{self, ExchangeError, Exchanged, OutgoingRequest, Transport, USER_AGENT};
@@ -518,26 +519,8 @@ impl fmt::Display for ExpiredToken {
 #[derive(Debug, thiserror::Error)]
 pub enum IamError {
     /// IAM answered with an error. Its message is not repeated: only a plain code.
-    #[error(
-        "IAM refused {call} with {status}{} (request id {}, after {}); check {hint}",
-        code.as_deref().map(|code| format!(" {code}")).unwrap_or_default(),
-        request_id.as_deref().unwrap_or("none"),
-        Attempts::sent_times(*attempts)
-    )]
-    Refused {
-        /// The call.
-        call: &'static str,
-        /// The HTTP status.
-        status: u16,
-        /// IAM's error code, if it gave a plain one ([`transport::plain_code`]).
-        code: Option<String>,
-        /// The request id, if any.
-        request_id: Option<String>,
-        /// What to check.
-        hint: &'static str,
-        /// How many times the request was sent.
-        attempts: u32,
-    },
+    #[error("{0}")]
+    Refused(Refusal),
     /// IAM knows no project of that name.
     #[error(
         "IAM has no project named {name} (request id {}): check HUAWEICLOUD_SDK_REGION, or set \
@@ -612,25 +595,28 @@ impl IamError {
         );
         let hint = match (call, answer.exchanged.status) {
             (_, 401) if call.starts_with("POST") => {
-                "GES_IAM_USER, GES_IAM_PASSWORD and GES_IAM_DOMAIN, or the AK/SK an agency is \
-                 assumed with"
+                "check GES_IAM_USER, GES_IAM_PASSWORD and GES_IAM_DOMAIN, or the AK/SK an agency \
+                 is assumed with"
             }
             (_, 403) if call.starts_with("POST") => {
-                "GES_IAM_AGENCY and GES_IAM_AGENCY_DOMAIN, and that the caller may assume the agency"
+                "check GES_IAM_AGENCY and GES_IAM_AGENCY_DOMAIN, and that the caller may assume \
+                 the agency"
             }
             (_, 400) if call.starts_with("POST") => {
-                "HUAWEICLOUD_SDK_PROJECT_ID or HUAWEICLOUD_SDK_REGION, which the token is scoped to"
+                "check HUAWEICLOUD_SDK_PROJECT_ID or HUAWEICLOUD_SDK_REGION, which the token is \
+                 scoped to"
             }
-            _ => "the credentials and their permissions (iam:projects:listProjects)",
+            _ => "check the credentials and their permissions (iam:projects:listProjects)",
         };
-        Self::Refused {
+        Self::Refused(Refusal::new(
+            Service::Iam,
             call,
-            status: answer.exchanged.status,
-            code,
-            request_id: answer.request_id.clone(),
+            answer.exchanged.status,
+            code.as_deref(),
+            answer.request_id.clone(),
             hint,
-            attempts: answer.attempts,
-        }
+            answer.attempts,
+        ))
     }
 }
 

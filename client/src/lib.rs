@@ -13,13 +13,16 @@
 //!   Cloud STS ([`huawei_sts`]), the token being the function's own from AWS STS
 //!   ([`aws_sts`]) or one given; [`federation_config`]: its settings;
 //!   [`federation_error`]: why it failed; [`sts_call`]: one attempt of either STS call.
+//! - [`refusal`]: a credential service's refusal (IAM, either STS, Secrets Manager), one
+//!   type for all of them.
 //! - [`transport`]: the one place HTTP clients are built, requests put on the wire and
 //!   answers read; [`tls`]: the roots every HTTP client trusts.
 //! - [`client`]: one HTTP client for every generated GES operation; [`retry`]: which
 //!   failed calls are tried again, and when.
 //! - [`report`]: which graph, the change asked of it and how it came out;
 //!   [`graph_error`]: why a call about a graph failed, and what GES said.
-//! - [`stop`]: stopping one graph, and what GES's answer means; [`start`]: starting one;
+//! - [`change`]: stopping or starting one graph, or previewing a stop, and what GES's
+//!   answer means (the paths [`stop`] and [`start`] name its entry points too);
 //!   [`wait`]: waiting for a stop job to end.
 //! - [`policy`]: the allow-lists and the opt-out tag.
 //! - [`input`]: excerpts of untrusted input for messages; [`json`]: the one strict
@@ -35,6 +38,7 @@
 
 pub mod aws_sts;
 pub mod bounded_seconds;
+pub mod change;
 pub mod client;
 pub mod config;
 pub mod credentials;
@@ -54,16 +58,26 @@ pub mod json;
 pub mod policy;
 pub mod reconcile;
 pub mod refresh;
+pub mod refusal;
 pub mod regions;
 pub mod report;
 pub mod retry;
 pub mod schedule;
 pub mod secrets;
 pub mod selector;
-pub mod start;
 pub mod static_credentials;
-pub mod stop;
 pub mod sts_call;
 pub mod tls;
 pub mod transport;
 pub mod wait;
+
+/// Stopping one graph, and its dry run: [`change`]'s entry points, by the name the
+/// function and the command line call them under.
+pub mod stop {
+    pub use crate::change::{NOT_RUNNING, preview_stop, stop_graph};
+}
+
+/// Starting one graph: [`change`]'s entry point, by the name the function calls it under.
+pub mod start {
+    pub use crate::change::start_graph;
+}

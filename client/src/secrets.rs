@@ -21,6 +21,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value};
 
 use crate::env::{Vars, vars};
+use crate::refusal::{Refusal, Service};
 use crate::transport::{self, ClientOptions, ReadError, Timeouts};
 
 /// The extension's port unless `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT` says otherwise.
@@ -46,6 +47,11 @@ const CONNECT_ATTEMPTS: u32 = 3;
 const CONNECT_PAUSE: Duration = Duration::from_millis(200);
 /// The most of the extension's answer read (a secret is at most 64 KiB).
 const MAX_ANSWER_BYTES: usize = 256 * 1024;
+/// The call, as IAM policies name it.
+const GET_SECRET_VALUE: &str = "secretsmanager:GetSecretValue";
+/// What to check when the extension refuses.
+const REFUSED_HINT: &str = "check the name or ARN, and that the function's role may call \
+                            secretsmanager:GetSecretValue on it (and kms:Decrypt for its key)";
 
 /// The credential variables a secret holds. `Debug` shows the keys only.
 #[derive(Clone, Default)]
@@ -221,7 +227,17 @@ pub(crate) async fn fetch<F: Fn(&str) -> Option<String>>(
             ReadError::Transport(source) => SecretsError::Transport { source },
         })?;
     if status != 200 {
-        return Err(SecretsError::Refused { status });
+        // The extension's error body is Secrets Manager's, passed on: neither its code
+        // nor its message is read, only the status.
+        return Err(SecretsError::Refused(Refusal::new(
+            Service::SecretsManager,
+            GET_SECRET_VALUE,
+            status,
+            None,
+            None,
+            REFUSED_HINT,
+            1,
+        )));
     }
     let answer: Value = serde_json::from_slice(&body).map_err(|_| SecretsError::Malformed {
         why: "the answer is not JSON",
@@ -267,14 +283,12 @@ pub enum SecretsError {
     },
     /// The extension refused.
     #[error(
-        "the AWS Parameters and Secrets Lambda Extension answered {status} for the secret \
-         HUAWEICLOUD_SDK_SECRET_ID names: check the name or ARN, and that the function's role \
-         may call secretsmanager:GetSecretValue on it (and kms:Decrypt for its key)"
+        "the AWS Parameters and Secrets Lambda Extension answered {} for the secret \
+         HUAWEICLOUD_SDK_SECRET_ID names: {}",
+        .0.status,
+        .0.hint
     )]
-    Refused {
-        /// The HTTP status.
-        status: u16,
-    },
+    Refused(Refusal),
     /// The extension's answer is not one.
     #[error("the AWS Parameters and Secrets Lambda Extension's answer cannot be used: {why}")]
     Malformed {

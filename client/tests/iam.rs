@@ -240,11 +240,11 @@ async fn iam_failing_every_attempt_ends_after_the_policys_attempts() {
     assert!(
         matches!(
             error.kind(),
-            ClientErrorKind::Iam(IamError::Refused {
+            ClientErrorKind::Iam(IamError::Refused(ges_client::refusal::Refusal {
                 status: 429,
                 attempts: 2,
                 ..
-            })
+            }))
         ),
         "{error}"
     );

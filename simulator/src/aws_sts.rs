@@ -12,6 +12,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use ges_api::aws_sts::{self as wire, GetWebIdentityToken, SigningAlgorithm};
 use ges_api::signing::{
     RequestView, SdkDate, SigV4Scope, decode_query, sigv4_canonical_request, sigv4_signature_hex,
     sigv4_string_to_sign,
@@ -23,7 +24,6 @@ use time::OffsetDateTime;
 use time::macros::format_description;
 
 use crate::error_codes;
-use crate::jwt::SigningAlgorithm;
 
 /// The region the simulator's AWS STS signs for unless told otherwise.
 pub const DEFAULT_AWS_REGION: &str = "us-east-1";
@@ -37,8 +37,6 @@ pub const MAX_JWT_PAYLOAD_BYTES: usize = 8 * 1024;
 
 /// How far `X-Amz-Date` may be from real time, as on AWS.
 const MAX_CLOCK_SKEW: time::Duration = time::Duration::minutes(15);
-/// The Query API version of STS.
-const VERSION: &str = "2011-06-15";
 /// SigV4's date format, `20261201T120000Z`.
 const AMZ_DATE: &[time::format_description::BorrowedFormatItem<'static>] =
     format_description!("[year][month][day]T[hour][minute][second]Z");
@@ -143,7 +141,7 @@ impl QueryError {
         Self::new(StatusCode::FORBIDDEN, code, message)
     }
 
-    fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, message)
     }
 
@@ -157,15 +155,6 @@ impl QueryError {
             "The security token included in the request is invalid.",
         )
     }
-
-    /// `Sender` for the caller's faults, `Receiver` for the service's.
-    pub(crate) fn fault_type(&self) -> &'static str {
-        if self.status.is_server_error() {
-            "Receiver"
-        } else {
-            "Sender"
-        }
-    }
 }
 
 /// What a `GetWebIdentityToken` call asks for.
@@ -177,119 +166,23 @@ pub(crate) struct TokenAsk {
     pub(crate) duration: Duration,
 }
 
-/// Reads a `GetWebIdentityToken` call's form body.
+/// Reads a `GetWebIdentityToken` call's form body with the wire's own reader
+/// (`ges_api::aws_sts`, the client's serialiser's twin), AWS's default duration filled
+/// in.
 pub(crate) fn parse_ask(body: &[u8]) -> Result<TokenAsk, QueryError> {
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(body).into_owned().collect();
-    let param = |name: &str| {
-        pairs
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
-    };
-    match param("Action") {
-        Some("GetWebIdentityToken") => {}
-        Some(other) => {
-            return Err(QueryError::bad_request(
-                error_codes::INVALID_ACTION,
-                format!(
-                    "Could not find operation {} for version {VERSION}",
-                    shown(other)
-                ),
-            ));
-        }
-        None => {
-            return Err(QueryError::bad_request(
-                error_codes::MISSING_PARAMETER,
-                "The request must contain the parameter Action.",
-            ));
-        }
-    }
-    if let Some(version) = param("Version").filter(|version| *version != VERSION) {
-        return Err(QueryError::bad_request(
-            error_codes::INVALID_ACTION,
-            format!(
-                "Could not find operation GetWebIdentityToken for version {}",
-                shown(version)
-            ),
-        ));
-    }
-    let mut audiences = Vec::new();
-    for index in 1..=11 {
-        match param(&format!("Audience.member.{index}")) {
-            Some(audience) => audiences.push(audience.to_owned()),
-            None => break,
-        }
-    }
-    if audiences.is_empty() {
-        return Err(QueryError::bad_request(
-            error_codes::MISSING_PARAMETER,
-            "The request must contain the parameter Audience.member.1.",
-        ));
-    }
-    if audiences.len() > 10 {
-        return Err(validation(
-            "audience",
-            "Member must have length less than or equal to 10",
-        ));
-    }
-    if let Some(audience) = audiences
-        .iter()
-        .find(|aud| aud.is_empty() || aud.len() > 1000)
-    {
-        return Err(validation(
-            "audience",
-            &format!(
-                "Member must have length between 1 and 1000, not {}",
-                audience.len()
-            ),
-        ));
-    }
-    let algorithm = match param("SigningAlgorithm") {
-        None => {
-            return Err(QueryError::bad_request(
-                error_codes::MISSING_PARAMETER,
-                "The request must contain the parameter SigningAlgorithm.",
-            ));
-        }
-        Some(name) => SigningAlgorithm::from_name(name).ok_or_else(|| {
-            validation(
-                "signingAlgorithm",
-                &format!(
-                    "Member must satisfy enum value set: [RS256, ES384], not {:?}",
-                    shown(name)
-                ),
-            )
-        })?,
-    };
-    let duration = match param("DurationSeconds") {
-        None => 300,
-        Some(raw) => match raw.parse::<u64>() {
-            Ok(seconds) if (60..=3600).contains(&seconds) => seconds,
-            _ => {
-                return Err(validation(
-                    "durationSeconds",
-                    &format!(
-                        "Member must be an integer from 60 to 3600, not {:?}",
-                        shown(raw)
-                    ),
-                ));
-            }
-        },
-    };
+    let asked = GetWebIdentityToken::from_form(body).map_err(|refused| QueryError {
+        status: StatusCode::from_u16(refused.status).unwrap_or(StatusCode::BAD_REQUEST),
+        code: refused.code,
+        message: refused.message,
+    })?;
+    let seconds = asked
+        .duration_seconds
+        .unwrap_or(wire::DEFAULT_DURATION_SECONDS);
     Ok(TokenAsk {
-        audiences,
-        algorithm,
-        duration: Duration::from_secs(duration),
+        audiences: asked.audiences,
+        algorithm: asked.signing_algorithm,
+        duration: Duration::from_secs(u64::from(seconds)),
     })
-}
-
-fn validation(member: &str, rule: &str) -> QueryError {
-    QueryError::bad_request(
-        error_codes::VALIDATION_ERROR,
-        format!(
-            "1 validation error detected: Value at '{member}' failed to satisfy constraint: {rule}"
-        ),
-    )
 }
 
 /// The start of a value a caller sent, to repeat in a message.

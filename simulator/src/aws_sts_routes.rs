@@ -28,6 +28,7 @@ use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
+use ges_api::aws_sts::{self as wire, ErrorAnswer, SigningAlgorithm, TokenAnswer};
 use http::header::CONTENT_TYPE;
 use http::{HeaderValue, StatusCode};
 use ring::rand::{SecureRandom, SystemRandom};
@@ -37,15 +38,13 @@ use time::format_description::well_known::Rfc3339;
 use crate::answer;
 use crate::aws_sts::{self, MAX_JWT_PAYLOAD_BYTES, QueryError, TokenAsk};
 use crate::error_codes;
-use crate::fault::{self, Fault};
+use crate::fault::{self, Fault, Injected};
 use crate::journal::{Authentication, Handled, OperationKind, Scheme};
-use crate::jwt::{Audience, AwsIdentity, IdTokenClaims, Signer, SigningAlgorithm};
+use crate::jwt::{Audience, AwsIdentity, IdTokenClaims, Signer};
 use crate::shared::Shared;
 
 /// The largest Query body read.
 const MAX_BODY_BYTES: usize = 64 * 1024;
-/// The namespace of STS's answers.
-const NAMESPACE: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
 
 /// `POST /`.
 pub(crate) async fn get_web_identity_token(
@@ -60,11 +59,22 @@ pub(crate) async fn get_web_identity_token(
     let mut delivery = None;
     let outcome = issue(&shared, request, &mut handled, &mut delivery).await;
     let mut response = match outcome {
-        Ok(token) => xml(StatusCode::OK, success(&token, &request_id)),
-        Err(refused) => xml(refused.status, error(&refused, &request_id)),
+        Ok(issued) => xml(StatusCode::OK, issued.answer(&request_id).to_xml()),
+        Err(refused) => xml(
+            refused.status,
+            ErrorAnswer::new(
+                refused.status.as_u16(),
+                refused.code,
+                &refused.message,
+                Some(&request_id),
+            )
+            .to_xml(),
+        ),
     };
     if let Ok(value) = HeaderValue::from_str(&request_id) {
-        response.headers_mut().insert("x-amzn-requestid", value);
+        response
+            .headers_mut()
+            .insert(wire::REQUEST_ID_HEADER, value);
     }
     if let Some(fault) = &delivery {
         response = fault::deliver(fault, response).await;
@@ -77,6 +87,23 @@ pub(crate) async fn get_web_identity_token(
 struct Issued {
     token: String,
     expiration: OffsetDateTime,
+}
+
+impl Issued {
+    /// The answer, its expiration in whole seconds as AWS writes it.
+    fn answer(&self, request_id: &str) -> TokenAnswer {
+        let expiration = self
+            .expiration
+            .replace_nanosecond(0)
+            .unwrap_or(self.expiration)
+            .format(&Rfc3339)
+            .unwrap_or_default();
+        TokenAnswer {
+            web_identity_token: self.token.clone(),
+            expiration,
+            request_id: Some(request_id.to_owned()),
+        }
+    }
 }
 
 async fn issue(
@@ -109,42 +136,26 @@ async fn issue(
         }
     }
     let ask = aws_sts::parse_ask(&body)?;
-    let injected = |status, code| {
-        Err(QueryError::new(
+    let refuse = |injected| {
+        let (status, code) = match injected {
+            Injected::InternalServerError => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                error_codes::AWS_INTERNAL_FAILURE,
+            ),
+            Injected::ServiceUnavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                error_codes::AWS_SERVICE_UNAVAILABLE,
+            ),
+            Injected::Throttled => (StatusCode::BAD_REQUEST, error_codes::AWS_THROTTLING),
+        };
+        QueryError::new(
             status,
             code,
             "Injected fault: the simulator was asked to fail this GetWebIdentityToken call.",
-        ))
+        )
     };
-    match shared.take_fault(OperationKind::GetWebIdentityToken, None) {
-        None => operate(shared, &ask),
-        Some(Fault::InternalServerError) => injected(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            error_codes::AWS_INTERNAL_FAILURE,
-        ),
-        Some(Fault::ServiceUnavailable) => injected(
-            StatusCode::SERVICE_UNAVAILABLE,
-            error_codes::AWS_SERVICE_UNAVAILABLE,
-        ),
-        Some(Fault::Throttled) => injected(StatusCode::BAD_REQUEST, error_codes::AWS_THROTTLING),
-        Some(Fault::Delay(delay)) => {
-            let issued = operate(shared, &ask);
-            tokio::time::sleep(delay).await;
-            issued
-        }
-        Some(fault) => {
-            let issued = if fault.operates() {
-                operate(shared, &ask)
-            } else {
-                injected(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    error_codes::AWS_INTERNAL_FAILURE,
-                )
-            };
-            *delivery = Some(fault);
-            issued
-        }
-    }
+    let fault = shared.take_fault(OperationKind::GetWebIdentityToken, None);
+    fault::carry_out(fault, delivery, || operate(shared, &ask), refuse).await
 }
 
 /// The refusals a test configured, then the token.
@@ -263,55 +274,13 @@ pub(crate) fn uuid() -> String {
     )
 }
 
-/// Text for an XML element.
-fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&apos;"),
-            c => escaped.push(c),
-        }
-    }
-    escaped
-}
-
-fn success(issued: &Issued, request_id: &str) -> String {
-    let expiration = issued
-        .expiration
-        .replace_nanosecond(0)
-        .unwrap_or(issued.expiration)
-        .format(&Rfc3339)
-        .unwrap_or_default();
-    format!(
-        "<GetWebIdentityTokenResponse xmlns=\"{NAMESPACE}\"><GetWebIdentityTokenResult>\
-         <WebIdentityToken>{}</WebIdentityToken><Expiration>{}</Expiration>\
-         </GetWebIdentityTokenResult><ResponseMetadata><RequestId>{}</RequestId>\
-         </ResponseMetadata></GetWebIdentityTokenResponse>",
-        escape(&issued.token),
-        escape(&expiration),
-        escape(request_id)
-    )
-}
-
-fn error(refused: &QueryError, request_id: &str) -> String {
-    format!(
-        "<ErrorResponse xmlns=\"{NAMESPACE}\"><Error><Type>{}</Type><Code>{}</Code>\
-         <Message>{}</Message></Error><RequestId>{}</RequestId></ErrorResponse>",
-        refused.fault_type(),
-        escape(refused.code),
-        escape(&refused.message),
-        escape(request_id)
-    )
-}
-
 fn xml(status: StatusCode, body: String) -> Response {
     (
         status,
-        [(CONTENT_TYPE, HeaderValue::from_static("text/xml"))],
+        [(
+            CONTENT_TYPE,
+            HeaderValue::from_static(wire::XML_CONTENT_TYPE),
+        )],
         body,
     )
         .into_response()
@@ -341,26 +310,28 @@ fn jwt_document(encoded: serde_json::Result<Vec<u8>>) -> Response {
 
 /// An issuer document, or the fault a test queued for it.
 async fn serve_document(shared: &Shared, kind: OperationKind, document: Response) -> Response {
-    let injected = |status: StatusCode| {
-        answer::json(
+    let refuse = |injected| {
+        let status = match injected {
+            Injected::InternalServerError => StatusCode::INTERNAL_SERVER_ERROR,
+            Injected::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Injected::Throttled => StatusCode::TOO_MANY_REQUESTS,
+        };
+        // Boxed: an answer is too large to be a `Result`'s error by value.
+        Box::new(answer::json(
             status,
             format!(
                 r#"{{"message":"Injected fault: the simulator was asked to fail this {kind} call."}}"#
             ),
-        )
+        ))
     };
-    let mut response = match shared.take_fault(kind, None) {
-        None => document,
-        Some(Fault::InternalServerError) => injected(StatusCode::INTERNAL_SERVER_ERROR),
-        Some(Fault::ServiceUnavailable) => injected(StatusCode::SERVICE_UNAVAILABLE),
-        Some(Fault::Throttled) => injected(StatusCode::TOO_MANY_REQUESTS),
-        Some(fault) => {
-            if let Fault::Delay(delay) = fault {
-                tokio::time::sleep(delay).await;
-            }
-            fault::deliver(&fault, document).await
-        }
-    };
+    let mut delivery = None;
+    let fault = shared.take_fault(kind, None);
+    let mut response = fault::carry_out(fault, &mut delivery, || Ok(document), refuse)
+        .await
+        .unwrap_or_else(|refused| *refused);
+    if let Some(fault) = &delivery {
+        response = fault::deliver(fault, response).await;
+    }
     response.extensions_mut().insert(Handled {
         operation: Some(kind),
         authentication: Authentication::NotChecked,
@@ -374,22 +345,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn text_is_escaped_and_ids_are_uuids() {
-        assert_eq!(escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
+    fn ids_are_uuids() {
         let id = uuid();
         assert_eq!(id.len(), 36);
         assert_eq!(id.as_bytes()[14], b'4');
         assert_ne!(uuid(), id);
-    }
-
-    #[test]
-    fn errors_are_query_errors() {
-        let refused = QueryError::new(StatusCode::FORBIDDEN, "AccessDenied", "no <way>");
-        assert_eq!(
-            error(&refused, "rid"),
-            "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>\
-             Sender</Type><Code>AccessDenied</Code><Message>no &lt;way&gt;</Message></Error>\
-             <RequestId>rid</RequestId></ErrorResponse>"
-        );
     }
 }

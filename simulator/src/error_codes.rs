@@ -2,13 +2,33 @@
 //!
 //! Every GES error body is GES's flat shape, `{"error_code": ..., "error_msg": ...}`;
 //! Huawei STS's is the same shape, AWS STS's is XML.
-//! `GES.7001` and the `APIGW.*` codes are the real service's; the other `GES.*` codes
-//! are the simulator's own choice (GES does not publish them for these cases).
+//! `GES.7001` and the `APIGW.*` codes are the real service's, and the contract's
+//! (`ErrorCode` in `openapi/ges.yaml`, with their sources): the names below take them
+//! from there. The other `GES.*` codes are the simulator's own choice (GES does not
+//! publish them for these cases).
+
+use ges_api::types::ErrorCode;
+
+/// A code of the contract's, as text: what tests and answers match on.
+const fn contract(code: &ErrorCode) -> &'static str {
+    match code.known_value() {
+        Some(value) => value,
+        None => "",
+    }
+}
+
+/// The contract's words for a code of its own.
+const fn contract_message(code: &ErrorCode) -> &'static str {
+    match code.description() {
+        Some(message) => message,
+        None => "",
+    }
+}
 
 /// `400`: stop on a graph that is not running. GES's own code and message.
-pub const GRAPH_NOT_RUNNING: &str = "GES.7001";
+pub const GRAPH_NOT_RUNNING: &str = contract(&ErrorCode::GraphNotRunning);
 /// GES's message for [`GRAPH_NOT_RUNNING`], word for word.
-pub const GRAPH_NOT_RUNNING_MSG: &str = "The graph is not running.";
+pub const GRAPH_NOT_RUNNING_MSG: &str = contract_message(&ErrorCode::GraphNotRunning);
 /// `400`: start on a graph that is not stopped (running, stopping, starting, or in any
 /// other status but `900`). The simulator's choice: GES's code for this case is not
 /// known here, so it takes the number after [`GRAPH_NOT_RUNNING`], the code of the
@@ -38,54 +58,30 @@ pub const SERVICE_UNAVAILABLE: &str = "GES.8503";
 /// saying which: temporary credentials STS issued that have expired ("the security
 /// token has expired") or whose `X-Security-Token` is missing or not theirs are refused
 /// with it too.
-pub const AUTHENTICATION_FAILED: &str = "APIGW.0301";
+pub const AUTHENTICATION_FAILED: &str = contract(&ErrorCode::AuthenticationFailed);
 /// `404`: no operation has this path and method. The API gateway's code.
-pub const API_NOT_FOUND: &str = "APIGW.0101";
+pub const API_NOT_FOUND: &str = contract(&ErrorCode::ApiNotFound);
 /// `429`: an injected [`crate::Fault::Throttled`]. The API gateway's code.
-pub const THROTTLED: &str = "APIGW.0308";
+pub const THROTTLED: &str = contract(&ErrorCode::Throttled);
 
 // AWS STS (`POST /`, GetWebIdentityToken): Query errors, `<ErrorResponse><Error><Type>
-// <Code><Message></Error><RequestId></ErrorResponse>`, with AWS's own codes. The
-// operation's three are from botocore 1.44.8's model; the others are what AWS answers
-// to any Query call for these cases.
+// <Code><Message></Error><RequestId></ErrorResponse>`, with AWS's own codes, which the
+// wire's module (`ges_api::aws_sts::codes`) holds with their sources; the simulator
+// answers them as follows. Outbound federation disabled:
+// `SimulatorBuilder::aws_outbound_federation_disabled`; a session too short:
+// `SimulatorBuilder::aws_session_remaining`; claims larger than `MAX_JWT_PAYLOAD_BYTES`;
+// access denied: `SimulatorBuilder::aws_deny_web_identity_token`,
+// `SimulatorBuilder::aws_token_audiences`; `InternalFailure`, `ServiceUnavailable` and
+// `Throttling`: an injected `Fault::InternalServerError`, `Fault::ServiceUnavailable`,
+// `Fault::Throttled`.
 
-/// `403`: outbound identity federation is off for the account
-/// ([`crate::SimulatorBuilder::aws_outbound_federation_disabled`]).
-pub const OUTBOUND_FEDERATION_DISABLED: &str = "OutboundWebIdentityFederationDisabledException";
-/// `403`: `DurationSeconds` outlives the caller's own session
-/// ([`crate::SimulatorBuilder::aws_session_remaining`]).
-pub const SESSION_DURATION_ESCALATION: &str = "SessionDurationEscalationException";
-/// `400`: the token's claims would be larger than [`crate::MAX_JWT_PAYLOAD_BYTES`].
-pub const JWT_PAYLOAD_SIZE_EXCEEDED: &str = "JWTPayloadSizeExceededException";
-/// `403`: the signature is not the one the request's content, the secret key and the
-/// date give; or the date is more than 15 minutes off; or the credential is scoped to
-/// another region or service.
-pub const SIGNATURE_DOES_NOT_MATCH: &str = "SignatureDoesNotMatch";
-/// `403`: the access key is unknown, or the session token is missing, unexpected or
-/// wrong.
-pub const INVALID_CLIENT_TOKEN_ID: &str = "InvalidClientTokenId";
-/// `403`: no `Authorization` header.
-pub const MISSING_AUTHENTICATION_TOKEN: &str = "MissingAuthenticationToken";
-/// `400`: an `Authorization` header that is not a complete SigV4 one, or no
-/// `X-Amz-Date`.
-pub const INCOMPLETE_SIGNATURE: &str = "IncompleteSignature";
-/// `403`: the role may not call `sts:GetWebIdentityToken` (for this audience)
-/// ([`crate::SimulatorBuilder::aws_deny_web_identity_token`],
-/// [`crate::SimulatorBuilder::aws_token_audiences`]).
-pub const ACCESS_DENIED: &str = "AccessDenied";
-/// `400`: a parameter out of its range or not one of its values.
-pub const VALIDATION_ERROR: &str = "ValidationError";
-/// `400`: a required parameter (`Audience.member.1`, `SigningAlgorithm`) is missing.
-pub const MISSING_PARAMETER: &str = "MissingParameter";
-/// `400`: an `Action` other than `GetWebIdentityToken`, or a `Version` other than
-/// `2011-06-15`.
-pub const INVALID_ACTION: &str = "InvalidAction";
-/// `500`: an injected [`crate::Fault::InternalServerError`].
-pub const AWS_INTERNAL_FAILURE: &str = "InternalFailure";
-/// `503`: an injected [`crate::Fault::ServiceUnavailable`].
-pub const AWS_SERVICE_UNAVAILABLE: &str = "ServiceUnavailable";
-/// `400`: an injected [`crate::Fault::Throttled`], as AWS throttles Query APIs.
-pub const AWS_THROTTLING: &str = "Throttling";
+pub use ges_api::aws_sts::codes::{
+    ACCESS_DENIED, INCOMPLETE_SIGNATURE, INTERNAL_FAILURE as AWS_INTERNAL_FAILURE, INVALID_ACTION,
+    INVALID_CLIENT_TOKEN_ID, JWT_PAYLOAD_SIZE_EXCEEDED, MISSING_AUTHENTICATION_TOKEN,
+    MISSING_PARAMETER, OUTBOUND_FEDERATION_DISABLED,
+    SERVICE_UNAVAILABLE as AWS_SERVICE_UNAVAILABLE, SESSION_DURATION_ESCALATION,
+    SIGNATURE_DOES_NOT_MATCH, THROTTLING as AWS_THROTTLING, VALIDATION_ERROR,
+};
 
 // Huawei STS (`POST /v5/agencies/assume-with-oidc`): `{"error_code", "error_msg"}`.
 // `STS5.1106` is Huawei's (its API reference's example); the others are the

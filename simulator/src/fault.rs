@@ -241,6 +241,54 @@ fn half(body: &Bytes) -> usize {
     (body.len() / 2).min(body.len().saturating_sub(1))
 }
 
+/// The three faults each service answers in its own words: GES, AWS STS and Huawei STS
+/// each have their status and code for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Injected {
+    /// [`Fault::InternalServerError`], or the error answer a fault that does not carry
+    /// out the call replaces on the wire.
+    InternalServerError,
+    /// [`Fault::ServiceUnavailable`].
+    ServiceUnavailable,
+    /// [`Fault::Throttled`].
+    Throttled,
+}
+
+/// The one fault switch every operation goes through: with no fault, `operate`; for
+/// the three injected refusals, `refuse` words them; a delay carries the call out now
+/// and answers later; any other fault carries the call out if it [`Fault::operates`]
+/// (else an internal error stands in for the answer it replaces) and is left in
+/// `delivery` for [`deliver`] to send the answer wrong.
+pub(crate) async fn carry_out<T, E>(
+    fault: Option<Fault>,
+    delivery: &mut Option<Fault>,
+    operate: impl FnOnce() -> Result<T, E>,
+    refuse: impl Fn(Injected) -> E,
+) -> Result<T, E> {
+    let injected = match fault {
+        None => return operate(),
+        Some(Fault::InternalServerError) => Injected::InternalServerError,
+        Some(Fault::ServiceUnavailable) => Injected::ServiceUnavailable,
+        Some(Fault::Throttled) => Injected::Throttled,
+        Some(Fault::Delay(delay)) => {
+            // Carried out now, answered later: what a client that times out never sees.
+            let answer = operate();
+            tokio::time::sleep(delay).await;
+            return answer;
+        }
+        Some(fault) => {
+            let answer = if fault.operates() {
+                operate()
+            } else {
+                Err(refuse(Injected::InternalServerError))
+            };
+            *delivery = Some(fault);
+            return answer;
+        }
+    };
+    Err(refuse(injected))
+}
+
 /// The answer to send for a call that met `fault`, given the answer the call would
 /// have had (`normal`; for a fault that does not carry out the call, an error answer
 /// that is discarded).

@@ -40,7 +40,7 @@ use time::macros::format_description;
 
 use crate::answer;
 use crate::error_codes;
-use crate::fault::{self, Fault};
+use crate::fault::{self, Fault, Injected};
 use crate::journal::{Authentication, Handled, OperationKind, Scheme};
 use crate::jwt::{self, TokenRefusal, Trust};
 use crate::shared::Shared;
@@ -135,53 +135,37 @@ async fn assume(
     let body: AssumeAgencyWithOidcBody = serde_json::from_slice(&body)
         .map_err(|err| invalid(format!("The request body is invalid: {err}.")))?;
 
-    let injected = |status, code| {
-        Err(Refused::new(
+    let fault = shared.take_fault(OperationKind::AssumeAgencyWithOidc, None);
+    if let Some(Fault::EchoingRefusal(status)) = fault {
+        *delivery = Some(Fault::EchoingRefusal(status));
+        return Err(Refused::new(
+            StatusCode::from_u16(status).unwrap_or(StatusCode::UNAUTHORIZED),
+            error_codes::STS_ID_TOKEN_MALFORMED,
+            format!(
+                "The id_token '{}' cannot be verified.",
+                body.id_token.expose_secret()
+            ),
+        ));
+    }
+    let refuse = |injected| {
+        let (status, code) = match injected {
+            Injected::InternalServerError => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                error_codes::STS_INTERNAL_ERROR,
+            ),
+            Injected::ServiceUnavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                error_codes::STS_SERVICE_UNAVAILABLE,
+            ),
+            Injected::Throttled => (StatusCode::TOO_MANY_REQUESTS, error_codes::THROTTLED),
+        };
+        Refused::new(
             status,
             code,
             "Injected fault: the simulator was asked to fail this AssumeAgencyWithOidc call.",
-        ))
+        )
     };
-    match shared.take_fault(OperationKind::AssumeAgencyWithOidc, None) {
-        None => operate(shared, &body, handled),
-        Some(Fault::InternalServerError) => injected(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            error_codes::STS_INTERNAL_ERROR,
-        ),
-        Some(Fault::ServiceUnavailable) => injected(
-            StatusCode::SERVICE_UNAVAILABLE,
-            error_codes::STS_SERVICE_UNAVAILABLE,
-        ),
-        Some(Fault::Throttled) => injected(StatusCode::TOO_MANY_REQUESTS, error_codes::THROTTLED),
-        Some(Fault::Delay(delay)) => {
-            let assumed = operate(shared, &body, handled);
-            tokio::time::sleep(delay).await;
-            assumed
-        }
-        Some(Fault::EchoingRefusal(status)) => {
-            *delivery = Some(Fault::EchoingRefusal(status));
-            Err(Refused::new(
-                StatusCode::from_u16(status).unwrap_or(StatusCode::UNAUTHORIZED),
-                error_codes::STS_ID_TOKEN_MALFORMED,
-                format!(
-                    "The id_token '{}' cannot be verified.",
-                    body.id_token.expose_secret()
-                ),
-            ))
-        }
-        Some(fault) => {
-            let assumed = if fault.operates() {
-                operate(shared, &body, handled)
-            } else {
-                injected(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    error_codes::STS_INTERNAL_ERROR,
-                )
-            };
-            *delivery = Some(fault);
-            assumed
-        }
-    }
+    fault::carry_out(fault, delivery, || operate(shared, &body, handled), refuse).await
 }
 
 /// Checks 3 to 6 of the module docs, then issues the credentials.

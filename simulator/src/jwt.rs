@@ -29,33 +29,8 @@ const RS256_PKCS8: &[u8] = include_bytes!("../keys/rs256.pk8");
 const ES384_PKCS8: &[u8] = include_bytes!("../keys/es384.pk8");
 const FOREIGN_RS256_PKCS8: &[u8] = include_bytes!("../keys/foreign-rs256.pk8");
 
-/// The two algorithms AWS STS signs ID tokens with (`SigningAlgorithm`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SigningAlgorithm {
-    /// RSASSA-PKCS1-v1_5 with SHA-256.
-    Rs256,
-    /// ECDSA with P-384 and SHA-384.
-    Es384,
-}
-
-impl SigningAlgorithm {
-    /// The JOSE name: `RS256` or `ES384`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Rs256 => "RS256",
-            Self::Es384 => "ES384",
-        }
-    }
-
-    /// The algorithm of a JOSE name, exactly as AWS spells it.
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "RS256" => Some(Self::Rs256),
-            "ES384" => Some(Self::Es384),
-            _ => None,
-        }
-    }
-}
+/// The two algorithms AWS STS signs ID tokens with: the wire's own enum.
+pub use ges_api::aws_sts::SigningAlgorithm;
 
 /// How [`crate::RunningSimulator::mint_id_token`] signs a token: as the issuer does, or
 /// in one of the ways a checker must refuse.

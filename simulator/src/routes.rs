@@ -86,7 +86,7 @@ use http::{HeaderValue, StatusCode};
 use crate::answer;
 use crate::aws_sts_routes;
 use crate::error_codes;
-use crate::fault::{self, Fault, ListingFault};
+use crate::fault::{self, Fault, Injected, ListingFault};
 use crate::huawei_sts;
 use crate::iam_routes;
 use crate::journal::{Authentication, Handled, OperationKind, Page, RequestRecord, Scheme, Target};
@@ -536,48 +536,36 @@ async fn answer<Op: Served>(
 
     let graph_id = call.params.get("graph_id").map(String::as_str);
     let fault = shared.take_fault(Op::KIND, graph_id);
-    let injected = |status, code| {
-        Err(Refused::new(
+    let refuse = |injected| {
+        let (status, code) = match injected {
+            Injected::InternalServerError => (
+                ErrorStatus::InternalServerError,
+                error_codes::INTERNAL_ERROR,
+            ),
+            Injected::ServiceUnavailable => (
+                ErrorStatus::ServiceUnavailable,
+                error_codes::SERVICE_UNAVAILABLE,
+            ),
+            Injected::Throttled => (ErrorStatus::TooManyRequests, error_codes::THROTTLED),
+        };
+        Refused::new(
             status,
             code,
             format!(
                 "Injected fault: the simulator was asked to fail this {} call.",
                 Op::KIND
             ),
-        ))
+        )
     };
-    match fault {
-        None => Op::operate(shared, &project_id, &call),
-        Some(Fault::InternalServerError) => injected(
-            ErrorStatus::InternalServerError,
-            error_codes::INTERNAL_ERROR,
-        ),
-        Some(Fault::ServiceUnavailable) => injected(
-            ErrorStatus::ServiceUnavailable,
-            error_codes::SERVICE_UNAVAILABLE,
-        ),
-        Some(Fault::Throttled) => injected(ErrorStatus::TooManyRequests, error_codes::THROTTLED),
-        Some(Fault::Delay(delay)) => {
-            // Carried out now, answered later: what a client that times out never sees.
-            let answer = Op::operate(shared, &project_id, &call);
-            tokio::time::sleep(delay).await;
-            answer
-        }
-        // Answers that go wrong on the wire: `handle` hands the rendered answer to
-        // `fault::deliver`, which sends what the fault says instead.
-        Some(fault) => {
-            let answer = if fault.operates() {
-                Op::operate(shared, &project_id, &call)
-            } else {
-                injected(
-                    ErrorStatus::InternalServerError,
-                    error_codes::INTERNAL_ERROR,
-                )
-            };
-            *delivery = Some(fault);
-            answer
-        }
-    }
+    // Answers that go wrong on the wire: `handle` hands the rendered answer to
+    // `fault::deliver`, which sends what the fault says instead.
+    fault::carry_out(
+        fault,
+        delivery,
+        || Op::operate(shared, &project_id, &call),
+        refuse,
+    )
+    .await
 }
 
 /// Refuses a project the simulator does not serve, as GES refuses a project the caller

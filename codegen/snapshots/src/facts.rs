@@ -126,9 +126,21 @@ impl State {
         }
     }
 
+    /// The value of a variant the contract lists, in a `const` context too (a
+    /// name for a code that code elsewhere matches as text); `None` for
+    /// `Unknown`.
+    pub const fn known_value(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Open => ::std::option::Option::Some("open"),
+            Self::Closed => ::std::option::Option::Some("closed"),
+            Self::Lost => ::std::option::Option::Some("lost"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+
     /// The value in words, from the contract's `x-enum-descriptions`; `None` for a
     /// value the contract does not list or describe.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
+    pub const fn description(&self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Open => ::std::option::Option::Some("open and usable"),
             Self::Closed => ::std::option::Option::Some("closed by its owner"),

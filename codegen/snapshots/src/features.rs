@@ -33,6 +33,18 @@ impl Kind {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The value of a variant the contract lists, in a `const` context too (a
+    /// name for a code that code elsewhere matches as text); `None` for
+    /// `Unknown`.
+    pub const fn known_value(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Plain => ::std::option::Option::Some("plain"),
+            Self::FancyThing => ::std::option::Option::Some("fancy-thing"),
+            Self::VeryFancy => ::std::option::Option::Some("very_fancy"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
 }
 
 impl ::std::convert::From<&str> for Kind {
@@ -206,6 +218,18 @@ impl Reason {
             Self::Duplicate => "2",
             Self::Gone => "gone",
             Self::Unknown(value) => value,
+        }
+    }
+
+    /// The value of a variant the contract lists, in a `const` context too (a
+    /// name for a code that code elsewhere matches as text); `None` for
+    /// `Unknown`.
+    pub const fn known_value(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Obsolete => ::std::option::Option::Some("1"),
+            Self::Duplicate => ::std::option::Option::Some("2"),
+            Self::Gone => ::std::option::Option::Some("gone"),
+            Self::Unknown(_) => ::std::option::Option::None,
         }
     }
 }

@@ -9,7 +9,7 @@ pub const API_VERSION: &str = "2.0";
 /// are here and every field is optional.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorBody {
-    /// The error code, such as `GES.7001`.
+    /// The error code, such as `GES.7001` (the known ones are `ErrorCode`'s).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// What went wrong, in GES's words.
@@ -17,6 +17,141 @@ pub struct ErrorBody {
     pub error_msg: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<GatewayError>,
+}
+
+/// The error codes of GES and of the API gateway in front of it that ges-stop
+/// reads or the simulator answers, as `error_code` (or the gateway's `error.code`)
+/// carries them. `x-enum-descriptions` holds each one's message as the service
+/// words it.
+///
+/// `GES.7001` is from the stop call's page
+/// (https://support.huaweicloud.com/intl/en-us/api-ges/ges_03_0017.html): a stop
+/// of a graph that is not running. The `APIGW.*` codes are the API gateway's
+/// (https://support.huaweicloud.com/intl/en-us/devg-apisign/api-sign-errorcode.html):
+/// `APIGW.0101` no such API, `APIGW.0301` an IAM authentication failure (a token
+/// or a signature; the message says which), `APIGW.0308` throttled.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// `GES.7001`: The graph is not running.
+    GraphNotRunning,
+    /// `APIGW.0101`: The API does not exist or has not been published in the environment.
+    ApiNotFound,
+    /// `APIGW.0301`: Incorrect IAM authentication information.
+    AuthenticationFailed,
+    /// `APIGW.0308`: The throttling threshold has been reached.
+    Throttled,
+    /// A value the contract does not list, kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ErrorCode {
+    /// Every value the contract lists, in its order.
+    pub const KNOWN: [Self; 4usize] = [
+        Self::GraphNotRunning,
+        Self::ApiNotFound,
+        Self::AuthenticationFailed,
+        Self::Throttled,
+    ];
+
+    /// The value as it goes on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GraphNotRunning => "GES.7001",
+            Self::ApiNotFound => "APIGW.0101",
+            Self::AuthenticationFailed => "APIGW.0301",
+            Self::Throttled => "APIGW.0308",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The value of a variant the contract lists, in a `const` context too (a
+    /// name for a code that code elsewhere matches as text); `None` for
+    /// `Unknown`.
+    pub const fn known_value(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::GraphNotRunning => ::std::option::Option::Some("GES.7001"),
+            Self::ApiNotFound => ::std::option::Option::Some("APIGW.0101"),
+            Self::AuthenticationFailed => ::std::option::Option::Some("APIGW.0301"),
+            Self::Throttled => ::std::option::Option::Some("APIGW.0308"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+
+    /// The value in words, from the contract's `x-enum-descriptions`; `None` for a
+    /// value the contract does not list or describe.
+    pub const fn description(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::GraphNotRunning => {
+                ::std::option::Option::Some("The graph is not running.")
+            }
+            Self::ApiNotFound => {
+                ::std::option::Option::Some(
+                    "The API does not exist or has not been published in the environment.",
+                )
+            }
+            Self::AuthenticationFailed => {
+                ::std::option::Option::Some("Incorrect IAM authentication information.")
+            }
+            Self::Throttled => {
+                ::std::option::Option::Some("The throttling threshold has been reached.")
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ErrorCode {
+    fn from(value: &str) -> Self {
+        match value {
+            "GES.7001" => Self::GraphNotRunning,
+            "APIGW.0101" => Self::ApiNotFound,
+            "APIGW.0301" => Self::AuthenticationFailed,
+            "APIGW.0308" => Self::Throttled,
+            other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
+        }
+    }
+}
+
+impl ::std::str::FromStr for ErrorCode {
+    type Err = ::std::convert::Infallible;
+
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(<Self as ::std::convert::From<&str>>::from(value))
+    }
+}
+
+impl ::std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::std::convert::AsRef<str> for ErrorCode {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl ::serde::Serialize for ErrorCode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ErrorCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            <Self as ::std::convert::From<&str>>::from(value.as_str()),
+        )
+    }
 }
 
 /// An error from the API gateway in front of GES, such as `APIGW.0301`.
@@ -226,9 +361,37 @@ impl GraphStatus {
         }
     }
 
+    /// The value of a variant the contract lists, in a `const` context too (a
+    /// name for a code that code elsewhere matches as text); `None` for
+    /// `Unknown`.
+    pub const fn known_value(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Preparing => ::std::option::Option::Some("100"),
+            Self::Running => ::std::option::Option::Some("200"),
+            Self::Upgrading => ::std::option::Option::Some("201"),
+            Self::Importing => ::std::option::Option::Some("202"),
+            Self::RollingBack => ::std::option::Option::Some("203"),
+            Self::Exporting => ::std::option::Option::Some("204"),
+            Self::Clearing => ::std::option::Option::Some("205"),
+            Self::ScaleOutPreparing => ::std::option::Option::Some("206"),
+            Self::ScalingOut => ::std::option::Option::Some("207"),
+            Self::ScaleOutRollingBack => ::std::option::Option::Some("208"),
+            Self::ReplicaExpansionPreparing => ::std::option::Option::Some("210"),
+            Self::ReplicaExpanding => ::std::option::Option::Some("211"),
+            Self::Faulty => ::std::option::Option::Some("300"),
+            Self::CreationFailed => ::std::option::Option::Some("303"),
+            Self::Deleted => ::std::option::Option::Some("400"),
+            Self::Frozen => ::std::option::Option::Some("800"),
+            Self::Stopped => ::std::option::Option::Some("900"),
+            Self::Stopping => ::std::option::Option::Some("901"),
+            Self::Starting => ::std::option::Option::Some("920"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+
     /// The value in words, from the contract's `x-enum-descriptions`; `None` for a
     /// value the contract does not list or describe.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
+    pub const fn description(&self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Preparing => ::std::option::Option::Some("preparing"),
             Self::Running => ::std::option::Option::Some("running"),
@@ -472,6 +635,19 @@ impl JobStatus {
             Self::Success => "success",
             Self::Failed => "failed",
             Self::Unknown(value) => value,
+        }
+    }
+
+    /// The value of a variant the contract lists, in a `const` context too (a
+    /// name for a code that code elsewhere matches as text); `None` for
+    /// `Unknown`.
+    pub const fn known_value(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Pending => ::std::option::Option::Some("pending"),
+            Self::Running => ::std::option::Option::Some("running"),
+            Self::Success => ::std::option::Option::Some("success"),
+            Self::Failed => ::std::option::Option::Some("failed"),
+            Self::Unknown(_) => ::std::option::Option::None,
         }
     }
 }

@@ -91,9 +91,20 @@ impl IdentityMethod {
         }
     }
 
+    /// The value of a variant the contract lists, in a `const` context too (a
+    /// name for a code that code elsewhere matches as text); `None` for
+    /// `Unknown`.
+    pub const fn known_value(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Password => ::std::option::Option::Some("password"),
+            Self::AssumeRole => ::std::option::Option::Some("assume_role"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+
     /// The value in words, from the contract's `x-enum-descriptions`; `None` for a
     /// value the contract does not list or describe.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
+    pub const fn description(&self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Password => ::std::option::Option::Some("a user's password"),
             Self::AssumeRole => {

@@ -26,6 +26,17 @@ impl Colour {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The value of a variant the contract lists, in a `const` context too (a
+    /// name for a code that code elsewhere matches as text); `None` for
+    /// `Unknown`.
+    pub const fn known_value(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Red => ::std::option::Option::Some("red"),
+            Self::Green => ::std::option::Option::Some("green"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
 }
 
 impl ::std::convert::From<&str> for Colour {

@@ -168,6 +168,16 @@ fn enumeration(type_name: &str, doc: TokenStream, variants: &[Variant]) -> Token
                 }
             }
 
+            /// The value of a variant the contract lists, in a `const` context too (a
+            /// name for a code that code elsewhere matches as text); `None` for
+            /// `Unknown`.
+            pub const fn known_value(&self) -> ::std::option::Option<&'static str> {
+                match self {
+                    #(Self::#idents => ::std::option::Option::Some(#values),)*
+                    Self::#unknown(_) => ::std::option::Option::None,
+                }
+            }
+
             #description
         }
 
@@ -237,7 +247,7 @@ fn description_fn(variants: &[Variant]) -> TokenStream {
     quote! {
         /// The value in words, from the contract's `x-enum-descriptions`; `None` for a
         /// value the contract does not list or describe.
-        pub fn description(&self) -> ::std::option::Option<&'static str> {
+        pub const fn description(&self) -> ::std::option::Option<&'static str> {
             match self {
                 #(#arms)*
                 Self::#unknown(_) => ::std::option::Option::None,
