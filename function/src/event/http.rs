@@ -33,8 +33,8 @@ use serde_json::{Map, Value};
 
 use super::direct;
 use super::error::{EventError, EventPart, Field, InvalidEvent, REASON_LIMIT, brief};
-use super::request::{HttpApi, Invocation, StopRequest, Trigger};
-use crate::graphs::Graphs;
+use super::request::{HttpApi, Invocation, RunRequest, Trigger};
+use ges_client::run::Graphs;
 
 /// Envelope fields that are never read: they may carry credentials.
 const DROPPED_FIELDS: [&str; 3] = ["headers", "multiValueHeaders", "cookies"];
@@ -102,7 +102,7 @@ struct Request {
     body_is_base64: bool,
 }
 
-fn read(front_end: HttpApi, object: &Map<String, Value>) -> Result<StopRequest, EventError> {
+fn read(front_end: HttpApi, object: &Map<String, Value>) -> Result<RunRequest, EventError> {
     let request = envelope(front_end, object)?;
     let Some(route) = route(&request.parameters, request.path.as_deref()) else {
         return Err(EventError::NoRoute {
@@ -145,12 +145,13 @@ fn read(front_end: HttpApi, object: &Map<String, Value>) -> Result<StopRequest, 
             })
         })
         .transpose()?;
-    Ok(StopRequest {
+    Ok(RunRequest {
         graphs: Some(Graphs::Named(vec![graph_id])),
         project_id,
         wait: direct::flag(&body, "wait", EventPart::HttpBody)?,
         dry_run: direct::flag(&body, "dry_run", EventPart::HttpBody)?,
         max_graphs: None,
+        credentials: None,
     })
 }
 
