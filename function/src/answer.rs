@@ -8,7 +8,7 @@ use aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayV2httpResponse
 use aws_lambda_events::encodings::Body;
 use aws_lambda_events::lambda_function_urls::LambdaFunctionUrlResponse;
 use aws_lambda_events::sqs::SqsBatchResponse;
-use ges_client::run::{Answer, BatchAnswer, ErrorDetail, ErrorType, RunError};
+use ges_client::run::{self, Answer, BatchAnswer, ErrorDetail, ErrorType, RunError};
 use http::StatusCode;
 use http::header::{ALLOW, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
 use lambda_runtime::{Context, Diagnostic};
@@ -109,7 +109,7 @@ pub fn render(
                 headers.insert(RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECS));
             }
             if status == StatusCode::METHOD_NOT_ALLOWED {
-                headers.insert(ALLOW, HeaderValue::from_static("POST"));
+                headers.insert(ALLOW, HeaderValue::from_static(run::METHOD));
             }
             let detail = detail(&error, context);
             let body = match &error {

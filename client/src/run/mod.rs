@@ -10,6 +10,8 @@
 //! - [`Answer`] (`report.rs`): what it reports; [`RunError`] (`error.rs`): why it reached
 //!   no outcome, of an [`ErrorType`] whose HTTP status `status.rs` holds.
 //! - `at_bound.rs`: how far from now a reconcile that acts may be evaluated.
+//! - [`route`] (`routes.rs`): what an HTTP request's path asks of a run, whichever
+//!   gateway delivered it.
 
 mod at_bound;
 mod deadline;
@@ -17,6 +19,7 @@ mod error;
 mod progress;
 mod report;
 mod request;
+mod routes;
 mod runner;
 mod settings;
 mod status;
@@ -27,6 +30,7 @@ pub use error::RunError;
 pub use progress::Progress;
 pub use report::{Answer, BatchAnswer, BatchEntry, ErrorDetail, Rfc3339, Summary};
 pub use request::{Graphs, MAX_GRAPHS_PER_EVENT, RunCredentials, RunRequest, Scheduled};
+pub use routes::{GraphRoute, METHOD, Route, route};
 pub use runner::{Clock, Runner};
 pub use settings::{
     DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_GRAPHS, DEFAULT_WAIT_TIMEOUT, MAX_CONCURRENCY, Settings,

@@ -2,7 +2,7 @@
 //! HTTP APIs (payload format 2.0) and Lambda function URLs, read as `aws_lambda_events`'
 //! `ApiGatewayProxyRequest`, `ApiGatewayV2httpRequest` and `LambdaFunctionUrlRequest`.
 //!
-//! Routes: `POST /graphs/{graph_id}/stop` and
+//! Routes (the core's, [`ges_client::run::route`]): `POST /graphs/{graph_id}/stop` and
 //! `POST /projects/{project_id}/graphs/{graph_id}/stop` for one graph, and `POST /fleet/stop`
 //! whose body is the direct shape (`graph_ids`, or a fleet `selector`, and the options). The ids come from the path
 //! parameters `graph_id` and `project_id` when the gateway's route template gives them;
@@ -29,6 +29,7 @@ use base64::Engine as _;
 use ges_api::types::{GraphId, ProjectId};
 use ges_client::input::{Excerpt, JsonKind};
 use ges_client::json::JsonError;
+use ges_client::run::{Route, route};
 use serde_json::{Map, Value};
 
 use super::direct;
@@ -109,7 +110,7 @@ fn read(front_end: HttpApi, object: &Map<String, Value>) -> Result<RunRequest, E
             path: Excerpt::of(request.path.as_deref().unwrap_or_default()),
         });
     };
-    if request.method != "POST" {
+    if request.method != ges_client::run::METHOD {
         return Err(EventError::MethodNotAllowed {
             method: Excerpt::of(&request.method),
         });
@@ -203,51 +204,6 @@ fn envelope(front_end: HttpApi, object: &Map<String, Value>) -> Result<Request, 
             }
         }
     })
-}
-
-/// What a request's route names.
-enum Route<'a> {
-    /// One graph, named by the path.
-    Graph(GraphRoute<'a>),
-    /// `POST /fleet/stop`: the body says which graphs.
-    Fleet,
-    /// `POST /reconcile`: the scheduled graphs; the body, optional, gives the options.
-    Reconcile,
-}
-
-/// The ids a one-graph route names.
-struct GraphRoute<'a> {
-    graph_id: &'a str,
-    project_id: Option<&'a str>,
-}
-
-/// The route: from the path parameters when the gateway's template gives `graph_id`,
-/// else from the path's last segments, `.../graphs/{graph_id}/stop` optionally after
-/// `projects/{project_id}`, or `.../fleet/stop`. Whatever comes before (a stage, a base path)
-/// is ignored.
-fn route<'a>(parameters: &'a HashMap<String, String>, path: Option<&'a str>) -> Option<Route<'a>> {
-    if let Some(graph_id) = parameters.get("graph_id") {
-        return Some(Route::Graph(GraphRoute {
-            graph_id,
-            project_id: parameters.get("project_id").map(String::as_str),
-        }));
-    }
-    let segments: Vec<&str> = path?.split('/').collect();
-    match segments.as_slice() {
-        [.., "projects", project_id, "graphs", graph_id, "stop"] => {
-            Some(Route::Graph(GraphRoute {
-                graph_id,
-                project_id: Some(*project_id),
-            }))
-        }
-        [.., "graphs", graph_id, "stop"] => Some(Route::Graph(GraphRoute {
-            graph_id,
-            project_id: None,
-        })),
-        [.., "fleet", "stop"] => Some(Route::Fleet),
-        [.., "reconcile"] => Some(Route::Reconcile),
-        _ => None,
-    }
 }
 
 /// The body's fields: none when there is no body or it is blank.
