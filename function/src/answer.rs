@@ -74,7 +74,7 @@ impl From<FunctionError> for Diagnostic {
 /// invocation's request id.
 fn detail(error: &FunctionError, context: &Context) -> ErrorDetail {
     match error {
-        FunctionError::Run(run) => ErrorDetail::of_run(run),
+        FunctionError::Run(run) => run.detail(),
         other => ErrorDetail::new(other.kind(), other.to_string()),
     }
     .with_request_id(&context.request_id)

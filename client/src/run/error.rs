@@ -2,7 +2,7 @@
 //! ([`RunError::kind`]): what a front door reports, and what its HTTP status follows.
 
 use super::at_bound::AtOutOfBounds;
-use super::report::BatchAnswer;
+use super::report::{BatchAnswer, ErrorDetail};
 use super::status::ErrorType;
 use crate::failure::FailureKind;
 use crate::fleet::SelectError;
@@ -76,6 +76,21 @@ impl RunError {
             Self::PartialFailure(_) => ErrorType::PartialFailure,
             Self::AtOutOfBounds(_) => ErrorType::InvalidEvent,
             Self::DeadlineAlreadyPassed => FailureKind::DeadlineExceeded.into(),
+        }
+    }
+
+    /// The `error` object that says it: a partial failure's only sums up its batch,
+    /// which goes beside it.
+    pub fn detail(&self) -> ErrorDetail {
+        match self {
+            Self::Graph(stop) => ErrorDetail::of_stop(stop),
+            Self::Select(select) => {
+                ErrorDetail::of_upstream(select.kind().into(), select.to_string(), select.ges())
+            }
+            Self::PartialFailure(batch) => {
+                ErrorDetail::of_upstream(self.kind(), batch.partial_failure(), None)
+            }
+            other => ErrorDetail::of_upstream(other.kind(), other.to_string(), None),
         }
     }
 

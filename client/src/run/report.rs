@@ -7,7 +7,6 @@ use ges_api::types::{GraphId, GraphStatus, JobId, JobStatus, ProjectId};
 use jiff::Timestamp;
 use serde::{Serialize, Serializer};
 
-use super::error::RunError;
 use super::status::ErrorType;
 use crate::fleet::SelectionFacts;
 use crate::graph_error::{GesError, GraphError};
@@ -300,31 +299,17 @@ impl ErrorDetail {
         Self::of_upstream(code, message, None)
     }
 
-    fn of_stop(error: &GraphError) -> Self {
+    pub(super) fn of_stop(error: &GraphError) -> Self {
         Self::of_upstream(error.kind().into(), error.to_string(), error.ges())
     }
 
-    fn of_upstream(code: ErrorType, message: String, ges: Option<&GesError>) -> Self {
+    pub(super) fn of_upstream(code: ErrorType, message: String, ges: Option<&GesError>) -> Self {
         Self {
             code,
             message,
             request_id: None,
             ges_code: ges.and_then(|ges| ges.code.clone()),
             ges_request_id: ges.and_then(|ges| ges.request_id.clone()),
-        }
-    }
-
-    /// A run's failure: a partial failure only sums up its batch, which goes beside it.
-    pub fn of_run(error: &RunError) -> Self {
-        match error {
-            RunError::Graph(stop) => Self::of_stop(stop),
-            RunError::Select(select) => {
-                Self::of_upstream(select.kind().into(), select.to_string(), select.ges())
-            }
-            RunError::PartialFailure(batch) => {
-                Self::of_upstream(error.kind(), batch.partial_failure(), None)
-            }
-            other => Self::of_upstream(other.kind(), other.to_string(), None),
         }
     }
 
