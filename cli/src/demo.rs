@@ -26,9 +26,9 @@ macro_rules! say {
 use ges_client::client::GesClient;
 use ges_client::config::{Config, vars};
 use ges_client::report::GraphTarget;
+use ges_client::run::Settings;
 use ges_client::stop::stop_graph;
 use ges_stop_lambda::handler::Handler;
-use ges_stop_lambda::settings::Settings;
 
 /// Watch a graph being stopped, against a GES simulator started in-process.
 ///

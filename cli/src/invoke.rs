@@ -34,28 +34,15 @@ pub(super) async fn run(args: InvokeArgs) -> ExitCode {
         Ok(payload) => payload,
         Err(message) => return fail(EXIT_USAGE, message),
     };
-    run_event(&payload, |_| Ok(())).await
-}
-
-/// Builds the handler from the environment and runs it on `payload`, printing its answer
-/// or its error: what `invoke` and `reconcile` share, so that both run exactly what the
-/// function runs. `check` refuses, in the command line's own terms, what the flags ask
-/// of that handler before anything is sent (exit 2).
-pub(crate) async fn run_event(
-    payload: &Value,
-    check: impl FnOnce(&Handler) -> Result<(), String>,
-) -> ExitCode {
     // As the function starts: the secret it names and the region's project included.
     let handler = match Handler::from_env().await {
         Ok(handler) => handler,
         Err(error) => return fail(EXIT_USAGE, error),
     };
-    if let Err(message) = check(&handler) {
-        return fail(EXIT_USAGE, message);
-    }
+    // The Lambda handler itself, as the runtime calls it, with a context of our own.
     let mut context = Context::default();
     context.request_id = "local-invoke".to_owned();
-    match handler.invoke(payload, &context).await {
+    match handler.invoke(&payload, &context).await {
         Ok(answer) => match line(answer) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => fail(EXIT_FAILED, error),

@@ -54,7 +54,8 @@ macro_rules! client_environment {
   GES_CONNECT_TIMEOUT_SECS, GES_REQUEST_TIMEOUT_SECS
                           how long to wait for a connection, and for one whole request
   GES_MAX_ATTEMPTS        how many times one call to GES is sent at most
-  RUST_LOG                the level of the log lines on stderr (warn; debug for more)
+  RUST_LOG                the log lines on stderr: none by default (a failure is said once,
+                          as \"error: ...\"); warn, info or debug for more
 "
     };
 }
@@ -180,9 +181,11 @@ pub fn main() -> ExitCode {
     })
 }
 
+/// Log lines on stderr only as RUST_LOG asks: without it, only errors, so that a failure
+/// is said once, by the command's own `error: ...` line, and not first as a WARN line.
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -1,12 +1,14 @@
 //! `ges-stop list`: the graphs a selector selects, and what a stop would do to each: the
-//! function's dry run of that selection, which sends only the listings.
+//! core's dry run of that selection, as the function runs it, which sends only the
+//! listings.
 
 use std::process::ExitCode;
 
 use clap::Args;
-use serde_json::Value;
+use ges_client::config::Overrides;
+use ges_client::run::{Graphs, RunRequest};
 
-use crate::run::{Run, SelectorArgs};
+use crate::run::{Plan, Run, SelectorArgs};
 use crate::table::View;
 
 /// List the graphs (every graph of the project, or those --name and --tag select), with
@@ -28,22 +30,34 @@ pub struct ListArgs {
 
 pub(super) async fn run(args: ListArgs) -> ExitCode {
     Run {
-        event: event(&args),
-        selector: &args.selector,
-        region_is_home: false,
-        timeout: None,
-        wait: false,
+        plan: plan(&args),
+        needs_project: args.selector.region.is_none(),
+        format: args.selector.output.format(),
         view: View::List,
     }
     .run()
     .await
 }
 
-/// A dry run of the selector the flags stand for: every graph when they name none.
-fn event(args: &ListArgs) -> Result<Value, String> {
-    let mut event = args.selector.selection(true)?;
-    event.insert("dry_run".to_owned(), Value::Bool(true));
-    Ok(Value::Object(event))
+/// A dry run of the selector the flags stand for: every graph when they name none. Its
+/// project is the configured one only in the configured region.
+fn plan(args: &ListArgs) -> Result<Plan, String> {
+    let typed = args.selector.typed()?;
+    let selector = args.selector.selector(&typed, true)?;
+    Ok(Plan {
+        request: RunRequest {
+            graphs: Some(Graphs::Selected(vec![selector])),
+            dry_run: true,
+            max_graphs: typed.max_graphs,
+            ..RunRequest::default()
+        },
+        overrides: Overrides {
+            project_id: typed.project_id.clone().filter(|_| typed.region.is_none()),
+            region: None,
+            endpoint: typed.endpoint.clone(),
+        },
+        wait_timeout: None,
+    })
 }
 
 #[cfg(test)]
@@ -52,23 +66,25 @@ mod tests {
     use crate::run::parse_args;
     use serde_json::json;
 
-    fn event_of(args: &[&str]) -> Value {
-        event(&parse_args::<ListArgs>("list", args).unwrap()).unwrap()
+    fn selectors_of(args: &[&str]) -> serde_json::Value {
+        let plan = plan(&parse_args::<ListArgs>("list", args).unwrap()).unwrap();
+        assert!(plan.request.dry_run && !plan.request.wait);
+        let Some(Graphs::Selected(selectors)) = &plan.request.graphs else {
+            panic!("{:?}", plan.request.graphs);
+        };
+        serde_json::to_value(selectors).unwrap()
     }
 
     #[test]
     fn no_flags_list_every_graph_in_a_dry_run() {
-        assert_eq!(
-            event_of(&[]),
-            json!({"selector": {"name": "*"}, "dry_run": true})
-        );
+        assert_eq!(selectors_of(&[]), json!([{"name": "*"}]));
     }
 
     #[test]
     fn tags_alone_select_by_tags_only() {
         assert_eq!(
-            event_of(&["--tag", "env=dev", "--region", "cn-east-3"]),
-            json!({"selector": {"tags": {"env": "dev"}, "region": "cn-east-3"}, "dry_run": true})
+            selectors_of(&["--tag", "env=dev", "--region", "cn-east-3"]),
+            json!([{"tags": {"env": "dev"}, "region": "cn-east-3"}])
         );
     }
 }

@@ -7,8 +7,7 @@ use std::sync::Mutex;
 
 use ges_api::types::{GraphId, JobId, JobStatus};
 use ges_client::report::GraphTarget;
-use ges_stop_lambda::answer::BatchEntry;
-use ges_stop_lambda::progress::Progress;
+use ges_client::run::{BatchEntry, Progress};
 
 /// Prints the progress of a run as live lines.
 #[derive(Debug, Default)]

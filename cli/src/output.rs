@@ -1,6 +1,6 @@
 //! Everything the command line prints on stdout goes through [`write_out`], which takes
-//! a closed stdout (`ges-stop reconcile | head -c 10`) in its stride; and how `stop` and
-//! `list` print the function's answer: one JSON document, exactly the function's, for a
+//! a closed stdout (`ges-stop reconcile | head -c 10`) in its stride; and how `stop`,
+//! `list` and `reconcile` print the run's answer: one JSON document, exactly the function's, for a
 //! program; a table for a person.
 
 use std::io::{ErrorKind, IsTerminal, Write};
@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use clap::ValueEnum;
 
 use crate::table::{self, View};
-use ges_stop_lambda::answer::Answer;
+use ges_client::run::Answer;
 
 /// The form of the answer on stdout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

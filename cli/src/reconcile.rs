@@ -1,24 +1,29 @@
-//! `ges-stop reconcile`: the Lambda function's reconcile run, from the command line.
+//! `ges-stop reconcile`: the core's reconcile run, as the Lambda function runs it, from
+//! the command line.
 
 use std::process::ExitCode;
 
 use clap::Args;
 use ges_api::types::ProjectId;
+use ges_client::config::Overrides;
+use ges_client::run::{Graphs, RunRequest, Scheduled};
 use jiff::Timestamp;
-use serde_json::{Map, Value};
 
-use crate::invoke::run_event;
+use crate::run::{OutputArgs, Plan, Run};
+use crate::table::View;
 
 /// Run the schedules once, as the Lambda function's reconcile does: stop and start each
 /// graph tagged with a schedule as its schedule wants, and print the answer.
 ///
-/// The same run as `ges-stop invoke` on {"reconcile": true, ...}, with the same
+/// The same run as the Lambda function's on {"reconcile": true, ...}, with the same
 /// configuration from the environment (GES_SCHEDULES or GES_SCHEDULES_FILE among it).
-/// The answer goes to stdout as JSON. A failure, a refused run or one where some graphs
-/// failed prints the Lambda error {"errorType", "errorMessage"} on stderr and exits 1
-/// (for a partial failure, the message is the whole answer); a bad command line or
-/// configuration exits 2. Use --dry-run to see what would be done and send only the
-/// listings.
+/// The answer is a table at a terminal, else the function's JSON (--output json):
+/// {"at", "results": [{"graph_id", ..., "outcome", "schedule", "desired",
+/// "next_change", "reason"}, ...], "summary"}. Exit 1 when GES or the network refused,
+/// or when some graphs failed (every graph's result is still printed); 2 when the
+/// command line or configuration is wrong, no schedules are configured among it (nothing
+/// was sent). Errors go to stderr, once. Use --dry-run to see what would be done and send
+/// only the listings.
 #[derive(Debug, Args)]
 #[command(after_long_help = concat!(client_environment!(), "\n", function_environment!()))]
 pub struct ReconcileArgs {
@@ -33,38 +38,38 @@ pub struct ReconcileArgs {
     /// The project to look in [default: HUAWEICLOUD_SDK_PROJECT_ID].
     #[arg(long)]
     project_id: Option<ProjectId>,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 pub(super) async fn run(args: ReconcileArgs) -> ExitCode {
-    // The function would refuse the same `at` as "at"; the command line names its flag.
-    run_event(&event(&args), |handler| match args.at {
-        Some(at) => handler
-            .check_at(at, args.dry_run)
-            .map_err(|refused| refused.describe("--at", "--dry-run")),
-        None => Ok(()),
-    })
+    Run {
+        plan: Ok(plan(&args)),
+        // A reconcile with no project is the core's to refuse, as the function's is.
+        needs_project: false,
+        format: args.output.format(),
+        view: View::Reconcile,
+    }
+    .run()
     .await
 }
 
-/// The reconcile event the arguments stand for, as the function reads it: only the
-/// fields given, so that the function's own defaults apply to the rest.
-fn event(args: &ReconcileArgs) -> Value {
-    let mut event = Map::new();
-    event.insert("reconcile".to_owned(), Value::Bool(true));
-    if let Some(at) = args.at {
-        // Timestamp's Display is RFC 3339 in UTC, which the function reads back exactly.
-        event.insert("at".to_owned(), Value::String(at.to_string()));
+/// The reconcile the flags stand for: every scheduled graph of the project, decided at
+/// `--at` or now. The configuration is the environment's alone.
+fn plan(args: &ReconcileArgs) -> Plan {
+    Plan {
+        request: RunRequest {
+            graphs: Some(Graphs::Scheduled(Scheduled {
+                selectors: Vec::new(),
+                at: args.at,
+            })),
+            project_id: args.project_id.clone(),
+            dry_run: args.dry_run,
+            ..RunRequest::default()
+        },
+        overrides: Overrides::default(),
+        wait_timeout: None,
     }
-    if args.dry_run {
-        event.insert("dry_run".to_owned(), Value::Bool(true));
-    }
-    if let Some(project_id) = &args.project_id {
-        event.insert(
-            "project_id".to_owned(),
-            Value::String(project_id.to_string()),
-        );
-    }
-    Value::Object(event)
 }
 
 #[cfg(test)]
@@ -84,30 +89,42 @@ mod tests {
     }
 
     #[test]
-    fn no_flags_is_a_plain_reconcile() {
-        let args = parse(&[]).unwrap();
-        assert_eq!(event(&args), serde_json::json!({"reconcile": true}));
+    fn no_flags_is_a_plain_reconcile_now() {
+        let plan = plan(&parse(&[]).unwrap());
+        assert_eq!(
+            plan.request.graphs,
+            Some(Graphs::Scheduled(Scheduled {
+                selectors: Vec::new(),
+                at: None
+            }))
+        );
+        assert!(!plan.request.dry_run && !plan.request.wait);
+        assert_eq!(plan.request.project_id, None);
     }
 
     #[test]
-    fn every_flag_goes_into_the_event_with_at_in_utc() {
+    fn every_flag_goes_into_the_request_with_at_the_same_instant() {
         let args = parse(&[
             "--at",
             "2026-12-04T20:00:00+08:00",
             "--dry-run",
             "--project-id",
             "0123456789abcdef0123456789abcdef",
+            "--output",
+            "table",
         ])
         .unwrap();
+        let plan = plan(&args);
+        let Some(Graphs::Scheduled(scheduled)) = &plan.request.graphs else {
+            panic!("{:?}", plan.request.graphs);
+        };
+        assert_eq!(scheduled.at, Some("2026-12-04T12:00:00Z".parse().unwrap()));
+        assert!(plan.request.dry_run);
         assert_eq!(
-            event(&args),
-            serde_json::json!({
-                "reconcile": true,
-                "at": "2026-12-04T12:00:00Z",
-                "dry_run": true,
-                "project_id": "0123456789abcdef0123456789abcdef",
-            })
+            plan.request.project_id,
+            Some("0123456789abcdef0123456789abcdef".parse().unwrap())
         );
+        assert_eq!(args.output.output, Some(crate::output::Format::Table));
     }
 
     #[test]

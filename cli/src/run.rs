@@ -1,27 +1,29 @@
-//! What `stop` and `list` share: the flags that select graphs, the event they stand for
-//! (read by the function's own event parser, so the command line refuses what an event
-//! refuses), the configuration with the flags layered over the environment, and one run
-//! of the function's handler, printed and ended with the right exit code.
+//! What `stop`, `list` and `reconcile` share: the flags that select graphs, typed into the
+//! core's run request (so the command line refuses what the core refuses, and says so in
+//! its own flags' terms); the configuration, read by the same function the Lambda
+//! function reads it with, the flags in place of the variables they stand for; and one
+//! run of the core's runner, printed and ended with the right exit code.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::Args;
-use lambda_runtime::Context;
-use serde_json::{Map, Value};
+use ges_api::types::ProjectId;
 
 use crate::exit::{EXIT_FAILED, EXIT_USAGE, fail};
 use crate::live::LiveLines;
 use crate::output::{Format, print_answer};
 use crate::table::View;
-use ges_client::config::{Config, ConfigError, vars};
+use ges_client::config::{ConfigError, Overrides, seconds};
+use ges_client::endpoint::{Endpoint, Region};
+use ges_client::env::Vars;
 use ges_client::failure::FailureKind;
-use ges_stop_lambda::answer::{Answer, FunctionError};
-use ges_stop_lambda::error_type::ErrorType;
-use ges_stop_lambda::event;
-use ges_stop_lambda::handler::Handler;
-use ges_stop_lambda::settings::Settings;
+use ges_client::run::{
+    self, Answer, ErrorType, Graphs, MAX_GRAPHS_PER_EVENT, RunError, RunRequest, Runner,
+};
+use ges_client::selector::Selector;
 
 /// The flags that select graphs by name and tag, as one selector of an event does.
 #[derive(Debug, Args)]
@@ -50,10 +52,24 @@ pub struct SelectorArgs {
     /// [default: GES_MAX_GRAPHS, else 100].
     #[arg(long, value_name = "COUNT")]
     pub max_graphs: Option<u64>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// How a command prints its answer: the same flag for every command that prints one.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
     /// How to print the answer: a table for a person, or the function's JSON answer
     /// [default: table when stdout is a terminal, else json].
     #[arg(long, value_enum)]
     pub output: Option<Format>,
+}
+
+impl OutputArgs {
+    /// The format asked for, else the one that suits stdout.
+    pub fn format(&self) -> Format {
+        self.output.unwrap_or_else(Format::detect)
+    }
 }
 
 /// `--tag KEY=VALUE`, split at the first `=`.
@@ -64,180 +80,192 @@ fn tag(text: &str) -> Result<(String, String), String> {
     }
 }
 
+/// What the flags stand for, typed: the run's graphs and how many a selection may
+/// hold, and what they set in place of the configuration's variables.
+#[derive(Debug, Default)]
+pub struct Typed {
+    /// The project the flags name, if any.
+    pub project_id: Option<ProjectId>,
+    /// The region the flags name, if any.
+    pub region: Option<Region>,
+    /// The GES endpoint the flags name, if any.
+    pub endpoint: Option<Endpoint>,
+    /// `--max-graphs`, within the event's bounds.
+    pub max_graphs: Option<usize>,
+}
+
 impl SelectorArgs {
     /// Whether the flags select by name or tag.
     pub fn selects(&self) -> bool {
         self.name.is_some() || !self.tags.is_empty()
     }
 
-    /// An event selecting by the flags: the selector and the event's `max_graphs`.
-    /// `every`: with no name or tag, every graph (`{"name": "*"}`).
-    pub fn selection(&self, every: bool) -> Result<Map<String, Value>, String> {
-        let mut event = Map::new();
-        event.insert("selector".to_owned(), self.selector(every)?);
-        if let Some(max_graphs) = self.max_graphs {
-            event.insert("max_graphs".to_owned(), Value::from(max_graphs));
-        }
-        Ok(event)
+    /// The flags' values, each checked as the variable or field it stands for is.
+    pub fn typed(&self) -> Result<Typed, String> {
+        let project_id = self
+            .project_id
+            .as_deref()
+            .map(|text| ProjectId::try_from(text).map_err(|error| format!("--project-id: {error}")))
+            .transpose()?;
+        let region = self
+            .region
+            .as_deref()
+            .map(|text| {
+                text.parse::<Region>()
+                    .map_err(|error| format!("--region: {error}"))
+            })
+            .transpose()?;
+        let endpoint = self
+            .endpoint
+            .as_deref()
+            .map(|text| {
+                text.parse::<Endpoint>()
+                    .map_err(|error| format!("--endpoint: {error}"))
+            })
+            .transpose()?;
+        let max_graphs = self
+            .max_graphs
+            .map(|count| {
+                usize::try_from(count)
+                    .ok()
+                    .filter(|count| (1..=MAX_GRAPHS_PER_EVENT).contains(count))
+                    .ok_or_else(|| {
+                        format!(
+                            "--max-graphs must be a whole number from 1 to \
+                             {MAX_GRAPHS_PER_EVENT}, as an event's max_graphs"
+                        )
+                    })
+            })
+            .transpose()?;
+        Ok(Typed {
+            project_id,
+            region,
+            endpoint,
+            max_graphs,
+        })
     }
 
-    /// The event's selector: the name and tags, and the project and region to look in.
-    fn selector(&self, every: bool) -> Result<Value, String> {
-        let mut selector = Map::new();
-        match &self.name {
-            Some(name) => insert(&mut selector, "name", name),
-            None if every && self.tags.is_empty() => insert(&mut selector, "name", "*"),
-            None => {}
-        }
-        if !self.tags.is_empty() {
-            let mut tags = Map::new();
-            for (key, value) in &self.tags {
-                if tags
-                    .insert(key.clone(), Value::from(value.as_str()))
-                    .is_some()
-                {
-                    return Err(format!("--tag: the key {key:?} is given twice"));
-                }
+    /// The one selector the flags stand for, in the project and region they name.
+    /// `every`: with no name or tag, every graph (`--name '*'`).
+    pub fn selector(&self, typed: &Typed, every: bool) -> Result<Selector, String> {
+        for (index, (key, _)) in self.tags.iter().enumerate() {
+            if self.tags[..index].iter().any(|(earlier, _)| earlier == key) {
+                return Err(format!("--tag: the key {key:?} is given twice"));
             }
-            selector.insert("tags".to_owned(), Value::Object(tags));
         }
-        if let Some(project_id) = &self.project_id {
-            insert(&mut selector, "project_id", project_id);
-        }
-        if let Some(region) = &self.region {
-            insert(&mut selector, "region", region);
-        }
-        Ok(Value::Object(selector))
+        let name = match &self.name {
+            Some(name) => Some(name.as_str()),
+            None if every && self.tags.is_empty() => Some("*"),
+            None => None,
+        };
+        Selector::new(name, &self.tags, typed.project_id.clone(), typed.region)
+            .map_err(|error| format!("the selector --name/--tag {error}"))
     }
 }
 
-/// Sets a string field of an event.
-pub fn insert(object: &mut Map<String, Value>, field: &str, value: &str) {
-    object.insert(field.to_owned(), Value::from(value));
+/// What the flags ask: the run, and the values they set in place of the configuration's
+/// variables.
+#[derive(Debug)]
+pub struct Plan {
+    /// The run.
+    pub request: RunRequest,
+    /// What the flags set in place of the configuration's variables.
+    pub overrides: Overrides,
+    /// `--timeout`: how long `wait` waits, in place of GES_WAIT_TIMEOUT_SECS.
+    pub wait_timeout: Option<Duration>,
 }
 
-/// One run of the function's handler on the event the flags stand for.
+/// One run of the core's runner on the request the flags stand for.
 #[derive(Debug)]
-pub struct Run<'a> {
-    /// The event, as the function would receive it, or why the flags make none.
-    pub event: Result<Value, String>,
-    /// The selection flags.
-    pub selector: &'a SelectorArgs,
-    /// Whether `--region` is the configured region (graphs named by ID) rather than the
-    /// selector's.
-    pub region_is_home: bool,
-    /// `--timeout`: how long `wait` waits, as GES_WAIT_TIMEOUT_SECS.
-    pub timeout: Option<String>,
-    /// Whether the run waits for stop jobs, so that a person sees them live.
-    pub wait: bool,
-    /// How the answer is shown.
+pub struct Run {
+    /// What the flags ask, or why they ask nothing that can run.
+    pub plan: Result<Plan, String>,
+    /// Whether the configuration must name a project (graphs named by ID, or a selection
+    /// in the configured region).
+    pub needs_project: bool,
+    /// How the answer is printed.
+    pub format: Format,
+    /// Which table, when a table is printed.
     pub view: View,
 }
 
-impl Run<'_> {
-    /// Reads the event, loads the configuration, runs the handler and prints the answer.
+impl Run {
+    /// Loads the configuration, runs the request and prints the answer.
     pub async fn run(self) -> ExitCode {
-        // Refused as the function refuses it, before any configuration (which may ask
-        // IAM or Secrets Manager) is read: nothing is sent.
-        let event = match &self.event {
-            Ok(event) => event,
+        // Refused before any configuration (which may ask IAM or Secrets Manager) is
+        // read: nothing is sent.
+        let Plan {
+            request,
+            overrides,
+            wait_timeout,
+        } = match self.plan {
+            Ok(plan) => plan,
             Err(message) => return fail(EXIT_USAGE, message),
         };
-        let invocation = match event::parse(event) {
-            Ok(invocation) => invocation,
-            Err(invalid) => {
-                return fail(
-                    EXIT_USAGE,
-                    format_args!("the flags ask for a run the function refuses: {invalid}"),
-                );
-            }
-        };
-        let format = self.selector.output.unwrap_or_else(Format::detect);
-        let handler = match self.handler().await {
-            Ok(handler) => handler,
+        let runner = match runner(&overrides, wait_timeout, self.needs_project).await {
+            Ok(runner) => runner,
             Err(code) => return code,
         };
         // Live lines go to stderr, for a person watching it; a program reads stdout.
-        let handler = if self.wait && format == Format::Table && std::io::stderr().is_terminal() {
-            handler.with_progress(Arc::new(LiveLines::default()))
-        } else {
-            handler
-        };
-        let mut context = Context::default();
-        context.request_id = "local-invoke".to_owned();
-        finish(
-            handler.serve(&invocation, &context).await,
-            format,
-            self.view,
-        )
+        let runner =
+            if request.wait && self.format == Format::Table && std::io::stderr().is_terminal() {
+                runner.with_progress(Arc::new(LiveLines::default()))
+            } else {
+                runner
+            };
+        if let Some(Graphs::Scheduled(scheduled)) = &request.graphs
+            && let Some(at) = scheduled.at
+            && let Err(refused) = runner.check_at(at, request.dry_run)
+        {
+            // The core would refuse it as "at"; the command line names its flag.
+            return fail(EXIT_USAGE, refused.describe("--at", "--dry-run"));
+        }
+        // No deadline but the waits' timeout: a person can stop the command.
+        finish(runner.run(&request, None).await, self.format, self.view)
     }
+}
 
-    /// The handler for the configuration, the flags layered over the environment so that
-    /// both go through the same checks.
-    async fn handler(&self) -> Result<Handler, ExitCode> {
-        let selector = self.selector;
-        let home = |value: &Option<String>| value.clone().filter(|_| self.region_is_home);
-        // A selector's project is the configured one only in the configured region.
-        let project = match (&selector.region, self.region_is_home) {
-            (Some(_), false) => None,
-            _ => selector.project_id.clone(),
-        };
-        let flags = [
-            (vars::PROJECT_ID, project),
-            (vars::ENDPOINT, selector.endpoint.clone()),
-            (vars::REGION, home(&selector.region)),
-            (vars::WAIT_TIMEOUT, self.timeout.clone()),
-        ];
-        let lookup = |name: &str| {
-            flags
-                .iter()
-                .find(|(flag, value)| *flag == name && value.is_some())
-                .and_then(|(_, value)| value.clone())
-                .or_else(|| std::env::var(name).ok())
-        };
-        let config = match Config::load(lookup).await {
-            Ok(config) => config,
+/// The runner for the configuration, read as the Lambda function reads it, with the
+/// flags' values in place of the variables they stand for.
+async fn runner(
+    overrides: &Overrides,
+    wait_timeout: Option<Duration>,
+    needs_project: bool,
+) -> Result<Runner, ExitCode> {
+    let (config, settings) =
+        match run::load(|name| std::env::var(name).ok(), overrides, wait_timeout).await {
+            Ok(loaded) => loaded,
             // IAM was asked and failed: not a usage error.
             Err(error @ ConfigError::ProjectLookup { .. }) => return Err(fail(EXIT_FAILED, error)),
             Err(error) => return Err(fail(EXIT_USAGE, error)),
         };
-        if config.default_project_id.is_none() && (self.region_is_home || selector.region.is_none())
-        {
-            return Err(fail(
-                EXIT_USAGE,
-                "no project: pass --project-id or set HUAWEICLOUD_SDK_PROJECT_ID",
-            ));
-        }
-        let settings = Settings::from_lookup(lookup).map_err(|error| match error {
-            // The value came from --timeout, not the variable: name what was typed.
-            ConfigError::Seconds { variable, value }
-                if variable == vars::WAIT_TIMEOUT && self.timeout.is_some() =>
-            {
-                fail(
-                    EXIT_USAGE,
-                    ConfigError::Seconds {
-                        variable: "--timeout",
-                        value,
-                    },
-                )
-            }
-            error => fail(EXIT_USAGE, error),
-        })?;
-        Handler::new(&config, settings).map_err(|error| fail(EXIT_FAILED, error))
+    if needs_project && config.default_project_id.is_none() {
+        return Err(fail(
+            EXIT_USAGE,
+            "no project: pass --project-id or set HUAWEICLOUD_SDK_PROJECT_ID",
+        ));
     }
+    Runner::new(&config, settings).map_err(|error| fail(EXIT_FAILED, error))
+}
+
+/// `--timeout SECS`, held to GES_WAIT_TIMEOUT_SECS's rules and named as the flag.
+pub fn timeout(text: Option<&str>) -> Result<Option<Duration>, String> {
+    seconds(&Vars(|_: &str| text.map(str::to_owned)), "--timeout")
+        .map_err(|error| error.to_string())
 }
 
 /// Prints the answer, or the error, and gives the exit code: 0 when every graph ended
 /// well; 1 when GES or the network refused, or a selection was refused after its
 /// listing; 2 when the configuration refused the run before anything was sent. A
-/// partial failure prints every graph's result and exits 1.
-fn finish(result: Result<Answer, FunctionError>, format: Format, view: View) -> ExitCode {
+/// partial failure prints every graph's result and exits 1. A failure is said once, on
+/// stderr.
+fn finish(result: Result<Answer, RunError>, format: Format, view: View) -> ExitCode {
     match result {
         Ok(answer) => match print_answer(&answer, format, view) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => fail(EXIT_FAILED, error),
         },
-        Err(FunctionError::PartialFailure(batch)) => {
+        Err(RunError::PartialFailure(batch)) => {
             let message = batch.partial_failure();
             if let Err(error) = print_answer(&Answer::Batch(*batch), format, view) {
                 return fail(EXIT_FAILED, error);
@@ -257,7 +285,7 @@ fn finish(result: Result<Answer, FunctionError>, format: Format, view: View) -> 
 /// The exit code of a run that reached no answer.
 fn exit_code(kind: ErrorType) -> u8 {
     match kind {
-        // Refused by the event's rules or the configuration, before anything was sent.
+        // Refused by the request's rules or the configuration, before anything was sent.
         ErrorType::InvalidEvent
         | ErrorType::NoGraphsConfigured
         | ErrorType::NoSchedulesConfigured
@@ -297,8 +325,22 @@ mod tests {
         assert_eq!(exit_code(ErrorType::InvalidEvent), EXIT_USAGE);
         assert_eq!(exit_code(FailureKind::NotAllowed.into()), EXIT_USAGE);
         assert_eq!(exit_code(FailureKind::NoProject.into()), EXIT_USAGE);
+        assert_eq!(exit_code(ErrorType::NoSchedulesConfigured), EXIT_USAGE);
         assert_eq!(exit_code(FailureKind::TooManyGraphs.into()), EXIT_FAILED);
         assert_eq!(exit_code(FailureKind::GraphNotFound.into()), EXIT_FAILED);
         assert_eq!(exit_code(ErrorType::PartialFailure), EXIT_FAILED);
+    }
+
+    #[test]
+    fn a_timeout_is_checked_and_named_as_the_flag() {
+        assert_eq!(timeout(None), Ok(None));
+        assert_eq!(timeout(Some("2.5")), Ok(Some(Duration::from_millis(2500))));
+        for bad in ["0", "901", "soon"] {
+            let message = timeout(Some(bad)).unwrap_err();
+            assert!(
+                message.contains(&format!("--timeout is \"{bad}\"")),
+                "{message}"
+            );
+        }
     }
 }

@@ -1,13 +1,15 @@
 //! `ges-stop stop`: stop graphs named by ID, or selected by name and tag, with the
-//! function's own selection and stop code.
+//! core's run, as the Lambda function does.
 
+use std::collections::HashSet;
 use std::process::ExitCode;
 
 use clap::Args;
 use ges_api::types::GraphId;
-use serde_json::{Map, Value};
+use ges_client::config::Overrides;
+use ges_client::run::{Graphs, MAX_GRAPHS_PER_EVENT, RunRequest};
 
-use crate::run::{Run, SelectorArgs, insert};
+use crate::run::{self, Plan, Run, SelectorArgs, Typed};
 use crate::table::View;
 
 /// Stop graphs named by ID (--graph-id), or every graph a selector selects (--name,
@@ -51,52 +53,79 @@ pub struct StopArgs {
 
 pub(super) async fn run(args: StopArgs) -> ExitCode {
     Run {
-        event: event(&args),
-        selector: &args.selector,
-        region_is_home: !args.selector.selects(),
-        timeout: args.timeout.clone(),
-        wait: args.wait,
+        plan: plan(&args),
+        needs_project: !args.selector.selects() || args.selector.region.is_none(),
+        format: args.selector.output.format(),
         view: View::Stop,
     }
     .run()
     .await
 }
 
-/// The event the flags stand for, in the direct shape.
-fn event(args: &StopArgs) -> Result<Value, String> {
-    let mut event = if args.selector.selects() {
-        args.selector.selection(false)?
+/// The run the flags stand for, and what they set in place of the configuration.
+fn plan(args: &StopArgs) -> Result<Plan, String> {
+    let typed = args.selector.typed()?;
+    Ok(Plan {
+        request: request(args, &typed)?,
+        overrides: overrides(&typed, args.selector.selects()),
+        wait_timeout: run::timeout(args.timeout.as_deref())?,
+    })
+}
+
+/// What the flags set in place of the configuration's variables: with --graph-id, the
+/// configured project and region; with a selection, its project is the configured one
+/// only in the configured region.
+fn overrides(typed: &Typed, selects: bool) -> Overrides {
+    Overrides {
+        project_id: typed
+            .project_id
+            .clone()
+            .filter(|_| !selects || typed.region.is_none()),
+        region: typed.region.filter(|_| !selects),
+        endpoint: typed.endpoint.clone(),
+    }
+}
+
+/// The run the flags stand for: the graphs named, or the selection.
+fn request(args: &StopArgs, typed: &Typed) -> Result<RunRequest, String> {
+    let (graphs, project_id) = if args.selector.selects() {
+        let selector = args.selector.selector(typed, false)?;
+        (Graphs::Selected(vec![selector]), None)
     } else {
-        let mut event = Map::new();
-        let ids = args
-            .graph_ids
-            .iter()
-            .map(|id| {
-                id.parse::<GraphId>()
-                    .map(|id| Value::from(id.as_str()))
-                    .map_err(|error| format!("--graph-id: {error}"))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        event.insert("graph_ids".to_owned(), Value::Array(ids));
-        if let Some(project_id) = &args.selector.project_id {
-            insert(&mut event, "project_id", project_id);
+        // Counted as given, before any is read: the bound is on the work too.
+        if args.graph_ids.len() > MAX_GRAPHS_PER_EVENT {
+            return Err(format!(
+                "--graph-id is given {} times; a run names at most {MAX_GRAPHS_PER_EVENT} graphs",
+                args.graph_ids.len()
+            ));
         }
-        event
+        let mut seen = HashSet::new();
+        let mut ids = Vec::with_capacity(args.graph_ids.len());
+        for text in &args.graph_ids {
+            let id = text
+                .parse::<GraphId>()
+                .map_err(|error| format!("--graph-id: {error}"))?;
+            // A graph named twice is stopped once, where it was first named.
+            if seen.insert(id.as_str().to_owned()) {
+                ids.push(id);
+            }
+        }
+        (Graphs::Named(ids), typed.project_id.clone())
     };
-    if args.wait {
-        event.insert("wait".to_owned(), Value::Bool(true));
-    }
-    if args.dry_run {
-        event.insert("dry_run".to_owned(), Value::Bool(true));
-    }
-    Ok(Value::Object(event))
+    Ok(RunRequest {
+        graphs: Some(graphs),
+        project_id,
+        wait: args.wait,
+        dry_run: args.dry_run,
+        max_graphs: typed.max_graphs,
+        credentials: None,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use clap::Parser;
-    use serde_json::json;
 
     #[derive(Debug, Parser)]
     struct Cli {
@@ -108,20 +137,32 @@ mod tests {
         Cli::try_parse_from(std::iter::once("stop").chain(args.iter().copied())).map(|cli| cli.args)
     }
 
+    fn graph(id: &str) -> GraphId {
+        id.parse().unwrap()
+    }
+
     #[test]
-    fn graph_ids_make_the_named_shape_with_their_project() {
+    fn graph_ids_are_named_once_each_in_their_project() {
         let args = parse(&[
             "--graph-id",
             "g-1",
             "--graph-id",
             "g-2",
+            "--graph-id",
+            "g-1",
             "--project-id",
             "p1",
-        ]);
+        ])
+        .unwrap();
+        let plan = plan(&args).unwrap();
         assert_eq!(
-            event(&args.unwrap()).unwrap(),
-            json!({"graph_ids": ["g-1", "g-2"], "project_id": "p1"})
+            plan.request.graphs,
+            Some(Graphs::Named(vec![graph("g-1"), graph("g-2")]))
         );
+        assert_eq!(plan.request.project_id, Some("p1".parse().unwrap()));
+        // The configured project, too: the graphs are in it.
+        assert_eq!(plan.overrides.project_id, Some("p1".parse().unwrap()));
+        assert!(!plan.request.wait && !plan.request.dry_run);
     }
 
     #[test]
@@ -142,16 +183,23 @@ mod tests {
             "--wait",
             "--timeout",
             "30",
-        ]);
+        ])
+        .unwrap();
+        let plan = plan(&args).unwrap();
+        let Some(Graphs::Selected(selectors)) = &plan.request.graphs else {
+            panic!("{:?}", plan.request.graphs);
+        };
         assert_eq!(
-            event(&args.unwrap()).unwrap(),
-            json!({
-                "selector": {"name": "dev-*", "tags": {"env": "dev", "team": "data-*"},
-                             "project_id": "p1", "region": "cn-east-3"},
-                "max_graphs": 300,
-                "wait": true,
-            })
+            serde_json::to_value(selectors).unwrap(),
+            serde_json::json!([{"name": "dev-*", "tags": {"env": "dev", "team": "data-*"},
+                                "project_id": "p1", "region": "cn-east-3"}])
         );
+        assert_eq!(plan.request.max_graphs, Some(300));
+        assert!(plan.request.wait);
+        assert_eq!(plan.wait_timeout, Some(std::time::Duration::from_secs(30)));
+        // In another region, the project is the selector's alone.
+        assert_eq!(plan.overrides.project_id, None);
+        assert_eq!(plan.overrides.region, None);
     }
 
     #[test]
@@ -164,7 +212,11 @@ mod tests {
         assert!(parse(&[]).is_err());
         assert!(parse(&["--tag", "env"]).is_err());
         assert!(parse(&["--graph-id", "g", "--timeout", "5"]).is_err());
-        let twice = parse(&["--tag", "k=a", "--tag", "k=b"]).unwrap();
-        assert!(event(&twice).unwrap_err().contains("twice"));
+        let refused = |args: &[&str]| plan(&parse(args).unwrap()).unwrap_err();
+        assert!(refused(&["--tag", "k=a", "--tag", "k=b"]).contains("twice"));
+        assert!(refused(&["--name", "x", "--max-graphs", "0"]).contains("max_graphs"));
+        assert!(refused(&["--graph-id", "../etc"]).starts_with("--graph-id: "));
+        assert!(refused(&["--name", "x", "--region", "xx-nowhere-9"]).starts_with("--region: "));
+        assert!(refused(&["--graph-id", "g", "--wait", "--timeout", "0"]).contains("--timeout"));
     }
 }

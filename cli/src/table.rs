@@ -8,10 +8,11 @@ use serde_json::Value;
 use tabwriter::TabWriter;
 
 use ges_api::types::GraphId;
+use ges_client::fleet::ScheduleFacts;
 use ges_client::fleet::describe;
 use ges_client::graph_error::GraphError;
 use ges_client::report::GraphReport;
-use ges_stop_lambda::answer::{Answer, Summary};
+use ges_client::run::{Answer, Summary};
 
 /// Which table: what a stop did, or what a listing found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +21,8 @@ pub enum View {
     Stop,
     /// Each graph's status, tags, and what a stop would do to it.
     List,
+    /// Each scheduled graph's schedule, what it wants, and what was done.
+    Reconcile,
 }
 
 /// One graph's line: what the answer says of it.
@@ -27,6 +30,7 @@ struct Row<'a> {
     graph_id: &'a GraphId,
     name: Option<&'a str>,
     tags: Option<&'a [(String, String)]>,
+    schedule: Option<&'a ScheduleFacts>,
     outcome: Result<&'a GraphReport, &'a GraphError>,
 }
 
@@ -38,6 +42,7 @@ pub fn write(out: &mut impl Write, answer: &Answer, view: View) -> std::io::Resu
                 graph_id: &report.graph_id,
                 name: None,
                 tags: None,
+                schedule: None,
                 outcome: Ok(report),
             }],
             None,
@@ -50,12 +55,18 @@ pub fn write(out: &mut impl Write, answer: &Answer, view: View) -> std::io::Resu
                     graph_id: &entry.target.graph_id,
                     name: entry.facts.name.as_deref(),
                     tags: entry.facts.tags.as_deref(),
+                    schedule: entry.facts.schedule.as_ref(),
                     outcome: entry.outcome.as_ref(),
                 })
                 .collect(),
             Some(&batch.summary),
         ),
     };
+    if let Answer::Batch(batch) = answer
+        && let Some(at) = &batch.at
+    {
+        writeln!(out, "the schedules at {}", at.0)?;
+    }
     if rows.is_empty() {
         writeln!(out, "no graph selected")?;
     } else {
@@ -63,12 +74,14 @@ pub fn write(out: &mut impl Write, answer: &Answer, view: View) -> std::io::Resu
         let header = match view {
             View::Stop => "GRAPH\tNAME\tOUTCOME\tJOB\tDETAIL",
             View::List => "NAME\tGRAPH\tSTATUS\tTAGS\tA STOP\tWHY",
+            View::Reconcile => "GRAPH\tNAME\tSCHEDULE\tWANTS\tOUTCOME\tJOB\tDETAIL",
         };
         writeln!(table, "{header}")?;
         for row in &rows {
             let cells = match view {
                 View::Stop => stop_cells(row).to_vec(),
                 View::List => list_cells(row).to_vec(),
+                View::Reconcile => reconcile_cells(row),
             };
             let cells: Vec<String> = cells.iter().map(|cell| shown(cell)).collect();
             writeln!(table, "{}", cells.join("\t"))?;
@@ -112,6 +125,20 @@ fn stop_cells(row: &Row<'_>) -> [String; 5] {
             format!("{}: {error}", error.kind().name()),
         ],
     }
+}
+
+/// A stop's cells, with the graph's schedule and what it wants after its name.
+fn reconcile_cells(row: &Row<'_>) -> Vec<String> {
+    let [graph, name, rest @ ..] = stop_cells(row);
+    let schedule = row.schedule.map_or("-", |facts| facts.name.as_str());
+    let wants = row
+        .schedule
+        .and_then(|facts| facts.desired)
+        .map_or("-", |desired| desired.as_str());
+    [graph, name, schedule.to_owned(), wants.to_owned()]
+        .into_iter()
+        .chain(rest)
+        .collect()
 }
 
 fn list_cells(row: &Row<'_>) -> [String; 6] {

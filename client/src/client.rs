@@ -78,6 +78,14 @@ impl GesClient {
         }
     }
 
+    /// The same client, signing with `credentials` instead: a run's own.
+    pub(crate) fn with_credentials(&self, credentials: Credentials) -> Self {
+        Self {
+            credentials,
+            ..self.clone()
+        }
+    }
+
     /// The endpoint this client talks to.
     pub fn endpoint(&self) -> &Endpoint {
         &self.endpoint

@@ -29,6 +29,19 @@ pub use crate::transport::Timeouts;
 
 pub use crate::env::vars;
 
+/// What a front door sets in place of the variables, as typed values (the command line's
+/// `--project-id`, `--region`, `--endpoint`): each, when given, is used as the variable
+/// it replaces would be, and that variable is not read.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// In place of `HUAWEICLOUD_SDK_PROJECT_ID`.
+    pub project_id: Option<ProjectId>,
+    /// In place of `HUAWEICLOUD_SDK_REGION`.
+    pub region: Option<Region>,
+    /// In place of `GES_ENDPOINT`.
+    pub endpoint: Option<Endpoint>,
+}
+
 /// Everything needed to talk to GES.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -66,7 +79,7 @@ impl Config {
         let trust = Trust::from_lookup(|name| env.get(name))?;
         Ok(Self {
             trust,
-            ..Self::from_vars(&env)?
+            ..Self::from_vars(&env, &Overrides::default())?
         })
     }
 
@@ -82,6 +95,14 @@ impl Config {
     /// no project ID is configured, the region's project ID from IAM. With IAM token
     /// credentials, the token obtained for the look-up is kept for the GES calls.
     pub async fn load(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        Self::load_with(lookup, &Overrides::default()).await
+    }
+
+    /// As [`Config::load`], with `overrides` in place of the variables they replace.
+    pub async fn load_with(
+        lookup: impl Fn(&str) -> Option<String>,
+        overrides: &Overrides,
+    ) -> Result<Self, ConfigError> {
         let env = Vars(lookup);
         // First: a wrong path fails at once, before anything is asked of the network.
         let trust = Trust::from_lookup(|name| env.get(name))?;
@@ -105,11 +126,12 @@ impl Config {
         let mut config = match &secret {
             Some(secret) => {
                 secret.check_not_in(&env)?;
-                Self::from_vars(&Vars(|name: &str| {
-                    secret.get(name).or_else(|| env.get(name))
-                }))?
+                Self::from_vars(
+                    &Vars(|name: &str| secret.get(name).or_else(|| env.get(name))),
+                    overrides,
+                )?
             }
-            None => Self::from_vars(&env)?,
+            None => Self::from_vars(&env, overrides)?,
         };
         config.trust = trust;
         if config.default_project_id.is_none()
@@ -156,29 +178,39 @@ impl Config {
         {
             return Err(ConfigError::TrustNeedsLoad { variable });
         }
-        Self::from_vars(&env)
+        Self::from_vars(&env, &Overrides::default())
     }
 
     pub(crate) fn from_vars<F: Fn(&str) -> Option<String>>(
         env: &Vars<F>,
+        overrides: &Overrides,
     ) -> Result<Self, ConfigError> {
         let get = |name: &str| env.get(name);
-        let region = get(vars::REGION)
-            .map(|name| name.parse::<Region>())
-            .transpose()
-            .map_err(|source| ConfigError::Endpoint {
-                variable: vars::REGION.to_owned(),
-                source,
-            })?;
-        let endpoint = resolve_endpoint(&get, region)?;
+        let region = match overrides.region {
+            Some(region) => Some(region),
+            None => get(vars::REGION)
+                .map(|name| name.parse::<Region>())
+                .transpose()
+                .map_err(|source| ConfigError::Endpoint {
+                    variable: vars::REGION.to_owned(),
+                    source,
+                })?,
+        };
+        let endpoint = match &overrides.endpoint {
+            Some(endpoint) => endpoint.clone(),
+            None => resolve_endpoint(&get, region)?,
+        };
 
-        let default_project_id = get(vars::PROJECT_ID)
-            .map(|value| value.parse::<ProjectId>())
-            .transpose()
-            .map_err(|source| ConfigError::ProjectId {
-                variable: vars::PROJECT_ID,
-                source,
-            })?;
+        let default_project_id = match &overrides.project_id {
+            Some(project_id) => Some(project_id.clone()),
+            None => get(vars::PROJECT_ID)
+                .map(|value| value.parse::<ProjectId>())
+                .transpose()
+                .map_err(|source| ConfigError::ProjectId {
+                    variable: vars::PROJECT_ID,
+                    source,
+                })?,
+        };
 
         let iam_endpoint = resolve_iam_endpoint(&get, region)?;
         let scope = match (&default_project_id, region) {

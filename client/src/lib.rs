@@ -31,6 +31,8 @@
 //! - [`selector`]: fleet selectors; [`fleet`]: the graphs they select, by paging each
 //!   project's list.
 //! - [`reconcile`]: what each scheduled graph needs at an instant.
+//! - [`run`]: one run, whoever asks: its request, its runner under a deadline, its
+//!   answer and its errors with their HTTP statuses, and the settings it reads.
 //! - [`schedule`]: schedules (when graphs should run, in their own time zones) and the
 //!   boundaries where their desired state changes.
 
@@ -62,6 +64,7 @@ pub mod refusal;
 pub mod regions;
 pub mod report;
 pub mod retry;
+pub mod run;
 pub mod schedule;
 pub mod secrets;
 pub mod selector;

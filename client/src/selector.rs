@@ -86,6 +86,35 @@ impl fmt::Debug for Pattern {
 }
 
 impl Selector {
+    /// A selector from parts already typed (the command line's flags), held to the
+    /// rules an event's selector is: a name or tags, the patterns' and the tags' bounds.
+    pub fn new(
+        name: Option<&str>,
+        tags: &[(String, String)],
+        project_id: Option<ProjectId>,
+        region: Option<Region>,
+    ) -> Result<Self, SelectorError> {
+        let name = name
+            .map(|text| pattern_text(text, "\"name\""))
+            .transpose()?;
+        if tags.len() > MAX_TAGS {
+            return Err(SelectorError::TooManyTags { count: tags.len() });
+        }
+        let tags = tags
+            .iter()
+            .map(|(key, value)| tag(key, value.as_str(), pattern_text))
+            .collect::<Result<Vec<_>, _>>()?;
+        if name.is_none() && tags.is_empty() {
+            return Err(SelectorError::NoCriteria);
+        }
+        Ok(Self {
+            name,
+            tags,
+            project_id,
+            region,
+        })
+    }
+
     /// Whether a graph with this name and these tags is selected. A tag without a
     /// value counts as the empty value.
     pub fn matches(&self, name: &str, tags: &[Tag]) -> bool {
@@ -256,19 +285,7 @@ fn tags(value: &Value) -> Result<Vec<(String, Pattern)>, SelectorError> {
         return Err(SelectorError::TooManyTags { count: tags.len() });
     }
     tags.iter()
-        .map(|(key, value)| {
-            if key.is_empty() {
-                return Err(SelectorError::EmptyTagKey);
-            }
-            if key.chars().count() > MAX_PATTERN_CHARS {
-                return Err(SelectorError::PatternTooLong {
-                    field: "a key in \"tags\"".into(),
-                    chars: key.chars().count(),
-                });
-            }
-            let field = format!("the tag {} in \"tags\"", Excerpt::of(key));
-            Ok((key.clone(), pattern(value, &field)?))
-        })
+        .map(|(key, value)| tag(key, value, pattern))
         .collect()
 }
 
@@ -281,6 +298,11 @@ fn pattern(value: &Value, field: &str) -> Result<Pattern, SelectorError> {
             found: JsonKind::of(value),
         });
     };
+    pattern_text(text, field)
+}
+
+/// A pattern from its text, within [`MAX_PATTERN_CHARS`].
+fn pattern_text(text: &str, field: &str) -> Result<Pattern, SelectorError> {
     let chars = text.chars().count();
     if chars > MAX_PATTERN_CHARS {
         return Err(SelectorError::PatternTooLong {
@@ -289,6 +311,25 @@ fn pattern(value: &Value, field: &str) -> Result<Pattern, SelectorError> {
         });
     }
     Ok(Pattern::new(text))
+}
+
+/// A tag's key, checked, and the value's pattern from `value`.
+fn tag<V: ?Sized>(
+    key: &str,
+    value: &V,
+    pattern: impl Fn(&V, &str) -> Result<Pattern, SelectorError>,
+) -> Result<(String, Pattern), SelectorError> {
+    if key.is_empty() {
+        return Err(SelectorError::EmptyTagKey);
+    }
+    if key.chars().count() > MAX_PATTERN_CHARS {
+        return Err(SelectorError::PatternTooLong {
+            field: "a key in \"tags\"".into(),
+            chars: key.chars().count(),
+        });
+    }
+    let field = format!("the tag {} in \"tags\"", Excerpt::of(key));
+    Ok((key.to_owned(), pattern(value, &field)?))
 }
 
 fn non_empty_string<'a>(value: &'a Value, field: &str) -> Result<&'a str, SelectorError> {

@@ -1,6 +1,6 @@
 //! The AWS Lambda function: reads its configuration once, then serves invocations.
 
-use ges_stop_lambda::error_type::ErrorType;
+use ges_client::run::ErrorType;
 use ges_stop_lambda::handler::{Handler, StartupError};
 use ges_stop_lambda::metrics::Metrics;
 use ges_stop_lambda::payload_text::{PayloadText, WholePayload};

@@ -15,12 +15,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::get;
 use ges_api::types::GraphId;
 use ges_client::config::{Config, ConfigError, vars};
+use ges_client::run::Settings;
 use ges_simulator::{
     Authentication, GraphSpec, OperationKind, RunningSimulator, Scheme, Simulator, SimulatorBuilder,
 };
 use ges_stop_lambda::answer::FunctionError;
 use ges_stop_lambda::handler::Handler;
-use ges_stop_lambda::settings::Settings;
 use lambda_runtime::{Context, Diagnostic};
 use serde_json::{Value, json};
 

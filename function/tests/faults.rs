@@ -14,9 +14,9 @@ use std::time::{Duration, Instant, SystemTime};
 use ges_api::types::{GraphId, GraphStatus, StopGraphRequest, StopGraphResponse};
 use ges_client::client::{ClientErrorKind, GesClient, MAX_RESPONSE_BYTES};
 use ges_client::config::{Config, vars};
+use ges_client::run::Settings;
 use ges_simulator::{Fault, GraphSpec, OperationKind, RunningSimulator, Simulator};
 use ges_stop_lambda::handler::Handler;
-use ges_stop_lambda::settings::Settings;
 use lambda_runtime::{Diagnostic, LambdaEvent};
 use serde_json::{Value, json};
 

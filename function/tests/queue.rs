@@ -10,6 +10,7 @@ mod common;
 use common::context;
 use ges_api::types::{GraphId, GraphStatus};
 use ges_client::config::vars;
+use ges_client::run::RunError;
 use ges_simulator::{Fault, GraphSpec, OperationKind, RunningSimulator, Simulator};
 use ges_stop_lambda::answer::FunctionError;
 use ges_stop_lambda::handler::Handler;
@@ -230,7 +231,10 @@ async fn a_notification_is_answered_as_its_event_alone() {
         )
         .await
         .unwrap_err();
-    assert!(matches!(error, FunctionError::PartialFailure(_)), "{error}");
+    assert!(
+        matches!(error, FunctionError::Run(RunError::PartialFailure(_))),
+        "{error}"
+    );
 
     simulator.clear_requests();
     let error = handler

@@ -13,10 +13,10 @@ use std::time::Duration;
 use common::context;
 use ges_api::types::{GraphId, GraphStatus};
 use ges_client::config::vars;
+use ges_client::run::Settings;
 use ges_simulator::{GraphSpec, OperationKind, RunningSimulator, Simulator};
 use ges_stop_lambda::answer::FunctionError;
 use ges_stop_lambda::handler::{Clock, Handler};
-use ges_stop_lambda::settings::Settings;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
 

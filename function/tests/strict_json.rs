@@ -8,9 +8,9 @@ mod common;
 
 use std::time::Duration;
 
+use ges_client::run::Settings;
 use ges_simulator::{GraphSpec, RunningSimulator, Simulator};
 use ges_stop_lambda::handler::Handler;
-use ges_stop_lambda::settings::Settings;
 use lambda_runtime::{Context, Diagnostic};
 use serde_json::{Value, json};
 

@@ -160,7 +160,8 @@ async fn an_unknown_graph_fails_with_the_ges_code_and_request_id() {
     let output = stop("no-such-graph", &token_env(&simulator)).await;
     assert_eq!(output.status.code(), Some(1));
     assert!(output.stdout.is_empty());
-    let stderr = stderr_of(&output);
+    // Said once: no WARN line before the error's own.
+    let stderr = said_once(&output);
     let request_id = &simulator.requests()[0].request_id;
     assert!(stderr.contains("GraphNotFound"), "{stderr}");
     assert!(stderr.contains("HTTP 404"), "{stderr}");
@@ -460,13 +461,15 @@ fn reconcile_outcomes(answer: &Value) -> Vec<(String, String)> {
 }
 
 /// The Lambda error a failed run prints on stderr: one line of JSON.
-fn stderr_error(output: &Output) -> Value {
+/// The one thing a failed command says on stderr: its `error: ...` line, alone (no log
+/// line before it says the failure a first time).
+fn said_once(output: &Output) -> String {
     let stderr = stderr_of(output);
-    let line = stderr
-        .lines()
-        .find(|line| line.starts_with('{'))
-        .unwrap_or_else(|| panic!("no error JSON on stderr: {stderr}"));
-    serde_json::from_str(line).unwrap_or_else(|error| panic!("{error}: {line}"))
+    let lines: Vec<&str> = stderr.lines().collect();
+    match lines.as_slice() {
+        [line] if line.starts_with("error: ") => (*line).to_owned(),
+        _ => panic!("not one error line on stderr: {stderr}"),
+    }
 }
 
 #[tokio::test]
@@ -508,6 +511,48 @@ async fn reconcile_dry_run_at_an_instant_prints_the_answer_and_only_lists() {
     assert_eq!(
         simulator.graph_status(&graph("s-1")),
         Some(GraphStatus::Running)
+    );
+}
+
+/// `reconcile` prints as `stop` and `list` do: `--output table` asks for the table a
+/// person sees at a terminal, with each graph's schedule and what it wants.
+#[tokio::test]
+async fn reconcile_prints_a_table_when_asked_as_stop_and_list_do() {
+    let simulator = scheduled_simulator().await;
+    let output = reconcile(
+        &[
+            "--at",
+            "2026-12-04T21:05:00+01:00",
+            "--dry-run",
+            "--output",
+            "table",
+        ],
+        &reconcile_env(&simulator),
+    )
+    .await;
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(output.stderr.is_empty(), "{}", stderr_of(&output));
+    let table = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines[0], "the schedules at 2026-12-04T20:05:00Z", "{table}");
+    let header: Vec<&str> = lines[1].split_whitespace().collect();
+    assert_eq!(
+        header,
+        [
+            "GRAPH", "NAME", "SCHEDULE", "WANTS", "OUTCOME", "JOB", "DETAIL"
+        ],
+        "{table}"
+    );
+    let office_a = lines
+        .iter()
+        .find(|line| line.contains("office-a"))
+        .unwrap_or_else(|| panic!("{table}"));
+    let cells: Vec<&str> = office_a.split_whitespace().collect();
+    assert_eq!(cells[2..5], ["office", "stopped", "would_stop"], "{table}");
+    assert_eq!(
+        lines.last().copied(),
+        Some("3 graphs: 1 already_stopped, 2 would_stop"),
+        "{table}"
     );
 }
 
@@ -606,7 +651,7 @@ async fn a_real_reconcile_refuses_an_at_far_from_now_naming_the_flag() {
 }
 
 #[tokio::test]
-async fn a_refused_or_partly_failed_reconcile_exits_1_with_the_lambda_error() {
+async fn a_refused_or_partly_failed_reconcile_says_so_once_as_stop_does() {
     let simulator = scheduled_simulator().await;
     let [flag, at] = acting_at("2026-12-04T20:05:00Z");
     let at = [flag.as_str(), at.as_str()];
@@ -616,7 +661,10 @@ async fn a_refused_or_partly_failed_reconcile_exits_1_with_the_lambda_error() {
     env.push(("GES_MAX_GRAPHS", "2".to_owned()));
     let output = reconcile(&at, &env).await;
     assert_eq!(output.status.code(), Some(1), "{output:?}");
-    assert_eq!(stderr_error(&output)["errorType"], "TooManyGraphs");
+    assert!(
+        said_once(&output).ends_with("(TooManyGraphs)"),
+        "{output:?}"
+    );
     assert!(output.stdout.is_empty(), "{output:?}");
     assert!(
         simulator
@@ -633,13 +681,22 @@ async fn a_refused_or_partly_failed_reconcile_exits_1_with_the_lambda_error() {
     env.push(("GES_MAX_ATTEMPTS", "1".to_owned()));
     let output = reconcile(&at, &env).await;
     assert_eq!(output.status.code(), Some(1), "{output:?}");
-    let error = stderr_error(&output);
-    assert_eq!(error["errorType"], "PartialFailure", "{error}");
-    let message = error["errorMessage"].as_str().unwrap_or_default();
+    let error = said_once(&output);
     assert!(
-        message.contains("s-2") && message.contains("s-1"),
-        "{message}"
+        error.starts_with("error: 1 of ") && error.ends_with("(PartialFailure)"),
+        "{error}"
     );
+    // Every graph's result is still printed, the failed one with its error.
+    let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let failed: Vec<&Value> = answer["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|entry| entry.get("error").is_some())
+        .collect();
+    assert_eq!(failed.len(), 1, "{answer}");
+    assert_eq!(failed[0]["graph_id"], "s-2", "{answer}");
+    assert_eq!(answer["summary"]["failed"], 1, "{answer}");
     assert_eq!(
         simulator.graph_status(&graph("s-1")),
         Some(GraphStatus::Stopping)
@@ -649,9 +706,13 @@ async fn a_refused_or_partly_failed_reconcile_exits_1_with_the_lambda_error() {
     simulator.clear_requests();
     let mut env = token_env(&simulator);
     env.push(("GES_MAX_EVENT_AGE_MINUTES", "2160".to_owned()));
+    // Refused by the configuration before anything is sent: a usage error, as stop's.
     let output = reconcile(&at, &env).await;
-    assert_eq!(output.status.code(), Some(1), "{output:?}");
-    assert_eq!(stderr_error(&output)["errorType"], "NoSchedulesConfigured");
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(
+        said_once(&output).ends_with("(NoSchedulesConfigured)"),
+        "{output:?}"
+    );
     assert!(simulator.requests().is_empty(), "nothing sent");
 }
 
@@ -889,7 +950,7 @@ async fn a_partial_failure_prints_every_result_and_exits_1() {
         "{answer}"
     );
     assert_eq!(answer["summary"]["failed"], 2, "{answer}");
-    let stderr = stderr_of(&output);
+    let stderr = said_once(&output);
     assert!(
         stderr.contains("2 of 3 graphs failed") && stderr.contains("PartialFailure"),
         "{stderr}"

@@ -32,12 +32,12 @@ fn help(subcommand: Option<&str>) -> String {
 }
 
 /// The names of `client/src/env.rs`'s `pub mod vars`, split into those only the
-/// Lambda handler's settings read (used in `function/src/settings.rs`) and the rest,
+/// run's settings read (used in `client/src/run/settings.rs`) and the rest,
 /// which every GES client reads.
 fn variables() -> (BTreeSet<String>, BTreeSet<String>) {
     let config = std::fs::read_to_string(workspace_root().join("client/src/env.rs")).unwrap();
     let settings =
-        std::fs::read_to_string(workspace_root().join("function/src/settings.rs")).unwrap();
+        std::fs::read_to_string(workspace_root().join("client/src/run/settings.rs")).unwrap();
     let start = config
         .find("pub mod vars {")
         .expect("env.rs has `pub mod vars`");

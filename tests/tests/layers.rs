@@ -1,5 +1,6 @@
 //! The arrows between the crates run one way (README, "How it is built"): `api` <-
-//! `client` <- `function` <- `cli`, the simulator on `api` alone, and the Lambda binary
+//! `client` <- `function`, and `client` <- `cli`, which reaches `function` only for
+//! `invoke` and the demo; the simulator on `api` alone, and the Lambda binary
 //! linking neither the simulator, nor clap, nor axum. Read from `cargo metadata`, as
 //! cargo resolves it, so a dependency added anywhere is caught.
 
@@ -147,4 +148,47 @@ fn the_command_line_without_its_simulator_feature_links_no_simulator_or_axum() {
     }
     // The default (the README's demo) still has it: the check above is not vacuous.
     assert!(tree(&[]).contains("ges-simulator"));
+}
+
+/// The command line reaches the Lambda crate only where it shows the Lambda handler at
+/// work (`invoke`, the demo): `stop`, `list` and `reconcile` run the core's run from
+/// typed flags, with no event, no variable set and no Lambda context. Read from the
+/// sources, so a new reach into the Lambda crate is caught where it is written.
+#[test]
+fn the_command_line_runs_the_core_and_not_the_lambda_crate() {
+    let cli = workspace_root().join("cli/src");
+    let lambda_front_doors = ["invoke.rs", "demo.rs"];
+    let mut files: Vec<std::path::PathBuf> = Vec::new();
+    let mut dirs = vec![cli.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() > 5, "{files:?}");
+    for path in files {
+        let name = path
+            .strip_prefix(&cli)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let text = std::fs::read_to_string(&path).unwrap();
+        if lambda_front_doors.contains(&name.as_str()) {
+            continue;
+        }
+        for banned in [
+            "ges_stop_lambda",
+            "lambda_runtime",
+            "Context::default",
+            "set_var",
+            "serde_json::Map",
+        ] {
+            assert!(!text.contains(banned), "cli/src/{name} uses {banned}");
+        }
+    }
 }

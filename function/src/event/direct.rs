@@ -20,8 +20,8 @@ use serde_json::{Map, Value};
 use jiff::Timestamp;
 
 use super::error::{EventError, EventPart, Field, REASON_LIMIT, brief};
-use super::request::{MAX_GRAPHS_PER_EVENT, StopRequest};
-use crate::graphs::{Graphs, Scheduled};
+use super::request::{MAX_GRAPHS_PER_EVENT, RunRequest};
+use ges_client::run::{Graphs, Scheduled};
 
 /// The fields that say which graphs; an event gives exactly one of them.
 const GRAPH_FIELDS: [&str; 4] = ["graph_id", "graph_ids", "selector", "selectors"];
@@ -57,7 +57,7 @@ pub(super) fn detect(object: &Map<String, Value>) -> bool {
 pub(super) fn parse(
     object: &Map<String, Value>,
     part: EventPart,
-) -> Result<StopRequest, EventError> {
+) -> Result<RunRequest, EventError> {
     if let Some(unknown) = object.keys().find(|key| !FIELDS.contains(&key.as_str())) {
         return Err(EventError::UnknownField {
             part,
@@ -128,12 +128,13 @@ pub(super) fn parse(
             )
         }
     };
-    Ok(StopRequest {
+    Ok(RunRequest {
         graphs: Some(graphs),
         project_id,
         wait: flag(object, "wait", part)?,
         dry_run: flag(object, "dry_run", part)?,
         max_graphs,
+        credentials: None,
     })
 }
 

@@ -10,7 +10,7 @@ use ges_client::selector::{self, SelectorError};
 use serde_json::{Map, Value};
 
 use super::request::{HttpApi, MAX_GRAPHS_PER_EVENT, MessageId, Trigger};
-use crate::error_type::ErrorType;
+use ges_client::run::ErrorType;
 
 /// An event that cannot be served, and the caller it came from when that much could be
 /// told (an HTTP caller gets an HTTP answer even for a bad request).

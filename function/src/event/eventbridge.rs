@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 
 use super::direct;
 use super::error::{EventError, EventPart, Field, InvalidEvent};
-use super::request::{Invocation, StopRequest, Trigger};
+use super::request::{Invocation, RunRequest, Trigger};
 
 /// The `detail-type` and `source` of a classic scheduled rule's event.
 const SCHEDULED_DETAIL_TYPE: &str = "Scheduled Event";
@@ -38,12 +38,13 @@ pub(super) fn parse(
     if is_schedule(&event.detail_type, &event.source) && is_empty(&event.detail) {
         return Ok(Invocation {
             trigger: Trigger::ScheduledEvent,
-            request: StopRequest {
+            request: RunRequest {
                 graphs: None,
                 project_id: None,
                 wait: false,
                 dry_run: false,
                 max_graphs: None,
+                credentials: None,
             },
         });
     }

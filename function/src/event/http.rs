@@ -3,7 +3,7 @@
 //! `aws_lambda_events`' `ApiGatewayProxyRequest`, `ApiGatewayV2httpRequest` and
 //! `LambdaFunctionUrlRequest` (`http/lean.rs`).
 //!
-//! Routes: `POST /graphs/{graph_id}/stop` and
+//! Routes (the core's, [`ges_client::run::route`]): `POST /graphs/{graph_id}/stop` and
 //! `POST /projects/{project_id}/graphs/{graph_id}/stop` for one graph, and `POST /fleet/stop`
 //! whose body is the direct shape (`graph_ids`, or a fleet `selector`, and the options). The ids come from the path
 //! parameters `graph_id` and `project_id` when the gateway's route template gives them;
@@ -28,12 +28,13 @@ use base64::Engine as _;
 use ges_api::types::{GraphId, ProjectId};
 use ges_client::input::{Excerpt, JsonKind};
 use ges_client::json::JsonError;
+use ges_client::run::{Route, route};
 use serde_json::{Map, Value};
 
 use super::direct;
 use super::error::{EventError, EventPart, Field, InvalidEvent, REASON_LIMIT, brief};
-use super::request::{HttpApi, Invocation, StopRequest, Trigger};
-use crate::graphs::Graphs;
+use super::request::{HttpApi, Invocation, RunRequest, Trigger};
+use ges_client::run::Graphs;
 
 /// Envelope fields that are never read: they may carry credentials.
 const DROPPED_FIELDS: [&str; 3] = ["headers", "multiValueHeaders", "cookies"];
@@ -101,14 +102,14 @@ struct Request {
     body_is_base64: bool,
 }
 
-fn read(front_end: HttpApi, object: &Map<String, Value>) -> Result<StopRequest, EventError> {
+fn read(front_end: HttpApi, object: &Map<String, Value>) -> Result<RunRequest, EventError> {
     let request = envelope(front_end, object)?;
     let Some(route) = route(&request.parameters, request.path.as_deref()) else {
         return Err(EventError::NoRoute {
             path: Excerpt::of(request.path.as_deref().unwrap_or_default()),
         });
     };
-    if request.method != "POST" {
+    if request.method != ges_client::run::METHOD {
         return Err(EventError::MethodNotAllowed {
             method: Excerpt::of(&request.method),
         });
@@ -144,12 +145,13 @@ fn read(front_end: HttpApi, object: &Map<String, Value>) -> Result<StopRequest, 
             })
         })
         .transpose()?;
-    Ok(StopRequest {
+    Ok(RunRequest {
         graphs: Some(Graphs::Named(vec![graph_id])),
         project_id,
         wait: direct::flag(&body, "wait", EventPart::HttpBody)?,
         dry_run: direct::flag(&body, "dry_run", EventPart::HttpBody)?,
         max_graphs: None,
+        credentials: None,
     })
 }
 
@@ -201,51 +203,6 @@ fn envelope(front_end: HttpApi, object: &Map<String, Value>) -> Result<Request, 
             }
         }
     })
-}
-
-/// What a request's route names.
-enum Route<'a> {
-    /// One graph, named by the path.
-    Graph(GraphRoute<'a>),
-    /// `POST /fleet/stop`: the body says which graphs.
-    Fleet,
-    /// `POST /reconcile`: the scheduled graphs; the body, optional, gives the options.
-    Reconcile,
-}
-
-/// The ids a one-graph route names.
-struct GraphRoute<'a> {
-    graph_id: &'a str,
-    project_id: Option<&'a str>,
-}
-
-/// The route: from the path parameters when the gateway's template gives `graph_id`,
-/// else from the path's last segments, `.../graphs/{graph_id}/stop` optionally after
-/// `projects/{project_id}`, or `.../fleet/stop`. Whatever comes before (a stage, a base path)
-/// is ignored.
-fn route<'a>(parameters: &'a HashMap<String, String>, path: Option<&'a str>) -> Option<Route<'a>> {
-    if let Some(graph_id) = parameters.get("graph_id") {
-        return Some(Route::Graph(GraphRoute {
-            graph_id,
-            project_id: parameters.get("project_id").map(String::as_str),
-        }));
-    }
-    let segments: Vec<&str> = path?.split('/').collect();
-    match segments.as_slice() {
-        [.., "projects", project_id, "graphs", graph_id, "stop"] => {
-            Some(Route::Graph(GraphRoute {
-                graph_id,
-                project_id: Some(*project_id),
-            }))
-        }
-        [.., "graphs", graph_id, "stop"] => Some(Route::Graph(GraphRoute {
-            graph_id,
-            project_id: None,
-        })),
-        [.., "fleet", "stop"] => Some(Route::Fleet),
-        [.., "reconcile"] => Some(Route::Reconcile),
-        _ => None,
-    }
 }
 
 /// The body's fields: none when there is no body or it is blank.

@@ -51,12 +51,12 @@ mod sqs;
 
 use serde_json::Value;
 
-pub use crate::graphs::Graphs;
 pub use error::{EventError, EventPart, Field, FieldNames, InvalidEvent};
 pub use ges_client::input::{Excerpt, JsonKind};
+pub use ges_client::run::Graphs;
 pub use ges_client::selector::{self, Selector, SelectorError};
 pub use payload::{Message, Payload, Queue};
-pub use request::{HttpApi, Invocation, MAX_GRAPHS_PER_EVENT, MessageId, StopRequest, Trigger};
+pub use request::{HttpApi, Invocation, MAX_GRAPHS_PER_EVENT, MessageId, RunRequest, Trigger};
 
 /// Reads one event, of any shape in the table but the queue's and the topic's: what a
 /// message carries, or a payload that is one event.

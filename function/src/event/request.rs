@@ -1,17 +1,11 @@
-//! What an event asks for, once read: the [`Invocation`], its [`Trigger`] and its
-//! [`StopRequest`]; and the [`MessageId`] of the queue's or topic's message that carried
+//! What an event asks for, once read: the [`Invocation`], its [`Trigger`] and the core's
+//! [`RunRequest`]; and the [`MessageId`] of the queue's or topic's message that carried
 //! it. A leaf: the readers of each shape build these, and it uses none of
 //! them.
 
 use std::fmt;
 
-use ges_api::types::ProjectId;
-
-use crate::graphs::Graphs;
-
-/// The most graphs one event may name, or its selectors select: a bound on the work and
-/// the answer's size.
-pub const MAX_GRAPHS_PER_EVENT: usize = 1000;
+pub use ges_client::run::{MAX_GRAPHS_PER_EVENT, RunRequest};
 
 /// What one invocation asks for, whatever shape it came in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +13,7 @@ pub struct Invocation {
     /// Who invoked the function, which decides the form of the answer.
     pub trigger: Trigger,
     /// What to stop, and how.
-    pub request: StopRequest,
+    pub request: RunRequest,
 }
 
 /// The kind of caller, detected from the payload's shape.
@@ -58,23 +52,6 @@ pub enum HttpApi {
     HttpApi,
     /// A Lambda function URL.
     FunctionUrl,
-}
-
-/// What to stop, and how.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StopRequest {
-    /// The graphs the event names; none when it means the configured set (a classic
-    /// schedule).
-    pub graphs: Option<Graphs>,
-    /// The project, when the event names one; else the configured default.
-    pub project_id: Option<ProjectId>,
-    /// Wait for each stop job to end (within the invocation's deadline).
-    pub wait: bool,
-    /// Check and report what would be stopped; send no stop.
-    pub dry_run: bool,
-    /// How many graphs selectors may select before the run is refused, when the event
-    /// raises the configured maximum.
-    pub max_graphs: Option<usize>,
 }
 
 /// The id SQS or SNS gave a message: 1 to [`MessageId::MAX_CHARS`] characters, none of

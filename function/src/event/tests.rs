@@ -129,7 +129,7 @@ fn the_scheduler_input_is_the_direct_shape() {
         parse(&fixture("schedule-v2.json")).unwrap(),
         Invocation {
             trigger: Trigger::Direct,
-            request: StopRequest {
+            request: RunRequest {
                 graphs: Some(Graphs::Named(vec![
                     G1.parse().unwrap(),
                     G2.parse().unwrap()
@@ -138,6 +138,7 @@ fn the_scheduler_input_is_the_direct_shape() {
                 wait: false,
                 dry_run: false,
                 max_graphs: None,
+                credentials: None,
             },
         }
     );
@@ -192,7 +193,7 @@ fn the_reconcile_fixtures_carry_their_instant_and_mode() {
             .request;
         assert_eq!(
             request.graphs,
-            Some(Graphs::Scheduled(crate::graphs::Scheduled {
+            Some(Graphs::Scheduled(ges_client::run::Scheduled {
                 selectors: Vec::new(),
                 at: at.map(|at| at.parse().unwrap()),
             })),

@@ -1,15 +1,16 @@
 //! The GES calls of one invocation, timed, for the latency metrics.
 //!
-//! A run's stops and starts are polled within the invocation's task (the handler runs
-//! them as a stream, not as spawned tasks), so a task-local list collects them without
-//! threading a recorder through every stage of the run. Outside a recorded run (the
-//! command line's `invoke`, the library's tests) timing a call records nothing.
+//! The core's runner tells its [`Progress`] how long each stop and start took, from the
+//! invocation's task (it runs them as a stream, not as spawned tasks), so a task-local
+//! list collects them without threading a recorder through the run. Outside a recorded
+//! run (the command line's `invoke`, the library's tests) a call is recorded nowhere.
 
 use std::cell::RefCell;
 use std::future::Future;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ges_client::report::Change;
+use ges_client::run::Progress;
 
 tokio::task_local! {
     static CALLS: RefCell<Vec<Call>>;
@@ -24,7 +25,7 @@ pub struct Call {
     pub took: Duration,
 }
 
-/// Runs `run`, and returns its output with the calls [`timed`] within it.
+/// Runs `run`, and returns its output with the calls [`Recorder`] was told of within it.
 pub async fn recorded<F: Future>(run: F) -> (F::Output, Vec<Call>) {
     CALLS
         .scope(RefCell::new(Vec::new()), async move {
@@ -35,14 +36,15 @@ pub async fn recorded<F: Future>(run: F) -> (F::Output, Vec<Call>) {
         .await
 }
 
-/// Awaits `call`, the sending of `change`, and records how long it took.
-pub async fn timed<F: Future>(change: Change, call: F) -> F::Output {
-    let started = Instant::now();
-    let output = call.await;
-    let took = started.elapsed();
-    // Not in a recorded run: nobody to tell.
-    let _ = CALLS.try_with(|calls| calls.borrow_mut().push(Call { change, took }));
-    output
+/// Keeps each call the runner sent in the invocation's list, if it is [`recorded`].
+#[derive(Debug, Default)]
+pub struct Recorder;
+
+impl Progress for Recorder {
+    fn sent(&self, change: Change, took: Duration) {
+        // Not in a recorded run: nobody to tell.
+        let _ = CALLS.try_with(|calls| calls.borrow_mut().push(Call { change, took }));
+    }
 }
 
 #[cfg(test)]
@@ -51,15 +53,16 @@ mod tests {
 
     #[tokio::test]
     async fn calls_within_the_run_are_recorded_in_order_and_others_are_not() {
-        timed(Change::Stop, async {}).await;
+        let recorder = Recorder;
+        recorder.sent(Change::Stop, Duration::ZERO);
         let ((), calls) = recorded(async {
-            timed(Change::Stop, async {}).await;
-            timed(Change::Start, tokio::time::sleep(Duration::from_millis(5))).await;
+            recorder.sent(Change::Stop, Duration::ZERO);
+            recorder.sent(Change::Start, Duration::from_millis(5));
         })
         .await;
         let changes: Vec<Change> = calls.iter().map(|call| call.change).collect();
         assert_eq!(changes, [Change::Stop, Change::Start]);
-        assert!(calls[1].took >= Duration::from_millis(5), "{calls:?}");
+        assert_eq!(calls[1].took, Duration::from_millis(5), "{calls:?}");
         let ((), none) = recorded(async {}).await;
         assert!(none.is_empty());
     }

@@ -23,13 +23,14 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use lambda_runtime::Context;
 use serde_json::json;
 
-use crate::answer::{Answer, FunctionError, Summary};
+use crate::answer::FunctionError;
 use calls::Call;
 use emf::{DimensionValue, Document, EmfError, Namespace, Unit};
 use ges_client::env::Vars;
 use ges_client::report::Change;
+use ges_client::run::{Answer, RunError, Summary};
 
-pub use calls::timed;
+pub use calls::Recorder;
 
 /// The namespace of the metrics (Powertools' variable).
 pub const NAMESPACE_VAR: &str = "POWERTOOLS_METRICS_NAMESPACE";
@@ -303,8 +304,8 @@ fn summary(result: &Result<Answer, FunctionError>) -> Option<Summary> {
     match result {
         Ok(Answer::Single(report)) => Some(Summary::of_one(Some(report.outcome))),
         Ok(Answer::Batch(batch)) => Some(batch.summary.clone()),
-        Err(FunctionError::Graph(_)) => Some(Summary::of_one(None)),
-        Err(FunctionError::PartialFailure(batch)) => Some(batch.summary.clone()),
+        Err(FunctionError::Run(RunError::Graph(_))) => Some(Summary::of_one(None)),
+        Err(FunctionError::Run(RunError::PartialFailure(batch))) => Some(batch.summary.clone()),
         // Refused before any graph: nothing was counted.
         Err(_) => None,
     }
@@ -365,11 +366,11 @@ mod tests {
     use serde_json::Value;
 
     use super::*;
-    use crate::answer::{BatchAnswer, BatchEntry};
     use ges_client::fleet::SelectionFacts;
     use ges_client::graph_error::GraphError;
     use ges_client::report::{GraphReport, GraphTarget, Outcome};
     use ges_client::retry::Attempts;
+    use ges_client::run::{BatchAnswer, BatchEntry};
 
     const T: u64 = 1_700_000_000_000;
 
@@ -524,7 +525,9 @@ mod tests {
             ],
             None,
         );
-        let partial = Err(FunctionError::PartialFailure(Box::new(batch)));
+        let partial = Err(FunctionError::Run(RunError::PartialFailure(Box::new(
+            batch,
+        ))));
         let lines = parsed(metrics.lines(false, &partial, &stops(2), &context(), T));
         let run = lines.last().unwrap();
         assert_eq!(run["GraphsSelected"], 3.0);
@@ -535,7 +538,7 @@ mod tests {
 
         let lines = parsed(metrics.lines(
             false,
-            &Err(FunctionError::Graph(failure(1))),
+            &Err(FunctionError::Run(RunError::Graph(failure(1)))),
             &stops(1),
             &context(),
             T,
@@ -548,11 +551,22 @@ mod tests {
     fn a_run_refused_before_its_graphs_counts_nothing() {
         let metrics = metrics(&[]);
         // The cold start is still written: the process did start.
-        let lines =
-            parsed(metrics.lines(false, &Err(FunctionError::NoProject), &[], &context(), T));
+        let lines = parsed(metrics.lines(
+            false,
+            &Err(FunctionError::Run(RunError::NoProject)),
+            &[],
+            &context(),
+            T,
+        ));
         assert_eq!(lines.len(), 1);
         assert_eq!(names(&lines[0]), ["ColdStart"]);
-        let lines = metrics.lines(false, &Err(FunctionError::NoProject), &[], &context(), T);
+        let lines = metrics.lines(
+            false,
+            &Err(FunctionError::Run(RunError::NoProject)),
+            &[],
+            &context(),
+            T,
+        );
         assert!(lines.is_empty(), "{lines:?}");
     }
 

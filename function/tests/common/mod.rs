@@ -9,9 +9,9 @@ use std::collections::HashMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ges_client::config::{Config, vars};
+use ges_client::run::Settings;
 use ges_simulator::RunningSimulator;
 use ges_stop_lambda::handler::Handler;
-use ges_stop_lambda::settings::Settings;
 use lambda_runtime::Context;
 
 /// The variables that point the function at `simulator`, then `extra` over them.

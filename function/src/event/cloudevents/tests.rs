@@ -1,7 +1,7 @@
 use serde_json::json;
 
 use super::*;
-use crate::event::{Graphs, StopRequest, parse as parse_event};
+use crate::event::{Graphs, RunRequest, parse as parse_event};
 
 const G1: &str = "6a1b0d2c-3e4f-4a5b-8c6d-7e8f9a0b1c2d";
 const G2: &str = "7c2d1e3f-4a5b-4c6d-9e7f-8a9b0c1d2e3f";
@@ -33,7 +33,7 @@ fn the_spec_sample_names_its_graphs_in_data() {
         parse_event(&sample()).unwrap(),
         Invocation {
             trigger: sample_trigger(),
-            request: StopRequest {
+            request: RunRequest {
                 graphs: Some(Graphs::Named(vec![
                     G1.parse().unwrap(),
                     G2.parse().unwrap()
@@ -42,6 +42,7 @@ fn the_spec_sample_names_its_graphs_in_data() {
                 wait: false,
                 dry_run: false,
                 max_graphs: None,
+                credentials: None,
             },
         }
     );

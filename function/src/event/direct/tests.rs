@@ -32,12 +32,13 @@ fn fixtures_parse() {
         parse_event(&one).unwrap(),
         Invocation {
             trigger: Trigger::Direct,
-            request: StopRequest {
+            request: RunRequest {
                 graphs: graphs(&[G1]),
                 project_id: None,
                 wait: false,
                 dry_run: false,
                 max_graphs: None,
+                credentials: None,
             },
         }
     );
@@ -65,12 +66,13 @@ fn every_field() {
     .unwrap();
     assert_eq!(
         invocation.request,
-        StopRequest {
+        RunRequest {
             graphs: graphs(&[G1, G2]),
             project_id: Some(P.parse().unwrap()),
             wait: true,
             dry_run: true,
             max_graphs: None,
+            credentials: None,
         }
     );
 }
@@ -336,7 +338,7 @@ fn selector_refusals_say_where() {
 }
 
 /// The reconcile a request carries: its selectors and instant.
-fn scheduled(request: &StopRequest) -> &Scheduled {
+fn scheduled(request: &RunRequest) -> &Scheduled {
     match &request.graphs {
         Some(Graphs::Scheduled(scheduled)) => scheduled,
         other => panic!("not a reconcile: {other:?}"),
@@ -391,7 +393,7 @@ fn a_bare_reconcile_means_every_scheduled_graph_now() {
     let request = parse_event(&json!({"reconcile": true})).unwrap().request;
     assert_eq!(
         request,
-        StopRequest {
+        RunRequest {
             graphs: Some(Graphs::Scheduled(Scheduled {
                 selectors: Vec::new(),
                 at: None,
@@ -400,6 +402,7 @@ fn a_bare_reconcile_means_every_scheduled_graph_now() {
             wait: false,
             dry_run: false,
             max_graphs: None,
+            credentials: None,
         }
     );
 }

@@ -35,12 +35,13 @@ fn a_classic_schedule_means_the_configured_graphs() {
         parse_event(&schedule()).unwrap(),
         Invocation {
             trigger: Trigger::ScheduledEvent,
-            request: StopRequest {
+            request: RunRequest {
                 graphs: None,
                 project_id: None,
                 wait: false,
                 dry_run: false,
                 max_graphs: None,
+                credentials: None,
             },
         }
     );
@@ -52,12 +53,13 @@ fn a_custom_event_names_its_graphs_in_detail() {
         parse_event(&custom()).unwrap(),
         Invocation {
             trigger: ec2_trigger(),
-            request: StopRequest {
+            request: RunRequest {
                 graphs: Some(Graphs::Named(vec![G1.parse().unwrap()])),
                 project_id: Some(P.parse().unwrap()),
                 wait: false,
                 dry_run: false,
                 max_graphs: None,
+                credentials: None,
             },
         }
     );

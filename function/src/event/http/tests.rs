@@ -40,13 +40,14 @@ fn all() -> [(Value, HttpApi); 3] {
     ]
 }
 
-fn stop(graph: &str, project: Option<&str>, wait: bool, dry_run: bool) -> StopRequest {
-    StopRequest {
+fn stop(graph: &str, project: Option<&str>, wait: bool, dry_run: bool) -> RunRequest {
+    RunRequest {
         graphs: Some(Graphs::Named(vec![graph.parse().unwrap()])),
         project_id: project.map(|p| p.parse().unwrap()),
         wait,
         dry_run,
         max_graphs: None,
+        credentials: None,
     }
 }
 
@@ -522,7 +523,7 @@ fn reconcile_request(event: Value, path: &str, body: Value) -> Value {
     with_body(with_path(without_parameters(event), path), body, false)
 }
 
-fn scheduled(request: &StopRequest) -> &crate::graphs::Scheduled {
+fn scheduled(request: &RunRequest) -> &ges_client::run::Scheduled {
     match &request.graphs {
         Some(Graphs::Scheduled(scheduled)) => scheduled,
         other => panic!("not a reconcile: {other:?}"),
@@ -531,8 +532,8 @@ fn scheduled(request: &StopRequest) -> &crate::graphs::Scheduled {
 
 #[test]
 fn post_reconcile_on_every_front_end_with_or_without_a_body() {
-    let bare = StopRequest {
-        graphs: Some(Graphs::Scheduled(crate::graphs::Scheduled {
+    let bare = RunRequest {
+        graphs: Some(Graphs::Scheduled(ges_client::run::Scheduled {
             selectors: Vec::new(),
             at: None,
         })),
@@ -540,6 +541,7 @@ fn post_reconcile_on_every_front_end_with_or_without_a_body() {
         wait: false,
         dry_run: false,
         max_graphs: None,
+        credentials: None,
     };
     for (event, front_end) in all() {
         for path in ["/reconcile", "/prod/reconcile", "/base/path/reconcile"] {
@@ -668,7 +670,7 @@ fn the_reconcile_fixture_is_a_dry_run_over_every_scheduled_graph() {
     assert!(request.dry_run);
     assert_eq!(
         scheduled(&request),
-        &crate::graphs::Scheduled {
+        &ges_client::run::Scheduled {
             selectors: Vec::new(),
             at: None,
         }

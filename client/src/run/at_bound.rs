@@ -1,7 +1,6 @@
 //! How far from now a reconcile that acts may be evaluated: `at` within
 //! [`MaxEventAge`] in the past and [`MAX_AHEAD`] in the future. A dry run sends nothing
-//! and takes any `at`. A leaf: the settings read the age, the handler and the command
-//! line check against it.
+//! and takes any `at`. A leaf: the settings read the age, the runner checks against it.
 
 use std::fmt;
 

@@ -1,7 +1,8 @@
-//! What the Lambda function adds to the configuration: the graphs (or fleet selectors) a
-//! classic schedule stops, the allow-lists, the fleet safety settings, the schedules a
-//! reconcile follows, how many stops run at once and how long to wait for jobs.
-//! Read and checked once, at start-up, like [`Config`](ges_client::config::Config).
+//! What a run adds to the configuration: the graphs (or fleet selectors) a classic
+//! schedule stops, the allow-lists, the fleet safety settings, the schedules a reconcile
+//! follows, how many stops run at once and how long to wait for jobs; and [`load`], the
+//! one way every front door reads the environment into a [`Config`] and [`Settings`],
+//! once, at start-up.
 
 use std::collections::BTreeSet;
 use std::str::FromStr;
@@ -9,21 +10,40 @@ use std::time::Duration;
 
 use ges_api::runtime::ConstraintViolation;
 use ges_api::types::{GraphId, ProjectId};
+use jiff::SignedDuration;
 use serde_json::Value;
 
-use crate::at_bound::{MAX_EVENT_AGE_MINUTES, MaxEventAge};
-use crate::event::MAX_GRAPHS_PER_EVENT;
-use crate::graphs::Graphs;
-use ges_client::config::{ConfigError, seconds};
-use ges_client::env::{Vars, vars};
-use ges_client::policy::{DEFAULT_OPT_OUT_TAG, Policy};
-use ges_client::reconcile::{
+use super::at_bound::{MAX_EVENT_AGE_MINUTES, MaxEventAge};
+use super::request::{Graphs, MAX_GRAPHS_PER_EVENT};
+use crate::config::{Config, ConfigError, Overrides, seconds};
+use crate::env::{Vars, vars};
+use crate::policy::{DEFAULT_OPT_OUT_TAG, Policy};
+use crate::reconcile::{
     DEFAULT_SCHEDULE_TAG, DEFAULT_SKIP_UNTIL_TAG, DEFAULT_WINDOW_MINUTES, MAX_WINDOW_MINUTES,
     Scheduling,
 };
-use ges_client::schedule::Schedules;
-use ges_client::selector::{self, MAX_SELECTORS, Selector};
-use jiff::SignedDuration;
+use crate::schedule::Schedules;
+use crate::selector::{self, MAX_SELECTORS, Selector};
+
+/// Reads the configuration and the settings from `lookup` (the process environment, or a
+/// test's), with `overrides` and `wait_timeout` in place of the variables they replace:
+/// the secret the variables name and the region's project (from IAM) included, as
+/// [`Config::load`] reads them.
+pub async fn load(
+    lookup: impl Fn(&str) -> Option<String>,
+    overrides: &Overrides,
+    wait_timeout: Option<Duration>,
+) -> Result<(Config, Settings), ConfigError> {
+    let config = Config::load_with(&lookup, overrides).await?;
+    // The variable a given timeout replaces is not read, as an override's is not.
+    let mut settings = Settings::from_lookup(|name| {
+        lookup(name).filter(|_| wait_timeout.is_none() || name != vars::WAIT_TIMEOUT)
+    })?;
+    if let Some(wait_timeout) = wait_timeout {
+        settings.wait_timeout = wait_timeout;
+    }
+    Ok((config, settings))
+}
 
 /// How many stops run at once unless configured: enough to stop a fleet in a few
 /// round trips, few enough not to trip GES's throttling.
@@ -36,7 +56,7 @@ pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(60);
 /// selector with a typo must not stop a whole project.
 pub const DEFAULT_MAX_GRAPHS: usize = 100;
 
-/// The function's own settings.
+/// A run's settings, beside the [`Config`] its calls are made with.
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// What a classic scheduled event, which names no graph, stops: `GES_GRAPH_IDS` or
@@ -64,7 +84,7 @@ impl Settings {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
-    /// Reads variables through `lookup`; see [`Config::from_lookup`](ges_client::config::Config::from_lookup).
+    /// Reads variables through `lookup`; see [`Config::from_lookup`].
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let env = Vars(lookup);
         let default_graphs = match (
@@ -177,7 +197,7 @@ fn count<F: Fn(&str) -> Option<String>>(
 /// Selectors as JSON: one object, or an array of 1 to [`MAX_SELECTORS`] objects.
 fn selectors(variable: &'static str, json: &str) -> Result<Vec<Selector>, ConfigError> {
     let refuse = |reason: String| ConfigError::Selectors { variable, reason };
-    let value = ges_client::json::parse(json).map_err(|err| refuse(err.to_string()))?;
+    let value = crate::json::parse(json).map_err(|err| refuse(err.to_string()))?;
     match value {
         Value::Array(entries) if entries.is_empty() || entries.len() > MAX_SELECTORS => {
             Err(refuse(format!("lists {} selectors", entries.len())))

@@ -1,10 +1,11 @@
-//! The Lambda error types the function answers with: the core's kinds of failure, and
-//! the function's own. Each has its name (the Lambda `errorType`, the HTTP body's
-//! `error.code`) and its HTTP status in one place. A leaf module.
+//! The kinds of failure a run, or a request for one, ends in: the core's failure kinds
+//! and a run's own. Each has its name (the Lambda `errorType`, the HTTP body's
+//! `error.code`, the command line's error line) and its HTTP status in one place, so that
+//! every front door that answers over HTTP answers alike. A leaf module.
 
 use std::fmt;
 
-use ges_client::failure::FailureKind;
+use crate::failure::FailureKind;
 use http::StatusCode;
 use serde::{Serialize, Serializer};
 

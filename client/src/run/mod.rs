@@ -1,0 +1,39 @@
+//! One run, whoever asks for it: what every front door (the Lambda function, the command
+//! line, any runtime after them) builds, runs and reports, so that none of them holds
+//! the run itself.
+//!
+//! - [`RunRequest`] (`request.rs`): which graphs, and how; a leaf.
+//! - [`load`], [`Settings`] (`settings.rs`): the environment read into a run's
+//!   configuration and settings, once.
+//! - [`Runner`] (`runner.rs`): the run, under a [`Deadline`] (`deadline.rs`) taken from
+//!   an `Instant`, watched by a [`Progress`] (`progress.rs`).
+//! - [`Answer`] (`report.rs`): what it reports; [`RunError`] (`error.rs`): why it reached
+//!   no outcome, of an [`ErrorType`] whose HTTP status `status.rs` holds.
+//! - `at_bound.rs`: how far from now a reconcile that acts may be evaluated.
+//! - [`route`] (`routes.rs`): what an HTTP request's path asks of a run, whichever
+//!   gateway delivered it.
+
+mod at_bound;
+mod deadline;
+mod error;
+mod progress;
+mod report;
+mod request;
+mod routes;
+mod runner;
+mod settings;
+mod status;
+
+pub use at_bound::{AtOutOfBounds, MAX_AHEAD, MAX_EVENT_AGE_MINUTES, MaxEventAge, Side};
+pub use deadline::{Deadline, REPORT_MARGIN};
+pub use error::RunError;
+pub use progress::Progress;
+pub use report::{Answer, BatchAnswer, BatchEntry, ErrorDetail, Rfc3339, Summary};
+pub use request::{Graphs, MAX_GRAPHS_PER_EVENT, RunCredentials, RunRequest, Scheduled};
+pub use routes::{GraphRoute, METHOD, Route, route};
+pub use runner::{Clock, Runner};
+pub use settings::{
+    DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_GRAPHS, DEFAULT_WAIT_TIMEOUT, MAX_CONCURRENCY, Settings,
+    load,
+};
+pub use status::ErrorType;
