@@ -9,8 +9,8 @@ use std::time::Instant;
 
 use ges_api::types::{Graph, GraphStatus, ProjectId, Tag};
 use ges_client::fleet::Action;
-use ges_client::policy::{DEFAULT_OPT_OUT_TAG, Policy};
-use ges_client::reconcile::{
+use ges_client::fleet::{DEFAULT_OPT_OUT_TAG, Policy};
+use ges_client::run::{
     DEFAULT_SCHEDULE_TAG, DEFAULT_SKIP_UNTIL_TAG, DEFAULT_WINDOW_MINUTES, Reconcile, Scheduling,
 };
 use ges_client::schedule::Schedules;

@@ -23,11 +23,11 @@ macro_rules! say {
         crate::output::line(format_args!($($arg)*)).map_err(|error| error.to_string())?
     };
 }
-use ges_client::client::GesClient;
 use ges_client::config::{Config, vars};
-use ges_client::report::GraphTarget;
+use ges_client::ges::GesClient;
+use ges_client::ges::GraphTarget;
+use ges_client::ges::stop_graph;
 use ges_client::run::Settings;
-use ges_client::stop::stop_graph;
 use ges_stop_lambda::handler::Handler;
 
 /// Watch a graph being stopped, against a GES simulator started in-process.

@@ -79,5 +79,5 @@ fn read_event(path: &PathBuf) -> Result<Value, String> {
     }
     // As the function reads its payload: a key given twice, or more after the value, is
     // refused, not guessed at.
-    ges_client::json::parse(&text).map_err(|error| format!("--event {shown} {error}"))
+    ges_client::input::json::parse(&text).map_err(|error| format!("--event {shown} {error}"))
 }

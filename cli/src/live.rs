@@ -6,7 +6,7 @@ use std::io::Write;
 use std::sync::Mutex;
 
 use ges_api::types::{GraphId, JobId, JobStatus};
-use ges_client::report::GraphTarget;
+use ges_client::ges::GraphTarget;
 use ges_client::run::{BatchEntry, Progress};
 
 /// Prints the progress of a run as live lines.

@@ -16,14 +16,14 @@ use crate::exit::{EXIT_FAILED, EXIT_USAGE, fail};
 use crate::live::LiveLines;
 use crate::output::{Format, print_answer};
 use crate::table::View;
+use ges_client::config::Vars;
 use ges_client::config::{ConfigError, Overrides, seconds};
-use ges_client::endpoint::{Endpoint, Region};
-use ges_client::env::Vars;
+use ges_client::config::{Endpoint, Region};
 use ges_client::failure::FailureKind;
+use ges_client::fleet::selector::Selector;
 use ges_client::run::{
     self, Answer, ErrorType, Graphs, MAX_GRAPHS_PER_EVENT, RunError, RunRequest, Runner,
 };
-use ges_client::selector::Selector;
 
 /// The flags that select graphs by name and tag, as one selector of an event does.
 #[derive(Debug, Args)]

@@ -10,8 +10,8 @@ use tabwriter::TabWriter;
 use ges_api::types::GraphId;
 use ges_client::fleet::ScheduleFacts;
 use ges_client::fleet::describe;
-use ges_client::graph_error::GraphError;
-use ges_client::report::GraphReport;
+use ges_client::ges::GraphError;
+use ges_client::ges::GraphReport;
 use ges_client::run::{Answer, Summary};
 
 /// Which table: what a stop did, or what a listing found.

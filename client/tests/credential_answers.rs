@@ -11,8 +11,8 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::response::Response;
 use ges_api::types::StopGraphRequest;
-use ges_client::client::GesClient;
 use ges_client::config::{Config, vars};
+use ges_client::ges::GesClient;
 
 /// What an answer plants: no message may hold it.
 const PLANTED: &str = "PLANTEDsecretValue7Kd9";

@@ -6,8 +6,8 @@
 use std::time::Duration;
 
 use ges_api::types::{GraphId, StopGraphRequest};
-use ges_client::client::GesClient;
 use ges_client::config::Config;
+use ges_client::ges::GesClient;
 use ges_simulator::{GraphSpec, OperationKind, RunningSimulator, Simulator};
 
 const AWS_KEY: &str = "ASIASIMULATOREXAMPLE";

@@ -266,7 +266,7 @@ async fn a_secret_with_federation_is_refused_before_it_is_read() {
 
 #[test]
 fn a_federation_variable_in_the_secret_is_refused() {
-    let error = ges_client::secrets::SecretValues::parse(
+    let error = ges_client::credentials::SecretValues::parse(
         r#"{"HUAWEICLOUD_OIDC_AGENCY_URN": "iam::1:agency:x"}"#,
     )
     .unwrap_err();

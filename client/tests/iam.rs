@@ -12,9 +12,9 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::response::Response;
 use ges_api::types::{GraphId, ProjectId, StopGraphRequest};
-use ges_client::client::{ClientErrorKind, GesClient};
 use ges_client::config::{Config, vars};
-use ges_client::iam::IamError;
+use ges_client::credentials::IamError;
+use ges_client::ges::{ClientErrorKind, GesClient};
 use ges_client::transport;
 use ges_simulator::{GraphSpec, RunningSimulator, Simulator};
 use tokio::sync::Notify;
@@ -240,7 +240,7 @@ async fn iam_failing_every_attempt_ends_after_the_policys_attempts() {
     assert!(
         matches!(
             error.kind(),
-            ClientErrorKind::Iam(IamError::Refused(ges_client::refusal::Refusal {
+            ClientErrorKind::Iam(IamError::Refused(ges_client::credentials::Refusal {
                 status: 429,
                 attempts: 2,
                 ..
@@ -284,7 +284,7 @@ async fn iam_retries_never_run_past_the_deadline() {
     let iam = proxy(&simulator, behaviour).await;
     let client = client(&simulator, &iam.base_url, &[]);
     // Less time than a retry needs (its least attempt time): one attempt only.
-    let deadline = Instant::now() + ges_client::retry::MIN_ATTEMPT_TIME / 2;
+    let deadline = Instant::now() + ges_client::transport::MIN_ATTEMPT_TIME / 2;
     let error =
         bounded(client.execute_before(&stop(simulator.project_id(), "a-1"), Some(deadline)))
             .await

@@ -1,5 +1,5 @@
 //! The reconcile's decisions through its public API: `Reconcile::new` then `decide` for
-//! listed graphs, against the decision table of `ges_client::reconcile`'s module doc.
+//! listed graphs, against the decision table of `ges_client::run`'s module doc.
 //!
 //! The schedules are in Asia/Shanghai (UTC+8, no DST), Monday to Friday 08:00-20:00, with
 //! 2026-12-25 (a Friday) a skip date; 2026-12-04 is a Friday. The window is 30 minutes.
@@ -7,10 +7,10 @@
 use std::collections::BTreeSet;
 
 use ges_api::types::{Graph, GraphStatus, ProjectId, Tag};
+use ges_client::fleet::Policy;
 use ges_client::fleet::{Action, Selected};
-use ges_client::policy::Policy;
-use ges_client::reconcile::{Reconcile, Scheduling};
-use ges_client::report::Outcome;
+use ges_client::ges::Outcome;
+use ges_client::run::{Reconcile, Scheduling};
 use ges_client::schedule::{BoundaryKind, Desired, Schedules};
 use jiff::{SignedDuration, Timestamp};
 

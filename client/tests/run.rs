@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use ges_api::types::{GraphId, GraphStatus};
 use ges_client::config::{Config, vars};
-use ges_client::report::Outcome;
+use ges_client::ges::Outcome;
 use ges_client::run::{Answer, Graphs, RunCredentials, RunError, RunRequest, Runner, Settings};
 use ges_simulator::{GraphSpec, RunningSimulator, Simulator};
 

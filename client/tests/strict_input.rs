@@ -3,8 +3,8 @@
 //! guessed at; `null` is no value of the document; a zone is shown as the database
 //! spells it; and every message built from the document stays short.
 
+use ges_client::credentials::SecretValues;
 use ges_client::schedule::Schedules;
-use ges_client::secrets::SecretValues;
 
 const PERIOD: &str = r#"{"days": "mon-fri", "start": "08:00", "stop": "20:00"}"#;
 

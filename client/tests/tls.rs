@@ -8,10 +8,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ges_api::types::StopGraphRequest;
-use ges_client::client::{ClientErrorKind, GesClient};
 use ges_client::config::{Config, ConfigError, vars};
-use ges_client::tls::{SSL_CERT_DIR, SSL_CERT_FILE, TlsError, Trust};
+use ges_client::ges::{ClientErrorKind, GesClient};
 use ges_client::transport::{self, ClientOptions};
+use ges_client::transport::{SSL_CERT_DIR, SSL_CERT_FILE, TlsError, Trust};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

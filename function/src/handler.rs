@@ -18,8 +18,8 @@ use crate::event::{self, InvalidEvent, Invocation, Payload};
 use crate::metrics::{self, Metrics, MetricsConfigError};
 use crate::payload_text::PayloadText;
 use crate::queue;
-use ges_client::client::ClientError;
 use ges_client::config::{Config, ConfigError, Overrides};
+use ges_client::ges::ClientError;
 use ges_client::run::{self, Answer, Deadline, Runner, Settings};
 
 pub use ges_client::run::Clock;

@@ -7,7 +7,7 @@
 //! `{"graph_id": "g"} trailing` as a stop too. Even a `RawValue` stops at the end of the
 //! first value. So this layer, outermost, wraps the body the Runtime API gave into one
 //! JSON string before the runtime parses it: the handler receives the exact text, and
-//! reads it with the strict reader ([`ges_client::json`]) like every other input.
+//! reads it with the strict reader ([`ges_client::input::json`]) like every other input.
 
 use std::task::{Context, Poll};
 

@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime};
 
 use ges_api::types::{GraphId, GraphStatus, StopGraphRequest, StopGraphResponse};
-use ges_client::client::{ClientErrorKind, GesClient, MAX_RESPONSE_BYTES};
 use ges_client::config::{Config, vars};
+use ges_client::ges::{ClientErrorKind, GesClient, MAX_RESPONSE_BYTES};
 use ges_client::run::Settings;
 use ges_simulator::{Fault, GraphSpec, OperationKind, RunningSimulator, Simulator};
 use ges_stop_lambda::handler::Handler;
@@ -788,7 +788,7 @@ fn calls_for(simulator: &RunningSimulator, graph_id: &str, status: Option<u16>) 
 
 #[tokio::test]
 async fn the_retry_budget_bounds_what_a_failing_ges_gets_from_one_run() {
-    use ges_client::retry::RetryBudget;
+    use ges_client::transport::RetryBudget;
     const GRAPHS: usize = 64;
     let ids: Vec<String> = (1..=GRAPHS).map(|n| format!("f-{n}")).collect();
     let simulator = fleet_simulator(&ids).await;

@@ -10,7 +10,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use ges_api::runtime::{self, Operation, RawResponse};
 use ges_api::types::{ErrorBody, GraphId, JobId, ProjectId, StopGraphRequest};
-use ges_client::graph_error::GesError;
+use ges_client::ges::GesError;
 use ges_simulator::{GraphSpec, RunningSimulator, Simulator};
 use ges_stop_lambda::handler::Handler;
 use lambda_runtime::{Context, Diagnostic, LambdaEvent};

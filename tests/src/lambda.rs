@@ -657,7 +657,7 @@ async fn wait_until_listening(
 fn http_client() -> reqwest::Client {
     reqwest::Client::builder()
         .no_proxy()
-        .tls_backend_preconfigured(ges_client::tls::client_config())
+        .tls_backend_preconfigured(ges_client::transport::client_config())
         .build()
         .expect("an HTTP client builds")
 }

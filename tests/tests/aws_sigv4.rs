@@ -6,7 +6,7 @@
 use std::process::Stdio;
 use std::time::{Duration, SystemTime};
 
-use ges_client::aws_sts::{AwsKeys, WebIdentity};
+use ges_client::federation::{AwsKeys, WebIdentity};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 use time::PrimitiveDateTime;

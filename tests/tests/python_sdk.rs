@@ -381,7 +381,7 @@ impl StsRecorder {
             upstream: format!("{}{ASSUME_WITH_OIDC}", simulator.base_url()),
             client: reqwest::Client::builder()
                 .no_proxy()
-                .tls_backend_preconfigured(ges_client::tls::client_config())
+                .tls_backend_preconfigured(ges_client::transport::client_config())
                 .build()
                 .expect("an HTTP client builds"),
             captured: Arc::clone(&captured),

@@ -207,7 +207,7 @@ async fn warm(function: &FsPath, floor: &FsPath, invocations: u32) -> Result<(),
     }
     // The simulator's answer to the same stop, to a client that keeps its connection.
     let client = reqwest::Client::builder()
-        .tls_backend_preconfigured(ges_client::tls::client_config())
+        .tls_backend_preconfigured(ges_client::transport::client_config())
         .build()?;
     let url = format!(
         "{}/v2/{}/graphs/{STOPPED_GRAPH}/stop",

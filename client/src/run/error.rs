@@ -6,8 +6,8 @@ use super::report::{BatchAnswer, ErrorDetail};
 use super::status::ErrorType;
 use crate::failure::FailureKind;
 use crate::fleet::SelectError;
-use crate::graph_error::GraphError;
-use crate::report::GraphTarget;
+use crate::ges::error::GraphError;
+use crate::ges::report::GraphTarget;
 
 /// A run that reached no outcome, or whose graphs did not all reach one.
 #[derive(Debug, thiserror::Error)]

@@ -17,6 +17,7 @@ mod at_bound;
 mod deadline;
 mod error;
 mod progress;
+pub(crate) mod reconcile;
 mod report;
 mod request;
 mod routes;
@@ -28,6 +29,9 @@ pub use at_bound::{AtOutOfBounds, MAX_AHEAD, MAX_EVENT_AGE_MINUTES, MaxEventAge,
 pub use deadline::{Deadline, REPORT_MARGIN};
 pub use error::RunError;
 pub use progress::Progress;
+pub use reconcile::{
+    DEFAULT_SCHEDULE_TAG, DEFAULT_SKIP_UNTIL_TAG, DEFAULT_WINDOW_MINUTES, Reconcile, Scheduling,
+};
 pub use report::{Answer, BatchAnswer, BatchEntry, ErrorDetail, Rfc3339, Summary};
 pub use request::{Graphs, MAX_GRAPHS_PER_EVENT, RunCredentials, RunRequest, Scheduled};
 pub use routes::{GraphRoute, METHOD, Route, route};

@@ -8,7 +8,7 @@ use std::time::Duration;
 use ges_api::types::{JobId, JobStatus};
 
 use super::report::BatchEntry;
-use crate::report::{Change, GraphTarget};
+use crate::ges::report::{Change, GraphTarget};
 
 /// Told of each step of a run as it happens, from the task that runs it: calls must be
 /// quick and must not block. Each step is optional to watch.

@@ -9,11 +9,11 @@ use serde::{Serialize, Serializer};
 
 use super::status::ErrorType;
 use crate::fleet::SelectionFacts;
-use crate::graph_error::{GesError, GraphError};
-use crate::report::{GraphReport, GraphTarget, Outcome};
-use crate::retry::Attempts;
+use crate::fleet::selector::Selector;
+use crate::ges::error::{GesError, GraphError};
+use crate::ges::report::{GraphReport, GraphTarget, Outcome};
 use crate::schedule::Desired;
-use crate::selector::Selector;
+use crate::transport::retry::Attempts;
 
 /// A successful answer.
 #[derive(Debug, Serialize)]

@@ -7,8 +7,8 @@ use std::fmt;
 use ges_api::types::{GraphId, ProjectId};
 use jiff::Timestamp;
 
-use crate::selector::Selector;
-use crate::static_credentials::StaticCredentials;
+use crate::credentials::configured::StaticCredentials;
+use crate::fleet::selector::Selector;
 
 /// The most graphs one request may name, or its selectors select: a bound on the work and
 /// the answer's size.
@@ -89,7 +89,7 @@ pub enum Graphs {
     /// in the order first named.
     Named(Vec<GraphId>),
     /// The graphs that match any of these selectors: at least one selector, at most
-    /// [`MAX_SELECTORS`](crate::selector::MAX_SELECTORS).
+    /// [`MAX_SELECTORS`](crate::fleet::selector::MAX_SELECTORS).
     Selected(Vec<Selector>),
     /// The graphs that follow a schedule (by their schedule tag), brought to the state
     /// their schedule wants: a reconcile.

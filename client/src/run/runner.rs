@@ -20,19 +20,18 @@ use super::progress::Progress;
 use super::report::{Answer, BatchAnswer, BatchEntry, Summary};
 use super::request::{Graphs, RunRequest, Scheduled};
 use super::settings::Settings;
-use crate::client::{ClientError, GesClient};
 use crate::config::Config;
 use crate::credentials::Credentials;
+use crate::fleet::regions::Regions;
+use crate::fleet::selector::Selector;
 use crate::fleet::{self, Action, PageSizes, Scope, Selected, SelectionFacts};
-use crate::graph_error::GraphError;
-use crate::reconcile::Reconcile;
-use crate::regions::Regions;
-use crate::report::{Change, GraphReport, GraphTarget, Outcome};
-use crate::retry::Attempts;
-use crate::selector::Selector;
-use crate::start::start_graph;
-use crate::stop::{preview_stop, stop_graph};
-use crate::wait::{JobEnd, wait_for_job};
+use crate::ges::change::{preview_stop, start_graph, stop_graph};
+use crate::ges::client::{ClientError, GesClient};
+use crate::ges::error::GraphError;
+use crate::ges::report::{Change, GraphReport, GraphTarget, Outcome};
+use crate::ges::wait::{JobEnd, wait_for_job};
+use crate::run::reconcile::Reconcile;
+use crate::transport::retry::Attempts;
 
 /// Where a run reads the time: the system clock, except in tests that pin it.
 #[derive(Clone)]

@@ -15,15 +15,15 @@ use serde_json::Value;
 
 use super::at_bound::{MAX_EVENT_AGE_MINUTES, MaxEventAge};
 use super::request::{Graphs, MAX_GRAPHS_PER_EVENT};
+use crate::config::env::{Vars, vars};
 use crate::config::{Config, ConfigError, Overrides, seconds};
-use crate::env::{Vars, vars};
-use crate::policy::{DEFAULT_OPT_OUT_TAG, Policy};
-use crate::reconcile::{
+use crate::fleet::policy::{DEFAULT_OPT_OUT_TAG, Policy};
+use crate::fleet::selector::{self, MAX_SELECTORS, Selector};
+use crate::run::reconcile::{
     DEFAULT_SCHEDULE_TAG, DEFAULT_SKIP_UNTIL_TAG, DEFAULT_WINDOW_MINUTES, MAX_WINDOW_MINUTES,
     Scheduling,
 };
 use crate::schedule::Schedules;
-use crate::selector::{self, MAX_SELECTORS, Selector};
 
 /// Reads the configuration and the settings from `lookup` (the process environment, or a
 /// test's), with `overrides` and `wait_timeout` in place of the variables they replace:
@@ -197,7 +197,7 @@ fn count<F: Fn(&str) -> Option<String>>(
 /// Selectors as JSON: one object, or an array of 1 to [`MAX_SELECTORS`] objects.
 fn selectors(variable: &'static str, json: &str) -> Result<Vec<Selector>, ConfigError> {
     let refuse = |reason: String| ConfigError::Selectors { variable, reason };
-    let value = crate::json::parse(json).map_err(|err| refuse(err.to_string()))?;
+    let value = crate::input::json::parse(json).map_err(|err| refuse(err.to_string()))?;
     match value {
         Value::Array(entries) if entries.is_empty() || entries.len() > MAX_SELECTORS => {
             Err(refuse(format!("lists {} selectors", entries.len())))

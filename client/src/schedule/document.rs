@@ -10,8 +10,8 @@ use std::path::Path as FilePath;
 use serde::Deserialize;
 use serde_path_to_error::{Path, Segment};
 
-use crate::env::{Vars, vars};
-use crate::json::JsonError;
+use crate::config::env::{Vars, vars};
+use crate::input::json::JsonError;
 
 use super::date::LocalDate;
 use super::days::Weekdays;
@@ -204,7 +204,7 @@ fn render(path: &Path) -> String {
 
 /// A key as a path shows it: bare when a short identifier, else quoted and cut.
 fn field(key: &str) -> String {
-    crate::json::key(key, KEY_LIMIT)
+    crate::input::json::key(key, KEY_LIMIT)
 }
 
 /// The most characters of a key a path shows.
@@ -293,7 +293,7 @@ fn invalid(path: impl Into<String>, message: impl fmt::Display) -> ScheduleError
 pub(crate) fn parse(text: &str) -> Result<Schedules, ScheduleError> {
     // The one strict reader: a key given twice, or anything after the document (a
     // second document, a comment, a stray `}`), is refused, not guessed at.
-    let value = crate::json::parse(text).map_err(|error| match error {
+    let value = crate::input::json::parse(text).map_err(|error| match error {
         JsonError::Syntax {
             message,
             line,

@@ -1,7 +1,7 @@
 //! The document's refusals, each naming its field, and reading it from the environment.
 
 use super::*;
-use crate::env::vars;
+use crate::config::env::vars;
 
 const EXAMPLE: &str = r#"{"schedules": {
   "office-hours": {"timezone": "Asia/Shanghai",

@@ -13,8 +13,8 @@
 use std::collections::HashSet;
 
 use ges_api::types::{GraphId, ProjectId};
+use ges_client::fleet::selector::{self, MAX_SELECTORS, Selector};
 use ges_client::input::{Excerpt, JsonKind};
-use ges_client::selector::{self, MAX_SELECTORS, Selector};
 use serde_json::{Map, Value};
 
 use jiff::Timestamp;

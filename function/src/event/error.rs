@@ -5,8 +5,8 @@
 use std::fmt;
 
 use ges_api::runtime::ConstraintViolation;
+use ges_client::fleet::selector::{self, SelectorError};
 use ges_client::input::{Excerpt, JsonKind};
-use ges_client::selector::{self, SelectorError};
 use serde_json::{Map, Value};
 
 use super::request::{HttpApi, MAX_GRAPHS_PER_EVENT, MessageId, Trigger};
@@ -364,7 +364,7 @@ pub enum EventError {
         /// Where: the payload, a message, a body.
         part: EventPart,
         /// What is wrong, and where in it.
-        error: ges_client::json::JsonError,
+        error: ges_client::input::json::JsonError,
     },
     /// An HTTP body that is JSON but not an object.
     #[error("the request body must be a JSON object such as {{\"wait\": true}}, not {found}")]

@@ -26,8 +26,8 @@ use std::collections::HashMap;
 
 use base64::Engine as _;
 use ges_api::types::{GraphId, ProjectId};
+use ges_client::input::json::JsonError;
 use ges_client::input::{Excerpt, JsonKind};
-use ges_client::json::JsonError;
 use ges_client::run::{Route, route};
 use serde_json::{Map, Value};
 
@@ -222,7 +222,7 @@ fn body(body: Option<&str>, is_base64: bool) -> Result<Map<String, Value>, Event
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Map::new());
     }
-    let value = ges_client::json::parse_slice(bytes).map_err(|error| match error {
+    let value = ges_client::input::json::parse_slice(bytes).map_err(|error| match error {
         JsonError::Syntax { message, .. } => EventError::BodyNotJson {
             reason: brief(&message, REASON_LIMIT),
         },

@@ -52,9 +52,9 @@ mod sqs;
 use serde_json::Value;
 
 pub use error::{EventError, EventPart, Field, FieldNames, InvalidEvent};
+pub use ges_client::fleet::selector::{self, Selector, SelectorError};
 pub use ges_client::input::{Excerpt, JsonKind};
 pub use ges_client::run::Graphs;
-pub use ges_client::selector::{self, Selector, SelectorError};
 pub use payload::{Message, Payload, Queue};
 pub use request::{HttpApi, Invocation, MAX_GRAPHS_PER_EVENT, MessageId, RunRequest, Trigger};
 
@@ -64,11 +64,11 @@ pub fn parse(payload: &Value) -> Result<Invocation, InvalidEvent> {
     single::parse(payload)
 }
 
-/// Reads an invocation payload from its text, strictly ([`ges_client::json`]): a key
+/// Reads an invocation payload from its text, strictly ([`ges_client::input::json`]): a key
 /// given twice anywhere, envelope included, or anything after the value, is refused as
 /// any bad event is. Then as [`read`].
 pub fn read_text(text: &str) -> Result<Payload, InvalidEvent> {
-    let payload = ges_client::json::parse(text).map_err(|error| {
+    let payload = ges_client::input::json::parse(text).map_err(|error| {
         InvalidEvent::new(
             None,
             EventError::Json {

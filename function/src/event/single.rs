@@ -4,7 +4,7 @@
 //! without reaching back into `mod.rs`.
 
 use ges_client::input::JsonKind;
-use ges_client::json::JsonError;
+use ges_client::input::json::JsonError;
 use serde_json::{Map, Value};
 
 use super::error::{EventError, EventPart, FieldNames, InvalidEvent, REASON_LIMIT, brief};
@@ -58,7 +58,7 @@ pub(super) fn is_notification(object: &Map<String, Value>) -> bool {
 
 /// The JSON text a message carries, read strictly; `part` says whose it is.
 pub(super) fn json(text: &str, part: EventPart) -> Result<Value, InvalidEvent> {
-    ges_client::json::parse(text).map_err(|error| {
+    ges_client::input::json::parse(text).map_err(|error| {
         InvalidEvent::new(
             None,
             match error {

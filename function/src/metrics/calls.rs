@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use std::future::Future;
 use std::time::Duration;
 
-use ges_client::report::Change;
+use ges_client::ges::Change;
 use ges_client::run::Progress;
 
 tokio::task_local! {

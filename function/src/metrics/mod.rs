@@ -26,8 +26,8 @@ use serde_json::json;
 use crate::answer::FunctionError;
 use calls::Call;
 use emf::{DimensionValue, Document, EmfError, Namespace, Unit};
-use ges_client::env::Vars;
-use ges_client::report::Change;
+use ges_client::config::Vars;
+use ges_client::ges::Change;
 use ges_client::run::{Answer, RunError, Summary};
 
 pub use calls::Recorder;
@@ -367,10 +367,10 @@ mod tests {
 
     use super::*;
     use ges_client::fleet::SelectionFacts;
-    use ges_client::graph_error::GraphError;
-    use ges_client::report::{GraphReport, GraphTarget, Outcome};
-    use ges_client::retry::Attempts;
+    use ges_client::ges::GraphError;
+    use ges_client::ges::{GraphReport, GraphTarget, Outcome};
     use ges_client::run::{BatchAnswer, BatchEntry};
+    use ges_client::transport::Attempts;
 
     const T: u64 = 1_700_000_000_000;
 

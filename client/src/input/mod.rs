@@ -1,6 +1,8 @@
 //! How untrusted input is shown in messages: short, escaped excerpts and the kind of a
 //! JSON value. A leaf module: messages anywhere in the workspace use it, it uses nothing.
 
+pub mod json;
+
 use std::fmt;
 
 use serde_json::Value;

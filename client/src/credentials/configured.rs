@@ -1,6 +1,6 @@
 //! Credentials used as configured, which nothing needs to obtain or refresh: a fixed IAM
 //! token, or an AK/SK pair that signs each request (`SDK-HMAC-SHA256`). A leaf below
-//! [`crate::credentials`] and [`crate::iam`], which both authorize requests with them
+//! [`crate::credentials`] and [`crate::credentials::iam`], which both authorize requests with them
 //! (IAM's agency token request is itself authorized with static credentials).
 
 use ges_api::signing::{self, SdkDate, SignatureError};

@@ -16,12 +16,12 @@ use tokio::time::Instant;
 use url::Url;
 
 use crate::config::Config;
+use crate::config::endpoint::Endpoint;
+use crate::credentials::iam::IamError;
 use crate::credentials::{Authorized, Credentials, CredentialsError};
-use crate::endpoint::Endpoint;
 use crate::failure::FailureKind;
-use crate::federation_error::FederationError;
-use crate::iam::IamError;
-use crate::retry::{self, Attempts, GiveUp, Next, RetryBudget, Verdict};
+use crate::federation::error::FederationError;
+use crate::transport::retry::{self, Attempts, GiveUp, Next, RetryBudget, Verdict};
 use crate::transport::{self, ExchangeError, Exchanged, OutgoingRequest, Transport, USER_AGENT};
 
 /// The most of an answer the client reads. GES answers in a few hundred bytes; a list
@@ -121,7 +121,7 @@ impl GesClient {
 
     /// Sends one operation and decodes the answer. A connection that fails or breaks,
     /// an answer that does not come in time, and `429`, `500`, `502`, `503`, `504` are
-    /// tried again (see [`crate::retry`]); no attempt or pause runs past `deadline`.
+    /// tried again (see [`crate::transport::retry`]); no attempt or pause runs past `deadline`.
     /// The answer, or the error, says how many attempts were made.
     pub async fn execute_before<O>(
         &self,

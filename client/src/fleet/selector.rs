@@ -18,7 +18,7 @@ use serde::ser::SerializeMap;
 use serde_json::{Map, Value};
 use wildmatch::WildMatch;
 
-use crate::endpoint::Region;
+use crate::config::endpoint::Region;
 use crate::input::{Excerpt, JsonKind};
 
 /// The most selectors one event or configuration may hold.
@@ -209,7 +209,7 @@ pub enum SelectorError {
     /// A region GES has no known endpoint for.
     #[error(
         "\"region\" {region} is not a GES region this function knows; use one of {}",
-        crate::endpoint::known_regions()
+        crate::config::endpoint::known_regions()
     )]
     UnknownRegion {
         /// The region given, cut.

@@ -5,9 +5,9 @@ use std::time::Duration;
 use ges_api::types::{JobId, JobStatus, ShowJobRequest};
 use tokio::time::Instant;
 
-use crate::client::{GesClient, Reply};
-use crate::graph_error::{GraphError, call};
-use crate::report::{Change, GraphTarget};
+use crate::ges::client::{GesClient, Reply};
+use crate::ges::error::{GraphError, call};
+use crate::ges::report::{Change, GraphTarget};
 
 /// The first pause between looks: a stop job takes seconds to minutes, so a quick
 /// first look catches only the fastest; the pause then doubles.

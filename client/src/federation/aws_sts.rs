@@ -23,13 +23,13 @@ use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 use tokio::time::Instant;
 
-use crate::bounded_seconds::BoundedSeconds;
-use crate::endpoint::Endpoint;
-use crate::federation_error::{FederationError, Service};
-use crate::id_token::IdToken;
-use crate::refusal::Refusal;
-use crate::retry;
-use crate::sts_call;
+use crate::config::bounded_seconds::BoundedSeconds;
+use crate::config::endpoint::Endpoint;
+use crate::credentials::refusal::Refusal;
+use crate::federation::error::{FederationError, Service};
+use crate::federation::id_token::IdToken;
+use crate::federation::sts_call;
+use crate::transport::retry;
 use crate::transport::{self, Exchanged, OutgoingRequest, Transport, USER_AGENT};
 
 pub use ges_api::aws_sts::SigningAlgorithm;

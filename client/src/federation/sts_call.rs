@@ -1,12 +1,12 @@
 //! One attempt of a call to either STS (AWS's `GetWebIdentityToken`, Huawei's
 //! `AssumeAgencyWithOIDC`), and the retry verdict on it: what the two calls share under
-//! the retry driver ([`crate::retry::drive`]).
+//! the retry driver ([`crate::transport::retry::drive`]).
 
 use std::time::SystemTime;
 
-use crate::endpoint::Endpoint;
-use crate::federation_error::{FederationError, Service};
-use crate::retry::{self, Verdict};
+use crate::config::endpoint::Endpoint;
+use crate::federation::error::{FederationError, Service};
+use crate::transport::retry::{self, Verdict};
 use crate::transport::{ExchangeError, Exchanged, OutgoingRequest, Transport};
 
 /// An attempt's answer and its number, or why it brought none.

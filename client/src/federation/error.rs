@@ -4,11 +4,11 @@
 //! names the service, the call, what was said and what to enable or grant. A leaf below
 //! the modules that make these calls; no variant holds a secret.
 
+use crate::credentials::refusal::Refusal;
 use crate::failure::FailureKind;
-use crate::refusal::Refusal;
-use crate::retry::Attempts;
+use crate::transport::retry::Attempts;
 
-pub use crate::refusal::Service;
+pub use crate::credentials::refusal::Service;
 
 /// Huawei Cloud STS's credentials had no life left when they arrived.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,7 +153,7 @@ impl FederationError {
     /// service is failing or slow.
     pub fn failure_kind(&self) -> FailureKind {
         match self {
-            Self::Refused(refusal) if crate::retry::retryable_status(refusal.status) => {
+            Self::Refused(refusal) if crate::transport::retry::retryable_status(refusal.status) => {
                 FailureKind::UpstreamUnavailable
             }
             Self::Refused(Refusal { status: 403, .. }) => FailureKind::Forbidden,

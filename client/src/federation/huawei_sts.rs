@@ -18,14 +18,14 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use tokio::time::Instant;
 
-use crate::bounded_seconds::BoundedSeconds;
-use crate::endpoint::Endpoint;
-use crate::federation_error::{ExpiredCredentials, FederationError, Service};
-use crate::id_token::IdToken;
-use crate::refusal::Refusal;
-use crate::retry;
-use crate::static_credentials::StaticCredentials;
-use crate::sts_call;
+use crate::config::bounded_seconds::BoundedSeconds;
+use crate::config::endpoint::Endpoint;
+use crate::credentials::configured::StaticCredentials;
+use crate::credentials::refusal::Refusal;
+use crate::federation::error::{ExpiredCredentials, FederationError, Service};
+use crate::federation::id_token::IdToken;
+use crate::federation::sts_call;
+use crate::transport::retry;
 use crate::transport::{self, Exchanged, OutgoingRequest, Transport, USER_AGENT};
 
 /// The call, as messages name it.

@@ -20,8 +20,8 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value};
 
-use crate::env::{Vars, vars};
-use crate::refusal::{Refusal, Service};
+use crate::config::env::{Vars, vars};
+use crate::credentials::refusal::{Refusal, Service};
 use crate::transport::{self, ClientOptions, ReadError, Timeouts};
 
 /// The extension's port unless `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT` says otherwise.
@@ -73,7 +73,7 @@ impl SecretValues {
     pub fn parse(secret_string: &str) -> Result<Self, SecretsError> {
         // Strictly: a key given twice would leave which credential is used to a guess.
         // Only where: a parser's message may quote the text, which is secret.
-        let object: Map<String, Value> = match crate::json::parse(secret_string) {
+        let object: Map<String, Value> = match crate::input::json::parse(secret_string) {
             Ok(Value::Object(object)) => object,
             Ok(_) => return Err(SecretsError::NotAnObject { line: 1, column: 1 }),
             Err(error) => {
@@ -83,7 +83,7 @@ impl SecretValues {
         };
         let mut values = Vec::with_capacity(object.len());
         for (key, value) in object {
-            if let Some(federation) = crate::federation_config::FEDERATION_VARIABLES
+            if let Some(federation) = crate::federation::config::FEDERATION_VARIABLES
                 .iter()
                 .copied()
                 .find(|known| *known == key)

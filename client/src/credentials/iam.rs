@@ -2,8 +2,8 @@
 //! password or an agency's `assume_role`) and finding a region's project
 //! (`GET /v3/projects?name=REGION`). Both go through the same [`Transport`] as GES, with
 //! its timeouts, no redirects, and an answer read within a size cap, and are retried as
-//! GES calls are ([`crate::retry`]: a connection that fails or breaks, a timeout, `429`
-//! and `5xx`), with the same [`crate::retry::RetryPolicy`], never past the caller's
+//! GES calls are ([`crate::transport::retry`]: a connection that fails or breaks, a timeout, `429`
+//! and `5xx`), with the same [`crate::transport::retry::RetryPolicy`], never past the caller's
 //! deadline.
 //!
 //! Nothing secret reaches an error: a password travels only in the request body, a
@@ -33,10 +33,10 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use tokio::time::Instant;
 
-use crate::endpoint::Endpoint;
-use crate::refusal::{Refusal, Service};
-use crate::retry::{self, Attempts, Verdict};
-use crate::static_credentials::StaticCredentials;
+use crate::config::endpoint::Endpoint;
+use crate::credentials::configured::StaticCredentials;
+use crate::credentials::refusal::{Refusal, Service};
+use crate::transport::retry::{self, Attempts, Verdict};
 use crate::transport::{self, ExchangeError, Exchanged, OutgoingRequest, Transport, USER_AGENT};
 
 /// The most of an IAM answer read: a token without its catalog (`nocatalog=true`) or
@@ -404,7 +404,7 @@ impl Answer {
 }
 
 /// Sends the request `render` makes, authorized by `auth` afresh for each attempt, and
-/// tries again as [`crate::retry`] says (the transport's policy), never past `deadline`.
+/// tries again as [`crate::transport::retry`] says (the transport's policy), never past `deadline`.
 /// Gives the last answer, whatever its status, or the last failure.
 async fn send(
     transport: &Transport,

@@ -7,7 +7,7 @@ use std::fmt;
 
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::federation_error::FederationError;
+use crate::federation::error::FederationError;
 
 /// The shortest and longest ID token STS takes (`AssumeAgencyWithOIDC`'s `id_token`).
 const LENGTH: std::ops::RangeInclusive<usize> = 4..=20_000;

@@ -1,13 +1,19 @@
 //! The one way ges-stop talks HTTP: every `reqwest::Client` in the workspace is built
 //! here ([`build_client`]), with one user agent, no redirects and the TLS trust of
-//! [`crate::tls`]; requests go on the wire from an [`OutgoingRequest`] whose headers
+//! [`crate::transport::tls`]; requests go on the wire from an [`OutgoingRequest`] whose headers
 //! become one [`HeaderMap`] ([`header_map`]) with the credential headers marked
 //! sensitive; answers are read within a size cap ([`read_capped`]); and reqwest's errors
 //! lose the URL they carry ([`quiet`]) before anyone formats them.
 //!
-//! A leaf apart from [`crate::tls`], [`crate::endpoint`] and [`crate::retry`]: the GES
+//! A leaf apart from [`crate::transport::tls`], [`crate::config::endpoint`] and [`crate::transport::retry`]: the GES
 //! client, the credentials, IAM and the secrets extension all use it, and it uses none of
 //! them.
+
+pub(crate) mod retry;
+pub(crate) mod tls;
+
+pub use retry::{Attempts, MIN_ATTEMPT_TIME, RetryBudget};
+pub use tls::{SSL_CERT_DIR, SSL_CERT_FILE, TlsError, Trust, client_config};
 
 use std::time::Duration;
 
@@ -17,9 +23,8 @@ use ges_api::signing::{self, RequestView};
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use url::Url;
 
-use crate::endpoint::Endpoint;
-use crate::retry::RetryPolicy;
-use crate::tls::Trust;
+use crate::config::endpoint::Endpoint;
+use crate::transport::retry::RetryPolicy;
 
 /// The `User-Agent` of every request ges-stop sends.
 pub const USER_AGENT: &str = concat!("ges-stop/", env!("CARGO_PKG_VERSION"));
@@ -80,11 +85,11 @@ pub struct ClientOptions {
 
 /// Builds an HTTP client: the only `reqwest::Client::builder()` call in ges-stop, so that
 /// every client has the same user agent, redirect policy and TLS provider (a client
-/// built without [`crate::tls`]'s configuration panics: see there).
+/// built without [`crate::transport::tls`]'s configuration panics: see there).
 pub fn build_client(options: ClientOptions) -> Result<reqwest::Client, reqwest::Error> {
     let tls = match &options.trust {
         Some(trust) => trust.client_config(),
-        None => crate::tls::client_config(),
+        None => crate::transport::tls::client_config(),
     };
     let mut builder = reqwest::Client::builder()
         .user_agent(USER_AGENT)

@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use ges_api::types::ProjectId;
 use tokio::sync::Mutex;
 
-use crate::client::{ClientError, GesClient};
 use crate::config::Config;
-use crate::endpoint::{Endpoint, Region};
-use crate::iam;
+use crate::config::endpoint::{Endpoint, Region};
+use crate::credentials::iam;
+use crate::ges::client::{ClientError, GesClient};
 
 /// What is known of the regions a selector may name.
 #[derive(Debug)]

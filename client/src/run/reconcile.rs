@@ -22,9 +22,9 @@ use ges_api::types::{Graph, GraphStatus, ProjectId, Tag};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 
+use crate::fleet::policy::Policy;
 use crate::fleet::{Action, ScheduleFacts, Selected, SelectionFacts, describe, listed_tags};
-use crate::policy::Policy;
-use crate::report::{GraphReport, GraphTarget, Outcome};
+use crate::ges::report::{GraphReport, GraphTarget, Outcome};
 use crate::schedule::{Boundary, BoundaryKind, Desired, Schedule, Schedules, SkipUntil};
 
 /// The tag key whose value names a graph's schedule unless configured.

@@ -17,15 +17,15 @@ use ges_api::runtime::ConstraintViolation;
 use ges_api::types::ProjectId;
 use secrecy::SecretString;
 
-use crate::aws_sts::{self, AwsKeys, DEFAULT_TOKEN_LIFETIME, WebIdentity};
-use crate::endpoint::{Endpoint, EndpointError, Region, Upstream};
-use crate::env::vars;
-use crate::federation::{FederatedCredentials, IdTokenSource};
-use crate::federation_error::FederationError;
-use crate::huawei_sts::{
+use crate::config::endpoint::{Endpoint, EndpointError, Region, Upstream};
+use crate::config::env::vars;
+use crate::federation::aws_sts::{self, AwsKeys, DEFAULT_TOKEN_LIFETIME, WebIdentity};
+use crate::federation::error::FederationError;
+use crate::federation::huawei_sts::{
     AgencyRequest, DEFAULT_CREDENTIALS_LIFETIME, DEFAULT_SESSION_NAME, MAX_POLICY_IDS, PolicyId,
 };
-use crate::id_token::IdToken;
+use crate::federation::id_token::IdToken;
+use crate::federation::{FederatedCredentials, IdTokenSource};
 
 /// The variables that ask for federation: any one of them set means federation.
 pub const FEDERATION_VARIABLES: &[&str] = &[

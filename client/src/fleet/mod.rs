@@ -7,21 +7,26 @@
 //! A graph that carries the opt-out tag, or that the allow-list leaves out, is `skipped`
 //! too, whatever its status.
 
+pub(crate) mod policy;
+pub(crate) mod regions;
+pub mod selector;
+
+pub use policy::{DEFAULT_OPT_OUT_TAG, Policy};
+pub use selector::{MAX_SELECTORS, Selector, SelectorError};
+
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 use ges_api::types::{Graph, GraphId, GraphStatus, ListGraphsRequest, ProjectId};
 use tokio::time::Instant;
 
-use crate::client::{ClientError, ClientErrorKind, GesClient, Reply};
 use crate::failure::FailureKind;
-use crate::graph_error::{AfterAttempts, GesError};
-use crate::policy::Policy;
-use crate::regions::{RegionError, Regions};
-use crate::report::{GraphReport, GraphTarget, Outcome};
-use crate::retry::Attempts;
+use crate::fleet::regions::{RegionError, Regions};
+use crate::ges::client::{ClientError, ClientErrorKind, GesClient, Reply};
+use crate::ges::error::{AfterAttempts, GesError};
+use crate::ges::report::{GraphReport, GraphTarget, Outcome};
 use crate::schedule::{Boundary, Desired};
-use crate::selector::Selector;
+use crate::transport::retry::Attempts;
 
 /// Graphs asked for per page: one request per thousand graphs where GES allows it. The
 /// API reference gives `limit` a default of 10 and documents no maximum, so a GES that
@@ -32,7 +37,7 @@ pub const PAGE_SIZE: i32 = 1000;
 /// many pages whatever their size; a first answer that counts more is refused at once.
 pub const MAX_LISTED: usize = 10_000;
 /// The most bytes of list answers one run reads, over all its pages and projects. A
-/// page is at most [`MAX_RESPONSE_BYTES`](crate::client::MAX_RESPONSE_BYTES), decoded
+/// page is at most [`MAX_RESPONSE_BYTES`](crate::ges::client::MAX_RESPONSE_BYTES), decoded
 /// and dropped before the next; what the run keeps of it (names, tags and a report a
 /// graph) and its answer come to some ten times its bytes at worst: graphs of nothing
 /// but one-letter tags raised a dry run's peak by 81 MB for 8.0 MB listed (measured
@@ -632,7 +637,7 @@ pub enum SelectError {
 }
 
 impl SelectError {
-    /// The kind of failure, from the same list as [`GraphError::kind`](crate::graph_error::GraphError::kind).
+    /// The kind of failure, from the same list as [`GraphError::kind`](crate::ges::error::GraphError::kind).
     pub fn kind(&self) -> FailureKind {
         match self {
             Self::NoProject | Self::Region(RegionError::NoIam { .. }) => FailureKind::NoProject,

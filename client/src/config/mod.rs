@@ -5,9 +5,16 @@
 //! [`Config::from_lookup`] only reads variables: no file, no network. What needs more
 //! is read by the start-up step, [`Config::load`]: the secret `HUAWEICLOUD_SDK_SECRET_ID`
 //! names, the region's project from IAM, and the paths of the extra root certificates of
-//! `SSL_CERT_FILE`/`SSL_CERT_DIR` ([`crate::tls::Trust`], which reads the certificates
+//! `SSL_CERT_FILE`/`SSL_CERT_DIR` ([`crate::transport::tls::Trust`], which reads the certificates
 //! when a chain first needs them); [`Config::from_env`] checks those paths too, but
 //! refuses a secret.
+
+pub(crate) mod bounded_seconds;
+pub(crate) mod endpoint;
+pub(crate) mod env;
+
+pub use endpoint::{Endpoint, Region};
+pub use env::Vars;
 
 use std::time::Duration;
 
@@ -15,19 +22,19 @@ use ges_api::runtime::ConstraintViolation;
 use ges_api::types::ProjectId;
 use secrecy::SecretString;
 
+use crate::config::endpoint::{EndpointError, Upstream};
+use crate::credentials::iam::{self, IamError, ProjectScope, TokenIdentity, TokenRequest};
+use crate::credentials::secrets::{self, SecretsError};
 use crate::credentials::{Credentials, IamTokens, StaticCredentials};
-use crate::endpoint::{Endpoint, EndpointError, Region, Upstream};
-use crate::env::Vars;
-use crate::federation_config::{self, FederationConfigError};
-use crate::iam::{self, IamError, ProjectScope, TokenIdentity, TokenRequest};
-use crate::retry::{DEFAULT_MAX_ATTEMPTS, MAX_ATTEMPTS_LIMIT, RetryPolicy};
-use crate::secrets::{self, SecretsError};
-use crate::tls::{self, TlsError, Trust};
+use crate::federation;
+use crate::federation::config::FederationConfigError;
 use crate::transport::Transport;
+use crate::transport::retry::{DEFAULT_MAX_ATTEMPTS, MAX_ATTEMPTS_LIMIT, RetryPolicy};
+use crate::transport::tls::{self, TlsError, Trust};
 
 pub use crate::transport::Timeouts;
 
-pub use crate::env::vars;
+pub use crate::config::env::vars;
 
 /// What a front door sets in place of the variables, as typed values (the command line's
 /// `--project-id`, `--region`, `--endpoint`): each, when given, is used as the variable
@@ -108,7 +115,7 @@ impl Config {
         let trust = Trust::from_lookup(|name| env.get(name))?;
         let secret = match env.get(vars::SECRET_ID) {
             Some(_)
-                if let Some(federation) = federation_config::FEDERATION_VARIABLES
+                if let Some(federation) = federation::config::FEDERATION_VARIABLES
                     .iter()
                     .copied()
                     .find(|name| env.get(name).is_some()) =>
@@ -219,7 +226,7 @@ impl Config {
             (None, None) => None,
         };
         let credentials =
-            match federation_config::from_vars(&get, region, default_project_id.as_ref())? {
+            match federation::config::from_vars(&get, region, default_project_id.as_ref())? {
                 Some(federated) => Credentials::Federated(federated),
                 None => credentials(&get, iam_endpoint.as_ref(), scope)?,
             };
@@ -633,7 +640,7 @@ pub enum ConfigError {
     #[error(
         "{variable} {reason}; give a selector such as {{\"name\": \"dev-*\", \"tags\": \
          {{\"env\": \"dev\"}}}}, or an array of 1 to {} of them",
-        crate::selector::MAX_SELECTORS
+        crate::fleet::selector::MAX_SELECTORS
     )]
     Selectors {
         /// The variable that holds them.

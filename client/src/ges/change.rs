@@ -10,10 +10,10 @@ use ges_api::types::{
 };
 use tokio::time::Instant;
 
-use crate::client::GesClient;
-use crate::graph_error::{GraphError, call};
-use crate::report::{Change, GraphReport, GraphTarget, Outcome};
-use crate::retry::Attempts;
+use crate::ges::client::GesClient;
+use crate::ges::error::{GraphError, call};
+use crate::ges::report::{Change, GraphReport, GraphTarget, Outcome};
+use crate::transport::retry::Attempts;
 
 /// The error code GES answers a stop with when the graph is not running (`GES.7001`).
 pub const NOT_RUNNING: ErrorCode = ErrorCode::GraphNotRunning;

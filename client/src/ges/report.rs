@@ -7,7 +7,7 @@ use std::fmt;
 use ges_api::types::{GraphId, GraphStatus, JobId, JobStatus, ProjectId};
 use serde::Serialize;
 
-use crate::retry::Attempts;
+use crate::transport::retry::Attempts;
 
 /// Which graph to act on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -8,10 +8,10 @@ use ges_api::types::{ErrorBody, JobId};
 use serde::Serialize;
 use tokio::time::Instant;
 
-use crate::client::{ClientError, ClientErrorKind, GesClient, ProjectScoped, Reply};
 use crate::failure::FailureKind;
-use crate::report::{Change, GraphTarget};
-use crate::retry::Attempts;
+use crate::ges::client::{ClientError, ClientErrorKind, GesClient, ProjectScoped, Reply};
+use crate::ges::report::{Change, GraphTarget};
+use crate::transport::retry::Attempts;
 
 /// Sends one operation about a graph, retried as the client's policy says but not past
 /// `deadline`: its documented answer, or the failure to get one as a [`GraphError`] about

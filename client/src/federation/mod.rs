@@ -1,18 +1,27 @@
 //! Credentials without long-lived keys: an OIDC ID token traded at Huawei Cloud STS for
-//! temporary AK/SK and a security token ([`crate::huawei_sts`]), which then sign GES and
+//! temporary AK/SK and a security token ([`crate::federation::huawei_sts`]), which then sign GES and
 //! IAM requests as configured temporary credentials do.
 //!
 //! The ID token comes from `HUAWEICLOUD_OIDC_ID_TOKEN` (which wins, as in the SDK),
 //! from the file `HUAWEICLOUD_OIDC_TOKEN_FILE` names, re-read at every exchange (the
 //! projected tokens of Kubernetes and CI runners are rotated in place), or, with
 //! `GES_OIDC_AWS_AUDIENCE`, from AWS STS: the function's own identity
-//! ([`crate::aws_sts`]). A token is obtained only when credentials are, and kept no
+//! ([`crate::federation::aws_sts`]). A token is obtained only when credentials are, and kept no
 //! longer than the exchange needs it.
 //!
-//! The temporary credentials are cached ([`crate::refresh`]) in [`FederatedCredentials`],
+//! The temporary credentials are cached ([`crate::credentials::refresh`]) in [`FederatedCredentials`],
 //! which every clone of the [`crate::credentials::Credentials`] shares, so a warm
 //! function reuses them across invocations; they are refreshed before they expire, one
 //! exchange in flight, and dropped when GES refuses them (`401`).
+
+pub(crate) mod aws_sts;
+pub(crate) mod config;
+pub(crate) mod error;
+pub(crate) mod huawei_sts;
+pub(crate) mod id_token;
+pub(crate) mod sts_call;
+
+pub use aws_sts::{AwsKeys, WebIdentity};
 
 use std::fmt;
 use std::path::PathBuf;
@@ -20,13 +29,12 @@ use std::sync::Arc;
 
 use tokio::time::Instant;
 
-use crate::aws_sts::{self, WebIdentity};
-use crate::endpoint::Endpoint;
-use crate::federation_error::{EXPIRED_CREDENTIALS_BACKOFF, ExpiredCredentials, FederationError};
-use crate::huawei_sts::{self, AgencyRequest};
-use crate::id_token::IdToken;
-use crate::refresh::{FetchError, Fresh, GetError, Refresher};
-use crate::static_credentials::StaticCredentials;
+use crate::config::endpoint::Endpoint;
+use crate::credentials::configured::StaticCredentials;
+use crate::credentials::refresh::{FetchError, Fresh, GetError, Refresher};
+use crate::federation::error::{EXPIRED_CREDENTIALS_BACKOFF, ExpiredCredentials, FederationError};
+use crate::federation::huawei_sts::AgencyRequest;
+use crate::federation::id_token::IdToken;
 use crate::transport::Transport;
 
 /// The most of an ID token file read: a JWT is a few kilobytes, STS takes 20,000
@@ -190,7 +198,7 @@ impl FederatedCredentials {
                 GetError::Failed(error) => error,
                 GetError::Refused(expired) => FederationError::ExpiredOnArrival(expired),
                 GetError::Deadline => FederationError::DeadlineExceeded {
-                    service: crate::federation_error::Service::HuaweiSts,
+                    service: crate::federation::error::Service::HuaweiSts,
                     call: huawei_sts::ASSUME_AGENCY_WITH_OIDC,
                     attempts: 0,
                 },

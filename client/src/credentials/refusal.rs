@@ -11,8 +11,8 @@
 
 use std::fmt;
 
-use crate::retry::Attempts;
 use crate::transport;
+use crate::transport::retry::Attempts;
 
 /// A service that hands out or checks credentials.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,11 +13,21 @@
 //! reuses them across invocations. A token is refreshed before it expires (once less
 //! than [`REFRESH_MARGIN`], or a tenth of its life, is left).
 //!
-//! The cache ([`crate::refresh`]) hands a cached token out without waiting for anything
+//! The cache ([`crate::credentials::refresh`]) hands a cached token out without waiting for anything
 //! and keeps one fetch in flight per project: the stops that need that project's token
 //! wait for it and share it, while the stops of every other project go on.
 //! When GES refuses a token anyway (`401`), [`Credentials::reject`] drops it, so that
 //! the next [`Credentials::authorize`] obtains a new one.
+
+pub(crate) mod configured;
+pub(crate) mod iam;
+pub(crate) mod refresh;
+pub(crate) mod refusal;
+pub(crate) mod secrets;
+
+pub use iam::IamError;
+pub use refusal::Refusal;
+pub use secrets::SecretValues;
 
 use std::fmt;
 use std::sync::{Arc, OnceLock};
@@ -27,13 +37,13 @@ use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 use tokio::time::Instant;
 
-use crate::endpoint::Endpoint;
+use crate::config::endpoint::Endpoint;
+pub use crate::credentials::configured::StaticCredentials;
+use crate::credentials::iam::{Authorize, ProjectScope, TokenIdentity, TokenRequest};
+pub use crate::credentials::refresh::REFRESH_MARGIN;
+use crate::credentials::refresh::{FetchError, Fresh, GetError, Refresher};
 pub use crate::federation::FederatedCredentials;
-use crate::federation_error::FederationError;
-use crate::iam::{self, Authorize, IamError, ProjectScope, TokenIdentity, TokenRequest};
-pub use crate::refresh::REFRESH_MARGIN;
-use crate::refresh::{FetchError, Fresh, GetError, Refresher};
-pub use crate::static_credentials::StaticCredentials;
+use crate::federation::error::FederationError;
 use crate::transport::{OutgoingRequest, Transport};
 
 /// The credentials requests are sent with. Cheap to clone; clones share the IAM token
@@ -179,7 +189,7 @@ impl Authorize for Credentials {
     }
 }
 
-pub use crate::iam::EXPIRED_TOKEN_BACKOFF;
+pub use crate::credentials::iam::EXPIRED_TOKEN_BACKOFF;
 
 /// Tokens obtained from IAM, cached and refreshed; clones share the cache.
 #[derive(Clone)]
