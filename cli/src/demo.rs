@@ -42,7 +42,7 @@ use ges_stop_lambda::handler::Handler;
 /// It reads no configuration from the environment (it sets up its own, above);
 /// RUST_LOG sets the level of the log lines on stderr (warn; debug for more).
 #[derive(Debug, Args)]
-pub struct DemoArgs {
+pub(crate) struct DemoArgs {
     /// How many seconds the simulated stop takes.
     #[arg(long, default_value_t = 2.0)]
     stop_seconds: f64,

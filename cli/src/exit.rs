@@ -3,12 +3,12 @@
 use std::process::ExitCode;
 
 /// Exit code for a failure GES or the network reported.
-pub const EXIT_FAILED: u8 = 1;
+pub(crate) const EXIT_FAILED: u8 = 1;
 /// Exit code for a bad command line or configuration: nothing was sent.
-pub const EXIT_USAGE: u8 = 2;
+pub(crate) const EXIT_USAGE: u8 = 2;
 
 /// Prints an error the way every subcommand does, and gives the exit code.
-pub fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
+pub(crate) fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {message}");
     ExitCode::from(code)
 }

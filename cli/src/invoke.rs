@@ -20,7 +20,7 @@ use ges_stop_lambda::handler::Handler;
 /// unreadable file exits 2. The event really runs: use "dry_run": true to send no stop.
 #[derive(Debug, Args)]
 #[command(after_long_help = concat!(client_environment!(), "\n", function_environment!()))]
-pub struct InvokeArgs {
+pub(crate) struct InvokeArgs {
     /// The event, as a JSON file (examples/events/ has one for every trigger); - for stdin.
     #[arg(long)]
     event: PathBuf,

@@ -23,7 +23,7 @@ use crate::table::View;
 /// 2 when the command line or configuration is wrong (nothing was sent).
 #[derive(Debug, Args)]
 #[command(after_long_help = concat!(client_environment!(), "\n", function_environment!()))]
-pub struct ListArgs {
+pub(crate) struct ListArgs {
     #[command(flatten)]
     selector: SelectorArgs,
 }

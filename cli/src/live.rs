@@ -11,7 +11,7 @@ use ges_client::run::{BatchEntry, Progress};
 
 /// Prints the progress of a run as live lines.
 #[derive(Debug, Default)]
-pub struct LiveLines {
+pub(crate) struct LiveLines {
     /// Each graph's job status at the last look, so that a line says only a change.
     last: Mutex<HashMap<GraphId, JobStatus>>,
 }

@@ -13,7 +13,7 @@ use ges_client::run::Answer;
 
 /// The form of the answer on stdout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// The function's answer, as JSON on one line.
     Json,
     /// An aligned table, one graph a line, and the counts.
@@ -22,7 +22,7 @@ pub enum Format {
 
 impl Format {
     /// A table for a person at a terminal; JSON for a program reading a pipe or a file.
-    pub fn detect() -> Self {
+    pub(crate) fn detect() -> Self {
         if std::io::stdout().is_terminal() {
             Self::Table
         } else {
@@ -38,7 +38,7 @@ static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
 /// run: what it did is done, and its exit code still says how it ended. Said once on
 /// stderr, since a real stop's answer is then lost; everything after it is dropped, as
 /// ripgrep does. Any other write error is returned.
-pub fn write_out(text: &str) -> std::io::Result<()> {
+pub(crate) fn write_out(text: &str) -> std::io::Result<()> {
     if STDOUT_CLOSED.load(Ordering::Relaxed) {
         return Ok(());
     }
@@ -63,12 +63,12 @@ pub fn write_out(text: &str) -> std::io::Result<()> {
 }
 
 /// One line on stdout, through [`write_out`].
-pub fn line(text: impl std::fmt::Display) -> std::io::Result<()> {
+pub(crate) fn line(text: impl std::fmt::Display) -> std::io::Result<()> {
     write_out(&format!("{text}\n"))
 }
 
 /// Prints the answer on stdout in `format`.
-pub fn print_answer(answer: &Answer, format: Format, view: View) -> std::io::Result<()> {
+pub(crate) fn print_answer(answer: &Answer, format: Format, view: View) -> std::io::Result<()> {
     match format {
         // As the function renders it for a caller that is not HTTP.
         Format::Json => {

@@ -26,7 +26,7 @@ use crate::table::View;
 /// only the listings.
 #[derive(Debug, Args)]
 #[command(after_long_help = concat!(client_environment!(), "\n", function_environment!()))]
-pub struct ReconcileArgs {
+pub(crate) struct ReconcileArgs {
     /// Evaluate the schedules at this instant, in RFC 3339 (2026-12-04T20:00:00+08:00),
     /// instead of now. Without --dry-run, it must be within GES_MAX_EVENT_AGE_MINUTES
     /// (default 120) before now and 5 minutes after.

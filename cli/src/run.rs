@@ -27,7 +27,7 @@ use ges_client::run::{
 
 /// The flags that select graphs by name and tag, as one selector of an event does.
 #[derive(Debug, Args)]
-pub struct SelectorArgs {
+pub(crate) struct SelectorArgs {
     /// Select the graphs whose name matches this pattern: `*` is any run of characters,
     /// `?` one character; case-sensitive.
     #[arg(long, value_name = "PATTERN")]
@@ -58,7 +58,7 @@ pub struct SelectorArgs {
 
 /// How a command prints its answer: the same flag for every command that prints one.
 #[derive(Debug, Args)]
-pub struct OutputArgs {
+pub(crate) struct OutputArgs {
     /// How to print the answer: a table for a person, or the function's JSON answer
     /// [default: table when stdout is a terminal, else json].
     #[arg(long, value_enum)]
@@ -67,7 +67,7 @@ pub struct OutputArgs {
 
 impl OutputArgs {
     /// The format asked for, else the one that suits stdout.
-    pub fn format(&self) -> Format {
+    pub(crate) fn format(&self) -> Format {
         self.output.unwrap_or_else(Format::detect)
     }
 }
@@ -83,7 +83,7 @@ fn tag(text: &str) -> Result<(String, String), String> {
 /// What the flags stand for, typed: the run's graphs and how many a selection may
 /// hold, and what they set in place of the configuration's variables.
 #[derive(Debug, Default)]
-pub struct Typed {
+pub(crate) struct Typed {
     /// The project the flags name, if any.
     pub project_id: Option<ProjectId>,
     /// The region the flags name, if any.
@@ -96,12 +96,12 @@ pub struct Typed {
 
 impl SelectorArgs {
     /// Whether the flags select by name or tag.
-    pub fn selects(&self) -> bool {
+    pub(crate) fn selects(&self) -> bool {
         self.name.is_some() || !self.tags.is_empty()
     }
 
     /// The flags' values, each checked as the variable or field it stands for is.
-    pub fn typed(&self) -> Result<Typed, String> {
+    pub(crate) fn typed(&self) -> Result<Typed, String> {
         let project_id = self
             .project_id
             .as_deref()
@@ -147,7 +147,7 @@ impl SelectorArgs {
 
     /// The one selector the flags stand for, in the project and region they name.
     /// `every`: with no name or tag, every graph (`--name '*'`).
-    pub fn selector(&self, typed: &Typed, every: bool) -> Result<Selector, String> {
+    pub(crate) fn selector(&self, typed: &Typed, every: bool) -> Result<Selector, String> {
         for (index, (key, _)) in self.tags.iter().enumerate() {
             if self.tags[..index].iter().any(|(earlier, _)| earlier == key) {
                 return Err(format!("--tag: the key {key:?} is given twice"));
@@ -166,7 +166,7 @@ impl SelectorArgs {
 /// What the flags ask: the run, and the values they set in place of the configuration's
 /// variables.
 #[derive(Debug)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// The run.
     pub request: RunRequest,
     /// What the flags set in place of the configuration's variables.
@@ -177,7 +177,7 @@ pub struct Plan {
 
 /// One run of the core's runner on the request the flags stand for.
 #[derive(Debug)]
-pub struct Run {
+pub(crate) struct Run {
     /// What the flags ask, or why they ask nothing that can run.
     pub plan: Result<Plan, String>,
     /// Whether the configuration must name a project (graphs named by ID, or a selection
@@ -191,7 +191,7 @@ pub struct Run {
 
 impl Run {
     /// Loads the configuration, runs the request and prints the answer.
-    pub async fn run(self) -> ExitCode {
+    pub(crate) async fn run(self) -> ExitCode {
         // Refused before any configuration (which may ask IAM or Secrets Manager) is
         // read: nothing is sent.
         let Plan {
@@ -249,7 +249,7 @@ async fn runner(
 }
 
 /// `--timeout SECS`, held to GES_WAIT_TIMEOUT_SECS's rules and named as the flag.
-pub fn timeout(text: Option<&str>) -> Result<Option<Duration>, String> {
+pub(crate) fn timeout(text: Option<&str>) -> Result<Option<Duration>, String> {
     seconds(&Vars(|_: &str| text.map(str::to_owned)), "--timeout")
         .map_err(|error| error.to_string())
 }
@@ -298,7 +298,7 @@ fn exit_code(kind: ErrorType) -> u8 {
 /// Parses `args` as the subcommand `name` whose flags are `T`: what the subcommands'
 /// tests share.
 #[cfg(test)]
-pub fn parse_args<T: Args + clap::FromArgMatches>(
+pub(crate) fn parse_args<T: Args + clap::FromArgMatches>(
     name: &'static str,
     args: &[&str],
 ) -> Result<T, clap::Error> {

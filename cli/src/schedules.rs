@@ -15,7 +15,7 @@ mod week_grid;
 
 /// Work with schedules documents (GES_SCHEDULES): check one, and see its week.
 #[derive(Debug, Args)]
-pub struct SchedulesArgs {
+pub(crate) struct SchedulesArgs {
     #[command(subcommand)]
     command: SchedulesCommand,
 }
@@ -38,7 +38,7 @@ enum SchedulesCommand {
   NO_COLOR                when set and not empty, the grid has no colour (neither has it
                           when stdout is not a terminal)
 ")]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// The document to check [default: GES_SCHEDULES, else the file GES_SCHEDULES_FILE names].
     #[arg(long)]
     file: Option<PathBuf>,

@@ -22,7 +22,7 @@ use crate::output::line;
 /// It reads no configuration from the environment; RUST_LOG sets the level of the log
 /// lines on stderr (warn; debug for more).
 #[derive(Debug, Args)]
-pub struct SimulateArgs {
+pub(crate) struct SimulateArgs {
     /// Where to listen; a loopback address only. Port 0 picks a free port.
     #[arg(long, default_value = "127.0.0.1:0")]
     listen: SocketAddr,

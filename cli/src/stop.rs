@@ -30,7 +30,7 @@ use crate::table::View;
     group(clap::ArgGroup::new("graphs").required(true).multiple(true).args(["graph_ids", "name", "tags"])),
     after_long_help = concat!(client_environment!(), "\n", function_environment!())
 )]
-pub struct StopArgs {
+pub(crate) struct StopArgs {
     /// A graph to stop: 1 to 64 letters, digits, '-' and '_'; repeat it for several.
     // Parsed here rather than by clap, whose message would repeat a huge value whole.
     #[arg(long = "graph-id", conflicts_with_all = ["name", "tags", "max_graphs"])]

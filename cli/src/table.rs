@@ -16,7 +16,7 @@ use ges_client::run::{Answer, Summary};
 
 /// Which table: what a stop did, or what a listing found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum View {
+pub(crate) enum View {
     /// Each graph's outcome, job and what to know of it.
     Stop,
     /// Each graph's status, tags, and what a stop would do to it.
@@ -35,7 +35,7 @@ struct Row<'a> {
 }
 
 /// Writes the answer as the `view`'s table.
-pub fn write(out: &mut impl Write, answer: &Answer, view: View) -> std::io::Result<()> {
+pub(crate) fn write(out: &mut impl Write, answer: &Answer, view: View) -> std::io::Result<()> {
     let (rows, summary): (Vec<Row<'_>>, Option<&Summary>) = match answer {
         Answer::Single(report) => (
             vec![Row {

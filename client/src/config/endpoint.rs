@@ -209,7 +209,7 @@ impl FromStr for Endpoint {
 /// fragment (which may hold a token: `?token=...`) replaced by `<redacted>`, cut to 200
 /// characters. Works on text that does not parse as a URL too, which is when a message
 /// most needs to show it.
-pub fn redacted(text: &str) -> String {
+pub(crate) fn redacted(text: &str) -> String {
     let text = text.trim();
     let (scheme, rest) = match text.find("://") {
         Some(at) => text.split_at(at + 3),

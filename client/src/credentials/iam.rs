@@ -44,13 +44,13 @@ use crate::transport::{self, ExchangeError, Exchanged, OutgoingRequest, Transpor
 const MAX_IAM_RESPONSE_BYTES: usize = 1024 * 1024;
 
 /// The token call, as messages name it.
-pub const CREATE_TOKEN: &str = "POST /v3/auth/tokens";
+pub(crate) const CREATE_TOKEN: &str = "POST /v3/auth/tokens";
 /// The project look-up, as messages name it.
-pub const LIST_PROJECTS: &str = "GET /v3/projects";
+pub(crate) const LIST_PROJECTS: &str = "GET /v3/projects";
 
 /// The least life a token must have left when it arrives. Less (a clock ahead of IAM's,
 /// or an IAM that issues dead tokens) would mean a new token for every request.
-pub const MIN_TOKEN_LIFETIME: Duration = Duration::from_secs(1);
+pub(crate) const MIN_TOKEN_LIFETIME: Duration = Duration::from_secs(1);
 
 /// After IAM gave a token that was already expired, how long every request for that
 /// project is refused at once rather than asking IAM again: a clock that is wrong stays
@@ -59,7 +59,7 @@ pub const EXPIRED_TOKEN_BACKOFF: Duration = Duration::from_secs(60);
 
 /// Authenticates an IAM call: adds its headers to a request that is otherwise complete.
 /// Called once per attempt, since a signature is dated.
-pub trait Authorize {
+pub(crate) trait Authorize {
     /// Adds the authentication headers to `request`, asking IAM (through `transport`)
     /// first if need be, never past `deadline`.
     fn authorize_iam_call(
@@ -206,7 +206,7 @@ impl TokenRequest {
 
 /// A token IAM issued.
 #[derive(Debug)]
-pub struct IssuedToken {
+pub(crate) struct IssuedToken {
     /// The token (`X-Subject-Token`).
     pub token: SecretString,
     /// How long it has left to live, as of when it arrived.
@@ -215,7 +215,7 @@ pub struct IssuedToken {
 
 /// Obtains a token, never past `deadline`. A token with less than
 /// [`MIN_TOKEN_LIFETIME`] left is refused ([`IamError::ExpiredOnArrival`]).
-pub async fn create_token(
+pub(crate) async fn create_token(
     transport: &Transport,
     endpoint: &Endpoint,
     request: &TokenRequest,
@@ -286,7 +286,7 @@ pub async fn create_token(
 /// The ID of the project named `name` (a region's default project is named after the
 /// region), as the official SDK finds it: `projects[0].id`, asked with `credentials`
 /// (AK/SK, with a security token when temporary, or a token).
-pub async fn project_id_by_name(
+pub(crate) async fn project_id_by_name(
     transport: &Transport,
     endpoint: &Endpoint,
     name: &str,

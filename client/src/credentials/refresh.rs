@@ -26,13 +26,13 @@ pub const REFRESH_MARGIN: Duration = Duration::from_secs(10 * 60);
 
 /// When a value that lived `lifetime` as it arrived is due for refresh, from its
 /// arrival.
-pub fn refresh_after(lifetime: Duration) -> Duration {
+pub(crate) fn refresh_after(lifetime: Duration) -> Duration {
     lifetime.saturating_sub(REFRESH_MARGIN.min(lifetime / 10))
 }
 
 /// A fresh value and how long it has left to live.
 #[derive(Debug)]
-pub struct Fresh<T> {
+pub(crate) struct Fresh<T> {
     /// The value.
     pub value: T,
     /// Its life left, as of when it arrived.
@@ -41,7 +41,7 @@ pub struct Fresh<T> {
 
 /// Why a fetch gave no value.
 #[derive(Debug)]
-pub enum FetchError<E, R> {
+pub(crate) enum FetchError<E, R> {
     /// It failed; the next caller tries again.
     Failed(E),
     /// It failed in a way that asking again soon would not mend: every caller of this
@@ -55,7 +55,7 @@ pub enum FetchError<E, R> {
 }
 
 /// The values, by key; clones of the owner share one.
-pub struct Refresher<K, T, R> {
+pub(crate) struct Refresher<K, T, R> {
     /// Locked only to read or change the map and its slots' states, never across an
     /// await.
     slots: Mutex<HashMap<K, Slot<T, R>>>,
@@ -91,7 +91,7 @@ enum Lookup<T, R> {
 
 /// Why [`Refresher::get`] gave no value.
 #[derive(Debug)]
-pub enum GetError<E, R> {
+pub(crate) enum GetError<E, R> {
     /// The fetch failed.
     Failed(E),
     /// The key is refused for a while (see [`FetchError::Refused`]).
@@ -120,7 +120,7 @@ impl<K, T, R> Default for Refresher<K, T, R> {
 
 impl<K: Eq + Hash + Clone, T: Clone, R: Clone> Refresher<K, T, R> {
     /// How many values were fetched so far.
-    pub fn obtained(&self) -> u64 {
+    pub(crate) fn obtained(&self) -> u64 {
         self.serials.load(Ordering::SeqCst)
     }
 
@@ -157,7 +157,7 @@ impl<K: Eq + Hash + Clone, T: Clone, R: Clone> Refresher<K, T, R> {
     /// The cached value for `key` and its serial, or one `fetch` makes when there is
     /// none or it is due for refresh. Callers that arrive while a fetch for the same key
     /// is under way wait for it (never past `deadline`) and share its value.
-    pub async fn get<E, F: Future<Output = Result<Fresh<T>, FetchError<E, R>>>>(
+    pub(crate) async fn get<E, F: Future<Output = Result<Fresh<T>, FetchError<E, R>>>>(
         &self,
         key: K,
         deadline: Option<Instant>,
@@ -208,7 +208,7 @@ impl<K: Eq + Hash + Clone, T: Clone, R: Clone> Refresher<K, T, R> {
 
     /// Drops the cached value with this serial, if it is still cached: the service
     /// refused it, so the next caller fetches a new one. Says whether one was dropped.
-    pub fn invalidate(&self, serial: u64) -> bool {
+    pub(crate) fn invalidate(&self, serial: u64) -> bool {
         let mut dropped = false;
         for slot in self.slots().values_mut() {
             if matches!(&slot.state, State::Cached { serial: cached, .. } if *cached == serial) {

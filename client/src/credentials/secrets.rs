@@ -25,10 +25,10 @@ use crate::credentials::refusal::{Refusal, Service};
 use crate::transport::{self, ClientOptions, ReadError, Timeouts};
 
 /// The extension's port unless `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT` says otherwise.
-pub const DEFAULT_EXTENSION_PORT: u16 = 2773;
+pub(crate) const DEFAULT_EXTENSION_PORT: u16 = 2773;
 
 /// The keys a secret may hold: the credential variables.
-pub const KEYS: &[&str] = &[
+pub(crate) const KEYS: &[&str] = &[
     vars::AK,
     vars::SK,
     vars::SECURITY_TOKEN,

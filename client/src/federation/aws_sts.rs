@@ -32,16 +32,16 @@ use crate::federation::sts_call;
 use crate::transport::retry;
 use crate::transport::{self, Exchanged, OutgoingRequest, Transport, USER_AGENT};
 
-pub use ges_api::aws_sts::SigningAlgorithm;
+pub(crate) use ges_api::aws_sts::SigningAlgorithm;
 
 /// The call, as messages name it.
-pub const GET_WEB_IDENTITY_TOKEN: &str = wire::CALL;
+pub(crate) const GET_WEB_IDENTITY_TOKEN: &str = wire::CALL;
 /// The most of an answer read: a JWT is at most a few kilobytes.
 const MAX_ANSWER_BYTES: usize = 64 * 1024;
 
 /// The algorithm asked for unless `GES_OIDC_AWS_ALGORITHM` says otherwise: RS256, which
 /// every OIDC relying party takes.
-pub const DEFAULT_SIGNING_ALGORITHM: SigningAlgorithm = SigningAlgorithm::Rs256;
+pub(crate) const DEFAULT_SIGNING_ALGORITHM: SigningAlgorithm = SigningAlgorithm::Rs256;
 
 /// The audience the JWT is for (its `aud`): what the Huawei identity provider expects.
 /// 1 to 1,000 characters, none of them a control character.
@@ -70,10 +70,11 @@ impl FromStr for Audience {
 }
 
 /// How long the JWT lives: AWS's range, [`wire::DURATION_SECONDS`].
-pub type TokenLifetime = BoundedSeconds<{ wire::DURATION_SECONDS.0 }, { wire::DURATION_SECONDS.1 }>;
+pub(crate) type TokenLifetime =
+    BoundedSeconds<{ wire::DURATION_SECONDS.0 }, { wire::DURATION_SECONDS.1 }>;
 
 /// AWS's default lifetime of the JWT.
-pub const DEFAULT_TOKEN_LIFETIME: TokenLifetime =
+pub(crate) const DEFAULT_TOKEN_LIFETIME: TokenLifetime =
     TokenLifetime::clamped(wire::DEFAULT_DURATION_SECONDS);
 
 /// The AWS credentials the request is signed with: the Lambda role's, from
@@ -194,7 +195,7 @@ impl WebIdentity {
 
 /// Asks AWS STS for the function's ID token, never past `deadline`, trying again as the
 /// transport's policy says after a failure to connect, `429`, `5xx` or `Throttling`.
-pub async fn web_identity_token(
+pub(crate) async fn web_identity_token(
     transport: &Transport,
     identity: &WebIdentity,
     deadline: Option<Instant>,

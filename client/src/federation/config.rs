@@ -28,7 +28,7 @@ use crate::federation::id_token::IdToken;
 use crate::federation::{FederatedCredentials, IdTokenSource};
 
 /// The variables that ask for federation: any one of them set means federation.
-pub const FEDERATION_VARIABLES: &[&str] = &[
+pub(crate) const FEDERATION_VARIABLES: &[&str] = &[
     vars::OIDC_PROVIDER_URN,
     vars::OIDC_AGENCY_URN,
     vars::OIDC_ID_TOKEN,
@@ -172,7 +172,7 @@ pub enum FederationConfigError {
 
 /// The federated credentials the variables configure, if any asks for federation.
 /// `project` is the configured project: federation requires one.
-pub fn from_vars(
+pub(crate) fn from_vars(
     get: &impl Fn(&str) -> Option<String>,
     region: Option<Region>,
     project: Option<&ProjectId>,

@@ -8,7 +8,7 @@ use crate::credentials::refusal::Refusal;
 use crate::failure::FailureKind;
 use crate::transport::retry::Attempts;
 
-pub use crate::credentials::refusal::Service;
+pub(crate) use crate::credentials::refusal::Service;
 
 /// Huawei Cloud STS's credentials had no life left when they arrived.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,7 +146,8 @@ fn unanswered(source: &reqwest::Error) -> String {
 
 /// After STS gave credentials that were already expired, how long every request is
 /// refused at once rather than asking again (as for IAM's tokens).
-pub const EXPIRED_CREDENTIALS_BACKOFF: std::time::Duration = std::time::Duration::from_secs(60);
+pub(crate) const EXPIRED_CREDENTIALS_BACKOFF: std::time::Duration =
+    std::time::Duration::from_secs(60);
 
 impl FederationError {
     /// What a caller acts on: the credentials were refused, the caller may not, or a

@@ -29,9 +29,9 @@ use crate::transport::retry;
 use crate::transport::{self, Exchanged, OutgoingRequest, Transport, USER_AGENT};
 
 /// The call, as messages name it.
-pub const ASSUME_AGENCY_WITH_OIDC: &str = "POST /v5/agencies/assume-with-oidc";
+pub(crate) const ASSUME_AGENCY_WITH_OIDC: &str = "POST /v5/agencies/assume-with-oidc";
 /// The session name the SDK uses when none is configured.
-pub const DEFAULT_SESSION_NAME: &str = "oidc-sts-session";
+pub(crate) const DEFAULT_SESSION_NAME: &str = "oidc-sts-session";
 /// The content type the SDK sends.
 const JSON: &str = "application/json;charset=UTF-8";
 /// The most of an answer read.
@@ -41,10 +41,11 @@ const MIN_LIFETIME: Duration = Duration::from_secs(1);
 
 /// How long the credentials last: 900 to 43,200 seconds (STS's range, and at most the
 /// agency's maximum session).
-pub type CredentialsLifetime = BoundedSeconds<900, 43_200>;
+pub(crate) type CredentialsLifetime = BoundedSeconds<900, 43_200>;
 
 /// The SDK's default lifetime of the credentials.
-pub const DEFAULT_CREDENTIALS_LIFETIME: CredentialsLifetime = CredentialsLifetime::clamped(3600);
+pub(crate) const DEFAULT_CREDENTIALS_LIFETIME: CredentialsLifetime =
+    CredentialsLifetime::clamped(3600);
 
 /// A predefined policy's ID: 1 to 64 of letters, digits, `_` and `-`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,7 +69,7 @@ impl FromStr for PolicyId {
 }
 
 /// The most predefined policies a session may name.
-pub const MAX_POLICY_IDS: usize = 20;
+pub(crate) const MAX_POLICY_IDS: usize = 20;
 
 /// What is asked of STS, but the ID token: checked when configured.
 #[derive(Debug, Clone)]
@@ -127,7 +128,7 @@ impl AgencyRequest {
 
 /// Temporary credentials STS issued.
 #[derive(Debug)]
-pub struct Issued {
+pub(crate) struct Issued {
     /// The AK/SK and security token, ready to sign.
     pub keys: StaticCredentials,
     /// How long they have left to live, as of when they arrived.
@@ -136,7 +137,7 @@ pub struct Issued {
 
 /// Assumes the agency with `id_token`, never past `deadline`. Credentials with less
 /// than a second left are refused ([`FederationError::ExpiredOnArrival`]).
-pub async fn assume_agency(
+pub(crate) async fn assume_agency(
     transport: &Transport,
     endpoint: &Endpoint,
     request: &AgencyRequest,

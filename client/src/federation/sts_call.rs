@@ -10,10 +10,10 @@ use crate::transport::retry::{self, Verdict};
 use crate::transport::{ExchangeError, Exchanged, OutgoingRequest, Transport};
 
 /// An attempt's answer and its number, or why it brought none.
-pub type Sent = Result<(Exchanged, u32), FederationError>;
+pub(crate) type Sent = Result<(Exchanged, u32), FederationError>;
 
 /// Sends `request` once to `service` at `endpoint` and reads the answer within `limit`.
-pub async fn send_once(
+pub(crate) async fn send_once(
     transport: &Transport,
     (service, call): (Service, &'static str),
     endpoint: &Endpoint,
@@ -43,7 +43,7 @@ pub async fn send_once(
 /// Whether an attempt is worth another: a failure to connect, `429`, `5xx`, or an answer
 /// `throttled` says is a throttling one (AWS's Query APIs throttle with `400
 /// Throttling`).
-pub fn verdict(sent: &Sent, throttled: impl Fn(&Exchanged) -> bool) -> Verdict {
+pub(crate) fn verdict(sent: &Sent, throttled: impl Fn(&Exchanged) -> bool) -> Verdict {
     match sent {
         Ok((exchanged, _)) if throttled(exchanged) => Verdict::Retry {
             retry_after: None,

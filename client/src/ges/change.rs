@@ -62,7 +62,7 @@ enum Answered {
 
 /// Sends `change` to one graph, or in a `dry_run` the look-up that previews it, and
 /// reads the answer; neither an attempt nor a retry runs past `deadline`.
-pub async fn send_change(
+pub(crate) async fn send_change(
     client: &GesClient,
     target: &GraphTarget,
     change: Change,

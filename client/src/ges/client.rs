@@ -7,7 +7,7 @@ use std::time::SystemTime;
 
 /// What the contract says about a request's project: generated for every operation
 /// whose path names one, which the signer and the token cache scope the request to.
-pub use ges_api::runtime::ProjectScoped;
+pub(crate) use ges_api::runtime::ProjectScoped;
 use ges_api::runtime::{DecodeError, EncodeError, Operation};
 use ges_api::signing::SignatureError;
 use http::header::HeaderMap;

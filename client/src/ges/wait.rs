@@ -20,7 +20,7 @@ const MAX_LOOKS: u32 = 200;
 
 /// How a wait ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum JobEnd {
+pub(crate) enum JobEnd {
     /// The job ended with `success`.
     Succeeded,
     /// The deadline came first; the job was in this status at the last look.
@@ -35,7 +35,7 @@ pub enum JobEnd {
 /// carrying GES's reason. No look (nor its retries) runs past `deadline`: one
 /// that would is cut short, and the wait ends with the status of the last look, or
 /// [`JobEnd::NotChecked`] when there was none.
-pub async fn wait_for_job(
+pub(crate) async fn wait_for_job(
     client: &GesClient,
     target: &GraphTarget,
     job_id: &JobId,

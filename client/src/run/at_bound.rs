@@ -17,7 +17,7 @@ pub const MAX_AHEAD: SignedDuration = SignedDuration::from_mins(5);
 /// invocation keeps an event and retries a failed run for up to another hour
 /// (`StopFunctionEventInvokeConfig.MaximumEventAgeInSeconds: 3600`): 60 + 60 minutes is
 /// the latest a run the template schedules can legitimately arrive.
-pub const DEFAULT_MAX_EVENT_AGE_MINUTES: u16 = 120;
+pub(super) const DEFAULT_MAX_EVENT_AGE_MINUTES: u16 = 120;
 
 /// The most `GES_MAX_EVENT_AGE_MINUTES` may say: a week. A schedule's week has come
 /// round again by then, so an older event stands for a boundary that has recurred since

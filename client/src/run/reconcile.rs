@@ -35,7 +35,7 @@ pub const DEFAULT_SKIP_UNTIL_TAG: &str = "ges-stop:skip-until";
 /// ten-minute reconcile schedule, so that one late or failed invocation loses nothing.
 pub const DEFAULT_WINDOW_MINUTES: u16 = 30;
 /// The longest window: a day. A longer one would act on yesterday's boundaries.
-pub const MAX_WINDOW_MINUTES: u16 = 1440;
+pub(crate) const MAX_WINDOW_MINUTES: u16 = 1440;
 
 /// What a deployment's schedules are, and how graphs are tied to them: read once, at
 /// start-up.

@@ -26,9 +26,9 @@ use http::HeaderMap;
 use tokio::time::Instant;
 
 /// The number of attempts unless `GES_MAX_ATTEMPTS` says otherwise.
-pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+pub(crate) const DEFAULT_MAX_ATTEMPTS: u32 = 3;
 /// The most attempts `GES_MAX_ATTEMPTS` may ask for.
-pub const MAX_ATTEMPTS_LIMIT: u32 = 10;
+pub(crate) const MAX_ATTEMPTS_LIMIT: u32 = 10;
 /// The least time an attempt is started with: less than this before the deadline and
 /// an answer could not arrive, nor a failure be reported, in time.
 pub const MIN_ATTEMPT_TIME: Duration = Duration::from_millis(200);
@@ -181,12 +181,12 @@ pub enum Verdict {
 }
 
 /// Whether an answer with this status code is worth another attempt.
-pub fn retryable_status(status: u16) -> bool {
+pub(crate) fn retryable_status(status: u16) -> bool {
     matches!(status, 429 | 500 | 502 | 503 | 504)
 }
 
 /// The verdict on an answer: its status and, when it is retried, its `Retry-After`.
-pub fn verdict_on_answer(status: u16, headers: &HeaderMap, now: SystemTime) -> Verdict {
+pub(crate) fn verdict_on_answer(status: u16, headers: &HeaderMap, now: SystemTime) -> Verdict {
     if !retryable_status(status) {
         return Verdict::Final;
     }
@@ -201,7 +201,7 @@ pub fn verdict_on_answer(status: u16, headers: &HeaderMap, now: SystemTime) -> V
 
 /// Reads a `Retry-After` value: a whole number of seconds, or an HTTP date (a date in
 /// the past means now). Anything else is ignored, as if it were absent.
-pub fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+pub(crate) fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|byte| byte.is_ascii_digit()) {
         // Too many digits to fit is "very long", which ends the retries.
@@ -285,7 +285,7 @@ impl RetryPolicy {
 /// number `n` (from 1) and gives its result, `verdict` says whether that result is worth
 /// another, and the policy decides, never past `deadline`, where `timed_out(n)` is the
 /// error. Gives the last result. `call` names the call in the log lines.
-pub async fn drive<T, E: std::fmt::Display, F: Future<Output = Result<T, E>>>(
+pub(crate) async fn drive<T, E: std::fmt::Display, F: Future<Output = Result<T, E>>>(
     policy: RetryPolicy,
     call: &'static str,
     deadline: Option<Instant>,

@@ -220,7 +220,7 @@ fn check_kind(variable: &'static str, path: &Path, directory: bool) -> Result<()
 /// be read, `SSL_CERT_FILE`'s bundle first and `SSL_CERT_DIR` only if the bundle did not
 /// anchor it either. Each stage is read once per process and kept; a stage that cannot
 /// be read fails the connections that need it with its reason, naming the variable.
-pub struct ExtraRoots {
+pub(crate) struct ExtraRoots {
     compiled_in: Arc<WebPkiServerVerifier>,
     stages: Vec<Stage>,
 }

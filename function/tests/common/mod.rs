@@ -15,7 +15,7 @@ use ges_stop_lambda::handler::Handler;
 use lambda_runtime::Context;
 
 /// The variables that point the function at `simulator`, then `extra` over them.
-pub fn simulator_env(
+pub(crate) fn simulator_env(
     simulator: &RunningSimulator,
     extra: &[(&str, &str)],
 ) -> HashMap<String, String> {
@@ -31,20 +31,24 @@ pub fn simulator_env(
 }
 
 /// The configuration and settings `env` gives, read as at start-up.
-pub fn config(env: &HashMap<String, String>) -> (Config, Settings) {
+pub(crate) fn config(env: &HashMap<String, String>) -> (Config, Settings) {
     let config = Config::from_lookup(|name| env.get(name).cloned()).unwrap();
     let settings = Settings::from_lookup(|name| env.get(name).cloned()).unwrap();
     (config, settings)
 }
 
 /// A handler configured by `env`.
-pub fn handler(env: &HashMap<String, String>) -> Handler {
+pub(crate) fn handler(env: &HashMap<String, String>) -> Handler {
     let (config, settings) = config(env);
     Handler::new(&config, settings).unwrap()
 }
 
 /// A handler for `simulator` with the IAM token `token`, and `extra` variables.
-pub fn token_handler(simulator: &RunningSimulator, token: &str, extra: &[(&str, &str)]) -> Handler {
+pub(crate) fn token_handler(
+    simulator: &RunningSimulator,
+    token: &str,
+    extra: &[(&str, &str)],
+) -> Handler {
     let mut env = simulator_env(simulator, &[(vars::AUTH_TOKEN, token)]);
     env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     handler(&env)
@@ -52,7 +56,7 @@ pub fn token_handler(simulator: &RunningSimulator, token: &str, extra: &[(&str, 
 
 /// A handler configured by `env` as the function starts: a project or token that IAM
 /// must give is asked for, within 20 seconds.
-pub async fn loaded_handler(env: &HashMap<String, String>) -> Handler {
+pub(crate) async fn loaded_handler(env: &HashMap<String, String>) -> Handler {
     let config = tokio::time::timeout(
         Duration::from_secs(20),
         Config::load(|name| env.get(name).cloned()),
@@ -65,7 +69,7 @@ pub async fn loaded_handler(env: &HashMap<String, String>) -> Handler {
 }
 
 /// A context whose deadline is `left` from now, as Lambda gives it.
-pub fn context(left: Duration) -> Context {
+pub(crate) fn context(left: Duration) -> Context {
     let mut context = Context::default();
     context.request_id = "req-test".to_owned();
     context.deadline = (SystemTime::now() + left)

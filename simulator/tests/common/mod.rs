@@ -13,24 +13,24 @@ use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-pub const TOKEN: &str = "test-token-0123456789";
-pub const AK: &str = "HPUAEXAMPLEAK0000000";
-pub const SK: &str = "ExampleSecretKey0000000000000000000000000";
-pub const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+pub(crate) const TOKEN: &str = "test-token-0123456789";
+pub(crate) const AK: &str = "HPUAEXAMPLEAK0000000";
+pub(crate) const SK: &str = "ExampleSecretKey0000000000000000000000000";
+pub(crate) const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 
 /// Every wait in these tests gives up after this long.
-pub const PATIENCE: Duration = Duration::from_secs(10);
+pub(crate) const PATIENCE: Duration = Duration::from_secs(10);
 
-pub fn graph_id(value: &str) -> GraphId {
+pub(crate) fn graph_id(value: &str) -> GraphId {
     value.parse().expect("a valid graph ID")
 }
 
-pub fn job_id(value: &str) -> JobId {
+pub(crate) fn job_id(value: &str) -> JobId {
     value.parse().expect("a valid job ID")
 }
 
 /// Three graphs: `g-running` and `g-other` running, `g-stopped` stopped.
-pub fn builder() -> SimulatorBuilder {
+pub(crate) fn builder() -> SimulatorBuilder {
     Simulator::builder()
         .project_id(PROJECT.parse().expect("a valid project ID"))
         .graph(GraphSpec::running(graph_id("g-running"), "running-graph").with_tag("env", "dev"))
@@ -43,7 +43,7 @@ pub fn builder() -> SimulatorBuilder {
         .ak_sk(AK, SK)
 }
 
-pub async fn start() -> RunningSimulator {
+pub(crate) async fn start() -> RunningSimulator {
     builder().start().await.expect("the simulator starts")
 }
 
@@ -59,12 +59,12 @@ fn loopback_tls() -> rustls::ClientConfig {
     .with_no_client_auth()
 }
 
-pub fn client() -> reqwest::Client {
+pub(crate) fn client() -> reqwest::Client {
     client_with_timeout(PATIENCE)
 }
 
 /// A client that gives up on a call after `timeout`.
-pub fn client_with_timeout(timeout: Duration) -> reqwest::Client {
+pub(crate) fn client_with_timeout(timeout: Duration) -> reqwest::Client {
     reqwest::Client::builder()
         .timeout(timeout)
         .tls_backend_preconfigured(loopback_tls())
@@ -74,7 +74,7 @@ pub fn client_with_timeout(timeout: Duration) -> reqwest::Client {
 
 /// An answer, read whole.
 #[derive(Debug)]
-pub struct Answer {
+pub(crate) struct Answer {
     pub status: u16,
     pub request_id: Option<String>,
     pub content_type: Option<String>,
@@ -82,16 +82,16 @@ pub struct Answer {
 }
 
 impl Answer {
-    pub fn error_code(&self) -> &str {
+    pub(crate) fn error_code(&self) -> &str {
         self.body["error_code"].as_str().unwrap_or_default()
     }
 
-    pub fn error_msg(&self) -> &str {
+    pub(crate) fn error_msg(&self) -> &str {
         self.body["error_msg"].as_str().unwrap_or_default()
     }
 }
 
-pub async fn read(response: reqwest::Response) -> Answer {
+pub(crate) async fn read(response: reqwest::Response) -> Answer {
     let status = response.status().as_u16();
     let header = |name: &str| {
         response
@@ -116,7 +116,11 @@ pub async fn read(response: reqwest::Response) -> Answer {
 }
 
 /// `GET` or `POST` a path (with its query) with the test token.
-pub async fn call(sim: &RunningSimulator, method: reqwest::Method, path_and_query: &str) -> Answer {
+pub(crate) async fn call(
+    sim: &RunningSimulator,
+    method: reqwest::Method,
+    path_and_query: &str,
+) -> Answer {
     let response = client()
         .request(method, format!("{}{path_and_query}", sim.base_url()))
         .header("X-Auth-Token", TOKEN)
@@ -126,17 +130,17 @@ pub async fn call(sim: &RunningSimulator, method: reqwest::Method, path_and_quer
     read(response).await
 }
 
-pub async fn get(sim: &RunningSimulator, path_and_query: &str) -> Answer {
+pub(crate) async fn get(sim: &RunningSimulator, path_and_query: &str) -> Answer {
     call(sim, reqwest::Method::GET, path_and_query).await
 }
 
-pub async fn post(sim: &RunningSimulator, path: &str) -> Answer {
+pub(crate) async fn post(sim: &RunningSimulator, path: &str) -> Answer {
     call(sim, reqwest::Method::POST, path).await
 }
 
 /// Who signs, and when.
 #[derive(Debug, Clone, Copy)]
-pub struct Key<'a> {
+pub(crate) struct Key<'a> {
     pub access_key: &'a str,
     pub secret_key: &'a str,
     pub date: SdkDate,
@@ -144,7 +148,7 @@ pub struct Key<'a> {
 
 impl Key<'static> {
     /// The simulator's access key and secret key, signing now.
-    pub fn valid() -> Self {
+    pub(crate) fn valid() -> Self {
         Self {
             access_key: AK,
             secret_key: SK,
@@ -155,7 +159,7 @@ impl Key<'static> {
 
 /// The headers that sign a request as a client would: `Host`, `X-Sdk-Date`,
 /// `Content-Type` and `Authorization`, over this method, wire path, query and body.
-pub fn signed_headers(
+pub(crate) fn signed_headers(
     sim: &RunningSimulator,
     method: &str,
     path: &str,
@@ -185,7 +189,7 @@ pub fn signed_headers(
 
 /// Sends exactly these bytes' worth of request (`Connection: close` is added) and
 /// reads the answer: for paths and headers a client library would normalise.
-pub async fn raw(
+pub(crate) async fn raw(
     sim: &RunningSimulator,
     method: &str,
     target: &str,
@@ -265,6 +269,6 @@ fn parse_raw(answer: &[u8]) -> Answer {
     }
 }
 
-pub fn token_header() -> Vec<(String, String)> {
+pub(crate) fn token_header() -> Vec<(String, String)> {
     vec![("X-Auth-Token".to_owned(), TOKEN.to_owned())]
 }
