@@ -21,7 +21,10 @@ pub(crate) mod huawei_sts;
 pub(crate) mod id_token;
 pub(crate) mod sts_call;
 
-pub use aws_sts::{AwsKeys, WebIdentity};
+/// The AWS keys that sign the STS request, for the test that checks it against botocore.
+#[cfg(feature = "test-support")]
+pub use aws_sts::AwsKeys;
+pub use aws_sts::WebIdentity;
 
 use std::fmt;
 use std::path::PathBuf;

@@ -12,7 +12,10 @@
 pub(crate) mod retry;
 pub(crate) mod tls;
 
-pub use retry::{Attempts, MIN_ATTEMPT_TIME, RetryBudget};
+pub use retry::Attempts;
+/// The retry budget's size and the shortest attempt, for tests that drive them.
+#[cfg(feature = "test-support")]
+pub use retry::{MIN_ATTEMPT_TIME, RetryBudget};
 pub use tls::{SSL_CERT_DIR, SSL_CERT_FILE, TlsError, Trust, client_config};
 
 use std::time::Duration;

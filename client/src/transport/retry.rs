@@ -31,6 +31,8 @@ pub(crate) const DEFAULT_MAX_ATTEMPTS: u32 = 3;
 pub(crate) const MAX_ATTEMPTS_LIMIT: u32 = 10;
 /// The least time an attempt is started with: less than this before the deadline and
 /// an answer could not arrive, nor a failure be reported, in time.
+// Public only for the tests (`test-support` re-exports it); the crate's own otherwise.
+#[cfg_attr(not(feature = "test-support"), allow(unreachable_pub))]
 pub const MIN_ATTEMPT_TIME: Duration = Duration::from_millis(200);
 
 /// How failed calls are retried.
@@ -344,11 +346,14 @@ pub(crate) async fn drive<T, E: std::fmt::Display, F: Future<Output = Result<T, 
 ///   times each spend 10 x 3 x 5 = 150 tokens, well within;
 /// - 64 graphs at once against a GES that fails every call, 10 attempts each, send at
 ///   most 64 + 500 / 5 = 164 calls instead of 640.
+// Public only for the tests (`test-support` re-exports it); the crate's own otherwise.
+#[cfg_attr(not(feature = "test-support"), allow(unreachable_pub))]
 #[derive(Debug)]
 pub struct RetryBudget {
     tokens: AtomicU32,
 }
 
+#[cfg_attr(not(feature = "test-support"), allow(unreachable_pub))]
 impl RetryBudget {
     /// The tokens a run starts with, and the most it holds.
     pub const CAPACITY: u32 = 500;
@@ -366,7 +371,8 @@ impl RetryBudget {
         }
     }
 
-    /// The tokens left.
+    /// The tokens left: for tests only.
+    #[cfg(any(test, feature = "test-support"))]
     pub fn available(&self) -> u32 {
         self.tokens.load(Ordering::Relaxed)
     }
