@@ -21,7 +21,6 @@ use http::StatusCode;
 use http::request::Parts;
 use subtle::ConstantTimeEq;
 use time::OffsetDateTime;
-use time::macros::format_description;
 
 use crate::error_codes;
 
@@ -38,8 +37,6 @@ pub const MAX_JWT_PAYLOAD_BYTES: usize = 8 * 1024;
 /// How far `X-Amz-Date` may be from real time, as on AWS.
 const MAX_CLOCK_SKEW: time::Duration = time::Duration::minutes(15);
 /// SigV4's date format, `20261201T120000Z`.
-const AMZ_DATE: &[time::format_description::BorrowedFormatItem<'static>] =
-    format_description!("[year][month][day]T[hour][minute][second]Z");
 
 /// The AWS credentials the simulator's STS accepts. `Debug` shows the access key only.
 #[derive(Clone)]
@@ -317,7 +314,8 @@ pub(crate) fn authenticate(
             ));
         }
     };
-    let at = time::PrimitiveDateTime::parse(date, AMZ_DATE)
+    // X-Amz-Date is written as X-Sdk-Date is (`yyyymmddThhmmssZ`): api's SdkDate reads it.
+    let at = SdkDate::parse(date)
         .map_err(|_| {
             QueryError::bad_request(
                 error_codes::INCOMPLETE_SIGNATURE,
@@ -327,7 +325,7 @@ pub(crate) fn authenticate(
                 ),
             )
         })?
-        .assume_utc();
+        .to_datetime();
     if !date.starts_with(signed.date) || signed.date.len() != 8 {
         return Err(QueryError::mismatch(format!(
             "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date \
@@ -376,7 +374,7 @@ pub(crate) fn authenticate(
 }
 
 fn format_amz(at: OffsetDateTime) -> String {
-    at.format(AMZ_DATE).unwrap_or_default()
+    SdkDate::from_datetime(at).to_string()
 }
 
 /// The signature the request should carry, computed with api's SigV4 (the client's
