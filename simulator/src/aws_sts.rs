@@ -36,8 +36,6 @@ pub const MAX_JWT_PAYLOAD_BYTES: usize = 8 * 1024;
 
 /// How far `X-Amz-Date` may be from real time, as on AWS.
 const MAX_CLOCK_SKEW: time::Duration = time::Duration::minutes(15);
-/// SigV4's date format, `20261201T120000Z`.
-
 /// The AWS credentials the simulator's STS accepts. `Debug` shows the access key only.
 #[derive(Clone)]
 pub(crate) struct AwsCredentials {

@@ -7,8 +7,12 @@
 //!   configuration and settings, once.
 //! - [`Runner`] (`runner.rs`): the run, under a [`Deadline`] (`deadline.rs`) taken from
 //!   an `Instant`, watched by a [`Progress`] (`progress.rs`).
+//! - [`event`]: our own event shape (`graph_id(s)`, `selector(s)`, `reconcile`, `at`, ...)
+//!   read into a [`RunRequest`], whichever envelope carried it; [`ShapeError`] says which
+//!   field is wrong.
 //! - [`Answer`] (`report.rs`): what it reports; [`RunError`] (`error.rs`): why it reached
 //!   no outcome, of an [`ErrorType`] whose HTTP status `status.rs` holds.
+//! - `reconcile.rs`: what a reconcile decides for each scheduled graph.
 //! - `at_bound.rs`: how far from now a reconcile that acts may be evaluated.
 //! - [`route`] (`routes.rs`): what an HTTP request's path asks of a run, whichever
 //!   gateway delivered it.
@@ -16,6 +20,7 @@
 mod at_bound;
 mod deadline;
 mod error;
+pub mod event;
 mod progress;
 pub(crate) mod reconcile;
 mod report;
@@ -28,6 +33,7 @@ mod status;
 pub use at_bound::{AtOutOfBounds, MAX_AHEAD, MAX_EVENT_AGE_MINUTES, MaxEventAge, Side};
 pub use deadline::{Deadline, REPORT_MARGIN};
 pub use error::RunError;
+pub use event::{Field, ShapeError};
 pub use progress::Progress;
 pub use reconcile::{
     DEFAULT_SCHEDULE_TAG, DEFAULT_SKIP_UNTIL_TAG, DEFAULT_WINDOW_MINUTES, Reconcile, Scheduling,

@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use super::request::{HttpApi, MAX_GRAPHS_PER_EVENT, MessageId, Trigger};
 use ges_client::run::ErrorType;
+use ges_client::run::event::{self, ShapeError};
 
 /// An event that cannot be served, and the caller it came from when that much could be
 /// told (an HTTP caller gets an HTTP answer even for a bad request).
@@ -366,6 +367,14 @@ pub enum EventError {
         /// What is wrong, and where in it.
         error: ges_client::input::json::JsonError,
     },
+    /// Our event shape refused for a reason the variants above do not name.
+    #[error("{error} in {part}")]
+    Shape {
+        /// Where.
+        part: EventPart,
+        /// What is wrong. Boxed, as [`EventError::InvalidId`]'s violation.
+        error: Box<ShapeError>,
+    },
     /// An HTTP body that is JSON but not an object.
     #[error("the request body must be a JSON object such as {{\"wait\": true}}, not {found}")]
     BodyNotAnObject {
@@ -375,6 +384,60 @@ pub enum EventError {
 }
 
 impl EventError {
+    /// The core's refusal of our event shape, in the part of the envelope that held it.
+    pub(super) fn in_part(part: EventPart, error: ShapeError) -> Self {
+        match error {
+            ShapeError::UnknownField { field } => Self::UnknownField {
+                part,
+                field,
+                accepted: event::ACCEPTED,
+            },
+            ShapeError::WrongType {
+                field,
+                expected,
+                found,
+            } => Self::WrongType {
+                part,
+                field,
+                expected,
+                found,
+            },
+            ShapeError::ConflictingGraphFields { first, second } => Self::ConflictingGraphFields {
+                part,
+                first,
+                second,
+            },
+            ShapeError::NoGraph => Self::NoGraph { part },
+            ShapeError::EmptyGraphList => Self::EmptyGraphList { part },
+            ShapeError::TooManyGraphs { count } => Self::TooManyGraphs { part, count },
+            ShapeError::InvalidSelector { field, error } => {
+                Self::InvalidSelector { part, field, error }
+            }
+            ShapeError::SelectorCount { count } => Self::SelectorCount { part, count },
+            ShapeError::InvalidMaxGraphs => Self::InvalidMaxGraphs { part },
+            ShapeError::MaxGraphsWithoutSelector => Self::MaxGraphsWithoutSelector { part },
+            ShapeError::ReconcileNotTrue { found } => Self::ReconcileNotTrue { part, found },
+            ShapeError::NotWithReconcile { field } => Self::NotWithReconcile { part, field },
+            ShapeError::AtWithoutReconcile => Self::AtWithoutReconcile { part },
+            ShapeError::InvalidAt { value, reason } => Self::InvalidAt {
+                part,
+                value,
+                reason,
+            },
+            ShapeError::InvalidId { field, violation } => Self::InvalidId {
+                part,
+                field,
+                violation,
+            },
+            // ShapeError is non_exhaustive: a refusal the core adds later is still said,
+            // in its own words, as a field of this part.
+            other => Self::Shape {
+                part,
+                error: Box::new(other),
+            },
+        }
+    }
+
     pub(super) fn invalid_id(
         part: EventPart,
         field: Field,
@@ -467,23 +530,8 @@ impl fmt::Display for EventPart {
     }
 }
 
-/// A field, for messages: `"graph_id"`, or `"graph_ids"[3]` for an entry of a list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    /// A field by name.
-    Named(&'static str),
-    /// An entry of a list field, by index from 0.
-    Entry(&'static str, usize),
-}
-
-impl fmt::Display for Field {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Named(name) => write!(f, "\"{name}\""),
-            Self::Entry(name, index) => write!(f, "\"{name}\"[{index}]"),
-        }
-    }
-}
+/// A field, for messages: the core's, which says where in our shape a field is.
+pub use ges_client::run::Field;
 
 /// The first few field names of an object, for [`EventError::UnrecognizedShape`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -531,5 +579,5 @@ impl fmt::Display for FieldNames {
 
 pub(super) use ges_client::input::brief;
 
-/// How much of a parser's complaint a message repeats.
-pub(super) const REASON_LIMIT: usize = 120;
+/// How much of a parser's complaint a message repeats: the core's bound.
+pub(super) use ges_client::run::event::REASON_LIMIT;

@@ -1,6 +1,11 @@
 use serde_json::json;
 
+use ges_client::run::{Graphs, MAX_GRAPHS_PER_EVENT, Scheduled};
+use jiff::Timestamp;
+use serde_json::Value;
+
 use super::*;
+use crate::event::error::{EventError, Field};
 use crate::event::{Invocation, Trigger, parse as parse_event};
 
 const G1: &str = "6a1b0d2c-3e4f-4a5b-8c6d-7e8f9a0b1c2d";
