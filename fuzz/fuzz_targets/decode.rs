@@ -1,7 +1,7 @@
 //! The generated response decoders (`Operation::decode` of every operation in
 //! `openapi/ges.yaml`, `openapi/iam.yaml` and `openapi/sts.yaml`) on any answer a server
 //! or a proxy in front of it could send: status code, headers and body, taken apart the
-//! way `client/src/client.rs` does (`X-Request-Id` read with `HeaderValue::to_str`,
+//! way `client/src/ges/client.rs` does (`X-Request-Id` read with `HeaderValue::to_str`,
 //! then a `RawResponse`).
 //!
 //! Beyond "no panic":
@@ -285,7 +285,7 @@ impl Answer {
             };
             headers.append(name, value);
         }
-        // As client/src/client.rs reads it.
+        // As client/src/ges/client.rs reads it.
         let request_id = headers
             .get("x-request-id")
             .and_then(|value| value.to_str().ok())

@@ -31,11 +31,12 @@ fn help(subcommand: Option<&str>) -> String {
     String::from_utf8(output.stdout).expect("help is UTF-8")
 }
 
-/// The names of `client/src/env.rs`'s `pub mod vars`, split into those only the
+/// The names of `client/src/config/env.rs`'s `pub mod vars`, split into those only the
 /// run's settings read (used in `client/src/run/settings.rs`) and the rest,
 /// which every GES client reads.
 fn variables() -> (BTreeSet<String>, BTreeSet<String>) {
-    let config = std::fs::read_to_string(workspace_root().join("client/src/env.rs")).unwrap();
+    let config =
+        std::fs::read_to_string(workspace_root().join("client/src/config/env.rs")).unwrap();
     let settings =
         std::fs::read_to_string(workspace_root().join("client/src/run/settings.rs")).unwrap();
     let start = config

@@ -41,7 +41,7 @@ impl StaticCredentials {
         }
     }
 
-    /// Adds the authentication headers, as [`Credentials::authorize`]. A request scoped
+    /// Adds the authentication headers, as [`Credentials::authorize`](crate::credentials::Credentials::authorize). A request scoped
     /// to a project (every GES call) says so in `X-Project-Id` when signed, as the
     /// official SDK does; IAM calls are not scoped.
     pub fn authorize(

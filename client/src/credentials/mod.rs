@@ -13,7 +13,7 @@
 //! reuses them across invocations. A token is refreshed before it expires (once less
 //! than [`REFRESH_MARGIN`], or a tenth of its life, is left).
 //!
-//! The cache ([`crate::credentials::refresh`]) hands a cached token out without waiting for anything
+//! The cache (`refresh.rs`) hands a cached token out without waiting for anything
 //! and keeps one fetch in flight per project: the stops that need that project's token
 //! wait for it and share it, while the stops of every other project go on.
 //! When GES refuses a token anyway (`401`), [`Credentials::reject`] drops it, so that

@@ -69,7 +69,7 @@ impl fmt::Debug for SecretValues {
 }
 
 impl SecretValues {
-    /// Reads a `SecretString`: a JSON object of [`KEYS`] to strings.
+    /// Reads a `SecretString`: a JSON object of the variables' names (`KEYS`) to strings.
     pub fn parse(secret_string: &str) -> Result<Self, SecretsError> {
         // Strictly: a key given twice would leave which credential is used to a guess.
         // Only where: a parser's message may quote the text, which is secret.

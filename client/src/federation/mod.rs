@@ -1,15 +1,15 @@
 //! Credentials without long-lived keys: an OIDC ID token traded at Huawei Cloud STS for
-//! temporary AK/SK and a security token ([`crate::federation::huawei_sts`]), which then sign GES and
+//! temporary AK/SK and a security token (`huawei_sts.rs`), which then sign GES and
 //! IAM requests as configured temporary credentials do.
 //!
 //! The ID token comes from `HUAWEICLOUD_OIDC_ID_TOKEN` (which wins, as in the SDK),
 //! from the file `HUAWEICLOUD_OIDC_TOKEN_FILE` names, re-read at every exchange (the
 //! projected tokens of Kubernetes and CI runners are rotated in place), or, with
 //! `GES_OIDC_AWS_AUDIENCE`, from AWS STS: the function's own identity
-//! ([`crate::federation::aws_sts`]). A token is obtained only when credentials are, and kept no
+//! (`aws_sts.rs`). A token is obtained only when credentials are, and kept no
 //! longer than the exchange needs it.
 //!
-//! The temporary credentials are cached ([`crate::credentials::refresh`]) in [`FederatedCredentials`],
+//! The temporary credentials are cached (`credentials/refresh.rs`) in [`FederatedCredentials`],
 //! which every clone of the [`crate::credentials::Credentials`] shares, so a warm
 //! function reuses them across invocations; they are refreshed before they expire, one
 //! exchange in flight, and dropped when GES refuses them (`401`).

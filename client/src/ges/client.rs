@@ -111,7 +111,7 @@ impl GesClient {
     }
 
     /// Sends one operation and decodes the answer, retrying as the configured
-    /// [`RetryPolicy`] says, with no deadline but the timeouts (the command line).
+    /// `RetryPolicy` says, with no deadline but the timeouts (the command line).
     pub async fn execute<O>(&self, operation: &O) -> Result<Reply<O::Response>, ClientError>
     where
         O: Operation + ProjectScoped,
@@ -121,7 +121,7 @@ impl GesClient {
 
     /// Sends one operation and decodes the answer. A connection that fails or breaks,
     /// an answer that does not come in time, and `429`, `500`, `502`, `503`, `504` are
-    /// tried again (see [`crate::transport::retry`]); no attempt or pause runs past `deadline`.
+    /// tried again (see `transport/retry.rs`); no attempt or pause runs past `deadline`.
     /// The answer, or the error, says how many attempts were made.
     pub async fn execute_before<O>(
         &self,

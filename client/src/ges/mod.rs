@@ -1,7 +1,7 @@
-//! GES itself: one HTTP client for every generated GES operation ([`client`]), a change
-//! sent to one graph (stop, start, or a stop's preview: [`change`]), waiting for a stop
-//! job to end ([`wait`]), what became of each graph ([`report`]) and why a call about a
-//! graph failed, with what GES said ([`error`]).
+//! GES itself: one HTTP client for every generated GES operation (`client.rs`), a change
+//! sent to one graph (stop, start, or a stop's preview: `change.rs`), waiting for a stop
+//! job to end (`wait.rs`), what became of each graph (`report.rs`) and why a call about a
+//! graph failed, with what GES said (`error.rs`).
 
 pub(crate) mod change;
 pub(crate) mod client;

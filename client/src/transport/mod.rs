@@ -1,11 +1,11 @@
 //! The one way ges-stop talks HTTP: every `reqwest::Client` in the workspace is built
 //! here ([`build_client`]), with one user agent, no redirects and the TLS trust of
-//! [`crate::transport::tls`]; requests go on the wire from an [`OutgoingRequest`] whose headers
+//! `tls.rs`; requests go on the wire from an [`OutgoingRequest`] whose headers
 //! become one [`HeaderMap`] ([`header_map`]) with the credential headers marked
 //! sensitive; answers are read within a size cap ([`read_capped`]); and reqwest's errors
 //! lose the URL they carry ([`quiet`]) before anyone formats them.
 //!
-//! A leaf apart from [`crate::transport::tls`], [`crate::config::endpoint`] and [`crate::transport::retry`]: the GES
+//! A leaf apart from `tls.rs`, `retry.rs` and `config/endpoint.rs`: the GES
 //! client, the credentials, IAM and the secrets extension all use it, and it uses none of
 //! them.
 
@@ -88,7 +88,7 @@ pub struct ClientOptions {
 
 /// Builds an HTTP client: the only `reqwest::Client::builder()` call in ges-stop, so that
 /// every client has the same user agent, redirect policy and TLS provider (a client
-/// built without [`crate::transport::tls`]'s configuration panics: see there).
+/// built without `tls.rs`'s configuration panics: see there).
 pub fn build_client(options: ClientOptions) -> Result<reqwest::Client, reqwest::Error> {
     let tls = match &options.trust {
         Some(trust) => trust.client_config(),
