@@ -6,8 +6,9 @@
 //! 0.77 MB smaller with it (4.95 -> 4.18 MB stripped, x86_64; 4.34 -> 3.75 MB arm64;
 //! Cargo.toml's release profile has the numbers). Both offer the TLS 1.2 and 1.3 cipher
 //! suites and key exchanges that public HTTPS endpoints such as GES and IAM use (ECDHE
-//! with X25519, P-256 or P-384; AES-GCM or ChaCha20-Poly1305). What only aws-lc-rs has
-//! (the hybrid post-quantum key exchange X25519MLKEM768, FIPS mode) is not needed here.
+//! with X25519, P-256 or P-384; AES-GCM: ring's ChaCha20-Poly1305 is left out, see
+//! `CIPHER_SUITES`). What only aws-lc-rs has (the hybrid post-quantum key exchange
+//! X25519MLKEM768, FIPS mode) is not needed here.
 //!
 //! reqwest is built with `rustls-no-provider`, so aws-lc-rs is not linked at all; the
 //! price is that a reqwest client built *without* [`client_config`] panics (reqwest finds
@@ -37,11 +38,14 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
+use rustls::SupportedCipherSuite;
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::CryptoProvider;
+use rustls::crypto::ring::cipher_suite;
+use rustls::crypto::{CryptoProvider, KeyProvider};
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::sign::SigningKey;
 use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
 
 /// A PEM file of root certificates to trust besides the compiled-in ones (OpenSSL's
@@ -68,8 +72,43 @@ fn compiled_in_roots() -> RootCertStore {
     }
 }
 
+/// ring's cipher suites, in ring's order of preference, without ChaCha20-Poly1305. Every
+/// TLS 1.3 server must implement TLS_AES_128_GCM_SHA256 (RFC 8446, section 9.1), and the
+/// ECDHE AES-GCM suites are what TLS 1.2 servers of public clouds offer; ChaCha20 only
+/// helps a client without AES instructions, which neither Lambda's x86_64 nor its Graviton
+/// processors are. Leaving it out leaves ring's ChaCha20-Poly1305 code out of the binary
+/// (BENCHMARKS.md, "Binary size, issue 19").
+static CIPHER_SUITES: &[SupportedCipherSuite] = &[
+    cipher_suite::TLS13_AES_256_GCM_SHA384,
+    cipher_suite::TLS13_AES_128_GCM_SHA256,
+    cipher_suite::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+    cipher_suite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+    cipher_suite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+    cipher_suite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+];
+
 fn provider() -> Arc<CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
+    Arc::new(CryptoProvider {
+        cipher_suites: CIPHER_SUITES.to_vec(),
+        key_provider: &NoClientKey,
+        ..rustls::crypto::ring::default_provider()
+    })
+}
+
+/// A client that never presents a certificate needs no private key: this provider loads
+/// none, so that ring's RSA, ECDSA and Ed25519 signing code stays out of the binary.
+#[derive(Debug)]
+struct NoClientKey;
+
+impl KeyProvider for NoClientKey {
+    fn load_private_key(
+        &self,
+        _key: PrivateKeyDer<'static>,
+    ) -> Result<Arc<dyn SigningKey>, rustls::Error> {
+        Err(rustls::Error::General(
+            "ges-stop presents no client certificate".to_owned(),
+        ))
+    }
 }
 
 fn config_with(roots: RootCertStore) -> rustls::ClientConfig {
