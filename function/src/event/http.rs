@@ -155,15 +155,21 @@ fn read(front_end: HttpApi, object: &Map<String, Value>) -> Result<RunRequest, E
     })
 }
 
+/// The envelope without [`DROPPED_FIELDS`], which may carry credentials and are never read.
+fn without_dropped_fields(object: &Map<String, Value>) -> Value {
+    Value::Object(
+        object
+            .iter()
+            .filter(|(key, _)| !DROPPED_FIELDS.contains(&key.as_str()))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect(),
+    )
+}
+
 /// Reads the envelope through its lean view, without the fields that may carry
 /// credentials.
 fn envelope(front_end: HttpApi, object: &Map<String, Value>) -> Result<Request, EventError> {
-    let kept: Map<String, Value> = object
-        .iter()
-        .filter(|(key, _)| !DROPPED_FIELDS.contains(&key.as_str()))
-        .map(|(key, value)| (key.clone(), value.clone()))
-        .collect();
-    let kept = Value::Object(kept);
+    let kept = without_dropped_fields(object);
     let part = EventPart::HttpRequest(front_end);
     Ok(match front_end {
         HttpApi::RestApi => {

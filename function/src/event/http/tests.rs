@@ -683,12 +683,7 @@ fn full_envelope(front_end: HttpApi, object: &Map<String, Value>) -> Result<Requ
     use aws_lambda_events::apigw::{ApiGatewayProxyRequest, ApiGatewayV2httpRequest};
     use aws_lambda_events::lambda_function_urls::LambdaFunctionUrlRequest;
 
-    let kept: Map<String, Value> = object
-        .iter()
-        .filter(|(key, _)| !DROPPED_FIELDS.contains(&key.as_str()))
-        .map(|(key, value)| (key.clone(), value.clone()))
-        .collect();
-    let kept = Value::Object(kept);
+    let kept = super::without_dropped_fields(object);
     let part = EventPart::HttpRequest(front_end);
     Ok(match front_end {
         HttpApi::RestApi => {
