@@ -45,11 +45,12 @@ pub enum SignatureError {
     },
     /// The `Authorization` header uses another scheme.
     #[error(
-        "unsupported authorization scheme `{found}`: expected `SDK-HMAC-SHA256 Access=..., SignedHeaders=..., Signature=...`"
+        "unsupported authorization scheme {}: expected `SDK-HMAC-SHA256 Access=..., SignedHeaders=..., Signature=...`",
+        shown_scheme(found)
     )]
     UnsupportedAlgorithm {
-        /// The scheme found, or its start.
-        found: String,
+        /// The scheme found, when it reads as a scheme name; its length otherwise.
+        found: Scheme,
     },
     /// The `Authorization` header does not have the expected fields.
     #[error("malformed `Authorization` header: {reason}")]
@@ -96,6 +97,56 @@ pub enum SignatureError {
         /// What is wrong with it.
         reason: String,
     },
+}
+
+/// The first word of an `Authorization` value that is not ours, as an error keeps it.
+///
+/// A scheme's name (`Bearer`, `AWS4-HMAC-SHA256`) helps whoever sent it; anything else in
+/// that place may be a token or a signature pasted without its scheme, and even its start
+/// is not repeated (32 characters are half a signature).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scheme {
+    /// A scheme name: a letter, then letters, digits, `-` or `_`, at most 32 characters,
+    /// without 16 hex digits in a row.
+    Named(String),
+    /// Text that does not read as a scheme name, kept as its length in characters.
+    Withheld(usize),
+}
+
+impl Scheme {
+    pub(super) fn of(word: &str) -> Self {
+        let mut hex_run = 0_usize;
+        let mut longest_hex_run = 0_usize;
+        for byte in word.bytes() {
+            hex_run = if byte.is_ascii_hexdigit() {
+                hex_run + 1
+            } else {
+                0
+            };
+            longest_hex_run = longest_hex_run.max(hex_run);
+        }
+        let named = word.len() <= EXCERPT_CHARS
+            && word.starts_with(|c: char| c.is_ascii_alphabetic())
+            && word
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            && longest_hex_run < 16;
+        if named {
+            Self::Named(word.to_owned())
+        } else {
+            Self::Withheld(word.chars().count())
+        }
+    }
+}
+
+fn shown_scheme(scheme: &Scheme) -> String {
+    match scheme {
+        Scheme::Named(name) => format!("`{name}`"),
+        Scheme::Withheld(0) => "(none: the value is empty)".to_owned(),
+        Scheme::Withheld(chars) => {
+            format!("(a first word of {chars} characters that is not a scheme name, not shown)")
+        }
+    }
 }
 
 /// The start of untrusted text, for an error message.

@@ -40,7 +40,7 @@ pub use canonical_request::{
     signed_header_names,
 };
 pub use date::SdkDate;
-pub use error::SignatureError;
+pub use error::{Scheme, SignatureError};
 pub use settings::{
     ALGORITHM, EMPTY_BODY_SHA256, HEADER_AUTHORIZATION, HEADER_CONTENT_SHA256, HEADER_HOST,
     HEADER_SDK_DATE, HEADER_SECURITY_TOKEN, UNSIGNED_PAYLOAD,

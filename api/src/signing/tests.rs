@@ -666,3 +666,37 @@ fn error_excerpts_are_short() {
     let error = parse_authorization(&format!("{long} Access=AK")).expect_err("invalid");
     assert!(error.to_string().len() < 200, "{error}");
 }
+
+#[test]
+fn an_unsupported_scheme_is_named_only_when_it_reads_as_one() {
+    let shown = |header: &str| {
+        parse_authorization(header)
+            .expect_err("unsupported")
+            .to_string()
+    };
+    assert!(
+        shown("Bearer abc").contains("scheme `Bearer`"),
+        "{}",
+        shown("Bearer abc")
+    );
+    assert!(shown("AWS4-HMAC-SHA256 Credential=x").contains("`AWS4-HMAC-SHA256`"));
+    assert!(shown("").contains("the value is empty"), "{}", shown(""));
+    // Found by the signature fuzz target: a value without a scheme, 33 characters with a
+    // hex run, whose 32-character excerpt and its "..." spelled the whole value.
+    let value = "9b33efeadbf67df8d4.myhuaweicloud.";
+    let message = shown(value);
+    assert!(!message.contains("9b33efeadbf67df8d4"), "{message}");
+    assert!(message.contains("of 33 characters"), "{message}");
+    // A signature pasted without its scheme, or a hex token that starts with a letter.
+    for header in [
+        "0123456789abcdef".repeat(4),
+        "deadbeefdeadbeef00".to_owned(),
+    ] {
+        let message = shown(&format!("{header} Access=AK"));
+        assert!(!message.contains(&header[..16]), "{message}");
+    }
+    assert!(matches!(
+        parse_authorization("Bearer abc"),
+        Err(SignatureError::UnsupportedAlgorithm { found: Scheme::Named(name) }) if name == "Bearer"
+    ));
+}

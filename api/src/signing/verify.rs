@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::canonical_request::{RequestView, canonical_request, is_signed};
 use super::date::SdkDate;
-use super::error::{SignatureError, excerpt, excerpt_list};
+use super::error::{Scheme, SignatureError, excerpt, excerpt_list};
 use super::settings::{ALGORITHM, HEADER_CONTENT_SHA256, HEADER_SDK_DATE, UNSIGNED_PAYLOAD};
 use super::sign::{check_access_key, new_mac, string_to_sign};
 
@@ -50,7 +50,7 @@ pub fn parse_authorization(header: &str) -> Result<ParsedAuthorization, Signatur
         .unwrap_or((header, ""));
     if scheme != ALGORITHM {
         return Err(SignatureError::UnsupportedAlgorithm {
-            found: excerpt(scheme),
+            found: Scheme::of(scheme),
         });
     }
     let malformed = |reason: String| SignatureError::MalformedAuthorization { reason };
