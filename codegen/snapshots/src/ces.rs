@@ -67,12 +67,10 @@ pub struct BatchMetricData {
 /// `APIGW.0308`) and from Cloud Eye's v2 API, so every field is optional. Older
 /// regional pages show `{"code", "element", "message", "details"}` with `message`
 /// as text: such an answer does not decode, and is reported as an unreadable
-/// answer with its status code.
+/// answer with its status code. `http_code` is left out: it is the status code
+/// again, as text, which the status line says anyway.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CesError {
-    /// The HTTP status again, as text.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub http_code: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<CesErrorMessage>,
     /// The gateway's (or v2's) error code, such as `APIGW.0301`.
