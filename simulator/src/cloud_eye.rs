@@ -83,7 +83,7 @@ impl RequestCounts {
 
 /// The start of the minute holding `at_ms`.
 pub(crate) fn minute_of(at_ms: i64) -> i64 {
-    at_ms - at_ms.rem_euclid(MINUTE_MS)
+    at_ms.saturating_sub(at_ms.rem_euclid(MINUTE_MS))
 }
 
 /// The interval between datapoints of a period, in ms: 60,000 for the raw period `1`
@@ -112,7 +112,8 @@ pub(crate) fn effective_from(from: i64, to: i64, interval: i64, metrics: usize) 
     } else {
         from
     };
-    from - from.rem_euclid(interval)
+    // Saturating: a `from` near the smallest i64 a client may send stays a number.
+    from.saturating_sub(from.rem_euclid(interval))
 }
 
 /// One metric's datapoints over `[from, to)`: one per interval that holds at least one
