@@ -1,5 +1,6 @@
 //! The generated response decoders (`Operation::decode` of every operation in
-//! `openapi/ges.yaml`, `openapi/iam.yaml` and `openapi/sts.yaml`) on any answer a server
+//! `openapi/ges.yaml`, `openapi/iam.yaml`, `openapi/sts.yaml` and `openapi/ces.yaml`) on
+//! any answer a server
 //! or a proxy in front of it could send: status code, headers and body, taken apart the
 //! way `client/src/ges/client.rs` does (`X-Request-Id` read with `HeaderValue::to_str`,
 //! then a `RawResponse`).
@@ -7,8 +8,8 @@
 //! Beyond "no panic":
 //! - a decoded answer has the status it came with, every id in it obeys its rule, and
 //!   it encodes (`OperationResponse::body`) to a body that decodes to the same answer;
-//! - an error keeps the status, the request id and (GES's) the whole body, and names
-//!   the service that answered;
+//! - an error keeps the status, the request id and (GES's and Cloud Eye's) the whole
+//!   body, and names the service that answered;
 //! - its message shows a bounded excerpt of the body: the parser's complaint
 //!   (`source`) is at most 1 KiB, the whole message at most 5 KiB plus the request
 //!   id, and it repeats no other header;
@@ -21,6 +22,7 @@
 use std::error::Error as _;
 
 use bytes::Bytes;
+use ges_api::ces::BatchListMetricDataRequest;
 use ges_api::iam::{CreateTokenRequest, ListProjectsRequest};
 use ges_api::runtime::{DecodeError, Operation, OperationResponse, RawResponse};
 use ges_api::sts::AssumeAgencyWithOidcRequest;
@@ -47,30 +49,32 @@ fuzz_target!(|data: &[u8]| {
     let Some(answer) = Answer::parse(data) else {
         return;
     };
-    check::<StopGraphRequest>(&answer, |response| {
+    check::<StopGraphRequest>(&answer, "GES", |response| {
         if let StopGraphResponse::Ok(result) = response
             && let Some(job) = &result.job_id
         {
             assert!(is_job_id(job.as_str()), "bad job id {job:?}");
         }
     });
-    check::<ShowGraphRequest>(&answer, |response| {
+    check::<ShowGraphRequest>(&answer, "GES", |response| {
         if let ShowGraphResponse::Ok(result) = response {
             check_graph(&result.graph);
         }
     });
-    check::<ListGraphsRequest>(&answer, |response| {
+    check::<ListGraphsRequest>(&answer, "GES", |response| {
         if let ListGraphsResponse::Ok(result) = response {
             result.graphs.iter().for_each(check_graph);
         }
     });
-    check::<ShowJobRequest>(&answer, |response| {
+    check::<ShowJobRequest>(&answer, "GES", |response| {
         if let ShowJobResponse::Ok(result) = response
             && let Some(job) = &result.job_id
         {
             assert!(is_job_id(job.as_str()), "bad job id {job:?}");
         }
     });
+    // Every count and timestamp is a number as JSON has it: checked by the round trip.
+    check::<BatchListMetricDataRequest>(&answer, "Cloud Eye", |_| {});
     for answer in answer.planted() {
         withheld::<CreateTokenRequest>(&answer, "IAM");
         withheld::<ListProjectsRequest>(&answer, "IAM");
@@ -134,7 +138,7 @@ fn check_graph(graph: &Graph) {
     );
 }
 
-fn check<O: Operation>(answer: &Answer, check_ids: impl Fn(&O::Response))
+fn check<O: Operation>(answer: &Answer, service: &str, check_ids: impl Fn(&O::Response))
 where
     O::Response: PartialEq + std::fmt::Debug,
 {
@@ -161,15 +165,15 @@ where
                 ),
             }
         }
-        Err(error) => check_error(O::OPERATION_ID, &error, answer),
+        Err(error) => check_error(O::OPERATION_ID, service, &error, answer),
     }
 }
 
-fn check_error(operation: &str, error: &DecodeError, answer: &Answer) {
+fn check_error(operation: &str, service: &str, error: &DecodeError, answer: &Answer) {
     let raw = &answer.raw;
     assert_eq!(error.status(), raw.status);
     assert_eq!(error.request_id(), raw.request_id.as_deref());
-    assert_eq!(error.service(), "GES", "{operation}");
+    assert_eq!(error.service(), service, "{operation}");
     assert_eq!(
         error.body(),
         Some(&raw.body),
