@@ -1,4 +1,5 @@
-"""Stops or starts one graph with the official Huawei Cloud Python SDK (huaweicloudsdkges).
+"""Stops or starts one graph, or lists graphs, with the official Huawei Cloud Python SDK
+(huaweicloudsdkges).
 
 Used by tests/tests/python_sdk.rs to check that the GES simulator accepts what the real
 SDK sends (StopGraph2Request; StartGraph2Request with its optional StartGraphReq body;
@@ -8,6 +9,12 @@ scripts/bench to time the SDK's stop.
 
     python sdk_graph.py stop [--not-running-ok]
     python sdk_graph.py start
+    python sdk_graph.py list
+
+`list` reads the project's first page of graphs (ListGraphs2Request) and prints, for
+each graph, what the SDK's model (ListGraphsRespGraphs) made of the fields ges-stop
+reads: {"graphs": [{"id", "status", "product_type", "graph_size_type_index",
+"replication"}]}.
 
 Configuration comes from the environment:
 
@@ -23,7 +30,7 @@ Configuration comes from the environment:
                     then not read). Run it with TZ=UTC: the SDK reads STS's expiration
                     with time.mktime, in local time.
     GES_PROJECT_ID  the project the graph belongs to
-    GES_GRAPH_ID    the graph to stop or start
+    GES_GRAPH_ID    the graph to stop or start (not read by list)
     GES_BACKUP_ID   start only, optional: a backup to start from, sent as the body's
                     graph_backup_id; without it the SDK sends no body
 
@@ -52,6 +59,7 @@ from huaweicloudsdkcore.exceptions.exceptions import ServiceResponseException
 from huaweicloudsdkcore.http.http_config import HttpConfig
 from huaweicloudsdkges.v2 import (
     GesClient,
+    ListGraphs2Request,
     StartGraph2Request,
     StartGraphReq,
     StopGraph2Request,
@@ -59,6 +67,16 @@ from huaweicloudsdkges.v2 import (
 
 EXIT_REFUSED = 3
 EXIT_USAGE = 2
+
+
+def listed(client: GesClient) -> dict:
+    page = client.list_graphs2(ListGraphs2Request())
+    fields = ("id", "status", "product_type", "graph_size_type_index", "replication")
+    return {
+        "graphs": [
+            {field: getattr(graph, field) for field in fields} for graph in page.graphs
+        ]
+    }
 
 
 def call(client: GesClient, action: str, env: os._Environ):
@@ -82,8 +100,8 @@ def credentials(env: os._Environ) -> BasicCredentials:
 
 def main() -> int:
     args = sys.argv[1:]
-    if not args or args[0] not in ("stop", "start"):
-        print("usage: sdk_graph.py stop|start [--not-running-ok]", file=sys.stderr)
+    if not args or args[0] not in ("stop", "start", "list"):
+        print("usage: sdk_graph.py stop|start|list [--not-running-ok]", file=sys.stderr)
         return EXIT_USAGE
     action = args[0]
     env = os.environ
@@ -99,6 +117,9 @@ def main() -> int:
         .build()
     )
     try:
+        if action == "list":
+            print(json.dumps(listed(client)))
+            return 0
         response = call(client, action, env)
     except ServiceResponseException as error:
         if (

@@ -531,10 +531,11 @@ async fn the_demo_runs_a_selector_dry_then_for_real() {
     .expect("the demo runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}");
+    // Skipped: importing, opted out, and the database edition (dev-graphdb).
     let dry =
-        "summary: selected 5, stopping 0, already_stopped 1, skipped 2, would_stop 2, failed 0";
+        "summary: selected 6, stopping 0, already_stopped 1, skipped 3, would_stop 2, failed 0";
     let real =
-        "summary: selected 5, stopping 2, already_stopped 1, skipped 2, would_stop 0, failed 0";
+        "summary: selected 6, stopping 2, already_stopped 1, skipped 3, would_stop 0, failed 0";
     let (Some(dry_at), Some(real_at)) = (stdout.find(dry), stdout.find(real)) else {
         panic!("no dry and real summaries: {stdout}");
     };

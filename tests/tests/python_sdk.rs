@@ -26,7 +26,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use ges_api::types::{GraphId, GraphStatus, JobId};
+use ges_api::types::{GraphId, GraphSizeTypeIndex, GraphStatus, JobId, ProductType};
 use ges_simulator::{
     Authentication, GraphSpec, OperationKind, RunningSimulator, Scheme, Signer, Simulator,
 };
@@ -91,6 +91,7 @@ impl Drop for ScratchHome {
 enum Script {
     Stop,
     Start,
+    List,
     /// `sdk_metrics.py`: Cloud Eye's batch read of request counts.
     Metrics,
 }
@@ -99,7 +100,7 @@ impl Script {
     /// The script's file in tests/python.
     fn file(self) -> &'static str {
         match self {
-            Self::Stop | Self::Start => "sdk_graph.py",
+            Self::Stop | Self::Start | Self::List => "sdk_graph.py",
             Self::Metrics => "sdk_metrics.py",
         }
     }
@@ -109,6 +110,7 @@ impl Script {
         match self {
             Self::Stop => "stop",
             Self::Start => "start",
+            Self::List => "list",
             Self::Metrics => "",
         }
     }
@@ -207,6 +209,41 @@ async fn run_script(
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
+}
+
+/// The simulator's graph fields are the ones the official SDK's model reads, with the
+/// types it reads them as: the edition and size as strings, the replicas as a number.
+#[tokio::test]
+async fn the_official_sdk_reads_each_graphs_edition_size_and_replicas() {
+    let sim = simulator().await;
+    sim.put_graph(
+        GraphSpec::running(graph_id("database-graph"), "sdk-database")
+            .with_edition(ProductType::Persistence)
+            .with_size(GraphSizeTypeIndex::BillionEdgesEnhanced)
+            .with_replicas(3),
+    );
+    let run = run_script(&sim, Script::List, RUNNING, SK, &[]).await;
+    assert!(run.status.success(), "{run}");
+    let graphs = run.json()["graphs"].clone();
+    let of = |id: &str| {
+        graphs
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|graph| graph["id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("{id} is not listed: {run}"))
+    };
+    assert_eq!(
+        of("database-graph"),
+        json!({"id": "database-graph", "status": "200", "product_type": "Persistence",
+               "graph_size_type_index": "401", "replication": 3})
+    );
+    assert_eq!(
+        of(RUNNING),
+        json!({"id": RUNNING, "status": "200", "product_type": "InMemory",
+               "graph_size_type_index": "1", "replication": 1})
+    );
 }
 
 #[tokio::test]
@@ -549,7 +586,7 @@ async fn our_assume_with_oidc_request_is_the_sdks() {
     let sim = federated_simulator().await;
     let recorder = StsRecorder::start(&sim).await;
     let id_token = sim.mint_id_token(&sim.id_token_claims(), Signer::Rs256);
-    let policy = r#"{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ges:graph:stop"],"Resource":["*"]}]}"#;
+    let policy = r#"{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ges:graph:operate"],"Resource":["*"]}]}"#;
     let settings: [&[(&'static str, &str)]; 2] = [
         // The defaults: the SDK's session name and duration.
         &[],
