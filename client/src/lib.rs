@@ -32,6 +32,8 @@
 //!   tag (`policy.rs`).
 //! - [`schedule`] (`schedule/`): schedules (when graphs should run, in their own time
 //!   zones) and the boundaries where their desired state changes.
+//! - [`savings`] (`savings/`): what the schedules save over a range of days, in hours
+//!   and, with a price table, in money.
 //! - [`run`] (`run/`): one run, whoever asks: its request, its runner under a deadline,
 //!   what a reconcile decides for each scheduled graph (`reconcile.rs`), its answer and
 //!   its errors with their HTTP statuses, and the settings it reads.
@@ -46,5 +48,6 @@ pub mod fleet;
 pub mod ges;
 pub mod input;
 pub mod run;
+pub mod savings;
 pub mod schedule;
 pub mod transport;
