@@ -198,8 +198,8 @@ fn table(savings: &Savings, scheduling: &Scheduling) -> std::io::Result<()> {
             graph.name.as_deref().unwrap_or("-"),
             graph.graph_id,
             graph.schedule,
-            graph.size.map_or_else(|| "-".to_owned(), |s| s.to_string()),
-            graph.replicas,
+            graph.size.as_ref().map_or("-", |size| size.as_str()),
+            graph.replicas.map_or_else(|| "-".to_owned(), |r| r.to_string()),
             hours(graph.stopped),
             graph.reason.as_deref().unwrap_or(""),
         )?;
@@ -222,8 +222,10 @@ fn table(savings: &Savings, scheduling: &Scheduling) -> std::io::Result<()> {
             hours(Some(schedule.stopped_per_graph)),
             schedule.graphs,
             hours(Some(schedule.stopped)),
-            if currency.is_some() {
+            if currency.is_some() && schedule.priced > 0 {
                 format!("\t{}", money(schedule.amount))
+            } else if currency.is_some() {
+                "\t-".to_owned()
             } else {
                 String::new()
             }

@@ -5,8 +5,9 @@
 //! listed now: not what happened (a graph started by hand between boundaries runs on).
 
 use std::collections::BTreeMap;
+use std::num::NonZeroU32;
 
-use ges_api::types::{Graph, GraphId, ProjectId};
+use ges_api::types::{Graph, GraphId, GraphSizeTypeIndex, ProjectId};
 use iso_currency::Currency;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
@@ -16,6 +17,7 @@ use super::prices::PriceTable;
 use super::range::DateRange;
 use super::size::GraphSize;
 use crate::fleet::Policy;
+use crate::input::Excerpt;
 use crate::run::Scheduling;
 use crate::run::reconcile::tag_value;
 use crate::schedule::{Schedule, SkipUntil};
@@ -31,23 +33,23 @@ pub struct ListedGraph {
     pub name: Option<String>,
     /// Its tags, key and value.
     pub tags: Vec<ges_api::types::Tag>,
-    /// Its size (`graph_size_type_index`), when listed and known.
-    pub size: Option<GraphSize>,
-    /// Its replicas (`replication`), 1 unless listed.
-    pub replicas: u32,
+    /// Its size (`graph_size_type_index`), as listed: one the contract does not know
+    /// too.
+    pub size: Option<GraphSizeTypeIndex>,
+    /// Its replicas (`replication`, 1 when not listed); `None` for a count below 1.
+    pub replicas: Option<NonZeroU32>,
 }
 
 impl ListedGraph {
     /// A listed graph of `project_id`.
     pub fn of(project_id: &ProjectId, graph: &Graph) -> Self {
-        let (size, replicas) = super::size::of_graph(graph);
         Self {
             project_id: project_id.clone(),
             graph_id: graph.id.clone(),
             name: graph.name.clone(),
             tags: graph.tags.clone().unwrap_or_default(),
-            size,
-            replicas,
+            size: graph.graph_size_type_index.clone(),
+            replicas: graph.replicas(),
         }
     }
 }
@@ -63,10 +65,10 @@ pub struct GraphSavings {
     pub name: Option<String>,
     /// The schedule its tag names.
     pub schedule: String,
-    /// Its size, when known.
-    pub size: Option<GraphSize>,
-    /// Its replicas.
-    pub replicas: u32,
+    /// Its size, as listed.
+    pub size: Option<GraphSizeTypeIndex>,
+    /// Its replicas, when known.
+    pub replicas: Option<NonZeroU32>,
     /// How long its schedule wants it stopped in the range, when the schedule applies.
     pub stopped: Option<SignedDuration>,
     /// What that time would have cost, with a price table that prices its size.
@@ -96,6 +98,8 @@ pub struct ScheduleSavings {
     pub stopped: SignedDuration,
     /// Their money, summed, with a price table.
     pub amount: Option<Amount>,
+    /// How many of its graphs have a price.
+    pub priced: usize,
 }
 
 /// An estimate over a range.
@@ -140,7 +144,7 @@ pub fn estimate(
             graph_id: graph.graph_id.clone(),
             name: graph.name.clone(),
             schedule: name.to_owned(),
-            size: graph.size,
+            size: graph.size.clone(),
             replicas: graph.replicas,
             stopped: None,
             amount: None,
@@ -162,16 +166,12 @@ pub fn estimate(
                 entry.stopped = Some(stopped);
                 entry.reason = why;
                 if let Some(prices) = prices {
-                    match graph.size.and_then(|size| prices.per_hour(size)) {
-                        Some(price) => {
+                    match priced(prices, graph) {
+                        Ok((price, replicas)) => {
                             entry.price = Some(price);
-                            entry.amount = Some(price.for_time(graph.replicas, stopped));
+                            entry.amount = Some(price.for_time(replicas.get(), stopped));
                         }
-                        None => {
-                            let missing = match graph.size {
-                                Some(size) => format!("the price table has no price for size {size}"),
-                                None => "GES did not list its size, so no price applies".to_owned(),
-                            };
+                        Err(missing) => {
                             entry.reason = Some(match entry.reason.take() {
                                 Some(why) => format!("{why}; {missing}"),
                                 None => missing,
@@ -189,11 +189,13 @@ pub fn estimate(
                     graphs: 0,
                     stopped: SignedDuration::ZERO,
                     amount: prices.map(|_| Amount::default()),
+                    priced: 0,
                 });
                 sums.graphs += 1;
                 sums.stopped += stopped;
                 if let (Some(sum), Some(amount)) = (&mut sums.amount, entry.amount) {
                     *sum = *sum + amount;
+                    sums.priced += 1;
                 }
             }
         }
@@ -212,6 +214,27 @@ pub fn estimate(
         stopped,
         amount,
     }
+}
+
+/// The price of an hour of one replica of the graph, and its replicas; or why none
+/// applies.
+fn priced(prices: &PriceTable, graph: &ListedGraph) -> Result<(HourlyPrice, NonZeroU32), String> {
+    let Some(listed) = &graph.size else {
+        return Err("GES did not list its size, so no price applies".to_owned());
+    };
+    let Some(size) = GraphSize::of(listed) else {
+        return Err(format!(
+            "GES listed its size as {}, which this contract does not know, so no price applies",
+            Excerpt::with_limit(listed.as_str(), 20)
+        ));
+    };
+    let Some(price) = prices.per_hour(size) else {
+        return Err(format!("the price table has no price for size {size}"));
+    };
+    let Some(replicas) = graph.replicas else {
+        return Err("GES listed a replica count below 1, so no price applies".to_owned());
+    };
+    Ok((price, replicas))
 }
 
 /// The span of `range` in which `schedule` governs the graph, and why it is shorter
@@ -292,14 +315,14 @@ impl Savings {
                     "project_id": graph.project_id,
                     "name": graph.name,
                     "schedule": graph.schedule,
-                    "size": graph.size.map(|size| size.to_string()),
-                    "replicas": graph.replicas,
+                    "size": graph.size.as_ref().map(GraphSizeTypeIndex::as_str),
+                    "replicas": graph.replicas.map(NonZeroU32::get),
                     "stopped_minutes": minutes,
                     "stopped_hours": hours,
                 });
                 if self.currency.is_some() {
                     entry["price_per_hour"] =
-                        graph.price.map_or(Value::Null, |price| json!(price.to_string()));
+                        graph.price.map_or(Value::Null, |price| price.to_json());
                     entry["saved"] = money(graph.amount);
                 }
                 if let Some(reason) = &graph.reason {
@@ -325,6 +348,7 @@ impl Savings {
                 });
                 if self.currency.is_some() {
                     entry["saved"] = money(schedule.amount);
+                    entry["priced_graphs"] = json!(schedule.priced);
                 }
                 entry
             })

@@ -30,6 +30,13 @@ impl HourlyPrice {
         self.0
     }
 
+    /// The price as a JSON number: the nearest double to the decimal, which prints as
+    /// that decimal.
+    pub fn to_json(self) -> serde_json::Value {
+        let value = self.0 as f64 / MICROS as f64;
+        serde_json::Number::from_f64(value).map_or(serde_json::Value::Null, Into::into)
+    }
+
     /// What `replicas` replicas at this price cost for `stopped`, exactly. A negative
     /// duration counts as none.
     pub fn for_time(self, replicas: u32, stopped: SignedDuration) -> Amount {

@@ -248,7 +248,7 @@ fn currency(value: Option<&Value>) -> Result<Currency, PriceError> {
     if let Some(successor) = currency.is_superseded() {
         return Err(invalid(
             field,
-            format!("\"{code}\" is no longer in use: ISO 4217 replaced it with \"{successor}\""),
+            format!("\"{code}\" is no longer in use: ISO 4217 replaced it with \"{}\"", successor.code()),
         ));
     }
     if currency.exponent().is_none() {
@@ -350,7 +350,7 @@ mod tests {
         let cases = [
             (r#"{"currency": "USD", "per_hour": {"1": -1.25}}"#, r#"per_hour."1": -1.25 is negative"#),
             (r#"{"currency": "USD", "per_hour": {"1": -0.0}}"#, r#"per_hour."1": -0.0 is negative"#),
-            (r#"{"currency": "USD", "per_hour": {"1": 1e300}}"#, r#"per_hour."1": 1e300 is more than 1000000 an hour"#),
+            (r#"{"currency": "USD", "per_hour": {"1": 1e300}}"#, r#"per_hour."1": 1e+300 is more than 1000000 an hour"#),
             (r#"{"currency": "USD", "per_hour": {"1": 1.0000001}}"#, r#"per_hour."1": 1.0000001 has more than 6 decimals"#),
             (r#"{"currency": "USD", "per_hour": {"1": "1.25"}}"#, r#"per_hour."1": is a string, not a price"#),
             (r#"{"currency": "USD", "per_hour": {"1": null}}"#, r#"per_hour."1": is null"#),

@@ -1,43 +1,71 @@
-//! GES's graph sizes, as a price table keys them: the values of a listed graph's
-//! `graph_size_type_index`.
+//! GES's graph sizes, as a price table keys them: the values the contract lists for a
+//! graph's `graph_size_type_index` ([`GraphSizeTypeIndex`], generated from
+//! openapi/ges.yaml, where each is cited).
 
 use std::fmt;
 use std::str::FromStr;
 
-/// The sizes GES has: `"0"` (10 thousand edges) to `"6"` (100 billion), and `"401"` (1
-/// billion, enhanced), as the official SDKs' graph models list them
-/// (huaweicloud-sdk-go-v3, `services/ges/v2/model/model_list_graphs_resp_graphs.go`).
-const SIZES: [u16; 8] = [0, 1, 2, 3, 4, 5, 6, 401];
+use ges_api::types::GraphSizeTypeIndex;
 
-/// A graph size GES has.
+use crate::input::Excerpt;
+
+/// A graph size the contract lists: one of [`GraphSizeTypeIndex::KNOWN`], ordered as
+/// there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct GraphSize(u16);
+pub struct GraphSize(usize);
 
 /// A size GES does not have.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0} is not a graph size GES has: give one of \"0\" to \"6\" or \"401\" (graph_size_type_index)")]
-pub struct UnknownSize(crate::input::Excerpt);
+#[error(
+    "{0} is not a graph size GES has: give one of \"0\" to \"6\" or \"401\" \
+     (graph_size_type_index)"
+)]
+pub struct UnknownSize(Excerpt);
+
+impl GraphSize {
+    /// The size of a listed graph, when the contract knows it.
+    pub fn of(listed: &GraphSizeTypeIndex) -> Option<Self> {
+        GraphSizeTypeIndex::KNOWN
+            .iter()
+            .position(|known| known == listed)
+            .map(GraphSize)
+    }
+
+    /// The size as the contract names it.
+    pub fn index(self) -> GraphSizeTypeIndex {
+        GraphSizeTypeIndex::KNOWN[self.0].clone()
+    }
+}
 
 impl FromStr for GraphSize {
     type Err = UnknownSize;
 
     fn from_str(text: &str) -> Result<Self, UnknownSize> {
-        SIZES
-            .iter()
-            .find(|size| size.to_string() == text)
-            .map(|size| GraphSize(*size))
-            .ok_or_else(|| UnknownSize(crate::input::Excerpt::with_limit(text, 20)))
+        Self::of(&GraphSizeTypeIndex::from(text))
+            .ok_or_else(|| UnknownSize(Excerpt::with_limit(text, 20)))
     }
 }
 
 impl fmt::Display for GraphSize {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
+        f.write_str(GraphSizeTypeIndex::KNOWN[self.0].as_str())
     }
 }
 
-/// A listed graph's size and replicas: GES's list does not give them to this contract
-/// yet, so every graph is of unknown size and one replica.
-pub(crate) fn of_graph(_graph: &ges_api::types::Graph) -> (Option<GraphSize>, u32) {
-    (None, 1)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_size_the_contract_lists_reads_and_no_other() {
+        for known in GraphSizeTypeIndex::KNOWN {
+            let size: GraphSize = known.as_str().parse().unwrap();
+            assert_eq!(size.index(), known);
+            assert_eq!(size.to_string(), known.as_str());
+        }
+        for other in ["7", "402", "", " 1", "01", "one"] {
+            assert!(other.parse::<GraphSize>().is_err(), "{other:?}");
+        }
+        assert!("0".parse::<GraphSize>().unwrap() < "401".parse::<GraphSize>().unwrap());
+    }
 }
