@@ -98,7 +98,9 @@ fn prices(args: &SavingsArgs) -> Result<Option<PriceTable>, String> {
 pub(super) async fn run(args: SavingsArgs) -> ExitCode {
     // Everything the command line says is checked before the configuration is read
     // (which may ask IAM) and before anything is sent.
-    let today = jiff::tz::TimeZone::UTC.to_datetime(jiff::Timestamp::now()).date();
+    let today = jiff::tz::TimeZone::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .date();
     let range = match range(&args, today) {
         Ok(range) => range,
         Err(message) => return fail(EXIT_USAGE, message),
@@ -169,24 +171,26 @@ fn table(savings: &Savings, scheduling: &Scheduling) -> std::io::Result<()> {
         )
     )?;
     if savings.graphs.is_empty() {
-        writeln!(
-            out,
-            "no graph carries the tag {}",
-            scheduling.schedule_tag
-        )?;
+        writeln!(out, "no graph carries the tag {}", scheduling.schedule_tag)?;
         return write_out(&String::from_utf8_lossy(&out));
     }
     let mut rows = TabWriter::new(&mut out).padding(2);
     writeln!(
         rows,
         "NAME\tGRAPH\tSCHEDULE\tSIZE\tREPLICAS\tSTOPPED HOURS{}\tWHY",
-        if currency.is_some() { "\tPRICE/H\tSAVED" } else { "" }
+        if currency.is_some() {
+            "\tPRICE/H\tSAVED"
+        } else {
+            ""
+        }
     )?;
     for graph in &savings.graphs {
         let priced = if currency.is_some() {
             format!(
                 "\t{}\t{}",
-                graph.price.map_or_else(|| "-".to_owned(), |p| p.to_string()),
+                graph
+                    .price
+                    .map_or_else(|| "-".to_owned(), |p| p.to_string()),
                 money(graph.amount)
             )
         } else {
@@ -199,7 +203,9 @@ fn table(savings: &Savings, scheduling: &Scheduling) -> std::io::Result<()> {
             graph.graph_id,
             graph.schedule,
             graph.size.as_ref().map_or("-", |size| size.as_str()),
-            graph.replicas.map_or_else(|| "-".to_owned(), |r| r.to_string()),
+            graph
+                .replicas
+                .map_or_else(|| "-".to_owned(), |r| r.to_string()),
             hours(graph.stopped),
             graph.reason.as_deref().unwrap_or(""),
         )?;
@@ -233,7 +239,11 @@ fn table(savings: &Savings, scheduling: &Scheduling) -> std::io::Result<()> {
     }
     rows.flush()?;
     drop(rows);
-    let counted = savings.graphs.iter().filter(|g| g.stopped.is_some()).count();
+    let counted = savings
+        .graphs
+        .iter()
+        .filter(|g| g.stopped.is_some())
+        .count();
     writeln!(
         out,
         "\ntotal: {counted} graph{} counted, {} graph-hours stopped{}",
@@ -268,17 +278,37 @@ mod tests {
         let december = DateRange::new(date(2026, 12, 1), date(2026, 12, 31)).unwrap();
         assert_eq!(of(&[]), Ok(december));
         assert_eq!(of(&["--month", "2026-12"]), Ok(december));
-        assert_eq!(of(&["--from", "2026-12-01", "--to", "2026-12-31"]), Ok(december));
+        assert_eq!(
+            of(&["--from", "2026-12-01", "--to", "2026-12-31"]),
+            Ok(december)
+        );
         let message = of(&["--from", "2026-01-01", "--to", "2027-01-02"]).unwrap_err();
-        assert!(message.starts_with("--from/--to: the range covers 367 days"), "{message}");
-        assert!(of(&["--month", "2026-13"]).unwrap_err().starts_with("--month: "));
+        assert!(
+            message.starts_with("--from/--to: the range covers 367 days"),
+            "{message}"
+        );
+        assert!(
+            of(&["--month", "2026-13"])
+                .unwrap_err()
+                .starts_with("--month: ")
+        );
     }
 
     #[test]
     fn the_flags_go_together_or_not_at_all() {
         assert!(parse(&["--from", "2026-12-01"]).is_err());
         assert!(parse(&["--to", "2026-12-01"]).is_err());
-        assert!(parse(&["--month", "2026-12", "--from", "2026-12-01", "--to", "2026-12-02"]).is_err());
+        assert!(
+            parse(&[
+                "--month",
+                "2026-12",
+                "--from",
+                "2026-12-01",
+                "--to",
+                "2026-12-02"
+            ])
+            .is_err()
+        );
         assert!(parse(&["--from", "2026-12-32", "--to", "2026-12-31"]).is_err());
     }
 }

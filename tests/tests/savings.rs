@@ -56,7 +56,10 @@ async fn savings(simulator: &RunningSimulator, args: &[&str], env: &[(&str, &str
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("GES_ENDPOINT", simulator.base_url())
         .env("GES_AUTH_TOKEN", TOKEN)
-        .env("HUAWEICLOUD_SDK_PROJECT_ID", simulator.project_id().to_string())
+        .env(
+            "HUAWEICLOUD_SDK_PROJECT_ID",
+            simulator.project_id().to_string(),
+        )
         .env("GES_SCHEDULES_FILE", schedules)
         .envs(env.iter().copied())
         .stdin(Stdio::null())
@@ -76,7 +79,12 @@ fn by_graph(answer: &Value) -> Vec<Value> {
         .unwrap_or_else(|| panic!("no graphs: {answer}"))
         .iter()
         .map(|graph| {
-            json!([graph["name"], graph["stopped_hours"], graph["saved"], graph["reason"]])
+            json!([
+                graph["name"],
+                graph["stopped_hours"],
+                graph["saved"],
+                graph["reason"]
+            ])
         })
         .collect()
 }
@@ -106,7 +114,12 @@ async fn december_on_the_example_schedules_in_hours_and_dollars() {
         [
             json!(["search-prod", 480.0, 600.0, null]),
             json!(["etl-berlin", 744.0, 17856.0, null]),
-            json!(["night-batch", 560.0, null, "the price table has no price for size 401"]),
+            json!([
+                "night-batch",
+                560.0,
+                null,
+                "the price table has no price for size 401"
+            ]),
             json!([
                 "paused",
                 252.0,
@@ -138,15 +151,36 @@ async fn december_on_the_example_schedules_in_hours_and_dollars() {
         .unwrap()
         .iter()
         .map(|s| {
-            json!([s["schedule"], s["graphs"], s["stopped_hours_per_graph"], s["stopped_graph_hours"], s["saved"], s["from"]])
+            json!([
+                s["schedule"],
+                s["graphs"],
+                s["stopped_hours_per_graph"],
+                s["stopped_graph_hours"],
+                s["saved"],
+                s["from"]
+            ])
         })
         .collect();
     assert_eq!(
         schedules,
         [
             json!(["night-shift", 1, 560.0, 560.0, 0.0, "2026-12-01T00:00:00Z"]),
-            json!(["nightly-stop", 1, 744.0, 744.0, 17856.0, "2026-11-30T23:00:00Z"]),
-            json!(["office-hours", 2, 480.0, 732.0, 915.0, "2026-11-30T16:00:00Z"]),
+            json!([
+                "nightly-stop",
+                1,
+                744.0,
+                744.0,
+                17856.0,
+                "2026-11-30T23:00:00Z"
+            ]),
+            json!([
+                "office-hours",
+                2,
+                480.0,
+                732.0,
+                915.0,
+                "2026-11-30T16:00:00Z"
+            ]),
         ]
     );
     assert_eq!(
@@ -158,7 +192,9 @@ async fn december_on_the_example_schedules_in_hours_and_dollars() {
     let requests = simulator.requests();
     assert!(!requests.is_empty());
     assert!(
-        requests.iter().all(|r| r.method == "GET" && r.path.ends_with("/graphs")),
+        requests
+            .iter()
+            .all(|r| r.method == "GET" && r.path.ends_with("/graphs")),
         "{requests:?}"
     );
 }
@@ -168,11 +204,22 @@ async fn the_table_at_a_terminal_and_hours_only_without_prices() {
     let simulator = simulator().await;
     let output = savings(
         &simulator,
-        &["--from", "2026-12-01", "--to", "2026-12-31", "--output", "table"],
+        &[
+            "--from",
+            "2026-12-01",
+            "--to",
+            "2026-12-31",
+            "--output",
+            "table",
+        ],
         &[],
     )
     .await;
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let table = String::from_utf8(output.stdout).unwrap();
     let lines: Vec<&str> = table.lines().collect();
     assert_eq!(
@@ -181,9 +228,14 @@ async fn the_table_at_a_terminal_and_hours_only_without_prices() {
          hours only, no price table",
         "{table}"
     );
-    assert!(lines[1].starts_with("NAME") && !lines[1].contains("SAVED"), "{table}");
     assert!(
-        lines.iter().any(|line| line.starts_with("etl-berlin") && line.contains("744.00")),
+        lines[1].starts_with("NAME") && !lines[1].contains("SAVED"),
+        "{table}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.starts_with("etl-berlin") && line.contains("744.00")),
         "{table}"
     );
     assert_eq!(
@@ -199,18 +251,28 @@ async fn the_table_at_a_terminal_and_hours_only_without_prices() {
     assert_eq!(answer["total"]["stopped_graph_hours"], 2036.0);
 }
 
+/// Flags, variables, and the one line on stderr that refuses them.
+type Refusal<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>, String);
+
 #[tokio::test]
 async fn bad_price_tables_are_refused_naming_the_field_and_nothing_is_sent() {
     let simulator = simulator().await;
     let dir = std::env::temp_dir().join(format!("ges-stop-savings-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("prices.json");
-    std::fs::write(&file, r#"{"currency": "USD", "per_hour": {"1": 1.25, "1": 2}}"#).unwrap();
+    std::fs::write(
+        &file,
+        r#"{"currency": "USD", "per_hour": {"1": 1.25, "1": 2}}"#,
+    )
+    .unwrap();
     let file_arg = file.to_str().unwrap().to_owned();
-    let cases: Vec<(Vec<&str>, Vec<(&str, &str)>, String)> = vec![
+    let cases: Vec<Refusal<'_>> = vec![
         (
             vec![],
-            vec![("GES_PRICES", r#"{"currency": "USD", "per_hour": {"1": -1.25}}"#)],
+            vec![(
+                "GES_PRICES",
+                r#"{"currency": "USD", "per_hour": {"1": -1.25}}"#,
+            )],
             r#"error: GES_PRICES: per_hour."1": -1.25 is negative"#.to_owned(),
         ),
         (
@@ -225,7 +287,10 @@ async fn bad_price_tables_are_refused_naming_the_field_and_nothing_is_sent() {
         ),
         (
             vec![],
-            vec![("GES_PRICES", r#"{"currency": "USD", "per_hour": {"1": 1}} x"#)],
+            vec![(
+                "GES_PRICES",
+                r#"{"currency": "USD", "per_hour": {"1": 1}} x"#,
+            )],
             "error: GES_PRICES: the price table has more after its JSON value".to_owned(),
         ),
         (
@@ -251,7 +316,10 @@ async fn bad_price_tables_are_refused_naming_the_field_and_nothing_is_sent() {
         let output = savings(&simulator, &args, &env).await;
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{expected}: {stderr}");
-        assert!(stderr.starts_with(&expected), "{stderr}\nexpected {expected}");
+        assert!(
+            stderr.starts_with(&expected),
+            "{stderr}\nexpected {expected}"
+        );
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
         assert!(output.stdout.is_empty());
     }

@@ -248,7 +248,9 @@ fn counted_span(
 ) -> Result<(Timestamp, Timestamp, Option<String>), String> {
     let opt_out = &policy.opt_out_tag;
     if opt_out.is_on(&graph.tags) {
-        return Err(format!("opted out by the tag {opt_out}: no schedule acts on it"));
+        return Err(format!(
+            "opted out by the tag {opt_out}: no schedule acts on it"
+        ));
     }
     if !policy.allows(&graph.project_id, &graph.graph_id) {
         return Err(
@@ -361,7 +363,8 @@ impl Savings {
         });
         if self.currency.is_some() {
             total["saved"] = money(self.amount);
-            total["priced_graphs"] = json!(self.graphs.iter().filter(|g| g.amount.is_some()).count());
+            total["priced_graphs"] =
+                json!(self.graphs.iter().filter(|g| g.amount.is_some()).count());
         }
         json!({
             "from": self.range.first().to_string(),
@@ -371,5 +374,137 @@ impl Savings {
             "schedules": schedules,
             "total": total,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use ges_api::types::Tag;
+    use jiff::civil::date;
+
+    use super::*;
+    use crate::schedule::Schedules;
+
+    fn scheduling() -> Scheduling {
+        Scheduling {
+            schedules: Schedules::from_json(
+                r#"{"schedules": {"day": {"timezone": "UTC",
+                    "periods": [{"days": "mon-sun", "start": "08:00", "stop": "20:00"}]}}}"#,
+            )
+            .unwrap(),
+            schedule_tag: "sched".to_owned(),
+            skip_until_tag: "until".to_owned(),
+            window: SignedDuration::from_mins(30),
+        }
+    }
+
+    fn graph(id: &str, tags: &[(&str, &str)]) -> ListedGraph {
+        ListedGraph {
+            project_id: "p0".parse().unwrap(),
+            graph_id: id.parse().unwrap(),
+            name: Some(id.to_owned()),
+            tags: tags
+                .iter()
+                .map(|(key, value)| Tag {
+                    key: (*key).to_owned(),
+                    value: Some((*value).to_owned()),
+                })
+                .collect(),
+            size: Some(GraphSizeTypeIndex::MillionEdges),
+            replicas: NonZeroU32::new(3),
+        }
+    }
+
+    #[test]
+    fn each_graph_counts_or_says_why_not() {
+        let policy = Policy {
+            allowed_graphs: Some(
+                ["a", "b", "c", "d", "e"]
+                    .iter()
+                    .map(|id| id.parse().unwrap())
+                    .collect(),
+            ),
+            allowed_projects: None::<BTreeSet<_>>,
+            opt_out_tag: "skip=true".parse().unwrap(),
+        };
+        let prices =
+            PriceTable::from_json(r#"{"currency": "EUR", "per_hour": {"1": 0.5}}"#).unwrap();
+        let mut unknown_size = graph("c", &[("sched", "day")]);
+        unknown_size.size = Some(GraphSizeTypeIndex::from("402"));
+        let mut no_replicas = graph("d", &[("sched", "day")]);
+        no_replicas.replicas = None;
+        let graphs = [
+            graph("a", &[("sched", "day")]),
+            graph("b", &[("sched", "day"), ("until", "next tuesday")]),
+            unknown_size,
+            no_replicas,
+            graph(
+                "e",
+                &[("sched", " day "), ("until", "2026-03-03T20:00:00Z")],
+            ),
+            graph("f", &[("sched", "day")]),
+        ];
+        // Two days, 2026-03-02 and 03: 24 hours stopped of 48.
+        let range = DateRange::new(date(2026, 3, 2), date(2026, 3, 3)).unwrap();
+        let savings = estimate(&scheduling(), &policy, Some(&prices), range, &graphs);
+        let shown: Vec<(Option<f64>, Option<String>, Option<&str>)> = savings
+            .graphs
+            .iter()
+            .map(|graph| {
+                (
+                    graph.stopped.map(rounded_hours),
+                    graph.amount.map(|a| a.round(Currency::EUR).to_string()),
+                    graph
+                        .reason
+                        .as_deref()
+                        .map(|r| r.split(':').next().unwrap_or(r)),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                // 24 hours x 3 replicas x 0.50.
+                (Some(24.0), Some("36.00".to_owned()), None),
+                (
+                    None,
+                    None,
+                    Some("the tag until does not parse, so no schedule acts on it")
+                ),
+                (
+                    Some(24.0),
+                    None,
+                    Some(
+                        "GES listed its size as \"402\", which this contract does not know, so no price applies"
+                    )
+                ),
+                (
+                    Some(24.0),
+                    None,
+                    Some("GES listed a replica count below 1, so no price applies")
+                ),
+                // Counted from 20:00 on the 3rd: 4 hours.
+                (
+                    Some(4.0),
+                    Some("6.00".to_owned()),
+                    Some("kept out of its schedule by the tag until until 2026-03-03T20")
+                ),
+                (
+                    None,
+                    None,
+                    Some("not in GES_ALLOWED_GRAPH_IDS / GES_ALLOWED_PROJECT_IDS")
+                ),
+            ]
+        );
+        assert_eq!(savings.schedules.len(), 1);
+        assert_eq!(savings.schedules[0].graphs, 4);
+        assert_eq!(savings.schedules[0].priced, 2);
+        assert_eq!(savings.stopped, SignedDuration::from_hours(76));
+        assert_eq!(
+            savings.amount.map(|a| a.round(Currency::EUR).to_string()),
+            Some("42.00".to_owned())
+        );
     }
 }

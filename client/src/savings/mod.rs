@@ -15,11 +15,11 @@ mod range;
 mod size;
 
 pub use estimate::{
-    GraphSavings, ListedGraph, ScheduleSavings, Savings, estimate, rounded_hours, whole_minutes,
+    GraphSavings, ListedGraph, Savings, ScheduleSavings, estimate, rounded_hours, whole_minutes,
 };
+/// The ISO 4217 currencies a price table names (the `iso_currency` crate's list).
+pub use iso_currency::Currency;
 pub use money::{Amount, HourlyPrice, MAX_PRICE_PER_HOUR, MICROS, Money};
 pub use prices::{MAX_PRICE_DECIMALS, MAX_PRICES_BYTES, PriceError, PriceTable};
 pub use range::{DateRange, MAX_DAYS, RangeError};
 pub use size::{GraphSize, UnknownSize};
-/// The ISO 4217 currencies a price table names (the `iso_currency` crate's list).
-pub use iso_currency::Currency;

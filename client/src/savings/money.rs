@@ -153,9 +153,15 @@ mod tests {
         assert_eq!(amount.round(Currency::USD).to_string(), "3888.00");
         assert_eq!(amount.round(Currency::JPY).to_string(), "3888");
         assert_eq!(amount.round(Currency::KWD).to_string(), "3888.000");
-        assert_eq!(amount.round(Currency::USD).to_json(), serde_json::json!(3888.0));
+        assert_eq!(
+            amount.round(Currency::USD).to_json(),
+            serde_json::json!(3888.0)
+        );
         let cents = price(1_250_000).for_time(1, SignedDuration::from_mins(90));
-        assert_eq!(cents.round(Currency::EUR).to_json(), serde_json::json!(1.88));
+        assert_eq!(
+            cents.round(Currency::EUR).to_json(),
+            serde_json::json!(1.88)
+        );
     }
 
     #[test]

@@ -112,16 +112,20 @@ impl PriceTable {
 
     /// The configured table: `GES_PRICES` (the JSON) or `GES_PRICES_FILE` (a file
     /// holding it); none when neither is set.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Option<Self>, PriceError> {
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<Self>, PriceError> {
         let env = Vars(lookup);
         match (env.get(vars::PRICES), env.get(vars::PRICES_FILE)) {
             (Some(_), Some(_)) => Err(PriceError::BothSet),
-            (Some(text), None) => Self::from_json(&text)
-                .map(Some)
-                .map_err(|source| PriceError::In {
-                    origin: vars::PRICES.to_owned(),
-                    source: Box::new(source),
-                }),
+            (Some(text), None) => {
+                Self::from_json(&text)
+                    .map(Some)
+                    .map_err(|source| PriceError::In {
+                        origin: vars::PRICES.to_owned(),
+                        source: Box::new(source),
+                    })
+            }
             (None, Some(path)) => Self::read_file(vars::PRICES_FILE, Path::new(&path)).map(Some),
             (None, None) => Ok(None),
         }
@@ -195,9 +199,9 @@ impl PriceTable {
         let mut prices = BTreeMap::new();
         for (key, value) in per_hour {
             let field = format!("per_hour.{}", Excerpt::with_limit(key, 20));
-            let size = key.parse::<GraphSize>().map_err(|error| {
-                invalid(&field, format!("{error}"))
-            })?;
+            let size = key
+                .parse::<GraphSize>()
+                .map_err(|error| invalid(&field, format!("{error}")))?;
             prices.insert(size, price(&field, value)?);
         }
         Ok(Self {
@@ -226,12 +230,20 @@ impl PriceTable {
 fn currency(value: Option<&Value>) -> Result<Currency, PriceError> {
     let field = "currency";
     let code = match value {
-        None => return Err(invalid(field, "is missing: give an ISO 4217 code such as \"USD\"")),
+        None => {
+            return Err(invalid(
+                field,
+                "is missing: give an ISO 4217 code such as \"USD\"",
+            ));
+        }
         Some(Value::String(code)) => code,
         Some(other) => {
             return Err(invalid(
                 field,
-                format!("is {}, not an ISO 4217 code such as \"USD\"", JsonKind::of(other)),
+                format!(
+                    "is {}, not an ISO 4217 code such as \"USD\"",
+                    JsonKind::of(other)
+                ),
             ));
         }
     };
@@ -248,7 +260,10 @@ fn currency(value: Option<&Value>) -> Result<Currency, PriceError> {
     if let Some(successor) = currency.is_superseded() {
         return Err(invalid(
             field,
-            format!("\"{code}\" is no longer in use: ISO 4217 replaced it with \"{}\"", successor.code()),
+            format!(
+                "\"{code}\" is no longer in use: ISO 4217 replaced it with \"{}\"",
+                successor.code()
+            ),
         ));
     }
     if currency.exponent().is_none() {
@@ -269,7 +284,10 @@ fn price(field: &str, value: &Value) -> Result<HourlyPrice, PriceError> {
     let Value::Number(number) = value else {
         return Err(invalid(
             field,
-            format!("is {}, not a price per hour such as 1.25", JsonKind::of(value)),
+            format!(
+                "is {}, not a price per hour such as 1.25",
+                JsonKind::of(value)
+            ),
         ));
     };
     let bad = |why: &str| invalid(field, format!("{number} {why}"));
@@ -324,9 +342,10 @@ mod tests {
 
     #[test]
     fn the_documented_table_is_read_exactly() {
-        let table =
-            PriceTable::from_json(r#"{"currency": "USD", "per_hour": {"1": 1.25, "4": 12.0, "401": 0.1}}"#)
-                .unwrap();
+        let table = PriceTable::from_json(
+            r#"{"currency": "USD", "per_hour": {"1": 1.25, "4": 12.0, "401": 0.1}}"#,
+        )
+        .unwrap();
         assert_eq!(table.currency(), Currency::USD);
         let prices: Vec<(String, u64)> = table
             .iter()
@@ -342,39 +361,105 @@ mod tests {
         );
         assert_eq!(table.per_hour("2".parse().unwrap()), None);
         // Zero is a price (a free tier), and so is a millionth.
-        assert!(PriceTable::from_json(r#"{"currency": "JPY", "per_hour": {"0": 0, "6": 0.000001}}"#).is_ok());
+        assert!(
+            PriceTable::from_json(r#"{"currency": "JPY", "per_hour": {"0": 0, "6": 0.000001}}"#)
+                .is_ok()
+        );
     }
 
     #[test]
     fn every_bad_table_is_refused_naming_its_field() {
         let cases = [
-            (r#"{"currency": "USD", "per_hour": {"1": -1.25}}"#, r#"per_hour."1": -1.25 is negative"#),
-            (r#"{"currency": "USD", "per_hour": {"1": -0.0}}"#, r#"per_hour."1": -0.0 is negative"#),
-            (r#"{"currency": "USD", "per_hour": {"1": 1e300}}"#, r#"per_hour."1": 1e+300 is more than 1000000 an hour"#),
-            (r#"{"currency": "USD", "per_hour": {"1": 1.0000001}}"#, r#"per_hour."1": 1.0000001 has more than 6 decimals"#),
-            (r#"{"currency": "USD", "per_hour": {"1": "1.25"}}"#, r#"per_hour."1": is a string, not a price"#),
-            (r#"{"currency": "USD", "per_hour": {"1": null}}"#, r#"per_hour."1": is null"#),
-            (r#"{"currency": "USD", "per_hour": {"7": 1}}"#, r#"per_hour."7": "7" is not a graph size GES has"#),
-            (r#"{"currency": "USD", "per_hour": {"small": 1}}"#, r#"per_hour."small": "small" is not a graph size GES has"#),
-            (r#"{"currency": "USD", "per_hour": {}}"#, "per_hour: names no graph size"),
-            (r#"{"currency": "USD", "per_hour": [1.25]}"#, "per_hour: is an array"),
+            (
+                r#"{"currency": "USD", "per_hour": {"1": -1.25}}"#,
+                r#"per_hour."1": -1.25 is negative"#,
+            ),
+            (
+                r#"{"currency": "USD", "per_hour": {"1": -0.0}}"#,
+                r#"per_hour."1": -0.0 is negative"#,
+            ),
+            (
+                r#"{"currency": "USD", "per_hour": {"1": 1e300}}"#,
+                r#"per_hour."1": 1e+300 is more than 1000000 an hour"#,
+            ),
+            (
+                r#"{"currency": "USD", "per_hour": {"1": 1.0000001}}"#,
+                r#"per_hour."1": 1.0000001 has more than 6 decimals"#,
+            ),
+            (
+                r#"{"currency": "USD", "per_hour": {"1": "1.25"}}"#,
+                r#"per_hour."1": is a string, not a price"#,
+            ),
+            (
+                r#"{"currency": "USD", "per_hour": {"1": null}}"#,
+                r#"per_hour."1": is null"#,
+            ),
+            (
+                r#"{"currency": "USD", "per_hour": {"7": 1}}"#,
+                r#"per_hour."7": "7" is not a graph size GES has"#,
+            ),
+            (
+                r#"{"currency": "USD", "per_hour": {"small": 1}}"#,
+                r#"per_hour."small": "small" is not a graph size GES has"#,
+            ),
+            (
+                r#"{"currency": "USD", "per_hour": {}}"#,
+                "per_hour: names no graph size",
+            ),
+            (
+                r#"{"currency": "USD", "per_hour": [1.25]}"#,
+                "per_hour: is an array",
+            ),
             (r#"{"currency": "USD"}"#, "per_hour: is missing"),
-            (r#"{"currency": "ABC", "per_hour": {"1": 1}}"#, r#"currency: "ABC" is not an ISO 4217 currency code"#),
-            (r#"{"currency": "usd", "per_hour": {"1": 1}}"#, r#"currency: "usd" is not an ISO 4217 currency code"#),
-            (r#"{"currency": "HRK", "per_hour": {"1": 1}}"#, r#"currency: "HRK" is no longer in use: ISO 4217 replaced it with "EUR""#),
-            (r#"{"currency": "XXX", "per_hour": {"1": 1}}"#, r#"currency: "XXX" is not money one is billed in"#),
-            (r#"{"currency": 840, "per_hour": {"1": 1}}"#, "currency: is a number"),
+            (
+                r#"{"currency": "ABC", "per_hour": {"1": 1}}"#,
+                r#"currency: "ABC" is not an ISO 4217 currency code"#,
+            ),
+            (
+                r#"{"currency": "usd", "per_hour": {"1": 1}}"#,
+                r#"currency: "usd" is not an ISO 4217 currency code"#,
+            ),
+            (
+                r#"{"currency": "HRK", "per_hour": {"1": 1}}"#,
+                r#"currency: "HRK" is no longer in use: ISO 4217 replaced it with "EUR""#,
+            ),
+            (
+                r#"{"currency": "XXX", "per_hour": {"1": 1}}"#,
+                r#"currency: "XXX" is not money one is billed in"#,
+            ),
+            (
+                r#"{"currency": 840, "per_hour": {"1": 1}}"#,
+                "currency: is a number",
+            ),
             (r#"{"per_hour": {"1": 1}}"#, "currency: is missing"),
-            (r#"{"currency": "USD", "per_hour": {"1": 1}, "region": "x"}"#, "region: is not a field of a price table"),
+            (
+                r#"{"currency": "USD", "per_hour": {"1": 1}, "region": "x"}"#,
+                "region: is not a field of a price table",
+            ),
             (r#"["USD"]"#, "the price table: is an array"),
-            (r#"{"currency": "USD", "per_hour": {"1": 1, "1": 2}}"#, "the price table gives the key per_hour.\"1\" twice"),
-            (r#"{"currency": "USD", "currency": "EUR", "per_hour": {"1": 1}}"#, "the price table gives the key currency twice"),
-            (r#"{"currency": "USD", "per_hour": {"1": 1}} {}"#, "the price table has more after its JSON value"),
-            (r#"{"currency": "USD", "per_hour": {"1": 1}"#, "the price table is not JSON"),
+            (
+                r#"{"currency": "USD", "per_hour": {"1": 1, "1": 2}}"#,
+                "the price table gives the key per_hour.\"1\" twice",
+            ),
+            (
+                r#"{"currency": "USD", "currency": "EUR", "per_hour": {"1": 1}}"#,
+                "the price table gives the key currency twice",
+            ),
+            (
+                r#"{"currency": "USD", "per_hour": {"1": 1}} {}"#,
+                "the price table has more after its JSON value",
+            ),
+            (
+                r#"{"currency": "USD", "per_hour": {"1": 1}"#,
+                "the price table is not JSON",
+            ),
         ];
         for (text, expected) in cases {
             let message = refused(text);
-            assert!(message.starts_with(expected), "{text}:\n  {message}\n  expected {expected}");
+            assert!(
+                message.starts_with(expected),
+                "{text}:\n  {message}\n  expected {expected}"
+            );
             assert!(message.len() < 300, "{message}");
         }
     }
@@ -402,7 +487,11 @@ mod tests {
             r#"{"currency": "EUR", "per_hour": {"2": -3}}"#,
         )]))
         .unwrap_err();
-        assert!(bad.to_string().starts_with(r#"GES_PRICES: per_hour."2": -3"#), "{bad}");
+        assert!(
+            bad.to_string()
+                .starts_with(r#"GES_PRICES: per_hour."2": -3"#),
+            "{bad}"
+        );
         let both = PriceTable::from_lookup(lookup(&[
             ("GES_PRICES", "{}"),
             ("GES_PRICES_FILE", "/nonexistent"),
@@ -425,8 +514,15 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("ges-stop-prices-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let good = dir.join("good.json");
-        std::fs::write(&good, r#"{"currency": "CNY", "per_hour": {"1": 6.25, "2": 15}}"#).unwrap();
-        assert_eq!(PriceTable::from_file(&good).unwrap().currency(), Currency::CNY);
+        std::fs::write(
+            &good,
+            r#"{"currency": "CNY", "per_hour": {"1": 6.25, "2": 15}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            PriceTable::from_file(&good).unwrap().currency(),
+            Currency::CNY
+        );
         let bad = dir.join("bad.json");
         std::fs::write(&bad, r#"{"currency": "CNY", "per_hour": {"9": 1}}"#).unwrap();
         let error = PriceTable::from_file(&bad).unwrap_err().to_string();

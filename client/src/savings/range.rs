@@ -39,7 +39,9 @@ pub enum RangeError {
         last: Date,
     },
     /// More days than an estimate covers.
-    #[error("the range covers {days} days, more than {MAX_DAYS}: estimate a year at most at a time")]
+    #[error(
+        "the range covers {days} days, more than {MAX_DAYS}: estimate a year at most at a time"
+    )]
     TooLong {
         /// How many.
         days: i32,
@@ -129,7 +131,10 @@ mod tests {
     #[test]
     fn a_month_is_its_days_and_its_span_is_in_the_schedules_zone() {
         let range = DateRange::month("2026-02").unwrap();
-        assert_eq!((range.first(), range.last()), (date(2026, 2, 1), date(2026, 2, 28)));
+        assert_eq!(
+            (range.first(), range.last()),
+            (date(2026, 2, 1), date(2026, 2, 28))
+        );
         assert_eq!(range.days(), 28);
         assert_eq!(DateRange::month("2028-02").unwrap().days(), 29);
         let schedules = Schedules::from_json(
@@ -165,6 +170,11 @@ mod tests {
             DateRange::new(date(1999, 12, 31), date(2000, 1, 1)),
             Err(RangeError::OutOfYears(_))
         ));
-        assert_eq!(DateRange::new(date(2026, 5, 5), date(2026, 5, 5)).unwrap().days(), 1);
+        assert_eq!(
+            DateRange::new(date(2026, 5, 5), date(2026, 5, 5))
+                .unwrap()
+                .days(),
+            1
+        );
     }
 }

@@ -56,7 +56,9 @@ mod tests {
     fn hours(schedules: &Schedules, first: Date, end: Date) -> f64 {
         let s = schedules.get("s").unwrap();
         let midnight = |d: Date| s.resolve(d.to_datetime(jiff::civil::Time::midnight()));
-        s.stopped_within(midnight(first), midnight(end)).as_secs_f64() / 3600.0
+        s.stopped_within(midnight(first), midnight(end))
+            .as_secs_f64()
+            / 3600.0
     }
 
     const BERLIN_OFFICE: &str = r#"{"timezone": "Europe/Berlin",
@@ -71,7 +73,10 @@ mod tests {
         // 2026-10-25 has 25 hours: the hour gained is stopped too.
         assert_eq!(hours(&s, date(2026, 10, 25), date(2026, 10, 26)), 13.0);
         // March: 31 days of 12 stopped hours, less the hour lost.
-        assert_eq!(hours(&s, date(2026, 3, 1), date(2026, 4, 1)), 31.0 * 12.0 - 1.0);
+        assert_eq!(
+            hours(&s, date(2026, 3, 1), date(2026, 4, 1)),
+            31.0 * 12.0 - 1.0
+        );
         // October: one more.
         assert_eq!(
             hours(&s, date(2026, 10, 1), date(2026, 11, 1)),
@@ -87,7 +92,10 @@ mod tests {
                 "periods": [{"days": "sun", "start": "01:00", "stop": "05:00"}]}"#,
         );
         assert_eq!(hours(&s, date(2026, 3, 29), date(2026, 3, 30)), 23.0 - 3.0);
-        assert_eq!(hours(&s, date(2026, 10, 25), date(2026, 10, 26)), 25.0 - 5.0);
+        assert_eq!(
+            hours(&s, date(2026, 10, 25), date(2026, 10, 26)),
+            25.0 - 5.0
+        );
     }
 
     #[test]
@@ -170,9 +178,8 @@ mod tests {
 
     #[test]
     fn spans_past_the_limit_are_cut() {
-        let s = schedules(
-            r#"{"timezone": "UTC", "periods": [{"days": "mon-sun", "stop": "22:00"}]}"#,
-        );
+        let s =
+            schedules(r#"{"timezone": "UTC", "periods": [{"days": "mon-sun", "stop": "22:00"}]}"#);
         let s = s.get("s").unwrap();
         let from: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
         let far: Timestamp = "2036-01-01T00:00:00Z".parse().unwrap();
