@@ -10,7 +10,7 @@ use clap::Args;
 use ges_api::types::ProjectId;
 use ges_client::config::Overrides;
 use ges_client::run::Scheduling;
-use ges_client::savings::{DateRange, PriceTable, Savings, estimate, rounded_hours};
+use ges_client::savings::{DateRange, ListedGraph, PriceTable, Savings, estimate, rounded_hours};
 use jiff::civil::Date;
 use tabwriter::TabWriter;
 
@@ -125,7 +125,10 @@ pub(super) async fn run(args: SavingsArgs) -> ExitCode {
         );
     };
     let graphs = match runner.scheduled_graphs(args.project_id.as_ref()).await {
-        Ok(graphs) => graphs,
+        Ok((project_id, graphs)) => graphs
+            .iter()
+            .map(|graph| ListedGraph::of(&project_id, graph))
+            .collect::<Vec<_>>(),
         Err(error) => {
             let kind = error.kind();
             return fail(EXIT_FAILED, format_args!("{error} ({kind})"));
@@ -258,7 +261,13 @@ fn table(savings: &Savings, scheduling: &Scheduling) -> std::io::Result<()> {
             None => String::new(),
         }
     )?;
-    write_out(&String::from_utf8_lossy(&out))
+    // A line whose last column is empty keeps no padding after its text.
+    let text = String::from_utf8_lossy(&out);
+    let trimmed: String = text
+        .lines()
+        .map(|line| format!("{}\n", line.trim_end()))
+        .collect();
+    write_out(&trimmed)
 }
 
 #[cfg(test)]

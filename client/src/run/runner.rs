@@ -31,7 +31,6 @@ use crate::ges::error::GraphError;
 use crate::ges::report::{Change, GraphReport, GraphTarget, Outcome};
 use crate::ges::wait::{JobEnd, wait_for_job};
 use crate::run::reconcile::Reconcile;
-use crate::savings::ListedGraph;
 use crate::transport::retry::Attempts;
 
 /// Where a run reads the time: the system clock, except in tests that pin it.
@@ -222,13 +221,14 @@ impl Runner {
         )
     }
 
-    /// The graphs of the project (`project_id`, else the configured one) that carry the
-    /// schedule tag, as listed: what `ges-stop savings` counts. Sends only the listing,
-    /// read as a reconcile reads it (paged, within [`fleet::MAX_LISTING_BYTES`]).
+    /// The project (`project_id`, else the configured one) and its graphs that carry
+    /// the schedule tag, as listed: what `ges-stop savings` counts. Sends only the
+    /// listing, read as a reconcile reads it (paged, within
+    /// [`fleet::MAX_LISTING_BYTES`]).
     pub async fn scheduled_graphs(
         &self,
         project_id: Option<&ProjectId>,
-    ) -> Result<Vec<ListedGraph>, RunError> {
+    ) -> Result<(ProjectId, Vec<Graph>), RunError> {
         let scheduling = self
             .settings
             .scheduling
@@ -252,7 +252,7 @@ impl Runner {
             |graph| {
                 let tags = graph.tags.as_deref().unwrap_or_default();
                 if tags.iter().any(|tag| tag.key == scheduling.schedule_tag) {
-                    graphs.push(ListedGraph::of(&scope.project_id, graph));
+                    graphs.push(graph.clone());
                 }
             },
         )
@@ -264,7 +264,7 @@ impl Runner {
             scheduled = graphs.len(),
             "selection"
         );
-        Ok(graphs)
+        Ok((scope.project_id, graphs))
     }
 
     /// Where the selectors look, each project allowed; with none, the event's project or
