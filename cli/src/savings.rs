@@ -27,9 +27,9 @@ use crate::run::{OutputArgs, runner};
 /// schedule's own time zone: December is December in Shanghai for a Shanghai schedule.
 /// They are the plan (what the schedule wants, from the graphs' tags as listed now), not
 /// what happened: a graph started by hand between boundaries of a schedule without
-/// "enforce" runs until the next one. A graph opted out, outside the allow-lists or
-/// naming an unknown schedule counts nothing, with the reason; one kept out by its
-/// skip-until tag counts from then.
+/// "enforce" runs until the next one. A graph of the database edition (which GES
+/// cannot stop), opted out, outside the allow-lists or naming an unknown schedule counts
+/// nothing, with the reason; one kept out by its skip-until tag counts from then.
 ///
 /// Money: the price per hour of the graph's size (graph_size_type_index), times its
 /// replicas, times its stopped time; exact until shown, each figure rounded once to the

@@ -7,7 +7,7 @@
 use std::process::{Output, Stdio};
 use std::time::Duration;
 
-use ges_api::types::GraphSizeTypeIndex;
+use ges_api::types::{GraphSizeTypeIndex, ProductType};
 use ges_simulator::{GraphSpec, RunningSimulator, Simulator};
 use ges_stop_e2e::{ges_stop_binary, workspace_root};
 use serde_json::{Value, json};
@@ -39,6 +39,9 @@ async fn simulator() -> RunningSimulator {
                 .with_tag("ges-stop:skip", "true"),
             graph("g-6", "lost").with_tag(TAG, "weekend"),
             graph("g-7", "plain"),
+            graph("g-8", "archive")
+                .with_tag(TAG, "office-hours")
+                .with_edition(ProductType::Persistence),
         ])
         .token(TOKEN)
         .start()
@@ -138,6 +141,12 @@ async fn december_on_the_example_schedules_in_hours_and_dollars() {
                 null,
                 null,
                 "the tag ges-stop:schedule=\"weekend\" names a schedule the document does not have"
+            ]),
+            json!([
+                "archive",
+                null,
+                null,
+                "of the database edition, which GES cannot stop: no schedule saves anything on it"
             ]),
         ]
     );

@@ -38,6 +38,8 @@ pub struct ListedGraph {
     pub size: Option<GraphSizeTypeIndex>,
     /// Its replicas (`replication`, 1 when not listed); `None` for a count below 1.
     pub replicas: Option<NonZeroU32>,
+    /// Whether it is of the database edition, which GES cannot stop.
+    pub database_edition: bool,
 }
 
 impl ListedGraph {
@@ -50,6 +52,7 @@ impl ListedGraph {
             tags: graph.tags.clone().unwrap_or_default(),
             size: graph.graph_size_type_index.clone(),
             replicas: graph.replicas(),
+            database_edition: graph.is_database_edition(),
         }
     }
 }
@@ -120,10 +123,11 @@ pub struct Savings {
 }
 
 /// Works out what the schedules save over `range` for the `graphs` listed (those that
-/// carry the schedule tag), with `prices` if given. A graph opted out, outside the
-/// allow-lists, naming an unknown schedule or with a skip-until that does not parse is
-/// listed with its reason and counts nothing, as a reconcile would leave it alone; one
-/// kept out by skip-until counts from then.
+/// carry the schedule tag), with `prices` if given. A graph of the database edition
+/// (which GES cannot stop), opted out, outside the allow-lists, naming an unknown
+/// schedule or with a skip-until that does not parse is listed with its reason and
+/// counts nothing, as a reconcile would leave it alone; one kept out by skip-until
+/// counts from then.
 pub fn estimate(
     scheduling: &Scheduling,
     policy: &Policy,
@@ -246,6 +250,12 @@ fn counted_span(
     schedule: &Schedule,
     range: DateRange,
 ) -> Result<(Timestamp, Timestamp, Option<String>), String> {
+    if graph.database_edition {
+        return Err(
+            "of the database edition, which GES cannot stop: no schedule saves anything on it"
+                .to_owned(),
+        );
+    }
     let opt_out = &policy.opt_out_tag;
     if opt_out.is_on(&graph.tags) {
         return Err(format!(
@@ -414,6 +424,7 @@ mod tests {
                 .collect(),
             size: Some(GraphSizeTypeIndex::MillionEdges),
             replicas: NonZeroU32::new(3),
+            database_edition: false,
         }
     }
 
