@@ -227,7 +227,7 @@ impl Run {
 
 /// The runner for the configuration, read as the Lambda function reads it, with the
 /// flags' values in place of the variables they stand for.
-async fn runner(
+pub(crate) async fn runner(
     overrides: &Overrides,
     wait_timeout: Option<Duration>,
     needs_project: bool,
@@ -283,7 +283,7 @@ fn finish(result: Result<Answer, RunError>, format: Format, view: View) -> ExitC
 }
 
 /// The exit code of a run that reached no answer.
-fn exit_code(kind: ErrorType) -> u8 {
+pub(crate) fn exit_code(kind: ErrorType) -> u8 {
     match kind {
         // Refused by the request's rules or the configuration, before anything was sent.
         ErrorType::InvalidEvent
