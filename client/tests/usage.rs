@@ -237,6 +237,9 @@ async fn a_refusal_fails_the_read_and_names_cloud_eyes_code() {
         panic!("{error:?}");
     };
     assert_eq!(refusal.status, 403);
+    assert_eq!(refusal.code(), Some("ces.0017"));
+    // Never the message, whatever it says.
+    assert!(!error.to_string().contains("Policy doesn"), "{error}");
     let message = error.to_string();
     assert!(
         message.contains("Cloud Eye at http://127.0.0.1:"),

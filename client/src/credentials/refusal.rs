@@ -1,5 +1,5 @@
-//! A credential service's refusal: IAM, AWS STS, Huawei Cloud STS or AWS Secrets
-//! Manager answered a call with an error. One type, so that each service's error says
+//! A service's refusal: IAM, AWS STS, Huawei Cloud STS, AWS Secrets Manager or Cloud
+//! Eye answered a call with an error. One type, so that each service's error says
 //! the same things the same way (the service, the call, the status, a plain code, the
 //! request id, how many times it was sent, and what to check) and a new service adds
 //! no eighth copy of the fields. A leaf: the modules that make these calls use it.
@@ -14,7 +14,8 @@ use std::fmt;
 use crate::transport;
 use crate::transport::retry::Attempts;
 
-/// A service that hands out or checks credentials.
+/// A service that hands out or checks credentials, or (Cloud Eye) that the run reads
+/// graphs' use from with them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Service {
     /// Huawei Cloud IAM: tokens by password or agency, projects by name.
@@ -25,6 +26,8 @@ pub enum Service {
     HuaweiSts,
     /// AWS Secrets Manager, through the AWS Parameters and Secrets Lambda Extension.
     SecretsManager,
+    /// Huawei Cloud's Cloud Eye, which holds GES's request counts (`client/src/usage`).
+    CloudEye,
 }
 
 impl Service {
@@ -35,6 +38,7 @@ impl Service {
             Self::AwsSts => "AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL or AWS_REGION",
             Self::HuaweiSts => "HUAWEICLOUD_SDK_STS_ENDPOINT or HUAWEICLOUD_SDK_REGION",
             Self::SecretsManager => "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT",
+            Self::CloudEye => "GES_CES_ENDPOINT or HUAWEICLOUD_SDK_REGION",
         }
     }
 }
@@ -46,6 +50,7 @@ impl fmt::Display for Service {
             Self::AwsSts => "AWS STS",
             Self::HuaweiSts => "Huawei Cloud STS",
             Self::SecretsManager => "AWS Secrets Manager",
+            Self::CloudEye => "Cloud Eye",
         })
     }
 }

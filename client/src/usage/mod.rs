@@ -14,7 +14,7 @@ mod window;
 
 pub use counts::{GraphUsage, Usage};
 pub use read::{
-    CesRefusal, GES_NAMESPACE, GRAPH_DIMENSION, REQUEST_COUNT_METRIC, UsageError, UsageErrorKind,
+    GES_NAMESPACE, GRAPH_DIMENSION, REQUEST_COUNT_METRIC, UsageError, UsageErrorKind,
     read_request_counts,
 };
 pub use window::{MAX_DATAPOINTS, MAX_METRICS, Window, WindowError};

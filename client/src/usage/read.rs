@@ -9,7 +9,6 @@
 //! decoded by the contract's generated types, within the client's size cap.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt;
 
 use ges_api::ces::{
     BatchListMetricDataBody, BatchListMetricDataRequest, BatchListMetricDataResult, CesError,
@@ -20,8 +19,8 @@ use ges_api::types::{GraphId, ProjectId};
 use tokio::time::Instant;
 
 use crate::config::Endpoint;
+use crate::credentials::refusal::{Refusal, Service};
 use crate::ges::client::{ClientError, ClientErrorKind, GesClient};
-use crate::input::Excerpt;
 use crate::transport::retry::Attempts;
 use crate::usage::counts::GraphUsage;
 use crate::usage::window::Window;
@@ -98,11 +97,11 @@ pub async fn read_request_counts(
                 })
             })?,
             Err((status, body)) => {
-                return Err(failed(UsageErrorKind::Refused(CesRefusal::from_body(
+                return Err(failed(UsageErrorKind::Refused(refusal(
                     status,
                     &body,
                     request_id,
-                    reply.attempts,
+                    &reply.attempts,
                 ))));
             }
         }
@@ -113,6 +112,31 @@ pub async fn read_request_counts(
         );
     }
     Ok(usages)
+}
+
+/// Cloud Eye's refusal in the one refusal type: its code (Cloud Eye's v1 `message.code`,
+/// else the API gateway's `error_code`) if plain, and never its message, as for every
+/// service.
+fn refusal(
+    status: u16,
+    body: &CesError,
+    request_id: Option<String>,
+    attempts: &Attempts,
+) -> Refusal {
+    let code = body
+        .message
+        .as_ref()
+        .and_then(|message| message.code.as_deref())
+        .or(body.error_code.as_deref());
+    Refusal::new(
+        Service::CloudEye,
+        "POST /V1.0/{project_id}/batch-query-metric-data",
+        status,
+        code,
+        request_id,
+        "check that the credentials may read metrics (ces:metricData:list) in this project",
+        attempts.sent(),
+    )
 }
 
 /// GES's request count of one graph, as a batch read asks for it.
@@ -176,65 +200,6 @@ fn absorb(
     Ok(())
 }
 
-/// What Cloud Eye (or the API gateway in front of it) said when it refused a read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CesRefusal {
-    /// The HTTP status code.
-    pub status: u16,
-    /// Cloud Eye's code (`ces.0014`) or the gateway's (`APIGW.0301`), shown as an
-    /// excerpt.
-    pub code: Option<Excerpt>,
-    /// What it said, shown as an excerpt.
-    pub message: Option<Excerpt>,
-    /// The `X-Request-Id`.
-    pub request_id: Option<String>,
-    /// How many times the request was sent, the first included.
-    pub attempts: Attempts,
-}
-
-impl CesRefusal {
-    /// Reads an error body: Cloud Eye's v1 `message` first, then the gateway's fields.
-    fn from_body(
-        status: u16,
-        body: &CesError,
-        request_id: Option<String>,
-        attempts: Attempts,
-    ) -> Self {
-        let v1 = body.message.as_ref();
-        let code = v1
-            .and_then(|message| message.code.as_deref())
-            .or(body.error_code.as_deref());
-        let message = v1
-            .and_then(|message| message.details.as_deref())
-            .or(body.error_msg.as_deref());
-        Self {
-            status,
-            code: code.map(Excerpt::of),
-            message: message.map(Excerpt::of),
-            request_id,
-            attempts,
-        }
-    }
-}
-
-impl fmt::Display for CesRefusal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HTTP {}", self.status)?;
-        if let Some(code) = &self.code {
-            write!(f, " {code}")?;
-        }
-        if let Some(message) = &self.message {
-            write!(f, ": {message}")?;
-        }
-        write!(
-            f,
-            " (request id {}, after {})",
-            self.request_id.as_deref().unwrap_or("none"),
-            self.attempts
-        )
-    }
-}
-
 /// A read of request counts that did not give every graph's: which Cloud Eye, and why.
 #[derive(Debug, thiserror::Error)]
 #[error("reading request counts from Cloud Eye at {endpoint}: {kind}")]
@@ -269,11 +234,8 @@ pub enum UsageErrorKind {
         source: ClientError,
     },
     /// Cloud Eye refused the read.
-    #[error(
-        "refused: {0}; check that the credentials may read metrics (ces:metricData:list) in \
-         this project"
-    )]
-    Refused(CesRefusal),
+    #[error("{0}")]
+    Refused(Refusal),
     /// Cloud Eye answered, but not with counts ges-stop can read.
     #[error(
         "the answer holds {what} (request id {})",
