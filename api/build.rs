@@ -1,13 +1,15 @@
-//! Generates the contracts' types: `$OUT_DIR/ges.rs`, `$OUT_DIR/iam.rs` and `$OUT_DIR/sts.rs`.
+//! Generates the contracts' types: `$OUT_DIR/ges.rs`, `$OUT_DIR/iam.rs`, `$OUT_DIR/sts.rs`
+//! and `$OUT_DIR/ces.rs`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Each contract and the file its code goes to.
-const SPECS: [(&str, &str); 3] = [
+const SPECS: [(&str, &str); 4] = [
     ("../openapi/ges.yaml", "ges.rs"),
     ("../openapi/iam.yaml", "iam.rs"),
     ("../openapi/sts.yaml", "sts.rs"),
+    ("../openapi/ces.yaml", "ces.rs"),
 ];
 
 fn main() -> ExitCode {

@@ -6,6 +6,7 @@
 //!   from `openapi/iam.yaml`.
 //! - [`sts`]: the same for the STS call that trades an OIDC ID token for temporary
 //!   credentials, from `openapi/sts.yaml`.
+//! - [`ces`]: the same for Cloud Eye's batch metric read, from `openapi/ces.yaml`.
 //! - [`aws_sts`]: AWS STS's `GetWebIdentityToken`, a Query call that OpenAPI cannot
 //!   describe: its request form, XML answers and error codes, typed by hand.
 //! - [`runtime`]: the small hand-written support the generated code calls.
@@ -43,6 +44,14 @@ pub mod sts {
     // As for `types`: items carry the spec's descriptions, which do not cover everything.
     #![allow(missing_docs)]
     include!(concat!(env!("OUT_DIR"), "/sts.rs"));
+}
+
+/// Types generated from `openapi/ces.yaml`: `BatchListMetricDataRequest`, which reads
+/// several metrics' datapoints over a window (GES's request count per graph).
+pub mod ces {
+    // As for `types`: items carry the spec's descriptions, which do not cover everything.
+    #![allow(missing_docs)]
+    include!(concat!(env!("OUT_DIR"), "/ces.rs"));
 }
 
 pub use runtime::{DecodeError, Operation, OperationResponse, RawResponse};

@@ -49,6 +49,8 @@ macro_rules! client_environment {
   HUAWEICLOUD_SDK_REGION_GES_{REGION}
                           the SDK's override of one region's GES endpoint
   GES_ENDPOINT            the GES endpoint, overriding the region's
+  GES_CES_ENDPOINT        Cloud Eye, where graphs' request counts are read, overriding the
+                          region's
   HUAWEICLOUD_SDK_IAM_ENDPOINT
                           the IAM endpoint tokens and the project are asked of
   GES_CONNECT_TIMEOUT_SECS, GES_REQUEST_TIMEOUT_SECS

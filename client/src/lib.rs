@@ -32,6 +32,9 @@
 //!   tag (`policy.rs`).
 //! - [`schedule`] (`schedule/`): schedules (when graphs should run, in their own time
 //!   zones) and the boundaries where their desired state changes.
+//! - [`usage`] (`usage/`): graphs' request counts a minute at a time from Cloud Eye
+//!   (`read.rs`), over a window of whole minutes split into requests within Cloud Eye's
+//!   limits (`window.rs`), and what they show: idle, busy or not known (`counts.rs`).
 //! - [`run`] (`run/`): one run, whoever asks: its request, its runner under a deadline,
 //!   what a reconcile decides for each scheduled graph (`reconcile.rs`), its answer and
 //!   its errors with their HTTP statuses, and the settings it reads.
@@ -48,3 +51,4 @@ pub mod input;
 pub mod run;
 pub mod schedule;
 pub mod transport;
+pub mod usage;

@@ -15,6 +15,7 @@ fn specs() -> Vec<(String, PathBuf)> {
         ("ges".to_owned(), PathBuf::from("openapi/ges.yaml")),
         ("iam".to_owned(), PathBuf::from("openapi/iam.yaml")),
         ("sts".to_owned(), PathBuf::from("openapi/sts.yaml")),
+        ("ces".to_owned(), PathBuf::from("openapi/ces.yaml")),
     ];
     let dir = workspace().join("codegen/tests/specs");
     let mut found: Vec<(String, PathBuf)> = std::fs::read_dir(&dir)

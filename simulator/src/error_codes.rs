@@ -83,6 +83,28 @@ pub use ges_api::aws_sts::codes::{
     SIGNATURE_DOES_NOT_MATCH, THROTTLING as AWS_THROTTLING, VALIDATION_ERROR,
 };
 
+// Cloud Eye (`POST /V1.0/{project_id}/batch-query-metric-data`): v1's `{"http_code",
+// "message": {"code", "details"}}`, with Cloud Eye's codes and words
+// (https://support.huaweicloud.com/intl/en-us/api-ces/ErrorCode.html); an authentication
+// failure is the gateway's `APIGW.0301` and a throttled call its `APIGW.0308`, in the
+// gateway's `{"error_code", "error_msg"}`, as for GES.
+
+/// `400`: the body is not the contract's, or breaks one of Cloud Eye's rules (more
+/// than 500 metrics, a period or filter it does not have, `from` not before `to`).
+/// "Some content in message body is not correct."
+pub const CES_BAD_BODY: &str = "ces.0014";
+/// `400`: the path's project ID is not valid. "The tenant ID is left blank or
+/// incorrect."
+pub const CES_BAD_PROJECT: &str = "ces.0003";
+/// `403`: the caller may not read this project's metrics (a project the simulator does
+/// not serve, a token scoped elsewhere, an `X-Project-Id` naming another project).
+pub const CES_FORBIDDEN: &str = "ces.0017";
+/// `500`: an injected [`crate::Fault::InternalServerError`]. "Internal service error."
+pub const CES_INTERNAL_ERROR: &str = "ces.0007";
+/// `503`: an injected [`crate::Fault::ServiceUnavailable`]. The simulator's choice:
+/// Cloud Eye publishes no code for it.
+pub const CES_SERVICE_UNAVAILABLE: &str = "ces.0503";
+
 // Huawei STS (`POST /v5/agencies/assume-with-oidc`): `{"error_code", "error_msg"}`.
 // `STS5.1106` is Huawei's (its API reference's example); the others are the
 // simulator's choice in the same family, Huawei does not publish them.

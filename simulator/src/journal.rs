@@ -6,14 +6,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use ges_api::Operation;
+use ges_api::ces::BatchListMetricDataRequest;
 use ges_api::sts::AssumeAgencyWithOidcRequest;
 use ges_api::types::{
     GraphId, ListGraphsRequest, ProjectId, ShowGraphRequest, ShowJobRequest, StartGraphRequest,
     StopGraphRequest,
 };
 
-/// The operations the simulator serves: GES's five (the contract's), and the four of
-/// keyless federation, so that tests can count STS calls and make them fail.
+/// The operations the simulator serves: GES's five (the contract's), Cloud Eye's batch
+/// read, and the four of keyless federation, so that tests can count STS and Cloud Eye
+/// calls and make them fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OperationKind {
     /// `POST /v2/{project_id}/graphs/{graph_id}/stop`
@@ -26,6 +28,8 @@ pub enum OperationKind {
     ListGraphs,
     /// `GET /v2/{project_id}/graphs/{graph_id}/jobs/{job_id}/status`
     ShowJob,
+    /// Cloud Eye: `POST /V1.0/{project_id}/batch-query-metric-data`.
+    BatchListMetricData,
     /// AWS STS: `POST /` with `Action=GetWebIdentityToken`.
     GetWebIdentityToken,
     /// AWS STS's issuer: `GET /.well-known/openid-configuration`.
@@ -47,6 +51,7 @@ impl OperationKind {
             Self::ShowGraph => ShowGraphRequest::OPERATION_ID,
             Self::ListGraphs => ListGraphsRequest::OPERATION_ID,
             Self::ShowJob => ShowJobRequest::OPERATION_ID,
+            Self::BatchListMetricData => BatchListMetricDataRequest::OPERATION_ID,
             Self::GetWebIdentityToken => "GetWebIdentityToken",
             Self::OpenIdConfiguration => "OpenIdConfiguration",
             Self::Jwks => "Jwks",
@@ -118,6 +123,10 @@ pub struct RequestRecord {
     /// start was asked to start from; `None` for other operations, for a start without
     /// a body or without the field, and for a body that is not valid JSON.
     pub graph_backup_id: Option<String>,
+    /// How many metrics a Cloud Eye batch read asked for, so that a test can see how a
+    /// client split its graphs into requests; `None` for other operations and for a
+    /// body that is not the contract's.
+    pub metrics: Option<usize>,
     /// How the request fared at the authentication check.
     pub authentication: Authentication,
     /// The status code answered; `0` when an injected fault closed the connection
@@ -150,6 +159,7 @@ pub(crate) struct Target {
     pub(crate) graph_id: Option<GraphId>,
     pub(crate) page: Option<Page>,
     pub(crate) graph_backup_id: Option<String>,
+    pub(crate) metrics: Option<usize>,
 }
 
 /// Hands out request IDs: 32 hex digits, unique within the process (a per-simulator

@@ -73,7 +73,8 @@
 //! checks that the graph has no cycle): `answer` (JSON answers), `clock` (the
 //! simulator's "now", which a test moves), `error`, `error_codes`, `journal` (records
 //! the traffic, [`RunningSimulator::requests`]), `jwt` (the test keys, signing and
-//! checking ID tokens, the JWKS) and `state` (graphs and jobs and how they move with
+//! checking ID tokens, the JWKS), `cloud_eye` (request counts, and Cloud Eye's rules for
+//! reading them out) and `state` (graphs and jobs and how they move with
 //! time) use no other module but `error_codes`; `auth` checks credentials; `fault`
 //! holds failures a test asked for ([`RunningSimulator::fail_next`]); `iam` holds IAM's
 //! users, agencies and tokens; `aws_sts` holds AWS STS's configuration and checks SigV4
@@ -94,7 +95,9 @@ mod auth;
 mod aws_sts;
 mod aws_sts_routes;
 mod builder;
+mod ces_routes;
 mod clock;
+mod cloud_eye;
 mod error;
 pub mod error_codes;
 mod fault;
@@ -114,6 +117,9 @@ pub use builder::{
     DEFAULT_PROJECT_ID, DEFAULT_START_DURATION, DEFAULT_STOP_DURATION, SimulatorBuilder,
 };
 pub use clock::MAX_CLOCK_OFFSET;
+pub use cloud_eye::{
+    GES_NAMESPACE, GRAPH_DIMENSION, IdleMinutes, MAX_DATAPOINTS, MAX_METRICS, REQUEST_COUNT_METRIC,
+};
 pub use error::SimulatorError;
 pub use fault::{Fault, ListingFault};
 pub use iam::{DEFAULT_REGION, DEFAULT_TOKEN_LIFETIME};

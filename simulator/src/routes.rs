@@ -45,6 +45,10 @@
 //!    - ShowJob: `200` with the job; `404 GES.8011` for an unknown graph, `404 GES.8012`
 //!      for a job the graph does not have.
 //!
+//! Cloud Eye's `POST /V1.0/{project_id}/batch-query-metric-data` is served by
+//! `ces_routes`, which documents its checks (authentication and project access are the
+//! ones above, 2 to 4).
+//!
 //! IAM's `POST /v3/auth/tokens` and `GET /v3/projects` are served by `iam_routes`, which
 //! documents them; a token it issued passes check 2 until it expires.
 //!
@@ -71,6 +75,7 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{MethodFilter, get, on, post};
 use ges_api::Operation;
+use ges_api::ces::BatchListMetricDataRequest;
 use ges_api::iam::{CreateTokenRequest, ListProjectsRequest};
 use ges_api::runtime::{self, OperationResponse, Refusable};
 use ges_api::signing;
@@ -85,11 +90,12 @@ use http::{HeaderValue, StatusCode};
 
 use crate::answer;
 use crate::aws_sts_routes;
+use crate::ces_routes;
 use crate::error_codes;
 use crate::fault::{self, Fault, Injected, ListingFault};
 use crate::huawei_sts;
 use crate::iam_routes;
-use crate::journal::{Authentication, Handled, OperationKind, Page, RequestRecord, Scheme, Target};
+use crate::journal::{Authentication, Handled, OperationKind, Page, RequestRecord, Target};
 use crate::shared::{DEFAULT_LIST_LIMIT, PageLimits, Shared};
 use crate::state::{JobLookupFailure, StartRefusal, StopRefusal};
 
@@ -117,6 +123,8 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let router = route_to::<ListProjectsRequest, _, _>(router, iam_routes::list_projects);
     let router =
         route_to::<AssumeAgencyWithOidcRequest, _, _>(router, huawei_sts::assume_agency_with_oidc);
+    let router =
+        route_to::<BatchListMetricDataRequest, _, _>(router, ces_routes::batch_list_metric_data);
     // AWS STS's Query API has no contract here: the generator speaks JSON only.
     let router = router
         .route("/", post(aws_sts_routes::get_web_identity_token))
@@ -261,6 +269,7 @@ impl Call {
                     .and_then(|body| body.graph_backup_id),
                 _ => None,
             },
+            metrics: None,
         }
     }
 
@@ -524,15 +533,9 @@ async fn answer<Op: Served>(
 
     let call = call?;
     let project_id: ProjectId = call.path_param("project_id")?;
-    check_project(shared, &project_id)?;
-    if let Some(scope) = scope.filter(|scope| *scope != project_id) {
-        return Err(Refused::forbidden(format!(
-            "The token is scoped to project {scope}, not {project_id}."
-        )));
-    }
-    if matches!(scheme, Scheme::AkSk | Scheme::TemporaryAkSk) {
-        check_project_header(&parts, &project_id)?;
-    }
+    shared
+        .admit(&parts, scheme, scope.as_ref(), &project_id)
+        .map_err(Refused::forbidden)?;
 
     let graph_id = call.params.get("graph_id").map(String::as_str);
     let fault = shared.take_fault(Op::KIND, graph_id);
@@ -566,55 +569,6 @@ async fn answer<Op: Served>(
         refuse,
     )
     .await
-}
-
-/// Refuses a project the simulator does not serve, as GES refuses a project the caller
-/// has no access to.
-fn check_project(shared: &Shared, project_id: &ProjectId) -> Result<(), Refused> {
-    if shared.serves(project_id) {
-        return Ok(());
-    }
-    let served: Vec<&str> = shared
-        .projects
-        .iter()
-        .map(|project| project.id.as_str())
-        .collect();
-    let noun = if served.len() == 1 {
-        "project"
-    } else {
-        "projects"
-    };
-    Err(Refused::forbidden(format!(
-        "The project {project_id} is not accessible: this GES simulator serves {noun} {} only.",
-        served.join(", ")
-    )))
-}
-
-/// A signed request's `X-Project-Id`, when it has one, must name the path's project:
-/// the gateway authorises AK/SK calls for the project in that header.
-fn check_project_header(
-    parts: &http::request::Parts,
-    project_id: &ProjectId,
-) -> Result<(), Refused> {
-    let mut values = parts.headers.get_all("x-project-id").iter();
-    let Some(first) = values.next() else {
-        return Ok(());
-    };
-    let named = match (first.to_str().ok().map(str::trim), values.next()) {
-        (Some(value), None) => value,
-        _ => {
-            return Err(Refused::forbidden(format!(
-                "The X-Project-Id header must be given once and name the project {project_id}."
-            )));
-        }
-    };
-    if named == project_id.as_str() {
-        return Ok(());
-    }
-    Err(Refused::forbidden(format!(
-        "The X-Project-Id header names project {}, not {project_id}.",
-        shown(named)
-    )))
 }
 
 /// Any path or method that is not an operation.
@@ -699,6 +653,7 @@ async fn record_exchange(shared: Arc<Shared>, request: Request, next: Next) -> R
         graph_id: handled.target.graph_id,
         page: handled.target.page,
         graph_backup_id: handled.target.graph_backup_id,
+        metrics: handled.target.metrics,
         authentication: handled.authentication,
         status,
     });

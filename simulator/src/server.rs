@@ -11,6 +11,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::cloud_eye::IdleMinutes;
 use crate::error::SimulatorError;
 use crate::fault::{Fault, ListingFault};
 use crate::journal::{OperationKind, RequestRecord};
@@ -174,6 +175,28 @@ impl RunningSimulator {
     /// time; zero at the start.
     pub fn clock_offset(&self) -> Duration {
         self.shared.clock.offset()
+    }
+
+    /// Now, as a date, on the simulator's clock (real time moved ahead by
+    /// [`Self::advance_clock`]): what Cloud Eye's windows and datapoints are dated by.
+    pub fn now_utc(&self) -> time::OffsetDateTime {
+        self.shared.clock.date()
+    }
+
+    /// Sets how many requests a graph served in the minute holding `at` (a date on the
+    /// simulator's clock, see [`Self::now_utc`]), as GES reports them to Cloud Eye
+    /// (`SYS.GES`, `ges004_request_count`). Cloud Eye shows it only if the graph ran
+    /// throughout that minute and the minute is over; a later call for the same minute
+    /// replaces it.
+    pub fn set_requests(&self, graph_id: &GraphId, at: time::OffsetDateTime, count: u64) {
+        let at_ms = i64::try_from(at.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX);
+        self.shared.cloud_eye().set(graph_id.clone(), at_ms, count);
+    }
+
+    /// What Cloud Eye shows for a minute in which a running graph served no request:
+    /// `0` ([`IdleMinutes::Zero`], the default) or no datapoint ([`IdleMinutes::Absent`]).
+    pub fn set_idle_minutes(&self, idle: IdleMinutes) {
+        self.shared.cloud_eye().set_idle(idle);
     }
 
     /// Whether a graph with this ID exists, in any project.

@@ -18,6 +18,7 @@ use tokio::time::Instant;
 use crate::auth::{AuthRefusal, Credentials};
 use crate::aws_sts::AwsStsConfig;
 use crate::clock::Clock;
+use crate::cloud_eye::RequestCounts;
 use crate::fault::{Fault, FaultQueue};
 use crate::federation::{Federation, FederationConfig};
 use crate::iam::{Iam, IamConfig};
@@ -66,6 +67,9 @@ impl PageLimits {
     }
 }
 
+/// How much of an `X-Project-Id` a refusal repeats.
+const PROJECT_SHOWN: usize = 80;
+
 /// A checked configuration.
 #[derive(Debug)]
 pub(crate) struct Config {
@@ -104,6 +108,7 @@ pub(crate) struct Shared {
     /// The clock the graphs and jobs move by; authentication keeps to real time.
     pub(crate) clock: Clock,
     world: Mutex<World>,
+    cloud_eye: Mutex<RequestCounts>,
     journal: Mutex<Vec<RequestRecord>>,
     faults: Mutex<FaultQueue>,
 }
@@ -130,6 +135,7 @@ impl Shared {
             page_limits: config.page_limits,
             clock,
             world: Mutex::new(world),
+            cloud_eye: Mutex::new(RequestCounts::default()),
             journal: Mutex::new(Vec::new()),
             faults: Mutex::new(FaultQueue::default()),
         }
@@ -170,6 +176,70 @@ impl Shared {
     /// The world, locked.
     pub(crate) fn world(&self) -> MutexGuard<'_, World> {
         lock(&self.world)
+    }
+
+    /// Cloud Eye's request counts, locked. Whoever holds the world too locks the world
+    /// first.
+    pub(crate) fn cloud_eye(&self) -> MutexGuard<'_, RequestCounts> {
+        lock(&self.cloud_eye)
+    }
+
+    /// Whether an authenticated caller may act in `project_id`, GES's way (Cloud Eye's
+    /// route checks the same): the project must be one the simulator serves; a token
+    /// IAM issued (`scope`) opens only the project it was scoped to; a signed request
+    /// that carries an `X-Project-Id` (the SDK sends one) opens only the project it
+    /// names. The refusal's message otherwise.
+    pub(crate) fn admit(
+        &self,
+        parts: &Parts,
+        scheme: Scheme,
+        scope: Option<&ProjectId>,
+        project_id: &ProjectId,
+    ) -> Result<(), String> {
+        if !self.serves(project_id) {
+            let served: Vec<&str> = self
+                .projects
+                .iter()
+                .map(|project| project.id.as_str())
+                .collect();
+            let noun = if served.len() == 1 {
+                "project"
+            } else {
+                "projects"
+            };
+            return Err(format!(
+                "The project {project_id} is not accessible: this simulator serves {noun} {} only.",
+                served.join(", ")
+            ));
+        }
+        if let Some(scope) = scope.filter(|scope| *scope != project_id) {
+            return Err(format!(
+                "The token is scoped to project {scope}, not {project_id}."
+            ));
+        }
+        if !matches!(scheme, Scheme::AkSk | Scheme::TemporaryAkSk) {
+            return Ok(());
+        }
+        // The gateway authorises AK/SK calls for the project in this header.
+        let mut values = parts.headers.get_all("x-project-id").iter();
+        let Some(first) = values.next() else {
+            return Ok(());
+        };
+        let named = match (first.to_str().ok().map(str::trim), values.next()) {
+            (Some(value), None) => value,
+            _ => {
+                return Err(format!(
+                    "The X-Project-Id header must be given once and name the project {project_id}."
+                ));
+            }
+        };
+        if named == project_id.as_str() {
+            return Ok(());
+        }
+        let shown: String = named.chars().take(PROJECT_SHOWN).collect();
+        Err(format!(
+            "The X-Project-Id header names project {shown}, not {project_id}."
+        ))
     }
 
     /// The journal, locked.

@@ -33,6 +33,11 @@ use time::OffsetDateTime;
 use time::macros::format_description;
 use tokio::time::Instant;
 
+/// How many stops and starts of one graph the world remembers for Cloud Eye's view of
+/// when the graph ran ([`World::reported_throughout`]); past that the oldest is
+/// forgotten, far beyond what a test does.
+const HISTORY: usize = 256;
+
 /// How long a graph stays stopped before GES starts it again by itself: seven days.
 pub const SELF_RESTART_AFTER: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 
@@ -187,6 +192,9 @@ struct GraphRecord {
     added: Instant,
     /// The latest stop or start since then, which decides the status from then on.
     latest: Option<Transition>,
+    /// Every stop and start since then (the last [`HISTORY`]), oldest first: what the
+    /// status was at an earlier moment, for Cloud Eye.
+    history: Vec<Transition>,
     /// The job of the latest stop, which a later start does not forget.
     last_stop: Option<JobId>,
     /// The job of the latest start.
@@ -345,6 +353,10 @@ impl World {
             .expect("a job ID of 32 hex digits is a valid JobId");
         let record = &mut self.graphs[index];
         record.latest = Some(Transition { kind, at: now });
+        if record.history.len() >= HISTORY {
+            record.history.remove(0);
+        }
+        record.history.push(Transition { kind, at: now });
         let last = match kind {
             JobKind::Stop => &mut record.last_stop,
             JobKind::Start => &mut record.last_start,
@@ -377,6 +389,60 @@ impl World {
     pub(crate) fn graph_status(&self, id: &GraphId, now: Instant) -> Option<GraphStatus> {
         self.record_anywhere(id)
             .map(|record| status_of(record, now, self.timing))
+    }
+
+    /// Whether a graph of a project was, over the whole of `[from, to)` (dates on the
+    /// simulator's clock), in a status GES reports its metrics to Cloud Eye in: running,
+    /// importing, exporting or clearing (GES user guide, "Monitoring Clusters Using
+    /// Cloud Eye"). A graph not yet added at `from`, or stopped, started or restarted
+    /// by the seven-day rule within the span, was not: a partial span reports nothing,
+    /// as a graph whose minute Cloud Eye cannot vouch for. `None` for a graph the
+    /// project does not have.
+    pub(crate) fn reported_throughout(
+        &self,
+        project_id: &ProjectId,
+        id: &GraphId,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> Option<bool> {
+        let record = self.record(project_id, id)?;
+        let last = to - time::Duration::MILLISECOND;
+        let (Some(start), Some(end)) = (self.instant(from), self.instant(last)) else {
+            return Some(false);
+        };
+        if start < record.added || start > end {
+            return Some(false);
+        }
+        // Every stop or start leaves the graph stopping or starting for a while.
+        if record
+            .history
+            .iter()
+            .any(|transition| transition.at >= start && transition.at <= end)
+        {
+            return Some(false);
+        }
+        let reports = |at: Instant| {
+            let latest = record.history.iter().rev().find(|t| t.at <= at);
+            matches!(
+                status_at(record, latest, at, self.timing),
+                GraphStatus::Running
+                    | GraphStatus::Importing
+                    | GraphStatus::Exporting
+                    | GraphStatus::Clearing
+            )
+        };
+        Some(reports(start) && reports(end))
+    }
+
+    /// The instant of the simulator's clock a date stands for, if the clock can hold it.
+    fn instant(&self, at: OffsetDateTime) -> Option<Instant> {
+        let since = at - self.epoch_wall;
+        let magnitude = Duration::try_from(since.abs()).ok()?;
+        if since.is_negative() {
+            self.epoch.checked_sub(magnitude)
+        } else {
+            self.epoch.checked_add(magnitude)
+        }
     }
 
     /// One page of a project's graphs and how many the project has in all.
@@ -482,6 +548,7 @@ impl GraphRecord {
             spec,
             added: now,
             latest: None,
+            history: Vec::new(),
             last_stop: None,
             last_start: None,
         }
@@ -491,8 +558,18 @@ impl GraphRecord {
 /// A graph's status at `now`: what its latest stop or start made of it (or what it was
 /// added as), then the seven-day rule.
 fn status_of(record: &GraphRecord, now: Instant, timing: Timing) -> GraphStatus {
+    status_at(record, record.latest.as_ref(), now, timing)
+}
+
+/// A graph's status at `now`, given its latest stop or start at or before `now`.
+fn status_at(
+    record: &GraphRecord,
+    latest: Option<&Transition>,
+    now: Instant,
+    timing: Timing,
+) -> GraphStatus {
     // The status before the seven-day rule, and for how long it has held.
-    let (status, held_for) = match &record.latest {
+    let (status, held_for) = match latest {
         None => (
             record.spec.status.clone(),
             now.saturating_duration_since(record.added),

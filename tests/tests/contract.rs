@@ -1,4 +1,4 @@
-//! `openapi/ges.yaml`, `openapi/iam.yaml` and `openapi/sts.yaml` against a real OpenAPI validator
+//! `openapi/ges.yaml`, `openapi/iam.yaml`, `openapi/sts.yaml` and `openapi/ces.yaml` against a real OpenAPI validator
 //! (openapi-spec-validator, from PyPI, installed into .venv by scripts/test).
 
 use std::process::Command;
@@ -37,6 +37,11 @@ fn the_iam_contract_is_valid_openapi_3_0() {
 #[test]
 fn the_sts_contract_is_valid_openapi_3_0() {
     assert_valid("openapi/sts.yaml");
+}
+
+#[test]
+fn the_ces_contract_is_valid_openapi_3_0() {
+    assert_valid("openapi/ces.yaml");
 }
 
 #[test]

@@ -1,6 +1,7 @@
-//! The official Huawei Cloud Python SDK (`huaweicloudsdkges`) against the simulator:
-//! what the real SDK signs and sends must be accepted, and its refusals must read as
-//! GES's to the SDK.
+//! The official Huawei Cloud Python SDKs (`huaweicloudsdkges`, `huaweicloudsdkces`)
+//! against the simulator: what the real SDKs sign and send must be accepted, and their
+//! refusals must read as GES's (and Cloud Eye's) to the SDK. `tests/python/sdk_metrics.py`
+//! reads request counts with `CesClient.batch_list_metric_data`.
 //!
 //! Runs `tests/python/sdk_graph.py stop` and `... start` (the SDK's
 //! `StartGraph2Request`, with or without its `StartGraphReq` body) with the venv's
@@ -90,14 +91,25 @@ impl Drop for ScratchHome {
 enum Script {
     Stop,
     Start,
+    /// `sdk_metrics.py`: Cloud Eye's batch read of request counts.
+    Metrics,
 }
 
 impl Script {
+    /// The script's file in tests/python.
+    fn file(self) -> &'static str {
+        match self {
+            Self::Stop | Self::Start => "sdk_graph.py",
+            Self::Metrics => "sdk_metrics.py",
+        }
+    }
+
     /// The script's argument: which call it makes.
     fn action(self) -> &'static str {
         match self {
             Self::Stop => "stop",
             Self::Start => "start",
+            Self::Metrics => "",
         }
     }
 }
@@ -114,7 +126,8 @@ impl std::fmt::Display for ScriptRun {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "sdk_graph.py {} {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            "{} {} {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.script.file(),
             self.script.action(),
             self.status,
             self.stdout,
@@ -152,11 +165,15 @@ async fn run_script(
     extra_env: &[(&str, &str)],
 ) -> ScriptRun {
     let home = ScratchHome::new();
-    let script = ges_stop_e2e::workspace_root().join("tests/python/sdk_graph.py");
+    let script = ges_stop_e2e::workspace_root()
+        .join("tests/python")
+        .join(which.file());
     let mut command = Command::new(ges_stop_e2e::python());
+    command.arg(&script);
+    if !which.action().is_empty() {
+        command.arg(which.action());
+    }
     command
-        .arg(&script)
-        .arg(which.action())
         .env_remove("GES_BACKUP_ID")
         .envs(extra_env.iter().copied())
         .env("HOME", &home.0)
@@ -590,4 +607,101 @@ async fn our_assume_with_oidc_request_is_the_sdks() {
     }
     assert_eq!(recorder.captured().len(), 4);
     assert_eq!(sim.federated_credentials_issued(), 4);
+}
+
+/// Runs `sdk_metrics.py`: the official Cloud Eye SDK reads these graphs' request counts
+/// over `[from, to)` (UNIX ms) from the simulator, signing with `secret_key`.
+async fn sdk_metrics(
+    sim: &RunningSimulator,
+    graphs: &[&str],
+    (from, to): (i64, i64),
+    secret_key: &str,
+) -> ScriptRun {
+    let endpoint = sim.base_url();
+    let graphs = graphs.join(",");
+    let (from, to) = (from.to_string(), to.to_string());
+    let env = [
+        ("CES_ENDPOINT", endpoint.as_str()),
+        ("CES_GRAPH_IDS", graphs.as_str()),
+        ("CES_FROM", from.as_str()),
+        ("CES_TO", to.as_str()),
+        ("CES_PERIOD", "1"),
+        ("CES_FILTER", "sum"),
+    ];
+    run_script(sim, Script::Metrics, "", secret_key, &env).await
+}
+
+const MINUTE_MS: i64 = 60_000;
+
+/// Ten whole minutes of the simulator's clock that ended five minutes ago, once the
+/// graphs have run for half an hour.
+fn past_window(sim: &RunningSimulator) -> (i64, i64) {
+    sim.advance_clock(Duration::from_secs(30 * 60));
+    let now = i64::try_from(sim.now_utc().unix_timestamp_nanos() / 1_000_000).unwrap();
+    let to = now - now.rem_euclid(MINUTE_MS) - 5 * MINUTE_MS;
+    (to - 10 * MINUTE_MS, to)
+}
+
+fn date(ms: i64) -> time::OffsetDateTime {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).unwrap()
+}
+
+#[tokio::test]
+async fn the_official_ces_sdk_reads_request_counts_from_the_simulator() {
+    let sim = simulator().await;
+    let (from, to) = past_window(&sim);
+    sim.set_requests(&graph_id(RUNNING), date(from + 2 * MINUTE_MS), 17);
+    sim.set_requests(&graph_id(STOPPED), date(from + 2 * MINUTE_MS), 5);
+    let run = sdk_metrics(&sim, &[RUNNING, STOPPED], (from, to), SK).await;
+    assert!(run.status.success(), "{run}");
+    let read = run.json();
+    let running = &read["metrics"][0];
+    assert_eq!(running["graph"], RUNNING, "{run}");
+    assert_eq!(running["unit"], "count", "{run}");
+    let expected: Vec<Value> = (0..10)
+        .map(|minute| {
+            json!([
+                from + minute * MINUTE_MS,
+                if minute == 2 { 17.0 } else { 0.0 }
+            ])
+        })
+        .collect();
+    assert_eq!(running["points"], Value::Array(expected), "{run}");
+    // A stopped graph reports nothing, whatever count was set for it.
+    assert_eq!(read["metrics"][1]["graph"], STOPPED, "{run}");
+    assert_eq!(read["metrics"][1]["points"], json!([]), "{run}");
+
+    let requests = sim.requests();
+    assert_eq!(requests.len(), 1, "{requests:#?}");
+    let query = &requests[0];
+    assert_eq!(query.method, "POST");
+    assert_eq!(
+        query.path,
+        format!("/V1.0/{PROJECT}/batch-query-metric-data")
+    );
+    assert_eq!(query.operation, Some(OperationKind::BatchListMetricData));
+    assert_eq!(query.authentication, Authentication::Accepted(Scheme::AkSk));
+    assert_eq!(query.metrics, Some(2));
+    assert_eq!(query.status, 200);
+}
+
+#[tokio::test]
+async fn the_official_ces_sdk_reports_401_for_a_wrong_secret_key() {
+    let sim = simulator().await;
+    let window = past_window(&sim);
+    let run = sdk_metrics(
+        &sim,
+        &[RUNNING],
+        window,
+        "NotTheSecretKey0000000000000000000000000",
+    )
+    .await;
+    assert_eq!(run.status.code(), Some(EXIT_REFUSED), "{run}");
+    let refusal = run.json();
+    assert_eq!(refusal["status_code"], 401, "{run}");
+    assert_eq!(refusal["error_code"], "APIGW.0301", "{run}");
+    assert_eq!(
+        sim.requests()[0].authentication,
+        Authentication::Refused(Scheme::AkSk)
+    );
 }

@@ -51,6 +51,14 @@ impl Region {
         Endpoint(Url::parse(self.endpoint).expect("REGIONS holds valid URLs"))
     }
 
+    /// The region's Cloud Eye endpoint, `https://ces.{region}.myhuaweicloud.com`: GES's
+    /// host with `ces.` for `ges.`, the same domain per region (`.eu` for eu-west-101).
+    pub fn ces_endpoint(&self) -> Endpoint {
+        let url = self.endpoint.replacen("https://ges.", "https://ces.", 1);
+        // Every entry of REGIONS is an https URL starting `https://ges.`: checked by a test.
+        Endpoint(Url::parse(&url).expect("REGIONS holds valid URLs"))
+    }
+
     /// The name of the official SDK's variable that overrides this region's endpoint,
     /// such as `HUAWEICLOUD_SDK_REGION_GES_CN_NORTH_4`.
     pub fn sdk_override_variable(&self) -> String {
@@ -124,6 +132,8 @@ pub enum Upstream {
     HuaweiSts,
     /// AWS STS.
     AwsSts,
+    /// Cloud Eye (CES), where GES reports each graph's requests.
+    Ces,
 }
 
 impl Upstream {
@@ -134,6 +144,7 @@ impl Upstream {
             Self::Iam => "https://iam.cn-north-4.myhuaweicloud.com",
             Self::HuaweiSts => "https://sts.cn-north-4.myhuaweicloud.com",
             Self::AwsSts => "https://sts.eu-west-1.amazonaws.com",
+            Self::Ces => "https://ces.cn-north-4.myhuaweicloud.com",
         }
     }
 }
@@ -145,6 +156,7 @@ impl fmt::Display for Upstream {
             Self::Iam => "IAM",
             Self::HuaweiSts => "Huawei Cloud STS",
             Self::AwsSts => "AWS STS",
+            Self::Ces => "Cloud Eye",
         })
     }
 }
@@ -345,6 +357,24 @@ mod tests {
                 .endpoint()
                 .to_string(),
             "https://ges.eu-west-101.myhuaweicloud.eu"
+        );
+    }
+
+    #[test]
+    fn every_region_has_a_cloud_eye_endpoint_beside_ges() {
+        for region in Region::all() {
+            let ces = region.ces_endpoint().to_string();
+            assert_eq!(
+                ces,
+                region.endpoint().to_string().replacen("ges.", "ces.", 1),
+                "{region}"
+            );
+            assert!(ces.starts_with("https://ces."), "{ces}");
+        }
+        let region: Region = "cn-north-4".parse().unwrap();
+        assert_eq!(
+            region.ces_endpoint().to_string(),
+            "https://ces.cn-north-4.myhuaweicloud.com"
         );
     }
 

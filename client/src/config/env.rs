@@ -17,6 +17,8 @@ pub mod vars {
     pub const REGION: &str = "HUAWEICLOUD_SDK_REGION";
     /// An explicit GES endpoint, overriding the region's.
     pub const ENDPOINT: &str = "GES_ENDPOINT";
+    /// An explicit Cloud Eye endpoint for the home region, overriding the region's.
+    pub const CES_ENDPOINT: &str = "GES_CES_ENDPOINT";
     /// An IAM token, instead of AK/SK.
     pub const AUTH_TOKEN: &str = "GES_AUTH_TOKEN";
     /// The IAM endpoint tokens and the project are asked of (the official SDK's name).

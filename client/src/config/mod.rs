@@ -68,6 +68,9 @@ pub struct Config {
     pub trust: Trust,
     /// How failed calls are tried again.
     pub retry: RetryPolicy,
+    /// Where the home region's Cloud Eye is, when known: `GES_CES_ENDPOINT`, else the
+    /// region's (`https://ces.{region}.myhuaweicloud.com`).
+    pub ces_endpoint: Option<Endpoint>,
     /// The GES endpoint of every other region a fleet selector may name: the official
     /// SDK's override variable (`HUAWEICLOUD_SDK_REGION_GES_<REGION>`) if set, else the
     /// region's public endpoint.
@@ -230,6 +233,7 @@ impl Config {
         };
 
         let iam_endpoint = resolve_iam_endpoint(&get, region)?;
+        let ces_endpoint = resolve_ces_endpoint(&get, region)?;
         let scope = match (&default_project_id, region) {
             (Some(id), _) => Some(ProjectScope::Id(id.clone())),
             (None, Some(region)) => Some(ProjectScope::Name(region.name().to_owned())),
@@ -265,6 +269,7 @@ impl Config {
             // The compiled-in roots: the extra ones are files, read by `load`/`from_env`.
             trust: Trust::compiled_in(),
             retry,
+            ces_endpoint,
             region_endpoints,
         })
     }
@@ -345,6 +350,23 @@ fn resolve_iam_endpoint(
             variable: vars::IAM_ENDPOINT.to_owned(),
             source,
         })
+}
+
+/// The home region's Cloud Eye endpoint: `GES_CES_ENDPOINT`, else the region's, else
+/// none.
+fn resolve_ces_endpoint(
+    get: &impl Fn(&str) -> Option<String>,
+    region: Option<Region>,
+) -> Result<Option<Endpoint>, ConfigError> {
+    match get(vars::CES_ENDPOINT) {
+        Some(value) => Endpoint::parse_for(&value, Upstream::Ces)
+            .map(Some)
+            .map_err(|source| ConfigError::Endpoint {
+                variable: vars::CES_ENDPOINT.to_owned(),
+                source,
+            }),
+        None => Ok(region.map(|region| region.ces_endpoint())),
+    }
 }
 
 /// Exactly one kind of credentials: AK/SK (with a security token when temporary), a
@@ -810,6 +832,38 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn cloud_eye_is_the_regions_unless_ges_ces_endpoint_says() {
+        let by_region = config(&[(vars::AUTH_TOKEN, "t"), (vars::REGION, "cn-east-3")]).unwrap();
+        assert_eq!(
+            by_region.ces_endpoint.map(|e| e.to_string()).as_deref(),
+            Some("https://ces.cn-east-3.myhuaweicloud.com")
+        );
+        let explicit = config(&[
+            (vars::AUTH_TOKEN, "t"),
+            (vars::REGION, "cn-east-3"),
+            (vars::CES_ENDPOINT, "http://127.0.0.1:9"),
+        ])
+        .unwrap();
+        assert_eq!(
+            explicit.ces_endpoint.map(|e| e.to_string()).as_deref(),
+            Some("http://127.0.0.1:9")
+        );
+        let none = config(&[
+            (vars::AUTH_TOKEN, "t"),
+            (vars::ENDPOINT, "http://127.0.0.1:8"),
+        ]);
+        assert_eq!(none.unwrap().ces_endpoint, None);
+        let err = config(&[
+            (vars::AUTH_TOKEN, "t"),
+            (vars::REGION, "cn-east-3"),
+            (vars::CES_ENDPOINT, "http://203.0.113.9"),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().starts_with("GES_CES_ENDPOINT: "), "{err}");
+        assert!(err.to_string().contains("Cloud Eye"), "{err}");
     }
 
     #[test]

@@ -9,6 +9,10 @@
 
 #![warn(missing_docs)]
 
+/// Generated from `openapi/ces.yaml`: Cloud Eye's batch metric read.
+#[rustfmt::skip]
+#[allow(missing_docs)]
+pub mod ces;
 /// Generated from the vendored corpus documents that generate (`codegen/tests/corpus/`).
 #[allow(missing_docs)]
 pub mod corpus;
