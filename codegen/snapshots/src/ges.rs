@@ -884,8 +884,9 @@ pub struct ListGraphsResult {
 }
 
 /// A graph's edition, as GES's `product_type`: `InMemory` (the in-memory edition)
-/// or `Persistence` (the database edition, which GES cannot stop: the stop page,
-/// https://support.huaweicloud.com/intl/en-us/api-ges/ges_03_0017.html).
+/// or `Persistence` (the database edition, which GES cannot stop: "Graphs of the
+/// database edition cannot be stopped by calling this API", the v2 stop page,
+/// https://support.huaweicloud.com/intl/en-us/api-ges/ges_03_0348.html).
 ///
 /// Source: the official SDK models of show graph and list graphs (API v2):
 /// huaweicloud-sdk-go-v3 `services/ges/v2/model/model_list_graphs_resp_graphs.go`
