@@ -584,7 +584,7 @@ pub enum SelectError {
     /// GES refused the listing.
     #[error(
         "could not list the graphs of project {project_id}: {ges}; check the project ID, and \
-         that the credentials may list graphs there (a GES role such as GES Operator)"
+         that the credentials may list graphs there (the action ges:graph:list)"
     )]
     Refused {
         /// The project.
