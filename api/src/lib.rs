@@ -10,6 +10,8 @@
 //! - [`aws_sts`]: AWS STS's `GetWebIdentityToken`, a Query call that OpenAPI cannot
 //!   describe: its request form, XML answers and error codes, typed by hand.
 //! - [`runtime`]: the small hand-written support the generated code calls.
+//! - `graph_defaults`: what a graph's edition and replica count are when GES leaves
+//!   them out ([`types::Graph::edition`], [`types::Graph::replicas`]).
 //! - [`signing`]: SDK-HMAC-SHA256, computed by clients and checked by the simulator.
 
 #![warn(missing_docs)]
@@ -19,6 +21,7 @@
 extern crate self as ges_api;
 
 pub mod aws_sts;
+mod graph_defaults;
 pub mod runtime;
 pub mod signing;
 

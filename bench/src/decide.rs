@@ -7,7 +7,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use ges_api::types::{Graph, GraphStatus, ProjectId, Tag};
+use ges_api::types::{Graph, GraphSizeTypeIndex, GraphStatus, ProductType, ProjectId, Tag};
 use ges_client::fleet::Action;
 use ges_client::fleet::{DEFAULT_OPT_OUT_TAG, Policy};
 use ges_client::run::{
@@ -78,6 +78,9 @@ fn graph(n: u32) -> Result<Graph, Error> {
         name: Some(format!("scheduled-{n:05}")),
         status,
         tags: Some(tags),
+        product_type: Some(ProductType::InMemory),
+        graph_size_type_index: Some(GraphSizeTypeIndex::MillionEdges),
+        replication: Some(1),
     })
 }
 

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use clap::Args;
 use ges_api::types::{
-    GraphId, GraphStatus, JobId, JobStatus, ShowGraphRequest, ShowGraphResponse, ShowJobRequest,
-    ShowJobResponse,
+    GraphId, GraphSizeTypeIndex, GraphStatus, JobId, JobStatus, ProductType, ShowGraphRequest,
+    ShowGraphResponse, ShowJobRequest, ShowJobResponse,
 };
 use ges_simulator::{GraphSpec, Simulator};
 use lambda_runtime::Context;
@@ -133,8 +133,9 @@ async fn demo(args: DemoArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// The graphs fleet mode selects from: one of each case a selection meets.
-fn fleet() -> [GraphSpec; 6] {
+/// The graphs fleet mode selects from: one of each case a selection meets, a graph of
+/// the database edition (which GES cannot stop) among them.
+fn fleet() -> [GraphSpec; 7] {
     let dev = |number, name| GraphSpec::numbered(number, name).with_tag("env", "dev");
     [
         dev(1, "dev-search"),
@@ -142,6 +143,9 @@ fn fleet() -> [GraphSpec; 6] {
         dev(3, "dev-import").with_status(GraphStatus::Importing),
         dev(4, "dev-old").with_status(GraphStatus::Stopped),
         dev(5, "dev-keep").with_tag("ges-stop:skip", "true"),
+        dev(7, "dev-graphdb")
+            .with_edition(ProductType::Persistence)
+            .with_size(GraphSizeTypeIndex::TenBillionEdges),
         GraphSpec::numbered(6, "prod-search").with_tag("env", "prod"),
     ]
 }

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use ges_api::types::{Graph, GraphStatus, ProjectId, Tag};
+use ges_api::types::{Graph, GraphSizeTypeIndex, GraphStatus, ProductType, ProjectId, Tag};
 use ges_client::fleet::Policy;
 use ges_client::fleet::{Action, Selected};
 use ges_client::ges::Outcome;
@@ -82,6 +82,9 @@ fn graph(status: GraphStatus, tags: &[(&str, Option<&str>)]) -> Graph {
                 })
                 .collect(),
         ),
+        product_type: Some(ProductType::InMemory),
+        graph_size_type_index: Some(GraphSizeTypeIndex::MillionEdges),
+        replication: Some(1),
     }
 }
 

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::context;
-use ges_api::types::{GraphId, GraphStatus, ProjectId};
+use ges_api::types::{GraphId, GraphSizeTypeIndex, GraphStatus, ProductType, ProjectId};
 use ges_client::config::vars;
 use ges_client::failure::FailureKind;
 use ges_simulator::{
@@ -785,5 +785,61 @@ async fn a_selector_can_name_another_region() {
         away.iam_project_requests(),
         1,
         "the region's project is kept"
+    );
+}
+
+#[tokio::test]
+async fn graphs_of_the_database_edition_are_skipped_with_the_reason_and_never_called() {
+    let simulator = Simulator::builder()
+        .graphs([
+            GraphSpec::numbered(1, "dev-memory"),
+            GraphSpec::numbered(2, "dev-database").with_edition(ProductType::Persistence),
+            // No product_type listed: a graph of 100 billion edges is Persistence by default.
+            GraphSpec::numbered(3, "dev-huge")
+                .without_edition()
+                .with_size(GraphSizeTypeIndex::HundredBillionEdges),
+        ])
+        .token(TOKEN)
+        .stop_duration(Duration::from_secs(30))
+        .start()
+        .await
+        .unwrap();
+    let handler = handler(&simulator, &[]);
+    let selector = json!({"name": "dev-*"});
+    let dry = invoke(&handler, json!({"selector": selector, "dry_run": true}))
+        .await
+        .unwrap();
+    let real = invoke(&handler, json!({"selector": selector}))
+        .await
+        .unwrap();
+    for answer in [&dry, &real] {
+        let results = answer["results"].as_array().unwrap();
+        for n in [2, 3] {
+            let entry = results
+                .iter()
+                .find(|entry| number(&entry["graph_id"].as_str().unwrap().parse().unwrap()) == n)
+                .unwrap();
+            assert_eq!(entry["outcome"], "skipped", "{entry}");
+            let reason = entry["reason"].as_str().unwrap();
+            assert!(reason.contains("database edition"), "{reason}");
+            assert!(reason.contains("GES cannot stop"), "{reason}");
+        }
+        assert_eq!(answer["summary"]["skipped"], 2, "{answer}");
+    }
+    assert_eq!(dry["summary"]["would_stop"], 1);
+    assert_eq!(real["summary"]["stopping"], 1);
+    // The journal: two listings and one stop, of the in-memory graph.
+    let per_graph: Vec<(Option<OperationKind>, Option<GraphId>)> = simulator
+        .requests()
+        .into_iter()
+        .filter(|r| r.operation != Some(OperationKind::ListGraphs))
+        .map(|r| (r.operation, r.graph_id))
+        .collect();
+    assert_eq!(
+        per_graph,
+        [(
+            Some(OperationKind::StopGraph),
+            Some(GraphSpec::numbered(1, "x").id)
+        )]
     );
 }

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use common::context;
-use ges_api::types::{GraphId, GraphStatus};
+use ges_api::types::{GraphId, GraphSizeTypeIndex, GraphStatus, ProductType};
 use ges_client::config::vars;
 use ges_client::run::Settings;
 use ges_simulator::{GraphSpec, OperationKind, RunningSimulator, Simulator};
@@ -522,4 +522,68 @@ async fn a_graph_ges_restarted_after_seven_days_is_stopped_again_on_an_enforced_
     let answer = reconcile(&handler, "2026-12-25T21:10:00Z").await;
     assert_eq!(outcome(&answer, 1), "stopping", "{answer}");
     assert_eq!(outcome(&answer, 2), "stopping", "{answer}");
+}
+
+#[tokio::test]
+async fn graphs_of_the_database_edition_are_skipped_with_the_reason_and_never_called() {
+    let database =
+        |n, status| graph(n, status, Some("office")).with_edition(ProductType::Persistence);
+    let simulator = simulator(vec![
+        graph(1, GraphStatus::Running, Some("office")),
+        database(2, GraphStatus::Running),
+        database(3, GraphStatus::Stopped),
+        // No product_type listed: a graph of 100 billion edges is Persistence by default.
+        graph(4, GraphStatus::Running, Some("office"))
+            .without_edition()
+            .with_size(GraphSizeTypeIndex::HundredBillionEdges),
+        // An edition the contract does not know is called: GES answers for it.
+        graph(5, GraphStatus::Running, Some("office"))
+            .with_edition(ProductType::Unknown("Hybrid".to_owned())),
+    ])
+    .await;
+    let handler = handler(&simulator, &[]);
+    // A dry run at the stop boundary, the stop boundary, then the start boundary.
+    let dry = invoke(
+        &handler,
+        json!({"reconcile": true, "at": "2026-12-04T20:05:00Z", "dry_run": true}),
+    )
+    .await
+    .unwrap();
+    let stop = reconcile(&handler, "2026-12-04T20:10:00Z").await;
+    let start = reconcile(&handler, "2026-12-05T08:05:00Z").await;
+    for answer in [&dry, &stop, &start] {
+        for n in [2, 3, 4] {
+            let entry = entry(answer, n);
+            assert_eq!(entry["outcome"], "skipped", "{entry}");
+            let reason = entry["reason"].as_str().unwrap();
+            assert!(reason.contains("database edition"), "{reason}");
+            assert!(reason.contains("GES cannot stop"), "{reason}");
+        }
+    }
+    assert!(
+        entry(&stop, 4)["reason"]
+            .as_str()
+            .unwrap()
+            .contains("no product_type"),
+        "{stop}"
+    );
+    assert_eq!(outcome(&dry, 1), "would_stop");
+    assert_eq!(outcome(&stop, 1), "stopping");
+    assert_eq!(outcome(&stop, 5), "stopping");
+    assert_eq!(stop["summary"]["skipped"], 3);
+    // The journal: listings, and calls for graphs 1 and 5 only.
+    let per_graph: Vec<(OperationKind, GraphId)> = simulator
+        .requests()
+        .into_iter()
+        .filter(|r| r.operation != Some(OperationKind::ListGraphs))
+        .filter_map(|r| Some((r.operation?, r.graph_id?)))
+        .collect();
+    assert!(!per_graph.is_empty());
+    for (operation, graph) in &per_graph {
+        assert!(
+            [id(1), id(5)].contains(graph),
+            "{operation:?} sent for {graph}"
+        );
+    }
+    assert_eq!(calls(&simulator, OperationKind::ListGraphs), 3);
 }

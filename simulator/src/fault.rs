@@ -165,6 +165,9 @@ pub(crate) fn endless_page(offset: usize, held: usize) -> (usize, Vec<Graph>) {
                 name: Some(format!("endless-{n}")),
                 status: GraphStatus::Running,
                 tags: None,
+                product_type: None,
+                graph_size_type_index: None,
+                replication: None,
             })
         })
         .collect();

@@ -28,7 +28,10 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use ges_api::types::{Graph, GraphId, GraphStatus, Job, JobId, JobStatus, ProjectId, Tag};
+use ges_api::types::{
+    Graph, GraphId, GraphSizeTypeIndex, GraphStatus, Job, JobId, JobStatus, ProductType, ProjectId,
+    Tag,
+};
 use time::OffsetDateTime;
 use time::macros::format_description;
 use tokio::time::Instant;
@@ -52,16 +55,27 @@ pub struct GraphSpec {
     pub status: GraphStatus,
     /// The graph's tags, in the order list and show return them.
     pub tags: Vec<Tag>,
+    /// The edition list and show report as `product_type`; `None` leaves the field
+    /// out, as an answer from before GES had editions would.
+    pub edition: Option<ProductType>,
+    /// The size list and show report as `graph_size_type_index`.
+    pub size: GraphSizeTypeIndex,
+    /// The replica count list and show report as `replication`.
+    pub replicas: u32,
 }
 
 impl GraphSpec {
-    /// A running graph without tags.
+    /// A running graph without tags, of the in-memory edition, sized for a million
+    /// edges, with one replica.
     pub fn running(id: GraphId, name: impl Into<String>) -> Self {
         Self {
             id,
             name: name.into(),
             status: GraphStatus::Running,
             tags: Vec::new(),
+            edition: Some(ProductType::InMemory),
+            size: GraphSizeTypeIndex::MillionEdges,
+            replicas: 1,
         }
     }
 
@@ -83,6 +97,37 @@ impl GraphSpec {
     #[must_use]
     pub fn with_status(mut self, status: GraphStatus) -> Self {
         self.status = status;
+        self
+    }
+
+    /// The same graph, of another edition (`Persistence`: the database edition, which
+    /// GES cannot stop). The simulator does not refuse such a stop: GES's answer to one
+    /// is not documented, and a test reads from the journal whether a client called.
+    #[must_use]
+    pub fn with_edition(mut self, edition: ProductType) -> Self {
+        self.edition = Some(edition);
+        self
+    }
+
+    /// The same graph with `product_type` left out of its answers: a client then
+    /// reads the edition off the size, as the official SDK documents.
+    #[must_use]
+    pub fn without_edition(mut self) -> Self {
+        self.edition = None;
+        self
+    }
+
+    /// The same graph, of another size.
+    #[must_use]
+    pub fn with_size(mut self, size: GraphSizeTypeIndex) -> Self {
+        self.size = size;
+        self
+    }
+
+    /// The same graph with this many replicas.
+    #[must_use]
+    pub fn with_replicas(mut self, replicas: u32) -> Self {
+        self.replicas = replicas;
         self
     }
 
@@ -532,6 +577,10 @@ impl World {
             name: Some(record.spec.name.clone()),
             status: status_of(record, now, self.timing),
             tags: Some(record.spec.tags.clone()),
+            product_type: record.spec.edition.clone(),
+            graph_size_type_index: Some(record.spec.size.clone()),
+            // A count past i32::MAX cannot be written in GES's field; no test needs one.
+            replication: Some(i32::try_from(record.spec.replicas).unwrap_or(i32::MAX)),
         }
     }
 

@@ -6,8 +6,8 @@ mod common;
 use std::collections::HashSet;
 
 use common::{PROJECT, get, graph_id, post, raw, start, token_header};
-use ges_api::types::GraphStatus;
-use ges_simulator::{Authentication, OperationKind, Scheme, error_codes};
+use ges_api::types::{GraphSizeTypeIndex, GraphStatus, ProductType};
+use ges_simulator::{Authentication, GraphSpec, OperationKind, Scheme, error_codes};
 use serde_json::json;
 
 #[tokio::test]
@@ -23,10 +23,47 @@ async fn show_graph_returns_the_graph_with_its_tags() {
             "name": "running-graph",
             "status": "200",
             "tags": [{"key": "env", "value": "dev"}],
+            "product_type": "InMemory",
+            "graph_size_type_index": "1",
+            "replication": 1,
         }})
     );
     let stopped = get(&sim, &format!("/v2/{PROJECT}/graphs/g-stopped")).await;
     assert_eq!(stopped.body["graph"]["status"], "900");
+}
+
+#[tokio::test]
+async fn edition_size_and_replicas_are_served_as_set_and_the_edition_can_be_left_out() {
+    let sim = common::builder()
+        .graph(
+            GraphSpec::running(graph_id("g-database"), "database")
+                .with_edition(ProductType::Persistence)
+                .with_size(GraphSizeTypeIndex::TenBillionEdges)
+                .with_replicas(3),
+        )
+        .graph(
+            GraphSpec::running(graph_id("g-unlabelled"), "unlabelled")
+                .with_size(GraphSizeTypeIndex::HundredBillionEdges)
+                .without_edition(),
+        )
+        .start()
+        .await
+        .expect("the simulator starts");
+    let all = get(&sim, &format!("/v2/{PROJECT}/graphs")).await;
+    assert_eq!(all.status, 200, "{all:?}");
+    let database = &all.body["graphs"][3];
+    assert_eq!(database["id"], "g-database");
+    assert_eq!(database["product_type"], "Persistence");
+    assert_eq!(database["graph_size_type_index"], "5");
+    assert_eq!(database["replication"], 3);
+    let unlabelled = get(&sim, &format!("/v2/{PROJECT}/graphs/g-unlabelled")).await;
+    let graph = unlabelled.body["graph"].as_object().expect("a graph");
+    assert!(!graph.contains_key("product_type"), "{unlabelled:?}");
+    assert_eq!(graph["graph_size_type_index"], "6");
+    // What the client reads off that answer: the SDK's default for the size.
+    let typed: ges_api::types::ShowGraphResult =
+        serde_json::from_value(unlabelled.body.clone()).expect("a ShowGraph answer");
+    assert!(typed.graph.is_database_edition());
 }
 
 #[tokio::test]

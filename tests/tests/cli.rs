@@ -394,6 +394,18 @@ async fn demo_stops_a_graph_and_shows_it_stopped() {
         "{stdout}"
     );
     assert!(!stdout.contains("demo-secret-key"), "{stdout}");
+    // The database-edition graph is skipped in the dry run and the real run alike.
+    let graphdb: Vec<&str> = stdout
+        .lines()
+        .filter(|line| line.trim_start().starts_with("dev-graphdb"))
+        .collect();
+    assert_eq!(graphdb.len(), 2, "{stdout}");
+    assert!(
+        graphdb
+            .iter()
+            .all(|line| line.contains("skipped") && line.contains("database edition")),
+        "{stdout}"
+    );
 }
 
 /// `office` stops at 20:00 UTC and starts at 08:00; the graphs of the reconcile tests

@@ -967,3 +967,64 @@ fn the_alarms_read_the_metrics_the_function_writes_and_no_log_filter_is_left() {
         );
     }
 }
+
+/// Every GES action that the README, the template or an example names is one of the four
+/// Huawei names for the calls ges-stop makes (README, "Security model": GES has no
+/// `ges:graph:stop` nor `ges:graph:start`; stop and start are both `ges:graph:operate`),
+/// and the README's policy example grants exactly those four.
+#[test]
+fn policy_examples_name_the_ges_actions_huawei_defines() {
+    const ACTIONS: [&str; 4] = [
+        "ges:graph:list",
+        "ges:graph:getDetail",
+        "ges:graph:operate",
+        "ges:jobs:getDetail",
+    ];
+    let root = workspace_root();
+    let mut files = vec![root.join("README.md"), root.join("deploy/template.yaml")];
+    let mut dirs = vec![root.join("examples")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    // An action is a word `ges:` then letters, `:` and letters (a tag key such as
+    // `ges-stop:skip` has a dash, so it is not one).
+    for file in &files {
+        // The README says which names GES does not have: that sentence is no grant.
+        let text = std::fs::read_to_string(file)
+            .unwrap()
+            .replace("no `ges:graph:stop` nor `ges:graph:start`", "");
+        for (at, _) in text.match_indices("ges:") {
+            // `messages:` is no action: one starts a word.
+            if text[..at].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+                continue;
+            }
+            let found: String = text[at..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphabetic() || *c == ':')
+                .collect();
+            assert!(
+                ACTIONS.contains(&found.as_str()),
+                "{} names {found}, which is not one of GES's actions that ges-stop needs: \
+                 {ACTIONS:?}",
+                file.display(),
+            );
+        }
+    }
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let policy = readme
+        .split("```json")
+        .skip(1)
+        .filter_map(|block| block.split("```").next())
+        .find(|block| block.contains("ges:graph:"))
+        .expect("the README has a GES policy example");
+    let policy: Value = serde_json::from_str(policy.trim()).unwrap();
+    assert_eq!(policy["Version"], "1.1", "a fine-grained policy");
+    assert_eq!(policy["Statement"][0]["Action"], json!(ACTIONS));
+}

@@ -549,7 +549,7 @@ async fn our_assume_with_oidc_request_is_the_sdks() {
     let sim = federated_simulator().await;
     let recorder = StsRecorder::start(&sim).await;
     let id_token = sim.mint_id_token(&sim.id_token_claims(), Signer::Rs256);
-    let policy = r#"{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ges:graph:stop"],"Resource":["*"]}]}"#;
+    let policy = r#"{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ges:graph:operate"],"Resource":["*"]}]}"#;
     let settings: [&[(&'static str, &str)]; 2] = [
         // The defaults: the SDK's session name and duration.
         &[],

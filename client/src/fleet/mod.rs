@@ -4,15 +4,18 @@
 //! Only a running graph (`200`) gets a stop call. A graph that is stopped or stopping
 //! (`900`, `901`) is reported `already_stopped`, and one in any other status (importing,
 //! faulty, frozen, ...) `skipped` with the reason, without a call: GES would refuse it.
-//! A graph that carries the opt-out tag, or that the allow-list leaves out, is `skipped`
-//! too, whatever its status.
+//! A graph that carries the opt-out tag, that GES cannot stop ([`Unchangeable`]: the
+//! database edition), or that the allow-list leaves out, is `skipped` too, whatever its
+//! status.
 
 pub(crate) mod policy;
 pub(crate) mod regions;
 pub mod selector;
+mod unchangeable;
 
 pub use policy::{DEFAULT_OPT_OUT_TAG, Policy};
 pub use selector::{MAX_SELECTORS, Selector, SelectorError};
+pub use unchangeable::Unchangeable;
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -485,6 +488,9 @@ pub fn classify(graph: &Graph, project_id: &ProjectId, policy: &Policy, dry_run:
     if opt_out.is_on(graph.tags.as_deref().unwrap_or_default()) {
         return report(Outcome::Skipped, format!("opted out by the tag {opt_out}"));
     }
+    if let Some(unchangeable) = Unchangeable::of(graph) {
+        return report(Outcome::Skipped, unchangeable.to_string());
+    }
     if !policy.allows(project_id, &graph.id) {
         return report(
             Outcome::Skipped,
@@ -578,7 +584,7 @@ pub enum SelectError {
     /// GES refused the listing.
     #[error(
         "could not list the graphs of project {project_id}: {ges}; check the project ID, and \
-         that the credentials may list graphs there (a GES role such as GES Operator)"
+         that the credentials may list graphs there (the action ges:graph:list)"
     )]
     Refused {
         /// The project.

@@ -130,7 +130,7 @@ pub enum GraphError {
         ges: Box<GesError>,
     },
     /// The credentials may not stop this graph.
-    #[error("the credentials may not {change} graph {} in project {}: {ges}; grant the user or agency a GES role (such as GES Operator) in that project", target.graph_id, target.project_id)]
+    #[error("the credentials may not {change} graph {} in project {}: {ges}; grant the user or agency the action ges:graph:operate (stop and start alike) in that project", target.graph_id, target.project_id)]
     Forbidden {
         /// The graph asked for.
         target: GraphTarget,

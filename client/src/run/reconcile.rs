@@ -11,6 +11,7 @@
 //! | running | running or starting (`200`, `920`) | `already_running` | `already_running` |
 //! | running, without `start_graphs` | not running | `unchanged` | `unchanged` |
 //! | either | any other status | `skipped`, tried again by the next acting run | `unchanged` |
+//! | either | of the database edition, any status | `skipped` ([`Unchangeable`]) | `skipped` |
 //!
 //! A run acts on the schedule's latest boundary when its time falls within the window
 //! after it, on a skip date (always), or always when the schedule enforces.
@@ -23,7 +24,9 @@ use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::fleet::policy::Policy;
-use crate::fleet::{Action, ScheduleFacts, Selected, SelectionFacts, describe, listed_tags};
+use crate::fleet::{
+    Action, ScheduleFacts, Selected, SelectionFacts, Unchangeable, describe, listed_tags,
+};
 use crate::ges::report::{GraphReport, GraphTarget, Outcome};
 use crate::schedule::{Boundary, BoundaryKind, Desired, Schedule, Schedules, SkipUntil};
 
@@ -184,6 +187,9 @@ impl<'a> Reconcile<'a> {
                 Outcome::Skipped,
                 format!("opted out by the tag {opt_out}"),
             ));
+        }
+        if let Some(unchangeable) = Unchangeable::of(graph) {
+            return Some(settled(Outcome::Skipped, unchangeable.to_string()));
         }
         let Some(state) = state else {
             let reason = format!(

@@ -176,6 +176,18 @@ pub struct Graph {
     /// The graph's tags.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
+    /// The graph's edition. Absent, it is `Persistence` when `graph_size_type_index`
+    /// is `"6"` and `InMemory` otherwise (`Graph::edition` answers that, once).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub product_type: ::std::option::Option<ProductType>,
+    /// The graph's size, as GES's size index.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub graph_size_type_index: ::std::option::Option<GraphSizeTypeIndex>,
+    /// How many replicas the graph has; 1 when absent (`Graph::replicas` answers
+    /// that, once). Source: the SDK models that `ProductType` cites (`Replication
+    /// *int32`, "number of replicas, default 1"; `replication: int`).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub replication: ::std::option::Option<i32>,
 }
 
 static GRAPH_ID_PATTERN: ::ges_api::runtime::Pattern = ::ges_api::runtime::Pattern::new(
@@ -258,6 +270,162 @@ impl ::std::fmt::Display for GraphId {
 impl ::std::convert::AsRef<str> for GraphId {
     fn as_ref(&self) -> &str {
         &self.0
+    }
+}
+
+/// A graph's size, as GES's `graph_size_type_index`: a string code for how many
+/// edges the graph is sized for.
+///
+/// Source: the official SDK models of show graph and list graphs (API v2):
+/// huaweicloud-sdk-go-v3 `services/ges/v2/model/model_list_graphs_resp_graphs.go`
+/// and `model_show_graph_resp_graph.go` (`GraphSizeTypeIndex`: 0 ten thousand
+/// edges, 1 one million, 2 ten million, 3 one hundred million, 4 one billion, 5 ten
+/// billion, 6 one hundred billion, 401 one billion enhanced), and huaweicloudsdkges
+/// `v2/model/list_graphs_resp_graphs.py` (`graph_size_type_index: str`); GES's
+/// list page (https://support.huaweicloud.com/intl/en-us/api-ges/ges_03_0345.html).
+/// GES may add sizes: a value not listed here reads as `Unknown`, as for
+/// `GraphStatus`, so one graph of a new size never fails a whole listing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GraphSizeTypeIndex {
+    /// `0`: 10 thousand edges
+    TenThousandEdges,
+    /// `1`: 1 million edges
+    MillionEdges,
+    /// `2`: 10 million edges
+    TenMillionEdges,
+    /// `3`: 100 million edges
+    HundredMillionEdges,
+    /// `4`: 1 billion edges
+    BillionEdges,
+    /// `5`: 10 billion edges
+    TenBillionEdges,
+    /// `6`: 100 billion edges
+    HundredBillionEdges,
+    /// `401`: 1 billion edges, enhanced
+    BillionEdgesEnhanced,
+    /// A value the contract does not list, kept as received.
+    Unknown(::std::string::String),
+}
+
+impl GraphSizeTypeIndex {
+    /// Every value the contract lists, in its order.
+    pub const KNOWN: [Self; 8usize] = [
+        Self::TenThousandEdges,
+        Self::MillionEdges,
+        Self::TenMillionEdges,
+        Self::HundredMillionEdges,
+        Self::BillionEdges,
+        Self::TenBillionEdges,
+        Self::HundredBillionEdges,
+        Self::BillionEdgesEnhanced,
+    ];
+
+    /// The value as it goes on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TenThousandEdges => "0",
+            Self::MillionEdges => "1",
+            Self::TenMillionEdges => "2",
+            Self::HundredMillionEdges => "3",
+            Self::BillionEdges => "4",
+            Self::TenBillionEdges => "5",
+            Self::HundredBillionEdges => "6",
+            Self::BillionEdgesEnhanced => "401",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The value of a variant the contract lists, in a `const` context too (a
+    /// name for a code that code elsewhere matches as text); `None` for
+    /// `Unknown`.
+    pub const fn known_value(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::TenThousandEdges => ::std::option::Option::Some("0"),
+            Self::MillionEdges => ::std::option::Option::Some("1"),
+            Self::TenMillionEdges => ::std::option::Option::Some("2"),
+            Self::HundredMillionEdges => ::std::option::Option::Some("3"),
+            Self::BillionEdges => ::std::option::Option::Some("4"),
+            Self::TenBillionEdges => ::std::option::Option::Some("5"),
+            Self::HundredBillionEdges => ::std::option::Option::Some("6"),
+            Self::BillionEdgesEnhanced => ::std::option::Option::Some("401"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+
+    /// The value in words, from the contract's `x-enum-descriptions`; `None` for a
+    /// value the contract does not list or describe.
+    pub const fn description(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::TenThousandEdges => ::std::option::Option::Some("10 thousand edges"),
+            Self::MillionEdges => ::std::option::Option::Some("1 million edges"),
+            Self::TenMillionEdges => ::std::option::Option::Some("10 million edges"),
+            Self::HundredMillionEdges => ::std::option::Option::Some("100 million edges"),
+            Self::BillionEdges => ::std::option::Option::Some("1 billion edges"),
+            Self::TenBillionEdges => ::std::option::Option::Some("10 billion edges"),
+            Self::HundredBillionEdges => ::std::option::Option::Some("100 billion edges"),
+            Self::BillionEdgesEnhanced => {
+                ::std::option::Option::Some("1 billion edges, enhanced")
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for GraphSizeTypeIndex {
+    fn from(value: &str) -> Self {
+        match value {
+            "0" => Self::TenThousandEdges,
+            "1" => Self::MillionEdges,
+            "2" => Self::TenMillionEdges,
+            "3" => Self::HundredMillionEdges,
+            "4" => Self::BillionEdges,
+            "5" => Self::TenBillionEdges,
+            "6" => Self::HundredBillionEdges,
+            "401" => Self::BillionEdgesEnhanced,
+            other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
+        }
+    }
+}
+
+impl ::std::str::FromStr for GraphSizeTypeIndex {
+    type Err = ::std::convert::Infallible;
+
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(<Self as ::std::convert::From<&str>>::from(value))
+    }
+}
+
+impl ::std::fmt::Display for GraphSizeTypeIndex {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::std::convert::AsRef<str> for GraphSizeTypeIndex {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl ::serde::Serialize for GraphSizeTypeIndex {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GraphSizeTypeIndex {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            <Self as ::std::convert::From<&str>>::from(value.as_str()),
+        )
     }
 }
 
@@ -713,6 +881,116 @@ pub struct ListGraphsResult {
     pub graph_count: i32,
     /// This page's graphs.
     pub graphs: ::std::vec::Vec<Graph>,
+}
+
+/// A graph's edition, as GES's `product_type`: `InMemory` (the in-memory edition)
+/// or `Persistence` (the database edition, which GES cannot stop: "Graphs of the
+/// database edition cannot be stopped by calling this API", the v2 stop page,
+/// https://support.huaweicloud.com/intl/en-us/api-ges/ges_03_0348.html).
+///
+/// Source: the official SDK models of show graph and list graphs (API v2):
+/// huaweicloud-sdk-go-v3 `services/ges/v2/model/model_list_graphs_resp_graphs.go`
+/// and `model_show_graph_resp_graph.go` (`ProductType`: "InMemory and Persistence,
+/// default InMemory; when graph_size_type_index is \"6\", default Persistence"), and
+/// huaweicloudsdkges `v2/model/list_graphs_resp_graphs.py`,
+/// `show_graph_resp_graph.py` (`product_type: str`). GES may add editions: a value
+/// not listed here reads as `Unknown`, as for `GraphStatus`, so one graph of a new
+/// edition never fails a whole listing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ProductType {
+    /// `InMemory`: in-memory edition
+    InMemory,
+    /// `Persistence`: database edition
+    Persistence,
+    /// A value the contract does not list, kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ProductType {
+    /// Every value the contract lists, in its order.
+    pub const KNOWN: [Self; 2usize] = [Self::InMemory, Self::Persistence];
+
+    /// The value as it goes on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InMemory => "InMemory",
+            Self::Persistence => "Persistence",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The value of a variant the contract lists, in a `const` context too (a
+    /// name for a code that code elsewhere matches as text); `None` for
+    /// `Unknown`.
+    pub const fn known_value(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::InMemory => ::std::option::Option::Some("InMemory"),
+            Self::Persistence => ::std::option::Option::Some("Persistence"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+
+    /// The value in words, from the contract's `x-enum-descriptions`; `None` for a
+    /// value the contract does not list or describe.
+    pub const fn description(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::InMemory => ::std::option::Option::Some("in-memory edition"),
+            Self::Persistence => ::std::option::Option::Some("database edition"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ProductType {
+    fn from(value: &str) -> Self {
+        match value {
+            "InMemory" => Self::InMemory,
+            "Persistence" => Self::Persistence,
+            other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
+        }
+    }
+}
+
+impl ::std::str::FromStr for ProductType {
+    type Err = ::std::convert::Infallible;
+
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(<Self as ::std::convert::From<&str>>::from(value))
+    }
+}
+
+impl ::std::fmt::Display for ProductType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::std::convert::AsRef<str> for ProductType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl ::serde::Serialize for ProductType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ProductType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            <Self as ::std::convert::From<&str>>::from(value.as_str()),
+        )
+    }
 }
 
 static PROJECT_ID_PATTERN: ::ges_api::runtime::Pattern = ::ges_api::runtime::Pattern::new(
