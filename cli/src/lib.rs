@@ -1,6 +1,7 @@
 //! The `ges-stop` command line: `stop` graphs and `list` them as the function selects
 //! them, `invoke` the Lambda handler on an event file, run the `simulate`d GES, watch the
-//! `demo`, check `schedules`, or `reconcile` the scheduled graphs as the function does.
+//! `demo`, check `schedules`, `reconcile` the scheduled graphs as the function does, or
+//! see what the schedules save (`savings`).
 
 #![warn(missing_docs)]
 
@@ -83,6 +84,9 @@ macro_rules! function_environment {
   GES_SCHEDULE_TAG        the tag key naming a graph's schedule (default ges-stop:schedule)
   GES_SKIP_UNTIL_TAG      the tag key keeping a graph out of its schedule until a date or
                           time (default ges-stop:skip-until)
+  GES_PRICES              the price table `ges-stop savings` reads, as JSON:
+                          {\"currency\": \"USD\", \"per_hour\": {\"1\": 1.25, ...}}
+  GES_PRICES_FILE         or a file holding it
   GES_RECONCILE_WINDOW_MINUTES
                           how long after a boundary a run acts on it (default 30)
   GES_MAX_EVENT_AGE_MINUTES
@@ -101,6 +105,7 @@ mod live;
 mod output;
 mod reconcile;
 mod run;
+mod savings;
 mod schedules;
 #[cfg(feature = "simulator")]
 mod simulate;
@@ -152,6 +157,7 @@ enum Command {
     Demo(demo::DemoArgs),
     Schedules(schedules::SchedulesArgs),
     Reconcile(reconcile::ReconcileArgs),
+    Savings(savings::SavingsArgs),
 }
 
 /// Runs the command line; the binary's `main`.
@@ -179,6 +185,7 @@ pub fn main() -> ExitCode {
             Command::Demo(args) => demo::run(args).await,
             Command::Schedules(args) => schedules::run(args),
             Command::Reconcile(args) => reconcile::run(args).await,
+            Command::Savings(args) => savings::run(args).await,
         }
     })
 }

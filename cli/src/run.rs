@@ -227,7 +227,7 @@ impl Run {
 
 /// The runner for the configuration, read as the Lambda function reads it, with the
 /// flags' values in place of the variables they stand for.
-async fn runner(
+pub(crate) async fn runner(
     overrides: &Overrides,
     wait_timeout: Option<Duration>,
     needs_project: bool,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use ges_client::schedule::{Desired, Schedule, Schedules};
+use ges_client::schedule::{Schedule, Schedules};
 use jiff::{SignedDuration, Timestamp};
 
 use crate::exit::{EXIT_FAILED, EXIT_USAGE, fail};
@@ -126,16 +126,11 @@ fn report(name: &str, schedule: &Schedule, at: Timestamp, colour: bool) -> Strin
         local(latest.at)
     );
     let mut state = latest.desired;
-    let mut since = at;
-    let mut stopped = SignedDuration::ZERO;
     let mut changes = 0;
     let _ = writeln!(out, "  changes in the next 7 days (local time, then UTC):");
     for boundary in schedule.boundaries(at, end) {
         if boundary.at <= at || boundary.desired == state {
             continue;
-        }
-        if state == Desired::Stopped {
-            stopped += since.duration_until(boundary.at);
         }
         let _ = writeln!(
             out,
@@ -146,16 +141,12 @@ fn report(name: &str, schedule: &Schedule, at: Timestamp, colour: bool) -> Strin
             boundary.kind.as_str()
         );
         state = boundary.desired;
-        since = boundary.at;
         changes += 1;
     }
     if changes == 0 {
         let _ = writeln!(out, "    none: {} all week", state.as_str());
     }
-    if state == Desired::Stopped {
-        stopped += since.duration_until(end);
-    }
-    let hours = stopped.as_secs_f64() / 3600.0;
+    let hours = schedule.stopped_within(at, end).as_secs_f64() / 3600.0;
     let week = WEEK.as_secs_f64() / 3600.0;
     let _ = writeln!(
         out,

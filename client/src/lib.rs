@@ -32,6 +32,8 @@
 //!   tag (`policy.rs`).
 //! - [`schedule`] (`schedule/`): schedules (when graphs should run, in their own time
 //!   zones) and the boundaries where their desired state changes.
+//! - [`savings`] (`savings/`): what the schedules save over a range of days, in hours
+//!   and, with a price table, in money.
 //! - [`usage`] (`usage/`): graphs' request counts a minute at a time from Cloud Eye
 //!   (`read.rs`), over a window of whole minutes split into requests within Cloud Eye's
 //!   limits (`window.rs`), and what they show: idle, busy or not known (`counts.rs`).
@@ -49,6 +51,7 @@ pub mod fleet;
 pub mod ges;
 pub mod input;
 pub mod run;
+pub mod savings;
 pub mod schedule;
 pub mod transport;
 pub mod usage;

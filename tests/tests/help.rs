@@ -8,7 +8,7 @@ use std::process::Command;
 
 use ges_stop_e2e::{ges_stop_binary, workspace_root};
 
-const SUBCOMMANDS: [&str; 7] = [
+const SUBCOMMANDS: [&str; 8] = [
     "stop",
     "list",
     "invoke",
@@ -16,6 +16,7 @@ const SUBCOMMANDS: [&str; 7] = [
     "demo",
     "schedules",
     "reconcile",
+    "savings",
 ];
 
 /// `ges-stop [SUBCOMMAND] --help`, which must succeed and print to stdout.

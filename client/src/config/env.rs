@@ -68,6 +68,10 @@ pub mod vars {
     /// A file holding the schedules document, for one larger than Lambda's 4 KB of
     /// environment.
     pub const SCHEDULES_FILE: &str = "GES_SCHEDULES_FILE";
+    /// The price table `ges-stop savings` reads, as JSON.
+    pub const PRICES: &str = "GES_PRICES";
+    /// A file holding the price table.
+    pub const PRICES_FILE: &str = "GES_PRICES_FILE";
     /// The tag key whose value names a graph's schedule.
     pub const SCHEDULE_TAG: &str = "GES_SCHEDULE_TAG";
     /// The tag key whose value keeps a graph out of its schedule until then.

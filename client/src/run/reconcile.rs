@@ -349,7 +349,7 @@ enum Plan {
 
 /// The value of the tag with this key; `None` without one or with an empty value, which
 /// names nothing.
-fn tag_value<'t>(tags: &'t [Tag], key: &str) -> Option<&'t str> {
+pub(crate) fn tag_value<'t>(tags: &'t [Tag], key: &str) -> Option<&'t str> {
     tags.iter()
         .find(|tag| tag.key == key)
         .and_then(|tag| tag.value.as_deref())

@@ -221,6 +221,52 @@ impl Runner {
         )
     }
 
+    /// The project (`project_id`, else the configured one) and its graphs that carry
+    /// the schedule tag, as listed: what `ges-stop savings` counts. Sends only the
+    /// listing, read as a reconcile reads it (paged, within
+    /// [`fleet::MAX_LISTING_BYTES`]).
+    pub async fn scheduled_graphs(
+        &self,
+        project_id: Option<&ProjectId>,
+    ) -> Result<(ProjectId, Vec<Graph>), RunError> {
+        let scheduling = self
+            .settings
+            .scheduling
+            .as_ref()
+            .ok_or(RunError::NoSchedulesConfigured)?;
+        let client = self.client.for_run();
+        let scope = fleet::home_scope(
+            &client,
+            project_id.or(self.default_project_id.as_ref()),
+            &self.settings.policy,
+        )
+        .map_err(RunError::Select)?;
+        let mut bytes_left = fleet::MAX_LISTING_BYTES;
+        let mut graphs = Vec::new();
+        let listed = fleet::list_graphs(
+            &scope.client,
+            &scope.project_id,
+            &self.pages,
+            None,
+            &mut bytes_left,
+            |graph| {
+                let tags = graph.tags.as_deref().unwrap_or_default();
+                if tags.iter().any(|tag| tag.key == scheduling.schedule_tag) {
+                    graphs.push(graph.clone());
+                }
+            },
+        )
+        .await
+        .map_err(RunError::Select)?;
+        tracing::info!(
+            project_id = %scope.project_id,
+            listed,
+            scheduled = graphs.len(),
+            "selection"
+        );
+        Ok((scope.project_id, graphs))
+    }
+
     /// Where the selectors look, each project allowed; with none, the event's project or
     /// the default one. Nothing is sent but what finds another region's project.
     async fn scopes<'a>(

@@ -18,7 +18,8 @@
 //! - `document`: the JSON, its checks and [`Schedules`]; `definition`: one [`Schedule`]; [`ScheduleError`]: what can be wrong.
 //! - [`Weekdays`], [`TimeOfDay`], [`ScheduleName`], [`Period`]: the checked values.
 //! - [`Boundary`], [`Schedule::latest`], [`Schedule::next_change`]: where the desired
-//!   state changes; [`SkipUntil`]: the tag that keeps a graph out of its schedule.
+//!   state changes; [`Schedule::stopped_within`] (`stopped`): how long a schedule wants a
+//!   graph stopped in a span; [`SkipUntil`]: the tag that keeps a graph out of its schedule.
 
 mod boundaries;
 mod date;
@@ -29,6 +30,7 @@ mod error;
 mod name;
 mod period;
 mod skip_until;
+mod stopped;
 mod time_of_day;
 mod zone;
 
