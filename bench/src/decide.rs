@@ -92,6 +92,7 @@ pub fn decide(graphs: u32, runs: u32) -> Result<(), Error> {
         schedule_tag: DEFAULT_SCHEDULE_TAG.to_owned(),
         skip_until_tag: DEFAULT_SKIP_UNTIL_TAG.to_owned(),
         window: SignedDuration::from_mins(i64::from(DEFAULT_WINDOW_MINUTES)),
+        ces_delay: SignedDuration::from_mins(10),
     };
     let policy = Policy {
         allowed_graphs: None,

@@ -36,7 +36,8 @@ pub use error::RunError;
 pub use event::{Field, ShapeError};
 pub use progress::Progress;
 pub use reconcile::{
-    DEFAULT_SCHEDULE_TAG, DEFAULT_SKIP_UNTIL_TAG, DEFAULT_WINDOW_MINUTES, Reconcile, Scheduling,
+    DEFAULT_CES_DELAY_MINUTES, DEFAULT_SCHEDULE_TAG, DEFAULT_SKIP_UNTIL_TAG,
+    DEFAULT_WINDOW_MINUTES, MAX_CES_DELAY_MINUTES, Reconcile, Scheduling,
 };
 pub use report::{Answer, BatchAnswer, BatchEntry, ErrorDetail, Rfc3339, Summary};
 pub use request::{Graphs, MAX_GRAPHS_PER_EVENT, RunCredentials, RunRequest, Scheduled};

@@ -37,6 +37,12 @@ pub const DEFAULT_SKIP_UNTIL_TAG: &str = "ges-stop:skip-until";
 /// Minutes after a boundary in which a run acts on it unless configured: three runs of a
 /// ten-minute reconcile schedule, so that one late or failed invocation loses nothing.
 pub const DEFAULT_WINDOW_MINUTES: u16 = 30;
+/// Minutes Cloud Eye's request counts are taken to arrive late unless configured: its
+/// one-minute datapoints reach the API some minutes after the minute.
+pub const DEFAULT_CES_DELAY_MINUTES: u16 = 10;
+/// The longest delay: an hour, past which an idle check would look at the past more
+/// than at the graph's present.
+pub const MAX_CES_DELAY_MINUTES: u16 = 60;
 /// The longest window: a day. A longer one would act on yesterday's boundaries.
 pub(crate) const MAX_WINDOW_MINUTES: u16 = 1440;
 
@@ -52,6 +58,9 @@ pub struct Scheduling {
     pub skip_until_tag: String,
     /// How long after a boundary a run acts on it.
     pub window: SignedDuration,
+    /// How late Cloud Eye's request counts arrive: idle and busy checks read windows
+    /// that end this long before the reconcile's instant.
+    pub ces_delay: SignedDuration,
 }
 
 /// One reconcile's instant and mode, with what the deployment allows, and each
