@@ -520,10 +520,6 @@ enum CheckKind {
     },
 }
 
-/// What Cloud Eye's counts over a check's window came to: what they show, or why they
-/// could not be read.
-pub(crate) type CheckRead<'e> = Result<Usage, &'e str>;
-
 impl UsageCheck {
     /// The window to read, `[from, to)`, whole minutes.
     pub fn window(&self) -> (Timestamp, Timestamp) {
@@ -532,8 +528,9 @@ impl UsageCheck {
         }
     }
 
-    /// The decision once the counts are read: `selected` is the clock's.
-    pub fn settle(self, selected: Selected, read: CheckRead<'_>) -> Selected {
+    /// The decision once the counts are read (what they show, or why they could not be
+    /// read): `selected` is the clock's.
+    pub fn settle(self, selected: Selected, read: Result<Usage, &str>) -> Selected {
         let settled = |selected: Selected, outcome: Outcome, reason: String| Selected {
             action: Action::Settled(GraphReport::settled(
                 &selected.target,
