@@ -4,8 +4,6 @@
 //! each check. A window longer than one read may hold (a long `stop_when_idle`) is read
 //! in parts and put back together.
 
-use std::collections::HashMap;
-
 use ges_api::types::{GraphId, ProjectId};
 use jiff::Timestamp;
 use time::OffsetDateTime;
@@ -15,7 +13,7 @@ use crate::config::Endpoint;
 use crate::fleet::Selected;
 use crate::ges::client::GesClient;
 use crate::run::reconcile::{Decision, UsageCheck};
-use crate::usage::{MAX_DATAPOINTS, Usage, Window, read_request_counts};
+use crate::usage::{GraphUsage, MAX_DATAPOINTS, Usage, Window, read_request_counts};
 
 /// Where each GES's Cloud Eye is: the home region's (`GES_CES_ENDPOINT`, else the
 /// region's) and every other known region's.
@@ -39,6 +37,10 @@ impl CloudEyes {
 /// One read: a Cloud Eye, a project, a window.
 type ReadKey = (usize, ProjectId, Window);
 
+/// What one check reads: for each part of its window, the read and the graph's place
+/// in it; or why it cannot be read.
+type Plan = Result<Vec<(usize, usize)>, String>;
+
 /// Settles every decision that waits on Cloud Eye; the others pass through as they
 /// are. Graphs of one Cloud Eye, project and window are read together; a read that
 /// fails settles each of its graphs with the reason.
@@ -47,10 +49,11 @@ pub(crate) async fn settle<'a>(
     cloud_eyes: &CloudEyes,
     deadline: Option<Instant>,
 ) -> Vec<(&'a GesClient, Selected)> {
-    // What each check reads: its windows' parts, or why it cannot be read.
-    let mut plans: Vec<Option<Result<Vec<ReadKey>, String>>> = Vec::with_capacity(decisions.len());
+    // What each check reads (the places of its windows' parts among the reads), or why
+    // it cannot be read. The reads are few (a Cloud Eye, project and window each), so
+    // they are found by a look along them: no map is linked into the function for it.
+    let mut plans: Vec<Option<Plan>> = Vec::with_capacity(decisions.len());
     let mut reads: Vec<(ReadKey, &'a GesClient, Endpoint, Vec<GraphId>)> = Vec::new();
-    let mut places: HashMap<ReadKey, usize> = HashMap::new();
     for (client, decision) in &decisions {
         let Some(check) = &decision.check else {
             plans.push(None);
@@ -62,27 +65,27 @@ pub(crate) async fn settle<'a>(
                 .into_iter()
                 .map(|window| {
                     let key: ReadKey = (ces.0, target.project_id.clone(), window);
-                    let index = *places.entry(key.clone()).or_insert_with(|| {
-                        reads.push((key.clone(), client, ces.1.clone(), Vec::new()));
-                        reads.len() - 1
-                    });
-                    reads[index].3.push(target.graph_id.clone());
-                    key
+                    let index = match reads.iter().position(|read| read.0 == key) {
+                        Some(index) => index,
+                        None => {
+                            reads.push((key, client, ces.1.clone(), Vec::new()));
+                            reads.len() - 1
+                        }
+                    };
+                    let graphs = &mut reads[index].3;
+                    graphs.push(target.graph_id.clone());
+                    (index, graphs.len() - 1)
                 })
                 .collect()
         });
         plans.push(Some(plan));
     }
-    let mut results: HashMap<ReadKey, Result<HashMap<GraphId, Usage>, String>> = HashMap::new();
+    // Each read's graphs' usages, in the order asked (the read answers in that order,
+    // each graph once), or why it failed.
+    let mut results: Vec<(u32, Result<Vec<GraphUsage>, String>)> = Vec::new();
     for (key, client, endpoint, graphs) in reads {
         let read = read_request_counts(client, &endpoint, &key.1, &graphs, key.2, deadline)
             .await
-            .map(|usages| {
-                usages
-                    .into_iter()
-                    .map(|usage| (usage.graph_id().clone(), usage.usage()))
-                    .collect()
-            })
             .map_err(|error| {
                 tracing::warn!(
                     project_id = %key.1,
@@ -91,7 +94,7 @@ pub(crate) async fn settle<'a>(
                 );
                 error.to_string()
             });
-        results.insert(key, read);
+        results.push((key.2.minutes(), read));
     }
     decisions
         .into_iter()
@@ -102,17 +105,27 @@ pub(crate) async fn settle<'a>(
                 return (client, selected);
             };
             let graph = selected.target.graph_id.clone();
-            let read = plan.and_then(|keys| {
-                keys.iter()
-                    .map(|key| match results.get(key) {
-                        Some(Ok(usages)) => Ok((
-                            usages.get(&graph).copied().unwrap_or(Usage::Unknown {
-                                reported: 0,
-                                minutes: key.2.minutes(),
-                            }),
-                            key.2.minutes(),
+            let read = plan.and_then(|places| {
+                places
+                    .iter()
+                    .map(|(read, place)| match results.get(*read) {
+                        // In the order asked, so at its place unless a graph was asked
+                        // twice (read once): then looked for.
+                        Some((minutes, Ok(usages))) => Ok((
+                            usages
+                                .get(*place)
+                                .filter(|usage| *usage.graph_id() == graph)
+                                .or_else(|| usages.iter().find(|usage| *usage.graph_id() == graph))
+                                .map_or(
+                                    Usage::Unknown {
+                                        reported: 0,
+                                        minutes: *minutes,
+                                    },
+                                    GraphUsage::usage,
+                                ),
+                            *minutes,
                         )),
-                        Some(Err(error)) => Err(error.clone()),
+                        Some((_, Err(error))) => Err(error.clone()),
                         None => Err("the read was not made".to_owned()),
                     })
                     .collect::<Result<Vec<(Usage, u32)>, String>>()
@@ -153,7 +166,10 @@ fn plan_reads(
             break;
         }
         let end = start.checked_add(step).unwrap_or(to).min(to);
-        let window = Window::new(odt(start)?, odt(end)?).map_err(|error| error.to_string())?;
+        // Whole minutes, at most MAX_DATAPOINTS of them: a part is always a window. The
+        // error's own words (with dates) are not linked into the function for it.
+        let window = Window::new(odt(start)?, odt(end)?)
+            .map_err(|_| "the window to read is not whole minutes".to_owned())?;
         parts.push(window);
         start = end;
     }
