@@ -1,34 +1,41 @@
 //! `lambda-bench decide`: the CPU a reconcile spends deciding, with nothing sent. The
 //! issue asks that a run over 1,000 scheduled graphs decides in well under 10 ms; this
-//! times `Reconcile::new` (each schedule's state, once) plus `decide` for every listed
-//! graph, in-process, so that the figure is the decision alone, not the listing or the
-//! calls.
+//! times `Reconcile::new` (each schedule's state, once) plus `decide_checking` for every
+//! listed graph, and the settling of each idle or busy check with counts as Cloud Eye
+//! would give them, in-process, so that the figure is the decision alone, not the
+//! listing, the Cloud Eye read or the calls.
 
 use std::hint::black_box;
 use std::time::Instant;
 
 use ges_api::types::{Graph, GraphSizeTypeIndex, GraphStatus, ProductType, ProjectId, Tag};
-use ges_client::fleet::Action;
+use ges_client::fleet::{Action, Selected};
 use ges_client::fleet::{DEFAULT_OPT_OUT_TAG, Policy};
 use ges_client::run::{
-    DEFAULT_SCHEDULE_TAG, DEFAULT_SKIP_UNTIL_TAG, DEFAULT_WINDOW_MINUTES, Reconcile, Scheduling,
+    DEFAULT_SCHEDULE_TAG, DEFAULT_SKIP_UNTIL_TAG, DEFAULT_WINDOW_MINUTES, Decision, Reconcile,
+    Scheduling,
 };
 use ges_client::schedule::Schedules;
+use ges_client::usage::Usage;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::Error;
 use crate::stats::{median, us};
 
 /// Four schedules in four zones, with DST and without, stop-only and enforcing, with skip
-/// dates: the work per schedule is not the simplest case.
+/// dates, three of them with idle or busy checks: the work per schedule is not the
+/// simplest case.
 const DOCUMENT: &str = r#"{"schedules": {
   "office-shanghai": {"timezone": "Asia/Shanghai", "start_graphs": true,
     "periods": [{"days": "mon-fri", "start": "08:00", "stop": "20:00"}],
-    "skip_dates": ["2026-12-25", "2027-01-01", "2027-02-17"]},
+    "skip_dates": ["2026-12-25", "2027-01-01", "2027-02-17"],
+    "spare_busy": {"quiet": "15m", "at_most": "2h"}},
   "office-berlin": {"timezone": "Europe/Berlin", "start_graphs": true,
     "periods": [{"days": "mon-thu", "start": "07:30", "stop": "19:00"},
-                {"days": "fri", "start": "07:30", "stop": "15:00"}]},
-  "nightly-stop": {"timezone": "America/New_York", "periods": [{"days": "mon-sun", "stop": "22:00"}]},
+                {"days": "fri", "start": "07:30", "stop": "15:00"}],
+    "stop_when_idle": "1h"},
+  "nightly-stop": {"timezone": "America/New_York", "periods": [{"days": "mon-sun", "stop": "22:00"}],
+    "stop_when_idle": "30m"},
   "batch-nights": {"timezone": "Asia/Kolkata", "start_graphs": true, "enforce": true,
     "periods": [{"days": "mon-fri", "start": "22:00", "stop": "04:00"}]}
 }}"#;
@@ -92,6 +99,7 @@ pub fn decide(graphs: u32, runs: u32) -> Result<(), Error> {
         schedule_tag: DEFAULT_SCHEDULE_TAG.to_owned(),
         skip_until_tag: DEFAULT_SKIP_UNTIL_TAG.to_owned(),
         window: SignedDuration::from_mins(i64::from(DEFAULT_WINDOW_MINUTES)),
+        ces_delay: SignedDuration::from_mins(10),
     };
     let policy = Policy {
         allowed_graphs: None,
@@ -106,12 +114,14 @@ pub fn decide(graphs: u32, runs: u32) -> Result<(), Error> {
     let at: Timestamp = "2026-12-04T12:10:00Z".parse()?;
 
     let (mut stops, mut starts, mut settled, mut untagged) = (0u32, 0u32, 0u32, 0u32);
+    let mut checks = 0u32;
     let reconcile = Reconcile::new(&scheduling, &policy, at, false);
-    for graph in &listed {
-        match reconcile
-            .decide(graph, &project)
-            .map(|selected| selected.action)
-        {
+    for (n, graph) in listed.iter().enumerate() {
+        let decided = reconcile.decide_checking(graph, &project).map(|decision| {
+            checks += u32::from(decision.check.is_some());
+            settled_by_cloud_eye(decision, n)
+        });
+        match decided.map(|selected| selected.action) {
             Some(Action::Stop) => stops += 1,
             Some(Action::Start) => starts += 1,
             Some(Action::Settled(_)) => settled += 1,
@@ -124,8 +134,9 @@ pub fn decide(graphs: u32, runs: u32) -> Result<(), Error> {
     for round in 0..runs.saturating_add(runs / 10 + 1) {
         let started = Instant::now();
         let reconcile = Reconcile::new(&scheduling, &policy, black_box(at), false);
-        for graph in &listed {
-            black_box(reconcile.decide(black_box(graph), &project));
+        for (n, graph) in listed.iter().enumerate() {
+            let decision = reconcile.decide_checking(black_box(graph), &project);
+            black_box(decision.map(|decision| settled_by_cloud_eye(decision, n)));
         }
         let elapsed = started.elapsed();
         if round > runs / 10 {
@@ -136,14 +147,34 @@ pub fn decide(graphs: u32, runs: u32) -> Result<(), Error> {
     let max = times.iter().copied().fold(0.0, f64::max);
     let per_graph = median(&times) / f64::from(graphs.max(1));
     println!(
-        "| graphs | schedules | to stop | to start | settled | untagged | decision (µs), median [min–max] of {} | per graph (µs) |",
+        "| graphs | schedules | idle or busy checks | to stop | to start | settled | untagged | decision (µs), median [min–max] of {} | per graph (µs) |",
         times.len()
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|");
     println!(
-        "| {graphs} | {} | {stops} | {starts} | {settled} | {untagged} | {:.1} [{min:.1}–{max:.1}] | {per_graph:.3} |",
+        "| {graphs} | {} | {checks} | {stops} | {starts} | {settled} | {untagged} | {:.1} [{min:.1}–{max:.1}] | {per_graph:.3} |",
         scheduling.schedules.len(),
         median(&times),
     );
     Ok(())
+}
+
+/// A decision settled with the counts Cloud Eye would give: of every three checked
+/// graphs, one idle, one busy and one with minutes missing.
+fn settled_by_cloud_eye(decision: Decision, n: usize) -> Selected {
+    let Decision { selected, check } = decision;
+    match check {
+        None => selected,
+        Some(check) => {
+            let usage = match n % 3 {
+                0 => Usage::Idle,
+                1 => Usage::Busy { requests: 12 },
+                _ => Usage::Unknown {
+                    reported: 20,
+                    minutes: 60,
+                },
+            };
+            check.settle(selected, Ok(usage))
+        }
+    }
 }

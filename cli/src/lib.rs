@@ -89,6 +89,8 @@ macro_rules! function_environment {
   GES_PRICES_FILE         or a file holding it
   GES_RECONCILE_WINDOW_MINUTES
                           how long after a boundary a run acts on it (default 30)
+  GES_CES_DELAY_MINUTES   how late Cloud Eye's request counts arrive: idle and busy
+                          checks read up to now minus this (default 10)
   GES_MAX_EVENT_AGE_MINUTES
                           how far in the past a reconcile that acts may be evaluated
                           (its \"at\"; default 120, up to 10080; 5 minutes ahead at most)

@@ -50,6 +50,7 @@ fn scheduling() -> Scheduling {
         schedule_tag: SCHEDULE_TAG.to_owned(),
         skip_until_tag: SKIP_UNTIL_TAG.to_owned(),
         window: SignedDuration::from_mins(30),
+        ces_delay: SignedDuration::from_mins(10),
     }
 }
 

@@ -256,7 +256,7 @@ async fn a_selector_that_matches_nothing_is_an_outcome() {
         answer["summary"],
         json!({"selected": 0, "stopping": 0, "stopped": 0, "already_stopped": 0,
                "skipped": 0, "would_stop": 0, "starting": 0, "already_running": 0,
-               "unchanged": 0, "would_start": 0, "failed": 0})
+               "unchanged": 0, "would_start": 0, "deferred": 0, "failed": 0})
     );
 }
 

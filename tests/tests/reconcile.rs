@@ -158,7 +158,7 @@ static SHIFT: LazyLock<DayShift> = LazyLock::new(|| DayShift::to_now(NEXT_SKIP_E
 const MAX_EVENT_AGE_MINUTES: &str = "10080";
 
 /// Every key a reconcile's summary has, in this order.
-const SUMMARY_KEYS: [&str; 11] = [
+const SUMMARY_KEYS: [&str; 12] = [
     "selected",
     "stopping",
     "stopped",
@@ -169,6 +169,7 @@ const SUMMARY_KEYS: [&str; 11] = [
     "already_running",
     "unchanged",
     "would_start",
+    "deferred",
     "failed",
 ];
 

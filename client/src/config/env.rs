@@ -78,6 +78,9 @@ pub mod vars {
     pub const SKIP_UNTIL_TAG: &str = "GES_SKIP_UNTIL_TAG";
     /// Minutes after a schedule's boundary in which a run acts on it.
     pub const RECONCILE_WINDOW: &str = "GES_RECONCILE_WINDOW_MINUTES";
+    /// How many minutes late Cloud Eye's request counts arrive: idle and busy checks
+    /// read up to now minus this.
+    pub const CES_DELAY: &str = "GES_CES_DELAY_MINUTES";
     /// How many minutes in the past a reconcile that acts may be evaluated at.
     pub const MAX_EVENT_AGE: &str = "GES_MAX_EVENT_AGE_MINUTES";
     /// The OIDC identity provider STS checks ID tokens against (the SDK's name).

@@ -218,13 +218,13 @@ impl Scope<'_> {
 /// took (a reconcile, the graphs tagged with a schedule; selectors, the graphs they
 /// select), never the whole listing. The run's listings together read at most
 /// [`MAX_LISTING_BYTES`] of answers.
-pub async fn select<'a>(
+pub async fn select<'a, T>(
     scopes: &'a [Scope<'a>],
     pages: &PageSizes,
     max_graphs: usize,
     deadline: Option<Instant>,
-    decide: impl Fn(&Scope<'a>, &Graph) -> Option<Selected>,
-) -> Result<Vec<(&'a GesClient, Selected)>, SelectError> {
+    decide: impl Fn(&Scope<'a>, &Graph) -> Option<T>,
+) -> Result<Vec<(&'a GesClient, T)>, SelectError> {
     let mut selected = Vec::new();
     let mut bytes_left = MAX_LISTING_BYTES;
     for scope in scopes {

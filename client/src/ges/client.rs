@@ -131,14 +131,49 @@ impl GesClient {
     where
         O: Operation + ProjectScoped,
     {
+        // Only the rendering and the decoding know the operation's type: the attempts,
+        // retries and signing between them are one function for every operation, not a
+        // copy of them in the Lambda binary per operation it sends.
+        let template = OutgoingRequest::for_operation(
+            &self.endpoint,
+            operation,
+            vec![
+                ("Host", self.endpoint.host_header()),
+                ("Content-Type", "application/json".to_owned()),
+                ("User-Agent", USER_AGENT.to_owned()),
+            ],
+        );
+        let (sent, attempts) = match template {
+            Ok(template) => {
+                let call = Call {
+                    template: &template,
+                    operation_id: O::OPERATION_ID,
+                    project_id: operation.project_id().as_ref(),
+                };
+                self.send_with_retries(call, deadline).await
+            }
+            Err(error) => {
+                let mut attempts = Attempts::default();
+                attempts.record_sent(false);
+                (Err(error.into()), attempts)
+            }
+        };
+        finish::<O>(sent, attempts)
+    }
+
+    /// Sends a rendered call until it is answered for good, retrying as the policy and
+    /// the budget allow: the answer, or the last error, and the attempts made.
+    async fn send_with_retries(
+        &self,
+        call: Call<'_>,
+        deadline: Option<Instant>,
+    ) -> (Result<Answer, ClientError>, Attempts) {
         let mut attempts = Attempts::default();
         // What the last retry took from the budget: an answer after it gives it back.
         let mut last_cost = 0;
         loop {
             let started = Instant::now();
-            let sent = self
-                .send_authorized(operation, deadline, &mut attempts)
-                .await;
+            let sent = self.send_authorized(call, deadline, &mut attempts).await;
             let verdict = match &sent {
                 Ok(answer) => retry::verdict_on_answer(
                     answer.exchanged.status,
@@ -178,7 +213,7 @@ impl GesClient {
             match next {
                 Next::RetryAfter(pause) => {
                     tracing::info!(
-                        operation = O::OPERATION_ID,
+                        operation = call.operation_id,
                         attempt = attempts.sent(),
                         elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
                         pause_ms = pause.as_secs_f64() * 1e3,
@@ -197,14 +232,14 @@ impl GesClient {
                     }
                     if why != GiveUp::Final {
                         tracing::warn!(
-                            operation = O::OPERATION_ID,
+                            operation = call.operation_id,
                             attempts = attempts.sent(),
                             reason = ?why,
                             failure = %failure(),
                             "GES call failed; not trying again"
                         );
                     }
-                    return finish::<O>(sent, attempts);
+                    return (sent, attempts);
                 }
             }
         }
@@ -214,42 +249,36 @@ impl GesClient {
     /// first was sent with: the token is dropped and the request sent again with a
     /// fresh one. Once only, so that credentials GES keeps refusing end in `401`.
     /// Both count in `attempts`; the second is not charged against the policy's.
-    async fn send_authorized<O>(
+    async fn send_authorized(
         &self,
-        operation: &O,
+        call: Call<'_>,
         deadline: Option<Instant>,
         attempts: &mut Attempts,
-    ) -> Result<Answer, ClientError>
-    where
-        O: Operation + ProjectScoped,
-    {
+    ) -> Result<Answer, ClientError> {
         attempts.record_sent(false);
-        let (answer, authorized) = self.attempt(operation, deadline).await?;
+        let (answer, authorized) = self.attempt(call, deadline).await?;
         if answer.exchanged.status != 401 || !self.credentials.reject(authorized).await {
             return Ok(answer);
         }
         tracing::info!(
-            operation = O::OPERATION_ID,
+            operation = call.operation_id,
             request_id = answer.request_id.as_deref().unwrap_or(""),
             "GES refused the IAM token (401); sending once more with a fresh token"
         );
         attempts.record_sent(true);
-        let (answer, _) = self.attempt(operation, deadline).await?;
+        let (answer, _) = self.attempt(call, deadline).await?;
         Ok(answer)
     }
 
     /// One attempt: render and authenticate the request afresh (a signature is dated),
     /// send it, and read the answer within the size cap, all before `deadline`.
-    async fn attempt<O>(
+    async fn attempt(
         &self,
-        operation: &O,
+        call: Call<'_>,
         deadline: Option<Instant>,
-    ) -> Result<(Answer, Authorized), ClientError>
-    where
-        O: Operation + ProjectScoped,
-    {
-        let (request, authorized) = self.render(operation, deadline).await?;
-        let url = self.url(&request, O::OPERATION_ID)?;
+    ) -> Result<(Answer, Authorized), ClientError> {
+        let (request, authorized) = self.render(call, deadline).await?;
+        let url = self.url(&request, call.operation_id)?;
         let started = Instant::now();
         let exchange = async {
             let exchanged = self
@@ -261,10 +290,10 @@ impl GesClient {
                         ClientError::new(ClientErrorKind::Header { header: bad.header })
                     }
                     ExchangeError::Transport(source) => {
-                        transport(O::OPERATION_ID, &self.endpoint, source)
+                        transport(call.operation_id, &self.endpoint, source)
                     }
                     ExchangeError::TooLarge { limit, headers } => ClientError::of(
-                        O::OPERATION_ID,
+                        call.operation_id,
                         ClientErrorKind::ResponseTooLarge {
                             limit,
                             request_id: request_id(&headers),
@@ -280,13 +309,13 @@ impl GesClient {
             Some(deadline) => tokio::time::timeout_at(deadline, exchange)
                 .await
                 .unwrap_or(Err(ClientError::of(
-                    O::OPERATION_ID,
+                    call.operation_id,
                     ClientErrorKind::DeadlineExceeded,
                 ))),
             None => exchange.await,
         }?;
         tracing::debug!(
-            operation = O::OPERATION_ID,
+            operation = call.operation_id,
             status = answer.exchanged.status,
             request_id = answer.request_id.as_deref().unwrap_or(""),
             elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
@@ -295,26 +324,19 @@ impl GesClient {
         Ok((answer, authorized))
     }
 
-    async fn render<O: Operation + ProjectScoped>(
+    /// The call's request, authenticated afresh: a signature is dated.
+    async fn render(
         &self,
-        operation: &O,
+        call: Call<'_>,
         deadline: Option<Instant>,
     ) -> Result<(OutgoingRequest, Authorized), ClientError> {
-        let mut request = OutgoingRequest::for_operation(
-            &self.endpoint,
-            operation,
-            vec![
-                ("Host", self.endpoint.host_header()),
-                ("Content-Type", "application/json".to_owned()),
-                ("User-Agent", USER_AGENT.to_owned()),
-            ],
-        )?;
+        let mut request = call.template.clone();
         let authorized = self
             .credentials
             .authorize(
                 &self.http,
                 &mut request,
-                Some(operation.project_id().as_ref()),
+                Some(call.project_id),
                 OffsetDateTime::now_utc(),
                 deadline,
             )
@@ -337,6 +359,15 @@ impl GesClient {
         }
         Ok(url)
     }
+}
+
+/// One operation's request as rendered, before it is authenticated, with what the
+/// attempts need to know of the operation.
+#[derive(Clone, Copy)]
+struct Call<'a> {
+    template: &'a OutgoingRequest,
+    operation_id: &'static str,
+    project_id: &'a str,
 }
 
 /// An answer as it came, before it is decoded, and its request id.

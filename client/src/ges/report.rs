@@ -62,6 +62,9 @@ pub enum Outcome {
     Unchanged,
     /// A dry run found a stopped graph that a real run would start.
     WouldStart,
+    /// A stop held while the graph serves requests (`spare_busy`), or while Cloud Eye
+    /// cannot say whether it does; a later run stops it once quiet, or at `at_most`.
+    Deferred,
 }
 
 impl Outcome {
@@ -77,6 +80,7 @@ impl Outcome {
             Self::AlreadyRunning => "already_running",
             Self::Unchanged => "unchanged",
             Self::WouldStart => "would_start",
+            Self::Deferred => "deferred",
         }
     }
 }

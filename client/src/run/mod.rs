@@ -13,6 +13,7 @@
 //! - [`Answer`] (`report.rs`): what it reports; [`RunError`] (`error.rs`): why it reached
 //!   no outcome, of an [`ErrorType`] whose HTTP status `status.rs` holds.
 //! - `reconcile.rs`: what a reconcile decides for each scheduled graph.
+//! - `usage_checks.rs`: the Cloud Eye reads a reconcile's idle and busy checks wait on.
 //! - `at_bound.rs`: how far from now a reconcile that acts may be evaluated.
 //! - [`route`] (`routes.rs`): what an HTTP request's path asks of a run, whichever
 //!   gateway delivered it.
@@ -29,6 +30,7 @@ mod routes;
 mod runner;
 mod settings;
 mod status;
+mod usage_checks;
 
 pub use at_bound::{AtOutOfBounds, MAX_AHEAD, MAX_EVENT_AGE_MINUTES, MaxEventAge, Side};
 pub use deadline::{Deadline, REPORT_MARGIN};
@@ -36,7 +38,8 @@ pub use error::RunError;
 pub use event::{Field, ShapeError};
 pub use progress::Progress;
 pub use reconcile::{
-    DEFAULT_SCHEDULE_TAG, DEFAULT_SKIP_UNTIL_TAG, DEFAULT_WINDOW_MINUTES, Reconcile, Scheduling,
+    DEFAULT_CES_DELAY_MINUTES, DEFAULT_SCHEDULE_TAG, DEFAULT_SKIP_UNTIL_TAG,
+    DEFAULT_WINDOW_MINUTES, Decision, MAX_CES_DELAY_MINUTES, Reconcile, Scheduling, UsageCheck,
 };
 pub use report::{Answer, BatchAnswer, BatchEntry, ErrorDetail, Rfc3339, Summary};
 pub use request::{Graphs, MAX_GRAPHS_PER_EVENT, RunCredentials, RunRequest, Scheduled};

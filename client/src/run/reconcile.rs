@@ -28,7 +28,8 @@ use crate::fleet::{
     Action, ScheduleFacts, Selected, SelectionFacts, Unchangeable, describe, listed_tags,
 };
 use crate::ges::report::{GraphReport, GraphTarget, Outcome};
-use crate::schedule::{Boundary, BoundaryKind, Desired, Schedule, Schedules, SkipUntil};
+use crate::schedule::{Boundary, BoundaryKind, Desired, Minutes, Schedule, Schedules, SkipUntil};
+use crate::usage::Usage;
 
 /// The tag key whose value names a graph's schedule unless configured.
 pub const DEFAULT_SCHEDULE_TAG: &str = "ges-stop:schedule";
@@ -37,6 +38,12 @@ pub const DEFAULT_SKIP_UNTIL_TAG: &str = "ges-stop:skip-until";
 /// Minutes after a boundary in which a run acts on it unless configured: three runs of a
 /// ten-minute reconcile schedule, so that one late or failed invocation loses nothing.
 pub const DEFAULT_WINDOW_MINUTES: u16 = 30;
+/// Minutes Cloud Eye's request counts are taken to arrive late unless configured: its
+/// one-minute datapoints reach the API some minutes after the minute.
+pub const DEFAULT_CES_DELAY_MINUTES: u16 = 10;
+/// The longest delay: an hour, past which an idle check would look at the past more
+/// than at the graph's present.
+pub const MAX_CES_DELAY_MINUTES: u16 = 60;
 /// The longest window: a day. A longer one would act on yesterday's boundaries.
 pub(crate) const MAX_WINDOW_MINUTES: u16 = 1440;
 
@@ -52,6 +59,9 @@ pub struct Scheduling {
     pub skip_until_tag: String,
     /// How long after a boundary a run acts on it.
     pub window: SignedDuration,
+    /// How late Cloud Eye's request counts arrive: idle and busy checks read windows
+    /// that end this long before the reconcile's instant.
+    pub ces_delay: SignedDuration,
 }
 
 /// One reconcile's instant and mode, with what the deployment allows, and each
@@ -140,9 +150,18 @@ impl<'a> Reconcile<'a> {
         }))
     }
 
-    /// What a listed graph of `project_id` needs; `None` when it carries no schedule tag
-    /// and so is not part of the run.
+    /// What a listed graph of `project_id` needs by the clock, before any Cloud Eye
+    /// check; `None` when it carries no schedule tag and so is not part of the run. A
+    /// graph whose schedule reads usage may be changed by [`Reconcile::decide_checking`].
     pub fn decide(&self, graph: &Graph, project_id: &ProjectId) -> Option<Selected> {
+        self.decide_checking(graph, project_id)
+            .map(|decision| decision.selected)
+    }
+
+    /// What a listed graph of `project_id` needs, and the Cloud Eye check that may
+    /// change it (`stop_when_idle`, `spare_busy`); `None` when it carries no schedule
+    /// tag.
+    pub fn decide_checking(&self, graph: &Graph, project_id: &ProjectId) -> Option<Decision> {
         let tags = graph.tags.as_deref().unwrap_or_default();
         // A graph without the tag is not part of the run; one whose tag is empty names
         // a schedule that does not exist, and is skipped with that reason.
@@ -158,13 +177,20 @@ impl<'a> Reconcile<'a> {
             graph_id: graph.id.clone(),
         };
         let state = self.state(name);
+        // A schedule without periods wants nothing by the clock outside its skip dates.
+        let clock_free =
+            |state: &State<'_>| state.schedule.periods().is_empty() && state.skip_date.is_none();
         let facts = SelectionFacts {
             name: graph.name.clone(),
             tags: Some(listed_tags(graph)),
             schedule: Some(ScheduleFacts {
                 name: name.to_owned(),
-                desired: state.map(|state| state.latest.desired),
-                next_change: state.and_then(|state| state.next_change),
+                desired: state
+                    .filter(|state| !clock_free(state))
+                    .map(|state| state.latest.desired),
+                next_change: state
+                    .filter(|state| !clock_free(state))
+                    .and_then(|state| state.next_change),
                 why: None,
             }),
         };
@@ -183,10 +209,16 @@ impl<'a> Reconcile<'a> {
         };
         let opt_out = &self.policy.opt_out_tag;
         if opt_out.is_on(tags) {
-            return Some(settled(
+            return Some(Decision::clock(settled(
                 Outcome::Skipped,
                 format!("opted out by the tag {opt_out}"),
-            ));
+            )));
+        }
+        if let Some(unchangeable) = Unchangeable::of(graph) {
+            return Some(Decision::clock(settled(
+                Outcome::Skipped,
+                unchangeable.to_string(),
+            )));
         }
         if let Some(unchangeable) = Unchangeable::of(graph) {
             return Some(settled(Outcome::Skipped, unchangeable.to_string()));
@@ -198,7 +230,7 @@ impl<'a> Reconcile<'a> {
                 self.scheduling.schedule_tag
             );
             tracing::warn!(graph_id = %graph.id, schedule = name, "{reason}");
-            return Some(settled(Outcome::Skipped, reason));
+            return Some(Decision::clock(settled(Outcome::Skipped, reason)));
         };
         if let Some(value) = tag_value(tags, &self.scheduling.skip_until_tag) {
             match value.parse::<SkipUntil>() {
@@ -208,56 +240,151 @@ impl<'a> Reconcile<'a> {
                         self.scheduling.skip_until_tag
                     );
                     tracing::warn!(graph_id = %graph.id, schedule = name, "{reason}");
-                    return Some(settled(Outcome::Skipped, reason));
+                    return Some(Decision::clock(settled(Outcome::Skipped, reason)));
                 }
                 Ok(skip) => {
                     let until = skip.until(state.schedule);
                     if self.at < until {
-                        return Some(settled(
+                        return Some(Decision::clock(settled(
                             Outcome::Skipped,
                             format!(
                                 "kept out of its schedule by the tag {} until {until}",
                                 self.scheduling.skip_until_tag
                             ),
-                        ));
+                        )));
                     }
                 }
             }
         }
         if !self.policy.allows(project_id, &graph.id) {
-            return Some(settled(
+            return Some(Decision::clock(settled(
                 Outcome::Skipped,
                 "not in GES_ALLOWED_GRAPH_IDS / GES_ALLOWED_PROJECT_IDS".to_owned(),
-            ));
+            )));
         }
-        let (outcome, reason) = self.plan(state, &graph.status);
-        let acting = |action: Action| {
+        let (plan, reason, check) = self.plan(state, &graph.status);
+        let acting = |action: Action, reason: String| {
             let mut selected = decided(action);
             if let Some(schedule) = &mut selected.facts.schedule {
-                schedule.why = Some(reason.clone());
+                schedule.why = Some(reason);
             }
             selected
         };
-        Some(match outcome {
-            Plan::Stop => acting(Action::Stop),
-            Plan::Start => acting(Action::Start),
+        let selected = match plan {
+            Plan::Stop => acting(Action::Stop, reason),
+            Plan::Start => acting(Action::Start, reason),
             Plan::Settled(outcome) => settled(outcome, reason),
+        };
+        Some(Decision {
+            check: check.map(|kind| UsageCheck {
+                kind,
+                status: graph.status.clone(),
+                dry_run: self.dry_run,
+            }),
+            selected,
         })
     }
 
-    /// What the schedule's state and the graph's status come to, and why.
-    fn plan(&self, state: &State<'_>, status: &GraphStatus) -> (Plan, String) {
+    /// The Cloud Eye window that ends at the reconcile's instant less the delay, on a
+    /// whole minute, and spans `span`.
+    fn usage_window(&self, span: Minutes) -> (Timestamp, Timestamp) {
+        let end = self
+            .at
+            .checked_sub(self.scheduling.ces_delay)
+            .unwrap_or(Timestamp::MIN);
+        let second = end.as_second();
+        let end = Timestamp::from_second(second - second.rem_euclid(60)).unwrap_or(end);
+        let start = end.checked_sub(span.duration()).unwrap_or(Timestamp::MIN);
+        (start, end)
+    }
+
+    /// What the schedule's state and the graph's status come to, why, and the Cloud Eye
+    /// check that may change it.
+    fn plan(&self, state: &State<'_>, status: &GraphStatus) -> (Plan, String, Option<CheckKind>) {
+        let (plan, reason) = self.clock_plan(state, status);
+        let schedule = state.schedule;
+        if *status != GraphStatus::Running || !schedule.reads_usage() {
+            return (plan, reason, None);
+        }
+        let stops = matches!(plan, Plan::Stop | Plan::Settled(Outcome::WouldStop));
+        match (stops, schedule.spare_busy(), schedule.stop_when_idle()) {
+            (true, Some(spare), _) => {
+                // Every run acts on the latest stop boundary (a skip date's is its 00:00)
+                // until `at_most` after it, then stops the graph whatever its use.
+                let until = state
+                    .latest
+                    .at
+                    .checked_add(spare.at_most().duration())
+                    .unwrap_or(Timestamp::MAX);
+                if self.at < until {
+                    let (from, to) = self.usage_window(spare.quiet());
+                    let check = CheckKind::Spare {
+                        from,
+                        to,
+                        quiet: spare.quiet(),
+                        until,
+                    };
+                    (plan, reason, Some(check))
+                } else {
+                    let reason = format!(
+                        "{reason}; spare_busy held the stop until {until} at most, so it stops \
+                        whether or not the graph is busy"
+                    );
+                    (plan, reason, None)
+                }
+            }
+            (false, _, Some(idle)) => {
+                let Plan::Settled(otherwise) = plan else {
+                    return (plan, reason, None);
+                };
+                let (from, to) = self.usage_window(idle.span());
+                let check = CheckKind::Idle {
+                    from,
+                    to,
+                    otherwise,
+                };
+                (Plan::Settled(otherwise), reason, Some(check))
+            }
+            _ => (plan, reason, None),
+        }
+    }
+
+    /// What the schedule's clock and the graph's status come to, and why.
+    fn clock_plan(&self, state: &State<'_>, status: &GraphStatus) -> (Plan, String) {
         let State {
             schedule,
             latest,
             skip_date,
             ..
         } = *state;
+        if schedule.periods().is_empty() && skip_date.is_none() {
+            return (
+                Plan::Settled(Outcome::Unchanged),
+                format!(
+                    "the schedule has no periods: it stops graphs only when idle, and the graph \
+                    is {}",
+                    describe(status)
+                ),
+            );
+        }
         let within_window = self
             .at
             .checked_add(-self.scheduling.window)
             .is_ok_and(|window_start| window_start < latest.at);
-        let acting = schedule.enforce() || skip_date.is_some() || within_window;
+        // With spare_busy, runs act on a stop boundary for `at_most` after it, and the
+        // first run past it (within the window after `at_most`) stops the graph anyway.
+        let within_spare = schedule.spare_busy().is_some_and(|spare| {
+            latest.desired == Desired::Stopped
+                && self
+                    .at
+                    .checked_add(-self.scheduling.window)
+                    .and_then(|start| start.checked_add(-spare.at_most().duration()))
+                    .is_ok_and(|start| start < latest.at)
+        });
+        let acting = schedule.enforce() || skip_date.is_some() || within_window || within_spare;
+        // With stop_when_idle, a graph stopped mid-period stays stopped until the next
+        // period's start: started again by `enforce`, an idle graph would flap.
+        let may_start = within_window || schedule.stop_when_idle().is_none();
         let why_acting = || match (skip_date, latest.kind) {
             (Some(date), _) => format!("{date} is a skip date"),
             (None, BoundaryKind::Start) => format!("its period began at {}", latest.at),
@@ -308,9 +435,18 @@ impl<'a> Reconcile<'a> {
                     latest.at
                 ),
             ),
-            (Desired::Running, GraphStatus::Stopped) if acting => (
+            (Desired::Running, GraphStatus::Stopped) if acting && may_start => (
                 start,
                 format!("the schedule wants it running: {}", why_acting()),
+            ),
+            (Desired::Running, GraphStatus::Stopped) if acting => (
+                Plan::Settled(Outcome::Unchanged),
+                format!(
+                    "the schedule wants it running since {}, but stops graphs when idle \
+                    (\"stop_when_idle\"): a graph stopped in a period starts at the next \
+                    period's start, not in the middle of one",
+                    latest.at
+                ),
             ),
             (Desired::Running, GraphStatus::Stopped) => {
                 (Plan::Settled(Outcome::Unchanged), why_left())
@@ -336,6 +472,145 @@ impl<'a> Reconcile<'a> {
                 Plan::Settled(Outcome::Unchanged),
                 format!("the graph is {}; {}", describe(other), why_left()),
             ),
+        }
+    }
+}
+
+/// What a reconcile decided for one graph: what it needs by the clock, and the Cloud
+/// Eye check, if any, that settles it.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    /// What the graph needs by the clock; a check may change it.
+    pub selected: Selected,
+    /// The request counts that settle it, when its schedule reads them.
+    pub check: Option<UsageCheck>,
+}
+
+impl Decision {
+    /// A decision that asks Cloud Eye nothing.
+    fn clock(selected: Selected) -> Self {
+        Self {
+            selected,
+            check: None,
+        }
+    }
+}
+
+/// What a running graph's decision waits on: its request counts over a window, read
+/// from Cloud Eye by the run, once for all graphs.
+#[derive(Debug, Clone)]
+pub struct UsageCheck {
+    kind: CheckKind,
+    status: GraphStatus,
+    dry_run: bool,
+}
+
+#[derive(Debug, Clone)]
+enum CheckKind {
+    /// `stop_when_idle`: stopped if idle over `[from, to)`, else `otherwise`.
+    Idle {
+        from: Timestamp,
+        to: Timestamp,
+        otherwise: Outcome,
+    },
+    /// `spare_busy`: stopped unless it served requests over `[from, to)` (the last
+    /// `quiet`); while busy, deferred until `until`.
+    Spare {
+        from: Timestamp,
+        to: Timestamp,
+        quiet: Minutes,
+        until: Timestamp,
+    },
+}
+
+impl UsageCheck {
+    /// The window to read, `[from, to)`, whole minutes.
+    pub fn window(&self) -> (Timestamp, Timestamp) {
+        match self.kind {
+            CheckKind::Idle { from, to, .. } | CheckKind::Spare { from, to, .. } => (from, to),
+        }
+    }
+
+    /// The decision once the counts are read (what they show, or why they could not be
+    /// read): `selected` is the clock's.
+    pub fn settle(self, selected: Selected, read: Result<Usage, &str>) -> Selected {
+        let settled = |selected: Selected, outcome: Outcome, reason: String| Selected {
+            action: Action::Settled(GraphReport::settled(
+                &selected.target,
+                outcome,
+                &self.status,
+                reason,
+            )),
+            ..selected
+        };
+        let stop = |selected: Selected, reason: String| {
+            if self.dry_run {
+                return settled(selected, Outcome::WouldStop, reason);
+            }
+            let mut selected = Selected {
+                action: Action::Stop,
+                ..selected
+            };
+            if let Some(schedule) = &mut selected.facts.schedule {
+                schedule.why = Some(reason);
+            }
+            selected
+        };
+        let clock_reason = |selected: &Selected| match &selected.action {
+            Action::Settled(report) => report.reason.clone().unwrap_or_default(),
+            Action::Stop | Action::Start => selected
+                .facts
+                .schedule
+                .as_ref()
+                .and_then(|schedule| schedule.why.clone())
+                .unwrap_or_default(),
+        };
+        match (self.kind, read) {
+            (CheckKind::Idle { from, .. }, Ok(Usage::Idle)) => {
+                stop(selected, format!("idle: no requests since {from}"))
+            }
+            (
+                CheckKind::Idle {
+                    from, otherwise, ..
+                },
+                read,
+            ) => {
+                let why = match read {
+                    Ok(Usage::Busy { requests }) => {
+                        format!("in use: {requests} requests since {from}")
+                    }
+                    Ok(Usage::Unknown { reported, minutes }) => format!(
+                        "not known to be idle: Cloud Eye has a datapoint for {reported} of the \
+                        {minutes} minutes since {from}, so the graph may not have run throughout"
+                    ),
+                    Ok(Usage::Idle) => String::new(),
+                    Err(error) => {
+                        format!("not known to be idle: Cloud Eye could not be read: {error}")
+                    }
+                };
+                let reason = format!("{}; {why}", clock_reason(&selected));
+                settled(selected, otherwise, reason)
+            }
+            (CheckKind::Spare { quiet, until, .. }, Ok(Usage::Busy { requests })) => {
+                let reason = format!(
+                    "busy: {requests} requests in the last {quiet}; stopped once quiet, or at \
+                    {until} at the latest"
+                );
+                settled(selected, Outcome::Deferred, reason)
+            }
+            (CheckKind::Spare { until, .. }, Err(error)) => {
+                let reason = format!(
+                    "treated as busy until {until}, as Cloud Eye could not be read: {error}"
+                );
+                settled(selected, Outcome::Deferred, reason)
+            }
+            (CheckKind::Spare { quiet, .. }, Ok(Usage::Idle | Usage::Unknown { .. })) => {
+                let reason = format!(
+                    "{}; no requests in the last {quiet}",
+                    clock_reason(&selected)
+                );
+                stop(selected, reason)
+            }
         }
     }
 }

@@ -186,6 +186,8 @@ pub struct Summary {
     pub unchanged: usize,
     /// Graphs a dry run would start.
     pub would_start: usize,
+    /// Graphs whose stop was held while they serve requests (`spare_busy`).
+    pub deferred: usize,
     /// Graphs that failed.
     pub failed: usize,
 }
@@ -219,6 +221,7 @@ impl Summary {
             Some(Outcome::AlreadyRunning) => &mut self.already_running,
             Some(Outcome::Unchanged) => &mut self.unchanged,
             Some(Outcome::WouldStart) => &mut self.would_start,
+            Some(Outcome::Deferred) => &mut self.deferred,
             None => &mut self.failed,
         } += 1;
     }
@@ -238,6 +241,7 @@ impl Summary {
             already_running = self.already_running,
             unchanged = self.unchanged,
             would_start = self.would_start,
+            deferred = self.deferred,
             failed = self.failed,
             dry_run,
             "summary"

@@ -31,6 +31,7 @@ use crate::ges::error::GraphError;
 use crate::ges::report::{Change, GraphReport, GraphTarget, Outcome};
 use crate::ges::wait::{JobEnd, wait_for_job};
 use crate::run::reconcile::Reconcile;
+use crate::run::usage_checks::{self, CloudEyes};
 use crate::transport::retry::Attempts;
 
 /// Where a run reads the time: the system clock, except in tests that pin it.
@@ -74,6 +75,8 @@ pub struct Runner {
     progress: Option<Arc<dyn Progress>>,
     /// What a reconcile's `at` defaults to and is bounded by.
     clock: Clock,
+    /// Where each GES's Cloud Eye is, for idle and busy checks.
+    cloud_eyes: CloudEyes,
 }
 
 /// One graph's part of a run: what it needs, and the client for its region. A graph
@@ -86,8 +89,24 @@ struct Item<'a> {
 impl Runner {
     /// A runner for this configuration and these settings.
     pub fn new(config: &Config, settings: Settings) -> Result<Self, ClientError> {
+        let client = GesClient::new(config)?;
+        let home = config
+            .ces_endpoint
+            .clone()
+            .map(|ces| (client.endpoint().clone(), ces));
+        let cloud_eyes = CloudEyes::new(
+            home.into_iter()
+                .chain(
+                    config
+                        .region_endpoints
+                        .iter()
+                        .map(|(region, ges)| (ges.clone(), region.ces_endpoint())),
+                )
+                .collect(),
+        );
         Ok(Self {
-            client: GesClient::new(config)?,
+            cloud_eyes,
+            client,
             default_project_id: config.default_project_id.clone(),
             regions: Regions::new(config),
             pages: PageSizes::default(),
@@ -168,6 +187,10 @@ impl Runner {
                 let scopes = self.scopes(&client, selectors, request).await?;
                 let decide = fleet::selectors_decide(&self.settings.policy, request.dry_run);
                 let items = self.select(&scopes, request, deadline, decide).await?;
+                let items = items
+                    .into_iter()
+                    .map(|(client, selected)| Item { client, selected })
+                    .collect();
                 let results = self.run_all(items, request, deadline).await;
                 // A fleet run always answers with the list, however many it selected.
                 batch(selectors.to_vec(), results, request.dry_run, None).map(Answer::Batch)
@@ -209,9 +232,16 @@ impl Runner {
             if narrowed && !scope.selects(graph) {
                 return None;
             }
-            reconcile.decide(graph, &scope.project_id)
+            reconcile.decide_checking(graph, &scope.project_id)
         };
-        let items = self.select(&scopes, request, deadline, decide).await?;
+        let decisions = self.select(&scopes, request, deadline, decide).await?;
+        // One round of Cloud Eye reads for every graph a check waits on; a plain
+        // schedule's graphs have none, and nothing is asked.
+        let items = usage_checks::settle(decisions, &self.cloud_eyes, deadline.at)
+            .await
+            .into_iter()
+            .map(|(client, selected)| Item { client, selected })
+            .collect();
         let results = self.run_all(items, request, deadline).await;
         batch(
             scheduled.selectors.clone(),
@@ -290,22 +320,17 @@ impl Runner {
 
     /// Lists the scopes and keeps, as the run's items, the graphs `decide` takes; more
     /// than the event's or the configured maximum is refused before any call.
-    async fn select<'a>(
+    async fn select<'a, T>(
         &self,
         scopes: &'a [Scope<'a>],
         request: &RunRequest,
         deadline: Deadline,
-        decide: impl Fn(&Scope<'a>, &Graph) -> Option<Selected>,
-    ) -> Result<Vec<Item<'a>>, RunError> {
+        decide: impl Fn(&Scope<'a>, &Graph) -> Option<T>,
+    ) -> Result<Vec<(&'a GesClient, T)>, RunError> {
         let max_graphs = request.max_graphs.unwrap_or(self.settings.max_graphs);
-        Ok(
-            fleet::select(scopes, &self.pages, max_graphs, deadline.at, decide)
-                .await
-                .map_err(RunError::Select)?
-                .into_iter()
-                .map(|(client, selected)| Item { client, selected })
-                .collect(),
-        )
+        fleet::select(scopes, &self.pages, max_graphs, deadline.at, decide)
+            .await
+            .map_err(RunError::Select)
     }
 
     /// The named graphs, each with its project, all allowed, before anything is sent.

@@ -20,8 +20,8 @@ use crate::config::{Config, ConfigError, Overrides, seconds};
 use crate::fleet::policy::{DEFAULT_OPT_OUT_TAG, Policy};
 use crate::fleet::selector::{self, MAX_SELECTORS, Selector};
 use crate::run::reconcile::{
-    DEFAULT_SCHEDULE_TAG, DEFAULT_SKIP_UNTIL_TAG, DEFAULT_WINDOW_MINUTES, MAX_WINDOW_MINUTES,
-    Scheduling,
+    DEFAULT_CES_DELAY_MINUTES, DEFAULT_SCHEDULE_TAG, DEFAULT_SKIP_UNTIL_TAG,
+    DEFAULT_WINDOW_MINUTES, MAX_CES_DELAY_MINUTES, MAX_WINDOW_MINUTES, Scheduling,
 };
 use crate::schedule::Schedules;
 
@@ -128,6 +128,11 @@ impl Settings {
             .and_then(|minutes| i64::try_from(minutes).ok())
             .unwrap_or(i64::from(DEFAULT_WINDOW_MINUTES)),
         );
+        let ces_delay = SignedDuration::from_mins(
+            count(&env, vars::CES_DELAY, usize::from(MAX_CES_DELAY_MINUTES))?
+                .and_then(|minutes| i64::try_from(minutes).ok())
+                .unwrap_or(i64::from(DEFAULT_CES_DELAY_MINUTES)),
+        );
         let max_event_age = match count(
             &env,
             vars::MAX_EVENT_AGE,
@@ -158,6 +163,7 @@ impl Settings {
                 schedule_tag,
                 skip_until_tag,
                 window,
+                ces_delay,
             });
         Ok(Self {
             scheduling,
@@ -413,6 +419,26 @@ mod tests {
                     (vars::SKIP_UNTIL_TAG, "pause")
                 ])
                 .is_ok()
+            );
+        }
+    }
+
+    #[test]
+    fn the_cloud_eye_delay_is_a_checked_number_of_minutes() {
+        let delay = |vars: &[(&str, &str)]| {
+            settings(vars).map(|settings| settings.scheduling.map(|s| s.ces_delay.as_mins()))
+        };
+        let document = r#"{"schedules": {"s": {"timezone": "UTC", "stop_when_idle": "30m"}}}"#;
+        assert_eq!(delay(&[(vars::SCHEDULES, document)]).unwrap(), Some(10));
+        assert_eq!(
+            delay(&[(vars::SCHEDULES, document), (vars::CES_DELAY, "3")]).unwrap(),
+            Some(3)
+        );
+        for bad in ["0", "61", "-1", "10m"] {
+            let message = delay(&[(vars::CES_DELAY, bad)]).unwrap_err().to_string();
+            assert!(
+                message.contains(vars::CES_DELAY) && message.contains("1 to 60"),
+                "{bad}: {message}"
             );
         }
     }

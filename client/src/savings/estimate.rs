@@ -407,6 +407,7 @@ mod tests {
             schedule_tag: "sched".to_owned(),
             skip_until_tag: "until".to_owned(),
             window: SignedDuration::from_mins(30),
+            ces_delay: SignedDuration::from_mins(10),
         }
     }
 

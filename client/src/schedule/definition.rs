@@ -5,6 +5,7 @@ use jiff::civil::Date;
 
 use super::name::ScheduleName;
 use super::period::Period;
+use super::usage_rules::{SpareBusy, StopWhenIdle};
 use super::zone::Zone;
 
 /// One schedule: its zone, periods and skip dates, checked.
@@ -17,6 +18,8 @@ pub struct Schedule {
     pub(crate) skip_dates: Vec<Date>,
     pub(super) start_graphs: bool,
     pub(super) enforce: bool,
+    pub(super) stop_when_idle: Option<StopWhenIdle>,
+    pub(super) spare_busy: Option<SpareBusy>,
 }
 
 impl Schedule {
@@ -56,7 +59,24 @@ impl Schedule {
         self.enforce
     }
 
-    /// Its periods, in document order.
+    /// How long a running graph must have served no request to be stopped, if the
+    /// schedule stops idle graphs.
+    pub fn stop_when_idle(&self) -> Option<StopWhenIdle> {
+        self.stop_when_idle
+    }
+
+    /// How a stop is held while the graph is busy, if it is.
+    pub fn spare_busy(&self) -> Option<SpareBusy> {
+        self.spare_busy
+    }
+
+    /// Whether the schedule decides by Cloud Eye's request counts too.
+    pub fn reads_usage(&self) -> bool {
+        self.stop_when_idle.is_some() || self.spare_busy.is_some()
+    }
+
+    /// Its periods, in document order (none for a schedule that stops graphs only when
+    /// idle).
     pub fn periods(&self) -> &[Period] {
         &self.periods
     }

@@ -20,6 +20,7 @@ use super::error::ScheduleError;
 use super::name::ScheduleName;
 use super::period::{Conflict, Period};
 use super::time_of_day::TimeOfDay;
+use super::usage_rules::{Minutes, SpareBusy, StopWhenIdle};
 use super::zone::Zone;
 
 /// The most periods one schedule may have: the overlap check compares every pair.
@@ -134,6 +135,8 @@ struct RawDocument {
 #[serde(deny_unknown_fields)]
 struct RawSchedule {
     timezone: Zone,
+    // Left out only beside `stop_when_idle`: checked with the whole schedule.
+    #[serde(default)]
     periods: Vec<RawPeriod>,
     #[serde(default)]
     skip_dates: Vec<LocalDate>,
@@ -141,6 +144,24 @@ struct RawSchedule {
     start_graphs: bool,
     #[serde(default)]
     enforce: bool,
+    #[serde(default)]
+    stop_when_idle: Option<Minutes>,
+    #[serde(default)]
+    spare_busy: Option<RawSpareBusy>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpareBusy {
+    quiet: Minutes,
+    at_most: Minutes,
+}
+
+impl<'de> Deserialize<'de> for Minutes {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
 }
 
 #[derive(Deserialize)]
@@ -354,12 +375,24 @@ fn check_schedule(
     name: ScheduleName,
     raw: RawSchedule,
 ) -> Result<Schedule, ScheduleError> {
-    if raw.periods.is_empty() {
+    let stop_when_idle = raw
+        .stop_when_idle
+        .map(StopWhenIdle::new)
+        .transpose()
+        .map_err(|message| invalid(format!("{at}.stop_when_idle"), message))?;
+    let spare_busy = raw
+        .spare_busy
+        .map(|spare| SpareBusy::new(spare.quiet, spare.at_most))
+        .transpose()
+        .map_err(|(field, message)| invalid(format!("{at}.spare_busy.{field}"), message))?;
+    // A schedule that stops graphs only when idle needs no period; any other does.
+    if raw.periods.is_empty() && stop_when_idle.is_none() {
         return Err(invalid(
             format!("{at}.periods"),
             "no periods: give at least one, such as {\"days\": \"mon-fri\", \"start\": \
              \"08:00\", \"stop\": \"20:00\"}, or {\"days\": \"mon-sun\", \"stop\": \"22:00\"} \
-             for a nightly stop",
+             for a nightly stop, or give stop_when_idle for a schedule that stops graphs only \
+             when nobody uses them",
         ));
     }
     if raw.periods.len() > MAX_PERIODS {
@@ -445,5 +478,7 @@ fn check_schedule(
         skip_dates,
         start_graphs: raw.start_graphs,
         enforce: raw.enforce,
+        stop_when_idle,
+        spare_busy,
     })
 }

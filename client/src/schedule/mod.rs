@@ -17,6 +17,8 @@
 //!
 //! - `document`: the JSON, its checks and [`Schedules`]; `definition`: one [`Schedule`]; [`ScheduleError`]: what can be wrong.
 //! - [`Weekdays`], [`TimeOfDay`], [`ScheduleName`], [`Period`]: the checked values.
+//! - [`StopWhenIdle`], [`SpareBusy`] (`usage_rules`): the fields that decide by Cloud Eye's
+//!   request counts.
 //! - [`Boundary`], [`Schedule::latest`], [`Schedule::next_change`]: where the desired
 //!   state changes; [`Schedule::stopped_within`] (`stopped`): how long a schedule wants a
 //!   graph stopped in a span; [`SkipUntil`]: the tag that keeps a graph out of its schedule.
@@ -32,6 +34,7 @@ mod period;
 mod skip_until;
 mod stopped;
 mod time_of_day;
+mod usage_rules;
 mod zone;
 
 pub use boundaries::{Boundary, BoundaryKind, Desired, MAX_SPAN_DAYS};
@@ -44,6 +47,10 @@ pub use name::{MAX_NAME_LEN, ScheduleName, ScheduleNameError};
 pub use period::Period;
 pub use skip_until::{SkipUntil, SkipUntilError};
 pub use time_of_day::{TimeOfDay, TimeOfDayError};
+pub use usage_rules::{
+    MAX_AT_MOST_MINUTES, MAX_IDLE_MINUTES, MIN_IDLE_MINUTES, MIN_QUIET_MINUTES, Minutes,
+    MinutesError, SpareBusy, StopWhenIdle,
+};
 
 /// The release of the IANA time zone database compiled in, such as `2026f`.
 pub fn tzdb_version() -> &'static str {

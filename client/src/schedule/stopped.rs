@@ -21,6 +21,26 @@ impl Schedule {
         if to <= from {
             return SignedDuration::ZERO;
         }
+        // A schedule that stops graphs only when idle plans no stop but its skip dates,
+        // each a whole day.
+        if self.periods().is_empty() {
+            return self
+                .skip_dates()
+                .iter()
+                .map(|date| {
+                    let midnight = |date: jiff::civil::Date| {
+                        self.resolve(date.to_datetime(jiff::civil::Time::midnight()))
+                    };
+                    let start = midnight(*date).max(from);
+                    let end = date.tomorrow().map_or(Timestamp::MAX, midnight).min(to);
+                    if start < end {
+                        start.duration_until(end)
+                    } else {
+                        SignedDuration::ZERO
+                    }
+                })
+                .sum();
+        }
         let mut state = self.latest(from).desired;
         let mut since = from;
         let mut stopped = SignedDuration::ZERO;
@@ -53,6 +73,18 @@ mod tests {
     }
 
     /// Stopped hours between two local dates' midnights, in the schedule's zone.
+    #[test]
+    fn a_schedule_stopped_only_when_idle_plans_only_its_skip_dates() {
+        let idle_only = schedules(
+            r#"{"timezone": "Europe/Berlin", "stop_when_idle": "30m", "skip_dates": ["2026-12-25"]}"#,
+        );
+        assert_eq!(hours(&idle_only, date(2026, 12, 1), date(2027, 1, 1)), 24.0);
+        assert_eq!(
+            hours(&idle_only, date(2026, 12, 1), date(2026, 12, 25)),
+            0.0
+        );
+    }
+
     fn hours(schedules: &Schedules, first: Date, end: Date) -> f64 {
         let s = schedules.get("s").unwrap();
         let midnight = |d: Date| s.resolve(d.to_datetime(jiff::civil::Time::midnight()));

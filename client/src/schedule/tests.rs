@@ -334,3 +334,99 @@ fn from_lookup_reads_the_variable_or_the_file() {
 fn the_bundled_database_is_the_pinned_release() {
     assert_eq!(tzdb_version(), "2026f");
 }
+
+#[test]
+fn usage_fields_are_read_once_and_refused_naming_the_field() {
+    let period = r#"{"days": "mon-fri", "start": "08:00", "stop": "20:00"}"#;
+    let read = Schedules::from_json(&one(&format!(
+        r#"{{"timezone": "UTC", "periods": [{period}], "stop_when_idle": "1h30m",
+            "spare_busy": {{"quiet": "15m", "at_most": "2h"}}}}"#
+    )))
+    .unwrap();
+    let schedule = read.get("s").unwrap();
+    assert_eq!(schedule.stop_when_idle().unwrap().span().get(), 90);
+    let spare = schedule.spare_busy().unwrap();
+    assert_eq!((spare.quiet().get(), spare.at_most().get()), (15, 120));
+    // Idle-only: no periods at all, or an empty list.
+    for idle_only in [
+        r#"{"timezone": "UTC", "stop_when_idle": "30m"}"#,
+        r#"{"timezone": "UTC", "periods": [], "stop_when_idle": "30m"}"#,
+    ] {
+        let read = Schedules::from_json(&one(idle_only)).unwrap();
+        assert!(read.get("s").unwrap().periods().is_empty());
+    }
+    let cases: Vec<(String, &str, &str)> = vec![
+        (
+            one(r#"{"timezone": "UTC"}"#),
+            "schedules.s.periods: ",
+            "no periods",
+        ),
+        (
+            one(r#"{"timezone": "UTC", "spare_busy": {"quiet": "15m", "at_most": "2h"}}"#),
+            "schedules.s.periods: ",
+            "no periods",
+        ),
+        (
+            one(r#"{"timezone": "UTC", "stop_when_idle": "30"}"#),
+            "schedules.s.stop_when_idle: ",
+            "not a duration",
+        ),
+        (
+            one(r#"{"timezone": "UTC", "stop_when_idle": 30}"#),
+            "schedules.s.stop_when_idle: ",
+            "invalid type",
+        ),
+        (
+            one(r#"{"timezone": "UTC", "stop_when_idle": "10m"}"#),
+            "schedules.s.stop_when_idle: ",
+            "out of range",
+        ),
+        (
+            one(r#"{"timezone": "UTC", "stop_when_idle": "169h"}"#),
+            "schedules.s.stop_when_idle: ",
+            "out of range",
+        ),
+        (
+            one(&format!(
+                r#"{{"timezone": "UTC", "periods": [{period}], "spare_busy": {{"quiet": "3h", "at_most": "2h"}}}}"#
+            )),
+            "schedules.s.spare_busy.quiet: ",
+            "longer than at_most",
+        ),
+        (
+            one(&format!(
+                r#"{{"timezone": "UTC", "periods": [{period}], "spare_busy": {{"quiet": "15m", "at_most": "25h"}}}}"#
+            )),
+            "schedules.s.spare_busy.at_most: ",
+            "too long",
+        ),
+        (
+            one(&format!(
+                r#"{{"timezone": "UTC", "periods": [{period}], "spare_busy": {{"quiet": "15m"}}}}"#
+            )),
+            "schedules.s.spare_busy: ",
+            "missing field `at_most`",
+        ),
+        (
+            one(&format!(
+                r#"{{"timezone": "UTC", "periods": [{period}], "spare_busy": {{"quiet": "15m", "at_most": "2h", "max": "1h"}}}}"#
+            )),
+            "schedules.s.spare_busy.max: ",
+            "unknown field",
+        ),
+        (
+            one(&format!(
+                r#"{{"timezone": "UTC", "periods": [{period}], "spare_busy": {{"quiet": "1x", "at_most": "2h"}}}}"#
+            )),
+            "schedules.s.spare_busy.quiet: ",
+            "not a duration",
+        ),
+    ];
+    for (document, prefix, contains) in cases {
+        let message = refused(&document);
+        assert!(
+            message.starts_with(prefix) && message.contains(contains),
+            "{document}: {message}"
+        );
+    }
+}

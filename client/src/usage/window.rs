@@ -25,7 +25,7 @@ pub(crate) const MINUTE_MS: i64 = 60_000;
 
 /// A span of whole minutes, `[from, to)`, of at least one and at most
 /// [`MAX_DATAPOINTS`] minutes: one graph's minutes always fit in one request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Window {
     /// UNIX time in ms, on a minute.
     from_ms: i64,

@@ -63,6 +63,8 @@ pub enum Metric {
     GraphsAlreadyRunning,
     /// Graphs not as their schedule wants, rightly left so.
     GraphsUnchanged,
+    /// Graphs whose stop was held while they serve requests (`spare_busy`).
+    GraphsDeferred,
     /// Graphs whose stop (or start) failed.
     GraphsFailed,
     /// One stop call's time, retries included.
@@ -85,6 +87,7 @@ impl Metric {
             Self::GraphsStarting => "GraphsStarting",
             Self::GraphsAlreadyRunning => "GraphsAlreadyRunning",
             Self::GraphsUnchanged => "GraphsUnchanged",
+            Self::GraphsDeferred => "GraphsDeferred",
             Self::GraphsFailed => "GraphsFailed",
             Self::StopLatency => "StopLatency",
             Self::StartLatency => "StartLatency",
@@ -313,7 +316,7 @@ fn summary(result: &Result<Answer, FunctionError>) -> Option<Summary> {
 
 /// Each count with its metric. The dry-run counts (`would_stop`, `would_start`) have
 /// none: a dry run writes no metric.
-fn counts(summary: &Summary) -> [(Metric, usize); 9] {
+fn counts(summary: &Summary) -> [(Metric, usize); 10] {
     let Summary {
         selected,
         stopping,
@@ -325,6 +328,7 @@ fn counts(summary: &Summary) -> [(Metric, usize); 9] {
         already_running,
         unchanged,
         would_start: _,
+        deferred,
         failed,
     } = *summary;
     [
@@ -336,6 +340,7 @@ fn counts(summary: &Summary) -> [(Metric, usize); 9] {
         (Metric::GraphsStarting, starting),
         (Metric::GraphsAlreadyRunning, already_running),
         (Metric::GraphsUnchanged, unchanged),
+        (Metric::GraphsDeferred, deferred),
         (Metric::GraphsFailed, failed),
     ]
 }
@@ -505,6 +510,7 @@ mod tests {
                 "GraphsStarting",
                 "GraphsAlreadyRunning",
                 "GraphsUnchanged",
+                "GraphsDeferred",
                 "GraphsFailed",
             ]
         );
