@@ -220,9 +220,6 @@ impl<'a> Reconcile<'a> {
                 unchangeable.to_string(),
             )));
         }
-        if let Some(unchangeable) = Unchangeable::of(graph) {
-            return Some(settled(Outcome::Skipped, unchangeable.to_string()));
-        }
         let Some(state) = state else {
             let reason = format!(
                 "the tag {}={name:?} names a schedule that GES_SCHEDULES does not have: fix \
