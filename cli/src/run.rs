@@ -283,7 +283,7 @@ fn finish(result: Result<Answer, RunError>, format: Format, view: View) -> ExitC
 }
 
 /// The exit code of a run that reached no answer.
-fn exit_code(kind: ErrorType) -> u8 {
+pub(crate) fn exit_code(kind: ErrorType) -> u8 {
     match kind {
         // Refused by the request's rules or the configuration, before anything was sent.
         ErrorType::InvalidEvent

@@ -9,14 +9,14 @@ use std::process::ExitCode;
 use clap::Args;
 use ges_api::types::ProjectId;
 use ges_client::config::Overrides;
-use ges_client::run::Scheduling;
+use ges_client::run::{RunError, Scheduling};
 use ges_client::savings::{DateRange, ListedGraph, PriceTable, Savings, estimate, rounded_hours};
 use jiff::civil::Date;
 use tabwriter::TabWriter;
 
 use crate::exit::{EXIT_FAILED, EXIT_USAGE, fail};
 use crate::output::{Format, line, write_out};
-use crate::run::{OutputArgs, runner};
+use crate::run::{OutputArgs, exit_code, runner};
 
 /// Show what the schedules save: for each scheduled graph, the hours its schedule keeps
 /// it stopped over a month (or --from/--to), and with a price table what those hours
@@ -117,13 +117,8 @@ pub(super) async fn run(args: SavingsArgs) -> ExitCode {
         Ok(runner) => runner,
         Err(code) => return code,
     };
-    let Some(scheduling) = runner.settings().scheduling.clone() else {
-        return fail(
-            EXIT_USAGE,
-            "no schedules configured: set GES_SCHEDULES (the document) or GES_SCHEDULES_FILE \
-             (a file holding it) (NoSchedulesConfigured)",
-        );
-    };
+    // No schedules configured is the core's to refuse, before any listing, as a
+    // reconcile's is.
     let graphs = match runner.scheduled_graphs(args.project_id.as_ref()).await {
         Ok((project_id, graphs)) => graphs
             .iter()
@@ -131,11 +126,15 @@ pub(super) async fn run(args: SavingsArgs) -> ExitCode {
             .collect::<Vec<_>>(),
         Err(error) => {
             let kind = error.kind();
-            return fail(EXIT_FAILED, format_args!("{error} ({kind})"));
+            return fail(exit_code(kind), format_args!("{error} ({kind})"));
         }
     };
+    let Some(scheduling) = runner.settings().scheduling.as_ref() else {
+        // Unreachable: the listing above was refused without them.
+        return fail(EXIT_USAGE, RunError::NoSchedulesConfigured);
+    };
     let savings = estimate(
-        &scheduling,
+        scheduling,
         &runner.settings().policy,
         prices.as_ref(),
         range,
@@ -143,7 +142,7 @@ pub(super) async fn run(args: SavingsArgs) -> ExitCode {
     );
     let printed = match args.output.format() {
         Format::Json => line(savings.to_json()),
-        Format::Table => table(&savings, &scheduling),
+        Format::Table => table(&savings, scheduling),
     };
     match printed {
         Ok(()) => ExitCode::SUCCESS,
