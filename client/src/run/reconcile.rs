@@ -175,6 +175,8 @@ impl<'a> Reconcile<'a> {
                 desired: state.map(|state| state.latest.desired),
                 next_change: state.and_then(|state| state.next_change),
                 why: None,
+                size: graph.graph_size_type_index.clone(),
+                replicas: graph.replicas(),
             }),
         };
         let decided = |action: Action| Selected {
