@@ -94,6 +94,9 @@ macro_rules! function_environment {
   GES_MAX_EVENT_AGE_MINUTES
                           how far in the past a reconcile that acts may be evaluated
                           (its \"at\"; default 120, up to 10080; 5 minutes ahead at most)
+  GES_RECONCILE_INTERVAL_MINUTES
+                          how far apart reconciles run, for the function's stopped-time
+                          metrics (1 to 1440; unset: none written)
 "
     };
 }

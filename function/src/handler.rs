@@ -65,8 +65,10 @@ impl Handler {
         })
     }
 
-    /// The same handler, writing each invocation's metrics to `metrics`.
+    /// The same handler, writing each invocation's metrics to `metrics`, which count a
+    /// reconcile's stopped graphs for the settings' reconcile interval.
     pub fn with_metrics(self, metrics: Metrics) -> Self {
+        let metrics = metrics.with_interval(self.settings().reconcile_interval);
         Self { metrics, ..self }
     }
 

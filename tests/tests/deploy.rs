@@ -1028,3 +1028,189 @@ fn policy_examples_name_the_ges_actions_huawei_defines() {
     assert_eq!(policy["Version"], "1.1", "a fine-grained policy");
     assert_eq!(policy["Statement"][0]["Action"], json!(ACTIONS));
 }
+
+/// The dashboard's body as deployed by a stack named `stack` in `region`: `Fn::Sub`'s
+/// variables and pseudo parameters put in, `${!` read as a literal `${`.
+fn dashboard(template: &Value, stack: &str, region: &str) -> Value {
+    let dashboards: Vec<&Value> = template["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|resource| resource["Type"] == "AWS::CloudWatch::Dashboard")
+        .collect();
+    assert_eq!(dashboards.len(), 1, "one dashboard");
+    let sub = dashboards[0]["Properties"]["DashboardBody"]["Fn::Sub"]
+        .as_array()
+        .expect("a body built with Fn::Sub [text, variables]");
+    let mut body = sub[0].as_str().unwrap().to_owned();
+    for (name, value) in sub[1].as_object().unwrap() {
+        body = body.replace(&format!("${{{name}}}"), value.as_str().unwrap());
+    }
+    body = body
+        .replace("${AWS::StackName}", stack)
+        .replace("${AWS::Region}", region);
+    assert!(
+        !body.replace("${!", "").contains("${"),
+        "a variable Fn::Sub does not fill: {body}"
+    );
+    serde_json::from_str(&body.replace("${!", "${"))
+        .unwrap_or_else(|error| panic!("the dashboard body is not JSON ({error}): {body}"))
+}
+
+#[test]
+fn the_dashboard_reads_the_metrics_the_function_writes_per_day_and_per_week() {
+    let template = template();
+    let variables = &function(&template)["Properties"]["Environment"]["Variables"];
+    assert_eq!(
+        variables["POWERTOOLS_SERVICE_NAME"],
+        json!({"Ref": "AWS::StackName"})
+    );
+    let namespace = variables["POWERTOOLS_METRICS_NAMESPACE"].as_str().unwrap();
+    let body = dashboard(&template, "nightly-stack", "eu-west-1");
+    let metrics_source =
+        std::fs::read_to_string(workspace_root().join("function/src/metrics/mod.rs")).unwrap();
+    // GraphsDeferred is the busy graphs' count, which the `idle` work adds to the
+    // function's metrics beside these; the dashboard reads it by that name.
+    let written = |metric: &str| {
+        metric == "GraphsDeferred" || metrics_source.contains(&format!("=> \"{metric}\""))
+    };
+    let widgets = body["widgets"].as_array().unwrap();
+    let mut seen = Vec::new();
+    for widget in widgets {
+        let properties = &widget["properties"];
+        let title = properties["title"].as_str().unwrap();
+        assert_eq!(properties["region"], "eu-west-1", "{title}");
+        for line in properties["metrics"].as_array().unwrap() {
+            let line = line.as_array().unwrap();
+            match line.as_slice() {
+                [options] => {
+                    let expression = options["expression"].as_str().unwrap();
+                    if let Some(search) = expression.strip_prefix("SEARCH(") {
+                        // One line per schedule, of this stack's service only, summed by
+                        // the week.
+                        assert!(
+                            search.starts_with(&format!(
+                                "'{{\"{namespace}\",schedule,service}} MetricName=\""
+                            )),
+                            "{title}: {expression}"
+                        );
+                        assert!(
+                            search.ends_with("service=\"nightly-stack\"', 'Sum', 604800)"),
+                            "{title}: {expression}"
+                        );
+                        let metric = search.split("MetricName=\"").nth(1).unwrap();
+                        let metric = metric.split('"').next().unwrap();
+                        assert!(written(metric), "{title}: the function writes no {metric}");
+                        assert_eq!(properties["period"], 604800, "{title}");
+                        assert_eq!(options["label"], "${PROP('Dim.schedule')}", "{title}");
+                        seen.push(metric.to_owned());
+                    }
+                }
+                [ns, metric, dimension, service, ..] => {
+                    assert_eq!(ns, namespace, "{title}");
+                    assert_eq!(dimension, "service", "{title}");
+                    assert_eq!(service, "nightly-stack", "{title}");
+                    let metric = metric.as_str().unwrap();
+                    assert!(written(metric), "{title}: the function writes no {metric}");
+                    assert_eq!(properties["period"], 86400, "{title}");
+                    assert_eq!(properties["stat"], "Sum", "{title}");
+                    seen.push(metric.to_owned());
+                }
+                other => panic!("{title}: a metric line the test does not read: {other:?}"),
+            }
+        }
+    }
+    assert_eq!(
+        seen,
+        [
+            "GraphsStopping",
+            "GraphsStopped",
+            "GraphsStarting",
+            "GraphsDeferred",
+            "GraphsFailed",
+            "StoppedGraphHours",
+            "EstimatedSavings",
+        ]
+    );
+    // Stopped is both stop outcomes: a stop waited for ends as GraphsStopped.
+    let daily = &widgets[0]["properties"]["metrics"];
+    assert_eq!(
+        daily[0][0]["expression"],
+        "FILL(stopping, 0) + FILL(stopped, 0)"
+    );
+    assert_eq!(daily[1][4]["id"], "stopping");
+    assert_eq!(daily[2][4]["id"], "stopped");
+}
+
+const SCHEDULES: &str = r#"{"schedules": {"nightly": {"timezone": "UTC", "periods": []}}}"#;
+
+#[test]
+fn the_reconcile_interval_and_the_prices_reach_the_function_and_old_stacks_still_update() {
+    let template = template();
+    // A stack deployed before these parameters, with a cron(...) rate: its update gives
+    // the same values, the new parameters take their defaults, nothing is refused, and
+    // the function gets blank variables, which it reads as unset (no stopped time).
+    let before = Deployment::new(
+        &template,
+        &with(
+            SECRET_MODE,
+            &[
+                ("ReconcileRate", "cron(0/10 * * * ? *)"),
+                ("Schedules", SCHEDULES),
+            ],
+        ),
+    );
+    assert_eq!(before.refusals(), Vec::<String>::new());
+    let variables = &deployed_function(&before)["Environment"]["Variables"];
+    assert_eq!(variables["GES_RECONCILE_INTERVAL_MINUTES"], "");
+    assert_eq!(variables["GES_PRICES"], "");
+
+    let prices = r#"{"currency": "USD", "per_hour": {"1": 1.25}}"#;
+    let given = Deployment::new(
+        &template,
+        &with(
+            SECRET_MODE,
+            &[
+                ("ReconcileRate", "rate(15 minutes)"),
+                ("Schedules", SCHEDULES),
+                ("ReconcileIntervalMinutes", "15"),
+                ("Prices", prices),
+            ],
+        ),
+    );
+    assert_eq!(given.refusals(), Vec::<String>::new());
+    let variables = &deployed_function(&given)["Environment"]["Variables"];
+    assert_eq!(variables["GES_RECONCILE_INTERVAL_MINUTES"], "15");
+    assert_eq!(variables["GES_PRICES"], prices);
+
+    // The parameter takes what the function takes (1 to 1440 minutes), or nothing.
+    let pattern = template["Parameters"]["ReconcileIntervalMinutes"]["AllowedPattern"]
+        .as_str()
+        .unwrap();
+    let accepted = |values: &[&str]| -> Vec<bool> {
+        let output = Command::new(python())
+            .args([
+                "-c",
+                "import re, sys; p = sys.argv[1]; \
+                 print(' '.join(str(bool(re.fullmatch(p, v))) for v in sys.argv[2:]))",
+                pattern,
+            ])
+            .args(values)
+            .output()
+            .expect("python runs");
+        assert!(output.status.success(), "{}", shown(&output));
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .split_whitespace()
+            .map(|word| word == "True")
+            .collect()
+    };
+    let good = [
+        "", "1", "9", "10", "15", "60", "999", "1000", "1399", "1439", "1440",
+    ];
+    let bad = [
+        "0", "01", "1441", "1500", "2000", "9999", "-5", "15m", " 15", "1.5",
+    ];
+    assert!(accepted(&good).iter().all(|ok| *ok), "{good:?}");
+    assert!(accepted(&bad).iter().all(|ok| !ok), "{bad:?}");
+}

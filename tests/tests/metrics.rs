@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use ges_api::types::{GraphId, GraphStatus};
+use ges_api::types::{GraphId, GraphSizeTypeIndex, GraphStatus, ProductType};
 use ges_simulator::{GraphSpec, RunningSimulator, Simulator};
 use ges_stop_e2e::lambda::NoAnswer;
 use ges_stop_e2e::{LambdaEmulator, LambdaFunction};
@@ -407,6 +407,246 @@ async fn a_namespace_cloudwatch_refuses_fails_the_start_naming_the_variable() {
     function
         .wait_for_log(LOG_WAIT, |line| {
             line["level"] == "ERROR" && line.to_string().contains("POWERTOOLS_METRICS_NAMESPACE")
+        })
+        .await;
+    assert!(
+        simulator.requests().is_empty(),
+        "{:?}",
+        simulator.requests()
+    );
+}
+
+/// A graph for the stopped-time metrics: (number, schedule tag, status, size, replicas,
+/// database edition, opted out).
+type Scheduled = (
+    u32,
+    Option<&'static str>,
+    GraphStatus,
+    GraphSizeTypeIndex,
+    u32,
+    bool,
+    bool,
+);
+
+/// Graphs of two schedules, and one without a tag.
+const SCHEDULED: [Scheduled; 7] = [
+    // stop-only: two counted (1 and 3 replicas), one running, two skipped though stopped.
+    (
+        1,
+        Some("stop-only"),
+        GraphStatus::Stopped,
+        GraphSizeTypeIndex::MillionEdges,
+        1,
+        false,
+        false,
+    ),
+    (
+        2,
+        Some("stop-only"),
+        GraphStatus::Stopped,
+        GraphSizeTypeIndex::BillionEdges,
+        3,
+        false,
+        false,
+    ),
+    (
+        3,
+        Some("stop-only"),
+        GraphStatus::Running,
+        GraphSizeTypeIndex::MillionEdges,
+        1,
+        false,
+        false,
+    ),
+    (
+        4,
+        Some("stop-only"),
+        GraphStatus::Stopped,
+        GraphSizeTypeIndex::MillionEdges,
+        1,
+        true,
+        false,
+    ),
+    (
+        5,
+        Some("stop-only"),
+        GraphStatus::Stopped,
+        GraphSizeTypeIndex::MillionEdges,
+        1,
+        false,
+        true,
+    ),
+    // office: stopped, whether its schedule wants it so now or (not starting graphs)
+    // leaves it, of a size the table does not price.
+    (
+        6,
+        Some("office"),
+        GraphStatus::Stopped,
+        GraphSizeTypeIndex::TenMillionEdges,
+        1,
+        false,
+        false,
+    ),
+    // No schedule: not part of a reconcile.
+    (
+        7,
+        None,
+        GraphStatus::Stopped,
+        GraphSizeTypeIndex::MillionEdges,
+        1,
+        false,
+        false,
+    ),
+];
+
+const RECONCILE_SCHEDULES: &str = r#"{"schedules": {
+  "stop-only": {"timezone": "UTC", "periods": [{"days": "mon-sun", "stop": "22:00"}]},
+  "office": {"timezone": "UTC", "periods": [{"days": "mon-sun", "start": "08:00", "stop": "20:00"}]}
+}}"#;
+const PRICES: &str = r#"{"currency": "EUR", "per_hour": {"1": 0.5, "4": 12}}"#;
+
+async fn scheduled_simulator() -> RunningSimulator {
+    let graphs = SCHEDULED.iter().map(
+        |(n, schedule, status, size, replicas, database, opted_out)| {
+            let mut spec = GraphSpec::running(graph(&fleet_id(*n as usize)), format!("graph-{n}"))
+                .with_status(status.clone())
+                .with_size(size.clone())
+                .with_replicas(*replicas);
+            if let Some(schedule) = schedule {
+                spec = spec.with_tag("ges-stop:schedule", *schedule);
+            }
+            if *database {
+                spec = spec.with_edition(ProductType::Persistence);
+            }
+            if *opted_out {
+                spec = spec.with_tag("ges-stop:skip", "true");
+            }
+            spec
+        },
+    );
+    Simulator::builder()
+        .graphs(graphs)
+        .token(TOKEN)
+        .start()
+        .await
+        .expect("the simulator starts")
+}
+
+#[tokio::test]
+async fn a_reconcile_writes_each_schedules_stopped_graph_hours_and_estimated_savings() {
+    let simulator = scheduled_simulator().await;
+    let emulator = LambdaEmulator::start().await;
+    let env = env(
+        &simulator,
+        &[
+            ("POWERTOOLS_METRICS_NAMESPACE", NAMESPACE),
+            ("POWERTOOLS_SERVICE_NAME", SERVICE),
+            ("GES_SCHEDULES", RECONCILE_SCHEDULES),
+            ("GES_RECONCILE_INTERVAL_MINUTES", "15"),
+            ("GES_PRICES", PRICES),
+        ],
+    );
+    let mut function = LambdaFunction::start(&emulator, env).await;
+    let dry = function
+        .invoke(&json!({ "reconcile": true, "dry_run": true }))
+        .await;
+    assert_eq!(dry.status, 200, "{dry:?}");
+    let invocation = function.invoke(&json!({ "reconcile": true })).await;
+    assert_eq!(invocation.status, 200, "{invocation:?}");
+    let answer = invocation.answer();
+    let outcome = |n: u32| {
+        answer["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|entry| entry["graph_id"] == fleet_id(n as usize))
+            .map(|entry| entry["outcome"].clone())
+    };
+    assert_eq!(outcome(4), Some(json!("skipped")), "{answer}");
+    assert_eq!(outcome(5), Some(json!("skipped")), "{answer}");
+    assert_eq!(outcome(7), None, "{answer}");
+
+    // The run's counts, and one document per schedule.
+    function
+        .wait_for_logs(LOG_WAIT, 3, |line| line.get("_aws").is_some())
+        .await;
+    let output = function.stop().await;
+    let lines: Vec<Value> = output
+        .stdout_lines
+        .iter()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|line| line.get("_aws").is_some())
+        .collect();
+    let now = now_ms();
+    for line in &lines {
+        assert_emf(line, now);
+        assert_eq!(line["service"], SERVICE, "{line}");
+    }
+    let schedules: BTreeMap<&str, &Value> = lines
+        .iter()
+        .filter_map(|line| Some((line.get("schedule")?.as_str()?, line)))
+        .collect();
+    assert_eq!(
+        schedules.keys().copied().collect::<Vec<_>>(),
+        ["office", "stop-only"],
+        "{lines:#?}"
+    );
+    for line in schedules.values() {
+        assert_eq!(
+            line["_aws"]["CloudWatchMetrics"][0]["Dimensions"],
+            json!([["service", "schedule"]]),
+            "{line}"
+        );
+        assert_eq!(line["_aws"]["CloudWatchMetrics"][0]["Namespace"], NAMESPACE);
+        assert_eq!(line["currency"], "EUR", "{line}");
+    }
+    let stop_only = schedules["stop-only"];
+    // Graphs 1 and 2, a quarter of an hour each: the running one, the database edition
+    // and the opted-out one count nothing.
+    assert_eq!(stop_only["StoppedGraphHours"], 0.5, "{stop_only}");
+    assert_eq!(stop_only["stopped_graphs"], 2, "{stop_only}");
+    // 0.5 x 1 x 0.25 + 12 x 3 x 0.25 = 9.125, to the cent half up.
+    assert_eq!(stop_only["EstimatedSavings"], 9.13, "{stop_only}");
+    assert_eq!(stop_only["unpriced_graphs"], 0, "{stop_only}");
+    let office = schedules["office"];
+    assert_eq!(office["StoppedGraphHours"], 0.25, "{office}");
+    assert_eq!(office["EstimatedSavings"], 0.0, "{office}");
+    assert_eq!(office["unpriced_graphs"], 1, "{office}");
+    // The dry run wrote nothing and took the cold start with it: the run's counts and
+    // the two schedules.
+    assert_eq!(lines.len(), 3, "{lines:#?}");
+}
+
+#[tokio::test]
+async fn a_bad_price_table_fails_the_start_naming_its_field_and_sends_nothing() {
+    let simulator = scheduled_simulator().await;
+    let emulator = LambdaEmulator::start().await;
+    let env = env(
+        &simulator,
+        &[(
+            "GES_PRICES",
+            r#"{"currency": "EUR", "per_hour": {"1": -0.5}}"#,
+        )],
+    );
+    let function = LambdaFunction::start(&emulator, env).await;
+    match function
+        .try_invoke(&json!({ "reconcile": true }), Duration::from_secs(30))
+        .await
+    {
+        Err(NoAnswer::FunctionExited(status)) => assert!(!status.success(), "{status}"),
+        Ok(answer) => {
+            assert_eq!(
+                answer.body["errorType"], "InvalidConfiguration",
+                "{answer:?}"
+            );
+            let message = answer.body["errorMessage"].as_str().unwrap_or_default();
+            assert!(message.contains("per_hour.\"1\""), "{message}");
+        }
+        Err(other) => panic!("no init error: {other}\n{}", function.diagnostics()),
+    }
+    function
+        .wait_for_log(LOG_WAIT, |line| {
+            line["level"] == "ERROR" && line.to_string().contains("GES_PRICES")
         })
         .await;
     assert!(

@@ -68,7 +68,8 @@ pub mod vars {
     /// A file holding the schedules document, for one larger than Lambda's 4 KB of
     /// environment.
     pub const SCHEDULES_FILE: &str = "GES_SCHEDULES_FILE";
-    /// The price table `ges-stop savings` reads, as JSON.
+    /// The price table `ges-stop savings` and the function's savings metric read, as
+    /// JSON.
     pub const PRICES: &str = "GES_PRICES";
     /// A file holding the price table.
     pub const PRICES_FILE: &str = "GES_PRICES_FILE";
@@ -81,6 +82,9 @@ pub mod vars {
     /// How many minutes late Cloud Eye's request counts arrive: idle and busy checks
     /// read up to now minus this.
     pub const CES_DELAY: &str = "GES_CES_DELAY_MINUTES";
+    /// How many minutes apart reconciles run (the deployment's schedule says so; the
+    /// function cannot tell): what each graph seen stopped counts in the metrics.
+    pub const RECONCILE_INTERVAL: &str = "GES_RECONCILE_INTERVAL_MINUTES";
     /// How many minutes in the past a reconcile that acts may be evaluated at.
     pub const MAX_EVENT_AGE: &str = "GES_MAX_EVENT_AGE_MINUTES";
     /// The OIDC identity provider STS checks ID tokens against (the SDK's name).

@@ -18,9 +18,12 @@ pub use selector::{MAX_SELECTORS, Selector, SelectorError};
 pub use unchangeable::Unchangeable;
 
 use std::collections::HashSet;
+use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
 
-use ges_api::types::{Graph, GraphId, GraphStatus, ListGraphsRequest, ProjectId};
+use ges_api::types::{
+    Graph, GraphId, GraphSizeTypeIndex, GraphStatus, ListGraphsRequest, ProjectId,
+};
 use tokio::time::Instant;
 
 use crate::failure::FailureKind;
@@ -109,6 +112,11 @@ pub struct ScheduleFacts {
     /// Why the reconcile stops or starts the graph (the boundary it acts on), for the
     /// report of a call that needs no reason of its own.
     pub why: Option<String>,
+    /// The graph's size as listed (`graph_size_type_index`), which prices its stopped
+    /// time in the metrics.
+    pub size: Option<GraphSizeTypeIndex>,
+    /// Its replicas as listed ([`Graph::replicas`]), which multiply that price.
+    pub replicas: Option<NonZeroU32>,
 }
 
 /// What a selected graph needs.

@@ -46,7 +46,7 @@ pub use request::{Graphs, MAX_GRAPHS_PER_EVENT, RunCredentials, RunRequest, Sche
 pub use routes::{GraphRoute, METHOD, Route, route};
 pub use runner::{Clock, Runner};
 pub use settings::{
-    DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_GRAPHS, DEFAULT_WAIT_TIMEOUT, MAX_CONCURRENCY, Settings,
-    load,
+    DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_GRAPHS, DEFAULT_WAIT_TIMEOUT, MAX_CONCURRENCY,
+    MAX_RECONCILE_INTERVAL_MINUTES, Settings, load,
 };
 pub use status::ErrorType;

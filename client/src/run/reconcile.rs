@@ -192,6 +192,8 @@ impl<'a> Reconcile<'a> {
                     .filter(|state| !clock_free(state))
                     .and_then(|state| state.next_change),
                 why: None,
+                size: graph.graph_size_type_index.clone(),
+                replicas: graph.replicas(),
             }),
         };
         let decided = |action: Action| Selected {

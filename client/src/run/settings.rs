@@ -45,6 +45,10 @@ pub async fn load(
     Ok((config, settings))
 }
 
+/// The longest reconcile interval: a day. EventBridge Scheduler's rates go further, but
+/// a reconcile a day apart already misses every boundary in between.
+pub const MAX_RECONCILE_INTERVAL_MINUTES: u16 = 1440;
+
 /// How many stops run at once unless configured: enough to stop a fleet in a few
 /// round trips, few enough not to trip GES's throttling.
 pub const DEFAULT_MAX_CONCURRENCY: usize = 8;
@@ -76,6 +80,10 @@ pub struct Settings {
     /// How far in the past a reconcile that acts may be evaluated
     /// (`vars::MAX_EVENT_AGE`); a dry run takes any instant.
     pub max_event_age: MaxEventAge,
+    /// How far apart reconciles run (`vars::RECONCILE_INTERVAL`), when configured: each
+    /// graph a reconcile sees stopped counts that long in the metrics. Unset, the
+    /// metrics count no stopped time, as none can be known.
+    pub reconcile_interval: Option<SignedDuration>,
 }
 
 impl Settings {
@@ -133,6 +141,13 @@ impl Settings {
                 .and_then(|minutes| i64::try_from(minutes).ok())
                 .unwrap_or(i64::from(DEFAULT_CES_DELAY_MINUTES)),
         );
+        let reconcile_interval = count(
+            &env,
+            vars::RECONCILE_INTERVAL,
+            usize::from(MAX_RECONCILE_INTERVAL_MINUTES),
+        )?
+        .and_then(|minutes| i64::try_from(minutes).ok())
+        .map(SignedDuration::from_mins);
         let max_event_age = match count(
             &env,
             vars::MAX_EVENT_AGE,
@@ -177,6 +192,7 @@ impl Settings {
             wait_timeout,
             max_graphs,
             max_event_age,
+            reconcile_interval,
         })
     }
 }
@@ -438,6 +454,31 @@ mod tests {
             let message = delay(&[(vars::CES_DELAY, bad)]).unwrap_err().to_string();
             assert!(
                 message.contains(vars::CES_DELAY) && message.contains("1 to 60"),
+                "{bad}: {message}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_reconcile_interval_is_a_checked_number_of_minutes_or_none() {
+        let interval = |vars: &[(&str, &str)]| {
+            settings(vars).map(|settings| settings.reconcile_interval.map(|i| i.as_mins()))
+        };
+        assert_eq!(interval(&[]).unwrap(), None);
+        assert_eq!(
+            interval(&[(vars::RECONCILE_INTERVAL, "15")]).unwrap(),
+            Some(15)
+        );
+        assert_eq!(
+            interval(&[(vars::RECONCILE_INTERVAL, "1440")]).unwrap(),
+            Some(1440)
+        );
+        for bad in ["0", "1441", "-5", "15m", "1.5"] {
+            let message = interval(&[(vars::RECONCILE_INTERVAL, bad)])
+                .unwrap_err()
+                .to_string();
+            assert!(
+                message.contains(vars::RECONCILE_INTERVAL) && message.contains("1 to 1440"),
                 "{bad}: {message}"
             );
         }

@@ -29,6 +29,9 @@ pub enum Unit {
     Count,
     /// A duration.
     Milliseconds,
+    /// A quantity CloudWatch has no unit for (hours, money): its unit `None`.
+    #[serde(rename = "None")]
+    Unitless,
 }
 
 /// Why a name or a value cannot go into a document.

@@ -4,8 +4,12 @@
 //!
 //! Per invocation that is not a dry run: how many graphs ended each way (from the
 //! answer's [`Summary`]), the latency of each stop and start sent to GES, and, once per
-//! process, `ColdStart`. CloudWatch Logs extracts them from the log stream: no
-//! `PutMetricData`, no permission, no call on the way to the answer.
+//! process, `ColdStart`. A reconcile, when the interval between reconciles is configured
+//! (`GES_RECONCILE_INTERVAL_MINUTES`), also writes per schedule the time its graphs were
+//! seen stopped and, with a price table, what that time would have cost ([`stopped`]),
+//! each schedule in a document of its own with the `schedule` dimension beside
+//! `service`. CloudWatch Logs extracts them from the log stream: no `PutMetricData`, no
+//! permission, no call on the way to the answer.
 //!
 //! Written with `serde_json` ([`emf`]) rather than with `metrics_cloudwatch_embedded`
 //! 0.10: that crate keeps at most 100 histogram values between flushes and drops the
@@ -15,6 +19,7 @@
 
 pub mod calls;
 pub mod emf;
+pub mod stopped;
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -28,7 +33,10 @@ use calls::Call;
 use emf::{DimensionValue, Document, EmfError, Namespace, Unit};
 use ges_client::config::Vars;
 use ges_client::ges::Change;
-use ges_client::run::{Answer, RunError, Summary};
+use ges_client::run::{Answer, BatchAnswer, RunError, Summary};
+use ges_client::savings::{PriceError, PriceTable};
+use jiff::SignedDuration;
+use stopped::{Sampling, ScheduleStopped};
 
 pub use calls::Recorder;
 
@@ -73,6 +81,10 @@ pub enum Metric {
     StartLatency,
     /// The process's first invocation.
     ColdStart,
+    /// A schedule's graphs a reconcile saw stopped, times the reconcile interval.
+    StoppedGraphHours,
+    /// What that time would have cost, in the price table's currency.
+    EstimatedSavings,
 }
 
 impl Metric {
@@ -92,6 +104,8 @@ impl Metric {
             Self::StopLatency => "StopLatency",
             Self::StartLatency => "StartLatency",
             Self::ColdStart => "ColdStart",
+            Self::StoppedGraphHours => "StoppedGraphHours",
+            Self::EstimatedSavings => "EstimatedSavings",
         }
     }
 
@@ -99,6 +113,8 @@ impl Metric {
     pub fn unit(self) -> Unit {
         match self {
             Self::StopLatency | Self::StartLatency => Unit::Milliseconds,
+            // CloudWatch has no unit for hours nor for money.
+            Self::StoppedGraphHours | Self::EstimatedSavings => Unit::Unitless,
             _ => Unit::Count,
         }
     }
@@ -123,6 +139,9 @@ pub enum MetricsConfigError {
         /// Its value, cut to 40 characters.
         value: String,
     },
+    /// The price table (`GES_PRICES` or `GES_PRICES_FILE`) is bad.
+    #[error(transparent)]
+    Prices(#[from] PriceError),
 }
 
 /// Where an invocation's metrics go: to stdout, or, for the command line, the tests and
@@ -138,6 +157,10 @@ struct Sink {
     service: DimensionValue,
     /// Until the first invocation has been measured.
     cold: AtomicBool,
+    /// The price table, kept until the interval is known ([`Metrics::with_interval`]).
+    prices: Option<PriceTable>,
+    /// What a reconcile's stopped graphs count, once the interval is known.
+    sampling: Option<Sampling>,
 }
 
 impl Metrics {
@@ -151,10 +174,12 @@ impl Metrics {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
-    /// From variables read through `lookup`; blank ones count as unset.
+    /// From variables read through `lookup`; blank ones count as unset. The price table
+    /// is read even with metrics off: a bad one is refused at start all the same.
     pub fn from_lookup(
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, MetricsConfigError> {
+        let prices = PriceTable::from_lookup(&lookup)?;
         let env = Vars(lookup);
         if let Some(value) = env.get(DISABLED_VAR)
             && flag(DISABLED_VAR, &value)?
@@ -181,8 +206,23 @@ impl Metrics {
                 namespace,
                 service,
                 cold: AtomicBool::new(true),
+                prices,
+                sampling: None,
             }),
         })
+    }
+
+    /// The same metrics, counting each graph a reconcile sees stopped for `interval`
+    /// (the settings' `reconcile_interval`); without one, no stopped time is written,
+    /// as none can be known.
+    pub fn with_interval(mut self, interval: Option<SignedDuration>) -> Self {
+        if let Some(sink) = &mut self.sink {
+            sink.sampling = interval.map(|interval| Sampling {
+                interval,
+                prices: sink.prices.clone(),
+            });
+        }
+        self
     }
 
     /// Whether metrics are written.
@@ -232,9 +272,18 @@ impl Metrics {
             return Vec::new();
         }
         let cold_start = cold.then(|| sink.cold_start(context));
+        let stopped = match (&sink.sampling, batch(result)) {
+            (Some(sampling), Some(batch)) => sampling.by_schedule(batch),
+            _ => Vec::new(),
+        };
         cold_start
             .into_iter()
             .chain([sink.run(result, calls, context)])
+            .chain(
+                stopped
+                    .iter()
+                    .map(|schedule| sink.stopped(schedule, context)),
+            )
             .filter_map(built)
             .flat_map(|document| document.lines(timestamp_ms))
             .collect()
@@ -290,6 +339,25 @@ impl Sink {
     }
 }
 
+impl Sink {
+    /// One schedule's stopped time and savings, with the `schedule` dimension; the
+    /// currency and the graphs counted as properties.
+    fn stopped(&self, schedule: &ScheduleStopped, context: &Context) -> Result<Document, EmfError> {
+        let mut document = self.document(context)?;
+        document.dimension("schedule".parse()?, schedule.schedule.parse()?)?;
+        add(&mut document, Metric::StoppedGraphHours, schedule.hours)?;
+        document.property("stopped_graphs".parse()?, json!(schedule.graphs))?;
+        if let (Some(savings), Some(sampling)) = (schedule.savings, &self.sampling) {
+            add(&mut document, Metric::EstimatedSavings, savings)?;
+            if let Some(prices) = &sampling.prices {
+                document.property("currency".parse()?, json!(prices.currency().code()))?;
+            }
+            document.property("unpriced_graphs".parse()?, json!(schedule.unpriced))?;
+        }
+        Ok(document)
+    }
+}
+
 fn add(document: &mut Document, metric: Metric, value: f64) -> Result<(), EmfError> {
     document.metric(&metric.name().parse()?, metric.unit(), value)
 }
@@ -311,6 +379,16 @@ fn summary(result: &Result<Answer, FunctionError>) -> Option<Summary> {
         Err(FunctionError::Run(RunError::PartialFailure(batch))) => Some(batch.summary.clone()),
         // Refused before any graph: nothing was counted.
         Err(_) => None,
+    }
+}
+
+/// The run's graphs one by one, when it reached them: those of a reconcile carry their
+/// schedule.
+fn batch(result: &Result<Answer, FunctionError>) -> Option<&BatchAnswer> {
+    match result {
+        Ok(Answer::Batch(batch)) => Some(batch),
+        Err(FunctionError::Run(RunError::PartialFailure(batch))) => Some(batch),
+        _ => None,
     }
 }
 
@@ -370,11 +448,17 @@ mod tests {
 
     use serde_json::Value;
 
+    use std::collections::BTreeMap;
+    use std::num::NonZeroU32;
+
     use super::*;
-    use ges_client::fleet::SelectionFacts;
+    use ges_api::types::{GraphSizeTypeIndex, GraphStatus};
+    use ges_client::config::vars;
+    use ges_client::fleet::{ScheduleFacts, SelectionFacts};
     use ges_client::ges::GraphError;
     use ges_client::ges::{GraphReport, GraphTarget, Outcome};
     use ges_client::run::{BatchAnswer, BatchEntry};
+    use ges_client::schedule::Desired;
     use ges_client::transport::Attempts;
 
     const T: u64 = 1_700_000_000_000;
@@ -632,6 +716,177 @@ mod tests {
             assert!(self::metrics(&[(DISABLED_VAR, on)]).enabled(), "{on:?}");
         }
         assert!(!Metrics::off().enabled());
+    }
+
+    /// A reconcile's entry: graph `n` of `schedule` (`None`: a schedule the document
+    /// lacks), listed with `status` and settled as `outcome`, of size `size`.
+    fn scheduled(
+        n: usize,
+        schedule: &str,
+        desired: Option<Desired>,
+        status: GraphStatus,
+        outcome: Outcome,
+        size: &str,
+    ) -> BatchEntry {
+        BatchEntry {
+            target: target(n),
+            facts: SelectionFacts {
+                name: None,
+                tags: None,
+                schedule: Some(ScheduleFacts {
+                    name: schedule.to_owned(),
+                    desired,
+                    next_change: None,
+                    why: None,
+                    size: Some(GraphSizeTypeIndex::from(size)),
+                    replicas: NonZeroU32::new(u32::try_from(n % 3 + 1).unwrap()),
+                }),
+            },
+            outcome: Ok(GraphReport::settled(
+                &target(n),
+                outcome,
+                &status,
+                "test".to_owned(),
+            )),
+        }
+    }
+
+    fn reconcile() -> Result<Answer, FunctionError> {
+        use GraphStatus::{Running, Stopped};
+        use Outcome::{AlreadyRunning, AlreadyStopped, Skipped, Unchanged};
+        let stopped = Some(Desired::Stopped);
+        let running = Some(Desired::Running);
+        let entries = vec![
+            // nightly: graphs 0 (1 replica), 2 (3 replicas) stopped, 1 running;
+            // 3 stopped but skipped (database edition, opted out...), counts nothing.
+            scheduled(0, "nightly", stopped, Stopped, AlreadyStopped, "1"),
+            scheduled(1, "nightly", running, Running, AlreadyRunning, "1"),
+            scheduled(2, "nightly", stopped, Stopped, AlreadyStopped, "4"),
+            scheduled(3, "nightly", stopped, Stopped, Skipped, "1"),
+            // weekend: one running, left so by hand.
+            scheduled(4, "weekend", stopped, Running, Unchanged, "1"),
+            // office: stopped by hand though it wants it running, of a size the table
+            // does not price.
+            scheduled(5, "office", running, Stopped, Unchanged, "2"),
+            // a tag naming no schedule.
+            scheduled(6, "nosuch", None, Stopped, Skipped, "1"),
+        ];
+        Ok(Answer::Batch(BatchAnswer::new(Vec::new(), entries, None)))
+    }
+
+    fn by_schedule(lines: &[Value]) -> BTreeMap<String, Value> {
+        lines
+            .iter()
+            .filter(|line| line.get("schedule").is_some())
+            .map(|line| (line["schedule"].as_str().unwrap().to_owned(), line.clone()))
+            .collect()
+    }
+
+    const PRICES: &str = r#"{"currency": "USD", "per_hour": {"1": 1.25, "4": 12}}"#;
+
+    #[test]
+    fn a_reconcile_writes_each_schedules_stopped_hours_and_savings_apart() {
+        let metrics = metrics(&[(SERVICE_VAR, "stack"), (vars::PRICES, PRICES)])
+            .with_interval(Some(SignedDuration::from_mins(15)));
+        let lines = parsed(metrics.lines(false, &reconcile(), &[], &context(), T));
+        let schedules = by_schedule(&lines);
+        assert_eq!(
+            schedules.keys().collect::<Vec<_>>(),
+            ["nightly", "office", "weekend"],
+            "{lines:#?}"
+        );
+        let nightly = &schedules["nightly"];
+        let directive = &nightly["_aws"]["CloudWatchMetrics"][0];
+        assert_eq!(directive["Dimensions"], json!([["service", "schedule"]]));
+        assert_eq!(
+            directive["Metrics"],
+            json!([
+                {"Name": "StoppedGraphHours", "Unit": "None"},
+                {"Name": "EstimatedSavings", "Unit": "None"},
+            ])
+        );
+        assert_eq!(nightly["service"], "stack");
+        assert_eq!(nightly["function_request_id"], "req-7");
+        // Two graphs a quarter of an hour each.
+        assert_eq!(nightly["StoppedGraphHours"], 0.5);
+        assert_eq!(nightly["stopped_graphs"], 2);
+        // 1.25 x 1 replica x 0.25 h + 12 x 3 replicas x 0.25 h = 0.3125 + 9 = 9.31.
+        assert_eq!(nightly["EstimatedSavings"], 9.31);
+        assert_eq!(nightly["currency"], "USD");
+        assert_eq!(nightly["unpriced_graphs"], 0);
+
+        let weekend = &schedules["weekend"];
+        assert_eq!(weekend["StoppedGraphHours"], 0.0, "a zero, not a gap");
+        assert_eq!(weekend["EstimatedSavings"], 0.0);
+
+        let office = &schedules["office"];
+        assert_eq!(office["StoppedGraphHours"], 0.25, "stopped by hand counts");
+        assert_eq!(office["EstimatedSavings"], 0.0);
+        assert_eq!(office["unpriced_graphs"], 1);
+
+        // The run's counts stay on their own line, with only `service`.
+        let run = lines
+            .iter()
+            .find(|line| line.get("GraphsSelected").is_some())
+            .unwrap();
+        assert_eq!(
+            run["_aws"]["CloudWatchMetrics"][0]["Dimensions"],
+            json!([["service"]])
+        );
+        assert!(run.get("StoppedGraphHours").is_none());
+    }
+
+    #[test]
+    fn without_prices_hours_only_and_without_an_interval_neither() {
+        let hours = metrics(&[]).with_interval(Some(SignedDuration::from_mins(60)));
+        let lines = parsed(hours.lines(false, &reconcile(), &[], &context(), T));
+        let schedules = by_schedule(&lines);
+        assert_eq!(schedules["nightly"]["StoppedGraphHours"], 2.0);
+        for line in schedules.values() {
+            assert_eq!(names(line), ["StoppedGraphHours"]);
+            assert!(line.get("currency").is_none());
+        }
+
+        let none = metrics(&[(vars::PRICES, PRICES)]).with_interval(None);
+        let lines = parsed(none.lines(false, &reconcile(), &[], &context(), T));
+        assert!(by_schedule(&lines).is_empty(), "{lines:#?}");
+        assert!(
+            lines
+                .iter()
+                .all(|line| line.get("StoppedGraphHours").is_none())
+        );
+
+        let dry =
+            metrics(&[(vars::PRICES, PRICES)]).with_interval(Some(SignedDuration::from_mins(15)));
+        assert!(dry.lines(true, &reconcile(), &[], &context(), T).is_empty());
+    }
+
+    #[test]
+    fn a_bad_price_table_fails_the_start_naming_its_field_even_with_metrics_off() {
+        let bad = |vars: &[(&str, &str)]| {
+            Metrics::from_lookup(|name| {
+                vars.iter()
+                    .find(|(key, _)| *key == name)
+                    .map(|(_, value)| (*value).to_owned())
+            })
+            .unwrap_err()
+            .to_string()
+        };
+        let message = bad(&[(
+            vars::PRICES,
+            r#"{"currency": "USD", "per_hour": {"1": -1}}"#,
+        )]);
+        assert!(
+            message.starts_with("GES_PRICES") && message.contains("per_hour.\"1\""),
+            "{message}"
+        );
+        let message = bad(&[
+            (DISABLED_VAR, "true"),
+            (vars::PRICES, r#"{"currency": "XXY", "per_hour": {"1": 1}}"#),
+        ]);
+        assert!(message.contains("currency"), "{message}");
+        let message = bad(&[(vars::PRICES, r#"{"currency": "USD", "per_hour": {"9": 1}}"#)]);
+        assert!(message.contains("per_hour.\"9\""), "{message}");
     }
 
     #[test]
