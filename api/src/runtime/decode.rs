@@ -14,6 +14,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use super::json_path::{Segment, path_at};
 use bytes::Bytes;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 
@@ -316,11 +317,7 @@ pub struct BodyMismatch {
 
 impl BodyMismatch {
     /// `path` is where in the document, `None` past its end.
-    fn new(
-        inner: &serde_json::Error,
-        path: Option<&serde_path_to_error::Path>,
-        answers: Answers,
-    ) -> Self {
+    fn new(inner: &serde_json::Error, path: Option<&[Segment]>, answers: Answers) -> Self {
         let path = path.map_or_else(String::new, |path| field_path(path, answers));
         let at = if path.is_empty() {
             String::new()
@@ -378,19 +375,16 @@ impl BodyMismatch {
 /// when answers are withheld, a key is shown only if it is written as the contract's
 /// names are (lower case, digits and `_`, at most 64), which no key, token or password
 /// Huawei or AWS issues is; otherwise `?`.
-fn field_path(path: &serde_path_to_error::Path, answers: Answers) -> String {
-    use serde_path_to_error::Segment;
+fn field_path(path: &[Segment], answers: Answers) -> String {
     let mut shown = String::new();
     // Bounded: a path is at most as deep as serde_json's recursion limit (128).
-    for segment in path.iter() {
+    for segment in path {
         let key = match segment {
-            Segment::Seq { index } => {
+            Segment::Index(index) => {
                 shown.push_str(&format!("[{index}]"));
                 continue;
             }
-            Segment::Map { key } => key.as_str(),
-            Segment::Enum { variant } => variant.as_str(),
-            Segment::Unknown => "?",
+            Segment::Key(key) => key.as_str(),
         };
         if !shown.is_empty() {
             shown.push('.');
@@ -492,12 +486,9 @@ pub fn decode_json<T: serde::de::DeserializeOwned>(
         source: Box::new(source),
     };
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        invalid(BodyMismatch::new(
-            error.inner(),
-            Some(error.path()),
-            origin.answers,
-        ))
+    let value = T::deserialize(&mut deserializer).map_err(|error| {
+        let path = path_at(body, error.line(), error.column());
+        invalid(BodyMismatch::new(&error, Some(&path), origin.answers))
     })?;
     // As `serde_json::from_slice`: nothing but white space after the document.
     deserializer

@@ -8,6 +8,7 @@
 //! Generated code names everything here by its absolute path, `::ges_api::runtime::...`.
 
 mod decode;
+mod json_path;
 mod sensitive;
 mod strings;
 
