@@ -169,6 +169,15 @@ pub fn estimate(
                 let stopped = schedule.stopped_within(from, to);
                 entry.stopped = Some(stopped);
                 entry.reason = why;
+                if schedule.periods().is_empty() {
+                    // Idleness cannot be planned: only the schedule's skip dates count.
+                    let idle = "stopped by its schedule only when idle (stop_when_idle): no \
+                                planned hours but its skip dates";
+                    entry.reason = Some(match entry.reason.take() {
+                        Some(why) => format!("{why}; {idle}"),
+                        None => idle.to_owned(),
+                    });
+                }
                 if let Some(prices) = prices {
                     match priced(prices, graph) {
                         Ok((price, replicas)) => {
@@ -427,6 +436,40 @@ mod tests {
             replicas: NonZeroU32::new(3),
             database_edition: false,
         }
+    }
+
+    #[test]
+    fn a_graph_stopped_only_when_idle_has_no_planned_hours_and_says_so() {
+        let mut scheduling = scheduling();
+        scheduling.schedules = Schedules::from_json(
+            r#"{"schedules": {"day": {"timezone": "UTC", "stop_when_idle": "2h",
+                "skip_dates": ["2026-03-03"]}}}"#,
+        )
+        .unwrap();
+        let policy = Policy {
+            allowed_graphs: None,
+            allowed_projects: None::<BTreeSet<_>>,
+            opt_out_tag: "skip=true".parse().unwrap(),
+        };
+        let range = DateRange::new(date(2026, 3, 2), date(2026, 3, 3)).unwrap();
+        let savings = estimate(
+            &scheduling,
+            &policy,
+            None,
+            range,
+            &[graph("a", &[("sched", "day")])],
+        );
+        let entry = &savings.graphs[0];
+        // Only the skip date, 2026-03-03, counts.
+        assert_eq!(entry.stopped.map(rounded_hours), Some(24.0));
+        assert!(
+            entry
+                .reason
+                .as_deref()
+                .is_some_and(|why| why.contains("only when idle")),
+            "{:?}",
+            entry.reason
+        );
     }
 
     #[test]
