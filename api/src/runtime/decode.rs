@@ -395,7 +395,12 @@ fn field_path(path: &[Segment], answers: Answers) -> String {
             Answers::Withheld => shown.push('?'),
         }
         if shown.len() > DETAIL_SHOWN {
-            shown.truncate(DETAIL_SHOWN);
+            // A key may hold characters of several bytes: cut on a character's start.
+            let mut cut = DETAIL_SHOWN;
+            while !shown.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            shown.truncate(cut);
             shown.push('…');
             break;
         }
@@ -745,6 +750,14 @@ mod tests {
     /// From a service whose answers may hold a credential, no byte of the answer
     /// reaches a message or `Debug`, whatever went wrong; the path, the status, the
     /// request id and the service do.
+    #[test]
+    fn a_long_path_of_wide_characters_is_cut_on_a_character() {
+        let path: Vec<Segment> = (0..20).map(|_| Segment::Key("é".repeat(30))).collect();
+        let shown = field_path(&path, Answers::Quoted);
+        assert!(shown.ends_with('…'), "{shown}");
+        assert!(shown.len() <= DETAIL_SHOWN + '…'.len_utf8(), "{shown}");
+    }
+
     #[test]
     fn withheld_answers_are_never_quoted() {
         const PLANTED: &str = "PLANTEDsecretXYZ";

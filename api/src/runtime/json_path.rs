@@ -40,9 +40,11 @@ pub(crate) fn path_at(body: &[u8], line: usize, column: usize) -> Vec<Segment> {
         just_opened = matches!(body[index], b'{' | b'[');
         match body[index] {
             b'"' => {
-                let (text, next) = string_at(body, index + 1, end);
+                let (text, next, closed) = string_at(body, index + 1, end);
                 index = next;
-                if deeper == 0
+                // A key serde_json stopped inside is not yet part of the path.
+                if closed
+                    && deeper == 0
                     && let Some(Frame::Object { key }) = frames.last_mut()
                     && key.is_none()
                 {
@@ -101,13 +103,13 @@ fn offset(body: &[u8], line: usize, column: usize) -> usize {
     (start + column).min(body.len())
 }
 
-/// A string's text from just after its opening quote, and where it ends (after its
-/// closing quote, or `end`).
-fn string_at(body: &[u8], mut index: usize, end: usize) -> (String, usize) {
+/// A string's text from just after its opening quote, where it ends (after its closing
+/// quote, or `end`), and whether it was closed before `end`.
+fn string_at(body: &[u8], mut index: usize, end: usize) -> (String, usize, bool) {
     let mut text = Vec::new();
     while index < end {
         match body[index] {
-            b'"' => return (String::from_utf8_lossy(&text).into_owned(), index + 1),
+            b'"' => return (String::from_utf8_lossy(&text).into_owned(), index + 1, true),
             b'\\' if index + 1 < end => {
                 let escaped = body[index + 1];
                 text.extend_from_slice(match escaped {
@@ -123,7 +125,7 @@ fn string_at(body: &[u8], mut index: usize, end: usize) -> (String, usize) {
             }
         }
     }
-    (String::from_utf8_lossy(&text).into_owned(), end)
+    (String::from_utf8_lossy(&text).into_owned(), end, false)
 }
 
 #[cfg(test)]
@@ -308,6 +310,12 @@ mod tests {
         assert_eq!(
             path_at(b"{\"a\": {\"b\": \"unterminated", 1, 99),
             vec![Segment::Key("a".to_owned()), Segment::Key("b".to_owned())]
+        );
+        // Found by the decode fuzz target: serde_json stopped inside a key of bytes that
+        // are not UTF-8; that key is not in the path.
+        assert_eq!(
+            path_at(b"{\"credentials\": {\"access_k\xff\xff\xff", 1, 30),
+            vec![Segment::Key("credentials".to_owned())]
         );
     }
 }
