@@ -5,10 +5,13 @@
 use axum::body::Body;
 use axum::response::{IntoResponse, Response};
 use ges_api::OperationResponse;
+use ges_api::runtime::{self, Refusable};
 use http::header::CONTENT_TYPE;
 use http::{HeaderValue, StatusCode};
 
 use crate::error_codes;
+use crate::fault::{self, Fault};
+use crate::journal::Handled;
 
 /// An answer with this status and JSON body.
 pub(crate) fn json(status: StatusCode, body: impl Into<Body>) -> Response {
@@ -48,6 +51,47 @@ pub(crate) fn amended<R: OperationResponse>(
         None => status.into_response(),
     };
     response.headers_mut().extend(headers);
+    response
+}
+
+/// An operation's answer, or a refusal (its status and error body) as the operation's
+/// documented error answer; a status the contract does not document for it (429) is
+/// answered as it is, outside the contract. `what` names the body in a log line.
+pub(crate) fn answer_or_refusal<R>(
+    outcome: Result<R, (StatusCode, R::ErrorBody)>,
+    what: &'static str,
+) -> Response
+where
+    R: OperationResponse + Refusable,
+    R::ErrorBody: serde::Serialize + Clone,
+{
+    let (status, body) = match outcome {
+        Ok(answer) => return documented(&answer),
+        Err(refused) => refused,
+    };
+    if let Some(answer) = R::refusal(status, body.clone()) {
+        return documented(&answer);
+    }
+    match runtime::encode_json(what, &body) {
+        Ok(encoded) => json(status, encoded),
+        Err(err) => {
+            tracing::error!(%err, "could not encode {what}");
+            internal_error()
+        }
+    }
+}
+
+/// A handled call's response as it leaves: the fault a test asked for carried out on
+/// it, and what the journal records of the call attached.
+pub(crate) async fn sent(
+    mut response: Response,
+    delivery: Option<Fault>,
+    handled: Handled,
+) -> Response {
+    if let Some(fault) = &delivery {
+        response = fault::deliver(fault, response).await;
+    }
+    response.extensions_mut().insert(handled);
     response
 }
 

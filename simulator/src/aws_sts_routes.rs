@@ -76,11 +76,7 @@ pub(crate) async fn get_web_identity_token(
             .headers_mut()
             .insert(wire::REQUEST_ID_HEADER, value);
     }
-    if let Some(fault) = &delivery {
-        response = fault::deliver(fault, response).await;
-    }
-    response.extensions_mut().insert(handled);
-    response
+    answer::sent(response, delivery, handled).await
 }
 
 /// A token issued: the JWT and when it expires.
@@ -326,18 +322,15 @@ async fn serve_document(shared: &Shared, kind: OperationKind, document: Response
     };
     let mut delivery = None;
     let fault = shared.take_fault(kind, None);
-    let mut response = fault::carry_out(fault, &mut delivery, || Ok(document), refuse)
+    let response = fault::carry_out(fault, &mut delivery, || Ok(document), refuse)
         .await
         .unwrap_or_else(|refused| *refused);
-    if let Some(fault) = &delivery {
-        response = fault::deliver(fault, response).await;
-    }
-    response.extensions_mut().insert(Handled {
+    let handled = Handled {
         operation: Some(kind),
         authentication: Authentication::NotChecked,
         ..Handled::default()
-    });
-    response
+    };
+    answer::sent(response, delivery, handled).await
 }
 
 #[cfg(test)]

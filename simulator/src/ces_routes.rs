@@ -28,7 +28,7 @@ use ges_api::ces::{
     AnsweredDimension, BatchListMetricDataBody, BatchListMetricDataResponse,
     BatchListMetricDataResult, BatchMetricData, CesError, CesErrorMessage, MetricInfo,
 };
-use ges_api::runtime::{self, Refusable};
+
 use ges_api::types::{GraphId, ProjectId};
 use http::StatusCode;
 use time::OffsetDateTime;
@@ -97,26 +97,13 @@ pub(crate) async fn batch_list_metric_data(
     };
     let mut delivery = None;
     let outcome = read(&shared, request, &mut handled, &mut delivery).await;
-    let mut response = match outcome
-        .map(BatchListMetricDataResponse::Ok)
-        .or_else(|refused| {
-            BatchListMetricDataResponse::refusal(refused.status, refused.body()).ok_or(refused)
-        }) {
-        Ok(answer) => answer::documented(&answer),
-        // A status the contract does not document (429): answered as it is.
-        Err(refused) => match runtime::encode_json("Cloud Eye error body", &refused.body()) {
-            Ok(body) => answer::json(refused.status, body),
-            Err(err) => {
-                tracing::error!(%err, "could not encode a Cloud Eye error");
-                answer::internal_error()
-            }
-        },
-    };
-    if let Some(fault) = &delivery {
-        response = fault::deliver(fault, response).await;
-    }
-    response.extensions_mut().insert(handled);
-    response
+    let response = answer::answer_or_refusal(
+        outcome
+            .map(BatchListMetricDataResponse::Ok)
+            .map_err(|refused| (refused.status, refused.body())),
+        "a Cloud Eye error body",
+    );
+    answer::sent(response, delivery, handled).await
 }
 
 /// Checks 1 to 4 of the module docs, then the read.

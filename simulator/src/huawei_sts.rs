@@ -29,7 +29,7 @@ use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::response::Response;
-use ges_api::runtime::{self, ExposeSecret, Refusable, SensitiveString};
+use ges_api::runtime::{ExposeSecret, SensitiveString};
 use ges_api::sts::{
     AssumeAgencyWithOidcBody, AssumeAgencyWithOidcResponse, AssumedAgency, AssumedAgencySession,
     StsError, TemporaryCredentials,
@@ -90,26 +90,13 @@ pub(crate) async fn assume_agency_with_oidc(
     };
     let mut delivery = None;
     let outcome = assume(&shared, request, &mut handled, &mut delivery).await;
-    let mut response = match outcome
-        .map(AssumeAgencyWithOidcResponse::Ok)
-        .or_else(|refused| {
-            AssumeAgencyWithOidcResponse::refusal(refused.status, refused.body()).ok_or(refused)
-        }) {
-        Ok(answer) => answer::documented(&answer),
-        // A status the contract does not document (429): answered as it is.
-        Err(refused) => match runtime::encode_json("STS error body", &refused.body()) {
-            Ok(body) => answer::json(refused.status, body),
-            Err(err) => {
-                tracing::error!(%err, "could not encode an STS error");
-                answer::internal_error()
-            }
-        },
-    };
-    if let Some(fault) = &delivery {
-        response = fault::deliver(fault, response).await;
-    }
-    response.extensions_mut().insert(handled);
-    response
+    let response = answer::answer_or_refusal(
+        outcome
+            .map(AssumeAgencyWithOidcResponse::Ok)
+            .map_err(|refused| (refused.status, refused.body())),
+        "an STS error body",
+    );
+    answer::sent(response, delivery, handled).await
 }
 
 async fn assume(

@@ -464,18 +464,14 @@ async fn handle<Op: Served>(State(shared): State<Arc<Shared>>, request: Request)
     };
     let mut delivery = None;
     let outcome = answer::<Op>(&shared, request, &mut handled, &mut delivery).await;
-    let mut response = match outcome {
+    let response = match outcome {
         Ok(answer) => answer::documented(&answer),
         Err(refused) => match Op::Response::refusal(refused.status.code(), refused.body.clone()) {
             Some(answer) => answer::documented(&answer),
             None => render_error(refused.status.code(), &refused.body),
         },
     };
-    if let Some(fault) = &delivery {
-        response = fault::deliver(fault, response).await;
-    }
-    response.extensions_mut().insert(handled);
-    response
+    answer::sent(response, delivery, handled).await
 }
 
 /// Runs the checks of the module docs, then the operation; tells the journal what it
