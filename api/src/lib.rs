@@ -55,6 +55,10 @@ pub mod ces {
     // As for `types`: items carry the spec's descriptions, which do not cover everything.
     #![allow(missing_docs)]
     include!(concat!(env!("OUT_DIR"), "/ces.rs"));
+
+    pub use crate::ces_wire::*;
 }
+
+mod ces_wire;
 
 pub use runtime::{DecodeError, Operation, OperationResponse, RawResponse};

@@ -29,14 +29,15 @@ use ges_api::ces::{
     BatchListMetricDataResult, BatchMetricData, CesError, CesErrorMessage, MetricInfo,
 };
 
+use ges_api::ces::{
+    GES_NAMESPACE, GRAPH_DIMENSION, MAX_BODY_BYTES, MAX_METRICS, MINUTE_MS, REQUEST_COUNT_METRIC,
+};
 use ges_api::types::{GraphId, ProjectId};
 use http::StatusCode;
 use time::OffsetDateTime;
 
 use crate::answer;
-use crate::cloud_eye::{
-    self, GES_NAMESPACE, GRAPH_DIMENSION, MAX_BODY_BYTES, MAX_METRICS, REQUEST_COUNT_METRIC,
-};
+use crate::cloud_eye;
 use crate::error_codes;
 use crate::fault::{self, Fault, Injected};
 use crate::journal::{Authentication, Handled, OperationKind};
@@ -235,7 +236,7 @@ fn operate(
                             project_id,
                             graph,
                             date(at),
-                            date(at + 60_000),
+                            date(at + MINUTE_MS),
                         );
                         match ran {
                             Some(true) => counts.reading(graph, at),

@@ -17,23 +17,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use ges_api::ces::{Datapoint, Filter, Period};
+use ges_api::ces::{Datapoint, Filter, MAX_DATAPOINTS, MINUTE_MS, Period};
 use ges_api::types::GraphId;
-
-/// GES's namespace in Cloud Eye.
-pub const GES_NAMESPACE: &str = "SYS.GES";
-/// GES's request-count metric ("Request Quantity", a count a minute).
-pub const REQUEST_COUNT_METRIC: &str = "ges004_request_count";
-/// The dimension that names a graph, its value the graph's ID.
-pub const GRAPH_DIMENSION: &str = "instance_id";
-/// The most metrics one batch query may ask for.
-pub const MAX_METRICS: usize = 500;
-/// The most datapoints one batch query answers: metrics x (to - from) / interval.
-pub const MAX_DATAPOINTS: i64 = 3000;
-/// The largest batch query body Cloud Eye takes.
-pub(crate) const MAX_BODY_BYTES: usize = 512 * 1024;
-/// A minute, in ms: GES's raw period.
-const MINUTE_MS: i64 = 60_000;
 
 /// What Cloud Eye reports for a minute in which a running graph served no request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -106,7 +91,7 @@ pub(crate) fn interval_ms(period: &Period) -> Option<i64> {
 /// interval. `metrics` and `interval` are positive; `from` is before `to`.
 pub(crate) fn effective_from(from: i64, to: i64, interval: i64, metrics: usize) -> i64 {
     let metrics = i64::try_from(metrics.max(1)).unwrap_or(i64::MAX);
-    let longest = MAX_DATAPOINTS.saturating_mul(interval) / metrics;
+    let longest = i64::from(MAX_DATAPOINTS).saturating_mul(interval) / metrics;
     let from = if to.saturating_sub(from) > longest {
         to - longest
     } else {

@@ -117,9 +117,7 @@ pub use builder::{
     DEFAULT_PROJECT_ID, DEFAULT_START_DURATION, DEFAULT_STOP_DURATION, SimulatorBuilder,
 };
 pub use clock::MAX_CLOCK_OFFSET;
-pub use cloud_eye::{
-    GES_NAMESPACE, GRAPH_DIMENSION, IdleMinutes, MAX_DATAPOINTS, MAX_METRICS, REQUEST_COUNT_METRIC,
-};
+pub use cloud_eye::IdleMinutes;
 pub use error::SimulatorError;
 pub use fault::{Fault, ListingFault};
 pub use iam::{DEFAULT_REGION, DEFAULT_TOKEN_LIFETIME};

@@ -747,9 +747,6 @@ mod tests {
         expires_at: String,
     }
 
-    /// From a service whose answers may hold a credential, no byte of the answer
-    /// reaches a message or `Debug`, whatever went wrong; the path, the status, the
-    /// request id and the service do.
     #[test]
     fn a_long_path_of_wide_characters_is_cut_on_a_character() {
         let path: Vec<Segment> = (0..20).map(|_| Segment::Key("é".repeat(30))).collect();
@@ -758,6 +755,9 @@ mod tests {
         assert!(shown.len() <= DETAIL_SHOWN + '…'.len_utf8(), "{shown}");
     }
 
+    /// From a service whose answers may hold a credential, no byte of the answer
+    /// reaches a message or `Debug`, whatever went wrong; the path, the status, the
+    /// request id and the service do.
     #[test]
     fn withheld_answers_are_never_quoted() {
         const PLANTED: &str = "PLANTEDsecretXYZ";

@@ -13,7 +13,9 @@ use crate::config::Endpoint;
 use crate::fleet::Selected;
 use crate::ges::client::GesClient;
 use crate::run::reconcile::{Decision, UsageCheck};
-use crate::usage::{GraphUsage, MAX_DATAPOINTS, Usage, Window, read_request_counts};
+use ges_api::ces::MAX_DATAPOINTS;
+
+use crate::usage::{GraphUsage, Usage, Window, read_request_counts};
 
 /// Where each GES's Cloud Eye is: the home region's (`GES_CES_ENDPOINT`, else the
 /// region's) and every other known region's.

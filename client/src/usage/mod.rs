@@ -13,8 +13,5 @@ mod read;
 mod window;
 
 pub use counts::{GraphUsage, Usage};
-pub use read::{
-    GES_NAMESPACE, GRAPH_DIMENSION, REQUEST_COUNT_METRIC, UsageError, UsageErrorKind,
-    read_request_counts,
-};
-pub use window::{MAX_DATAPOINTS, MAX_METRICS, Window, WindowError};
+pub use read::{UsageError, UsageErrorKind, read_request_counts};
+pub use window::{Window, WindowError};

@@ -12,7 +12,8 @@ use std::collections::{HashMap, HashSet};
 
 use ges_api::ces::{
     BatchListMetricDataBody, BatchListMetricDataRequest, BatchListMetricDataResult, CesError,
-    Filter, MetricInfo, MetricsDimension, Period,
+    Filter, GES_NAMESPACE, GRAPH_DIMENSION, MetricInfo, MetricsDimension, Period,
+    REQUEST_COUNT_METRIC,
 };
 use ges_api::runtime::ConstraintViolation;
 use ges_api::types::{GraphId, ProjectId};
@@ -25,12 +26,6 @@ use crate::transport::retry::Attempts;
 use crate::usage::counts::GraphUsage;
 use crate::usage::window::Window;
 
-/// GES's namespace in Cloud Eye.
-pub const GES_NAMESPACE: &str = "SYS.GES";
-/// GES's request-count metric: requests a graph served, a count a minute.
-pub const REQUEST_COUNT_METRIC: &str = "ges004_request_count";
-/// The dimension that names a graph; its value is the graph's ID.
-pub const GRAPH_DIMENSION: &str = "instance_id";
 /// The largest count a datapoint may carry and still be read exactly (2^53).
 const MAX_COUNT: f64 = 9_007_199_254_740_992.0;
 

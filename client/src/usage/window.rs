@@ -14,14 +14,7 @@ use std::fmt;
 
 use time::OffsetDateTime;
 
-/// The most metrics a batch read may ask for (api-ces ces_03_0034, Table 2; older and
-/// partner-region pages say 10, the regions ges-stop knows say 500).
-pub const MAX_METRICS: usize = 500;
-/// The most datapoints a batch read answers before Cloud Eye shortens its window
-/// (api-ces ces_03_0034: metrics x (to - from) / interval <= 3,000).
-pub const MAX_DATAPOINTS: u32 = 3000;
-/// A minute, in ms: the interval of GES's raw request count (period `1`).
-pub(crate) const MINUTE_MS: i64 = 60_000;
+use ges_api::ces::{MAX_DATAPOINTS, MAX_METRICS, MINUTE_MS};
 
 /// A span of whole minutes, `[from, to)`, of at least one and at most
 /// [`MAX_DATAPOINTS`] minutes: one graph's minutes always fit in one request.
