@@ -17,6 +17,7 @@ use tabwriter::TabWriter;
 use crate::exit::{EXIT_FAILED, EXIT_USAGE, fail};
 use crate::output::{Format, line, write_out};
 use crate::run::{OutputArgs, exit_code, runner};
+use crate::table::shown;
 
 /// Show what the schedules save: for each scheduled graph, the hours its schedule keeps
 /// it stopped over a month (or --from/--to), and with a price table what those hours
@@ -201,15 +202,16 @@ fn table(savings: &Savings, scheduling: &Scheduling) -> std::io::Result<()> {
         writeln!(
             rows,
             "{}\t{}\t{}\t{}\t{}\t{}{priced}\t{}",
-            graph.name.as_deref().unwrap_or("-"),
+            // Names, tags, sizes GES sent and reasons quoting them are not ours.
+            shown(graph.name.as_deref().unwrap_or("-")),
             graph.graph_id,
-            graph.schedule,
-            graph.size.as_ref().map_or("-", |size| size.as_str()),
+            shown(&graph.schedule),
+            shown(graph.size.as_ref().map_or("-", |size| size.as_str())),
             graph
                 .replicas
                 .map_or_else(|| "-".to_owned(), |r| r.to_string()),
             hours(graph.stopped),
-            graph.reason.as_deref().unwrap_or(""),
+            shown(graph.reason.as_deref().unwrap_or("")),
         )?;
     }
     rows.flush()?;

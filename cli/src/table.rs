@@ -175,7 +175,7 @@ fn list_cells(row: &Row<'_>) -> [String; 6] {
 /// A cell as a terminal may show it: GES names, tags and messages are not ours, so a
 /// control character (an escape sequence, a tab that would break the columns) is
 /// written escaped.
-fn shown(cell: &str) -> String {
+pub(crate) fn shown(cell: &str) -> String {
     cell.chars()
         .map(|c| {
             if c.is_control() {

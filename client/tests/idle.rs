@@ -146,6 +146,29 @@ async fn an_idle_graph_is_stopped_and_a_used_or_unreported_one_runs_on() {
 }
 
 #[tokio::test]
+async fn requests_cloud_eye_has_not_yet_delivered_are_not_in_the_window() {
+    let sim = simulator(vec![member("recent", "idle"), member("earlier", "idle")]).await;
+    sim.advance_clock(Duration::from_secs(3600));
+    // GES_CES_DELAY_MINUTES (10 by default): the window is the 30 minutes up to 10
+    // minutes ago (40 to 10 minutes ago): requests 5 or 45 minutes ago are not in it,
+    // requests 15 minutes ago are.
+    sim.set_requests(&id("recent"), minutes_ago(&sim, 5), 4);
+    sim.set_requests(&id("earlier"), minutes_ago(&sim, 45), 4);
+    let answer = reconcile(&runner(&sim, IDLE_ONLY, None)).await;
+    let (outcome, reason) = entry(&answer, "recent");
+    assert_eq!(outcome, Outcome::Stopping, "{reason}");
+    let (outcome, reason) = entry(&answer, "earlier");
+    assert_eq!(outcome, Outcome::Stopping, "{reason}");
+    let sim = simulator(vec![member("late", "idle")]).await;
+    sim.advance_clock(Duration::from_secs(3600));
+    sim.set_requests(&id("late"), minutes_ago(&sim, 15), 4);
+    let answer = reconcile(&runner(&sim, IDLE_ONLY, None)).await;
+    let (outcome, reason) = entry(&answer, "late");
+    assert_eq!(outcome, Outcome::Unchanged, "{reason}");
+    assert!(reason.contains("in use: 4 requests since"), "{reason}");
+}
+
+#[tokio::test]
 async fn a_graph_without_a_datapoint_every_minute_is_not_known_to_be_idle() {
     let sim = simulator(vec![member("quiet", "idle")]).await;
     // Ran for 20 minutes only: the window's first minutes have no datapoint.

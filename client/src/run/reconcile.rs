@@ -565,9 +565,6 @@ impl UsageCheck {
                 .unwrap_or_default(),
         };
         match (self.kind, read) {
-            (CheckKind::Idle { from, .. }, Ok(Usage::Idle)) => {
-                stop(selected, format!("idle: no requests since {from}"))
-            }
             (
                 CheckKind::Idle {
                     from, otherwise, ..
@@ -575,6 +572,9 @@ impl UsageCheck {
                 read,
             ) => {
                 let why = match read {
+                    Ok(Usage::Idle) => {
+                        return stop(selected, format!("idle: no requests since {from}"));
+                    }
                     Ok(Usage::Busy { requests }) => {
                         format!("in use: {requests} requests since {from}")
                     }
@@ -582,7 +582,6 @@ impl UsageCheck {
                         "not known to be idle: Cloud Eye has a datapoint for {reported} of the \
                         {minutes} minutes since {from}, so the graph may not have run throughout"
                     ),
-                    Ok(Usage::Idle) => String::new(),
                     Err(error) => {
                         format!("not known to be idle: Cloud Eye could not be read: {error}")
                     }

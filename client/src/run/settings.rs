@@ -127,27 +127,16 @@ impl Settings {
         })?;
         // The reconcile's settings are checked whether or not a document is set: a
         // mistake in them must not wait for the day one is.
-        let window = SignedDuration::from_mins(
-            count(
-                &env,
-                vars::RECONCILE_WINDOW,
-                usize::from(MAX_WINDOW_MINUTES),
-            )?
-            .and_then(|minutes| i64::try_from(minutes).ok())
-            .unwrap_or(i64::from(DEFAULT_WINDOW_MINUTES)),
+        let window = minutes(&env, vars::RECONCILE_WINDOW, MAX_WINDOW_MINUTES)?
+            .unwrap_or(SignedDuration::from_mins(i64::from(DEFAULT_WINDOW_MINUTES)));
+        let ces_delay = minutes(&env, vars::CES_DELAY, MAX_CES_DELAY_MINUTES)?.unwrap_or(
+            SignedDuration::from_mins(i64::from(DEFAULT_CES_DELAY_MINUTES)),
         );
-        let ces_delay = SignedDuration::from_mins(
-            count(&env, vars::CES_DELAY, usize::from(MAX_CES_DELAY_MINUTES))?
-                .and_then(|minutes| i64::try_from(minutes).ok())
-                .unwrap_or(i64::from(DEFAULT_CES_DELAY_MINUTES)),
-        );
-        let reconcile_interval = count(
+        let reconcile_interval = minutes(
             &env,
             vars::RECONCILE_INTERVAL,
-            usize::from(MAX_RECONCILE_INTERVAL_MINUTES),
-        )?
-        .and_then(|minutes| i64::try_from(minutes).ok())
-        .map(SignedDuration::from_mins);
+            MAX_RECONCILE_INTERVAL_MINUTES,
+        )?;
         let max_event_age = match count(
             &env,
             vars::MAX_EVENT_AGE,
@@ -214,6 +203,17 @@ fn count<F: Fn(&str) -> Option<String>>(
             max,
         }),
     }
+}
+
+/// A whole number of minutes, 1 to `max`, if the variable is set.
+fn minutes<F: Fn(&str) -> Option<String>>(
+    env: &Vars<F>,
+    variable: &'static str,
+    max: u16,
+) -> Result<Option<SignedDuration>, ConfigError> {
+    Ok(count(env, variable, usize::from(max))?
+        .and_then(|minutes| i64::try_from(minutes).ok())
+        .map(SignedDuration::from_mins))
 }
 
 /// Selectors as JSON: one object, or an array of 1 to [`MAX_SELECTORS`] objects.

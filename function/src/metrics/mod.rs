@@ -785,6 +785,38 @@ mod tests {
     const PRICES: &str = r#"{"currency": "USD", "per_hour": {"1": 1.25, "4": 12}}"#;
 
     #[test]
+    fn graphs_a_schedule_stops_only_when_idle_count_when_seen_stopped() {
+        let metrics =
+            metrics(&[(SERVICE_VAR, "stack")]).with_interval(Some(SignedDuration::from_mins(15)));
+        // Such a schedule wants nothing by the clock: no `desired`.
+        let entries = vec![
+            scheduled(
+                0,
+                "idle-only",
+                None,
+                GraphStatus::Stopped,
+                Outcome::Unchanged,
+                "1",
+            ),
+            scheduled(
+                1,
+                "idle-only",
+                None,
+                GraphStatus::Running,
+                Outcome::Unchanged,
+                "1",
+            ),
+        ];
+        let answer = Ok(Answer::Batch(BatchAnswer::new(Vec::new(), entries, None)));
+        let lines = parsed(metrics.lines(false, &answer, &[], &context(), T));
+        let schedules = by_schedule(&lines);
+        assert_eq!(
+            schedules["idle-only"]["StoppedGraphHours"], 0.25,
+            "{lines:#?}"
+        );
+    }
+
+    #[test]
     fn a_reconcile_writes_each_schedules_stopped_hours_and_savings_apart() {
         let metrics = metrics(&[(SERVICE_VAR, "stack"), (vars::PRICES, PRICES)])
             .with_interval(Some(SignedDuration::from_mins(15)));

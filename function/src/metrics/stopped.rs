@@ -53,9 +53,10 @@ impl Sampling {
             let (Some(facts), Ok(report)) = (&entry.facts.schedule, &entry.outcome) else {
                 continue;
             };
-            // A schedule the document lacks leaves its graphs skipped; `desired` says so
-            // as well, for a run that never reached the outcome.
-            if report.outcome == Outcome::Skipped || facts.desired.is_none() {
+            // A schedule the document lacks leaves its graphs skipped. `desired` is no
+            // guide: a schedule that stops graphs only when idle wants nothing by the
+            // clock, and its stopped graphs count.
+            if report.outcome == Outcome::Skipped {
                 continue;
             }
             let name = facts.name.as_str();
