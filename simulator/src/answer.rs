@@ -10,8 +10,6 @@ use http::header::CONTENT_TYPE;
 use http::{HeaderValue, StatusCode};
 
 use crate::error_codes;
-use crate::fault::{self, Fault};
-use crate::journal::Handled;
 
 /// An answer with this status and JSON body.
 pub(crate) fn json(status: StatusCode, body: impl Into<Body>) -> Response {
@@ -79,20 +77,6 @@ where
             internal_error()
         }
     }
-}
-
-/// A handled call's response as it leaves: the fault a test asked for carried out on
-/// it, and what the journal records of the call attached.
-pub(crate) async fn sent(
-    mut response: Response,
-    delivery: Option<Fault>,
-    handled: Handled,
-) -> Response {
-    if let Some(fault) = &delivery {
-        response = fault::deliver(fault, response).await;
-    }
-    response.extensions_mut().insert(handled);
-    response
 }
 
 /// The answer when the simulator cannot encode its own: written out, so that it cannot

@@ -76,7 +76,7 @@ pub(crate) async fn get_web_identity_token(
             .headers_mut()
             .insert(wire::REQUEST_ID_HEADER, value);
     }
-    answer::sent(response, delivery, handled).await
+    fault::sent(response, delivery, handled).await
 }
 
 /// A token issued: the JWT and when it expires.
@@ -330,7 +330,7 @@ async fn serve_document(shared: &Shared, kind: OperationKind, document: Response
         authentication: Authentication::NotChecked,
         ..Handled::default()
     };
-    answer::sent(response, delivery, handled).await
+    fault::sent(response, delivery, handled).await
 }
 
 #[cfg(test)]

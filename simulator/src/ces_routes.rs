@@ -104,7 +104,7 @@ pub(crate) async fn batch_list_metric_data(
             .map_err(|refused| (refused.status, refused.body())),
         "a Cloud Eye error body",
     );
-    answer::sent(response, delivery, handled).await
+    fault::sent(response, delivery, handled).await
 }
 
 /// Checks 1 to 4 of the module docs, then the read.

@@ -21,7 +21,7 @@ use http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use http::{HeaderName, HeaderValue, StatusCode};
 
 use crate::answer;
-use crate::journal::OperationKind;
+use crate::journal::{Handled, OperationKind};
 
 /// A failure for one call.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -444,6 +444,20 @@ fn huge(size: usize) -> Bytes {
     body.resize(size.saturating_sub(2).max(11), b'a');
     body.extend_from_slice(b"\"}");
     Bytes::from(body)
+}
+
+/// A handled call's response as it leaves: the fault a test asked for carried out on
+/// it, and what the journal records of the call attached.
+pub(crate) async fn sent(
+    mut response: Response,
+    delivery: Option<Fault>,
+    handled: Handled,
+) -> Response {
+    if let Some(fault) = &delivery {
+        response = deliver(fault, response).await;
+    }
+    response.extensions_mut().insert(handled);
+    response
 }
 
 #[cfg(test)]

@@ -96,7 +96,7 @@ pub(crate) async fn assume_agency_with_oidc(
             .map_err(|refused| (refused.status, refused.body())),
         "an STS error body",
     );
-    answer::sent(response, delivery, handled).await
+    fault::sent(response, delivery, handled).await
 }
 
 async fn assume(

@@ -471,7 +471,7 @@ async fn handle<Op: Served>(State(shared): State<Arc<Shared>>, request: Request)
             None => render_error(refused.status.code(), &refused.body),
         },
     };
-    answer::sent(response, delivery, handled).await
+    fault::sent(response, delivery, handled).await
 }
 
 /// Runs the checks of the module docs, then the operation; tells the journal what it

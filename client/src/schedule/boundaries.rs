@@ -181,7 +181,9 @@ impl Schedule {
                 _ => event,
             });
         });
-        // Unreachable by the argument above; stopped is the safe answer regardless.
+        // Reached only by a schedule without periods (one that stops graphs only when
+        // idle) outside its skip dates; its callers look at `periods()` first. Stopped
+        // is the safe answer regardless.
         best.unwrap_or(Boundary::new(
             at.checked_sub(DAY * 8).unwrap_or(Timestamp::MIN),
             BoundaryKind::Stop,
