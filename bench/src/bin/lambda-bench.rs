@@ -1,4 +1,5 @@
-//! The Lambda side of the benchmark suite (`scripts/bench`): cold start, warm overhead,
+//! The function side of the benchmark suite (`scripts/bench`): cold start (on Lambda and
+//! on FunctionGraph: `cold --runtime functiongraph`), warm overhead,
 //! the 1,000-graph batch, requests per stop and peak memory, a fleet selection, and a
 //! reconcile's decisions over 1,000 scheduled graphs (in-process, `ges_stop_bench::decide`).
 //!
@@ -44,6 +45,26 @@ const WARM_UP: u32 = 20;
 
 use ges_stop_bench::Error;
 
+/// Whose runtime API a function is run under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Platform {
+    /// AWS Lambda's Runtime API.
+    Lambda,
+    /// Huawei Cloud FunctionGraph's custom runtime API.
+    #[value(name = "functiongraph")]
+    FunctionGraph,
+}
+
+impl Platform {
+    /// The call that asks for the next event, as the tables name it.
+    fn next_call(self) -> &'static str {
+        match self {
+            Self::Lambda => "/next",
+            Self::FunctionGraph => "/request",
+        }
+    }
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "lambda-bench",
@@ -59,6 +80,9 @@ enum Bench {
     /// Process start to the first /next, and to the first answer, for the function and
     /// for the do-nothing floor, alternating, `runs` times each.
     Cold {
+        /// Whose runtime API the functions are run under.
+        #[arg(long, value_enum, default_value_t = Platform::Lambda)]
+        runtime: Platform,
         #[arg(long)]
         function: PathBuf,
         #[arg(long)]
@@ -119,10 +143,11 @@ enum Bench {
 async fn main() -> Result<(), Error> {
     match Cli::parse().command {
         Bench::Cold {
+            runtime,
             function,
             floor,
             runs,
-        } => cold(&function, &floor, runs).await,
+        } => cold(runtime, &function, &floor, runs).await,
         Bench::Warm {
             function,
             floor,
@@ -146,13 +171,18 @@ async fn main() -> Result<(), Error> {
     }
 }
 
-async fn cold(function: &FsPath, floor: &FsPath, runs: u32) -> Result<(), Error> {
+async fn cold(
+    platform: Platform,
+    function: &FsPath,
+    floor: &FsPath,
+    runs: u32,
+) -> Result<(), Error> {
     let simulator = simulator(0, Duration::ZERO).await?;
     let event = json!({ "graph_id": STOPPED_GRAPH }).to_string();
     let mut samples: [(Vec<f64>, Vec<f64>); 2] = Default::default();
     for _ in 0..runs {
         for (which, binary) in [floor, function].into_iter().enumerate() {
-            let mut api = RuntimeApi::start().await?;
+            let mut api = RuntimeApi::start(platform).await?;
             let first_next = api.first_next.take().ok_or("no first /next receiver")?;
             let started = Instant::now();
             let mut child = spawn(binary, &api, &simulator, &[])?;
@@ -166,15 +196,24 @@ async fn cold(function: &FsPath, floor: &FsPath, runs: u32) -> Result<(), Error>
         }
     }
     let [(floor_next, floor_first), (fn_next, fn_first)] = samples;
-    println!("| | start to first `/next` (ms) | start to first answer (ms) |");
+    let name = |path: &FsPath| {
+        path.file_name()
+            .map_or_else(String::new, |name| name.to_string_lossy().into_owned())
+    };
+    println!(
+        "| | start to first `{}` (ms) | start to first answer (ms) |",
+        platform.next_call()
+    );
     println!("|---|---|---|");
     println!(
-        "| `noop-lambda` (floor) | {} | {} |",
+        "| `{}` (floor) | {} | {} |",
+        name(floor),
         summary(&floor_next),
         summary(&floor_first)
     );
     println!(
-        "| `ges-stop-lambda` | {} | {} |",
+        "| `{}` | {} | {} |",
+        name(function),
         summary(&fn_next),
         summary(&fn_first)
     );
@@ -191,7 +230,7 @@ async fn warm(function: &FsPath, floor: &FsPath, invocations: u32) -> Result<(),
     let event = json!({ "graph_id": STOPPED_GRAPH }).to_string();
     let mut rows = Vec::new();
     for binary in [function, floor] {
-        let mut api = RuntimeApi::start().await?;
+        let mut api = RuntimeApi::start(Platform::Lambda).await?;
         let mut child = spawn(binary, &api, &simulator, &[])?;
         api.first_next.take();
         let mut times = Vec::with_capacity(invocations as usize);
@@ -324,7 +363,7 @@ async fn started(
     simulator: &RunningSimulator,
     concurrency: u32,
 ) -> Result<(RuntimeApi, Function), Error> {
-    let mut api = RuntimeApi::start().await?;
+    let mut api = RuntimeApi::start(Platform::Lambda).await?;
     let child = spawn(
         function,
         &api,
@@ -468,12 +507,25 @@ fn spawn(
     extra: &[(&str, &str)],
 ) -> Result<Function, Error> {
     let mut command = Command::new(binary);
+    command.env_clear();
+    match api.platform {
+        Platform::Lambda => command
+            .env("AWS_LAMBDA_RUNTIME_API", api.addr.to_string())
+            .env("AWS_LAMBDA_FUNCTION_NAME", "bench")
+            .env("AWS_LAMBDA_FUNCTION_VERSION", "1")
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128"),
+        // What a FunctionGraph custom runtime is given (functiongraph_01_0406, Table 2),
+        // and the region the function requires.
+        Platform::FunctionGraph => command
+            .env("RUNTIME_API_ADDR", api.addr.to_string())
+            .env("RUNTIME_FUNC_NAME", "bench")
+            .env("RUNTIME_FUNC_VERSION", "latest")
+            .env("RUNTIME_TIMEOUT", "600")
+            .env("RUNTIME_MEMORY", "128")
+            .env("RUNTIME_PROJECT_ID", simulator.project_id().to_string())
+            .env("HUAWEICLOUD_SDK_REGION", ges_simulator::DEFAULT_REGION),
+    };
     command
-        .env_clear()
-        .env("AWS_LAMBDA_RUNTIME_API", api.addr.to_string())
-        .env("AWS_LAMBDA_FUNCTION_NAME", "bench")
-        .env("AWS_LAMBDA_FUNCTION_VERSION", "1")
-        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
         .env("GES_ENDPOINT", simulator.base_url())
         .env("GES_AUTH_TOKEN", TOKEN)
         .env(
@@ -517,6 +569,7 @@ fn peak_rss_kib(pid: Option<u32>) -> Option<u64> {
 
 /// A Lambda Runtime API on 127.0.0.1 serving one function, one event at a time.
 struct RuntimeApi {
+    platform: Platform,
     addr: SocketAddr,
     events: mpsc::Sender<(String, String)>,
     answers: mpsc::Receiver<(String, Instant, Bytes)>,
@@ -532,7 +585,7 @@ struct Shared {
 }
 
 impl RuntimeApi {
-    async fn start() -> Result<Self, Error> {
+    async fn start(platform: Platform) -> Result<Self, Error> {
         let (events_tx, events_rx) = mpsc::channel(1);
         let (answers_tx, answers_rx) = mpsc::channel(16);
         let (first_tx, first_rx) = oneshot::channel();
@@ -541,21 +594,29 @@ impl RuntimeApi {
             answers: answers_tx,
             first_next: StdMutex::new(Some(first_tx)),
         });
-        let app = Router::new()
-            .route("/2018-06-01/runtime/invocation/next", get(next))
-            .route(
-                "/2018-06-01/runtime/invocation/{id}/response",
-                post(answered),
-            )
-            .route("/2018-06-01/runtime/invocation/{id}/error", post(failed))
-            .route("/2018-06-01/runtime/init/error", post(init_failed))
-            .with_state(shared);
+        let app = match platform {
+            Platform::Lambda => Router::new()
+                .route("/2018-06-01/runtime/invocation/next", get(next))
+                .route(
+                    "/2018-06-01/runtime/invocation/{id}/response",
+                    post(answered),
+                )
+                .route("/2018-06-01/runtime/invocation/{id}/error", post(failed))
+                .route("/2018-06-01/runtime/init/error", post(init_failed)),
+            // The three paths of functiongraph_01_0406, the whole of its runtime API.
+            Platform::FunctionGraph => Router::new()
+                .route("/v1/runtime/invocation/request", get(request))
+                .route("/v1/runtime/invocation/response/{id}", post(answered))
+                .route("/v1/runtime/invocation/error/{id}", post(failed)),
+        }
+        .with_state(shared);
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
         let addr = listener.local_addr()?;
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
         Ok(Self {
+            platform,
             addr,
             events: events_tx,
             answers: answers_rx,
@@ -591,7 +652,9 @@ impl Drop for RuntimeApi {
     }
 }
 
-async fn next(State(shared): State<Arc<Shared>>) -> (StatusCode, HeaderMap, String) {
+/// The next event, once one is handed over; the first call's instant goes to
+/// [`RuntimeApi::first_next`].
+async fn next_event(shared: &Shared) -> Option<(String, String)> {
     let now = Instant::now();
     if let Some(first) = shared
         .first_next
@@ -601,7 +664,11 @@ async fn next(State(shared): State<Arc<Shared>>) -> (StatusCode, HeaderMap, Stri
     {
         let _ = first.send(now);
     }
-    let Some((id, event)) = shared.events.lock().await.recv().await else {
+    shared.events.lock().await.recv().await
+}
+
+async fn next(State(shared): State<Arc<Shared>>) -> (StatusCode, HeaderMap, String) {
+    let Some((id, event)) = next_event(&shared).await else {
         return (StatusCode::GONE, HeaderMap::new(), String::new());
     };
     let deadline = SystemTime::now()
@@ -624,6 +691,24 @@ async fn next(State(shared): State<Arc<Shared>>) -> (StatusCode, HeaderMap, Stri
     ];
     for (name, value) in values {
         if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(name, value);
+        }
+    }
+    (StatusCode::OK, headers, event)
+}
+
+/// FunctionGraph's next invocation: its request id, and no agency (the function signs
+/// with the token it is configured with, as the Lambda one does here).
+async fn request(State(shared): State<Arc<Shared>>) -> (StatusCode, HeaderMap, String) {
+    let Some((id, event)) = next_event(&shared).await else {
+        return (StatusCode::GONE, HeaderMap::new(), String::new());
+    };
+    let mut headers = HeaderMap::new();
+    for (name, value) in [
+        ("x-cff-request-id", id.as_str()),
+        ("content-type", "application/json"),
+    ] {
+        if let Ok(value) = HeaderValue::from_str(value) {
             headers.insert(name, value);
         }
     }
