@@ -47,19 +47,16 @@
 //! Everything is bounded in time, every process is killed when its handle is dropped, and
 //! a test that panics prints the emulator's and the function's output on the way out.
 
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::process::{ExitStatus, Stdio};
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use serde_json::Value;
-use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::process::{Child, Command};
-use tokio::task::JoinHandle;
-use tokio::time::Instant;
 
+use crate::process::{OutputLog, RunningBinary, built, excerpt};
 use crate::tools::{cargo_lambda, ges_stop_lambda_binary, workspace_root};
 
 /// How long [`LambdaFunction::invoke`] waits for an answer.
@@ -70,11 +67,6 @@ const READY_TRIES: u32 = 100;
 /// Start-ups tried on fresh ports when the emulator exits at once (its port was taken
 /// between our look and its bind).
 const START_ATTEMPTS: u32 = 3;
-/// How long the output readers may take to see the end of a killed process's output.
-const DRAIN_LIMIT: Duration = Duration::from_secs(5);
-/// How long a build of the binary may take: a cold release build on two cores takes
-/// minutes.
-const BUILD_LIMIT: Duration = Duration::from_secs(1200);
 /// The function name the emulator serves when it was given none.
 const FUNCTION_NAME: &str = "_";
 
@@ -177,13 +169,11 @@ impl Drop for LambdaEmulator {
     }
 }
 
-/// The release `ges-stop-lambda` binary, serving one emulator. Killed when dropped.
+/// The release `ges-stop-lambda` binary, serving one emulator. Killed when dropped; its
+/// process and output are a [`RunningBinary`]'s, which it derefs to.
 #[derive(Debug)]
 pub struct LambdaFunction {
-    child: Mutex<Child>,
-    stdout: OutputLog,
-    stderr: OutputLog,
-    readers: Vec<JoinHandle<()>>,
+    process: RunningBinary,
     emulator_client: reqwest::Client,
     invoke_url: String,
 }
@@ -203,43 +193,23 @@ impl LambdaFunction {
         K: AsRef<OsStr>,
         V: AsRef<OsStr>,
     {
-        // Cargo blocks; keep the test's runtime (and the simulator on it) free.
-        let binary = tokio::time::timeout(
-            BUILD_LIMIT,
-            tokio::task::spawn_blocking(ges_stop_lambda_binary),
-        )
-        .await
-        .expect("the release build of ges-stop-lambda finished in time")
-        .expect("the release build of ges-stop-lambda did not panic");
-        let mut child = Command::new(binary)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("AWS_LAMBDA_RUNTIME_API", emulator.runtime_api())
-            .env("AWS_LAMBDA_FUNCTION_NAME", FUNCTION_NAME)
-            .env("AWS_LAMBDA_FUNCTION_VERSION", "1")
-            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
-            .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
-            .envs(env)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap_or_else(|error| panic!("could not run {}: {error}", binary.display()));
-        let stdout = OutputLog::default();
-        let stderr = OutputLog::default();
-        let readers = [
-            stdout.capture(child.stdout.take()),
-            stderr.capture(child.stderr.take()),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
+        let binary = built("ges-stop-lambda", ges_stop_lambda_binary).await;
+        let runtime = [
+            ("AWS_LAMBDA_RUNTIME_API", emulator.runtime_api()),
+            ("AWS_LAMBDA_FUNCTION_NAME", FUNCTION_NAME.to_owned()),
+            ("AWS_LAMBDA_FUNCTION_VERSION", "1".to_owned()),
+            ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128".to_owned()),
+            ("AWS_LAMBDA_LOG_FORMAT", "JSON".to_owned()),
+        ];
+        let env = runtime
+            .into_iter()
+            .map(|(key, value)| (OsString::from(key), OsString::from(value)))
+            .chain(
+                env.into_iter()
+                    .map(|(key, value)| (key.as_ref().to_owned(), value.as_ref().to_owned())),
+            );
         Self {
-            child: Mutex::new(child),
-            stdout,
-            stderr,
-            readers,
+            process: RunningBinary::spawn("ges-stop-lambda", binary, env),
             emulator_client: emulator.client.clone(),
             invoke_url: emulator.invoke_url(),
         }
@@ -292,138 +262,20 @@ impl LambdaFunction {
             status = self.exited() => Err(NoAnswer::FunctionExited(status)),
         }
     }
+}
 
-    /// Waits at most `limit` for the function to exit; `None` if it still runs.
-    pub async fn wait_exit(&self, limit: Duration) -> Option<ExitStatus> {
-        tokio::time::timeout(limit, self.exited()).await.ok()
-    }
+impl std::ops::Deref for LambdaFunction {
+    type Target = RunningBinary;
 
-    /// Resolves when the process has exited.
-    async fn exited(&self) -> ExitStatus {
-        loop {
-            let status = self
-                .child
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .try_wait()
-                .expect("the function's status can be read");
-            if let Some(status) = status {
-                return status;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-
-    /// The lines it printed on stdout so far: its logs.
-    pub fn stdout_lines(&self) -> Vec<String> {
-        self.stdout.lines()
-    }
-
-    /// Its log lines so far, each parsed as JSON. Panics at a line that is not JSON:
-    /// with `AWS_LAMBDA_LOG_FORMAT=JSON` every line must be.
-    pub fn json_logs(&self) -> Vec<Value> {
-        self.stdout
-            .lines()
-            .iter()
-            .map(|line| {
-                serde_json::from_str(line)
-                    .unwrap_or_else(|error| panic!("a log line that is not JSON ({error}): {line}"))
-            })
-            .collect()
-    }
-
-    /// What it printed on stderr so far.
-    pub fn stderr(&self) -> String {
-        self.stderr.text()
-    }
-
-    /// Waits at most `limit` for a JSON log line that `wanted` accepts, and returns it:
-    /// lines are read as they come, and may trail the answer by a moment.
-    pub async fn wait_for_log(&self, limit: Duration, wanted: impl Fn(&Value) -> bool) -> Value {
-        let mut lines = self.wait_for_logs(limit, 1, wanted).await;
-        lines.swap_remove(0)
-    }
-
-    /// Waits at most `limit` until at least `count` JSON log lines are accepted by
-    /// `wanted`, and returns all those there are then.
-    pub async fn wait_for_logs(
-        &self,
-        limit: Duration,
-        count: usize,
-        wanted: impl Fn(&Value) -> bool,
-    ) -> Vec<Value> {
-        let until = Instant::now() + limit;
-        loop {
-            let lines: Vec<Value> = self
-                .json_logs()
-                .into_iter()
-                .filter(|line| wanted(line))
-                .collect();
-            if lines.len() >= count {
-                return lines;
-            }
-            if Instant::now() >= until {
-                panic!(
-                    "{} log lines as wanted within {limit:?}, not {count}\n{}",
-                    lines.len(),
-                    self.diagnostics()
-                );
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-
-    /// Kills the function (if it still runs) and returns everything it printed, to the
-    /// end of its output.
-    pub async fn stop(&mut self) -> FunctionOutput {
-        let child = self.child.get_mut().unwrap_or_else(PoisonError::into_inner);
-        let _ = child.start_kill();
-        let status = tokio::time::timeout(DRAIN_LIMIT, child.wait())
-            .await
-            .expect("the killed function ended in time")
-            .expect("the function's status can be read");
-        for reader in std::mem::take(&mut self.readers) {
-            let _ = tokio::time::timeout(DRAIN_LIMIT, reader).await;
-        }
-        FunctionOutput {
-            status,
-            stdout_lines: self.stdout.lines(),
-            stderr: self.stderr.text(),
-        }
-    }
-
-    /// Its output so far, for a failure message.
-    pub fn diagnostics(&self) -> String {
-        format!(
-            "---- ges-stop-lambda stdout ----\n{}\n---- ges-stop-lambda stderr ----\n{}",
-            self.stdout.text(),
-            self.stderr.text()
-        )
+    fn deref(&self) -> &RunningBinary {
+        &self.process
     }
 }
 
-impl Drop for LambdaFunction {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            eprintln!("{}", self.diagnostics());
-        }
-        let _ = self
-            .child
-            .get_mut()
-            .unwrap_or_else(PoisonError::into_inner)
-            .start_kill();
+impl std::ops::DerefMut for LambdaFunction {
+    fn deref_mut(&mut self) -> &mut RunningBinary {
+        &mut self.process
     }
-}
-
-/// Everything a stopped function printed.
-#[derive(Debug, Clone)]
-pub struct FunctionOutput {
-    /// How it ended (killed, normally).
-    pub status: ExitStatus,
-    /// Its stdout, line by line: its logs.
-    pub stdout_lines: Vec<String>,
-    /// Its stderr.
-    pub stderr: String,
 }
 
 /// The emulator's answer to an invocation.
@@ -583,49 +435,6 @@ async fn post_event(
     Ok(Invocation { status, body })
 }
 
-/// Lines a child process printed, collected as they come.
-#[derive(Debug, Clone, Default)]
-struct OutputLog(Arc<Mutex<Vec<String>>>);
-
-impl OutputLog {
-    /// Reads `stream` to its end in the background, line by line.
-    fn capture(
-        &self,
-        stream: Option<impl AsyncRead + Unpin + Send + 'static>,
-    ) -> Option<JoinHandle<()>> {
-        let stream = stream?;
-        let lines = Arc::clone(&self.0);
-        Some(tokio::spawn(async move {
-            let mut reader = BufReader::new(stream);
-            let mut line = Vec::new();
-            loop {
-                line.clear();
-                match reader.read_until(b'\n', &mut line).await {
-                    Ok(0) | Err(_) => break,
-                    Ok(_) => {
-                        let text = String::from_utf8_lossy(&line);
-                        lines
-                            .lock()
-                            .unwrap_or_else(PoisonError::into_inner)
-                            .push(text.trim_end_matches(['\n', '\r']).to_owned());
-                    }
-                }
-            }
-        }))
-    }
-
-    fn lines(&self) -> Vec<String> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-
-    fn text(&self) -> String {
-        self.lines().join("\n")
-    }
-}
-
 /// A port free on 127.0.0.1 a moment ago.
 fn free_port() -> u16 {
     TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
@@ -660,13 +469,4 @@ fn http_client() -> reqwest::Client {
         .tls_backend_preconfigured(ges_client::transport::client_config())
         .build()
         .expect("an HTTP client builds")
-}
-
-/// The start of a long text, for a message.
-fn excerpt(text: &str) -> String {
-    const SHOWN: usize = 300;
-    match text.char_indices().nth(SHOWN) {
-        Some((cut, _)) => format!("{}...", &text[..cut]),
-        None => text.to_owned(),
-    }
 }

@@ -18,7 +18,8 @@ use ges_simulator::{
     Audience, Authentication, Fault, GraphSpec, OperationKind, RunningSimulator, Scheme, Signer,
     Simulator, SimulatorBuilder,
 };
-use ges_stop_e2e::lambda::{FunctionOutput, NoAnswer};
+use ges_stop_e2e::FunctionOutput;
+use ges_stop_e2e::lambda::NoAnswer;
 use ges_stop_e2e::{Invocation, LambdaEmulator, LambdaFunction};
 use serde_json::json;
 
