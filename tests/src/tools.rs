@@ -43,13 +43,21 @@ pub fn ges_stop_lambda_binary() -> &'static Path {
     BINARY.get_or_init(|| build("ges-stop-lambda", Profile::Release))
 }
 
+/// The `ges-stop-functiongraph` binary (deployed as `bootstrap`), built (once per test
+/// process) with the release profile, as it is deployed.
+pub fn ges_stop_functiongraph_binary() -> &'static Path {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| build("ges-stop-functiongraph", Profile::Release))
+}
+
 enum Profile {
     Current,
     Release,
 }
 
 /// Builds one of the workspace's binaries, each the only binary of the package of the
-/// same name (`ges-stop` in cli/, `ges-stop-lambda` in function/). No `--target`: that
+/// same name (`ges-stop` in cli/, `ges-stop-lambda` in function/, `ges-stop-functiongraph`
+/// in functiongraph/). No `--target`: that
 /// would build everything again in another folder.
 fn build(bin: &str, profile: Profile) -> PathBuf {
     let build = escargot::CargoBuild::new()
