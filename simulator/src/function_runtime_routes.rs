@@ -13,8 +13,8 @@
 //!   for an invocation ([`crate::RunningSimulator::invoke_function`]) and hands out the
 //!   oldest: `200`, the event as the body (`Content-Type: application/json`), and
 //!   `X-Cff-Request-Id` (a fresh version 4 UUID), `X-CFF-Invoke-Type: sync` (Huawei
-//!   documents no value; the triggers ges-stop serves, timer and APIG, invoke
-//!   synchronously), and, when the invocation has an agency, `X-CFF-Access-Key`,
+//!   documents no value; timer and APIG triggers invoke synchronously, "Triggers:
+//!   Overview", functiongraph_01_0399), and, when the invocation has an agency, `X-CFF-Access-Key`,
 //!   `X-CFF-Secret-Key`, `X-CFF-Security-Token` (new temporary credentials for every
 //!   invocation, issued into the store Huawei STS's credentials live in, so that GES,
 //!   Cloud Eye and IAM accept calls signed with them and their `X-Security-Token` for
