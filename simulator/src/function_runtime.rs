@@ -418,6 +418,37 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn an_invocation_put_back_is_handed_out_again_first() {
+        let runtime = FunctionRuntime::default();
+        let first = runtime.invoke("a".into(), FunctionInvocation::new("1").without_agency());
+        let second = runtime.invoke("b".into(), FunctionInvocation::new("2"));
+        let function = async {
+            let Fetched::Invocation(handed) = runtime.fetch(Duration::ZERO).await else {
+                panic!("nothing handed out");
+            };
+            runtime.put_back(&handed.request_id);
+            assert_eq!(
+                runtime.answer("a", AnswerPath::Response, Vec::new()),
+                Err(AnswerRefusal::Unknown)
+            );
+            for expected in ["a", "b"] {
+                let Fetched::Invocation(handed) = runtime.fetch(Duration::ZERO).await else {
+                    panic!("nothing handed out");
+                };
+                assert_eq!(handed.request_id, expected);
+                assert_eq!(handed.agency, expected == "b");
+                runtime
+                    .answer(expected, AnswerPath::Response, handed.event)
+                    .unwrap();
+            }
+        };
+        // Biased: both invocations are queued before the function asks.
+        let (first, second, ()) = tokio::join!(biased; first, second, function);
+        assert_eq!(first.request_id(), "a");
+        assert_eq!(second.request_id(), "b");
+    }
+
+    #[tokio::test]
     async fn a_timed_out_invocation_leaves_the_queue_and_is_refused_later() {
         let runtime = FunctionRuntime::default();
         let outcome = runtime
