@@ -31,7 +31,6 @@ use axum::response::{IntoResponse, Response};
 use ges_api::aws_sts::{self as wire, ErrorAnswer, SigningAlgorithm, TokenAnswer};
 use http::header::CONTENT_TYPE;
 use http::{HeaderValue, StatusCode};
-use ring::rand::{SecureRandom, SystemRandom};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -39,7 +38,7 @@ use crate::answer;
 use crate::aws_sts::{self, MAX_JWT_PAYLOAD_BYTES, QueryError, TokenAsk};
 use crate::error_codes;
 use crate::fault::{self, Fault, Injected};
-use crate::journal::{Authentication, Handled, OperationKind, Scheme};
+use crate::journal::{Authentication, Handled, OperationKind, Scheme, uuid};
 use crate::jwt::{Audience, AwsIdentity, IdTokenClaims, Signer};
 use crate::shared::Shared;
 
@@ -252,24 +251,6 @@ fn claims(shared: &Shared, ask: &TokenAsk) -> IdTokenClaims {
     }
 }
 
-/// A random (version 4) UUID, as AWS's request IDs and token IDs are.
-pub(crate) fn uuid() -> String {
-    let mut bytes = [0u8; 16];
-    // Without randomness the ID is still well-formed; nothing relies on it being unique.
-    let _ = SystemRandom::new().fill(&mut bytes);
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
-}
-
 fn xml(status: StatusCode, body: String) -> Response {
     (
         status,
@@ -331,17 +312,4 @@ async fn serve_document(shared: &Shared, kind: OperationKind, document: Response
         ..Handled::default()
     };
     fault::sent(response, delivery, handled).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_are_uuids() {
-        let id = uuid();
-        assert_eq!(id.len(), 36);
-        assert_eq!(id.as_bytes()[14], b'4');
-        assert_ne!(uuid(), id);
-    }
 }

@@ -139,3 +139,16 @@ pub const STS_SUBJECT_NOT_TRUSTED: &str = "STS5.1301";
 pub const STS_INTERNAL_ERROR: &str = "STS5.0500";
 /// `503`: an injected [`crate::Fault::ServiceUnavailable`].
 pub const STS_SERVICE_UNAVAILABLE: &str = "STS5.0503";
+
+/// `503`: FunctionGraph's runtime API had no invocation for a function's `GET` within
+/// [`crate::RUNTIME_LONG_POLL`], or is shutting down: ask again. This and the three
+/// below are the simulator's own codes: Huawei documents no error answer of the
+/// runtime API.
+pub const NO_INVOCATION: &str = "FSS.0503";
+/// `404`: an answer or error report for a request ID the runtime never handed out.
+pub const UNKNOWN_INVOCATION: &str = "FSS.0404";
+/// `409`: an answer or error report for an invocation already answered, or whose
+/// timeout passed.
+pub const INVOCATION_FINISHED: &str = "FSS.0409";
+/// `413`: an answer or error report larger than [`crate::RUNTIME_MAX_RESP_BODY_SIZE`].
+pub const RESPONSE_TOO_LARGE: &str = "FSS.0413";

@@ -12,10 +12,12 @@ use ges_api::types::{
     GraphId, ListGraphsRequest, ProjectId, ShowGraphRequest, ShowJobRequest, StartGraphRequest,
     StopGraphRequest,
 };
+use ring::rand::{SecureRandom, SystemRandom};
 
 /// The operations the simulator serves: GES's five (the contract's), Cloud Eye's batch
-/// read, and the four of keyless federation, so that tests can count STS and Cloud Eye
-/// calls and make them fail.
+/// read, the four of keyless federation, so that tests can count STS and Cloud Eye
+/// calls and make them fail, and the three of FunctionGraph's custom-runtime API, so
+/// that tests can count them (faults do not apply to these).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OperationKind {
     /// `POST /v2/{project_id}/graphs/{graph_id}/stop`
@@ -39,11 +41,17 @@ pub enum OperationKind {
     /// Huawei STS: `POST /v5/agencies/assume-with-oidc` (the contract's
     /// `AssumeAgencyWithOidc`).
     AssumeAgencyWithOidc,
+    /// FunctionGraph's runtime API: `GET /v1/runtime/invocation/request`.
+    NextInvocation,
+    /// FunctionGraph's runtime API: `POST /v1/runtime/invocation/response/{request_id}`.
+    InvocationResponse,
+    /// FunctionGraph's runtime API: `POST /v1/runtime/invocation/error/{request_id}`.
+    InvocationError,
 }
 
 impl OperationKind {
-    /// The contract's `operationId`; for AWS's calls, the `Action`, and for the
-    /// issuer's documents, a name of the simulator's.
+    /// The contract's `operationId`; for AWS's calls, the `Action`; for the issuer's
+    /// documents and FunctionGraph's runtime API, a name of the simulator's.
     pub fn operation_id(self) -> &'static str {
         match self {
             Self::StopGraph => StopGraphRequest::OPERATION_ID,
@@ -56,6 +64,9 @@ impl OperationKind {
             Self::OpenIdConfiguration => "OpenIdConfiguration",
             Self::Jwks => "Jwks",
             Self::AssumeAgencyWithOidc => AssumeAgencyWithOidcRequest::OPERATION_ID,
+            Self::NextInvocation => "NextInvocation",
+            Self::InvocationResponse => "InvocationResponse",
+            Self::InvocationError => "InvocationError",
         }
     }
 }
@@ -129,6 +140,11 @@ pub struct RequestRecord {
     pub metrics: Option<usize>,
     /// How the request fared at the authentication check.
     pub authentication: Authentication,
+    /// The access key an `SDK-HMAC-SHA256` `Authorization` header names, accepted or
+    /// not, so that a test can see which credentials signed a call (an access key is
+    /// not a secret; the secret key and tokens never appear in a record); `None` for a
+    /// request not signed that way.
+    pub access_key: Option<String>,
     /// The status code answered; `0` when an injected fault closed the connection
     /// before the status line went out ([`crate::Fault::Reset`]).
     pub status: u16,
@@ -193,6 +209,24 @@ impl RequestIds {
     }
 }
 
+/// A random (version 4) UUID, as AWS's request IDs and token IDs are.
+pub(crate) fn uuid() -> String {
+    let mut bytes = [0u8; 16];
+    // Without randomness the ID is still well-formed; nothing relies on it being unique.
+    let _ = SystemRandom::new().fill(&mut bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,5 +242,13 @@ mod tests {
         }
         assert_ne!(ids[0], ids[1]);
         assert_ne!(ids[0], ids[2]);
+    }
+
+    #[test]
+    fn ids_are_uuids() {
+        let id = uuid();
+        assert_eq!(id.len(), 36);
+        assert_eq!(id.as_bytes()[14], b'4');
+        assert_ne!(uuid(), id);
     }
 }

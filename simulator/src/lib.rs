@@ -44,6 +44,37 @@
 //! through the journal and [`RunningSimulator::fail_next`] with
 //! [`OperationKind::GetWebIdentityToken`] and [`OperationKind::AssumeAgencyWithOidc`].
 //!
+//! # FunctionGraph's custom runtime
+//!
+//! On the same address it serves the runtime API a FunctionGraph custom runtime
+//! (`bootstrap`) fetches its invocations from and answers them at, as Huawei's "Custom
+//! Runtime" page gives it (functiongraph_01_0406,
+//! <https://support.huaweicloud.com/intl/en-us/usermanual-functiongraph/functiongraph_01_0406.html>),
+//! so that a `bootstrap` given [`RunningSimulator::runtime_api_addr`] as
+//! `RUNTIME_API_ADDR` can be tested end to end. A test queues an event with
+//! [`RunningSimulator::invoke_function`] ([`FunctionInvocation`]) and gets what the
+//! function did with it ([`FunctionOutcome`]):
+//!
+//! - `GET /v1/runtime/invocation/request` waits up to [`RUNTIME_LONG_POLL`] and hands
+//!   out the oldest invocation queued: `200`, the event as the body, and the headers
+//!   `X-Cff-Request-Id` (a fresh UUID), `X-CFF-Invoke-Type` (`sync`: Huawei documents
+//!   no value) and, when the invocation has an agency, `X-CFF-Access-Key`,
+//!   `X-CFF-Secret-Key`, `X-CFF-Security-Token` (new temporary credentials for every
+//!   invocation, accepted by GES, Cloud Eye and IAM with their `X-Security-Token` for 24
+//!   hours on the simulator's clock; [`RunningSimulator::agency_access_keys`] lists
+//!   them) and `X-CFF-Auth-Token` (a new IAM token for the main project). Without an
+//!   agency the four are absent. Nothing within the wait, or a shutdown: `503`
+//!   [`error_codes::NO_INVOCATION`], and the function asks again.
+//! - `POST /v1/runtime/invocation/response/{request_id}` and
+//!   `POST /v1/runtime/invocation/error/{request_id}` end the invocation with the body
+//!   (at most [`RUNTIME_MAX_RESP_BODY_SIZE`] bytes, else `413`) and answer `200`; an
+//!   unknown request ID gets `404`, one answered already or timed out `409`, and
+//!   neither changes the outcome.
+//!
+//! The journal counts these calls ([`OperationKind::NextInvocation`],
+//! [`OperationKind::InvocationResponse`], [`OperationKind::InvocationError`]); none is
+//! authenticated, and faults do not apply to them.
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), ges_simulator::SimulatorError> {
 //! use std::time::Duration;
@@ -79,10 +110,13 @@
 //! holds failures a test asked for ([`RunningSimulator::fail_next`]); `iam` holds IAM's
 //! users, agencies and tokens; `aws_sts` holds AWS STS's configuration and checks SigV4
 //! signatures and `GetWebIdentityToken` parameters; `federation` holds Huawei STS's
-//! identity provider, agency and the temporary credentials issued; `shared` holds the
+//! identity provider, agency and the temporary credentials issued (the FunctionGraph
+//! runtime's agency credentials too); `function_runtime` holds the FunctionGraph
+//! invocations queued, handed out and finished; `shared` holds the
 //! checked configuration and the state every handler shares; `iam_routes` issues
 //! tokens and looks projects up; `aws_sts_routes` issues ID tokens and serves the
 //! issuer's documents; `huawei_sts` trades ID tokens for temporary credentials;
+//! `function_runtime_routes` serves FunctionGraph's runtime API;
 //! `routes` turns requests into answers (its docs list every route and check);
 //! `server` listens and shuts down; `builder` checks the configuration and starts the
 //! server.
@@ -102,6 +136,8 @@ mod error;
 pub mod error_codes;
 mod fault;
 mod federation;
+mod function_runtime;
+mod function_runtime_routes;
 mod huawei_sts;
 mod iam;
 mod iam_routes;
@@ -120,6 +156,9 @@ pub use clock::MAX_CLOCK_OFFSET;
 pub use cloud_eye::IdleMinutes;
 pub use error::SimulatorError;
 pub use fault::{Fault, ListingFault};
+pub use function_runtime::{
+    FunctionInvocation, FunctionOutcome, RUNTIME_LONG_POLL, RUNTIME_MAX_RESP_BODY_SIZE,
+};
 pub use iam::{DEFAULT_REGION, DEFAULT_TOKEN_LIFETIME};
 pub use journal::{Authentication, OperationKind, Page, RequestRecord, Scheme};
 pub use jwt::{

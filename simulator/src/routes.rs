@@ -60,6 +60,11 @@
 //! until they expire on the simulator's clock; like a configured access key, they
 //! open every project.
 //!
+//! FunctionGraph's custom-runtime API (`GET /v1/runtime/invocation/request`, `POST
+//! /v1/runtime/invocation/response/{request_id}` and `POST
+//! /v1/runtime/invocation/error/{request_id}`) is served by `function_runtime_routes`,
+//! which documents it; it checks no credentials.
+//!
 //! Any other path or method answers `404 APIGW.0101` without an authentication check,
 //! as the API gateway does. Every answer, whatever it is, carries a fresh
 //! `X-Request-Id` and is recorded in the journal.
@@ -93,6 +98,7 @@ use crate::aws_sts_routes;
 use crate::ces_routes;
 use crate::error_codes;
 use crate::fault::{self, Fault, Injected, ListingFault};
+use crate::function_runtime_routes;
 use crate::huawei_sts;
 use crate::iam_routes;
 use crate::journal::{Authentication, Handled, OperationKind, Page, RequestRecord, Target};
@@ -125,6 +131,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         route_to::<AssumeAgencyWithOidcRequest, _, _>(router, huawei_sts::assume_agency_with_oidc);
     let router =
         route_to::<BatchListMetricDataRequest, _, _>(router, ces_routes::batch_list_metric_data);
+    let router = function_runtime_routes::routes(router);
     // AWS STS's Query API has no contract here: the generator speaks JSON only.
     let router = router
         .route("/", post(aws_sts_routes::get_web_identity_token))
@@ -613,6 +620,7 @@ async fn record_exchange(shared: Arc<Shared>, request: Request, next: Next) -> R
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let query = request.uri().query().map(str::to_owned);
+    let access_key = signed_by(&request);
 
     let mut response = next.run(request).await;
 
@@ -651,7 +659,22 @@ async fn record_exchange(shared: Arc<Shared>, request: Request, next: Next) -> R
         graph_backup_id: handled.target.graph_backup_id,
         metrics: handled.target.metrics,
         authentication: handled.authentication,
+        access_key,
         status,
     });
     response
+}
+
+/// The access key a request's one `SDK-HMAC-SHA256` `Authorization` header names.
+fn signed_by(request: &Request) -> Option<String> {
+    let mut values = request
+        .headers()
+        .get_all(http::header::AUTHORIZATION)
+        .iter();
+    match (values.next(), values.next()) {
+        (Some(value), None) => signing::parse_authorization(value.to_str().ok()?)
+            .ok()
+            .map(|parsed| parsed.access_key),
+        _ => None,
+    }
 }

@@ -14,6 +14,7 @@ use tokio::task::JoinHandle;
 use crate::cloud_eye::IdleMinutes;
 use crate::error::SimulatorError;
 use crate::fault::{Fault, ListingFault};
+use crate::function_runtime::{FunctionInvocation, FunctionOutcome};
 use crate::journal::{OperationKind, RequestRecord};
 use crate::jwt::{Audience, AwsIdentity, IdTokenClaims, Signer};
 use crate::routes;
@@ -283,7 +284,7 @@ impl RunningSimulator {
             iat: now,
             nbf: Some(now),
             exp: now + 300,
-            jti: crate::aws_sts_routes::uuid(),
+            jti: crate::journal::uuid(),
             aws: Some(AwsIdentity {
                 aws_account: config.account().to_owned(),
                 source_region: config.region.clone(),
@@ -304,22 +305,55 @@ impl RunningSimulator {
             .expect("the simulator's test keys sign")
     }
 
-    /// How many temporary credentials Huawei STS issued.
+    /// How many temporary credentials Huawei STS issued, agency credentials the
+    /// FunctionGraph runtime handed out included.
     pub fn federated_credentials_issued(&self) -> usize {
         self.shared.federation.issued_count()
     }
 
-    /// Every temporary credential Huawei STS issued, oldest first, secrets in the
-    /// clear: `(access key, secret key, security token)`. A test accessor, so that a
+    /// Every temporary credential Huawei STS issued, and those the FunctionGraph
+    /// runtime handed out with invocations, oldest first, secrets in the clear:
+    /// `(access key, secret key, security token)`. A test accessor, so that a
     /// test can check that a client never shows them (in logs, errors or answers).
     pub fn federated_credentials(&self) -> Vec<(String, String, String)> {
         self.shared.federation.all()
     }
 
-    /// Makes every temporary credential Huawei STS issued so far expire now: a client
-    /// still signing with them gets `401` from then on.
+    /// Makes every temporary credential Huawei STS issued so far, and every agency
+    /// credential the FunctionGraph runtime handed out, expire now: a client still
+    /// signing with them gets `401` from then on.
     pub fn revoke_federated_credentials(&self) {
         self.shared.federation.revoke_all(self.shared.clock.date());
+    }
+
+    /// Where FunctionGraph's custom-runtime API is served, `127.0.0.1:{port}` (the
+    /// simulator's own address): what a custom runtime's `bootstrap` is given as
+    /// `RUNTIME_API_ADDR`.
+    pub fn runtime_api_addr(&self) -> String {
+        self.addr.to_string()
+    }
+
+    /// Invokes the function that asks this simulator's runtime API for invocations:
+    /// queues `invocation`; the function's next `GET /v1/runtime/invocation/request`
+    /// receives it, with a fresh `X-Cff-Request-Id` and, when it has an agency, new
+    /// temporary credentials and token (see
+    /// [the crate's docs](crate#functiongraphs-custom-runtime)). Resolves when the function posts its answer
+    /// ([`FunctionOutcome::Answered`]) or its error report ([`FunctionOutcome::Failed`]),
+    /// or with [`FunctionOutcome::TimedOut`] once `invocation.timeout` has passed since
+    /// the call, fetched or not; an answer after that is refused. Invocations are handed
+    /// out in the order they were queued.
+    pub async fn invoke_function(&self, invocation: FunctionInvocation) -> FunctionOutcome {
+        self.shared
+            .function_runtime
+            .invoke(crate::journal::uuid(), invocation)
+            .await
+    }
+
+    /// The agency access keys the runtime API handed out with invocations, in order:
+    /// a new one for every invocation with an agency. (All temporary credentials,
+    /// secrets included, are in [`Self::federated_credentials`].)
+    pub fn agency_access_keys(&self) -> Vec<String> {
+        self.shared.function_runtime.access_keys()
     }
 
     /// Makes the next authenticated call of `operation` fail this way. Faults queue
@@ -353,6 +387,8 @@ impl RunningSimulator {
     /// Stops listening, lets requests in flight finish (for up to five seconds), and
     /// waits for the server to end.
     pub async fn shutdown(mut self) -> Result<(), SimulatorError> {
+        // A function's long poll would hold the graceful shutdown up.
+        self.shared.function_runtime.close();
         if let Some(stop_tx) = self.stop_tx.take() {
             // The server may have ended already; then there is nobody to tell.
             let _ = stop_tx.send(());

@@ -4,7 +4,7 @@
 //! It sits below every module that serves requests (`builder`, `server`, `routes`,
 //! `iam_routes`) and uses none of them, so that they can all use it without a cycle;
 //! it uses only the modules that hold the parts (`auth`, `aws_sts`, `clock`,
-//! `federation`, `iam`, `journal`, `jwt`, `fault`, `state`).
+//! `federation`, `function_runtime`, `iam`, `journal`, `jwt`, `fault`, `state`).
 
 use std::net::SocketAddr;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -21,6 +21,7 @@ use crate::clock::Clock;
 use crate::cloud_eye::RequestCounts;
 use crate::fault::{Fault, FaultQueue};
 use crate::federation::{Federation, FederationConfig};
+use crate::function_runtime::FunctionRuntime;
 use crate::iam::{Iam, IamConfig};
 use crate::journal::{OperationKind, RequestIds, RequestRecord, Scheme};
 use crate::jwt::IssuerKeys;
@@ -102,7 +103,11 @@ pub(crate) struct Shared {
     /// and the one Huawei STS's identity provider trusts.
     pub(crate) issuer: String,
     pub(crate) keys: IssuerKeys,
+    /// Huawei STS's temporary credentials, and the agency credentials FunctionGraph's
+    /// runtime hands out with invocations: one store, so that both sign GES calls.
     pub(crate) federation: Federation,
+    /// FunctionGraph's custom runtime: the invocations queued and waiting.
+    pub(crate) function_runtime: FunctionRuntime,
     pub(crate) request_ids: RequestIds,
     pub(crate) page_limits: PageLimits,
     /// The clock the graphs and jobs move by; authentication keeps to real time.
@@ -131,6 +136,7 @@ impl Shared {
             issuer: format!("http://{addr}"),
             keys: IssuerKeys::load(),
             federation: Federation::new(config.federation),
+            function_runtime: FunctionRuntime::default(),
             request_ids: RequestIds::new(),
             page_limits: config.page_limits,
             clock,

@@ -265,37 +265,20 @@ async fn a_signed_call_gets_a_jwt_that_verifies_against_the_served_jwks() {
     );
 }
 
-/// A GES stop signed with temporary credentials: the security token goes in
-/// `X-Security-Token`, signed, as the SDK sends it.
+/// A GES stop signed with temporary credentials.
 async fn stop_with(
     sim: &RunningSimulator,
     access_key: &str,
     secret_key: &str,
     security_token: &str,
 ) -> common::Answer {
+    let credentials = common::Temporary {
+        access_key,
+        secret_key,
+        security_token,
+    };
     let path = format!("/v2/{PROJECT}/graphs/g-1/stop");
-    let host = sim.addr().to_string();
-    let date = SdkDate::now().to_string();
-    let view = RequestView::new("POST", &path)
-        .with_header("Host", &host)
-        .with_header("X-Sdk-Date", &date)
-        .with_header("Content-Type", "application/json")
-        .with_header("X-Project-Id", PROJECT)
-        .with_header(signing::HEADER_SECURITY_TOKEN, security_token)
-        .with_body(b"{}");
-    let signed = signing::sign(&view, access_key, secret_key.as_bytes()).unwrap();
-    let response = client()
-        .post(format!("{}{path}", sim.base_url()))
-        .header("X-Sdk-Date", &date)
-        .header("Content-Type", "application/json")
-        .header("X-Project-Id", PROJECT)
-        .header(signing::HEADER_SECURITY_TOKEN, security_token)
-        .header("Authorization", signed.authorization)
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
-    common::read(response).await
+    common::send_temporary(sim, reqwest::Method::POST, &path, b"{}", credentials).await
 }
 
 #[tokio::test]

@@ -187,6 +187,54 @@ pub(crate) fn signed_headers(
     ]
 }
 
+/// Temporary credentials: access key, secret key, security token.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Temporary<'a> {
+    pub access_key: &'a str,
+    pub secret_key: &'a str,
+    pub security_token: &'a str,
+}
+
+/// Sends a request signed with temporary credentials as the SDK signs it: the security
+/// token in `X-Security-Token`, signed, beside `Host`, `X-Sdk-Date`, `Content-Type` and
+/// `X-Project-Id` (the main project's).
+pub(crate) async fn send_temporary(
+    sim: &RunningSimulator,
+    method: reqwest::Method,
+    path: &str,
+    body: &'static [u8],
+    credentials: Temporary<'_>,
+) -> Answer {
+    let host = sim.addr().to_string();
+    let date = SdkDate::now().to_string();
+    let project = sim.project_id().to_string();
+    let view = RequestView::new(method.as_str(), path)
+        .with_header("Host", &host)
+        .with_header("X-Sdk-Date", &date)
+        .with_header("Content-Type", "application/json")
+        .with_header("X-Project-Id", &project)
+        .with_header(signing::HEADER_SECURITY_TOKEN, credentials.security_token)
+        .with_body(body);
+    let signed = signing::sign(
+        &view,
+        credentials.access_key,
+        credentials.secret_key.as_bytes(),
+    )
+    .expect("signs");
+    let response = client()
+        .request(method, format!("{}{path}", sim.base_url()))
+        .header("X-Sdk-Date", &date)
+        .header("Content-Type", "application/json")
+        .header("X-Project-Id", &project)
+        .header(signing::HEADER_SECURITY_TOKEN, credentials.security_token)
+        .header("Authorization", signed.authorization)
+        .body(body)
+        .send()
+        .await
+        .expect("the simulator answers");
+    read(response).await
+}
+
 /// Sends exactly these bytes' worth of request (`Connection: close` is added) and
 /// reads the answer: for paths and headers a client library would normalise.
 pub(crate) async fn raw(
