@@ -16,12 +16,16 @@
 //! - `usage_checks.rs`: the Cloud Eye reads a reconcile's idle and busy checks wait on.
 //! - `at_bound.rs`: how far from now a reconcile that acts may be evaluated.
 //! - [`route`] (`routes.rs`): what an HTTP request's path asks of a run, whichever
-//!   gateway delivered it.
+//!   gateway delivered it; [`http_request`]: the whole request (method, path, body) read
+//!   into a [`RunRequest`]; [`http_answer`] (`http_answer.rs`): the status, headers and
+//!   body an HTTP caller gets, before a gateway's shape.
 
 mod at_bound;
 mod deadline;
 mod error;
 pub mod event;
+mod http_answer;
+pub mod http_request;
 mod progress;
 pub(crate) mod reconcile;
 mod report;
@@ -36,6 +40,8 @@ pub use at_bound::{AtOutOfBounds, MAX_AHEAD, MAX_EVENT_AGE_MINUTES, MaxEventAge,
 pub use deadline::{Deadline, REPORT_MARGIN};
 pub use error::RunError;
 pub use event::{Field, ShapeError};
+pub use http_answer::{HttpAnswer, HttpOutcome, http_answer};
+pub use http_request::{HttpPlace, HttpRequest, HttpRequestError};
 pub use progress::Progress;
 pub use reconcile::{
     DEFAULT_CES_DELAY_MINUTES, DEFAULT_SCHEDULE_TAG, DEFAULT_SKIP_UNTIL_TAG,

@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use super::request::{HttpApi, MAX_GRAPHS_PER_EVENT, MessageId, Trigger};
 use ges_client::run::ErrorType;
 use ges_client::run::event::{self, ShapeError};
+use ges_client::run::http_request::{BODY_ACCEPTED, HttpPlace, HttpRequestError};
 
 /// An event that cannot be served, and the caller it came from when that much could be
 /// told (an HTTP caller gets an HTTP answer even for a bad request).
@@ -36,10 +37,8 @@ pub(super) const SHAPES: &str = "accepted: {\"graph_id\": \"G\"}, \"graph_ids\",
      \"data\", a \"Scheduled Event\", or HTTP POST /graphs/{graph_id}/stop, /fleet/stop or \
      /reconcile";
 
-/// The routes, for HTTP errors.
-const ROUTES: &str = "POST /graphs/{graph_id}/stop, POST \
-     /projects/{project_id}/graphs/{graph_id}/stop, POST /fleet/stop with the graphs in the body, \
-     or POST /reconcile";
+/// The routes, for HTTP errors: the core's.
+use ges_client::run::http_request::ROUTES;
 
 /// What is wrong with an event. Messages say which field and which shapes are accepted;
 /// they never repeat a header or a huge value.
@@ -375,6 +374,9 @@ pub enum EventError {
         /// What is wrong. Boxed, as [`EventError::InvalidId`]'s violation.
         error: Box<ShapeError>,
     },
+    /// An HTTP request refused for a reason the variants above do not name.
+    #[error(transparent)]
+    Http(HttpRequestError),
     /// An HTTP body that is JSON but not an object.
     #[error("the request body must be a JSON object such as {{\"wait\": true}}, not {found}")]
     BodyNotAnObject {
@@ -438,15 +440,34 @@ impl EventError {
         }
     }
 
-    pub(super) fn invalid_id(
-        part: EventPart,
-        field: Field,
-        violation: ConstraintViolation,
-    ) -> Self {
-        Self::InvalidId {
-            part,
-            field,
-            violation: Box::new(violation),
+    /// The core's refusal of an HTTP request, in this function's words: the same
+    /// variants as every other event's refusal, the path and body as the parts named.
+    pub(super) fn from_http(error: HttpRequestError) -> Self {
+        match error {
+            HttpRequestError::MethodNotAllowed { method } => Self::MethodNotAllowed { method },
+            HttpRequestError::NoRoute { path } => Self::NoRoute { path },
+            HttpRequestError::BodyNotBase64 => Self::BodyNotBase64,
+            HttpRequestError::BodyNotJson { reason } => Self::BodyNotJson { reason },
+            HttpRequestError::BodyJson(error) => Self::Json {
+                part: EventPart::HttpBody,
+                error,
+            },
+            HttpRequestError::BodyNotAnObject { found } => Self::BodyNotAnObject { found },
+            HttpRequestError::UnknownBodyField { field } => Self::UnknownField {
+                part: EventPart::HttpBody,
+                field,
+                accepted: BODY_ACCEPTED,
+            },
+            HttpRequestError::Shape {
+                place: HttpPlace::Path,
+                error,
+            } => Self::in_part(EventPart::HttpPath, error),
+            HttpRequestError::Shape {
+                place: HttpPlace::Body,
+                error,
+            } => Self::in_part(EventPart::HttpBody, error),
+            // Non-exhaustive: a refusal the core adds later is the event's.
+            other => Self::Http(other),
         }
     }
 
@@ -457,6 +478,7 @@ impl EventError {
         match self {
             Self::MethodNotAllowed { .. } => ErrorType::MethodNotAllowed,
             Self::NoRoute { .. } => ErrorType::RouteNotFound,
+            Self::Http(error) => error.error_type(),
             _ => ErrorType::InvalidEvent,
         }
     }

@@ -1,0 +1,133 @@
+//! Every way FunctionGraph invokes the function, read into the core's run requests: the
+//! shape is detected from the event, checked once here, and nothing downstream sees raw
+//! JSON. The whole event is read strictly ([`ges_client::input::json`]): a key given
+//! twice anywhere, or anything after the value, is refused, and nothing is sent.
+//!
+//! | trigger | shape | run |
+//! |---|---|---|
+//! | timer (`timer.rs`) | `"trigger_type": "TIMER"`, `time`, `user_event` (a string) | empty `user_event`: a reconcile at `time` where schedules are configured, else the configured graphs; else our event in it, a reconcile's `at` defaulting to `time` |
+//! | APIG (`apig.rs`) | `httpMethod`, `requestContext`, `path`, `pathParameters`, `body`, `isBase64Encoded` | the core's routes (`POST /graphs/{graph_id}/stop`, ...) |
+//! | SMN (`smn.rs`) | `record`: each `smn.message` our event | one run per record, in order |
+//! | direct | our event (`{"graph_id": "G"}`, ...) | as named |
+//!
+//! Detection looks at which keys the top-level object has, first match wins:
+//! `trigger_type` (a trigger's event: only `TIMER` is served), `httpMethod` with
+//! `requestContext` (APIG), `record` (SMN), any of our shape's fields (direct).
+
+mod apig;
+mod error;
+mod fields;
+mod smn;
+mod timer;
+
+use ges_client::input::{Excerpt, JsonKind};
+use ges_client::run::{RunRequest, event};
+use serde_json::Value;
+
+pub use error::{EventError, EventPart, InvalidEvent};
+pub use smn::MAX_RECORDS;
+
+/// What one invocation asks for, whatever shape it came in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invocation {
+    /// Who invoked the function, which decides the form of the answer.
+    pub trigger: Trigger,
+    /// The runs, in order: one, except for an SMN event of several records.
+    pub runs: Vec<Run>,
+}
+
+/// One run an invocation asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    /// The SMN message that carried it, for its log lines.
+    pub message_id: Option<Excerpt>,
+    /// What to run.
+    pub request: RunRequest,
+}
+
+impl Run {
+    fn alone(request: RunRequest) -> Self {
+        Self {
+            message_id: None,
+            request,
+        }
+    }
+}
+
+/// The kind of caller, detected from the event's shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// A direct invocation with our event.
+    Direct,
+    /// A timer trigger.
+    Timer,
+    /// An APIG trigger: it gets an HTTP answer, whatever happened.
+    Apig,
+    /// An SMN trigger.
+    Smn,
+}
+
+/// What the configuration says of a timer that names no graph: whether schedules are
+/// configured, so that its run is a reconcile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Defaults {
+    /// Schedules are configured (`GES_SCHEDULES` or `GES_SCHEDULES_FILE`).
+    pub schedules: bool,
+}
+
+/// Reads an invocation's event from its bytes, strictly.
+pub fn read(bytes: &[u8], defaults: Defaults) -> Result<Invocation, InvalidEvent> {
+    let value = ges_client::input::json::parse_slice(bytes).map_err(|error| {
+        InvalidEvent::new(
+            None,
+            EventError::Json {
+                part: EventPart::Event,
+                error,
+            },
+        )
+    })?;
+    parse(&value, defaults)
+}
+
+/// Reads an event already parsed (strictly, by [`read`]).
+pub fn parse(value: &Value, defaults: Defaults) -> Result<Invocation, InvalidEvent> {
+    let Value::Object(object) = value else {
+        return Err(InvalidEvent::new(
+            None,
+            EventError::NotAnObject {
+                part: EventPart::Event,
+                found: JsonKind::of(value),
+            },
+        ));
+    };
+    let (trigger, runs) = if object.contains_key("trigger_type") {
+        (
+            Trigger::Timer,
+            timer::read(object, defaults).map(|run| vec![run]),
+        )
+    } else if object.contains_key("httpMethod") && object.contains_key("requestContext") {
+        (
+            Trigger::Apig,
+            apig::read(object).map(|request| vec![Run::alone(request)]),
+        )
+    } else if object.contains_key("record") {
+        (Trigger::Smn, smn::read(object))
+    } else if event::detect(object) {
+        (
+            Trigger::Direct,
+            event::parse(object)
+                .map(|request| vec![Run::alone(request)])
+                .map_err(|error| EventError::Shape {
+                    part: EventPart::Event,
+                    error,
+                }),
+        )
+    } else {
+        return Err(InvalidEvent::new(None, EventError::UnrecognizedShape));
+    };
+    runs.map(|runs| Invocation { trigger, runs })
+        .map_err(|error| InvalidEvent::new(Some(trigger), error))
+}
+
+#[cfg(test)]
+mod tests;
