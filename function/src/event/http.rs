@@ -30,6 +30,9 @@ use serde_json::{Map, Value};
 
 use super::error::{EventError, EventPart, Field, InvalidEvent};
 use super::request::{HttpApi, Invocation, RunRequest, Trigger};
+// What the tests build their expected requests with.
+#[cfg(test)]
+use ges_client::run::Graphs;
 
 /// Envelope fields that are never read: they may carry credentials.
 const DROPPED_FIELDS: [&str; 3] = ["headers", "multiValueHeaders", "cookies"];

@@ -10,7 +10,7 @@ use ges_client::input::json::JsonError;
 use ges_client::input::{Excerpt, JsonKind};
 use ges_client::run::{ErrorType, HttpRequestError, ShapeError};
 
-use super::Trigger;
+use super::request::Trigger;
 
 /// The accepted shapes, in a few words, for the errors that cannot tell which was meant.
 const SHAPES: &str = "accepted: a FunctionGraph timer event (\"trigger_type\": \"TIMER\"), an \

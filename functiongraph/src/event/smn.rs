@@ -9,9 +9,9 @@ use ges_client::input::Excerpt;
 use ges_client::run::event;
 use serde_json::{Map, Value};
 
-use super::Run;
 use super::error::{EventError, EventPart};
 use super::fields::{carried, object, optional_string, required, string, wrong};
+use super::request::Run;
 
 /// The most records one invocation runs: SMN's samples carry one; the bound keeps a
 /// hand-made event from asking for unbounded work.

@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 
 use super::error::{EventError, EventPart};
 use super::fields::{carried, string};
-use super::{Defaults, Run};
+use super::request::{Defaults, Run};
 
 /// The one trigger type this reader serves.
 const TIMER: &str = "TIMER";
