@@ -37,8 +37,30 @@ pub(super) const SHAPES: &str = "accepted: {\"graph_id\": \"G\"}, \"graph_ids\",
      \"data\", a \"Scheduled Event\", or HTTP POST /graphs/{graph_id}/stop, /fleet/stop or \
      /reconcile";
 
-/// The routes, for HTTP errors: the core's.
-use ges_client::run::http_request::ROUTES;
+/// An HTTP refusal in the core's words, for the variants that keep their own names.
+fn http(error: HttpRequestError) -> String {
+    error.to_string()
+}
+
+fn method_not_allowed(method: &Excerpt) -> String {
+    http(HttpRequestError::MethodNotAllowed {
+        method: method.clone(),
+    })
+}
+
+fn no_route(path: &Excerpt) -> String {
+    http(HttpRequestError::NoRoute { path: path.clone() })
+}
+
+fn body_not_json(reason: &str) -> String {
+    http(HttpRequestError::BodyNotJson {
+        reason: reason.into(),
+    })
+}
+
+fn body_not_an_object(found: &JsonKind) -> String {
+    http(HttpRequestError::BodyNotAnObject { found: *found })
+}
 
 /// What is wrong with an event. Messages say which field and which shapes are accepted;
 /// they never repeat a header or a huge value.
@@ -336,23 +358,24 @@ pub enum EventError {
         /// Where.
         part: EventPart,
     },
-    /// An HTTP method other than POST on a route.
-    #[error("method {method} is not allowed here: send {ROUTES}")]
+    /// An HTTP method other than POST on a route. Said in the core's words, as every
+    /// HTTP refusal below.
+    #[error("{}", method_not_allowed(.method))]
     MethodNotAllowed {
         /// The method received, cut.
         method: Excerpt,
     },
     /// An HTTP path that is no route.
-    #[error("no route for {path}: send {ROUTES}")]
+    #[error("{}", no_route(.path))]
     NoRoute {
         /// The path received, cut.
         path: Excerpt,
     },
     /// An HTTP body marked base64 that does not decode.
-    #[error("the request body is marked \"isBase64Encoded\" but is not valid base64")]
+    #[error("{}", http(HttpRequestError::BodyNotBase64))]
     BodyNotBase64,
     /// An HTTP body that is not JSON.
-    #[error("the request body is not JSON ({reason}); send {{\"wait\": true}}, or no body")]
+    #[error("{}", body_not_json(.reason))]
     BodyNotJson {
         /// The parser's complaint, cut.
         reason: Box<str>,
@@ -378,7 +401,7 @@ pub enum EventError {
     #[error(transparent)]
     Http(HttpRequestError),
     /// An HTTP body that is JSON but not an object.
-    #[error("the request body must be a JSON object such as {{\"wait\": true}}, not {found}")]
+    #[error("{}", body_not_an_object(.found))]
     BodyNotAnObject {
         /// The JSON type received.
         found: JsonKind,
