@@ -17,22 +17,17 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let function = match start().await {
-        Ok(function) => function,
-        // FunctionGraph's runtime API has no initialisation-error path: the reason is
-        // logged once here, and every invocation is answered with it.
-        Err(reason) => {
-            tracing::error!(error = %reason, "ges-stop cannot start: fix its configuration");
-            Function::Broken(reason)
-        }
-    };
-    let timeout = match runtime::timeout(std::env::var(runtime::RUNTIME_TIMEOUT).ok().as_deref()) {
-        Ok(timeout) => timeout,
-        Err(error) => {
-            tracing::error!(error = %error, "ges-stop cannot start: fix its configuration");
-            return ExitCode::FAILURE;
-        }
-    };
+    // FunctionGraph's runtime API has no initialisation-error path: a configuration
+    // error is logged once here, and every invocation is answered with it.
+    let (function, timeout) =
+        match runtime::timeout(std::env::var(runtime::RUNTIME_TIMEOUT).ok().as_deref()) {
+            Ok(timeout) => (start().await, timeout),
+            Err(error) => (Err(error.to_string()), None),
+        };
+    let function = function.unwrap_or_else(|reason| {
+        tracing::error!(error = %reason, "ges-stop cannot start: fix its configuration");
+        Function::Broken(reason)
+    });
     match runtime::serve(&api, &function, timeout, None).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -53,5 +48,5 @@ async fn start() -> Result<Function, String> {
              credentials can stop may be stopped"
         );
     }
-    Ok(Function::Ready(handler))
+    Ok(Function::Ready(Box::new(handler)))
 }

@@ -184,7 +184,12 @@ impl RuntimeApi {
             .and_then(|value| value.to_str().ok())
             .filter(|id| usable_request_id(id))
             .map(str::to_owned)
-            .ok_or_else(|| format!("an invocation without a usable {REQUEST_ID}"))?;
+            .ok_or_else(|| {
+                // An invocation that cannot be answered: FunctionGraph times it out.
+                let why = format!("an invocation without a usable {REQUEST_ID}");
+                tracing::warn!(why = %why, "an invocation that cannot be answered");
+                why
+            })?;
         let headers = std::mem::take(response.headers_mut());
         let event = read_bounded(&mut response, MAX_EVENT_BYTES)
             .await
@@ -262,8 +267,8 @@ pub fn timeout(value: Option<&str>) -> Result<Option<Duration>, RuntimeError> {
 /// reason, which every invocation is answered with.
 #[derive(Debug)]
 pub enum Function {
-    /// Ready.
-    Ready(Handler),
+    /// Ready. Boxed: the two arms differ much in size, and there is one of them.
+    Ready(Box<Handler>),
     /// Not configured: why.
     Broken(String),
 }

@@ -17,11 +17,14 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
+/// An invocation to hand out: its request id, extra headers, event.
+type Queued = (String, Vec<(String, String)>, Vec<u8>);
+
 /// What the stand-in hands out and what it was told.
 #[derive(Default)]
 struct State {
-    /// Invocations to hand out: request id, extra headers, event.
-    queue: VecDeque<(String, Vec<(String, String)>, Vec<u8>)>,
+    /// Invocations to hand out.
+    queue: VecDeque<Queued>,
     /// How many fetches to refuse (503) before handing one out.
     refuse: usize,
     /// The posts: path and body.
@@ -159,7 +162,7 @@ async fn each_invocation_is_answered_at_its_path_with_its_request_id() {
     }
     let addr = stand_in(state.clone()).await;
     let api = RuntimeApi::new(&addr).unwrap();
-    let function = Function::Ready(handler);
+    let function = Function::Ready(Box::new(handler));
     let timeout = runtime::timeout(Some("30")).unwrap();
     runtime::serve(&api, &function, timeout, Some(3))
         .await

@@ -118,8 +118,8 @@ pub enum HttpRequestError {
     Shape {
         /// Where.
         place: HttpPlace,
-        /// What is wrong.
-        error: ShapeError,
+        /// What is wrong. Boxed: a rare error need not make every `Result` large.
+        error: Box<ShapeError>,
     },
 }
 
@@ -151,7 +151,7 @@ pub fn read(request: &HttpRequest<'_>) -> Result<RunRequest, HttpRequestError> {
     let mut body = body(request.body, request.body_is_base64)?;
     let in_body = |error| HttpRequestError::Shape {
         place: HttpPlace::Body,
-        error,
+        error: Box::new(error),
     };
     let route = match route {
         Route::Fleet => return event::parse(&body).map_err(in_body),
@@ -170,10 +170,10 @@ pub fn read(request: &HttpRequest<'_>) -> Result<RunRequest, HttpRequestError> {
     }
     let in_path = |field, violation| HttpRequestError::Shape {
         place: HttpPlace::Path,
-        error: ShapeError::InvalidId {
+        error: Box::new(ShapeError::InvalidId {
             field: Field::Named(field),
             violation: Box::new(violation),
-        },
+        }),
     };
     let graph_id =
         GraphId::try_from(route.graph_id).map_err(|violation| in_path("graph_id", violation))?;

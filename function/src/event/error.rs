@@ -484,11 +484,11 @@ impl EventError {
             HttpRequestError::Shape {
                 place: HttpPlace::Path,
                 error,
-            } => Self::in_part(EventPart::HttpPath, error),
+            } => Self::in_part(EventPart::HttpPath, *error),
             HttpRequestError::Shape {
                 place: HttpPlace::Body,
                 error,
-            } => Self::in_part(EventPart::HttpBody, error),
+            } => Self::in_part(EventPart::HttpBody, *error),
             // Non-exhaustive: a refusal the core adds later is the event's.
             other => Self::Http(other),
         }

@@ -124,8 +124,8 @@ pub enum EventError {
     Shape {
         /// Where: the event, a timer's `user_event`, an SMN message.
         part: EventPart,
-        /// What is wrong.
-        error: ShapeError,
+        /// What is wrong. Boxed: a rare error need not make every `Result` large.
+        error: Box<ShapeError>,
     },
     /// An APIG request refused by the core's routes.
     #[error(transparent)]

@@ -73,7 +73,7 @@ pub fn parse(value: &Value, defaults: Defaults) -> Result<Invocation, InvalidEve
                 .map(|request| vec![Run::alone(request)])
                 .map_err(|error| EventError::Shape {
                     part: EventPart::Event,
-                    error,
+                    error: Box::new(error),
                 }),
         )
     } else {

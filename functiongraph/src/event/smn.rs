@@ -63,8 +63,10 @@ fn record(index: usize, record: &Value) -> Result<Run, EventError> {
     let message_id = optional_string(smn, "message_id", part)?.map(Excerpt::of);
     let part = EventPart::SmnMessage(index);
     let message = string(smn, "message", EventPart::SmnNotification(index))?;
-    let request = event::parse(&carried(message, part)?)
-        .map_err(|error| EventError::Shape { part, error })?;
+    let request = event::parse(&carried(message, part)?).map_err(|error| EventError::Shape {
+        part,
+        error: Box::new(error),
+    })?;
     Ok(Run {
         message_id,
         request,

@@ -51,8 +51,11 @@ pub(super) fn read(object: &Map<String, Value>, defaults: Defaults) -> Result<Ru
         }
     } else {
         let part = EventPart::UserEvent;
-        let mut request = event::parse(&carried(user_event, part)?)
-            .map_err(|error| EventError::Shape { part, error })?;
+        let mut request =
+            event::parse(&carried(user_event, part)?).map_err(|error| EventError::Shape {
+                part,
+                error: Box::new(error),
+            })?;
         if let Some(Graphs::Scheduled(scheduled)) = &mut request.graphs {
             scheduled.at.get_or_insert(time);
         }
