@@ -9,9 +9,11 @@ use std::time::{Duration, Instant};
 
 use ges_api::types::ProjectId;
 use ges_client::config::Config;
-use ges_client::config::{ConfigError, Overrides, vars};
+use ges_client::config::{Overrides, vars};
 use ges_client::ges::ClientError;
-use ges_client::run::{self, Answer, Clock, ErrorType, RunCredentials, Runner, Settings};
+use ges_client::run::{
+    self, Answer, Clock, ErrorType, RunCredentials, Runner, Settings, StartError,
+};
 use tracing::Instrument;
 
 use crate::agency::AgencyError;
@@ -46,12 +48,9 @@ pub struct Context {
 /// Why the function cannot start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
-    /// The configuration is wrong.
+    /// The configuration or the HTTP client: the core's.
     #[error(transparent)]
-    Config(#[from] ConfigError),
-    /// The HTTP client could not be set up.
-    #[error(transparent)]
-    Client(#[from] ClientError),
+    Start(#[from] StartError),
     /// No region: FunctionGraph names none to a custom runtime.
     #[error(
         "HUAWEICLOUD_SDK_REGION is not set: FunctionGraph does not tell a custom runtime its \
@@ -116,9 +115,11 @@ impl Handler {
             runs_bring_credentials: true,
             ..Overrides::default()
         };
-        let (config, settings) = run::load(&lookup, &overrides, None).await?;
+        let (config, settings) = run::load(&lookup, &overrides, None)
+            .await
+            .map_err(StartError::from)?;
         tracing::info!(credentials = config.credentials.kind(), "configured");
-        Ok(Self::new(&config, settings)?)
+        Ok(Self::new(&config, settings).map_err(StartError::from)?)
     }
 
     /// The same handler, reading the time from `clock`: for tests that pin the instant

@@ -13,6 +13,8 @@
 //! - [`Answer`] (`report.rs`): what it reports; [`RunError`] (`error.rs`): why it reached
 //!   no outcome, of an [`ErrorType`] whose HTTP status `status.rs` holds.
 //! - `reconcile.rs`: what a reconcile decides for each scheduled graph.
+//! - [`Refused`], [`StartError`] (`refusal.rs`): what every front door says of an event
+//!   it cannot serve, and of a start it cannot make.
 //! - `usage_checks.rs`: the Cloud Eye reads a reconcile's idle and busy checks wait on.
 //! - `at_bound.rs`: how far from now a reconcile that acts may be evaluated.
 //! - [`route`] (`routes.rs`): what an HTTP request's path asks of a run, whichever
@@ -28,6 +30,7 @@ mod http_answer;
 pub mod http_request;
 mod progress;
 pub(crate) mod reconcile;
+mod refusal;
 mod report;
 mod request;
 mod routes;
@@ -47,6 +50,7 @@ pub use reconcile::{
     DEFAULT_CES_DELAY_MINUTES, DEFAULT_SCHEDULE_TAG, DEFAULT_SKIP_UNTIL_TAG,
     DEFAULT_WINDOW_MINUTES, Decision, MAX_CES_DELAY_MINUTES, Reconcile, Scheduling, UsageCheck,
 };
+pub use refusal::{Refused, StartError};
 pub use report::{Answer, BatchAnswer, BatchEntry, ErrorDetail, Rfc3339, Summary};
 pub use request::{Graphs, MAX_GRAPHS_PER_EVENT, RunCredentials, RunRequest, Scheduled};
 pub use routes::{GraphRoute, METHOD, Route, route};

@@ -15,21 +15,9 @@ use ges_client::run::event::{self, ShapeError};
 use ges_client::run::http_request::{BODY_ACCEPTED, HttpPlace, HttpRequestError};
 
 /// An event that cannot be served, and the caller it came from when that much could be
-/// told (an HTTP caller gets an HTTP answer even for a bad request).
-#[derive(Debug, thiserror::Error)]
-#[error("{error}")]
-pub struct InvalidEvent {
-    /// The caller, when detected.
-    pub trigger: Option<Trigger>,
-    /// What is wrong.
-    pub error: EventError,
-}
-
-impl InvalidEvent {
-    pub(super) fn new(trigger: Option<Trigger>, error: EventError) -> Self {
-        Self { trigger, error }
-    }
-}
+/// told (an HTTP caller gets an HTTP answer even for a bad request): the core's
+/// [`Refused`](ges_client::run::Refused), with this function's triggers and errors.
+pub type InvalidEvent = ges_client::run::Refused<Trigger, EventError>;
 
 /// The accepted shapes, in a few words, for the errors that cannot tell which was meant.
 pub(super) const SHAPES: &str = "accepted: {\"graph_id\": \"G\"}, \"graph_ids\", \"selector\" or \

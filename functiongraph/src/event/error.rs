@@ -18,21 +18,9 @@ const SHAPES: &str = "accepted: a FunctionGraph timer event (\"trigger_type\": \
      event such as {\"graph_id\": \"G\"}";
 
 /// An event that cannot be served, and the caller it came from when that much could be
-/// told (an APIG caller gets an HTTP answer even for a bad request).
-#[derive(Debug, thiserror::Error)]
-#[error("{error}")]
-pub struct InvalidEvent {
-    /// The caller, when detected.
-    pub trigger: Option<Trigger>,
-    /// What is wrong.
-    pub error: EventError,
-}
-
-impl InvalidEvent {
-    pub(super) fn new(trigger: Option<Trigger>, error: EventError) -> Self {
-        Self { trigger, error }
-    }
-}
+/// told (an APIG caller gets an HTTP answer even for a bad request): the core's
+/// [`Refused`](ges_client::run::Refused), with this function's triggers and errors.
+pub type InvalidEvent = ges_client::run::Refused<Trigger, EventError>;
 
 /// What is wrong with an event. Messages say which part of the envelope and which field;
 /// they repeat no header and no long value.
