@@ -328,6 +328,18 @@ async fn start_up_refuses_what_cannot_work_on_functiongraph() {
         refused(secret).await,
         StartupError::AwsOnly { .. }
     ));
+    // No project and no credentials: nothing to ask IAM with, so nothing is asked (an
+    // invocation names its project, or is refused as NoProject).
+    let mut no_project = env(&simulator, &[]);
+    no_project.remove(RUNTIME_PROJECT_ID);
+    let handler = Handler::from_lookup(|name| no_project.get(name).cloned())
+        .await
+        .unwrap();
+    assert_eq!(simulator.iam_project_requests(), 0);
+    let reply = handler
+        .invoke(Ok(br#"{"graph_id": "g-1"}"#), &context(&agency_headers()))
+        .await;
+    assert_eq!(error(&reply).0.name(), "NoProject");
     let bad_project = env(&simulator, &[(RUNTIME_PROJECT_ID, "../etc")]);
     let message = refused(bad_project).await.to_string();
     assert!(message.starts_with("RUNTIME_PROJECT_ID: "), "{message}");
