@@ -51,7 +51,9 @@ pub enum StartupError {
     /// The configuration or the HTTP client: the core's.
     #[error(transparent)]
     Start(#[from] StartError),
-    /// No region: FunctionGraph names none to a custom runtime.
+    /// No region: FunctionGraph names none to a custom runtime (Table 2 of "Custom
+    /// Runtime", functiongraph_01_0406, has no region variable, and Table 1 no region
+    /// header), so `HUAWEICLOUD_SDK_REGION` is required.
     #[error(
         "HUAWEICLOUD_SDK_REGION is not set: FunctionGraph does not tell a custom runtime its \
          region, so set it among the function's environment variables (such as cn-north-4)"
