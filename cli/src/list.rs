@@ -55,6 +55,7 @@ fn plan(args: &ListArgs) -> Result<Plan, String> {
             project_id: typed.project_id.clone().filter(|_| typed.region.is_none()),
             region: None,
             endpoint: typed.endpoint.clone(),
+            ..Overrides::default()
         },
         wait_timeout: None,
     })

@@ -83,6 +83,7 @@ fn overrides(typed: &Typed, selects: bool) -> Overrides {
             .filter(|_| !selects || typed.region.is_none()),
         region: typed.region.filter(|_| !selects),
         endpoint: typed.endpoint.clone(),
+        ..Overrides::default()
     }
 }
 

@@ -330,3 +330,72 @@ async fn with_stop_when_idle_enforce_starts_no_graph_in_the_middle_of_a_period()
     assert!(reason.contains("next period's start"), "{reason}");
     assert_eq!(entry(&answer, "started").0, Outcome::Starting);
 }
+
+/// A configuration without credentials (FunctionGraph's, where each invocation brings
+/// its agency's): the run's own credentials sign the Cloud Eye reads as well as the GES
+/// calls, since nothing else could sign them; a run without any is refused before
+/// anything is sent.
+#[tokio::test]
+async fn a_runs_own_credentials_sign_its_cloud_eye_reads() {
+    let sim = Simulator::builder()
+        .graphs(vec![member("quiet", "idle"), member("used", "idle")])
+        .ak_sk("RUN-AK", "run-sk")
+        .start()
+        .await
+        .unwrap();
+    sim.advance_clock(Duration::from_secs(3600));
+    sim.set_requests(&id("used"), minutes_ago(&sim, 25), 3);
+    let env = [
+        (vars::ENDPOINT, sim.base_url()),
+        (vars::CES_ENDPOINT, sim.base_url()),
+        (vars::SCHEDULES, IDLE_ONLY.to_owned()),
+        (vars::MAX_ATTEMPTS, "1".to_owned()),
+    ];
+    let lookup = |name: &str| {
+        env.iter()
+            .find(|(variable, _)| *variable == name)
+            .map(|(_, value)| value.clone())
+    };
+    // The default is still to refuse a configuration without credentials.
+    assert!(Config::from_lookup(lookup).is_err());
+    let overrides = ges_client::config::Overrides {
+        project_id: Some(sim.project_id().clone()),
+        runs_bring_credentials: true,
+        ..Default::default()
+    };
+    let (config, settings) = ges_client::run::load(lookup, &overrides, None)
+        .await
+        .unwrap();
+    let now = sim_now(&sim);
+    let runner = Runner::new(&config, settings)
+        .unwrap()
+        .with_clock(Clock::new(move || now));
+    let mut request = RunRequest {
+        graphs: Some(Graphs::Scheduled(Scheduled {
+            selectors: Vec::new(),
+            at: None,
+        })),
+        ..RunRequest::default()
+    };
+
+    let refused = runner.run(&request, None).await.unwrap_err();
+    assert_eq!(refused.kind().name(), "InvalidConfiguration", "{refused}");
+    assert!(refused.to_string().contains("agency"), "{refused}");
+    assert!(sim.requests().is_empty());
+
+    request.credentials = Some(ges_client::run::RunCredentials::ak_sk(
+        "RUN-AK".to_owned(),
+        "run-sk".to_owned().into(),
+        None,
+    ));
+    let answer = match runner.run(&request, None).await {
+        Ok(Answer::Batch(batch)) => batch,
+        other => panic!("{other:?}"),
+    };
+    let (outcome, reason) = entry(&answer, "quiet");
+    assert_eq!(outcome, Outcome::Stopping, "{reason}");
+    let (outcome, reason) = entry(&answer, "used");
+    assert_eq!(outcome, Outcome::Unchanged, "{reason}");
+    assert!(cloud_eye_reads(&sim) > 0);
+    assert!(sim.requests().iter().all(|record| record.status < 400));
+}

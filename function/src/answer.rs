@@ -8,17 +8,13 @@ use aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayV2httpResponse
 use aws_lambda_events::encodings::Body;
 use aws_lambda_events::lambda_function_urls::LambdaFunctionUrlResponse;
 use aws_lambda_events::sqs::SqsBatchResponse;
-use ges_client::run::{self, Answer, BatchAnswer, ErrorDetail, ErrorType, RunError};
+use ges_client::run::{self, Answer, ErrorDetail, ErrorType, HttpOutcome, RunError};
 use http::StatusCode;
-use http::header::{ALLOW, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
+use http::header::HeaderMap;
 use lambda_runtime::{Context, Diagnostic};
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::event::{HttpApi, InvalidEvent, MessageId, Trigger};
-
-/// Seconds an HTTP caller is told to wait before trying again when GES is unavailable.
-const RETRY_AFTER_SECS: &str = "30";
 
 /// An invocation that reached no outcome. Its Lambda error type is [`FunctionError::kind`];
 /// HTTP callers get its [`ErrorType::http_status`] instead.
@@ -80,17 +76,9 @@ fn detail(error: &FunctionError, context: &Context) -> ErrorDetail {
     .with_request_id(&context.request_id)
 }
 
-/// The body of an HTTP answer to a partial failure: the batch, with the `error` every
-/// HTTP failure has beside it.
-#[derive(Serialize)]
-struct PartialFailureBody<'a> {
-    #[serde(flatten)]
-    batch: &'a BatchAnswer,
-    error: ErrorDetail,
-}
-
-/// The answer for the caller: HTTP callers get a response whatever happened; other
-/// callers get the report, or the error for the runtime to report.
+/// The answer for the caller: HTTP callers get a response whatever happened (the core's
+/// status, headers and body, [`run::http_answer`]); other callers get the report, or the
+/// error for the runtime to report.
 pub fn render(
     trigger: Option<&Trigger>,
     result: Result<Answer, FunctionError>,
@@ -99,32 +87,17 @@ pub fn render(
     let Some(Trigger::Http(api)) = trigger else {
         return Ok(serde_json::to_value(result?)?);
     };
-    let mut headers = HeaderMap::new();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    let (status, body) = match result {
-        Ok(answer) => (StatusCode::OK, serde_json::to_string(&answer)?),
-        Err(error) => {
-            let status = error.kind().http_status();
-            if status == StatusCode::SERVICE_UNAVAILABLE {
-                headers.insert(RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECS));
-            }
-            if status == StatusCode::METHOD_NOT_ALLOWED {
-                headers.insert(ALLOW, HeaderValue::from_static(run::METHOD));
-            }
-            let detail = detail(&error, context);
-            let body = match &error {
-                FunctionError::Run(RunError::PartialFailure(batch)) => {
-                    serde_json::to_string(&PartialFailureBody {
-                        batch,
-                        error: detail,
-                    })?
-                }
-                _ => serde_json::to_string(&serde_json::json!({ "error": detail }))?,
-            };
-            (status, body)
-        }
+    let answer = match &result {
+        Ok(answer) => run::http_answer(HttpOutcome::Answered(answer))?,
+        Err(error) => run::http_answer(HttpOutcome::Failed {
+            detail: detail(error, context),
+            batch: match error {
+                FunctionError::Run(RunError::PartialFailure(batch)) => Some(batch),
+                _ => None,
+            },
+        })?,
     };
-    http_response(*api, status, headers, body)
+    http_response(*api, answer.status, answer.headers, answer.body)
 }
 
 /// The answer to an SQS batch, for an event source mapping with

@@ -18,9 +18,8 @@ use crate::event::{self, InvalidEvent, Invocation, Payload};
 use crate::metrics::{self, Metrics, MetricsConfigError};
 use crate::payload_text::PayloadText;
 use crate::queue;
-use ges_client::config::{Config, ConfigError, Overrides};
-use ges_client::ges::ClientError;
-use ges_client::run::{self, Answer, Deadline, Runner, Settings};
+use ges_client::config::{Config, Overrides};
+use ges_client::run::{self, Answer, Deadline, Runner, Settings, StartError};
 
 pub use ges_client::run::Clock;
 
@@ -44,12 +43,9 @@ pub struct Handler {
 /// Why the function cannot start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
-    /// The configuration is wrong.
+    /// The configuration or the HTTP client: the core's.
     #[error(transparent)]
-    Config(#[from] ConfigError),
-    /// The HTTP client could not be set up.
-    #[error(transparent)]
-    Client(#[from] ClientError),
+    Start(#[from] StartError),
     /// The metrics variables are wrong.
     #[error(transparent)]
     Metrics(#[from] MetricsConfigError),
@@ -60,7 +56,9 @@ impl Handler {
     pub fn new(config: &Config, settings: Settings) -> Result<Self, StartupError> {
         Ok(Self {
             // Each stop and start the runner sends is timed for the metrics.
-            runner: Runner::new(config, settings)?.with_progress(Arc::new(metrics::Recorder)),
+            runner: Runner::new(config, settings)
+                .map_err(StartError::from)?
+                .with_progress(Arc::new(metrics::Recorder)),
             metrics: Metrics::off(),
         })
     }
@@ -85,7 +83,9 @@ impl Handler {
     /// names and the region's project (from IAM) included.
     pub async fn from_env() -> Result<Self, StartupError> {
         let (config, settings) =
-            run::load(|name| std::env::var(name).ok(), &Overrides::default(), None).await?;
+            run::load(|name| std::env::var(name).ok(), &Overrides::default(), None)
+                .await
+                .map_err(StartError::from)?;
         Self::new(&config, settings)
     }
 

@@ -1,5 +1,5 @@
 //! The arrows between the crates run one way (README, "How it is built"): `api` <-
-//! `client` <- `function`, and `client` <- `cli`, which reaches `function` only for
+//! `client` <- `function` and `functiongraph`, and `client` <- `cli`, which reaches `function` only for
 //! `invoke` and the demo; the simulator on `api` alone, and the Lambda binary
 //! linking neither the simulator, nor clap, nor axum. Read from `cargo metadata`, as
 //! cargo resolves it, so a dependency added anywhere is caught.
@@ -76,16 +76,18 @@ fn the_arrows_run_one_way() {
         "ges-api",
         "ges-client",
         "ges-stop-lambda",
+        "ges-stop-functiongraph",
         "ges-stop",
         "ges-simulator",
         "ges-codegen",
     ];
     // What each crate of ours may link of ours.
-    let allowed: [(&str, &[&str]); 5] = [
+    let allowed: [(&str, &[&str]); 6] = [
         ("ges-api", &[]),
         ("ges-simulator", &["ges-api"]),
         ("ges-client", &["ges-api"]),
         ("ges-stop-lambda", &["ges-api", "ges-client"]),
+        ("ges-stop-functiongraph", &["ges-api", "ges-client"]),
         (
             "ges-stop",
             &["ges-api", "ges-client", "ges-stop-lambda", "ges-simulator"],
@@ -112,6 +114,30 @@ fn the_lambda_function_links_no_simulator_clap_or_axum() {
     let core = closure(&graph, "ges-client");
     for banned in ["lambda_runtime", "aws_lambda_events", "clap", "axum"] {
         assert!(!core.contains(banned), "ges-client links {banned}");
+    }
+}
+
+/// The FunctionGraph function links no Lambda crate, no simulator, no clap and no axum
+/// (issue 21): it is a front door over the core, as the Lambda function is.
+#[test]
+fn the_functiongraph_function_links_no_lambda_runtime_simulator_clap_or_axum() {
+    let graph = normal_dependencies();
+    let links = closure(&graph, "ges-stop-functiongraph");
+    assert!(links.contains("ges-client"), "{links:?}");
+    for banned in [
+        "ges-stop-lambda",
+        "lambda_runtime",
+        "aws_lambda_events",
+        "ges-simulator",
+        "clap",
+        "axum",
+        "aws-lc-rs",
+        "h2",
+    ] {
+        assert!(
+            !links.contains(banned),
+            "ges-stop-functiongraph links {banned}"
+        );
     }
 }
 

@@ -47,6 +47,12 @@ pub struct Overrides {
     pub region: Option<Region>,
     /// In place of `GES_ENDPOINT`.
     pub endpoint: Option<Endpoint>,
+    /// Whether no configured credentials is a configuration: each run then brings its
+    /// own ([`crate::run::RunRequest::credentials`]), and one that brings none is refused
+    /// before anything is sent ([`Credentials::PerRun`]). Only the FunctionGraph front door
+    /// sets it, whose invocations carry their agency's temporary credentials; the Lambda
+    /// function and the command line keep [`ConfigError::NoCredentials`].
+    pub runs_bring_credentials: bool,
 }
 
 /// Everything needed to talk to GES.
@@ -147,7 +153,10 @@ impl Config {
             None => Self::from_vars(&env, overrides)?,
         };
         config.trust = trust;
+        // Without configured credentials there is nothing to ask IAM with: the front door
+        // that allows that names the project (FunctionGraph's RUNTIME_PROJECT_ID).
         if config.default_project_id.is_none()
+            && !matches!(config.credentials, Credentials::PerRun)
             && let (Some(region), Some(iam_endpoint)) = (config.region, &config.iam_endpoint)
         {
             let transport = Transport::new(config.timeouts, config.retry, &config.trust)
@@ -242,7 +251,12 @@ impl Config {
         let credentials =
             match federation::config::from_vars(&get, region, default_project_id.as_ref())? {
                 Some(federated) => Credentials::Federated(federated),
-                None => credentials(&get, iam_endpoint.as_ref(), scope)?,
+                None => credentials(
+                    &get,
+                    iam_endpoint.as_ref(),
+                    scope,
+                    overrides.runs_bring_credentials,
+                )?,
             };
         let timeouts = Timeouts {
             connect: seconds(env, vars::CONNECT_TIMEOUT)?.unwrap_or(Timeouts::default().connect),
@@ -370,11 +384,13 @@ fn resolve_ces_endpoint(
 }
 
 /// Exactly one kind of credentials: AK/SK (with a security token when temporary), a
-/// token, an IAM user's password, or an agency assumed with AK/SK or a token.
+/// token, an IAM user's password, or an agency assumed with AK/SK or a token; or none,
+/// when `runs_bring_credentials` says that each run brings its own.
 fn credentials(
     get: &impl Fn(&str) -> Option<String>,
     iam_endpoint: Option<&Endpoint>,
     scope: Option<ProjectScope>,
+    runs_bring_credentials: bool,
 ) -> Result<Credentials, ConfigError> {
     let user = get(vars::IAM_USER);
     let password = get(vars::IAM_PASSWORD);
@@ -383,10 +399,14 @@ fn credentials(
     let agency_domain = get(vars::IAM_AGENCY_DOMAIN);
     let wants_password = user.is_some() || password.is_some() || domain.is_some();
     let wants_agency = agency.is_some() || agency_domain.is_some();
-    let fixed = static_credentials(get, !(wants_password || wants_agency))?;
+    let fixed = static_credentials(
+        get,
+        !(wants_password || wants_agency || runs_bring_credentials),
+    )?;
 
     let identity = match (wants_password, wants_agency, fixed) {
         (false, false, Some(fixed)) => return Ok(Credentials::Static(fixed)),
+        (false, false, None) if runs_bring_credentials => return Ok(Credentials::PerRun),
         (false, false, None) => return Err(ConfigError::NoCredentials),
         (true, true, _) => {
             return Err(ConfigError::ConflictingCredentials {

@@ -57,6 +57,12 @@ pub enum Credentials {
     /// Temporary AK/SK obtained from Huawei Cloud STS with an OIDC ID token, and kept
     /// fresh.
     Federated(FederatedCredentials),
+    /// None configured: each run brings its own ([`crate::run::RunCredentials`], such as
+    /// the temporary AK/SK FunctionGraph hands each invocation of a function that has an
+    /// agency). Only a front door that asks for it gets it
+    /// ([`crate::config::Overrides::runs_bring_credentials`]); the runner refuses a run
+    /// that brings none before anything is sent.
+    PerRun,
 }
 
 /// How a request was authorized: what [`Credentials::reject`] needs to know when GES
@@ -88,6 +94,13 @@ pub enum CredentialsError {
     /// STS did not give temporary credentials.
     #[error(transparent)]
     Federation(#[from] FederationError),
+    /// No credentials are configured and the run brought none (the runner refuses such
+    /// a run before it sends anything, so this is only said if that check is bypassed).
+    #[error(
+        "no credentials: none are configured and the run brought none (give the function an \
+         agency, or configure AK/SK, a token or an IAM user)"
+    )]
+    NoneConfigured,
 }
 
 impl Credentials {
@@ -100,6 +113,7 @@ impl Credentials {
                 TokenIdentity::Agency { .. } => "IAM agency token",
             },
             Self::Federated(_) => "federated temporary AK/SK",
+            Self::PerRun => "none configured (each run brings its own)",
         }
     }
 
@@ -136,6 +150,7 @@ impl Credentials {
                     token_serial: Some(serial),
                 })
             }
+            Self::PerRun => Err(CredentialsError::NoneConfigured),
         }
     }
 
@@ -179,12 +194,12 @@ impl Authorize for Credentials {
         .map_err(|error| match error {
             CredentialsError::Iam(error) => error,
             // Either way, the request could not be authenticated: the message says why.
-            error @ (CredentialsError::Sign(_) | CredentialsError::Federation(_)) => {
-                IamError::Sign {
-                    call: "GET /v3/projects",
-                    why: error.to_string(),
-                }
-            }
+            error @ (CredentialsError::Sign(_)
+            | CredentialsError::Federation(_)
+            | CredentialsError::NoneConfigured) => IamError::Sign {
+                call: "GET /v3/projects",
+                why: error.to_string(),
+            },
         })
     }
 }

@@ -422,6 +422,7 @@ impl From<CredentialsError> for ClientError {
             CredentialsError::Sign(error) => error.into(),
             CredentialsError::Iam(error) => error.into(),
             CredentialsError::Federation(error) => Self::new(ClientErrorKind::Federation(error)),
+            CredentialsError::NoneConfigured => Self::new(ClientErrorKind::NoCredentials),
         }
     }
 }
@@ -475,6 +476,8 @@ pub enum ClientErrorKind {
     Iam(IamError),
     /// STS did not give temporary credentials.
     Federation(FederationError),
+    /// No credentials are configured and the run brought none.
+    NoCredentials,
     /// The request body could not be encoded.
     Encode(EncodeError),
     /// A header's name or value cannot go in an HTTP header.
@@ -640,6 +643,7 @@ impl std::fmt::Display for ClientError {
             ClientErrorKind::Iam(error) => error.fmt(f),
             ClientErrorKind::Federation(error) => error.fmt(f),
             ClientErrorKind::Encode(error) => error.fmt(f),
+            ClientErrorKind::NoCredentials => CredentialsError::NoneConfigured.fmt(f),
             ClientErrorKind::Header { header } => write!(
                 f,
                 "header {header} cannot be sent: it holds characters an HTTP header cannot carry"
@@ -690,6 +694,7 @@ impl std::error::Error for ClientError {
             ClientErrorKind::Sign(error) => Some(error),
             ClientErrorKind::Decode { source } => Some(source),
             ClientErrorKind::Header { .. }
+            | ClientErrorKind::NoCredentials
             | ClientErrorKind::PathChanged { .. }
             | ClientErrorKind::DeadlineExceeded
             | ClientErrorKind::ResponseTooLarge { .. } => None,

@@ -53,6 +53,15 @@ pub enum RunError {
     /// A reconcile that acts, at an instant too far from now; nothing was sent.
     #[error(transparent)]
     AtOutOfBounds(AtOutOfBounds),
+    /// No credentials are configured (each run is to bring its own) and this run
+    /// brought none; nothing was sent.
+    #[error(
+        "this invocation brought no credentials and none are configured, so nothing was sent: \
+         give the function an agency (FunctionGraph then hands each invocation its temporary \
+         credentials), or configure HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, GES_AUTH_TOKEN, \
+         or GES_IAM_USER, GES_IAM_PASSWORD and GES_IAM_DOMAIN"
+    )]
+    NoCredentials,
     /// The run's deadline had passed before it began; nothing was sent.
     #[error(
         "the invocation's deadline had already passed when the run began, so nothing was \
@@ -75,6 +84,7 @@ impl RunError {
             Self::Graph(error) => error.kind().into(),
             Self::PartialFailure(_) => ErrorType::PartialFailure,
             Self::AtOutOfBounds(_) => ErrorType::InvalidEvent,
+            Self::NoCredentials => ErrorType::InvalidConfiguration,
             Self::DeadlineAlreadyPassed => FailureKind::DeadlineExceeded.into(),
         }
     }

@@ -13,17 +13,24 @@
 //! - [`Answer`] (`report.rs`): what it reports; [`RunError`] (`error.rs`): why it reached
 //!   no outcome, of an [`ErrorType`] whose HTTP status `status.rs` holds.
 //! - `reconcile.rs`: what a reconcile decides for each scheduled graph.
+//! - [`Refused`], [`StartError`] (`refusal.rs`): what every front door says of an event
+//!   it cannot serve, and of a start it cannot make.
 //! - `usage_checks.rs`: the Cloud Eye reads a reconcile's idle and busy checks wait on.
 //! - `at_bound.rs`: how far from now a reconcile that acts may be evaluated.
 //! - [`route`] (`routes.rs`): what an HTTP request's path asks of a run, whichever
-//!   gateway delivered it.
+//!   gateway delivered it; [`http_request`]: the whole request (method, path, body) read
+//!   into a [`RunRequest`]; [`http_answer`] (`http_answer.rs`): the status, headers and
+//!   body an HTTP caller gets, before a gateway's shape.
 
 mod at_bound;
 mod deadline;
 mod error;
 pub mod event;
+mod http_answer;
+pub mod http_request;
 mod progress;
 pub(crate) mod reconcile;
+mod refusal;
 mod report;
 mod request;
 mod routes;
@@ -36,11 +43,14 @@ pub use at_bound::{AtOutOfBounds, MAX_AHEAD, MAX_EVENT_AGE_MINUTES, MaxEventAge,
 pub use deadline::{Deadline, REPORT_MARGIN};
 pub use error::RunError;
 pub use event::{Field, ShapeError};
+pub use http_answer::{HttpAnswer, HttpOutcome, http_answer};
+pub use http_request::{HttpPlace, HttpRequest, HttpRequestError};
 pub use progress::Progress;
 pub use reconcile::{
     DEFAULT_CES_DELAY_MINUTES, DEFAULT_SCHEDULE_TAG, DEFAULT_SKIP_UNTIL_TAG,
     DEFAULT_WINDOW_MINUTES, Decision, MAX_CES_DELAY_MINUTES, Reconcile, Scheduling, UsageCheck,
 };
+pub use refusal::{Refused, StartError};
 pub use report::{Answer, BatchAnswer, BatchEntry, ErrorDetail, Rfc3339, Summary};
 pub use request::{Graphs, MAX_GRAPHS_PER_EVENT, RunCredentials, RunRequest, Scheduled};
 pub use routes::{GraphRoute, METHOD, Route, route};

@@ -317,6 +317,11 @@ impl ErrorDetail {
         }
     }
 
+    /// What kind of failure it says: its `code`, whose HTTP status an HTTP caller gets.
+    pub fn code(&self) -> ErrorType {
+        self.code
+    }
+
     /// The same, naming the request it answers (an empty id names none).
     pub fn with_request_id(self, request_id: &str) -> Self {
         Self {

@@ -152,6 +152,12 @@ impl Runner {
         request: &RunRequest,
         answer_by: Option<std::time::Instant>,
     ) -> Result<Answer, RunError> {
+        // A configuration without credentials leaves them to each run: one that brings
+        // none is refused before anything is sent.
+        if matches!(self.client.credentials(), Credentials::PerRun) && request.credentials.is_none()
+        {
+            return Err(RunError::NoCredentials);
+        }
         // The request's graphs, else the configured set.
         let graphs = request
             .graphs

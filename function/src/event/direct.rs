@@ -24,15 +24,5 @@ pub(super) fn parse(
     event::parse(object).map_err(|error| EventError::in_part(part, error))
 }
 
-/// Reads the optional boolean fields that say how to stop (`wait`, `dry_run`); absent
-/// means false. Shared with the HTTP body, which has only these.
-pub(super) fn flag(
-    object: &Map<String, Value>,
-    name: &'static str,
-    part: EventPart,
-) -> Result<bool, EventError> {
-    event::flag(object, name).map_err(|error| EventError::in_part(part, error))
-}
-
 #[cfg(test)]
 mod tests;

@@ -12,23 +12,12 @@ use serde_json::{Map, Value};
 use super::request::{HttpApi, MAX_GRAPHS_PER_EVENT, MessageId, Trigger};
 use ges_client::run::ErrorType;
 use ges_client::run::event::{self, ShapeError};
+use ges_client::run::http_request::{BODY_ACCEPTED, HttpPlace, HttpRequestError};
 
 /// An event that cannot be served, and the caller it came from when that much could be
-/// told (an HTTP caller gets an HTTP answer even for a bad request).
-#[derive(Debug, thiserror::Error)]
-#[error("{error}")]
-pub struct InvalidEvent {
-    /// The caller, when detected.
-    pub trigger: Option<Trigger>,
-    /// What is wrong.
-    pub error: EventError,
-}
-
-impl InvalidEvent {
-    pub(super) fn new(trigger: Option<Trigger>, error: EventError) -> Self {
-        Self { trigger, error }
-    }
-}
+/// told (an HTTP caller gets an HTTP answer even for a bad request): the core's
+/// [`Refused`](ges_client::run::Refused), with this function's triggers and errors.
+pub type InvalidEvent = ges_client::run::Refused<Trigger, EventError>;
 
 /// The accepted shapes, in a few words, for the errors that cannot tell which was meant.
 pub(super) const SHAPES: &str = "accepted: {\"graph_id\": \"G\"}, \"graph_ids\", \"selector\" or \
@@ -36,10 +25,30 @@ pub(super) const SHAPES: &str = "accepted: {\"graph_id\": \"G\"}, \"graph_ids\",
      \"data\", a \"Scheduled Event\", or HTTP POST /graphs/{graph_id}/stop, /fleet/stop or \
      /reconcile";
 
-/// The routes, for HTTP errors.
-const ROUTES: &str = "POST /graphs/{graph_id}/stop, POST \
-     /projects/{project_id}/graphs/{graph_id}/stop, POST /fleet/stop with the graphs in the body, \
-     or POST /reconcile";
+/// An HTTP refusal in the core's words, for the variants that keep their own names.
+fn http(error: HttpRequestError) -> String {
+    error.to_string()
+}
+
+fn method_not_allowed(method: &Excerpt) -> String {
+    http(HttpRequestError::MethodNotAllowed {
+        method: method.clone(),
+    })
+}
+
+fn no_route(path: &Excerpt) -> String {
+    http(HttpRequestError::NoRoute { path: path.clone() })
+}
+
+fn body_not_json(reason: &str) -> String {
+    http(HttpRequestError::BodyNotJson {
+        reason: reason.into(),
+    })
+}
+
+fn body_not_an_object(found: &JsonKind) -> String {
+    http(HttpRequestError::BodyNotAnObject { found: *found })
+}
 
 /// What is wrong with an event. Messages say which field and which shapes are accepted;
 /// they never repeat a header or a huge value.
@@ -337,23 +346,24 @@ pub enum EventError {
         /// Where.
         part: EventPart,
     },
-    /// An HTTP method other than POST on a route.
-    #[error("method {method} is not allowed here: send {ROUTES}")]
+    /// An HTTP method other than POST on a route. Said in the core's words, as every
+    /// HTTP refusal below.
+    #[error("{}", method_not_allowed(.method))]
     MethodNotAllowed {
         /// The method received, cut.
         method: Excerpt,
     },
     /// An HTTP path that is no route.
-    #[error("no route for {path}: send {ROUTES}")]
+    #[error("{}", no_route(.path))]
     NoRoute {
         /// The path received, cut.
         path: Excerpt,
     },
     /// An HTTP body marked base64 that does not decode.
-    #[error("the request body is marked \"isBase64Encoded\" but is not valid base64")]
+    #[error("{}", http(HttpRequestError::BodyNotBase64))]
     BodyNotBase64,
     /// An HTTP body that is not JSON.
-    #[error("the request body is not JSON ({reason}); send {{\"wait\": true}}, or no body")]
+    #[error("{}", body_not_json(.reason))]
     BodyNotJson {
         /// The parser's complaint, cut.
         reason: Box<str>,
@@ -375,8 +385,11 @@ pub enum EventError {
         /// What is wrong. Boxed, as [`EventError::InvalidId`]'s violation.
         error: Box<ShapeError>,
     },
+    /// An HTTP request refused for a reason the variants above do not name.
+    #[error(transparent)]
+    Http(HttpRequestError),
     /// An HTTP body that is JSON but not an object.
-    #[error("the request body must be a JSON object such as {{\"wait\": true}}, not {found}")]
+    #[error("{}", body_not_an_object(.found))]
     BodyNotAnObject {
         /// The JSON type received.
         found: JsonKind,
@@ -438,15 +451,34 @@ impl EventError {
         }
     }
 
-    pub(super) fn invalid_id(
-        part: EventPart,
-        field: Field,
-        violation: ConstraintViolation,
-    ) -> Self {
-        Self::InvalidId {
-            part,
-            field,
-            violation: Box::new(violation),
+    /// The core's refusal of an HTTP request, in this function's words: the same
+    /// variants as every other event's refusal, the path and body as the parts named.
+    pub(super) fn from_http(error: HttpRequestError) -> Self {
+        match error {
+            HttpRequestError::MethodNotAllowed { method } => Self::MethodNotAllowed { method },
+            HttpRequestError::NoRoute { path } => Self::NoRoute { path },
+            HttpRequestError::BodyNotBase64 => Self::BodyNotBase64,
+            HttpRequestError::BodyNotJson { reason } => Self::BodyNotJson { reason },
+            HttpRequestError::BodyJson(error) => Self::Json {
+                part: EventPart::HttpBody,
+                error,
+            },
+            HttpRequestError::BodyNotAnObject { found } => Self::BodyNotAnObject { found },
+            HttpRequestError::UnknownBodyField { field } => Self::UnknownField {
+                part: EventPart::HttpBody,
+                field,
+                accepted: BODY_ACCEPTED,
+            },
+            HttpRequestError::Shape {
+                place: HttpPlace::Path,
+                error,
+            } => Self::in_part(EventPart::HttpPath, *error),
+            HttpRequestError::Shape {
+                place: HttpPlace::Body,
+                error,
+            } => Self::in_part(EventPart::HttpBody, *error),
+            // Non-exhaustive: a refusal the core adds later is the event's.
+            other => Self::Http(other),
         }
     }
 
@@ -457,6 +489,7 @@ impl EventError {
         match self {
             Self::MethodNotAllowed { .. } => ErrorType::MethodNotAllowed,
             Self::NoRoute { .. } => ErrorType::RouteNotFound,
+            Self::Http(error) => error.error_type(),
             _ => ErrorType::InvalidEvent,
         }
     }

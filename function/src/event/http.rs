@@ -3,7 +3,8 @@
 //! `aws_lambda_events`' `ApiGatewayProxyRequest`, `ApiGatewayV2httpRequest` and
 //! `LambdaFunctionUrlRequest` (`http/lean.rs`).
 //!
-//! Routes (the core's, [`ges_client::run::route`]): `POST /graphs/{graph_id}/stop` and
+//! Routes, and what the method, path and body ask (the core's,
+//! [`ges_client::run::http_request`]): `POST /graphs/{graph_id}/stop` and
 //! `POST /projects/{project_id}/graphs/{graph_id}/stop` for one graph, and `POST /fleet/stop`
 //! whose body is the direct shape (`graph_ids`, or a fleet `selector`, and the options). The ids come from the path
 //! parameters `graph_id` and `project_id` when the gateway's route template gives them;
@@ -24,23 +25,17 @@
 
 use std::collections::HashMap;
 
-use base64::Engine as _;
-use ges_api::types::{GraphId, ProjectId};
-use ges_client::input::json::JsonError;
-use ges_client::input::{Excerpt, JsonKind};
-use ges_client::run::{Route, route};
+use ges_client::run::http_request::{self, HttpRequest};
 use serde_json::{Map, Value};
 
-use super::direct;
-use super::error::{EventError, EventPart, Field, InvalidEvent, REASON_LIMIT, brief};
+use super::error::{EventError, EventPart, Field, InvalidEvent};
 use super::request::{HttpApi, Invocation, RunRequest, Trigger};
+// What the tests build their expected requests with.
+#[cfg(test)]
 use ges_client::run::Graphs;
 
 /// Envelope fields that are never read: they may carry credentials.
 const DROPPED_FIELDS: [&str; 3] = ["headers", "multiValueHeaders", "cookies"];
-
-/// The fields of the optional body.
-const BODY_FIELDS: [&str; 2] = ["wait", "dry_run"];
 
 /// Which HTTP front end sent `object`, if it is an HTTP request: it has `requestContext`
 /// and either `version: "2.0"` or `rawPath` (payload format 2.0: an HTTP API or a
@@ -104,55 +99,14 @@ struct Request {
 
 fn read(front_end: HttpApi, object: &Map<String, Value>) -> Result<RunRequest, EventError> {
     let request = envelope(front_end, object)?;
-    let Some(route) = route(&request.parameters, request.path.as_deref()) else {
-        return Err(EventError::NoRoute {
-            path: Excerpt::of(request.path.as_deref().unwrap_or_default()),
-        });
-    };
-    if request.method != ges_client::run::METHOD {
-        return Err(EventError::MethodNotAllowed {
-            method: Excerpt::of(&request.method),
-        });
-    }
-    let body = body(request.body.as_deref(), request.body_is_base64)?;
-    let route = match route {
-        Route::Fleet => return direct::parse(&body, EventPart::HttpBody),
-        Route::Reconcile => {
-            // The route says what the run is; a body may say so again, or give only the
-            // options.
-            let mut body = body;
-            body.entry("reconcile").or_insert(Value::Bool(true));
-            return direct::parse(&body, EventPart::HttpBody);
-        }
-        Route::Graph(route) => route,
-    };
-    if let Some(unknown) = body.keys().find(|key| !BODY_FIELDS.contains(&key.as_str())) {
-        return Err(EventError::UnknownField {
-            part: EventPart::HttpBody,
-            field: Excerpt::of(unknown),
-            accepted: "\"wait\" and \"dry_run\" (the graph is named by the path; POST /fleet/stop \
-                 takes graphs and selectors in the body)",
-        });
-    }
-    let graph_id = GraphId::try_from(route.graph_id).map_err(|violation| {
-        EventError::invalid_id(EventPart::HttpPath, Field::Named("graph_id"), violation)
-    })?;
-    let project_id = route
-        .project_id
-        .map(|id| {
-            ProjectId::try_from(id).map_err(|violation| {
-                EventError::invalid_id(EventPart::HttpPath, Field::Named("project_id"), violation)
-            })
-        })
-        .transpose()?;
-    Ok(RunRequest {
-        graphs: Some(Graphs::Named(vec![graph_id])),
-        project_id,
-        wait: direct::flag(&body, "wait", EventPart::HttpBody)?,
-        dry_run: direct::flag(&body, "dry_run", EventPart::HttpBody)?,
-        max_graphs: None,
-        credentials: None,
+    http_request::read(&HttpRequest {
+        method: &request.method,
+        path: request.path.as_deref(),
+        parameters: &request.parameters,
+        body: request.body.as_deref(),
+        body_is_base64: request.body_is_base64,
     })
+    .map_err(EventError::from_http)
 }
 
 /// The envelope without [`DROPPED_FIELDS`], which may carry credentials and are never read.
@@ -209,40 +163,6 @@ fn envelope(front_end: HttpApi, object: &Map<String, Value>) -> Result<Request, 
             }
         }
     })
-}
-
-/// The body's fields: none when there is no body or it is blank.
-fn body(body: Option<&str>, is_base64: bool) -> Result<Map<String, Value>, EventError> {
-    let Some(text) = body else {
-        return Ok(Map::new());
-    };
-    let decoded;
-    let bytes = if is_base64 {
-        decoded = base64::engine::general_purpose::STANDARD
-            .decode(text.trim())
-            .map_err(|_| EventError::BodyNotBase64)?;
-        decoded.as_slice()
-    } else {
-        text.as_bytes()
-    };
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Map::new());
-    }
-    let value = ges_client::input::json::parse_slice(bytes).map_err(|error| match error {
-        JsonError::Syntax { message, .. } => EventError::BodyNotJson {
-            reason: brief(&message, REASON_LIMIT),
-        },
-        error => EventError::Json {
-            part: EventPart::HttpBody,
-            error,
-        },
-    })?;
-    match value {
-        Value::Object(fields) => Ok(fields),
-        other => Err(EventError::BodyNotAnObject {
-            found: JsonKind::of(&other),
-        }),
-    }
 }
 
 mod lean;
