@@ -186,14 +186,11 @@ impl Handler {
                 agency = request.credentials.is_some(),
                 "invocation"
             );
-            let span = tracing::info_span!(
-                "message",
-                message_id = run
-                    .message_id
-                    .as_ref()
-                    .map(ToString::to_string)
-                    .unwrap_or_default()
-            );
+            // Only an SMN message has an id; other events' lines carry no empty one.
+            let span = match &run.message_id {
+                Some(id) => tracing::info_span!("message", message_id = %id),
+                None => tracing::Span::none(),
+            };
             let result = self
                 .runner
                 .run(&request, context.answer_by)
