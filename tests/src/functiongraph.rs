@@ -3,7 +3,7 @@
 //! variables Huawei's custom runtime sets (functiongraph_01_0406, Table 2), pointed at a
 //! runtime API, then the test's. The tests hand it invocations through the simulator.
 
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsStr;
 
 use crate::process::{RunningBinary, built};
 use crate::tools::ges_stop_functiongraph_binary;
@@ -32,12 +32,5 @@ where
         ("RUNTIME_MEMORY", "128".to_owned()),
         ("RUNTIME_CODE_ROOT", "/opt/function/code".to_owned()),
     ];
-    let env = runtime
-        .into_iter()
-        .map(|(key, value)| (OsString::from(key), OsString::from(value)))
-        .chain(
-            env.into_iter()
-                .map(|(key, value)| (key.as_ref().to_owned(), value.as_ref().to_owned())),
-        );
-    RunningBinary::spawn("ges-stop-functiongraph", binary, env)
+    RunningBinary::spawn("ges-stop-functiongraph", binary, &runtime, env)
 }

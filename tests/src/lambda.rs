@@ -47,7 +47,7 @@
 //! Everything is bounded in time, every process is killed when its handle is dropped, and
 //! a test that panics prints the emulator's and the function's output on the way out.
 
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsStr;
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::process::{ExitStatus, Stdio};
@@ -201,15 +201,8 @@ impl LambdaFunction {
             ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128".to_owned()),
             ("AWS_LAMBDA_LOG_FORMAT", "JSON".to_owned()),
         ];
-        let env = runtime
-            .into_iter()
-            .map(|(key, value)| (OsString::from(key), OsString::from(value)))
-            .chain(
-                env.into_iter()
-                    .map(|(key, value)| (key.as_ref().to_owned(), value.as_ref().to_owned())),
-            );
         Self {
-            process: RunningBinary::spawn("ges-stop-lambda", binary, env),
+            process: RunningBinary::spawn("ges-stop-lambda", binary, &runtime, env),
             emulator_client: emulator.client.clone(),
             invoke_url: emulator.invoke_url(),
         }

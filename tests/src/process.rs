@@ -44,8 +44,14 @@ pub struct RunningBinary {
 
 impl RunningBinary {
     /// Runs `binary` with nothing from the developer's environment but `PATH`, then
-    /// `env` (the runtime's variables, then the test's), its output captured.
-    pub(crate) fn spawn<I, K, V>(name: &'static str, binary: &Path, env: I) -> Self
+    /// `runtime` (the variables its runtime sets), then `env` (the test's, which may
+    /// override any of them), its output captured.
+    pub(crate) fn spawn<I, K, V>(
+        name: &'static str,
+        binary: &Path,
+        runtime: &[(&str, String)],
+        env: I,
+    ) -> Self
     where
         I: IntoIterator<Item = (K, V)>,
         K: AsRef<OsStr>,
@@ -54,6 +60,7 @@ impl RunningBinary {
         let mut child = Command::new(binary)
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .envs(runtime.iter().map(|(key, value)| (key, value)))
             .envs(env)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
