@@ -13,6 +13,8 @@
 //! - `graph_defaults`: what a graph's edition and replica count are when GES leaves
 //!   them out ([`types::Graph::edition`], [`types::Graph::replicas`]).
 //! - [`signing`]: SDK-HMAC-SHA256, computed by clients and checked by the simulator.
+//! - [`functiongraph`]: FunctionGraph's custom runtime API, its paths and headers, for the
+//!   FunctionGraph function and the simulator's runtime.
 
 #![warn(missing_docs)]
 
@@ -60,5 +62,12 @@ pub mod ces {
 }
 
 mod ces_wire;
+
+/// FunctionGraph's custom runtime API: its paths and the headers of an invocation.
+pub mod functiongraph {
+    pub use crate::functiongraph_wire::*;
+}
+
+mod functiongraph_wire;
 
 pub use runtime::{DecodeError, Operation, OperationResponse, RawResponse};

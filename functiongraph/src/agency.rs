@@ -13,12 +13,8 @@
 use ges_client::run::{ErrorType, RunCredentials};
 use reqwest::header::HeaderMap;
 
-/// The header of the agency's access key.
-pub const ACCESS_KEY: &str = "X-CFF-Access-Key";
-/// The header of the agency's secret key.
-pub const SECRET_KEY: &str = "X-CFF-Secret-Key";
-/// The header of the agency's security token.
-pub const SECURITY_TOKEN: &str = "X-CFF-Security-Token";
+/// The headers of the agency's access key, secret key and security token.
+pub use ges_api::functiongraph::{ACCESS_KEY, SECRET_KEY, SECURITY_TOKEN};
 
 /// Why an invocation's credential headers cannot be used. Names headers, never values.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

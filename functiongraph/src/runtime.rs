@@ -17,6 +17,7 @@
 
 use std::time::Duration;
 
+use ges_api::functiongraph;
 use ges_client::run::ErrorType;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -38,7 +39,7 @@ pub const RUNTIME_API_ADDR: &str = "RUNTIME_API_ADDR";
 pub const RUNTIME_TIMEOUT: &str = "RUNTIME_TIMEOUT";
 /// The request id header (Table 1), read case-insensitively, as the page's Bash example
 /// reads it (`grep -Fi x-cff-request-id`).
-pub const REQUEST_ID: &str = "X-Cff-Request-Id";
+pub use ges_api::functiongraph::REQUEST_ID;
 
 /// The largest event read: FunctionGraph's synchronous invocations carry at most 6 MB
 /// (`RUNTIME_MAX_RESP_BODY_SIZE`'s default is 6,291,456 bytes, Huawei's
@@ -142,7 +143,7 @@ impl RuntimeApi {
     }
 
     fn url(&self, path: &str) -> String {
-        format!("http://{}/v1/runtime/invocation/{path}", self.addr)
+        format!("http://{}{path}", self.addr)
     }
 
     /// The next invocation: waits as long as the runtime API takes to give one; a
@@ -171,7 +172,7 @@ impl RuntimeApi {
     async fn fetch(&self) -> Result<Fetched, String> {
         let mut response = self
             .client
-            .get(self.url("request"))
+            .get(self.url(functiongraph::NEXT_INVOCATION_PATH))
             .send()
             .await
             .map_err(|error| ges_client::transport::quiet(error).to_string())?;
@@ -204,8 +205,8 @@ impl RuntimeApi {
     /// Posts `reply` for `request_id`, at the response or the error path.
     pub async fn reply(&self, request_id: &str, reply: &Reply) -> Result<(), String> {
         let path = match reply {
-            Reply::Response(_) => format!("response/{request_id}"),
-            Reply::Error { .. } => format!("error/{request_id}"),
+            Reply::Response(_) => functiongraph::response_path(request_id),
+            Reply::Error { .. } => functiongraph::error_path(request_id),
         };
         let mut response = self
             .client

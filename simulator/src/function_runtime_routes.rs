@@ -70,18 +70,13 @@ use crate::shared::Shared;
 /// <https://huaweicloud.com/guide/productsdesc-bms_a04f6be27b10db34faadd7dc0a8bb749support1>).
 pub(crate) const AGENCY_CREDENTIALS_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 
-/// The `GET` a function asks for its next invocation with.
-const NEXT_INVOCATION: &str = "/v1/runtime/invocation/request";
-const RESPONSE: &str = "/v1/runtime/invocation/response/{request_id}";
-const ERROR: &str = "/v1/runtime/invocation/error/{request_id}";
-
-/// Table 1 of the page: the headers of an invocation.
-const HEADER_REQUEST_ID: &str = "x-cff-request-id";
-const HEADER_INVOKE_TYPE: &str = "x-cff-invoke-type";
-const HEADER_ACCESS_KEY: &str = "x-cff-access-key";
-const HEADER_SECRET_KEY: &str = "x-cff-secret-key";
-const HEADER_SECURITY_TOKEN: &str = "x-cff-security-token";
-const HEADER_AUTH_TOKEN: &str = "x-cff-auth-token";
+// The paths and Table 1's headers: `ges_api::functiongraph`, as the function reads them.
+use ges_api::functiongraph::{
+    ACCESS_KEY as HEADER_ACCESS_KEY, AUTH_TOKEN as HEADER_AUTH_TOKEN,
+    INVOKE_TYPE as HEADER_INVOKE_TYPE, NEXT_INVOCATION_PATH as NEXT_INVOCATION,
+    REQUEST_ID as HEADER_REQUEST_ID, SECRET_KEY as HEADER_SECRET_KEY,
+    SECURITY_TOKEN as HEADER_SECURITY_TOKEN, error_path, response_path,
+};
 
 /// The simulator's `X-CFF-Invoke-Type`.
 const INVOKE_TYPE: &str = "sync";
@@ -96,8 +91,8 @@ const ID_SHOWN: usize = 80;
 pub(crate) fn routes(router: Router<Arc<Shared>>) -> Router<Arc<Shared>> {
     router
         .route(NEXT_INVOCATION, get(next_invocation))
-        .route(RESPONSE, post(response))
-        .route(ERROR, post(error))
+        .route(&response_path("{request_id}"), post(response))
+        .route(&error_path("{request_id}"), post(error))
 }
 
 /// `GET /v1/runtime/invocation/request`.

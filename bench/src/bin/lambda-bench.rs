@@ -26,6 +26,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::routing::{get, post};
 use clap::{Parser, Subcommand};
+use ges_api::functiongraph;
 use ges_api::types::{GraphId, GraphStatus};
 use ges_simulator::{Fault, GraphSpec, OperationKind, RunningSimulator, Simulator};
 use serde_json::{Value, json};
@@ -605,9 +606,9 @@ impl RuntimeApi {
                 .route("/2018-06-01/runtime/init/error", post(init_failed)),
             // The three paths of functiongraph_01_0406, the whole of its runtime API.
             Platform::FunctionGraph => Router::new()
-                .route("/v1/runtime/invocation/request", get(request))
-                .route("/v1/runtime/invocation/response/{id}", post(answered))
-                .route("/v1/runtime/invocation/error/{id}", post(failed)),
+                .route(functiongraph::NEXT_INVOCATION_PATH, get(request))
+                .route(&functiongraph::response_path("{id}"), post(answered))
+                .route(&functiongraph::error_path("{id}"), post(failed)),
         }
         .with_state(shared);
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
@@ -705,7 +706,7 @@ async fn request(State(shared): State<Arc<Shared>>) -> (StatusCode, HeaderMap, S
     };
     let mut headers = HeaderMap::new();
     for (name, value) in [
-        ("x-cff-request-id", id.as_str()),
+        (functiongraph::REQUEST_ID, id.as_str()),
         ("content-type", "application/json"),
     ] {
         if let Ok(value) = HeaderValue::from_str(value) {
