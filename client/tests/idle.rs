@@ -41,6 +41,13 @@ fn sim_now(sim: &RunningSimulator) -> Timestamp {
     Timestamp::from_second(sim.now_utc().unix_timestamp()).unwrap()
 }
 
+/// A variable's value in a test's environment, as `Config::from_lookup` asks for it.
+fn variable(env: &[(&str, String)], name: &str) -> Option<String> {
+    env.iter()
+        .find(|(variable, _)| *variable == name)
+        .map(|(_, value)| value.clone())
+}
+
 /// A runner on `schedules`, its Cloud Eye the simulator's (or `ces`), its clock the
 /// simulator's present.
 fn runner(sim: &RunningSimulator, schedules: &str, ces: Option<String>) -> Runner {
@@ -52,11 +59,7 @@ fn runner(sim: &RunningSimulator, schedules: &str, ces: Option<String>) -> Runne
         (vars::SCHEDULES, schedules.to_owned()),
         (vars::MAX_ATTEMPTS, "1".to_owned()),
     ];
-    let lookup = |name: &str| {
-        env.iter()
-            .find(|(variable, _)| *variable == name)
-            .map(|(_, value)| value.clone())
-    };
+    let lookup = |name: &str| variable(&env, name);
     let config = Config::from_lookup(lookup).unwrap();
     let now = sim_now(sim);
     Runner::new(&config, Settings::from_lookup(lookup).unwrap())
@@ -351,11 +354,7 @@ async fn a_runs_own_credentials_sign_its_cloud_eye_reads() {
         (vars::SCHEDULES, IDLE_ONLY.to_owned()),
         (vars::MAX_ATTEMPTS, "1".to_owned()),
     ];
-    let lookup = |name: &str| {
-        env.iter()
-            .find(|(variable, _)| *variable == name)
-            .map(|(_, value)| value.clone())
-    };
+    let lookup = |name: &str| variable(&env, name);
     // The default is still to refuse a configuration without credentials.
     assert!(Config::from_lookup(lookup).is_err());
     let overrides = ges_client::config::Overrides {
