@@ -26,8 +26,8 @@ enum SchedulesCommand {
 }
 
 /// Check a schedules document, and show each schedule's coming week: its changes in
-/// its own zone and in UTC, the hours a week it keeps a graph stopped, and the week
-/// as a grid.
+/// its own zone and in UTC, the hours a week it keeps a graph stopped, the week as a
+/// grid, and its days off and make-up working days over the coming weeks.
 ///
 /// A bad document is refused with the field named, exit 2. Reads no credentials and
 /// sends nothing.
@@ -45,6 +45,10 @@ pub(crate) struct CheckArgs {
     /// Show the week from this instant, in RFC 3339 (2026-03-02T08:00:00+08:00), instead of now.
     #[arg(long)]
     at: Option<String>,
+    /// List each schedule's days off and make-up working days over this many weeks from
+    /// --at (1 to 53).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=53))]
+    weeks: u8,
 }
 
 pub(super) fn run(args: SchedulesArgs) -> ExitCode {
@@ -83,6 +87,7 @@ pub(super) fn run(args: SchedulesArgs) -> ExitCode {
     for (name, schedule) in schedules.iter() {
         out.push('\n');
         out.push_str(&report(name, schedule, at, colour));
+        out.push_str(&special_days(schedule, at, args.weeks));
     }
     match write_out(&out) {
         Ok(()) => ExitCode::SUCCESS,
@@ -91,6 +96,30 @@ pub(super) fn run(args: SchedulesArgs) -> ExitCode {
 }
 
 const WEEK: SignedDuration = SignedDuration::from_hours(7 * 24);
+
+/// A schedule's days off and working days in the `weeks` weeks from `at`'s local date,
+/// and where each came from.
+fn special_days(schedule: &Schedule, at: Timestamp, weeks: u8) -> String {
+    let first = schedule.time_zone().to_datetime(at).date();
+    let last = first.saturating_add(SignedDuration::from_hours(24 * (7 * i64::from(weeks) - 1)));
+    let plural = if weeks == 1 { "" } else { "s" };
+    let mut out =
+        format!("  days off and working days, {first} to {last} ({weeks} week{plural}):\n");
+    let days = schedule.special_days(first, last);
+    if days.is_empty() {
+        out.push_str("    none: every day follows its weekday\n");
+    }
+    for day in days {
+        let _ = writeln!(
+            out,
+            "    {}  {:<13}  ({})",
+            day.date.strftime("%a %Y-%m-%d"),
+            day.kind.describe(),
+            day.source.as_str()
+        );
+    }
+    out
+}
 
 /// One schedule's week from `at`.
 fn report(name: &str, schedule: &Schedule, at: Timestamp, colour: bool) -> String {

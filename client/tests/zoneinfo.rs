@@ -2,7 +2,8 @@
 //! computation with Python's zoneinfo (tests/python/schedule_boundaries.py) on the PyPI
 //! tzdata package of the same IANA release as the database compiled in: DST gaps and
 //! folds in Berlin and New York, overnight periods across both changes, skip dates,
-//! stop-only periods, Shanghai and a schedule of several periods.
+//! make-up working days (China's of 2026, and Berlin's around its changes), stop-only
+//! periods, Shanghai and a schedule of several periods.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,7 +17,9 @@ const DOCUMENT: &str = r#"{"schedules": {
       {"days": "sat", "start": "22:00", "stop": "01:30"}]},
   "berlin-overnight": {"timezone": "Europe/Berlin", "periods": [
       {"days": "sat", "start": "23:00", "stop": "04:00"}],
-      "skip_dates": ["2026-04-05"]},
+      "skip_dates": ["2026-04-05"],
+      "work_dates": [{"date": "2026-10-24", "as": "fri"}, {"date": "2026-10-21", "as": "sat"},
+                     {"date": "2026-03-28", "as": "sun"}, {"date": "2026-03-26", "as": "sat"}]},
   "berlin-nightly-stop": {"timezone": "Europe/Berlin", "periods": [
       {"days": "mon-sun", "stop": "22:00"}, {"days": "sun", "stop": "02:30"}]},
   "new-york": {"timezone": "America/New_York", "periods": [
@@ -29,6 +32,9 @@ const DOCUMENT: &str = r#"{"schedules": {
   "shanghai-office": {"timezone": "Asia/Shanghai", "periods": [
       {"days": "mon-fri", "start": "08:00", "stop": "20:00"}],
       "skip_dates": ["2026-01-01", "2026-10-01", "2026-10-02", "2026-12-25"],
+      "work_dates": [{"date": "2026-01-04", "as": "fri"}, {"date": "2026-02-14", "as": "mon"},
+                     {"date": "2026-02-28", "as": "mon"}, {"date": "2026-05-09", "as": "tue"},
+                     {"date": "2026-09-20", "as": "mon"}, {"date": "2026-10-10", "as": "wed"}],
       "start_graphs": true},
   "night-shift": {"timezone": "UTC", "periods": [
       {"days": "mon-fri", "start": "22:00", "stop": "06:00"}],

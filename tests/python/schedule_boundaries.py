@@ -53,13 +53,18 @@ def resolve(zone, wall):
 def events(schedule, first, last):
     zone = ZoneInfo(schedule["timezone"])
     skips = {date.fromisoformat(d) for d in schedule.get("skip_dates", [])}
+    # A make-up working day starts the periods of the weekday it works as.
+    works = {
+        date.fromisoformat(w["date"]): DAYS.index(w["as"])
+        for w in schedule.get("work_dates", [])
+    }
     day = first
     while day <= last:
         midnight = lambda d: resolve(zone, datetime.combine(d, time(0, 0)))
         if day in skips:
             yield midnight(day), "skip_date"
         for period in schedule["periods"]:
-            if day.weekday() not in weekdays(period["days"]):
+            if works.get(day, day.weekday()) not in weekdays(period["days"]):
                 continue
             stop_time = hhmm(period["stop"])
             if "start" not in period or period["start"] is None:

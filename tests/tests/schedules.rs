@@ -10,7 +10,8 @@ use ges_stop_e2e::ges_stop_binary;
 const DOCUMENT: &str = r#"{"schedules": {
   "office-hours": {"timezone": "Asia/Shanghai",
                    "periods": [{"days": "mon-fri", "start": "08:00", "stop": "20:00"}],
-                   "skip_dates": ["2026-03-04"], "start_graphs": true},
+                   "skip_dates": ["2026-03-04"], "start_graphs": true,
+                   "work_dates": [{"date": "2026-03-14", "as": "mon"}]},
   "nightly-stop": {"timezone": "Europe/Berlin", "periods": [{"days": "mon-sun", "stop": "22:00"}]}
 }}"#;
 
@@ -97,6 +98,36 @@ fn a_document_file_is_checked_and_its_week_shown() {
     assert_eq!(row("Wed 03-04"), format!("  Wed 03-04 {}", "·".repeat(48)));
     // Not a terminal: no colour codes.
     assert!(!out.contains('\x1b'), "{out}");
+    // Two weeks of days off and working days, by default, each with its source.
+    for line in [
+        "  days off and working days, 2026-03-02 to 2026-03-15 (2 weeks):",
+        "    Wed 2026-03-04  day off        (skip_dates)",
+        "    Sat 2026-03-14  works as mon   (work_dates)",
+        "    none: every day follows its weekday",
+    ] {
+        assert!(out.contains(line), "{line:?} in:\n{out}");
+    }
+}
+
+#[test]
+fn weeks_set_how_far_days_off_and_working_days_are_listed() {
+    let out = stdout(&check(
+        &["--at", AT, "--weeks", "1"],
+        &[("GES_SCHEDULES", DOCUMENT)],
+    ));
+    assert!(
+        out.contains("days off and working days, 2026-03-02 to 2026-03-08 (1 week):"),
+        "{out}"
+    );
+    assert!(out.contains("Wed 2026-03-04  day off"), "{out}");
+    assert!(!out.contains("2026-03-14"), "{out}");
+    for bad in ["0", "54", "two"] {
+        let error = refused(&check(
+            &["--at", AT, "--weeks", bad],
+            &[("GES_SCHEDULES", DOCUMENT)],
+        ));
+        assert!(error.contains("--weeks"), "{error}");
+    }
 }
 
 #[test]

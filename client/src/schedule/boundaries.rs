@@ -97,6 +97,10 @@ impl Boundary {
 /// The longest span [`Schedule::boundaries`] computes; a longer one is cut there.
 pub const MAX_SPAN_DAYS: i64 = 400;
 
+/// The most weeks [`Schedule::latest`] looks back past the first when working days
+/// took a week's only periods elsewhere.
+const MAX_LOOK_BACK_WEEKS: usize = 8;
+
 const DAY: SignedDuration = SignedDuration::from_hours(24);
 
 /// `at + duration`, held at the end of time rather than failing there.
@@ -122,7 +126,7 @@ impl Schedule {
             if skipped {
                 event(Boundary::new(midnight(date), BoundaryKind::SkipDate));
             }
-            let weekday = date.weekday();
+            let weekday = self.works_as(date);
             for period in self.periods().iter().filter(|p| p.days().contains(weekday)) {
                 let Some(start) = period.start() else {
                     let at = self
@@ -161,13 +165,35 @@ impl Schedule {
         }
     }
 
-    /// The boundary in force at `at`: the latest one at or before it. One always
-    /// exists within the 8 days before: every period has a stop (or a skip date's 00:00
-    /// instead) at least weekly.
+    /// The boundary in force at `at`: the latest one at or before it. One exists within
+    /// the 8 days before unless working days took the week's periods elsewhere: every
+    /// period has a stop (or a skip date's 00:00 instead) at least weekly. Then the look
+    /// goes back a week at a time, as far as there are working days to explain the gap.
     pub fn latest(&self, at: Timestamp) -> Boundary {
         let today = self.zone().wall(at).date();
+        let mut best = self.latest_between(days_after(today, -8), days_after(today, 1), at);
+        let mut last = days_after(today, -9);
+        for _ in 0..self.work_dates.len().min(MAX_LOOK_BACK_WEEKS) {
+            if best.is_some() {
+                break;
+            }
+            best = self.latest_between(days_after(last, -6), last, at);
+            last = days_after(last, -7);
+        }
+        // Reached only by a schedule without periods (one that stops graphs only when
+        // idle) outside its skip dates, or one whose working days moved every period
+        // away for weeks; its callers look at `periods()` first. Stopped is the safe
+        // answer regardless.
+        best.unwrap_or(Boundary::new(
+            at.checked_sub(DAY * 8).unwrap_or(Timestamp::MIN),
+            BoundaryKind::Stop,
+        ))
+    }
+
+    /// The latest boundary at or before `at` among the events of `first..=last`.
+    fn latest_between(&self, first: Date, last: Date, at: Timestamp) -> Option<Boundary> {
         let mut best: Option<Boundary> = None;
-        self.for_each_event(days_after(today, -8), days_after(today, 1), |event| {
+        self.for_each_event(first, last, |event| {
             if event.at > at {
                 return;
             }
@@ -181,13 +207,7 @@ impl Schedule {
                 _ => event,
             });
         });
-        // Reached only by a schedule without periods (one that stops graphs only when
-        // idle) outside its skip dates; its callers look at `periods()` first. Stopped
-        // is the safe answer regardless.
-        best.unwrap_or(Boundary::new(
-            at.checked_sub(DAY * 8).unwrap_or(Timestamp::MIN),
-            BoundaryKind::Stop,
-        ))
+        best
     }
 
     /// The first boundary after `at` whose desired state differs from `latest(at)`'s;
@@ -198,13 +218,14 @@ impl Schedule {
         if current == Desired::Stopped && !self.has_start() {
             return None;
         }
-        // A week without skip dates repeats every other such week: when it holds no
-        // change, either there never is one, or it comes at the next skip date, which the
-        // search jumps to. A week with skip dates may hide a change behind them (the only
-        // start of the week skipped), so it moves on one week, at most once per skip date.
+        // A week without skip dates or working days repeats every other such week: when
+        // it holds no change, either there never is one, or it comes at the next such
+        // date, which the search jumps to. A week with one may hide a change behind it
+        // (the only start of the week skipped), so it moves on one week, at most once per
+        // such date.
         let mut buffer = Vec::new();
         let mut from = at;
-        for round in 0..2 * self.skip_dates_from(self.zone().wall(at).date()) + 5 {
+        for round in 0..2 * self.special_dates_from(self.zone().wall(at).date()) + 5 {
             // Most changes are within a day: look two days ahead first, as each day
             // looked at costs time zone conversions.
             let first_look = round == 0;
@@ -222,14 +243,11 @@ impl Schedule {
             }
             let first = days_after(self.zone().wall(from).date(), -1);
             let last = days_after(self.zone().wall(to).date(), 1);
-            let next_skip = self
-                .skip_dates
-                .get(self.skip_dates.len() - self.skip_dates_from(first));
-            from = match next_skip {
+            from = match self.next_special_date(first) {
                 None => return None,
-                Some(skip) if *skip <= last => to,
-                Some(skip) => {
-                    let wall = days_after(*skip, -2).to_datetime(Time::midnight());
+                Some(special) if special <= last => to,
+                Some(special) => {
+                    let wall = days_after(special, -2).to_datetime(Time::midnight());
                     to.max(self.zone().resolve(wall))
                 }
             };

@@ -35,6 +35,27 @@ fn bit(day: Weekday) -> u8 {
     1 << day.to_monday_zero_offset()
 }
 
+/// One day of the week, as `work_dates` names the day a date works as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DayName(pub(crate) Weekday);
+
+impl FromStr for DayName {
+    type Err = WeekdaysError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        day_named(text)
+            .map(DayName)
+            .ok_or_else(|| WeekdaysError::NotOneDay {
+                given: Excerpt::with_limit(text, 20),
+            })
+    }
+}
+
+/// A day's name as the document writes it: `mon`..`sun`.
+pub(crate) fn day_name(day: Weekday) -> &'static str {
+    NAMES[day.to_monday_zero_offset() as usize]
+}
+
 fn day_named(name: &str) -> Option<Weekday> {
     let offset = NAMES.iter().position(|known| *known == name)?;
     Weekday::from_monday_zero_offset(i8::try_from(offset).ok()?).ok()
@@ -59,6 +80,12 @@ pub enum WeekdaysError {
         given: Excerpt,
         /// The item that is not a day.
         item: Excerpt,
+    },
+    /// Not the name of one day, where one day is asked for (`"as"` of a work date).
+    #[error("{given} is not one day: give one of mon, tue, wed, thu, fri, sat, sun")]
+    NotOneDay {
+        /// The whole value.
+        given: Excerpt,
     },
     /// A day named twice, which is a mistake in a list or a range.
     #[error("{given} names {day} twice: list each day once")]
@@ -96,7 +123,7 @@ impl FromStr for Weekdays {
                 if set & bit(current) != 0 {
                     return Err(WeekdaysError::Twice {
                         given: given(),
-                        day: NAMES[current.to_monday_zero_offset() as usize],
+                        day: day_name(current),
                     });
                 }
                 set |= bit(current);
@@ -123,11 +150,7 @@ impl fmt::Display for Weekdays {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut separator = "";
         for day in self.iter() {
-            write!(
-                f,
-                "{separator}{}",
-                NAMES[day.to_monday_zero_offset() as usize]
-            )?;
+            write!(f, "{separator}{}", day_name(day))?;
             separator = ",";
         }
         Ok(())

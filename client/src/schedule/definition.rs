@@ -1,7 +1,7 @@
 //! One schedule, as checked: its zone, periods, skip dates and flags. Its boundaries are
 //! worked out in `boundaries`.
 
-use jiff::civil::Date;
+use jiff::civil::{Date, Weekday};
 
 use super::name::ScheduleName;
 use super::period::Period;
@@ -16,6 +16,9 @@ pub struct Schedule {
     pub(super) periods: Vec<Period>,
     /// Sorted, without repeats.
     pub(crate) skip_dates: Vec<Date>,
+    /// Make-up working days and the weekday each works as, sorted by date, none a skip
+    /// date.
+    pub(crate) work_dates: Vec<(Date, Weekday)>,
     pub(super) start_graphs: bool,
     pub(super) enforce: bool,
     pub(super) stop_when_idle: Option<StopWhenIdle>,
@@ -90,9 +93,44 @@ impl Schedule {
         self.skip_dates.binary_search(&date).is_ok()
     }
 
-    /// How many skip dates fall on `date` or later.
-    pub(crate) fn skip_dates_from(&self, date: Date) -> usize {
-        self.skip_dates.len() - self.skip_dates.partition_point(|skip| *skip < date)
+    /// Its make-up working days, in order, each with the weekday whose periods it
+    /// follows.
+    pub fn work_dates(&self) -> &[(Date, Weekday)] {
+        &self.work_dates
+    }
+
+    /// The weekday whose periods start on `date`: its own, or the one a make-up working
+    /// day works as.
+    pub(crate) fn works_as(&self, date: Date) -> Weekday {
+        match self.work_dates.binary_search_by_key(&date, |(day, _)| *day) {
+            Ok(found) => self.work_dates[found].1,
+            Err(_) => date.weekday(),
+        }
+    }
+
+    /// How many dates that break the weekly pattern (skip dates and working days) fall
+    /// on `date` or later.
+    pub(crate) fn special_dates_from(&self, date: Date) -> usize {
+        let skips = self.skip_dates.len() - self.skip_dates.partition_point(|skip| *skip < date);
+        let works =
+            self.work_dates.len() - self.work_dates.partition_point(|(work, _)| *work < date);
+        skips + works
+    }
+
+    /// The first date on or after `date` that breaks the weekly pattern.
+    pub(crate) fn next_special_date(&self, date: Date) -> Option<Date> {
+        let skip = self
+            .skip_dates
+            .get(self.skip_dates.partition_point(|skip| *skip < date))
+            .copied();
+        let work = self
+            .work_dates
+            .get(self.work_dates.partition_point(|(work, _)| *work < date))
+            .map(|(work, _)| *work);
+        match (skip, work) {
+            (Some(skip), Some(work)) => Some(skip.min(work)),
+            (skip, work) => skip.or(work),
+        }
     }
 
     /// Whether any period starts graphs: a stop-only schedule never wants one running.

@@ -7,6 +7,7 @@ use std::fmt;
 use std::io::Read;
 use std::path::Path as FilePath;
 
+use jiff::civil::{Date, Weekday};
 use serde::Deserialize;
 use serde_path_to_error::{Path, Segment};
 
@@ -14,7 +15,7 @@ use crate::config::env::{Vars, vars};
 use crate::input::json::JsonError;
 
 use super::date::LocalDate;
-use super::days::Weekdays;
+use super::days::{DayName, Weekdays, day_name};
 use super::definition::Schedule;
 use super::error::ScheduleError;
 use super::name::ScheduleName;
@@ -27,6 +28,8 @@ use super::zone::Zone;
 pub const MAX_PERIODS: usize = 64;
 /// The most skip dates one schedule may have: looking for a change walks past them.
 pub const MAX_SKIP_DATES: usize = 1000;
+/// The most make-up working days one schedule may have, as for skip dates.
+pub const MAX_WORK_DATES: usize = 1000;
 /// The largest schedules file read, far above any real document.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
@@ -122,8 +125,6 @@ impl Schedules {
     }
 }
 
-const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawDocument {
@@ -141,6 +142,8 @@ struct RawSchedule {
     #[serde(default)]
     skip_dates: Vec<LocalDate>,
     #[serde(default)]
+    work_dates: Vec<RawWorkDate>,
+    #[serde(default)]
     start_graphs: bool,
     #[serde(default)]
     enforce: bool,
@@ -148,6 +151,22 @@ struct RawSchedule {
     stop_when_idle: Option<Minutes>,
     #[serde(default)]
     spare_busy: Option<RawSpareBusy>,
+}
+
+/// A make-up working day: `{"date": "2027-02-07", "as": "mon"}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWorkDate {
+    date: LocalDate,
+    #[serde(rename = "as")]
+    works_as: DayName,
+}
+
+impl<'de> Deserialize<'de> for DayName {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
 }
 
 #[derive(Deserialize)]
@@ -430,7 +449,7 @@ fn check_schedule(
                 format!(
                     "overlaps periods[{earlier}] on {}: a graph cannot follow two periods at \
                      once; let one stop where the other starts, or merge them",
-                    DAY_NAMES[day.to_monday_zero_offset() as usize]
+                    day_name(day)
                 ),
             ),
             Conflict::StopInside {
@@ -442,7 +461,7 @@ fn check_schedule(
                 format!(
                     "stops on {} at {} while periods[{running}] runs: shorten periods[{running}] \
                      instead, or move the stop outside it",
-                    DAY_NAMES[day.to_monday_zero_offset() as usize],
+                    day_name(day),
                     periods[stop_only].stop()
                 ),
             ),
@@ -471,14 +490,63 @@ fn check_schedule(
             format!("{twice} is listed twice: list each date once"),
         ));
     }
+    let work_dates = check_work_dates(at, &raw.work_dates, &raw.skip_dates)?;
     Ok(Schedule {
         name,
         zone: raw.timezone,
         periods,
         skip_dates,
+        work_dates,
         start_graphs: raw.start_graphs,
         enforce: raw.enforce,
         stop_when_idle,
         spare_busy,
     })
+}
+
+/// The make-up working days, sorted: each date once, and none that is also a skip date
+/// (a day cannot be both off and worked; which one a reader meant is a guess).
+fn check_work_dates(
+    at: &str,
+    raw: &[RawWorkDate],
+    skip_dates: &[LocalDate],
+) -> Result<Vec<(Date, Weekday)>, ScheduleError> {
+    if raw.len() > MAX_WORK_DATES {
+        return Err(invalid(
+            format!("{at}.work_dates"),
+            format!(
+                "{} work dates: a schedule may have at most {MAX_WORK_DATES}; drop the past ones",
+                raw.len()
+            ),
+        ));
+    }
+    let mut work_dates: Vec<(Date, Weekday)> = raw
+        .iter()
+        .map(|work| (work.date.0, work.works_as.0))
+        .collect();
+    work_dates.sort_unstable_by_key(|(date, _)| *date);
+    if let Some(pair) = work_dates.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+        let twice = pair[0].0;
+        let index = raw
+            .iter()
+            .rposition(|work| work.date.0 == twice)
+            .unwrap_or_default();
+        return Err(invalid(
+            format!("{at}.work_dates[{index}].date"),
+            format!("{twice} is listed twice: list each working day once"),
+        ));
+    }
+    for (index, work) in raw.iter().enumerate() {
+        if let Some(skip) = skip_dates.iter().position(|skip| *skip == work.date) {
+            return Err(invalid(
+                format!("{at}.work_dates[{index}].date"),
+                format!(
+                    "{} is also skip_dates[{skip}]: a day is either off or worked; remove it \
+                     from one of the two lists",
+                    work.date.0
+                ),
+            ));
+        }
+    }
+    Ok(work_dates)
 }

@@ -41,8 +41,9 @@ fn document() -> impl Strategy<Value = Schedules> {
         0..ZONES.len(),
         prop::collection::vec(period, 1..4),
         prop::collection::vec(0i64..400, 0..6),
+        prop::collection::vec((0i64..400, 0usize..7), 0..40),
     )
-        .prop_filter_map("overlapping periods", |(zone, periods, skips)| {
+        .prop_filter_map("overlapping periods", |(zone, periods, skips, works)| {
             let periods: Vec<String> = periods
                 .iter()
                 .map(|(days, start, stop)| match start {
@@ -52,7 +53,11 @@ fn document() -> impl Strategy<Value = Schedules> {
                         time(*start),
                         time(*stop)
                     ),
-                    None => format!(r#"{{"days": "{}", "stop": "{}"}}"#, day_list(*days), time(*stop)),
+                    None => format!(
+                        r#"{{"days": "{}", "stop": "{}"}}"#,
+                        day_list(*days),
+                        time(*stop)
+                    ),
                 })
                 .collect();
             let mut skips: Vec<String> = skips
@@ -61,11 +66,30 @@ fn document() -> impl Strategy<Value = Schedules> {
                 .collect();
             skips.sort();
             skips.dedup();
+            // Working days on skip dates or twice are refused: those are left out.
+            let mut works = works;
+            works.sort_by_key(|(day, _)| *day);
+            works.dedup_by_key(|(day, _)| *day);
+            let works: Vec<String> = works
+                .iter()
+                .filter(|(day, _)| {
+                    !skips.contains(&format!(r#""{}""#, days_after(date(2025, 12, 1), *day)))
+                })
+                .map(|(day, works_as)| {
+                    format!(
+                        r#"{{"date": "{}", "as": "{}"}}"#,
+                        days_after(date(2025, 12, 1), *day),
+                        DAYS[*works_as]
+                    )
+                })
+                .collect();
             Schedules::from_json(&format!(
-                r#"{{"schedules": {{"p": {{"timezone": "{}", "periods": [{}], "skip_dates": [{}]}}}}}}"#,
+                r#"{{"schedules": {{"p": {{"timezone": "{}", "periods": [{}], "skip_dates": [{}],
+                    "work_dates": [{}]}}}}}}"#,
                 ZONES[zone],
                 periods.join(","),
-                skips.join(",")
+                skips.join(","),
+                works.join(",")
             ))
             .ok()
         })
@@ -83,7 +107,8 @@ fn instant() -> impl Strategy<Value = Timestamp> {
 }
 
 /// Whether `at` is inside an occurrence, from the definition: a period's start on a day
-/// it lists that is no skip date, to its stop (the next day's 00:00 if that is one).
+/// it lists (or on a working day that works as one it lists) that is no skip date, to
+/// its stop (the next day's 00:00 if that is one).
 fn inside(schedule: &Schedule, at: Timestamp) -> bool {
     let zone = schedule.zone();
     let today = zone.wall(at).date();
@@ -96,7 +121,12 @@ fn inside(schedule: &Schedule, at: Timestamp) -> bool {
             let Some(start) = period.start() else {
                 return false;
             };
-            if !period.days().contains(day.weekday()) {
+            let works_as = schedule
+                .work_dates()
+                .iter()
+                .find(|(work, _)| *work == day)
+                .map_or(day.weekday(), |(_, works_as)| *works_as);
+            if !period.days().contains(works_as) {
                 return false;
             }
             let begin = zone.resolve(day.to_datetime(start.to_civil()));

@@ -145,6 +145,55 @@ fn every_refusal_names_its_field() {
             "2026-12-25 is listed twice",
         ),
         (
+            one(&format!(
+                r#"{{"timezone": "UTC", "periods": [{period}], "work_dates": [{{"date": "2027-02-07", "as": "monday"}}]}}"#
+            )),
+            "schedules.s.work_dates[0].as: ",
+            "\"monday\" is not one day: give one of mon, tue",
+        ),
+        (
+            one(&format!(
+                r#"{{"timezone": "UTC", "periods": [{period}], "work_dates": [{{"date": "2027-02-07", "as": "mon-fri"}}]}}"#
+            )),
+            "schedules.s.work_dates[0].as: ",
+            "is not one day",
+        ),
+        (
+            one(&format!(
+                r#"{{"timezone": "UTC", "periods": [{period}], "work_dates": [{{"date": "2027-02-30", "as": "mon"}}]}}"#
+            )),
+            "schedules.s.work_dates[0].date: ",
+            "is not a date YYYY-MM-DD",
+        ),
+        (
+            one(&format!(
+                r#"{{"timezone": "UTC", "periods": [{period}], "work_dates": [{{"date": "2027-02-07"}}]}}"#
+            )),
+            "schedules.s.work_dates[0]: ",
+            "missing field `as`",
+        ),
+        (
+            one(&format!(
+                r#"{{"timezone": "UTC", "periods": [{period}], "work_dates": [{{"date": "2027-02-07", "as": "mon", "note": "x"}}]}}"#
+            )),
+            "schedules.s.work_dates[0].note: ",
+            "unknown field `note`",
+        ),
+        (
+            one(&format!(
+                r#"{{"timezone": "UTC", "periods": [{period}], "work_dates": [{{"date": "2027-02-07", "as": "mon"}}, {{"date": "2027-02-20", "as": "fri"}}, {{"date": "2027-02-07", "as": "tue"}}]}}"#
+            )),
+            "schedules.s.work_dates[2].date: ",
+            "2027-02-07 is listed twice",
+        ),
+        (
+            one(&format!(
+                r#"{{"timezone": "UTC", "periods": [{period}], "skip_dates": ["2027-01-01", "2027-02-07"], "work_dates": [{{"date": "2027-02-07", "as": "mon"}}]}}"#
+            )),
+            "schedules.s.work_dates[0].date: ",
+            "2027-02-07 is also skip_dates[1]: a day is either off or worked",
+        ),
+        (
             one(
                 r#"{"timezone": "UTC", "periods": [{"days": "mon", "start": "08:00", "stop": "08:00"}]}"#,
             ),
@@ -248,6 +297,83 @@ fn too_many_periods_or_skip_dates_are_refused() {
     assert!(
         error.starts_with("schedules.s.skip_dates: 1001 skip dates"),
         "{error}"
+    );
+}
+
+#[test]
+fn too_many_work_dates_are_refused() {
+    let dates: Vec<String> = (0..=MAX_WORK_DATES)
+        .map(|i| {
+            format!(
+                r#"{{"date": "{}", "as": "mon"}}"#,
+                jiff::civil::date(2026, 1, 1)
+                    .saturating_add(jiff::SignedDuration::from_hours(24 * i as i64))
+            )
+        })
+        .collect();
+    let error = refused(&one(&format!(
+        r#"{{"timezone": "UTC", "periods": [{{"days": "mon", "stop": "20:00"}}], "work_dates": [{}]}}"#,
+        dates.join(",")
+    )));
+    assert!(
+        error.starts_with("schedules.s.work_dates: 1001 work dates"),
+        "{error}"
+    );
+}
+
+/// China's 2026 Spring Festival: Saturday 2026-02-28 is a make-up working day (国务院办公厅
+/// 2026 holiday notice, as `chinesecalendar` 1.11.0 lists it), worked as a Monday here.
+#[test]
+fn a_working_day_starts_the_periods_of_the_day_it_works_as() {
+    let schedules = Schedules::from_json(
+        r#"{"schedules": {"office": {"timezone": "Asia/Shanghai", "start_graphs": true,
+            "periods": [{"days": "mon-fri", "start": "08:00", "stop": "20:00"},
+                        {"days": "fri", "start": "22:00", "stop": "02:00"},
+                        {"days": "sat", "start": "10:00", "stop": "12:00"},
+                        {"days": "sun", "stop": "23:00"}],
+            "work_dates": [{"date": "2026-02-28", "as": "mon"}]}}}"#,
+    )
+    .unwrap();
+    let office = schedules.get("office").unwrap();
+    assert_eq!(
+        office.work_dates(),
+        [(jiff::civil::date(2026, 2, 28), jiff::civil::Weekday::Monday)]
+    );
+    let at = |text: &str| text.parse::<jiff::Timestamp>().unwrap();
+    let shown: Vec<String> = office
+        .boundaries(at("2026-02-27T00:00:00Z"), at("2026-03-02T00:00:00Z"))
+        .iter()
+        .map(|b| format!("{} {} {}", b.at, b.desired.as_str(), b.kind.as_str()))
+        .collect();
+    // Friday's night period ends on Saturday as it would; Saturday then runs Monday's
+    // hours, not its own; Sunday is Sunday again.
+    assert_eq!(
+        shown,
+        [
+            "2026-02-27T00:00:00Z running start",
+            "2026-02-27T12:00:00Z stopped stop",
+            "2026-02-27T14:00:00Z running start",
+            "2026-02-27T18:00:00Z stopped stop",
+            "2026-02-28T00:00:00Z running start",
+            "2026-02-28T12:00:00Z stopped stop",
+            "2026-03-01T15:00:00Z stopped stop",
+        ]
+    );
+    // Monday-only schedule whose Monday is worked as a Sunday: the last boundary is two
+    // weeks back, and is still found.
+    let schedules = Schedules::from_json(
+        r#"{"schedules": {"m": {"timezone": "UTC",
+            "periods": [{"days": "mon", "start": "08:00", "stop": "20:00"}],
+            "work_dates": [{"date": "2026-03-09", "as": "sun"}]}}}"#,
+    )
+    .unwrap();
+    let m = schedules.get("m").unwrap();
+    let latest = m.latest(at("2026-03-13T12:00:00Z"));
+    assert_eq!(latest.at, at("2026-03-02T20:00:00Z"));
+    assert_eq!(latest.kind, BoundaryKind::Stop);
+    assert_eq!(
+        m.next_change(at("2026-03-13T12:00:00Z")).map(|b| b.at),
+        Some(at("2026-03-16T08:00:00Z"))
     );
 }
 
