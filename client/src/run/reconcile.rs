@@ -20,7 +20,6 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use ges_api::types::{Graph, GraphStatus, ProjectId, Tag};
-use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::fleet::policy::Policy;
@@ -28,7 +27,9 @@ use crate::fleet::{
     Action, ScheduleFacts, Selected, SelectionFacts, Unchangeable, describe, listed_tags,
 };
 use crate::ges::report::{GraphReport, GraphTarget, Outcome};
-use crate::schedule::{Boundary, BoundaryKind, Desired, Minutes, Schedule, Schedules, SkipUntil};
+use crate::schedule::{
+    Boundary, BoundaryKind, DayOff, Desired, Minutes, Schedule, Schedules, SkipUntil,
+};
 use crate::usage::Usage;
 
 /// The tag key whose value names a graph's schedule unless configured.
@@ -90,7 +91,7 @@ struct State<'a> {
     schedule: &'a Schedule,
     latest: Boundary,
     next_change: Option<Boundary>,
-    skip_date: Option<Date>,
+    day_off: Option<DayOff>,
 }
 
 impl<'a> Reconcile<'a> {
@@ -146,7 +147,7 @@ impl<'a> Reconcile<'a> {
             schedule,
             latest: schedule.latest(self.at),
             next_change: schedule.next_change(self.at),
-            skip_date: schedule.skip_date_at(self.at),
+            day_off: schedule.day_off_at(self.at),
         }))
     }
 
@@ -179,7 +180,7 @@ impl<'a> Reconcile<'a> {
         let state = self.state(name);
         // A schedule without periods wants nothing by the clock outside its skip dates.
         let clock_free =
-            |state: &State<'_>| state.schedule.periods().is_empty() && state.skip_date.is_none();
+            |state: &State<'_>| state.schedule.periods().is_empty() && state.day_off.is_none();
         let facts = SelectionFacts {
             name: graph.name.clone(),
             tags: Some(listed_tags(graph)),
@@ -353,10 +354,10 @@ impl<'a> Reconcile<'a> {
         let State {
             schedule,
             latest,
-            skip_date,
+            day_off,
             ..
         } = *state;
-        if schedule.periods().is_empty() && skip_date.is_none() {
+        if schedule.periods().is_empty() && day_off.is_none() {
             return (
                 Plan::Settled(Outcome::Unchanged),
                 format!(
@@ -380,13 +381,17 @@ impl<'a> Reconcile<'a> {
                     .and_then(|start| start.checked_add(-spare.at_most().duration()))
                     .is_ok_and(|start| start < latest.at)
         });
-        let acting = schedule.enforce() || skip_date.is_some() || within_window || within_spare;
+        let acting = schedule.enforce() || day_off.is_some() || within_window || within_spare;
         // With stop_when_idle, a graph stopped mid-period stays stopped until the next
         // period's start: started again by `enforce`, an idle graph would flap.
         let may_start = within_window || schedule.stop_when_idle().is_none();
-        let why_acting = || match (skip_date, latest.kind) {
-            (Some(date), _) => format!("{date} is a skip date"),
+        let why_acting = || match (day_off, latest.kind) {
+            (Some(day_off), _) => day_off.to_string(),
             (None, BoundaryKind::Start) => format!("its period began at {}", latest.at),
+            (None, BoundaryKind::HolidayEnd) => {
+                format!("a day off ended at {}, inside its period", latest.at)
+            }
+            (None, BoundaryKind::Holiday) => format!("a day off began at {}", latest.at),
             (None, BoundaryKind::Stop | BoundaryKind::SkipDate) => {
                 format!("its period ended at {}", latest.at)
             }

@@ -6,6 +6,10 @@
 //! is a skip date, 00:00 of D. On a skip date no occurrence starts, and one running into
 //! it from the day before stops at its 00:00. Events at one instant are one boundary, a
 //! start if there is one among them: periods that touch keep a graph running.
+//!
+//! A timed day off (a calendar's timed event) stops what runs at its start, and no
+//! period starts inside it; at its end, a graph whose period is still on starts again,
+//! as at a period's start.
 
 use std::cmp::Reverse;
 
@@ -43,6 +47,10 @@ pub enum BoundaryKind {
     Stop,
     /// 00:00 of a skip date.
     SkipDate,
+    /// The start of a timed day off.
+    Holiday,
+    /// The end of a timed day off, inside a period: the period goes on.
+    HolidayEnd,
 }
 
 impl BoundaryKind {
@@ -52,14 +60,17 @@ impl BoundaryKind {
             BoundaryKind::Start => "start",
             BoundaryKind::Stop => "stop",
             BoundaryKind::SkipDate => "skip_date",
+            BoundaryKind::Holiday => "holiday",
+            BoundaryKind::HolidayEnd => "holiday_end",
         }
     }
 
     /// Which kind names a boundary where events of several kinds meet.
     fn precedence(self) -> u8 {
         match self {
-            BoundaryKind::Start => 2,
-            BoundaryKind::SkipDate => 1,
+            BoundaryKind::Start => 3,
+            BoundaryKind::HolidayEnd => 2,
+            BoundaryKind::SkipDate | BoundaryKind::Holiday => 1,
             BoundaryKind::Stop => 0,
         }
     }
@@ -67,8 +78,34 @@ impl BoundaryKind {
     /// The state a boundary of this kind asks for.
     pub fn desired(self) -> Desired {
         match self {
-            BoundaryKind::Start => Desired::Running,
-            BoundaryKind::Stop | BoundaryKind::SkipDate => Desired::Stopped,
+            BoundaryKind::Start | BoundaryKind::HolidayEnd => Desired::Running,
+            BoundaryKind::Stop | BoundaryKind::SkipDate | BoundaryKind::Holiday => Desired::Stopped,
+        }
+    }
+}
+
+/// A day off a run falls in: every run stops what runs then, whether or not it is just
+/// after a boundary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayOff {
+    /// A whole local date: a skip date, or a calendar's all-day event.
+    Date(Date),
+    /// A calendar's timed event, `[start, end)`.
+    Timed {
+        /// When it begins.
+        start: Timestamp,
+        /// When it ends.
+        end: Timestamp,
+    },
+}
+
+impl std::fmt::Display for DayOff {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DayOff::Date(date) => write!(f, "{date} is a skip date"),
+            DayOff::Timed { start, end } => {
+                write!(f, "a calendar keeps it off from {start} to {end}")
+            }
         }
     }
 }
@@ -114,8 +151,49 @@ fn days_after(date: Date, days: i64) -> Date {
 
 impl Schedule {
     /// Calls `event` for every event whose occurrence begins on a local date in
-    /// `first..=last`. At most [`MAX_SPAN_DAYS`] + 8 dates.
+    /// `first..=last`, timed days off included: no start inside one, a stop at its
+    /// start, and at its end a start when a period is on then. At most
+    /// [`MAX_SPAN_DAYS`] + 8 dates.
     fn for_each_event(&self, first: Date, last: Date, mut event: impl FnMut(Boundary)) {
+        if self.timed_off.is_empty() {
+            return self.for_each_weekly_event(first, last, event);
+        }
+        self.for_each_weekly_event(first, last, |boundary| {
+            if boundary.kind != BoundaryKind::Start || self.timed_off_at(boundary.at).is_none() {
+                event(boundary);
+            }
+        });
+        // Those whose start falls within the dates, with a day of margin either side
+        // for the zone's offset; callers keep the instants they ask about.
+        let midnight = |date: Date| self.zone().resolve(date.to_datetime(Time::midnight()));
+        let from = midnight(days_after(first, -1));
+        let to = midnight(days_after(last, 2));
+        let begin = self.timed_off.partition_point(|off| off.0 < from);
+        for &(start, end) in self.timed_off[begin..].iter().take_while(|off| off.0 < to) {
+            event(Boundary::new(start, BoundaryKind::Holiday));
+            let resumes = self
+                .latest_between(
+                    days_after(self.zone().wall(end).date(), -8),
+                    self.zone().wall(end).date(),
+                    end,
+                    false,
+                )
+                .is_some_and(|latest| latest.desired == Desired::Running);
+            if resumes {
+                event(Boundary::new(end, BoundaryKind::HolidayEnd));
+            }
+        }
+    }
+
+    /// The timed day off `at` falls in, if any: `[start, end)`.
+    pub(crate) fn timed_off_at(&self, at: Timestamp) -> Option<(Timestamp, Timestamp)> {
+        let after = self.timed_off.partition_point(|off| off.1 <= at);
+        self.timed_off.get(after).copied().filter(|off| off.0 <= at)
+    }
+
+    /// [`Schedule::for_each_event`] without timed days off: the weekly pattern, skip
+    /// dates and working days only.
+    fn for_each_weekly_event(&self, first: Date, last: Date, mut event: impl FnMut(Boundary)) {
         let midnight = |date: Date| self.zone().resolve(date.to_datetime(Time::midnight()));
         let mut date = first;
         for _ in 0..MAX_SPAN_DAYS + 8 {
@@ -171,13 +249,13 @@ impl Schedule {
     /// goes back a week at a time, as far as there are working days to explain the gap.
     pub fn latest(&self, at: Timestamp) -> Boundary {
         let today = self.zone().wall(at).date();
-        let mut best = self.latest_between(days_after(today, -8), days_after(today, 1), at);
+        let mut best = self.latest_between(days_after(today, -8), days_after(today, 1), at, true);
         let mut last = days_after(today, -9);
         for _ in 0..self.work_dates.len().min(MAX_LOOK_BACK_WEEKS) {
             if best.is_some() {
                 break;
             }
-            best = self.latest_between(days_after(last, -6), last, at);
+            best = self.latest_between(days_after(last, -6), last, at, true);
             last = days_after(last, -7);
         }
         // Reached only by a schedule without periods (one that stops graphs only when
@@ -190,10 +268,17 @@ impl Schedule {
         ))
     }
 
-    /// The latest boundary at or before `at` among the events of `first..=last`.
-    fn latest_between(&self, first: Date, last: Date, at: Timestamp) -> Option<Boundary> {
+    /// The latest boundary at or before `at` among the events of `first..=last`, with
+    /// or without timed days off.
+    fn latest_between(
+        &self,
+        first: Date,
+        last: Date,
+        at: Timestamp,
+        timed: bool,
+    ) -> Option<Boundary> {
         let mut best: Option<Boundary> = None;
-        self.for_each_event(first, last, |event| {
+        let mut consider = |event: Boundary| {
             if event.at > at {
                 return;
             }
@@ -206,7 +291,12 @@ impl Schedule {
                 }
                 _ => event,
             });
-        });
+        };
+        if timed {
+            self.for_each_event(first, last, &mut consider);
+        } else {
+            self.for_each_weekly_event(first, last, &mut consider);
+        }
         best
     }
 
@@ -289,6 +379,15 @@ impl Schedule {
     pub fn skip_date_at(&self, at: Timestamp) -> Option<Date> {
         let date = self.zone().wall(at).date();
         self.is_skip_date(date).then_some(date)
+    }
+
+    /// The day off `at` falls in, a whole date or a timed one, if any.
+    pub fn day_off_at(&self, at: Timestamp) -> Option<DayOff> {
+        if let Some(date) = self.skip_date_at(at) {
+            return Some(DayOff::Date(date));
+        }
+        self.timed_off_at(at)
+            .map(|(start, end)| DayOff::Timed { start, end })
     }
 }
 

@@ -19,6 +19,12 @@ pub struct Schedule {
     /// Make-up working days and the weekday each works as, sorted by date, none a skip
     /// date.
     pub(crate) work_dates: Vec<(Date, Weekday)>,
+    /// Timed days off, `[start, end)`, sorted and apart (overlapping or touching ones
+    /// merged): from calendars only.
+    pub(crate) timed_off: Vec<(jiff::Timestamp, jiff::Timestamp)>,
+    /// The days (off or worked) calendars added, with the index of the calendar each
+    /// came from, sorted: what `schedules check` shows as their source.
+    pub(crate) calendar_sources: Vec<(Date, u16)>,
     pub(super) start_graphs: bool,
     pub(super) enforce: bool,
     pub(super) stop_when_idle: Option<StopWhenIdle>,
@@ -114,7 +120,11 @@ impl Schedule {
         let skips = self.skip_dates.len() - self.skip_dates.partition_point(|skip| *skip < date);
         let works =
             self.work_dates.len() - self.work_dates.partition_point(|(work, _)| *work < date);
-        skips + works
+        let from = self
+            .zone
+            .resolve(date.to_datetime(jiff::civil::Time::midnight()));
+        let timed = self.timed_off.len() - self.timed_off.partition_point(|off| off.0 < from);
+        skips + works + timed
     }
 
     /// The first date on or after `date` that breaks the weekly pattern.
@@ -127,10 +137,14 @@ impl Schedule {
             .work_dates
             .get(self.work_dates.partition_point(|(work, _)| *work < date))
             .map(|(work, _)| *work);
-        match (skip, work) {
-            (Some(skip), Some(work)) => Some(skip.min(work)),
-            (skip, work) => skip.or(work),
-        }
+        let from = self
+            .zone
+            .resolve(date.to_datetime(jiff::civil::Time::midnight()));
+        let timed = self
+            .timed_off
+            .get(self.timed_off.partition_point(|off| off.0 < from))
+            .map(|off| self.zone.wall(off.0).date());
+        [skip, work, timed].into_iter().flatten().min()
     }
 
     /// Whether any period starts graphs: a stop-only schedule never wants one running.

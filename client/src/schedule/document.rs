@@ -497,6 +497,8 @@ fn check_schedule(
         periods,
         skip_dates,
         work_dates,
+        timed_off: Vec::new(),
+        calendar_sources: Vec::new(),
         start_graphs: raw.start_graphs,
         enforce: raw.enforce,
         stop_when_idle,

@@ -34,6 +34,7 @@ mod days;
 mod definition;
 mod document;
 mod error;
+mod merged;
 mod name;
 mod period;
 mod skip_until;
@@ -43,7 +44,7 @@ mod time_of_day;
 mod usage_rules;
 mod zone;
 
-pub use boundaries::{Boundary, BoundaryKind, Desired, MAX_SPAN_DAYS};
+pub use boundaries::{Boundary, BoundaryKind, DayOff, Desired, MAX_SPAN_DAYS};
 pub use date::DateError;
 pub use days::{Weekdays, WeekdaysError};
 pub use definition::Schedule;

@@ -32,14 +32,18 @@ pub enum DaySource {
     SkipDates,
     /// The schedule's `work_dates`.
     WorkDates,
+    /// One of its calendars: the index in its list.
+    Calendar(u16),
 }
 
 impl DaySource {
-    /// The field that gave it.
+    /// The field that gave it (a calendar's is shown by the caller, who knows the
+    /// schedule's calendars).
     pub fn as_str(self) -> &'static str {
         match self {
             DaySource::SkipDates => "skip_dates",
             DaySource::WorkDates => "work_dates",
+            DaySource::Calendar(_) => "calendar",
         }
     }
 }
@@ -56,8 +60,28 @@ pub struct SpecialDay {
 }
 
 impl Schedule {
+    /// Its timed days off that overlap `[from, to)`, in order.
+    pub fn timed_days_off(
+        &self,
+        from: jiff::Timestamp,
+        to: jiff::Timestamp,
+    ) -> Vec<(jiff::Timestamp, jiff::Timestamp)> {
+        self.timed_off
+            .iter()
+            .filter(|(start, end)| *start < to && from < *end)
+            .copied()
+            .collect()
+    }
+
     /// Its days off and working days in `first..=last`, in date order.
     pub fn special_days(&self, first: Date, last: Date) -> Vec<SpecialDay> {
+        let source = |date: Date, field: DaySource| match self
+            .calendar_sources
+            .binary_search_by_key(&date, |(day, _)| *day)
+        {
+            Ok(found) => DaySource::Calendar(self.calendar_sources[found].1),
+            Err(_) => field,
+        };
         let skips = self
             .skip_dates()
             .iter()
@@ -65,7 +89,7 @@ impl Schedule {
             .map(|date| SpecialDay {
                 date: *date,
                 kind: DayKind::Off,
-                source: DaySource::SkipDates,
+                source: source(*date, DaySource::SkipDates),
             });
         let works = self
             .work_dates()
@@ -74,7 +98,7 @@ impl Schedule {
             .map(|(date, works_as)| SpecialDay {
                 date: *date,
                 kind: DayKind::WorksAs(*works_as),
-                source: DaySource::WorkDates,
+                source: source(*date, DaySource::WorkDates),
             });
         let mut days: Vec<SpecialDay> = skips.chain(works).collect();
         days.sort_by_key(|day| day.date);
