@@ -163,12 +163,13 @@ impl Schedule {
                 event(boundary);
             }
         });
-        // Those whose start falls within the dates, with a day of margin either side
-        // for the zone's offset; callers keep the instants they ask about.
+        // Those that touch the dates, with a day of margin either side for the zone's
+        // offset (one may begin long before and end within them); callers keep the
+        // instants they ask about.
         let midnight = |date: Date| self.zone().resolve(date.to_datetime(Time::midnight()));
         let from = midnight(days_after(first, -1));
         let to = midnight(days_after(last, 2));
-        let begin = self.timed_off.partition_point(|off| off.0 < from);
+        let begin = self.timed_off.partition_point(|off| off.1 < from);
         for &(start, end) in self.timed_off[begin..].iter().take_while(|off| off.0 < to) {
             event(Boundary::new(start, BoundaryKind::Holiday));
             let resumes = self

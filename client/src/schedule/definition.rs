@@ -123,7 +123,7 @@ impl Schedule {
         let from = self
             .zone
             .resolve(date.to_datetime(jiff::civil::Time::midnight()));
-        let timed = self.timed_off.len() - self.timed_off.partition_point(|off| off.0 < from);
+        let timed = self.timed_off.len() - self.timed_off.partition_point(|off| off.1 < from);
         skips + works + timed
     }
 
@@ -140,10 +140,16 @@ impl Schedule {
         let from = self
             .zone
             .resolve(date.to_datetime(jiff::civil::Time::midnight()));
+        // A timed day off that began before `date` and ends after it changes the
+        // state at its end.
         let timed = self
             .timed_off
-            .get(self.timed_off.partition_point(|off| off.0 < from))
-            .map(|off| self.zone.wall(off.0).date());
+            .get(self.timed_off.partition_point(|off| off.1 < from))
+            .map(|off| {
+                self.zone
+                    .wall(if off.0 >= from { off.0 } else { off.1 })
+                    .date()
+            });
         [skip, work, timed].into_iter().flatten().min()
     }
 
