@@ -21,25 +21,35 @@ impl Schedule {
         if to <= from {
             return SignedDuration::ZERO;
         }
-        // A schedule that stops graphs only when idle plans no stop but its skip dates,
-        // each a whole day.
+        // A schedule that stops graphs only when idle plans no stop but its days off:
+        // its skip dates, each a whole day, and its calendars' timed days off.
         if self.periods().is_empty() {
-            return self
+            let midnight = |date: jiff::civil::Date| {
+                self.resolve(date.to_datetime(jiff::civil::Time::midnight()))
+            };
+            let mut off: Vec<(Timestamp, Timestamp)> = self
                 .skip_dates()
                 .iter()
                 .map(|date| {
-                    let midnight = |date: jiff::civil::Date| {
-                        self.resolve(date.to_datetime(jiff::civil::Time::midnight()))
-                    };
-                    let start = midnight(*date).max(from);
-                    let end = date.tomorrow().map_or(Timestamp::MAX, midnight).min(to);
-                    if start < end {
-                        start.duration_until(end)
-                    } else {
-                        SignedDuration::ZERO
-                    }
+                    (
+                        midnight(*date),
+                        date.tomorrow().map_or(Timestamp::MAX, midnight),
+                    )
                 })
-                .sum();
+                .chain(self.timed_days_off(from, to))
+                .collect();
+            off.sort_unstable();
+            let mut stopped = SignedDuration::ZERO;
+            let mut covered = from;
+            for (start, end) in off {
+                let start = start.max(covered);
+                let end = end.min(to);
+                if start < end {
+                    stopped += start.duration_until(end);
+                    covered = end;
+                }
+            }
+            return stopped;
         }
         let mut state = self.latest(from).desired;
         let mut since = from;
@@ -83,6 +93,33 @@ mod tests {
             hours(&idle_only, date(2026, 12, 1), date(2026, 12, 25)),
             0.0
         );
+    }
+
+    /// A calendar's timed day off counts too, once where it meets a skip date.
+    #[test]
+    fn a_schedule_stopped_only_when_idle_counts_timed_days_off_once() {
+        let idle_only = schedules(
+            r#"{"timezone": "UTC", "stop_when_idle": "30m", "skip_dates": ["2026-12-25"]}"#,
+        );
+        let at = |text: &str| text.parse::<Timestamp>().unwrap();
+        let merged = idle_only
+            .get("s")
+            .unwrap()
+            .merged_with(crate::schedule::merged::FromCalendars {
+                timed: vec![
+                    (at("2026-12-24T18:00:00Z"), at("2026-12-25T06:00:00Z"), 0),
+                    (at("2026-12-28T08:00:00Z"), at("2026-12-28T10:00:00Z"), 0),
+                ],
+                ..Default::default()
+            })
+            .schedule;
+        let hours =
+            |from: &str, to: &str| merged.stopped_within(at(from), at(to)).as_secs_f64() / 3600.0;
+        assert_eq!(
+            hours("2026-12-01T00:00:00Z", "2027-01-01T00:00:00Z"),
+            6.0 + 24.0 + 2.0
+        );
+        assert_eq!(hours("2026-12-28T09:00:00Z", "2027-01-01T00:00:00Z"), 1.0);
     }
 
     fn hours(schedules: &Schedules, first: Date, end: Date) -> f64 {
