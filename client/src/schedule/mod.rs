@@ -24,6 +24,7 @@
 //!   graph stopped in a span; [`SkipUntil`]: the tag that keeps a graph out of its schedule.
 
 mod boundaries;
+pub mod calendar;
 mod date;
 mod days;
 mod definition;
