@@ -29,6 +29,7 @@
 //!   each came from.
 
 mod boundaries;
+pub mod calendar;
 mod date;
 mod days;
 mod definition;

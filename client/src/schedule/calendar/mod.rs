@@ -1,0 +1,143 @@
+//! Calendars: iCalendar (RFC 5545) documents of days off and working days, read once and
+//! expanded over the local dates a schedule asks about. Pure: the text comes in, days come
+//! out; reading files and fetching URLs belong to the caller.
+//!
+//! - An all-day event (`DTSTART;VALUE=DATE`, several days with `DTEND`, exclusive, or
+//!   `DURATION`) covers each local day from its start; without either, one day.
+//! - A timed event covers its start to its end: a `TZID` is looked up by name in the IANA
+//!   database compiled in (the calendar's own `VTIMEZONE` definitions are **not** used: a
+//!   name our database does not know, a Windows name such as "W. Europe Standard Time"
+//!   say, is an error naming the line), a UTC time (`Z`) is an instant, and a floating
+//!   time is read in the schedule's zone. A wall time in a DST gap moves forward, one in a
+//!   fold is the earlier instant, as for periods (`zone.rs`). A timed event with neither
+//!   `DTEND` nor `DURATION` lasts no time (RFC 5545 3.6.1) and is dropped.
+//! - Recurrences (`RRULE`, `RDATE`, `EXDATE`, `EXRULE`, and `RECURRENCE-ID` overrides,
+//!   `RANGE=THISANDFUTURE` included) are expanded by ical-rs's `recur` module on civil
+//!   times, on the clock of the event's `DTSTART`; a time written on another clock (a UTC
+//!   `UNTIL`, an `EXDATE` under another `TZID`) is told on that one through our zones
+//!   first. Expansion walks at most [`MAX_OCCURRENCES`] instances of one event, and
+//!   [`MAX_WALK`] in one call, up to the end of the range asked for: a rule that needs
+//!   more is refused with its line, never cut short silently, never a hang.
+//! - `STATUS:CANCELLED` events, and instances an override cancels, count for nothing.
+//! - [`Classify`] says which events are days off and which are working days.
+
+mod error;
+mod expand;
+mod read;
+
+#[cfg(test)]
+mod tests;
+
+use jiff::civil::Date;
+
+pub use error::CalendarError;
+
+use crate::schedule::zone::Zone;
+
+/// The largest calendar read: 1 MiB.
+pub const MAX_CALENDAR_BYTES: usize = 1024 * 1024;
+
+/// The most instances of one event walked over a range: a daily rule from 1900 is some
+/// 46,000 by 2027; a rule that needs more is refused.
+pub const MAX_OCCURRENCES: u32 = 100_000;
+
+/// The most instances walked in one call to [`Calendar::days`], all events together.
+pub const MAX_WALK: u32 = 2_000_000;
+
+/// The longest range [`Calendar::days`] answers for, in days (ten years).
+pub const MAX_RANGE_DAYS: i32 = 3_660;
+
+/// A parsed, checked iCalendar document (RFC 5545): its events, ready to expand.
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    events: Vec<read::Event>,
+}
+
+/// How a source's events count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Classify {
+    /// Every event is a day off (or a stretch of one).
+    AllOff,
+    /// Every event is a working day.
+    AllWork,
+    /// The events whose `SUMMARY` or one of whose `CATEGORIES` holds this word are
+    /// working days; the rest are days off (China's published feeds mark make-up days
+    /// 班 and days off 休 in one file).
+    WorkIf(String),
+}
+
+/// What a calendar gives a schedule over a range of local dates.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CalendarDays {
+    /// All-day days off, sorted, unique, each with the line of the event (its
+    /// `BEGIN:VEVENT`) that gave it (the first such event, by line).
+    pub off: Vec<(Date, u32)>,
+    /// Working days: every local date a working event covers, sorted, unique.
+    pub work: Vec<(Date, u32)>,
+    /// Timed events that are days off, sorted by start, overlapping or touching ones
+    /// merged (the merged stretch keeps the line of its first event).
+    pub timed: Vec<TimedOff>,
+}
+
+/// A stretch a timed event keeps the graph stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimedOff {
+    /// Its start.
+    pub start: jiff::Timestamp,
+    /// Its end (exclusive).
+    pub end: jiff::Timestamp,
+    /// The line of its event's `BEGIN:VEVENT`.
+    pub line: u32,
+}
+
+impl Calendar {
+    /// Reads and checks `text`: its size, its structure, every event's dates, zones and
+    /// rules. Nothing is expanded yet.
+    pub fn parse(text: &str) -> Result<Calendar, CalendarError> {
+        if text.len() > MAX_CALENDAR_BYTES {
+            return Err(CalendarError::TooLarge {
+                size: text.len(),
+                limit: MAX_CALENDAR_BYTES,
+            });
+        }
+        let events = read::events(text)?;
+        expand::check_overrides(&events)?;
+        Ok(Calendar { events })
+    }
+
+    /// How many events the calendar lists (overrides included).
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    /// Whether it lists none (never, once parsed: a calendar without events is refused).
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    /// The occurrences that touch local dates `first..=last` in `zone` (the schedule's),
+    /// expanded only over that range (bounded: never a hang, whatever the rule).
+    pub(crate) fn days(
+        &self,
+        zone: &Zone,
+        first: Date,
+        last: Date,
+        classify: &Classify,
+    ) -> Result<CalendarDays, CalendarError> {
+        expand::days(&self.events, zone, first, last, classify)
+    }
+
+    /// [`days`](Self::days) for a schedule zone given by its IANA name (the front doors
+    /// and tests, which hold names, not zones).
+    pub fn days_in(
+        &self,
+        timezone: &str,
+        first: Date,
+        last: Date,
+        classify: &Classify,
+    ) -> Result<CalendarDays, CalendarError> {
+        let zone = Zone::lookup(timezone)
+            .map_err(|error| CalendarError::ScheduleZone(error.to_string().into()))?;
+        self.days(&zone, first, last, classify)
+    }
+}
