@@ -25,6 +25,8 @@ pub struct Schedule {
     /// The days (off or worked) calendars added, with the index of the calendar each
     /// came from, sorted: what `schedules check` shows as their source.
     pub(crate) calendar_sources: Vec<(Date, u16)>,
+    /// Its calendars, skip calendars first.
+    pub(crate) calendars: Vec<super::sources::CalendarSource>,
     pub(super) start_graphs: bool,
     pub(super) enforce: bool,
     pub(super) stop_when_idle: Option<StopWhenIdle>,

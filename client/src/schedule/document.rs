@@ -14,7 +14,9 @@ use serde_path_to_error::{Path, Segment};
 use crate::config::env::{Vars, vars};
 use crate::input::json::JsonError;
 
+use super::calendar::{Calendar, Classify, MAX_CALENDAR_BYTES};
 use super::date::LocalDate;
+use super::sources::{CalendarList, CalendarLocation, CalendarSource, MAX_CALENDARS};
 use super::days::{DayName, Weekdays, day_name};
 use super::definition::Schedule;
 use super::error::ScheduleError;
@@ -144,6 +146,10 @@ struct RawSchedule {
     #[serde(default)]
     work_dates: Vec<RawWorkDate>,
     #[serde(default)]
+    skip_calendars: Vec<RawCalendar>,
+    #[serde(default)]
+    work_calendars: Vec<RawCalendar>,
+    #[serde(default)]
     start_graphs: bool,
     #[serde(default)]
     enforce: bool,
@@ -160,6 +166,20 @@ struct RawWorkDate {
     date: LocalDate,
     #[serde(rename = "as")]
     works_as: DayName,
+}
+
+/// A calendar: `{"file": ...}` or `{"url": ...}`, with how its events count.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCalendar {
+    #[serde(default)]
+    file: Option<String>,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    work_if: Option<String>,
+    #[serde(default, rename = "as")]
+    works_as: Option<DayName>,
 }
 
 impl<'de> Deserialize<'de> for DayName {
@@ -491,6 +511,7 @@ fn check_schedule(
         ));
     }
     let work_dates = check_work_dates(at, &raw.work_dates, &raw.skip_dates)?;
+    let calendars = check_calendars(at, raw.skip_calendars, raw.work_calendars)?;
     Ok(Schedule {
         name,
         zone: raw.timezone,
@@ -499,6 +520,7 @@ fn check_schedule(
         work_dates,
         timed_off: Vec::new(),
         calendar_sources: Vec::new(),
+        calendars,
         start_graphs: raw.start_graphs,
         enforce: raw.enforce,
         stop_when_idle,
@@ -551,4 +573,137 @@ fn check_work_dates(
         }
     }
     Ok(work_dates)
+}
+
+/// The longest `work_if` word: a word, not a sentence.
+const MAX_WORK_IF_CHARS: usize = 40;
+
+/// The calendars, skip calendars first: each from one place, its `work_if` and `as`
+/// where its list needs them, a file read and checked now.
+fn check_calendars(
+    at: &str,
+    skip: Vec<RawCalendar>,
+    work: Vec<RawCalendar>,
+) -> Result<Vec<CalendarSource>, ScheduleError> {
+    if skip.len() + work.len() > MAX_CALENDARS {
+        return Err(invalid(
+            format!("{at}.skip_calendars"),
+            format!(
+                "{} calendars: a schedule may list at most {MAX_CALENDARS} (skip_calendars and \
+                 work_calendars together); merge some into one file",
+                skip.len() + work.len()
+            ),
+        ));
+    }
+    let lists = skip
+        .into_iter()
+        .enumerate()
+        .map(|(index, raw)| (CalendarList::Skip, index, raw))
+        .chain(
+            work.into_iter()
+                .enumerate()
+                .map(|(index, raw)| (CalendarList::Work, index, raw)),
+        );
+    let mut sources = Vec::new();
+    for (list, index, raw) in lists {
+        let field = match list {
+            CalendarList::Skip => "skip_calendars",
+            CalendarList::Work => "work_calendars",
+        };
+        let here = format!("{at}.{field}[{index}]");
+        let classify = match (list, raw.work_if, raw.works_as) {
+            (CalendarList::Skip, None, None) => Classify::AllOff,
+            (CalendarList::Skip, Some(word), Some(_)) => {
+                let word = word.trim();
+                if word.is_empty()
+                    || word.chars().count() > MAX_WORK_IF_CHARS
+                    || word.chars().any(char::is_control)
+                {
+                    return Err(invalid(
+                        format!("{here}.work_if"),
+                        format!(
+                            "give the word (1 to {MAX_WORK_IF_CHARS} characters) that marks a \
+                             working day in an event's SUMMARY or CATEGORIES, such as \"班\""
+                        ),
+                    ));
+                }
+                Classify::WorkIf(word.to_owned())
+            }
+            (CalendarList::Skip, Some(_), None) => {
+                return Err(invalid(
+                    &here,
+                    "work_if without \"as\": say which weekday's periods its working days \
+                     follow, such as \"as\": \"mon\"",
+                ));
+            }
+            (CalendarList::Skip, None, Some(_)) => {
+                return Err(invalid(
+                    format!("{here}.as"),
+                    "a calendar of days off has no working days to work as a weekday: give \
+                     work_if too, or list it in work_calendars",
+                ));
+            }
+            (CalendarList::Work, None, Some(_)) => Classify::AllWork,
+            (CalendarList::Work, Some(_), _) => {
+                return Err(invalid(
+                    format!("{here}.work_if"),
+                    "every event of a work calendar is a working day: list a calendar that mixes \
+                     days off and working days in skip_calendars, with work_if",
+                ));
+            }
+            (CalendarList::Work, None, None) => {
+                return Err(invalid(
+                    &here,
+                    "missing field `as`: say which weekday's periods its working days follow, \
+                     such as \"as\": \"mon\"",
+                ));
+            }
+        };
+        let location = match (raw.file, raw.url) {
+            (Some(path), None) => {
+                let path = std::path::PathBuf::from(path);
+                let calendar = read_calendar(&path).map_err(|message| {
+                    invalid(format!("{here}.file"), message)
+                })?;
+                CalendarLocation::File {
+                    path,
+                    calendar: std::sync::Arc::new(calendar),
+                }
+            }
+            (None, Some(url)) => CalendarLocation::Url(
+                url.parse()
+                    .map_err(|error| invalid(format!("{here}.url"), error))?,
+            ),
+            _ => {
+                return Err(invalid(
+                    &here,
+                    "give one of \"file\" (a path) or \"url\" (an https address), not both \
+                     nor neither",
+                ));
+            }
+        };
+        sources.push(CalendarSource {
+            list,
+            index,
+            location,
+            classify,
+            works_as: raw.works_as.map(|day| day.0),
+        });
+    }
+    Ok(sources)
+}
+
+/// Reads and checks a calendar file, at most [`MAX_CALENDAR_BYTES`] of it.
+fn read_calendar(path: &FilePath) -> Result<Calendar, String> {
+    let shown = path.display();
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|file| {
+            file.take(MAX_CALENDAR_BYTES as u64 + 1)
+                .read_to_string(&mut text)
+        })
+        .map_err(|error| format!("could not read the calendar {shown}: {error}"))?;
+    // A byte order mark is no part of the calendar.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    Calendar::parse(text).map_err(|error| format!("the calendar {shown}: {error}"))
 }

@@ -39,6 +39,7 @@ mod merged;
 mod name;
 mod period;
 mod skip_until;
+mod sources;
 mod special_days;
 mod stopped;
 mod time_of_day;
@@ -54,6 +55,9 @@ pub use error::ScheduleError;
 pub use name::{MAX_NAME_LEN, ScheduleName, ScheduleNameError};
 pub use period::Period;
 pub use skip_until::{SkipUntil, SkipUntilError};
+pub use sources::{
+    CalendarList, CalendarLocation, CalendarSource, MAX_CALENDARS, Unavailable, WithCalendars,
+};
 pub use special_days::{DayKind, DaySource, SpecialDay};
 pub use time_of_day::{TimeOfDay, TimeOfDayError};
 pub use usage_rules::{
