@@ -374,6 +374,30 @@ async fn failures_a_retry_can_mend_are_retried() {
 }
 
 #[tokio::test]
+async fn a_host_that_cannot_be_reached_is_tried_again_then_named() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let url: CalendarUrl = format!("http://127.0.0.1:{port}/x.ics?token={SECRET}")
+        .parse()
+        .unwrap();
+    let error = unavailable(get(&fetcher(), &url, t0()).await);
+    assert!(
+        matches!(error, FetchError::Unreachable { attempts: 3, .. }),
+        "{error}"
+    );
+    let message = error.to_string();
+    assert!(
+        message.starts_with(&format!(
+            "the calendar at http://127.0.0.1:{port}/x.ics?… could not be read \
+             (error sending request"
+        )) && message.contains("Connection refused")
+            && message.contains("Run in a VPC"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
 async fn the_deadline_is_kept() {
     let simulator = simulator().await;
     simulator.serve_calendar("slow.ics", V1);

@@ -331,6 +331,24 @@ mod tests {
         assert!(stale.settled(at(301), refresh).is_none());
     }
 
+    /// The front doors' handlers run a fetch inside futures they spawn.
+    #[test]
+    fn a_fetch_can_be_spawned() {
+        fn spawnable<F: Future + Send + 'static>(_: F) {}
+        let fetcher = Arc::new(CalendarFetcher::<String>::new(CalendarRefresh::default()));
+        let transport = Transport::new(
+            crate::transport::Timeouts::default(),
+            crate::transport::retry::RetryPolicy::default(),
+            &crate::transport::Trust::compiled_in(),
+        )
+        .unwrap();
+        let url: CalendarUrl = "https://example.com/x.ics".parse().unwrap();
+        spawnable(async move {
+            let parse = |text: &str| Ok::<_, String>(text.to_owned());
+            fetcher.get(&transport, &url, None, at(0), parse).await
+        });
+    }
+
     #[test]
     fn the_refresh_period_is_bounded() {
         assert_eq!(CalendarRefresh::default().hours(), 24);
