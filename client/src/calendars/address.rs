@@ -91,6 +91,15 @@ impl FromStr for CalendarUrl {
     }
 }
 
+/// From a JSON string, checked as [`FromStr`] checks it: a document's `"url"` can be a
+/// field of this type.
+impl<'de> serde::Deserialize<'de> for CalendarUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// The URL as every message shows it; see [`Shown`].
 impl fmt::Display for CalendarUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -261,6 +270,19 @@ mod tests {
                 "{message}"
             );
         }
+    }
+
+    #[test]
+    fn a_document_field_is_checked_as_it_is_read() {
+        let url: CalendarUrl = serde_json::from_str(r#""https://example.com/x.ics""#).unwrap();
+        assert_eq!(url.to_string(), "https://example.com/x.ics");
+        let err = serde_json::from_str::<CalendarUrl>(r#""http://example.com/x.ics?t=SECRET""#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("uses plain http://") && !err.contains("SECRET"),
+            "{err}"
+        );
     }
 
     #[test]
