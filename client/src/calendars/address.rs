@@ -22,7 +22,10 @@ pub const MAX_URL_CHARS: usize = 2048;
 /// calendar's address carries a secret, in its query or in its path (Google's secret
 /// iCal address ends `/private-<token>/basic.ics`, iCloud's published ones
 /// `/published/2/<token>`), and whoever reads a log must not be able to subscribe with
-/// it. See [`CalendarUrl`]'s `Display` for the rule.
+/// it. A segment may be a token when it is longer than 32 characters, or holds a run of
+/// 20 letters and digits, or a run of 12 with a digit in it (`private-0123456789abcdef…`,
+/// a UUID's last group, a base64 token); ordinary names (`holidays`, `basic.ics`,
+/// `cn-2027.ics`) stay.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct CalendarUrl(Url);
 
@@ -100,7 +103,7 @@ impl<'de> serde::Deserialize<'de> for CalendarUrl {
     }
 }
 
-/// The URL as every message shows it; see [`Shown`].
+/// The URL as every message shows it: see [`CalendarUrl`].
 impl fmt::Display for CalendarUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         Shown(&self.0).fmt(f)
