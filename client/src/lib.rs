@@ -30,6 +30,11 @@
 //! - [`fleet`] (`fleet/`): the graphs selectors select (`selector.rs`), by paging each
 //!   project's list in every region (`regions.rs`), with the allow-lists and the opt-out
 //!   tag (`policy.rs`).
+//! - [`calendars`] (`calendars/`): calendars read from a URL at run time, the last good
+//!   copy of each kept for as long as the warm process lives: the URL as a document gives
+//!   it (`address.rs`), one fetch with its redirects and retries (`fetch.rs`), the copies
+//!   and when a URL is fetched again (`cache.rs`), why a calendar could not be had
+//!   (`error.rs`).
 //! - [`schedule`] (`schedule/`): schedules (when graphs should run, in their own time
 //!   zones) and the boundaries where their desired state changes.
 //! - [`savings`] (`savings/`): what the schedules save over a range of days, in hours
@@ -43,6 +48,7 @@
 
 #![warn(missing_docs)]
 
+pub mod calendars;
 pub mod config;
 pub mod credentials;
 pub mod failure;

@@ -110,6 +110,19 @@ impl Fault {
         }
     }
 
+    /// A redirect: `status` (`301`, `302`, `303`, `307` or `308`) with `Location:
+    /// {location}` and no body, as a host that moved a document answers.
+    pub fn redirect(status: u16, location: &str) -> Self {
+        Self::Answer {
+            status,
+            headers: vec![(
+                http::header::LOCATION.as_str().to_owned(),
+                location.to_owned(),
+            )],
+            body: Vec::new(),
+        }
+    }
+
     /// `429` with the API gateway's throttling body and `Retry-After: {retry_after}`
     /// (seconds, or an HTTP date).
     pub fn throttled_for(retry_after: &str) -> Self {

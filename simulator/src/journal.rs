@@ -17,7 +17,8 @@ use ring::rand::{SecureRandom, SystemRandom};
 /// The operations the simulator serves: GES's five (the contract's), Cloud Eye's batch
 /// read, the four of keyless federation, so that tests can count STS and Cloud Eye
 /// calls and make them fail, and the three of FunctionGraph's custom-runtime API, so
-/// that tests can count them (faults do not apply to these).
+/// that tests can count them (faults do not apply to these), and the calendar documents
+/// a test serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OperationKind {
     /// `POST /v2/{project_id}/graphs/{graph_id}/stop`
@@ -47,6 +48,8 @@ pub enum OperationKind {
     InvocationResponse,
     /// FunctionGraph's runtime API: `POST /v1/runtime/invocation/error/{request_id}`.
     InvocationError,
+    /// A calendar document a test serves: `GET /calendars/{name}`.
+    Calendar,
 }
 
 impl OperationKind {
@@ -67,6 +70,7 @@ impl OperationKind {
             Self::NextInvocation => "NextInvocation",
             Self::InvocationResponse => "InvocationResponse",
             Self::InvocationError => "InvocationError",
+            Self::Calendar => "Calendar",
         }
     }
 }

@@ -94,6 +94,16 @@
 //! # }
 //! ```
 //!
+//! # Calendar documents
+//!
+//! On the same address it serves the iCalendar documents a test gives it, standing for
+//! the HTTPS hosts a schedule's calendar URLs name:
+//! [`RunningSimulator::serve_calendar`] serves a document at `/calendars/{name}` (and
+//! gives its URL), [`RunningSimulator::fail_calendar`] makes the next requests of a name
+//! meet a [`Fault`] (a status, a redirect with [`Fault::redirect`], a delay, a dropped
+//! connection, a huge body), and [`RunningSimulator::calendar_requests`] counts the
+//! requests of a name. No call is authenticated; a query is ignored.
+//!
 //! Graphs move with the simulator's own clock: real time unless a test moves it
 //! forward ([`RunningSimulator::advance_clock`]), so that a stop or a start can be seen
 //! to finish, and GES's seven-day rule (a graph stopped for [`SELF_RESTART_AFTER`]
@@ -116,7 +126,8 @@
 //! checked configuration and the state every handler shares; `iam_routes` issues
 //! tokens and looks projects up; `aws_sts_routes` issues ID tokens and serves the
 //! issuer's documents; `huawei_sts` trades ID tokens for temporary credentials;
-//! `function_runtime_routes` serves FunctionGraph's runtime API;
+//! `function_runtime_routes` serves FunctionGraph's runtime API; `calendar_files` holds
+//! the calendar documents a test serves and their faults, `calendar_routes` serves them;
 //! `routes` turns requests into answers (its docs list every route and check);
 //! `server` listens and shuts down; `builder` checks the configuration and starts the
 //! server.
@@ -129,6 +140,8 @@ mod auth;
 mod aws_sts;
 mod aws_sts_routes;
 mod builder;
+mod calendar_files;
+mod calendar_routes;
 mod ces_routes;
 mod clock;
 mod cloud_eye;

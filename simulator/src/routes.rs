@@ -63,7 +63,8 @@
 //! FunctionGraph's custom-runtime API (`GET /v1/runtime/invocation/request`, `POST
 //! /v1/runtime/invocation/response/{request_id}` and `POST
 //! /v1/runtime/invocation/error/{request_id}`) is served by `function_runtime_routes`,
-//! which documents it; it checks no credentials.
+//! which documents it; it checks no credentials. So are the calendar documents a test
+//! serves (`GET /calendars/{name}`), by `calendar_routes`.
 //!
 //! Any other path or method answers `404 APIGW.0101` without an authentication check,
 //! as the API gateway does. Every answer, whatever it is, carries a fresh
@@ -95,6 +96,7 @@ use http::{HeaderValue, StatusCode};
 
 use crate::answer;
 use crate::aws_sts_routes;
+use crate::calendar_routes;
 use crate::ces_routes;
 use crate::error_codes;
 use crate::fault::{self, Fault, Injected, ListingFault};
@@ -132,6 +134,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let router =
         route_to::<BatchListMetricDataRequest, _, _>(router, ces_routes::batch_list_metric_data);
     let router = function_runtime_routes::routes(router);
+    let router = calendar_routes::routes(router);
     // AWS STS's Query API has no contract here: the generator speaks JSON only.
     let router = router
         .route("/", post(aws_sts_routes::get_web_identity_token))

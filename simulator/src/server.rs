@@ -356,6 +356,37 @@ impl RunningSimulator {
         self.shared.function_runtime.access_keys()
     }
 
+    /// Serves `body` as the calendar `name` (letters, digits, `-`, `_`, `.` and `/`), at
+    /// `GET /calendars/{name}`, in place of any earlier one; gives its URL,
+    /// [`Self::calendar_url`].
+    pub fn serve_calendar(&self, name: &str, body: impl Into<Vec<u8>>) -> String {
+        self.shared
+            .calendars()
+            .serve(name, axum::body::Bytes::from(body.into()));
+        self.calendar_url(name)
+    }
+
+    /// The URL of the calendar `name`: `http://127.0.0.1:{port}/calendars/{name}`.
+    pub fn calendar_url(&self, name: &str) -> String {
+        format!(
+            "{}{}{name}",
+            self.base_url(),
+            crate::calendar_files::CALENDAR_PREFIX
+        )
+    }
+
+    /// Makes the next `times` requests of the calendar `name` meet `fault` (after the
+    /// faults queued before for it): [`Fault::status`] for a status,
+    /// [`Fault::redirect`], [`Fault::Delay`], [`Fault::Reset`], [`Fault::HugeBody`]...
+    pub fn fail_calendar(&self, name: &str, fault: Fault, times: usize) {
+        self.shared.calendars().fail(name, fault, times);
+    }
+
+    /// How many requests the calendar `name` got, answered or not.
+    pub fn calendar_requests(&self, name: &str) -> usize {
+        self.shared.calendars().requests(name)
+    }
+
     /// Makes the next authenticated call of `operation` fail this way. Faults queue
     /// up: call it again for the call after. For AWS STS's `GetWebIdentityToken` the
     /// fault comes after the signature and parameter checks; for Huawei STS's

@@ -4,7 +4,8 @@
 //! It sits below every module that serves requests (`builder`, `server`, `routes`,
 //! `iam_routes`) and uses none of them, so that they can all use it without a cycle;
 //! it uses only the modules that hold the parts (`auth`, `aws_sts`, `clock`,
-//! `federation`, `function_runtime`, `iam`, `journal`, `jwt`, `fault`, `state`).
+//! `calendar_files`, `federation`, `function_runtime`, `iam`, `journal`, `jwt`, `fault`,
+//! `state`).
 
 use std::net::SocketAddr;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -17,6 +18,7 @@ use tokio::time::Instant;
 
 use crate::auth::{AuthRefusal, Credentials};
 use crate::aws_sts::AwsStsConfig;
+use crate::calendar_files::CalendarFiles;
 use crate::clock::Clock;
 use crate::cloud_eye::RequestCounts;
 use crate::fault::{Fault, FaultQueue};
@@ -116,6 +118,7 @@ pub(crate) struct Shared {
     cloud_eye: Mutex<RequestCounts>,
     journal: Mutex<Vec<RequestRecord>>,
     faults: Mutex<FaultQueue>,
+    calendars: Mutex<CalendarFiles>,
 }
 
 impl Shared {
@@ -144,6 +147,7 @@ impl Shared {
             cloud_eye: Mutex::new(RequestCounts::default()),
             journal: Mutex::new(Vec::new()),
             faults: Mutex::new(FaultQueue::default()),
+            calendars: Mutex::new(CalendarFiles::default()),
         }
     }
 
@@ -256,6 +260,11 @@ impl Shared {
     /// The faults waiting for their call, locked.
     pub(crate) fn faults(&self) -> MutexGuard<'_, FaultQueue> {
         lock(&self.faults)
+    }
+
+    /// The calendar documents a test serves, locked.
+    pub(crate) fn calendars(&self) -> MutexGuard<'_, CalendarFiles> {
+        lock(&self.calendars)
     }
 
     pub(crate) fn record(&self, record: RequestRecord) {

@@ -239,7 +239,7 @@ pub(crate) fn redacted(text: &str) -> String {
     format!("{scheme}{rest}").chars().take(200).collect()
 }
 
-fn is_loopback(host: &Host<&str>) -> bool {
+pub(crate) fn is_loopback(host: &Host<&str>) -> bool {
     match host {
         Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
         Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),

@@ -79,6 +79,8 @@ pub mod vars {
     pub const SKIP_UNTIL_TAG: &str = "GES_SKIP_UNTIL_TAG";
     /// Minutes after a schedule's boundary in which a run acts on it.
     pub const RECONCILE_WINDOW: &str = "GES_RECONCILE_WINDOW_MINUTES";
+    /// How many hours a calendar read from a URL serves before a run fetches it again.
+    pub const CALENDAR_REFRESH: &str = "GES_CALENDAR_REFRESH_HOURS";
     /// How many minutes late Cloud Eye's request counts arrive: idle and busy checks
     /// read up to now minus this.
     pub const CES_DELAY: &str = "GES_CES_DELAY_MINUTES";

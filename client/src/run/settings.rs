@@ -1,6 +1,7 @@
 //! What a run adds to the configuration: the graphs (or fleet selectors) a classic
 //! schedule stops, the allow-lists, the fleet safety settings, the schedules a reconcile
-//! follows, how many stops run at once and how long to wait for jobs; and [`load`], the
+//! follows, how long a calendar read from a URL serves, how many stops run at once and
+//! how long to wait for jobs; and [`load`], the
 //! one way every front door reads the environment into a [`Config`] and [`Settings`],
 //! once, at start-up.
 
@@ -15,6 +16,7 @@ use serde_json::Value;
 
 use super::at_bound::{MAX_EVENT_AGE_MINUTES, MaxEventAge};
 use super::request::{Graphs, MAX_GRAPHS_PER_EVENT};
+use crate::calendars::CalendarRefresh;
 use crate::config::env::{Vars, vars};
 use crate::config::{Config, ConfigError, Overrides, seconds};
 use crate::fleet::policy::{DEFAULT_OPT_OUT_TAG, Policy};
@@ -84,6 +86,9 @@ pub struct Settings {
     /// graph a reconcile sees stopped counts that long in the metrics. Unset, the
     /// metrics count no stopped time, as none can be known.
     pub reconcile_interval: Option<SignedDuration>,
+    /// How long a calendar read from a URL serves before a run fetches it again
+    /// (`vars::CALENDAR_REFRESH`, in hours).
+    pub calendar_refresh: CalendarRefresh,
 }
 
 impl Settings {
@@ -137,6 +142,14 @@ impl Settings {
             vars::RECONCILE_INTERVAL,
             MAX_RECONCILE_INTERVAL_MINUTES,
         )?;
+        let calendar_refresh = count(
+            &env,
+            vars::CALENDAR_REFRESH,
+            usize::from(CalendarRefresh::MAX_HOURS),
+        )?
+        .and_then(|hours| u16::try_from(hours).ok())
+        .and_then(CalendarRefresh::from_hours)
+        .unwrap_or_default();
         let max_event_age = match count(
             &env,
             vars::MAX_EVENT_AGE,
@@ -182,6 +195,7 @@ impl Settings {
             max_graphs,
             max_event_age,
             reconcile_interval,
+            calendar_refresh,
         })
     }
 }
@@ -479,6 +493,25 @@ mod tests {
                 .to_string();
             assert!(
                 message.contains(vars::RECONCILE_INTERVAL) && message.contains("1 to 1440"),
+                "{bad}: {message}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_calendar_refresh_is_a_checked_number_of_hours() {
+        let hours = |vars: &[(&str, &str)]| {
+            settings(vars).map(|settings| settings.calendar_refresh.hours())
+        };
+        assert_eq!(hours(&[]).unwrap(), 24);
+        assert_eq!(hours(&[(vars::CALENDAR_REFRESH, "6")]).unwrap(), 6);
+        assert_eq!(hours(&[(vars::CALENDAR_REFRESH, "720")]).unwrap(), 720);
+        for bad in ["0", "721", "-1", "24h", "1.5"] {
+            let message = hours(&[(vars::CALENDAR_REFRESH, bad)])
+                .unwrap_err()
+                .to_string();
+            assert!(
+                message.contains(vars::CALENDAR_REFRESH) && message.contains("1 to 720"),
                 "{bad}: {message}"
             );
         }
