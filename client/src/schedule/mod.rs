@@ -22,8 +22,10 @@
 //! - [`Boundary`], [`Schedule::latest`], [`Schedule::next_change`]: where the desired
 //!   state changes; [`Schedule::stopped_within`] (`stopped`): how long a schedule wants a
 //!   graph stopped in a span; [`SkipUntil`]: the tag that keeps a graph out of its schedule.
+//! - [`Schedule::from_compact`] (`compact`): a schedule written in the tag value itself.
 
 mod boundaries;
+mod compact;
 mod date;
 mod days;
 mod definition;
@@ -38,6 +40,7 @@ mod usage_rules;
 mod zone;
 
 pub use boundaries::{Boundary, BoundaryKind, Desired, MAX_SPAN_DAYS};
+pub use compact::{CompactError, MAX_COMPACT_LEN, looks_compact};
 pub use date::DateError;
 pub use days::{Weekdays, WeekdaysError};
 pub use definition::Schedule;
