@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use super::at_bound::{MAX_EVENT_AGE_MINUTES, MaxEventAge};
 use super::request::{Graphs, MAX_GRAPHS_PER_EVENT};
+use super::tag_schedules::TagSchedules;
 use crate::config::env::{Vars, vars};
 use crate::config::{Config, ConfigError, Overrides, seconds};
 use crate::fleet::policy::{DEFAULT_OPT_OUT_TAG, Policy};
@@ -75,7 +76,8 @@ pub struct Settings {
     /// How many graphs selectors may select before a run is refused.
     pub max_graphs: usize,
     /// The schedules and their tags, when a document is configured (`vars::SCHEDULES`,
-    /// or the file `vars::SCHEDULES_FILE` names); without one, a reconcile is refused.
+    /// or the file `vars::SCHEDULES_FILE` names) or tags may hold schedules
+    /// (`vars::TAG_SCHEDULES` not `off`); without either, a reconcile is refused.
     pub scheduling: Option<Scheduling>,
     /// How far in the past a reconcile that acts may be evaluated
     /// (`vars::MAX_EVENT_AGE`); a dry run takes any instant.
@@ -87,6 +89,15 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// Whether a timer that names nothing means a reconcile: with a schedules document,
+    /// as always; with tag schedules only, when no `GES_GRAPH_IDS` or `GES_SELECTORS`
+    /// claims such a timer for itself.
+    pub fn timer_reconciles(&self) -> bool {
+        self.scheduling.as_ref().is_some_and(|scheduling| {
+            scheduling.schedules.is_some() || self.default_graphs.is_none()
+        })
+    }
+
     /// Reads the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
@@ -161,9 +172,19 @@ impl Settings {
                 key: skip_until_tag.chars().take(40).collect(),
             });
         }
+        let tag_schedules = match env.get(vars::TAG_SCHEDULES) {
+            None => TagSchedules::default(),
+            Some(value) => value.parse().map_err(|()| ConfigError::TagSchedules {
+                variable: vars::TAG_SCHEDULES,
+                value: value.chars().take(40).collect(),
+            })?,
+        };
+        let schedules = Schedules::from_lookup(|name| env.get(name))?;
+        // Tag schedules need no document: a reconcile runs on what the tags say.
         let scheduling =
-            Schedules::from_lookup(|name| env.get(name))?.map(|schedules| Scheduling {
+            (schedules.is_some() || tag_schedules != TagSchedules::Off).then(|| Scheduling {
                 schedules,
+                tag_schedules,
                 schedule_tag,
                 skip_until_tag,
                 window,
