@@ -526,6 +526,75 @@ mod tests {
     }
 
     #[test]
+    fn tag_schedules_default_to_stop_and_schedule_without_a_document() {
+        let tag_schedules = |pairs: &[(&str, &str)]| {
+            settings(pairs).map(|settings| {
+                settings
+                    .scheduling
+                    .map(|scheduling| (scheduling.tag_schedules, scheduling.schedules.is_some()))
+            })
+        };
+        assert_eq!(
+            tag_schedules(&[]).unwrap(),
+            Some((TagSchedules::Stop, false))
+        );
+        for (word, expected) in [
+            ("stop", TagSchedules::Stop),
+            ("start", TagSchedules::Start),
+            (" start ", TagSchedules::Start),
+        ] {
+            assert_eq!(
+                tag_schedules(&[(vars::TAG_SCHEDULES, word)]).unwrap(),
+                Some((expected, false)),
+                "{word}"
+            );
+        }
+        // Off, and no document: nothing to reconcile on.
+        assert_eq!(
+            tag_schedules(&[(vars::TAG_SCHEDULES, "off")]).unwrap(),
+            None
+        );
+        let document = r#"{"schedules": {"s": {"timezone": "UTC",
+            "periods": [{"days": "mon-sun", "stop": "22:00"}]}}}"#;
+        assert_eq!(
+            tag_schedules(&[(vars::TAG_SCHEDULES, "off"), (vars::SCHEDULES, document)]).unwrap(),
+            Some((TagSchedules::Off, true))
+        );
+        for bad in ["Stop", "on", "true", "starts", "stop,start"] {
+            let error = settings(&[(vars::TAG_SCHEDULES, bad)]).unwrap_err();
+            assert!(matches!(error, ConfigError::TagSchedules { .. }), "{bad}");
+            let message = error.to_string();
+            assert!(
+                message.starts_with(&format!("GES_TAG_SCHEDULES is {bad:?}: give off"))
+                    && message.contains("stop (the default")
+                    && message.contains("start (they may start them too)"),
+                "{message}"
+            );
+        }
+    }
+
+    /// A timer that names nothing keeps running the configured graphs when no document
+    /// is set, tag schedules or not.
+    #[test]
+    fn a_timer_reconciles_with_a_document_or_with_tag_schedules_alone() {
+        let document = r#"{"schedules": {"s": {"timezone": "UTC",
+            "periods": [{"days": "mon-sun", "stop": "22:00"}]}}}"#;
+        let reconciles = |pairs: &[(&str, &str)]| settings(pairs).unwrap().timer_reconciles();
+        assert!(reconciles(&[]));
+        assert!(!reconciles(&[(vars::TAG_SCHEDULES, "off")]));
+        assert!(!reconciles(&[(vars::GRAPH_IDS, "g-1")]));
+        assert!(!reconciles(&[(vars::SELECTORS, r#"{"name": "dev-*"}"#)]));
+        assert!(reconciles(&[
+            (vars::SCHEDULES, document),
+            (vars::GRAPH_IDS, "g-1")
+        ]));
+        assert!(reconciles(&[
+            (vars::SCHEDULES, document),
+            (vars::TAG_SCHEDULES, "off")
+        ]));
+    }
+
+    #[test]
     fn the_opt_out_tag() {
         let tag = |key: &str, value: Option<&str>| Tag {
             key: key.to_owned(),
