@@ -172,13 +172,7 @@ impl Settings {
                 key: skip_until_tag.chars().take(40).collect(),
             });
         }
-        let tag_schedules = match env.get(vars::TAG_SCHEDULES) {
-            None => TagSchedules::default(),
-            Some(value) => value.parse().map_err(|()| ConfigError::TagSchedules {
-                variable: vars::TAG_SCHEDULES,
-                value: value.chars().take(40).collect(),
-            })?,
-        };
+        let tag_schedules = TagSchedules::from_lookup(|name| env.get(name))?;
         let schedules = Schedules::from_lookup(|name| env.get(name))?;
         // Tag schedules need no document: a reconcile runs on what the tags say.
         let scheduling =

@@ -10,6 +10,8 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use super::reconcile::Scheduling;
+use crate::config::ConfigError;
+use crate::config::env::{Vars, vars};
 use crate::input::Excerpt;
 use crate::schedule::{CompactError, Schedule, looks_compact};
 
@@ -37,6 +39,19 @@ impl TagSchedules {
             TagSchedules::Off => "off",
             TagSchedules::Stop => "stop",
             TagSchedules::Start => "start",
+        }
+    }
+}
+
+impl TagSchedules {
+    /// Reads `GES_TAG_SCHEDULES` through `lookup`: unset or blank is the default, `stop`.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        match Vars(lookup).get(vars::TAG_SCHEDULES) {
+            None => Ok(Self::default()),
+            Some(value) => value.parse().map_err(|()| ConfigError::TagSchedules {
+                variable: vars::TAG_SCHEDULES,
+                value: value.chars().take(40).collect(),
+            }),
         }
     }
 }

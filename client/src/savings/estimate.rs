@@ -570,4 +570,48 @@ mod tests {
             Some("42.00".to_owned())
         );
     }
+
+    /// Compact schedules count as the reconcile reads them: once per value, by value,
+    /// a starts form refused under the default, a document's name winning.
+    #[test]
+    fn compact_schedules_in_tags_are_counted_as_a_reconcile_reads_them() {
+        let policy = Policy {
+            allowed_graphs: None,
+            allowed_projects: None::<BTreeSet<_>>,
+            opt_out_tag: "skip=true".parse().unwrap(),
+        };
+        let graphs = [
+            // 20:00 to 08:00 stopped, each of two days: 24 hours.
+            graph("a", &[("sched", "mon-sun_0800-2000_UTC")]),
+            graph("b", &[("sched", "mon-sun_0800-2000_UTC")]),
+            graph("c", &[("sched", "start_mon-sun_0800-2000_UTC")]),
+            graph("d", &[("sched", "mon-sun_0800-2000_Mars.Olympus")]),
+            graph("e", &[("sched", "day")]),
+        ];
+        let range = DateRange::new(date(2026, 3, 2), date(2026, 3, 3)).unwrap();
+        let savings = estimate(&scheduling(), &policy, None, range, &graphs);
+        let stopped: Vec<Option<f64>> = savings
+            .graphs
+            .iter()
+            .map(|graph| graph.stopped.map(rounded_hours))
+            .collect();
+        assert_eq!(stopped, [Some(24.0), Some(24.0), None, None, Some(24.0)]);
+        let reason = |n: usize| savings.graphs[n].reason.clone().unwrap_or_default();
+        assert!(
+            reason(2).contains("GES_TAG_SCHEDULES=stop does not allow"),
+            "{}",
+            reason(2)
+        );
+        assert!(
+            reason(3).contains("the zone \"Mars.Olympus\""),
+            "{}",
+            reason(3)
+        );
+        let names: Vec<(&str, usize)> = savings
+            .schedules
+            .iter()
+            .map(|schedule| (schedule.schedule.as_str(), schedule.graphs))
+            .collect();
+        assert_eq!(names, [("day", 1), ("mon-sun_0800-2000_UTC", 2)]);
+    }
 }
