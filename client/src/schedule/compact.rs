@@ -293,7 +293,8 @@ mod tests {
 
     #[test]
     fn each_error_names_its_part_and_what_to_write() {
-        let cases: [(&str, fn(&CompactError) -> bool, &str); 11] = [
+        type Case = (&'static str, fn(&CompactError) -> bool, &'static str);
+        let cases: [Case; 11] = [
             (
                 "start_mon-fri_0800-2000_America.Argentina.Salta",
                 |e| matches!(e, CompactError::TooLong { length: 47, .. }),
