@@ -13,7 +13,7 @@ use ges_client::fleet::{Action, Selected};
 use ges_client::fleet::{DEFAULT_OPT_OUT_TAG, Policy};
 use ges_client::run::{
     DEFAULT_SCHEDULE_TAG, DEFAULT_SKIP_UNTIL_TAG, DEFAULT_WINDOW_MINUTES, Decision, Reconcile,
-    Scheduling,
+    Scheduling, TagSchedules,
 };
 use ges_client::schedule::Schedules;
 use ges_client::usage::Usage;
@@ -95,7 +95,8 @@ fn graph(n: u32) -> Result<Graph, Error> {
 /// Times `runs` decisions over `graphs` scheduled graphs and prints the table rows.
 pub fn decide(graphs: u32, runs: u32) -> Result<(), Error> {
     let scheduling = Scheduling {
-        schedules: Schedules::from_json(DOCUMENT)?,
+        schedules: Some(Schedules::from_json(DOCUMENT)?),
+        tag_schedules: TagSchedules::Off,
         schedule_tag: DEFAULT_SCHEDULE_TAG.to_owned(),
         skip_until_tag: DEFAULT_SKIP_UNTIL_TAG.to_owned(),
         window: SignedDuration::from_mins(i64::from(DEFAULT_WINDOW_MINUTES)),
@@ -153,7 +154,7 @@ pub fn decide(graphs: u32, runs: u32) -> Result<(), Error> {
     println!("|---|---|---|---|---|---|---|---|---|");
     println!(
         "| {graphs} | {} | {checks} | {stops} | {starts} | {settled} | {untagged} | {:.1} [{min:.1}–{max:.1}] | {per_graph:.3} |",
-        scheduling.schedules.len(),
+        scheduling.schedules.as_ref().map_or(0, Schedules::len),
         median(&times),
     );
     Ok(())

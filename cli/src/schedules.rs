@@ -6,7 +6,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use ges_client::schedule::{Schedule, Schedules};
+use ges_client::config::vars;
+use ges_client::input::Excerpt;
+use ges_client::run::{
+    DEFAULT_CES_DELAY_MINUTES, DEFAULT_SCHEDULE_TAG, DEFAULT_SKIP_UNTIL_TAG,
+    DEFAULT_WINDOW_MINUTES, Scheduling, TagRefusal, TagSchedule, TagSchedules,
+};
+use ges_client::schedule::{Schedule, ScheduleError, Schedules};
 use jiff::{SignedDuration, Timestamp};
 
 use crate::exit::{EXIT_FAILED, EXIT_USAGE, fail};
@@ -35,6 +41,9 @@ enum SchedulesCommand {
 #[command(after_long_help = "Environment (when --file is not given):
   GES_SCHEDULES           the schedules document, as JSON
   GES_SCHEDULES_FILE      or a file holding it
+  GES_TAG_SCHEDULES       with --tag: off, stop (the default) or start: what a compact
+                          schedule in a tag may do
+  GES_SCHEDULE_TAG        with --tag: the tag key, as the reasons name it
   NO_COLOR                when set and not empty, the grid has no colour (neither has it
                           when stdout is not a terminal)
 ")]
@@ -49,6 +58,11 @@ pub(crate) struct CheckArgs {
     /// --at (1 to 53).
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=53))]
     weeks: u8,
+    /// Explain a schedule tag's value instead: the document's schedule it names, or the
+    /// compact schedule it is (mon-fri_0800-2000_Asia.Shanghai), and whether
+    /// GES_TAG_SCHEDULES lets it act. A value that is neither exits 2.
+    #[arg(long, value_name = "VALUE")]
+    tag: Option<String>,
 }
 
 pub(super) fn run(args: SchedulesArgs) -> ExitCode {
@@ -66,6 +80,9 @@ pub(super) fn run(args: SchedulesArgs) -> ExitCode {
         Some(path) => Schedules::from_file(path).map(Some),
         None => Schedules::from_lookup(|name| std::env::var(name).ok()),
     };
+    if let Some(value) = &args.tag {
+        return explain_tag(value, schedules, at);
+    }
     let schedules = match schedules {
         Ok(Some(schedules)) => schedules,
         Ok(None) => {
@@ -89,6 +106,71 @@ pub(super) fn run(args: SchedulesArgs) -> ExitCode {
         out.push_str(&report(name, schedule, at, colour));
         out.push_str(&special_days(schedule, at, args.weeks));
     }
+    match write_out(&out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => fail(EXIT_FAILED, error),
+    }
+}
+
+/// `--tag`: what a schedule tag's value stands for, shown as a document schedule is;
+/// the document is optional here, as tag schedules need none.
+fn explain_tag(
+    value: &str,
+    schedules: Result<Option<Schedules>, ScheduleError>,
+    at: Timestamp,
+) -> ExitCode {
+    let lookup = |name: &str| std::env::var(name).ok();
+    let (schedules, tag_schedules) = match (schedules, TagSchedules::from_lookup(lookup)) {
+        (Ok(schedules), Ok(tag_schedules)) => (schedules, tag_schedules),
+        (Err(error), _) => return fail(EXIT_USAGE, error),
+        (_, Err(error)) => return fail(EXIT_USAGE, error),
+    };
+    let scheduling = Scheduling {
+        schedules,
+        tag_schedules,
+        schedule_tag: lookup(vars::SCHEDULE_TAG)
+            .map(|key| key.trim().to_owned())
+            .filter(|key| !key.is_empty())
+            .unwrap_or_else(|| DEFAULT_SCHEDULE_TAG.to_owned()),
+        skip_until_tag: DEFAULT_SKIP_UNTIL_TAG.to_owned(),
+        window: SignedDuration::from_mins(i64::from(DEFAULT_WINDOW_MINUTES)),
+        ces_delay: SignedDuration::from_mins(i64::from(DEFAULT_CES_DELAY_MINUTES)),
+    };
+    let given = Excerpt::of(value);
+    let colour = week_grid::colour_wanted();
+    let out = match (scheduling.resolve(value), Schedule::from_compact(value)) {
+        (Ok(TagSchedule::Named(schedule)), _) => format!(
+            "{given} names the document's schedule {given}: a name the document has wins, \
+             whatever GES_TAG_SCHEDULES says\n\n{}",
+            report(value, schedule, at, colour)
+        ),
+        (verdict, Ok(schedule)) => {
+            let verdict = match verdict {
+                Ok(_) if schedule.start_graphs() => "lets it act: it stops and starts graphs",
+                Ok(_) => "lets it act: it stops graphs, and starts none",
+                Err(TagRefusal::Starts { .. }) => {
+                    "does not let it act, as it asks for starts (start_): its graphs are \
+                     skipped; set GES_TAG_SCHEDULES=start, or drop start_"
+                }
+                Err(_) => "reads no compact schedule: its graphs are skipped",
+            };
+            format!(
+                "{given} is a compact schedule; GES_TAG_SCHEDULES={tag_schedules} {verdict}\n\n{}",
+                report(value, &schedule, at, colour)
+            )
+        }
+        (_, Err(error)) => {
+            let document = if scheduling.schedules.is_some() {
+                "names no schedule of the document"
+            } else {
+                "names no schedule (no document is configured)"
+            };
+            return fail(
+                EXIT_USAGE,
+                format_args!("{given} {document}, and is not a compact schedule: {error}"),
+            );
+        }
+    };
     match write_out(&out) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => fail(EXIT_FAILED, error),

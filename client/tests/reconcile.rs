@@ -10,7 +10,7 @@ use ges_api::types::{Graph, GraphSizeTypeIndex, GraphStatus, ProductType, Projec
 use ges_client::fleet::Policy;
 use ges_client::fleet::{Action, Selected};
 use ges_client::ges::Outcome;
-use ges_client::run::{Reconcile, Scheduling};
+use ges_client::run::{Reconcile, Scheduling, TagSchedules};
 use ges_client::schedule::{BoundaryKind, Desired, Schedules};
 use jiff::{SignedDuration, Timestamp};
 
@@ -46,7 +46,8 @@ fn scheduling() -> Scheduling {
         }}}}"#
     );
     Scheduling {
-        schedules: Schedules::from_json(&document).unwrap(),
+        schedules: Some(Schedules::from_json(&document).unwrap()),
+        tag_schedules: TagSchedules::Stop,
         schedule_tag: SCHEDULE_TAG.to_owned(),
         skip_until_tag: SKIP_UNTIL_TAG.to_owned(),
         window: SignedDuration::from_mins(30),
@@ -421,7 +422,7 @@ fn an_unknown_or_empty_schedule_is_skipped_with_its_name() {
             reason.contains(&format!("{SCHEDULE_TAG}={named:?}")),
             "{value:?}: {reason}"
         );
-        assert!(reason.contains("GES_SCHEDULES does not have"), "{reason}");
+        assert!(reason.contains("the document does not have"), "{reason}");
         let facts = selected.facts.schedule.unwrap();
         assert_eq!(facts.name, named);
         assert_eq!(facts.desired, None);
@@ -618,7 +619,12 @@ fn only_the_schedules_that_graphs_name_are_worked_out_each_once() {
     // decided: the state, the next change and the action, for every schedule.
     let fresh = || Reconcile::new(&scheduling, &policy, at(AFTER_STOP), false);
     let all = fresh();
-    let names: Vec<&str> = scheduling.schedules.iter().map(|(name, _)| name).collect();
+    let names: Vec<&str> = scheduling
+        .schedules
+        .iter()
+        .flat_map(Schedules::iter)
+        .map(|(name, _)| name)
+        .collect();
     for name in &names {
         all.decide(&scheduled(name, GraphStatus::Stopped, &[]), &project());
     }

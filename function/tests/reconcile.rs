@@ -363,13 +363,122 @@ async fn selectors_narrow_a_reconcile_and_max_graphs_bounds_it() {
 #[tokio::test]
 async fn a_reconcile_without_schedules_is_refused_and_sends_nothing() {
     let simulator = simulator(vec![graph(1, GraphStatus::Running, Some("office"))]).await;
-    let handler = common::token_handler(&simulator, TOKEN, &[]);
+    // No document, and tags may not hold schedules.
+    let handler = common::token_handler(&simulator, TOKEN, &[(vars::TAG_SCHEDULES, "off")]);
     let err = invoke(&handler, json!({"reconcile": true}))
         .await
         .unwrap_err();
     assert_eq!(err.kind().name(), "NoSchedulesConfigured");
     assert!(err.to_string().contains("GES_SCHEDULES"), "{err}");
+    assert!(err.to_string().contains("GES_TAG_SCHEDULES"), "{err}");
     assert!(simulator.requests().is_empty());
+}
+
+/// A handler with no schedules document: only the graphs' tags schedule them.
+fn tags_only_handler(simulator: &RunningSimulator, extra: &[(&str, &str)]) -> Handler {
+    common::token_handler(simulator, TOKEN, extra).with_clock(Clock::new(|| {
+        RUN_AT.with(Cell::get).unwrap_or_else(Timestamp::now)
+    }))
+}
+
+#[tokio::test]
+async fn compact_schedules_in_tags_stop_graphs_with_no_document() {
+    let simulator = simulator(vec![
+        // Berlin's 22:00 is 21:00 UTC in December: a stop 5 minutes before the run.
+        graph(1, GraphStatus::Running, Some("mon-sun_2200_Europe.Berlin")),
+        graph(2, GraphStatus::Running, Some("mon-fri_0800-2100_UTC")),
+        graph(3, GraphStatus::Running, Some("mon-sun_2200_Europe__Berlin")),
+        // Asks for starts: refused under the default, and left alone.
+        graph(4, GraphStatus::Stopped, Some("start_mon-sun_2100-0700_UTC")),
+        // Meant as compact, and wrong.
+        graph(
+            5,
+            GraphStatus::Running,
+            Some("mon-fri_0800-2100_Asia.Atlantis"),
+        ),
+        // A name, with no document to hold it.
+        graph(6, GraphStatus::Running, Some("office")),
+        graph(7, GraphStatus::Running, Some("mon-sun_2200_Europe.Berlin")),
+    ])
+    .await;
+    let handler = tags_only_handler(&simulator, &[]);
+    let answer = reconcile(&handler, "2026-12-04T21:05:00Z").await;
+    assert_eq!(outcome(&answer, 1), "stopping", "{answer}");
+    assert_eq!(outcome(&answer, 2), "stopping", "{answer}");
+    assert_eq!(outcome(&answer, 3), "stopping", "{answer}");
+    assert_eq!(outcome(&answer, 4), "skipped", "{answer}");
+    assert_eq!(outcome(&answer, 5), "skipped", "{answer}");
+    assert_eq!(outcome(&answer, 6), "skipped", "{answer}");
+    assert_eq!(outcome(&answer, 7), "stopping", "{answer}");
+    let stopped = entry(&answer, 1);
+    assert_eq!(stopped["schedule"], "mon-sun_2200_Europe.Berlin");
+    assert_eq!(stopped["desired"], "stopped");
+    let reason = |n| entry(&answer, n)["reason"].as_str().unwrap().to_owned();
+    assert!(
+        reason(4).contains("GES_TAG_SCHEDULES=stop does not allow"),
+        "{}",
+        reason(4)
+    );
+    assert!(
+        reason(5).contains("the zone \"Asia.Atlantis\" is not an IANA time zone"),
+        "{}",
+        reason(5)
+    );
+    assert!(
+        reason(6)
+            .contains("ges-stop:schedule=\"office\" names a schedule the document does not have"),
+        "{}",
+        reason(6)
+    );
+    assert_eq!(calls(&simulator, OperationKind::StopGraph), 4);
+    assert_eq!(calls(&simulator, OperationKind::StartGraph), 0);
+    assert_eq!(simulator.graph_status(&id(4)), Some(GraphStatus::Stopped));
+    assert_eq!(simulator.graph_status(&id(5)), Some(GraphStatus::Running));
+}
+
+#[tokio::test]
+async fn start_lets_tags_start_graphs_and_off_reads_no_compact_value() {
+    let graphs = || {
+        vec![
+            graph(1, GraphStatus::Stopped, Some("start_mon-sun_2100-0700_UTC")),
+            graph(2, GraphStatus::Running, Some("mon-sun_2100_UTC")),
+            // A document's name wins over the compact reading of the same value.
+            graph(3, GraphStatus::Running, Some("office")),
+        ]
+    };
+    let simulator = self::simulator(graphs()).await;
+    let handler = tags_only_handler(
+        &simulator,
+        &[(vars::TAG_SCHEDULES, "start"), (vars::SCHEDULES, SCHEDULES)],
+    );
+    let answer = reconcile(&handler, "2026-12-04T21:05:00Z").await;
+    assert_eq!(outcome(&answer, 1), "starting", "{answer}");
+    assert_eq!(outcome(&answer, 2), "stopping", "{answer}");
+    assert_eq!(
+        outcome(&answer, 3),
+        "unchanged",
+        "office stopped at 20:00: {answer}"
+    );
+    assert_eq!(calls(&simulator, OperationKind::StartGraph), 1);
+
+    let simulator = self::simulator(graphs()).await;
+    let off = tags_only_handler(
+        &simulator,
+        &[(vars::TAG_SCHEDULES, "off"), (vars::SCHEDULES, SCHEDULES)],
+    );
+    let answer = reconcile(&off, "2026-12-04T21:05:00Z").await;
+    assert_eq!(outcome(&answer, 1), "skipped", "{answer}");
+    assert_eq!(outcome(&answer, 2), "skipped", "{answer}");
+    assert!(
+        entry(&answer, 2)["reason"]
+            .as_str()
+            .unwrap()
+            .contains("GES_TAG_SCHEDULES=off reads no compact schedule"),
+        "{answer}"
+    );
+    assert_eq!(outcome(&answer, 3), "unchanged", "{answer}");
+    assert_eq!(calls(&simulator, OperationKind::StopGraph), 0);
+    assert_eq!(calls(&simulator, OperationKind::StartGraph), 0);
 }
 
 #[tokio::test]

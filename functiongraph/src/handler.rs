@@ -78,7 +78,7 @@ impl Handler {
     /// A handler for this configuration.
     pub fn new(config: &Config, settings: Settings) -> Result<Self, ClientError> {
         let defaults = Defaults {
-            schedules: settings.scheduling.is_some(),
+            schedules: settings.timer_reconciles(),
         };
         Ok(Self {
             runner: Runner::new(config, settings)?,

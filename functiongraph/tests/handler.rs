@@ -344,3 +344,47 @@ async fn start_up_refuses_what_cannot_work_on_functiongraph() {
     let message = refused(bad_project).await.to_string();
     assert!(message.starts_with("RUNTIME_PROJECT_ID: "), "{message}");
 }
+
+/// A timer that names nothing runs `GES_GRAPH_IDS` when no document is set, tag
+/// schedules or not; with neither, it reconciles on what the graphs' tags say.
+#[tokio::test]
+async fn an_empty_timer_runs_the_configured_graphs_else_reconciles_on_tags() {
+    let now = jiff::Timestamp::now().to_string();
+    let timer = json!({"version": "v1.0", "time": now, "trigger_type": "TIMER",
+                       "trigger_name": "t", "user_event": ""})
+    .to_string();
+
+    let simulator = simulator().await;
+    let configured = handler(&env(&simulator, &[(vars::GRAPH_IDS, "g-1")])).await;
+    let reply = configured
+        .invoke(Ok(timer.as_bytes()), &context(&agency_headers()))
+        .await;
+    let answer = response(&reply);
+    assert_eq!(answer["graph_id"], "g-1", "{answer}");
+    assert_ne!(
+        simulator.graph_status(&graph("g-1")),
+        Some(GraphStatus::Running)
+    );
+
+    // Neither graphs nor a document: a reconcile, on the tags alone. The simulator's
+    // graphs carry no schedule tag, so it selects none and changes nothing.
+    let simulator = self::simulator().await;
+    let tags_only = handler(&env(&simulator, &[])).await;
+    let reply = tags_only
+        .invoke(Ok(timer.as_bytes()), &context(&agency_headers()))
+        .await;
+    let answer = response(&reply);
+    assert_eq!(answer["summary"]["selected"], 0, "{answer}");
+    assert!(answer["at"].is_string(), "a reconcile's answer: {answer}");
+    assert_eq!(
+        simulator.graph_status(&graph("g-2")),
+        Some(GraphStatus::Running)
+    );
+
+    // Tags off, and nothing configured: refused, as before.
+    let off = handler(&env(&simulator, &[(vars::TAG_SCHEDULES, "off")])).await;
+    let reply = off
+        .invoke(Ok(timer.as_bytes()), &context(&agency_headers()))
+        .await;
+    assert_eq!(error(&reply).0, ErrorType::NoGraphsConfigured);
+}

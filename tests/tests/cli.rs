@@ -714,10 +714,11 @@ async fn a_refused_or_partly_failed_reconcile_says_so_once_as_stop_does() {
         Some(GraphStatus::Stopping)
     );
 
-    // No schedules configured: refused, nothing sent.
+    // No schedules configured, and tags may hold none: refused, nothing sent.
     simulator.clear_requests();
     let mut env = token_env(&simulator);
     env.push(("GES_MAX_EVENT_AGE_MINUTES", "2160".to_owned()));
+    env.push(("GES_TAG_SCHEDULES", "off".to_owned()));
     // Refused by the configuration before anything is sent: a usage error, as stop's.
     let output = reconcile(&at, &env).await;
     assert_eq!(output.status.code(), Some(2), "{output:?}");
@@ -726,6 +727,24 @@ async fn a_refused_or_partly_failed_reconcile_says_so_once_as_stop_does() {
         "{output:?}"
     );
     assert!(simulator.requests().is_empty(), "nothing sent");
+
+    // Tags may hold schedules (the default): the reconcile runs with no document, and a
+    // graph whose tag names a document's schedule is skipped, saying so.
+    env.retain(|(name, _)| *name != "GES_TAG_SCHEDULES");
+    let output = reconcile(&[at[0], at[1], "--dry-run"], &env).await;
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        answer["summary"]["skipped"], answer["summary"]["selected"],
+        "{answer}"
+    );
+    assert!(
+        answer["results"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("names a schedule the document does not have and is not a compact schedule"),
+        "{answer}"
+    );
 }
 
 /// A small tagged fleet: two running dev graphs, a stopped one, one opted out, and a

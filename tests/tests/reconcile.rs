@@ -457,7 +457,7 @@ async fn a_reconcile_stops_and_starts_each_graph_as_its_schedule_wants() {
     assert!(typo.get("desired").is_none(), "{typo}");
     assert!(
         reason(&answer, "typo").contains(r#"ges-stop:schedule="offce""#)
-            && reason(&answer, "typo").contains("GES_SCHEDULES does not have"),
+            && reason(&answer, "typo").contains("names a schedule the document does not have"),
         "{typo}"
     );
     assert_eq!(

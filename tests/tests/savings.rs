@@ -140,7 +140,7 @@ async fn december_on_the_example_schedules_in_hours_and_dollars() {
                 "lost",
                 null,
                 null,
-                "the tag ges-stop:schedule=\"weekend\" names a schedule the document does not have"
+                "the tag ges-stop:schedule=\"weekend\" names a schedule the document does not have and is not a compact schedule such as mon-fri_0800-2000_Asia.Shanghai: fix the tag, or add the schedule"
             ]),
             json!([
                 "archive",

@@ -1,6 +1,6 @@
 //! `ges-stop schedules check`: a document from --file or the environment, checked, and
 //! each schedule's week shown from a fixed --at; bad documents and missing ones refused
-//! with exit 2.
+//! with exit 2; `--tag` explains a schedule tag's value.
 
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
@@ -177,4 +177,91 @@ fn a_bad_document_is_refused_with_its_field() {
 
     let error = refused(&check(&["--at", "monday"], &[("GES_SCHEDULES", DOCUMENT)]));
     assert!(error.contains("--at: not an RFC 3339 time"), "{error}");
+}
+
+#[test]
+fn a_tag_value_is_explained_as_the_schedule_it_stands_for() {
+    // A compact value, with no document: shown as a document schedule is.
+    let compact = stdout(&check(
+        &["--tag", "mon-fri_0800-2000_Asia.Shanghai", "--at", AT],
+        &[],
+    ));
+    assert!(
+        compact.starts_with(
+            "\"mon-fri_0800-2000_Asia.Shanghai\" is a compact schedule; GES_TAG_SCHEDULES=stop \
+             lets it act: it stops graphs, and starts none\n"
+        ),
+        "{compact}"
+    );
+    assert!(
+        compact.contains(
+            "mon-fri_0800-2000_Asia.Shanghai: Asia/Shanghai; only stops graphs; acts at its \
+             boundaries only"
+        ),
+        "{compact}"
+    );
+    assert!(compact.contains("stopped 108.0 of 168 hours"), "{compact}");
+
+    // Starts, under each setting.
+    let starts = [
+        "--tag",
+        "start_sat.sun_2200-0600_Asia__Shanghai",
+        "--at",
+        AT,
+    ];
+    let refused_starts = stdout(&check(&starts, &[]));
+    assert!(
+        refused_starts
+            .contains("GES_TAG_SCHEDULES=stop does not let it act, as it asks for starts"),
+        "{refused_starts}"
+    );
+    assert!(
+        refused_starts.contains("; starts graphs;"),
+        "{refused_starts}"
+    );
+    let allowed = stdout(&check(&starts, &[("GES_TAG_SCHEDULES", "start")]));
+    assert!(
+        allowed.contains("GES_TAG_SCHEDULES=start lets it act: it stops and starts graphs"),
+        "{allowed}"
+    );
+    let off = stdout(&check(&starts, &[("GES_TAG_SCHEDULES", "off")]));
+    assert!(
+        off.contains("GES_TAG_SCHEDULES=off reads no compact schedule"),
+        "{off}"
+    );
+
+    // A name the document has wins, even one that reads as compact.
+    let document = r#"{"schedules": {"mon-sun_2200_UTC": {"timezone": "Europe/Berlin",
+        "periods": [{"days": "sat", "stop": "01:00"}]}}}"#;
+    let named = stdout(&check(
+        &["--tag", "mon-sun_2200_UTC", "--at", AT],
+        &[("GES_SCHEDULES", document)],
+    ));
+    assert!(
+        named.starts_with("\"mon-sun_2200_UTC\" names the document's schedule"),
+        "{named}"
+    );
+    assert!(named.contains("mon-sun_2200_UTC: Europe/Berlin"), "{named}");
+
+    // Neither: exit 2 with what is wrong.
+    let bad = refused(&check(&["--tag", "mon-fri_0800-2000_Asia.Atlantis"], &[]));
+    assert!(
+        bad.contains("the zone \"Asia.Atlantis\" is not an IANA time zone"),
+        "{bad}"
+    );
+    let unknown = refused(&check(&["--tag", "office"], &[("GES_SCHEDULES", document)]));
+    assert!(
+        unknown.contains(
+            "\"office\" names no schedule of the document, and is not a compact schedule"
+        ),
+        "{unknown}"
+    );
+    let setting = refused(&check(
+        &["--tag", "mon-sun_2200_UTC"],
+        &[("GES_TAG_SCHEDULES", "yes")],
+    ));
+    assert!(
+        setting.contains("GES_TAG_SCHEDULES is \"yes\": give off"),
+        "{setting}"
+    );
 }

@@ -75,6 +75,9 @@ pub mod vars {
     pub const PRICES_FILE: &str = "GES_PRICES_FILE";
     /// The tag key whose value names a graph's schedule.
     pub const SCHEDULE_TAG: &str = "GES_SCHEDULE_TAG";
+    /// What a compact schedule in a graph's schedule tag may do: `off`, `stop` (the
+    /// default) or `start`.
+    pub const TAG_SCHEDULES: &str = "GES_TAG_SCHEDULES";
     /// The tag key whose value keeps a graph out of its schedule until then.
     pub const SKIP_UNTIL_TAG: &str = "GES_SKIP_UNTIL_TAG";
     /// Minutes after a schedule's boundary in which a run acts on it.

@@ -730,6 +730,17 @@ pub enum ConfigError {
         /// Its value, cut to 40 characters.
         value: String,
     },
+    /// A `GES_TAG_SCHEDULES` that is not one of its words.
+    #[error(
+        "{variable} is {value:?}: give off (tags name document schedules only), stop (the \
+         default: compact schedules in tags may stop graphs) or start (they may start them too)"
+    )]
+    TagSchedules {
+        /// The variable.
+        variable: &'static str,
+        /// Its value, cut to 40 characters.
+        value: String,
+    },
     /// A bad number of seconds.
     #[error("{variable} is {value:?}: give a number of seconds greater than 0 and at most 900")]
     Seconds {

@@ -24,10 +24,11 @@ pub enum RunError {
          graphs the schedule stops, or schedule an event that names them"
     )]
     NoGraphsConfigured,
-    /// A reconcile, with no schedules configured.
+    /// A reconcile, with no schedules document and tag schedules off.
     #[error(
         "the event asks for a reconcile, but no schedules are configured: set GES_SCHEDULES to \
-         the schedules document, or GES_SCHEDULES_FILE to a file holding it"
+         the schedules document, or GES_SCHEDULES_FILE to a file holding it, or let tags hold \
+         schedules (GES_TAG_SCHEDULES=stop or start, not off)"
     )]
     NoSchedulesConfigured,
     /// A graph or project outside the allow-lists; nothing was sent.

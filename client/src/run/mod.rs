@@ -15,6 +15,8 @@
 //! - `reconcile.rs`: what a reconcile decides for each scheduled graph.
 //! - [`Refused`], [`StartError`] (`refusal.rs`): what every front door says of an event
 //!   it cannot serve, and of a start it cannot make.
+//! - [`TagSchedules`], [`Scheduling::resolve`] (`tag_schedules.rs`): what a schedule tag's
+//!   value stands for, a document's schedule or a compact one, or why neither.
 //! - `usage_checks.rs`: the Cloud Eye reads a reconcile's idle and busy checks wait on.
 //! - `at_bound.rs`: how far from now a reconcile that acts may be evaluated.
 //! - [`route`] (`routes.rs`): what an HTTP request's path asks of a run, whichever
@@ -37,6 +39,7 @@ mod routes;
 mod runner;
 mod settings;
 mod status;
+pub(crate) mod tag_schedules;
 mod usage_checks;
 
 pub use at_bound::{AtOutOfBounds, MAX_AHEAD, MAX_EVENT_AGE_MINUTES, MaxEventAge, Side};
@@ -60,3 +63,6 @@ pub use settings::{
     MAX_RECONCILE_INTERVAL_MINUTES, Settings, load,
 };
 pub use status::ErrorType;
+pub use tag_schedules::{
+    MAX_COMPACT_SCHEDULES, TagRefusal, TagSchedule, TagSchedules, Unknown as UnknownTagSchedule,
+};

@@ -17,11 +17,12 @@
 //! after it, on a skip date (always), or always when the schedule enforces.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use ges_api::types::{Graph, GraphStatus, ProjectId, Tag};
 use jiff::{SignedDuration, Timestamp};
 
+use super::tag_schedules::{CompactSchedules, TagRefusal, TagSchedules};
 use crate::fleet::policy::Policy;
 use crate::fleet::{
     Action, ScheduleFacts, Selected, SelectionFacts, Unchangeable, describe, listed_tags,
@@ -52,8 +53,10 @@ pub(crate) const MAX_WINDOW_MINUTES: u16 = 1440;
 /// start-up.
 #[derive(Debug, Clone)]
 pub struct Scheduling {
-    /// The schedules document.
-    pub schedules: Schedules,
+    /// The schedules document, when one is configured.
+    pub schedules: Option<Schedules>,
+    /// What a compact schedule in a tag may do (`GES_TAG_SCHEDULES`).
+    pub tag_schedules: TagSchedules,
     /// The tag key that names a graph's schedule.
     pub schedule_tag: String,
     /// The tag key that keeps a graph out until a date or time.
@@ -68,7 +71,8 @@ pub struct Scheduling {
 /// One reconcile's instant and mode, with what the deployment allows, and each
 /// schedule's state at that instant, worked out once: a thousand graphs share a few
 /// schedules. A schedule is worked out when a graph first names it, never before: a
-/// run's cost follows the schedules in use, not the document's size.
+/// run's cost follows the schedules in use, not the document's size. A compact schedule
+/// in a tag is read and worked out once per distinct value, a bounded number of them.
 #[derive(Debug)]
 pub struct Reconcile<'a> {
     scheduling: &'a Scheduling,
@@ -76,17 +80,65 @@ pub struct Reconcile<'a> {
     at: Timestamp,
     dry_run: bool,
     states: BTreeMap<&'a str, Lazy<'a>>,
+    /// Graphs are decided one listed page at a time, through `&self`.
+    compact: Mutex<CompactSchedules<Compact>>,
 }
 
 /// A schedule, and its state at the reconcile's instant once a graph named it.
 #[derive(Debug)]
 struct Lazy<'a> {
     schedule: &'a Schedule,
-    state: OnceLock<State<'a>>,
+    clock: OnceLock<Clock>,
+}
+
+/// A compact schedule from a tag, and its state at the reconcile's instant.
+#[derive(Debug)]
+struct Compact {
+    schedule: Schedule,
+    clock: Clock,
+}
+
+/// Where a schedule stands at the reconcile's instant.
+#[derive(Debug, Clone, Copy)]
+struct Clock {
+    latest: Boundary,
+    next_change: Option<Boundary>,
+    day_off: Option<DayOff>,
+}
+
+impl Clock {
+    fn of(schedule: &Schedule, at: Timestamp) -> Self {
+        Self {
+            latest: schedule.latest(at),
+            next_change: schedule.next_change(at),
+            day_off: schedule.day_off_at(at),
+        }
+    }
+}
+
+/// The schedule a graph's tag stands for, as the reconcile holds it.
+enum Held<'r> {
+    Document(&'r Schedule, Clock),
+    Compact(Arc<Compact>),
+}
+
+impl Held<'_> {
+    fn state(&self) -> State<'_> {
+        let (schedule, clock) = match self {
+            Held::Document(schedule, clock) => (*schedule, *clock),
+            Held::Compact(compact) => (&compact.schedule, compact.clock),
+        };
+        State {
+            schedule,
+            latest: clock.latest,
+            next_change: clock.next_change,
+            day_off: clock.day_off,
+        }
+    }
 }
 
 /// A schedule at the reconcile's instant.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 struct State<'a> {
     schedule: &'a Schedule,
     latest: Boundary,
@@ -105,12 +157,13 @@ impl<'a> Reconcile<'a> {
         let states = scheduling
             .schedules
             .iter()
+            .flat_map(Schedules::iter)
             .map(|(name, schedule)| {
                 (
                     name,
                     Lazy {
                         schedule,
-                        state: OnceLock::new(),
+                        clock: OnceLock::new(),
                     },
                 )
             })
@@ -121,6 +174,7 @@ impl<'a> Reconcile<'a> {
             at,
             dry_run,
             states,
+            compact: Mutex::default(),
         }
     }
 
@@ -130,25 +184,34 @@ impl<'a> Reconcile<'a> {
     }
 
     /// How many schedules this reconcile has worked out so far: those that the graphs
-    /// decided on named, each once.
+    /// decided on named, each once, and each distinct compact value.
     pub fn schedules_worked_out(&self) -> usize {
-        self.states
+        let named = self
+            .states
             .values()
-            .filter(|lazy| lazy.state.get().is_some())
-            .count()
+            .filter(|lazy| lazy.clock.get().is_some())
+            .count();
+        named + self.compact_read().len()
     }
 
-    /// The state of the schedule named `name` at the reconcile's instant, worked out
-    /// the first time it is asked for; `None` when the document has no such schedule.
-    fn state(&self, name: &str) -> Option<&State<'a>> {
-        let lazy = self.states.get(name)?;
-        let schedule = lazy.schedule;
-        Some(lazy.state.get_or_init(|| State {
-            schedule,
-            latest: schedule.latest(self.at),
-            next_change: schedule.next_change(self.at),
-            day_off: schedule.day_off_at(self.at),
-        }))
+    fn compact_read(&self) -> std::sync::MutexGuard<'_, CompactSchedules<Compact>> {
+        // Nothing panics while it is held; a poisoned map is still whole.
+        self.compact.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The schedule a tag value stands for, with its state at the reconcile's instant
+    /// worked out the first time it is asked for; or why the graph is skipped.
+    fn held(&self, value: &str) -> Result<Held<'_>, TagRefusal> {
+        if let Some(lazy) = self.states.get(value) {
+            let clock = *lazy.clock.get_or_init(|| Clock::of(lazy.schedule, self.at));
+            return Ok(Held::Document(lazy.schedule, clock));
+        }
+        self.compact_read()
+            .get_or_read(self.scheduling, value, |schedule| Compact {
+                clock: Clock::of(&schedule, self.at),
+                schedule,
+            })
+            .map(Held::Compact)
     }
 
     /// What a listed graph of `project_id` needs by the clock, before any Cloud Eye
@@ -177,7 +240,8 @@ impl<'a> Reconcile<'a> {
             project_id: project_id.clone(),
             graph_id: graph.id.clone(),
         };
-        let state = self.state(name);
+        let held = self.held(name);
+        let state = held.as_ref().map(Held::state);
         // A schedule without periods wants nothing by the clock outside its skip dates.
         let clock_free =
             |state: &State<'_>| state.schedule.periods().is_empty() && state.day_off.is_none();
@@ -187,9 +251,11 @@ impl<'a> Reconcile<'a> {
             schedule: Some(ScheduleFacts {
                 name: name.to_owned(),
                 desired: state
+                    .ok()
                     .filter(|state| !clock_free(state))
                     .map(|state| state.latest.desired),
                 next_change: state
+                    .ok()
                     .filter(|state| !clock_free(state))
                     .and_then(|state| state.next_change),
                 why: None,
@@ -223,14 +289,13 @@ impl<'a> Reconcile<'a> {
                 unchangeable.to_string(),
             )));
         }
-        let Some(state) = state else {
-            let reason = format!(
-                "the tag {}={name:?} names a schedule that GES_SCHEDULES does not have: fix \
-                 the tag, or add the schedule",
-                self.scheduling.schedule_tag
-            );
-            tracing::warn!(graph_id = %graph.id, schedule = name, "{reason}");
-            return Some(Decision::clock(settled(Outcome::Skipped, reason)));
+        let state = match state {
+            Ok(state) => state,
+            Err(refusal) => {
+                let reason = refusal.to_string();
+                tracing::warn!(graph_id = %graph.id, schedule = name, "{reason}");
+                return Some(Decision::clock(settled(Outcome::Skipped, reason)));
+            }
         };
         if let Some(value) = tag_value(tags, &self.scheduling.skip_until_tag) {
             match value.parse::<SkipUntil>() {
@@ -262,7 +327,7 @@ impl<'a> Reconcile<'a> {
                 "not in GES_ALLOWED_GRAPH_IDS / GES_ALLOWED_PROJECT_IDS".to_owned(),
             )));
         }
-        let (plan, reason, check) = self.plan(state, &graph.status);
+        let (plan, reason, check) = self.plan(&state, &graph.status);
         let acting = |action: Action, reason: String| {
             let mut selected = decided(action);
             if let Some(schedule) = &mut selected.facts.schedule {

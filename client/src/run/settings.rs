@@ -17,6 +17,7 @@ use serde_json::Value;
 use super::at_bound::{MAX_EVENT_AGE_MINUTES, MaxEventAge};
 use super::request::{Graphs, MAX_GRAPHS_PER_EVENT};
 use crate::calendars::CalendarRefresh;
+use super::tag_schedules::TagSchedules;
 use crate::config::env::{Vars, vars};
 use crate::config::{Config, ConfigError, Overrides, seconds};
 use crate::fleet::policy::{DEFAULT_OPT_OUT_TAG, Policy};
@@ -77,7 +78,8 @@ pub struct Settings {
     /// How many graphs selectors may select before a run is refused.
     pub max_graphs: usize,
     /// The schedules and their tags, when a document is configured (`vars::SCHEDULES`,
-    /// or the file `vars::SCHEDULES_FILE` names); without one, a reconcile is refused.
+    /// or the file `vars::SCHEDULES_FILE` names) or tags may hold schedules
+    /// (`vars::TAG_SCHEDULES` not `off`); without either, a reconcile is refused.
     pub scheduling: Option<Scheduling>,
     /// How far in the past a reconcile that acts may be evaluated
     /// (`vars::MAX_EVENT_AGE`); a dry run takes any instant.
@@ -92,6 +94,15 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// Whether a timer that names nothing means a reconcile: with a schedules document,
+    /// as always; with tag schedules only, when no `GES_GRAPH_IDS` or `GES_SELECTORS`
+    /// claims such a timer for itself.
+    pub fn timer_reconciles(&self) -> bool {
+        self.scheduling.as_ref().is_some_and(|scheduling| {
+            scheduling.schedules.is_some() || self.default_graphs.is_none()
+        })
+    }
+
     /// Reads the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
@@ -174,9 +185,13 @@ impl Settings {
                 key: skip_until_tag.chars().take(40).collect(),
             });
         }
+        let tag_schedules = TagSchedules::from_lookup(|name| env.get(name))?;
+        let schedules = Schedules::from_lookup(|name| env.get(name))?;
+        // Tag schedules need no document: a reconcile runs on what the tags say.
         let scheduling =
-            Schedules::from_lookup(|name| env.get(name))?.map(|schedules| Scheduling {
+            (schedules.is_some() || tag_schedules != TagSchedules::Off).then(|| Scheduling {
                 schedules,
+                tag_schedules,
                 schedule_tag,
                 skip_until_tag,
                 window,
@@ -535,6 +550,75 @@ mod tests {
                 "{message}"
             );
         }
+    }
+
+    #[test]
+    fn tag_schedules_default_to_stop_and_schedule_without_a_document() {
+        let tag_schedules = |pairs: &[(&str, &str)]| {
+            settings(pairs).map(|settings| {
+                settings
+                    .scheduling
+                    .map(|scheduling| (scheduling.tag_schedules, scheduling.schedules.is_some()))
+            })
+        };
+        assert_eq!(
+            tag_schedules(&[]).unwrap(),
+            Some((TagSchedules::Stop, false))
+        );
+        for (word, expected) in [
+            ("stop", TagSchedules::Stop),
+            ("start", TagSchedules::Start),
+            (" start ", TagSchedules::Start),
+        ] {
+            assert_eq!(
+                tag_schedules(&[(vars::TAG_SCHEDULES, word)]).unwrap(),
+                Some((expected, false)),
+                "{word}"
+            );
+        }
+        // Off, and no document: nothing to reconcile on.
+        assert_eq!(
+            tag_schedules(&[(vars::TAG_SCHEDULES, "off")]).unwrap(),
+            None
+        );
+        let document = r#"{"schedules": {"s": {"timezone": "UTC",
+            "periods": [{"days": "mon-sun", "stop": "22:00"}]}}}"#;
+        assert_eq!(
+            tag_schedules(&[(vars::TAG_SCHEDULES, "off"), (vars::SCHEDULES, document)]).unwrap(),
+            Some((TagSchedules::Off, true))
+        );
+        for bad in ["Stop", "on", "true", "starts", "stop,start"] {
+            let error = settings(&[(vars::TAG_SCHEDULES, bad)]).unwrap_err();
+            assert!(matches!(error, ConfigError::TagSchedules { .. }), "{bad}");
+            let message = error.to_string();
+            assert!(
+                message.starts_with(&format!("GES_TAG_SCHEDULES is {bad:?}: give off"))
+                    && message.contains("stop (the default")
+                    && message.contains("start (they may start them too)"),
+                "{message}"
+            );
+        }
+    }
+
+    /// A timer that names nothing keeps running the configured graphs when no document
+    /// is set, tag schedules or not.
+    #[test]
+    fn a_timer_reconciles_with_a_document_or_with_tag_schedules_alone() {
+        let document = r#"{"schedules": {"s": {"timezone": "UTC",
+            "periods": [{"days": "mon-sun", "stop": "22:00"}]}}}"#;
+        let reconciles = |pairs: &[(&str, &str)]| settings(pairs).unwrap().timer_reconciles();
+        assert!(reconciles(&[]));
+        assert!(!reconciles(&[(vars::TAG_SCHEDULES, "off")]));
+        assert!(!reconciles(&[(vars::GRAPH_IDS, "g-1")]));
+        assert!(!reconciles(&[(vars::SELECTORS, r#"{"name": "dev-*"}"#)]));
+        assert!(reconciles(&[
+            (vars::SCHEDULES, document),
+            (vars::GRAPH_IDS, "g-1")
+        ]));
+        assert!(reconciles(&[
+            (vars::SCHEDULES, document),
+            (vars::TAG_SCHEDULES, "off")
+        ]));
     }
 
     #[test]

@@ -18,8 +18,9 @@ use super::range::DateRange;
 use super::size::GraphSize;
 use crate::fleet::Policy;
 use crate::input::Excerpt;
-use crate::run::Scheduling;
 use crate::run::reconcile::tag_value;
+use crate::run::tag_schedules::CompactSchedules;
+use crate::run::{Scheduling, TagSchedule};
 use crate::schedule::{Schedule, SkipUntil};
 
 /// A scheduled graph as a listing shows it: what an estimate needs of it.
@@ -136,13 +137,17 @@ pub fn estimate(
     graphs: &[ListedGraph],
 ) -> Savings {
     let mut schedules: BTreeMap<&str, ScheduleSavings> = BTreeMap::new();
+    let mut compact = CompactSchedules::default();
     let mut results = Vec::with_capacity(graphs.len());
     for graph in graphs {
         let name = tag_value(&graph.tags, &scheduling.schedule_tag).unwrap_or_default();
-        let found = scheduling
-            .schedules
-            .get(name)
-            .map(|schedule| (schedule.name().as_str(), schedule));
+        // As a reconcile reads the tag: the document's name, else a compact schedule.
+        let found = match scheduling.named(name) {
+            Some(schedule) => Ok(TagSchedule::Named(schedule)),
+            None => compact
+                .get_or_read(scheduling, name, |schedule| schedule)
+                .map(TagSchedule::Compact),
+        };
         let mut entry = GraphSavings {
             project_id: graph.project_id.clone(),
             graph_id: graph.graph_id.clone(),
@@ -156,12 +161,9 @@ pub fn estimate(
             reason: None,
         };
         let counted = match found {
-            None => Err(format!(
-                "the tag {}={name:?} names a schedule the document does not have",
-                scheduling.schedule_tag
-            )),
-            Some((key, schedule)) => counted_span(scheduling, policy, graph, schedule, range)
-                .map(|(from, to, why)| (key, schedule, from, to, why)),
+            Err(refusal) => Err(refusal.to_string()),
+            Ok(schedule) => counted_span(scheduling, policy, graph, &schedule, range)
+                .map(|(from, to, why)| (name, schedule, from, to, why)),
         };
         match counted {
             Err(reason) => entry.reason = Some(reason),
@@ -192,7 +194,7 @@ pub fn estimate(
                         }
                     }
                 }
-                let (schedule_from, schedule_to) = range.span_in(schedule);
+                let (schedule_from, schedule_to) = range.span_in(&schedule);
                 let sums = schedules.entry(key).or_insert_with(|| ScheduleSavings {
                     schedule: key.to_owned(),
                     timezone: schedule.timezone_name().to_owned(),
@@ -404,15 +406,19 @@ mod tests {
     use jiff::civil::date;
 
     use super::*;
+    use crate::run::TagSchedules;
     use crate::schedule::Schedules;
 
     fn scheduling() -> Scheduling {
         Scheduling {
-            schedules: Schedules::from_json(
-                r#"{"schedules": {"day": {"timezone": "UTC",
+            schedules: Some(
+                Schedules::from_json(
+                    r#"{"schedules": {"day": {"timezone": "UTC",
                     "periods": [{"days": "mon-sun", "start": "08:00", "stop": "20:00"}]}}}"#,
-            )
-            .unwrap(),
+                )
+                .unwrap(),
+            ),
+            tag_schedules: TagSchedules::Stop,
             schedule_tag: "sched".to_owned(),
             skip_until_tag: "until".to_owned(),
             window: SignedDuration::from_mins(30),
@@ -441,11 +447,13 @@ mod tests {
     #[test]
     fn a_graph_stopped_only_when_idle_has_no_planned_hours_and_says_so() {
         let mut scheduling = scheduling();
-        scheduling.schedules = Schedules::from_json(
-            r#"{"schedules": {"day": {"timezone": "UTC", "stop_when_idle": "2h",
+        scheduling.schedules = Some(
+            Schedules::from_json(
+                r#"{"schedules": {"day": {"timezone": "UTC", "stop_when_idle": "2h",
                 "skip_dates": ["2026-03-03"]}}}"#,
-        )
-        .unwrap();
+            )
+            .unwrap(),
+        );
         let policy = Policy {
             allowed_graphs: None,
             allowed_projects: None::<BTreeSet<_>>,
@@ -561,5 +569,49 @@ mod tests {
             savings.amount.map(|a| a.round(Currency::EUR).to_string()),
             Some("42.00".to_owned())
         );
+    }
+
+    /// Compact schedules count as the reconcile reads them: once per value, by value,
+    /// a starts form refused under the default, a document's name winning.
+    #[test]
+    fn compact_schedules_in_tags_are_counted_as_a_reconcile_reads_them() {
+        let policy = Policy {
+            allowed_graphs: None,
+            allowed_projects: None::<BTreeSet<_>>,
+            opt_out_tag: "skip=true".parse().unwrap(),
+        };
+        let graphs = [
+            // 20:00 to 08:00 stopped, each of two days: 24 hours.
+            graph("a", &[("sched", "mon-sun_0800-2000_UTC")]),
+            graph("b", &[("sched", "mon-sun_0800-2000_UTC")]),
+            graph("c", &[("sched", "start_mon-sun_0800-2000_UTC")]),
+            graph("d", &[("sched", "mon-sun_0800-2000_Mars.Olympus")]),
+            graph("e", &[("sched", "day")]),
+        ];
+        let range = DateRange::new(date(2026, 3, 2), date(2026, 3, 3)).unwrap();
+        let savings = estimate(&scheduling(), &policy, None, range, &graphs);
+        let stopped: Vec<Option<f64>> = savings
+            .graphs
+            .iter()
+            .map(|graph| graph.stopped.map(rounded_hours))
+            .collect();
+        assert_eq!(stopped, [Some(24.0), Some(24.0), None, None, Some(24.0)]);
+        let reason = |n: usize| savings.graphs[n].reason.clone().unwrap_or_default();
+        assert!(
+            reason(2).contains("GES_TAG_SCHEDULES=stop does not allow"),
+            "{}",
+            reason(2)
+        );
+        assert!(
+            reason(3).contains("the zone \"Mars.Olympus\""),
+            "{}",
+            reason(3)
+        );
+        let names: Vec<(&str, usize)> = savings
+            .schedules
+            .iter()
+            .map(|schedule| (schedule.schedule.as_str(), schedule.graphs))
+            .collect();
+        assert_eq!(names, [("day", 1), ("mon-sun_0800-2000_UTC", 2)]);
     }
 }

@@ -27,9 +27,11 @@
 //!   graph stopped in a span; [`SkipUntil`]: the tag that keeps a graph out of its schedule.
 //! - [`SpecialDay`] (`special_days`): the days off and working days in a range, and where
 //!   each came from.
+//! - [`Schedule::from_compact`] (`compact`): a schedule written in the tag value itself.
 
 mod boundaries;
 pub mod calendar;
+mod compact;
 mod date;
 mod days;
 mod definition;
@@ -47,6 +49,7 @@ mod usage_rules;
 mod zone;
 
 pub use boundaries::{Boundary, BoundaryKind, DayOff, Desired, MAX_SPAN_DAYS};
+pub use compact::{CompactError, MAX_COMPACT_LEN, looks_compact};
 pub use date::DateError;
 pub use days::{Weekdays, WeekdaysError};
 pub use definition::Schedule;

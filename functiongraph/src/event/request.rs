@@ -45,10 +45,12 @@ pub enum Trigger {
     Smn,
 }
 
-/// What the configuration says of a timer that names no graph: whether schedules are
-/// configured, so that its run is a reconcile.
+/// What the configuration says of a timer that names no graph: whether its run is a
+/// reconcile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Defaults {
-    /// Schedules are configured (`GES_SCHEDULES` or `GES_SCHEDULES_FILE`).
+    /// A schedules document is configured (`GES_SCHEDULES` or `GES_SCHEDULES_FILE`), or
+    /// tag schedules are on and no `GES_GRAPH_IDS`/`GES_SELECTORS` is
+    /// (`Settings::timer_reconciles`).
     pub schedules: bool,
 }
