@@ -117,6 +117,9 @@ pub struct ScheduleFacts {
     pub size: Option<GraphSizeTypeIndex>,
     /// Its replicas as listed ([`Graph::replicas`]), which multiply that price.
     pub replicas: Option<NonZeroU32>,
+    /// Whether a calendar of its schedule gave this run nothing (so it starts no graph):
+    /// what the `CalendarUnavailable` metric counts.
+    pub calendar_unavailable: bool,
 }
 
 /// What a selected graph needs.

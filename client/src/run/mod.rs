@@ -25,6 +25,7 @@
 //!   body an HTTP caller gets, before a gateway's shape.
 
 mod at_bound;
+mod calendars;
 mod deadline;
 mod error;
 pub mod event;

@@ -29,6 +29,7 @@ use crate::fleet::{
 };
 use crate::ges::report::{GraphReport, GraphTarget, Outcome};
 use crate::schedule::{
+    Unavailable, WithCalendars,
     Boundary, BoundaryKind, DayOff, Desired, Minutes, Schedule, Schedules, SkipUntil,
 };
 use crate::usage::Usage;
@@ -88,6 +89,8 @@ pub struct Reconcile<'a> {
 #[derive(Debug)]
 struct Lazy<'a> {
     schedule: &'a Schedule,
+    /// Its calendars that gave this run nothing: it starts no graph.
+    unavailable: &'a [Unavailable],
     clock: OnceLock<Clock>,
 }
 
@@ -118,18 +121,19 @@ impl Clock {
 
 /// The schedule a graph's tag stands for, as the reconcile holds it.
 enum Held<'r> {
-    Document(&'r Schedule, Clock),
+    Document(&'r Schedule, Clock, &'r [Unavailable]),
     Compact(Arc<Compact>),
 }
 
 impl Held<'_> {
     fn state(&self) -> State<'_> {
-        let (schedule, clock) = match self {
-            Held::Document(schedule, clock) => (*schedule, *clock),
-            Held::Compact(compact) => (&compact.schedule, compact.clock),
+        let (schedule, clock, unavailable) = match self {
+            Held::Document(schedule, clock, unavailable) => (*schedule, *clock, *unavailable),
+            Held::Compact(compact) => (&compact.schedule, compact.clock, &[][..]),
         };
         State {
             schedule,
+            unavailable,
             latest: clock.latest,
             next_change: clock.next_change,
             day_off: clock.day_off,
@@ -141,6 +145,7 @@ impl Held<'_> {
 #[derive(Debug, Clone, Copy)]
 struct State<'a> {
     schedule: &'a Schedule,
+    unavailable: &'a [Unavailable],
     latest: Boundary,
     next_change: Option<Boundary>,
     day_off: Option<DayOff>,
@@ -163,6 +168,7 @@ impl<'a> Reconcile<'a> {
                     name,
                     Lazy {
                         schedule,
+                        unavailable: &[],
                         clock: OnceLock::new(),
                     },
                 )
@@ -176,6 +182,19 @@ impl<'a> Reconcile<'a> {
             states,
             compact: Mutex::default(),
         }
+    }
+
+    /// The same reconcile deciding by `calendars`: the document's schedules that list
+    /// calendars, with the days those gave for this instant merged in
+    /// ([`Schedule::with_calendars`]).
+    pub fn with_calendars(mut self, calendars: &'a BTreeMap<String, WithCalendars>) -> Self {
+        for (name, merged) in calendars {
+            if let Some(lazy) = self.states.get_mut(name.as_str()) {
+                lazy.schedule = &merged.schedule;
+                lazy.unavailable = &merged.unavailable;
+            }
+        }
+        self
     }
 
     /// The instant the schedules are evaluated at.
@@ -204,7 +223,7 @@ impl<'a> Reconcile<'a> {
     fn held(&self, value: &str) -> Result<Held<'_>, TagRefusal> {
         if let Some(lazy) = self.states.get(value) {
             let clock = *lazy.clock.get_or_init(|| Clock::of(lazy.schedule, self.at));
-            return Ok(Held::Document(lazy.schedule, clock));
+            return Ok(Held::Document(lazy.schedule, clock, lazy.unavailable));
         }
         self.compact_read()
             .get_or_read(self.scheduling, value, |schedule| Compact {
@@ -261,6 +280,9 @@ impl<'a> Reconcile<'a> {
                 why: None,
                 size: graph.graph_size_type_index.clone(),
                 replicas: graph.replicas(),
+                calendar_unavailable: state
+                    .as_ref()
+                    .is_ok_and(|state| !state.unavailable.is_empty()),
             }),
         };
         let decided = |action: Action| Selected {
@@ -367,6 +389,7 @@ impl<'a> Reconcile<'a> {
     /// check that may change it.
     fn plan(&self, state: &State<'_>, status: &GraphStatus) -> (Plan, String, Option<CheckKind>) {
         let (plan, reason) = self.clock_plan(state, status);
+        let (plan, reason) = without_calendars(state.unavailable, plan, reason);
         let schedule = state.schedule;
         if *status != GraphStatus::Running || !schedule.reads_usage() {
             return (plan, reason, None);
@@ -542,6 +565,35 @@ impl<'a> Reconcile<'a> {
                 format!("the graph is {}; {}", describe(other), why_left()),
             ),
         }
+    }
+}
+
+/// What a plan comes to when some of the schedule's calendars gave nothing: any day may
+/// be a holiday, so no graph starts; stops go ahead, as they would on a holiday. The
+/// reason says which calendar, once per graph.
+fn without_calendars(unavailable: &[Unavailable], plan: Plan, reason: String) -> (Plan, String) {
+    let Some(first) = unavailable.first() else {
+        return (plan, reason);
+    };
+    let others = match unavailable.len() {
+        1 => String::new(),
+        n => format!(" (and {} more)", n - 1),
+    };
+    match plan {
+        Plan::Start | Plan::Settled(Outcome::WouldStart) => (
+            Plan::Settled(Outcome::Unchanged),
+            format!(
+                "{reason}; but the calendar {first}{others} could not be read, so no graph \
+                 starts: the day may be a holiday"
+            ),
+        ),
+        plan => (
+            plan,
+            format!(
+                "{reason}; the calendar {first}{others} could not be read: nothing starts \
+                 until it is"
+            ),
+        ),
     }
 }
 

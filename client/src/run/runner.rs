@@ -5,6 +5,7 @@
 //! sent before the selection is known to be within bounds. Every front door (the Lambda
 //! function, the command line) runs this, and only gives the answer its own form.
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::Arc;
 
@@ -30,7 +31,10 @@ use crate::ges::client::{ClientError, GesClient};
 use crate::ges::error::GraphError;
 use crate::ges::report::{Change, GraphReport, GraphTarget, Outcome};
 use crate::ges::wait::{JobEnd, wait_for_job};
-use crate::run::reconcile::Reconcile;
+use crate::calendars::CalendarFetcher;
+use crate::run::reconcile::{Reconcile, Scheduling};
+use crate::schedule::WithCalendars;
+use crate::schedule::calendar::Calendar;
 use crate::run::usage_checks::{self, CloudEyes};
 use crate::transport::retry::Attempts;
 
@@ -77,6 +81,8 @@ pub struct Runner {
     clock: Clock,
     /// Where each GES's Cloud Eye is, for idle and busy checks.
     cloud_eyes: CloudEyes,
+    /// The calendars read from URLs, kept while the process stays warm.
+    calendars: CalendarFetcher<Calendar>,
 }
 
 /// One graph's part of a run: what it needs, and the client for its region. A graph
@@ -106,6 +112,7 @@ impl Runner {
         );
         Ok(Self {
             cloud_eyes,
+            calendars: CalendarFetcher::new(settings.calendar_refresh),
             client,
             default_project_id: config.default_project_id.clone(),
             regions: Regions::new(config),
@@ -232,7 +239,9 @@ impl Runner {
         };
         tracing::info!(at = %at, at_given = scheduled.at.is_some(), "reconcile");
         let scopes = self.scopes(client, &scheduled.selectors, request).await?;
-        let reconcile = Reconcile::new(scheduling, &self.settings.policy, at, request.dry_run);
+        let calendars = self.calendars(scheduling, deadline, at).await;
+        let reconcile = Reconcile::new(scheduling, &self.settings.policy, at, request.dry_run)
+            .with_calendars(&calendars);
         let narrowed = !scheduled.selectors.is_empty();
         let decide = |scope: &Scope<'_>, graph: &Graph| {
             if narrowed && !scope.selects(graph) {
@@ -255,6 +264,29 @@ impl Runner {
             request.dry_run,
             Some(at),
         )
+    }
+
+    /// The document's schedules that list calendars, with the days those give at `at`
+    /// merged in: URL calendars from this process's copies, fetched where there is none
+    /// or it is old.
+    async fn calendars(
+        &self,
+        scheduling: &Scheduling,
+        deadline: Deadline,
+        at: Timestamp,
+    ) -> BTreeMap<String, WithCalendars> {
+        let Some(schedules) = &scheduling.schedules else {
+            return BTreeMap::new();
+        };
+        super::calendars::merged(
+            schedules,
+            &self.calendars,
+            self.client.http(),
+            deadline.at(),
+            self.clock.now(),
+            at,
+        )
+        .await
     }
 
     /// The project (`project_id`, else the configured one) and its graphs that carry
