@@ -29,8 +29,8 @@ use crate::fleet::{
 };
 use crate::ges::report::{GraphReport, GraphTarget, Outcome};
 use crate::schedule::{
-    Unavailable, WithCalendars,
-    Boundary, BoundaryKind, DayOff, Desired, Minutes, Schedule, Schedules, SkipUntil,
+    Boundary, BoundaryKind, DayOff, Desired, Minutes, Schedule, Schedules, SkipUntil, Unavailable,
+    WithCalendars,
 };
 use crate::usage::Usage;
 

@@ -21,6 +21,7 @@ use super::progress::Progress;
 use super::report::{Answer, BatchAnswer, BatchEntry, Summary};
 use super::request::{Graphs, RunRequest, Scheduled};
 use super::settings::Settings;
+use crate::calendars::CalendarFetcher;
 use crate::config::Config;
 use crate::credentials::Credentials;
 use crate::fleet::regions::Regions;
@@ -31,11 +32,10 @@ use crate::ges::client::{ClientError, GesClient};
 use crate::ges::error::GraphError;
 use crate::ges::report::{Change, GraphReport, GraphTarget, Outcome};
 use crate::ges::wait::{JobEnd, wait_for_job};
-use crate::calendars::CalendarFetcher;
 use crate::run::reconcile::{Reconcile, Scheduling};
+use crate::run::usage_checks::{self, CloudEyes};
 use crate::schedule::WithCalendars;
 use crate::schedule::calendar::Calendar;
-use crate::run::usage_checks::{self, CloudEyes};
 use crate::transport::retry::Attempts;
 
 /// Where a run reads the time: the system clock, except in tests that pin it.

@@ -16,8 +16,8 @@ use serde_json::Value;
 
 use super::at_bound::{MAX_EVENT_AGE_MINUTES, MaxEventAge};
 use super::request::{Graphs, MAX_GRAPHS_PER_EVENT};
-use crate::calendars::CalendarRefresh;
 use super::tag_schedules::TagSchedules;
+use crate::calendars::CalendarRefresh;
 use crate::config::env::{Vars, vars};
 use crate::config::{Config, ConfigError, Overrides, seconds};
 use crate::fleet::policy::{DEFAULT_OPT_OUT_TAG, Policy};

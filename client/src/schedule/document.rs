@@ -16,12 +16,12 @@ use crate::input::json::JsonError;
 
 use super::calendar::{Calendar, Classify, MAX_CALENDAR_BYTES};
 use super::date::LocalDate;
-use super::sources::{CalendarList, CalendarLocation, CalendarSource, MAX_CALENDARS};
 use super::days::{DayName, Weekdays, day_name};
 use super::definition::Schedule;
 use super::error::ScheduleError;
 use super::name::ScheduleName;
 use super::period::{Conflict, Period};
+use super::sources::{CalendarList, CalendarLocation, CalendarSource, MAX_CALENDARS};
 use super::time_of_day::TimeOfDay;
 use super::usage_rules::{Minutes, SpareBusy, StopWhenIdle};
 use super::zone::Zone;
@@ -662,9 +662,8 @@ fn check_calendars(
         let location = match (raw.file, raw.url) {
             (Some(path), None) => {
                 let path = std::path::PathBuf::from(path);
-                let calendar = read_calendar(&path).map_err(|message| {
-                    invalid(format!("{here}.file"), message)
-                })?;
+                let calendar = read_calendar(&path)
+                    .map_err(|message| invalid(format!("{here}.file"), message))?;
                 CalendarLocation::File {
                     path,
                     calendar: std::sync::Arc::new(calendar),

@@ -168,7 +168,8 @@ impl Schedule {
             };
             // Bounded by MAX_CALENDARS, under u16.
             let tag = index as u16;
-            days.off.extend(given.off.iter().map(|(date, _)| (*date, tag)));
+            days.off
+                .extend(given.off.iter().map(|(date, _)| (*date, tag)));
             if let Some(works_as) = source.works_as {
                 days.work
                     .extend(given.work.iter().map(|(date, _)| (*date, works_as, tag)));
