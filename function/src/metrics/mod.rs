@@ -85,6 +85,9 @@ pub enum Metric {
     StoppedGraphHours,
     /// What that time would have cost, in the price table's currency.
     EstimatedSavings,
+    /// A reconcile's graphs whose schedule had a calendar that could not be read: the
+    /// run started none of them.
+    CalendarUnavailable,
 }
 
 impl Metric {
@@ -106,6 +109,7 @@ impl Metric {
             Self::ColdStart => "ColdStart",
             Self::StoppedGraphHours => "StoppedGraphHours",
             Self::EstimatedSavings => "EstimatedSavings",
+            Self::CalendarUnavailable => "CalendarUnavailable",
         }
     }
 
@@ -327,6 +331,24 @@ impl Sink {
             for (metric, count) in counts(&summary) {
                 add(&mut document, metric, count as f64)?;
             }
+        }
+        // Written only when it happened: an alarm on it needs no zeros, and a run
+        // without calendars has nothing to say of them.
+        let unavailable = batch(result).map_or(0, |batch| {
+            batch
+                .results
+                .iter()
+                .filter(|entry| {
+                    entry
+                        .facts
+                        .schedule
+                        .as_ref()
+                        .is_some_and(|schedule| schedule.calendar_unavailable)
+                })
+                .count()
+        });
+        if unavailable > 0 {
+            add(&mut document, Metric::CalendarUnavailable, unavailable as f64)?;
         }
         for call in calls {
             let metric = match call.change {
@@ -740,6 +762,7 @@ mod tests {
                     why: None,
                     size: Some(GraphSizeTypeIndex::from(size)),
                     replicas: NonZeroU32::new(u32::try_from(n % 3 + 1).unwrap()),
+                    calendar_unavailable: false,
                 }),
             },
             outcome: Ok(GraphReport::settled(
@@ -783,6 +806,41 @@ mod tests {
     }
 
     const PRICES: &str = r#"{"currency": "USD", "per_hour": {"1": 1.25, "4": 12}}"#;
+
+    #[test]
+    fn graphs_whose_calendar_was_unavailable_are_counted_when_there_are_any() {
+        let metrics = metrics(&[]);
+        let unavailable = |n: usize, unavailable: bool| {
+            let mut entry = scheduled(
+                n,
+                "office",
+                Some(Desired::Running),
+                GraphStatus::Stopped,
+                Outcome::Unchanged,
+                "1",
+            );
+            if let Some(schedule) = &mut entry.facts.schedule {
+                schedule.calendar_unavailable = unavailable;
+            }
+            entry
+        };
+        let answer = |entries| Ok(Answer::Batch(BatchAnswer::new(Vec::new(), entries, None)));
+        let lines = parsed(metrics.lines(
+            false,
+            &answer(vec![unavailable(0, true), unavailable(1, false), unavailable(2, true)]),
+            &[],
+            &context(),
+            T,
+        ));
+        let run = lines
+            .iter()
+            .find(|line| line.get("GraphsSelected").is_some())
+            .unwrap();
+        assert_eq!(run["CalendarUnavailable"], 2.0, "{lines:#?}");
+        assert!(names(run).contains(&"CalendarUnavailable"), "{run:#}");
+        let lines = parsed(metrics.lines(false, &answer(vec![unavailable(0, false)]), &[], &context(), T));
+        assert!(lines.iter().all(|line| line.get("CalendarUnavailable").is_none()), "{lines:#?}");
+    }
 
     #[test]
     fn graphs_a_schedule_stops_only_when_idle_count_when_seen_stopped() {
