@@ -188,7 +188,7 @@ pub fn main() -> ExitCode {
             Command::Simulate(args) => simulate::run(args).await,
             #[cfg(feature = "simulator")]
             Command::Demo(args) => demo::run(args).await,
-            Command::Schedules(args) => schedules::run(args),
+            Command::Schedules(args) => schedules::run(args).await,
             Command::Reconcile(args) => reconcile::run(args).await,
             Command::Savings(args) => savings::run(args).await,
         }

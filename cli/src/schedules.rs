@@ -1,18 +1,22 @@
 //! `ges-stop schedules check`: checks a schedules document and shows what each schedule
 //! does over the coming week, so that a document can be tried before it is deployed.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
+use ges_client::calendars::{CalendarFetcher, CalendarRefresh};
 use ges_client::config::vars;
 use ges_client::input::Excerpt;
+use ges_client::run::merged_calendars;
 use ges_client::run::{
     DEFAULT_CES_DELAY_MINUTES, DEFAULT_SCHEDULE_TAG, DEFAULT_SKIP_UNTIL_TAG,
     DEFAULT_WINDOW_MINUTES, Scheduling, TagRefusal, TagSchedule, TagSchedules,
 };
-use ges_client::schedule::{Schedule, ScheduleError, Schedules};
+use ges_client::schedule::{DaySource, Schedule, ScheduleError, Schedules, WithCalendars};
+use ges_client::transport::Transport;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::exit::{EXIT_FAILED, EXIT_USAGE, fail};
@@ -65,7 +69,7 @@ pub(crate) struct CheckArgs {
     tag: Option<String>,
 }
 
-pub(super) fn run(args: SchedulesArgs) -> ExitCode {
+pub(super) async fn run(args: SchedulesArgs) -> ExitCode {
     let SchedulesCommand::Check(args) = args.command;
     let at = match args.at.as_deref().map(str::parse::<Timestamp>).transpose() {
         Ok(at) => at.unwrap_or_else(Timestamp::now),
@@ -94,6 +98,10 @@ pub(super) fn run(args: SchedulesArgs) -> ExitCode {
         }
         Err(error) => return fail(EXIT_USAGE, error),
     };
+    let calendars = match calendars(&schedules, at).await {
+        Ok(calendars) => calendars,
+        Err(code) => return code,
+    };
     let colour = week_grid::colour_wanted();
     let mut out = format!(
         "the schedules document is valid: {} schedule{} (time zones: IANA {})\n",
@@ -102,6 +110,10 @@ pub(super) fn run(args: SchedulesArgs) -> ExitCode {
         ges_client::schedule::tzdb_version()
     );
     for (name, schedule) in schedules.iter() {
+        // A schedule with calendars is shown as a run decides by it: their days in.
+        let schedule = calendars
+            .get(name)
+            .map_or(schedule, |merged| &merged.schedule);
         out.push('\n');
         out.push_str(&report(name, schedule, at, colour));
         out.push_str(&special_days(schedule, at, args.weeks));
@@ -181,23 +193,90 @@ const WEEK: SignedDuration = SignedDuration::from_hours(7 * 24);
 
 /// A schedule's days off and working days in the `weeks` weeks from `at`'s local date,
 /// and where each came from.
+/// The document's schedules that list calendars, with their days in: URL calendars
+/// fetched now (at most [`CALENDAR_TIME`] for them all). A calendar that cannot be read
+/// is an error here, as it would leave a run starting nothing.
+async fn calendars(
+    schedules: &Schedules,
+    at: Timestamp,
+) -> Result<BTreeMap<String, WithCalendars>, ExitCode> {
+    let transport = Transport::standalone()
+        .map_err(|error| fail(EXIT_FAILED, format_args!("could not set up HTTPS: {error}")))?;
+    let fetcher = CalendarFetcher::new(CalendarRefresh::default());
+    let deadline = tokio::time::Instant::now() + CALENDAR_TIME;
+    let merged = merged_calendars(
+        schedules,
+        &fetcher,
+        &transport,
+        Some(deadline),
+        Timestamp::now(),
+        at,
+    )
+    .await;
+    let unreadable: Vec<String> = merged
+        .iter()
+        .flat_map(|(name, merged)| {
+            merged
+                .unavailable
+                .iter()
+                .map(move |unavailable| format!("schedules.{name}.{unavailable}"))
+        })
+        .collect();
+    if !unreadable.is_empty() {
+        return Err(fail(
+            EXIT_USAGE,
+            format_args!("a calendar cannot be read: {}", unreadable.join("; ")),
+        ));
+    }
+    Ok(merged)
+}
+
+/// How long `schedules check` waits for its URL calendars, all of them.
+const CALENDAR_TIME: std::time::Duration = std::time::Duration::from_secs(30);
+
 fn special_days(schedule: &Schedule, at: Timestamp, weeks: u8) -> String {
     let first = schedule.time_zone().to_datetime(at).date();
     let last = first.saturating_add(SignedDuration::from_hours(24 * (7 * i64::from(weeks) - 1)));
     let plural = if weeks == 1 { "" } else { "s" };
     let mut out =
         format!("  days off and working days, {first} to {last} ({weeks} week{plural}):\n");
+    for source in schedule.calendars() {
+        let _ = writeln!(out, "    calendar {source}");
+    }
     let days = schedule.special_days(first, last);
     if days.is_empty() {
         out.push_str("    none: every day follows its weekday\n");
     }
     for day in days {
+        let source = match day.source {
+            DaySource::Calendar(index) => schedule
+                .calendars()
+                .get(usize::from(index))
+                .map_or_else(|| "calendar".to_owned(), |source| source.field()),
+            field => field.as_str().to_owned(),
+        };
         let _ = writeln!(
             out,
-            "    {}  {:<13}  ({})",
+            "    {}  {:<13}  ({source})",
             day.date.strftime("%a %Y-%m-%d"),
             day.kind.describe(),
-            day.source.as_str()
+        );
+    }
+    let zone = schedule.time_zone();
+    let midnight =
+        |date: jiff::civil::Date| schedule.resolve(date.to_datetime(jiff::civil::Time::midnight()));
+    let end = last.tomorrow().map_or(Timestamp::MAX, midnight);
+    for (start, stop) in schedule.timed_days_off(midnight(first), end) {
+        let local = |t: Timestamp| {
+            t.to_zoned_datetime(zone.clone())
+                .strftime("%a %Y-%m-%d %H:%M")
+                .to_string()
+        };
+        let _ = writeln!(
+            out,
+            "    off from {} to {}  (a calendar's timed event)",
+            local(start),
+            local(stop)
         );
     }
     out

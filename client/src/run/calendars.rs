@@ -17,7 +17,7 @@ use crate::transport::Transport;
 
 /// The document's schedules that list calendars, by name, with their days for `at`.
 /// `now` is the wall clock that dates the cached copies.
-pub(crate) async fn merged(
+pub async fn merged(
     schedules: &Schedules,
     fetcher: &CalendarFetcher<Calendar>,
     transport: &Transport,

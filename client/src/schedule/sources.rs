@@ -64,6 +64,15 @@ pub struct CalendarSource {
 }
 
 impl CalendarSource {
+    /// Where the document lists it: `skip_calendars[0]`.
+    pub fn field(&self) -> String {
+        let list = match self.list {
+            CalendarList::Skip => "skip_calendars",
+            CalendarList::Work => "work_calendars",
+        };
+        format!("{list}[{}]", self.index)
+    }
+
     /// Its URL, when it is fetched.
     pub fn url(&self) -> Option<&CalendarUrl> {
         match &self.location {
@@ -76,11 +85,7 @@ impl CalendarSource {
 impl fmt::Display for CalendarSource {
     /// `skip_calendars[0] (file /opt/holidays.ics)`, `work_calendars[1] (https://host/cn.ics?…, as mon)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let list = match self.list {
-            CalendarList::Skip => "skip_calendars",
-            CalendarList::Work => "work_calendars",
-        };
-        write!(f, "{list}[{}] (", self.index)?;
+        write!(f, "{} (", self.field())?;
         match &self.location {
             CalendarLocation::File { path, .. } => write!(f, "file {}", path.display())?,
             CalendarLocation::Url(url) => write!(f, "{url}")?,

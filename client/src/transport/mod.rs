@@ -134,6 +134,16 @@ impl Transport {
         Ok(Self { http, retry })
     }
 
+    /// A transport with the default timeouts, retries and trust, for a command that
+    /// reads no configuration (`schedules check` fetching calendars).
+    pub fn standalone() -> Result<Self, reqwest::Error> {
+        Self::new(
+            Timeouts::default(),
+            RetryPolicy::default(),
+            &Trust::default(),
+        )
+    }
+
     /// The HTTP client.
     pub fn http(&self) -> &reqwest::Client {
         &self.http

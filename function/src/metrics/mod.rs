@@ -348,7 +348,11 @@ impl Sink {
                 .count()
         });
         if unavailable > 0 {
-            add(&mut document, Metric::CalendarUnavailable, unavailable as f64)?;
+            add(
+                &mut document,
+                Metric::CalendarUnavailable,
+                unavailable as f64,
+            )?;
         }
         for call in calls {
             let metric = match call.change {
@@ -827,7 +831,11 @@ mod tests {
         let answer = |entries| Ok(Answer::Batch(BatchAnswer::new(Vec::new(), entries, None)));
         let lines = parsed(metrics.lines(
             false,
-            &answer(vec![unavailable(0, true), unavailable(1, false), unavailable(2, true)]),
+            &answer(vec![
+                unavailable(0, true),
+                unavailable(1, false),
+                unavailable(2, true),
+            ]),
             &[],
             &context(),
             T,
@@ -838,8 +846,19 @@ mod tests {
             .unwrap();
         assert_eq!(run["CalendarUnavailable"], 2.0, "{lines:#?}");
         assert!(names(run).contains(&"CalendarUnavailable"), "{run:#}");
-        let lines = parsed(metrics.lines(false, &answer(vec![unavailable(0, false)]), &[], &context(), T));
-        assert!(lines.iter().all(|line| line.get("CalendarUnavailable").is_none()), "{lines:#?}");
+        let lines = parsed(metrics.lines(
+            false,
+            &answer(vec![unavailable(0, false)]),
+            &[],
+            &context(),
+            T,
+        ));
+        assert!(
+            lines
+                .iter()
+                .all(|line| line.get("CalendarUnavailable").is_none()),
+            "{lines:#?}"
+        );
     }
 
     #[test]
