@@ -134,8 +134,23 @@ pub(super) async fn run(args: SavingsArgs) -> ExitCode {
         // Unreachable: the listing above was refused without them.
         return fail(EXIT_USAGE, RunError::NoSchedulesConfigured);
     };
+    // As `schedules check` reads them: a calendar that cannot be read is an error.
+    let calendars = match &scheduling.schedules {
+        Some(schedules) => {
+            // The calendars' range runs from before the first day to a year past it.
+            let at = jiff::tz::Offset::UTC
+                .to_timestamp(range.first().to_datetime(jiff::civil::Time::midnight()))
+                .unwrap_or_else(|_| jiff::Timestamp::now());
+            match crate::schedules::calendars(schedules, at).await {
+                Ok(calendars) => calendars,
+                Err(code) => return code,
+            }
+        }
+        None => std::collections::BTreeMap::new(),
+    };
     let savings = estimate(
         scheduling,
+        &calendars,
         &runner.settings().policy,
         prices.as_ref(),
         range,

@@ -196,7 +196,7 @@ const WEEK: SignedDuration = SignedDuration::from_hours(7 * 24);
 /// The document's schedules that list calendars, with their days in: URL calendars
 /// fetched now (at most [`CALENDAR_TIME`] for them all). A calendar that cannot be read
 /// is an error here, as it would leave a run starting nothing.
-async fn calendars(
+pub(crate) async fn calendars(
     schedules: &Schedules,
     at: Timestamp,
 ) -> Result<BTreeMap<String, WithCalendars>, ExitCode> {

@@ -21,7 +21,7 @@ use crate::input::Excerpt;
 use crate::run::reconcile::tag_value;
 use crate::run::tag_schedules::CompactSchedules;
 use crate::run::{Scheduling, TagSchedule};
-use crate::schedule::{Schedule, SkipUntil};
+use crate::schedule::{Schedule, SkipUntil, WithCalendars};
 
 /// A scheduled graph as a listing shows it: what an estimate needs of it.
 #[derive(Debug, Clone, PartialEq)]
@@ -128,9 +128,11 @@ pub struct Savings {
 /// (which GES cannot stop), opted out, outside the allow-lists, naming an unknown
 /// schedule or with a skip-until that does not parse is listed with its reason and
 /// counts nothing, as a reconcile would leave it alone; one kept out by skip-until
-/// counts from then.
+/// counts from then. A document schedule in `calendars` counts with its calendars'
+/// days in ([`crate::run::merged_calendars`]).
 pub fn estimate(
     scheduling: &Scheduling,
+    calendars: &BTreeMap<String, WithCalendars>,
     policy: &Policy,
     prices: Option<&PriceTable>,
     range: DateRange,
@@ -143,7 +145,11 @@ pub fn estimate(
         let name = tag_value(&graph.tags, &scheduling.schedule_tag).unwrap_or_default();
         // As a reconcile reads the tag: the document's name, else a compact schedule.
         let found = match scheduling.named(name) {
-            Some(schedule) => Ok(TagSchedule::Named(schedule)),
+            Some(schedule) => Ok(TagSchedule::Named(
+                calendars
+                    .get(name)
+                    .map_or(schedule, |merged| &merged.schedule),
+            )),
             None => compact
                 .get_or_read(scheduling, name, |schedule| schedule)
                 .map(TagSchedule::Compact),
@@ -462,6 +468,7 @@ mod tests {
         let range = DateRange::new(date(2026, 3, 2), date(2026, 3, 3)).unwrap();
         let savings = estimate(
             &scheduling,
+            &BTreeMap::new(),
             &policy,
             None,
             range,
@@ -511,7 +518,14 @@ mod tests {
         ];
         // Two days, 2026-03-02 and 03: 24 hours stopped of 48.
         let range = DateRange::new(date(2026, 3, 2), date(2026, 3, 3)).unwrap();
-        let savings = estimate(&scheduling(), &policy, Some(&prices), range, &graphs);
+        let savings = estimate(
+            &scheduling(),
+            &BTreeMap::new(),
+            &policy,
+            Some(&prices),
+            range,
+            &graphs,
+        );
         let shown: Vec<(Option<f64>, Option<String>, Option<&str>)> = savings
             .graphs
             .iter()
@@ -589,7 +603,14 @@ mod tests {
             graph("e", &[("sched", "day")]),
         ];
         let range = DateRange::new(date(2026, 3, 2), date(2026, 3, 3)).unwrap();
-        let savings = estimate(&scheduling(), &policy, None, range, &graphs);
+        let savings = estimate(
+            &scheduling(),
+            &BTreeMap::new(),
+            &policy,
+            None,
+            range,
+            &graphs,
+        );
         let stopped: Vec<Option<f64>> = savings
             .graphs
             .iter()
