@@ -84,6 +84,8 @@ macro_rules! function_environment {
   GES_SCHEDULE_TAG        the tag key naming a graph's schedule (default ges-stop:schedule)
   GES_SKIP_UNTIL_TAG      the tag key keeping a graph out of its schedule until a date or
                           time (default ges-stop:skip-until)
+  GES_TAG_SCHEDULES       what a compact schedule as the tag's value may do: off, stop
+                          (default: stop graphs) or start (start them too)
   GES_PRICES              the price table `ges-stop savings` reads, as JSON:
                           {\"currency\": \"USD\", \"per_hour\": {\"1\": 1.25, ...}}
   GES_PRICES_FILE         or a file holding it

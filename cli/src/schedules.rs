@@ -13,7 +13,7 @@ use ges_client::input::Excerpt;
 use ges_client::run::merged_calendars;
 use ges_client::run::{
     DEFAULT_CES_DELAY_MINUTES, DEFAULT_SCHEDULE_TAG, DEFAULT_SKIP_UNTIL_TAG,
-    DEFAULT_WINDOW_MINUTES, Scheduling, TagRefusal, TagSchedule, TagSchedules,
+    DEFAULT_WINDOW_MINUTES, Scheduling, TagRefusalKind, TagSchedule, TagSchedules,
 };
 use ges_client::schedule::{DaySource, Schedule, ScheduleError, Schedules, WithCalendars};
 use ges_client::transport::Transport;
@@ -132,7 +132,8 @@ fn explain_tag(
     at: Timestamp,
 ) -> ExitCode {
     let lookup = |name: &str| std::env::var(name).ok();
-    let (schedules, tag_schedules) = match (schedules, TagSchedules::from_lookup(lookup)) {
+    let tag_schedules = TagSchedules::read(lookup(vars::TAG_SCHEDULES).as_deref());
+    let (schedules, tag_schedules) = match (schedules, tag_schedules) {
         (Ok(schedules), Ok(tag_schedules)) => (schedules, tag_schedules),
         (Err(error), _) => return fail(EXIT_USAGE, error),
         (_, Err(error)) => return fail(EXIT_USAGE, error),
@@ -160,7 +161,7 @@ fn explain_tag(
             let verdict = match verdict {
                 Ok(_) if schedule.start_graphs() => "lets it act: it stops and starts graphs",
                 Ok(_) => "lets it act: it stops graphs, and starts none",
-                Err(TagRefusal::Starts { .. }) => {
+                Err(refusal) if *refusal.kind() == TagRefusalKind::Starts => {
                     "does not let it act, as it asks for starts (start_): its graphs are \
                      skipped; set GES_TAG_SCHEDULES=start, or drop start_"
                 }

@@ -420,7 +420,7 @@ async fn compact_schedules_in_tags_stop_graphs_with_no_document() {
         reason(4)
     );
     assert!(
-        reason(5).contains("the zone \"Asia.Atlantis\" is not an IANA time zone"),
+        reason(5).contains("\"Asia.Atlantis\" is not an IANA time zone"),
         "{}",
         reason(5)
     );

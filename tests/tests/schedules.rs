@@ -246,7 +246,7 @@ fn a_tag_value_is_explained_as_the_schedule_it_stands_for() {
     // Neither: exit 2 with what is wrong.
     let bad = refused(&check(&["--tag", "mon-fri_0800-2000_Asia.Atlantis"], &[]));
     assert!(
-        bad.contains("the zone \"Asia.Atlantis\" is not an IANA time zone"),
+        bad.contains("\"Asia.Atlantis\" is not an IANA time zone"),
         "{bad}"
     );
     let unknown = refused(&check(&["--tag", "office"], &[("GES_SCHEDULES", document)]));

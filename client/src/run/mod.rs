@@ -66,5 +66,5 @@ pub use settings::{
 };
 pub use status::ErrorType;
 pub use tag_schedules::{
-    MAX_COMPACT_SCHEDULES, TagRefusal, TagSchedule, TagSchedules, Unknown as UnknownTagSchedule,
+    MAX_COMPACT_SCHEDULES, TagRefusal, TagRefusalKind, TagSchedule, TagSchedules,
 };

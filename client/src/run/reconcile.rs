@@ -159,21 +159,22 @@ impl<'a> Reconcile<'a> {
         at: Timestamp,
         dry_run: bool,
     ) -> Self {
-        let states = scheduling
-            .schedules
-            .iter()
-            .flat_map(Schedules::iter)
-            .map(|(name, schedule)| {
-                (
-                    name,
-                    Lazy {
-                        schedule,
-                        unavailable: &[],
-                        clock: OnceLock::new(),
-                    },
-                )
-            })
-            .collect();
+        let states = match &scheduling.schedules {
+            Some(schedules) => schedules
+                .iter()
+                .map(|(name, schedule)| {
+                    (
+                        name,
+                        Lazy {
+                            schedule,
+                            unavailable: &[],
+                            clock: OnceLock::new(),
+                        },
+                    )
+                })
+                .collect(),
+            None => BTreeMap::new(),
+        };
         Self {
             scheduling,
             policy,

@@ -185,7 +185,7 @@ impl Settings {
                 key: skip_until_tag.chars().take(40).collect(),
             });
         }
-        let tag_schedules = TagSchedules::from_lookup(|name| env.get(name))?;
+        let tag_schedules = TagSchedules::read(env.get(vars::TAG_SCHEDULES).as_deref())?;
         let schedules = Schedules::from_lookup(|name| env.get(name))?;
         // Tag schedules need no document: a reconcile runs on what the tags say.
         let scheduling =

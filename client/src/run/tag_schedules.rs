@@ -3,7 +3,6 @@
 //! nothing, with the reason the graph is skipped. The reconcile and `ges-stop savings`
 //! both resolve values here, so that they agree on every graph.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Deref;
 use std::str::FromStr;
@@ -11,7 +10,7 @@ use std::sync::Arc;
 
 use super::reconcile::Scheduling;
 use crate::config::ConfigError;
-use crate::config::env::{Vars, vars};
+use crate::config::env::vars;
 use crate::input::Excerpt;
 use crate::schedule::{CompactError, Schedule, looks_compact};
 
@@ -44,9 +43,9 @@ impl TagSchedules {
 }
 
 impl TagSchedules {
-    /// Reads `GES_TAG_SCHEDULES` through `lookup`: unset or blank is the default, `stop`.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        match Vars(lookup).get(vars::TAG_SCHEDULES) {
+    /// Reads `GES_TAG_SCHEDULES`'s value, trimmed: unset or blank is the default, `stop`.
+    pub fn read(value: Option<&str>) -> Result<Self, ConfigError> {
+        match value.map(str::trim).filter(|value| !value.is_empty()) {
             None => Ok(Self::default()),
             Some(value) => value.parse().map_err(|()| ConfigError::TagSchedules {
                 variable: vars::TAG_SCHEDULES,
@@ -98,76 +97,54 @@ impl Deref for TagSchedule<'_> {
 /// Why a tag value stands for no schedule the run may follow: the graph is skipped with
 /// this reason, and the run goes on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TagRefusal {
-    /// Neither a document's name nor, as far as can be told, meant as a compact value.
-    #[error("the tag {tag}={value} names a schedule the document does not have{why}")]
-    Unknown {
-        /// The tag key, as configured.
-        tag: Box<str>,
-        /// The value.
-        value: Excerpt,
-        /// What else was tried.
-        why: Unknown,
-    },
-    /// Meant as a compact schedule, and not one.
+#[error("the tag {tag}={value} {kind}")]
+pub struct TagRefusal {
+    /// The tag key, as configured.
+    tag: Box<str>,
+    /// The value.
+    value: Excerpt,
+    /// Why.
+    kind: TagRefusalKind,
+}
+
+impl TagRefusal {
+    /// Why the value is refused.
+    pub fn kind(&self) -> &TagRefusalKind {
+        &self.kind
+    }
+}
+
+/// Why a tag value is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TagRefusalKind {
+    /// Not a name of the document, and compact values are not read
+    /// (`GES_TAG_SCHEDULES=off`).
     #[error(
-        "the tag {tag}={value} names no schedule of the document and is not a compact \
-         schedule: {error}"
+        "names a schedule the document does not have (GES_TAG_SCHEDULES=off reads no compact \
+         schedule): fix the tag, or add the schedule"
     )]
-    Invalid {
-        /// The tag key, as configured.
-        tag: Box<str>,
-        /// The value.
-        value: Excerpt,
-        /// What is wrong with it.
-        error: CompactError,
-    },
+    Off,
+    /// Neither a document's name nor, as far as can be told, meant as a compact value.
+    #[error(
+        "names a schedule the document does not have and is not a compact schedule such as \
+         mon-fri_0800-2000_Asia.Shanghai: fix the tag, or add the schedule"
+    )]
+    NotCompact,
+    /// Meant as a compact schedule, and not one.
+    #[error("names no schedule of the document and is not a compact schedule: {0}")]
+    Invalid(CompactError),
     /// A compact schedule that starts graphs, under `GES_TAG_SCHEDULES=stop`.
     #[error(
-        "the tag {tag}={value} asks for starts (start_), which GES_TAG_SCHEDULES=stop does not \
-         allow: set GES_TAG_SCHEDULES=start to let tags start graphs, or drop start_"
+        "asks for starts (start_), which GES_TAG_SCHEDULES=stop does not allow: set \
+         GES_TAG_SCHEDULES=start to let tags start graphs, or drop start_"
     )]
-    Starts {
-        /// The tag key, as configured.
-        tag: Box<str>,
-        /// The value.
-        value: Excerpt,
-    },
+    Starts,
     /// One distinct compact value more than a run works out.
     #[error(
-        "the tag {tag}={value} is past the {MAX_COMPACT_SCHEDULES} distinct compact schedules \
-         one run works out: have most graphs name a document schedule instead"
+        "is past the {MAX_COMPACT_SCHEDULES} distinct compact schedules one run works out: \
+         have most graphs name a document schedule instead"
     )]
-    TooMany {
-        /// The tag key, as configured.
-        tag: Box<str>,
-        /// The value.
-        value: Excerpt,
-    },
-}
-
-/// What was tried besides the document, for [`TagRefusal::Unknown`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unknown {
-    /// Compact values are not read (`GES_TAG_SCHEDULES=off`).
-    Off,
-    /// It is not a compact schedule either.
-    NotCompact,
-}
-
-impl fmt::Display for Unknown {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Unknown::Off => {
-                " (GES_TAG_SCHEDULES=off reads no compact schedule): fix the tag, or add the \
-                 schedule"
-            }
-            Unknown::NotCompact => {
-                " and is not a compact schedule such as mon-fri_0800-2000_Asia.Shanghai: fix the \
-                 tag, or add the schedule"
-            }
-        })
-    }
+    TooMany,
 }
 
 impl Scheduling {
@@ -190,54 +167,46 @@ impl Scheduling {
     /// The compact schedule `value` is, for a value the document does not name, if
     /// `GES_TAG_SCHEDULES` lets it act.
     pub(crate) fn compact(&self, value: &str) -> Result<Schedule, TagRefusal> {
-        let tag = || Box::from(self.schedule_tag.as_str());
-        let given = || Excerpt::with_limit(value, 50);
         if self.tag_schedules == TagSchedules::Off {
-            return Err(TagRefusal::Unknown {
-                tag: tag(),
-                value: given(),
-                why: Unknown::Off,
-            });
+            return Err(self.refuse(value, TagRefusalKind::Off));
         }
         let schedule = match Schedule::from_compact(value) {
             Ok(schedule) => schedule,
             Err(error) if looks_compact(value) => {
-                return Err(TagRefusal::Invalid {
-                    tag: tag(),
-                    value: given(),
-                    error,
-                });
+                return Err(self.refuse(value, TagRefusalKind::Invalid(error)));
             }
-            Err(_) => {
-                return Err(TagRefusal::Unknown {
-                    tag: tag(),
-                    value: given(),
-                    why: Unknown::NotCompact,
-                });
-            }
+            Err(_) => return Err(self.refuse(value, TagRefusalKind::NotCompact)),
         };
         if schedule.start_graphs() && self.tag_schedules != TagSchedules::Start {
-            return Err(TagRefusal::Starts {
-                tag: tag(),
-                value: given(),
-            });
+            return Err(self.refuse(value, TagRefusalKind::Starts));
         }
         Ok(schedule)
+    }
+
+    /// The refusal of `value`, naming the tag: out of line, as every refusal builds it.
+    #[cold]
+    #[inline(never)]
+    fn refuse(&self, value: &str, kind: TagRefusalKind) -> TagRefusal {
+        TagRefusal {
+            tag: self.schedule_tag.as_str().into(),
+            value: Excerpt::with_limit(value, 50),
+            kind,
+        }
     }
 }
 
 /// The compact schedules a run has read, each once, as `T` (the schedule, or the schedule
-/// with its state at the run's instant), at most [`MAX_COMPACT_SCHEDULES`].
+/// with its state at the run's instant), at most [`MAX_COMPACT_SCHEDULES`]. A vector kept
+/// sorted by value rather than a map, whose code for these types would weigh more in the
+/// function's binary than a few binary searches.
 #[derive(Debug)]
 pub(crate) struct CompactSchedules<T> {
-    read: BTreeMap<Box<str>, Arc<T>>,
+    read: Vec<(Box<str>, Arc<T>)>,
 }
 
 impl<T> Default for CompactSchedules<T> {
     fn default() -> Self {
-        Self {
-            read: BTreeMap::new(),
-        }
+        Self { read: Vec::new() }
     }
 }
 
@@ -250,18 +219,19 @@ impl<T> CompactSchedules<T> {
         value: &str,
         make: impl FnOnce(Schedule) -> T,
     ) -> Result<Arc<T>, TagRefusal> {
-        if let Some(read) = self.read.get(value) {
-            return Ok(Arc::clone(read));
-        }
+        let at = match self
+            .read
+            .binary_search_by(|(read, _)| read.as_ref().cmp(value))
+        {
+            Ok(at) => return Ok(Arc::clone(&self.read[at].1)),
+            Err(at) => at,
+        };
         let schedule = scheduling.compact(value)?;
         if self.read.len() >= MAX_COMPACT_SCHEDULES {
-            return Err(TagRefusal::TooMany {
-                tag: scheduling.schedule_tag.as_str().into(),
-                value: Excerpt::with_limit(value, 50),
-            });
+            return Err(scheduling.refuse(value, TagRefusalKind::TooMany));
         }
         let made = Arc::new(make(schedule));
-        self.read.insert(value.into(), Arc::clone(&made));
+        self.read.insert(at, (value.into(), Arc::clone(&made)));
         Ok(made)
     }
 
@@ -320,7 +290,7 @@ mod tests {
         let refused = stop
             .resolve("start_mon-fri_0900-1700_Asia.Tokyo")
             .unwrap_err();
-        assert!(matches!(refused, TagRefusal::Starts { .. }));
+        assert_eq!(refused.kind(), &TagRefusalKind::Starts);
         assert!(
             refused.to_string().contains("set GES_TAG_SCHEDULES=start"),
             "{refused}"
@@ -328,13 +298,10 @@ mod tests {
         // Without a document too: tag schedules need none.
         let alone = scheduling(None, TagSchedules::Stop);
         assert!(alone.resolve("mon-sun_2200_UTC").is_ok());
-        assert!(matches!(
-            alone.resolve("nightly").unwrap_err(),
-            TagRefusal::Unknown {
-                why: Unknown::NotCompact,
-                ..
-            }
-        ));
+        assert_eq!(
+            alone.resolve("nightly").unwrap_err().kind(),
+            &TagRefusalKind::NotCompact
+        );
     }
 
     #[test]
@@ -354,13 +321,7 @@ mod tests {
     fn off_reads_no_compact_value() {
         let off = scheduling(Some(DOCUMENT), TagSchedules::Off);
         let refused = off.resolve("mon-sun_2200_UTC").unwrap_err();
-        assert!(matches!(
-            refused,
-            TagRefusal::Unknown {
-                why: Unknown::Off,
-                ..
-            }
-        ));
+        assert_eq!(refused.kind(), &TagRefusalKind::Off);
         assert_eq!(
             refused.to_string(),
             "the tag ges-stop:schedule=\"mon-sun_2200_UTC\" names a schedule the document \
@@ -373,10 +334,10 @@ mod tests {
     fn a_value_meant_as_compact_is_refused_with_what_is_wrong() {
         let stop = scheduling(Some(DOCUMENT), TagSchedules::Stop);
         let refused = stop.resolve("mon-fri_0800-2000_Asia.Atlantis").unwrap_err();
-        assert!(matches!(refused, TagRefusal::Invalid { .. }));
+        assert!(matches!(refused.kind(), TagRefusalKind::Invalid(_)));
         let message = refused.to_string();
         assert!(
-            message.contains("the zone \"Asia.Atlantis\" is not an IANA time zone"),
+            message.contains("\"Asia.Atlantis\" is not an IANA time zone"),
             "{message}"
         );
         let typo = stop.resolve("nightlly").unwrap_err().to_string();
@@ -410,7 +371,7 @@ mod tests {
         let past = read
             .get_or_read(&stop, &value(MAX_COMPACT_SCHEDULES), |schedule| schedule)
             .unwrap_err();
-        assert!(matches!(past, TagRefusal::TooMany { .. }), "{past}");
+        assert_eq!(past.kind(), &TagRefusalKind::TooMany, "{past}");
         assert!(past.to_string().contains("1000 distinct"), "{past}");
         // One already read is still served.
         assert!(
@@ -419,8 +380,10 @@ mod tests {
         );
         // A refused value is refused for what it is, not for the bound.
         assert!(matches!(
-            read.get_or_read(&stop, "mon_2500_UTC", |schedule| schedule),
-            Err(TagRefusal::Invalid { .. })
+            read.get_or_read(&stop, "mon_2500_UTC", |schedule| schedule)
+                .unwrap_err()
+                .kind(),
+            TagRefusalKind::Invalid(_)
         ));
     }
 }

