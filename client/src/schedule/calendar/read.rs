@@ -183,18 +183,19 @@ pub(super) fn events(text: &str) -> Result<Vec<Event>, CalendarError> {
                         ),
                     ));
                 }
-                if open == "VEVENT" && stack.len() == 1 {
-                    if let Some(done) = draft.take() {
-                        events.push(done.finish()?);
-                    }
+                if open == "VEVENT"
+                    && stack.len() == 1
+                    && let Some(done) = draft.take()
+                {
+                    events.push(done.finish()?);
                 }
                 closed = stack.is_empty();
             }
             _ => {
-                if stack.len() == 2 {
-                    if let Some(draft) = draft.as_mut() {
-                        draft.property(&name, &line, here)?;
-                    }
+                if stack.len() == 2
+                    && let Some(draft) = draft.as_mut()
+                {
+                    draft.property(&name, &line, here)?;
                 }
             }
         }
