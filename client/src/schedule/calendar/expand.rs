@@ -2,6 +2,8 @@
 //! walked up to the range's end, and each instance turned into local dates or instants in
 //! the schedule's zone.
 
+use std::collections::BTreeMap;
+
 use ical::recur::IcalRecurDateTime;
 use ical::recur::set::{IcalRecurOverride, IcalRecurSet};
 use jiff::civil::{Date, DateTime};
@@ -15,23 +17,40 @@ use super::{
 use crate::input::Excerpt;
 use crate::schedule::zone::Zone;
 
-/// The series an override's UID names: refused when two series carry it.
-pub(super) fn check_overrides(events: &[Event]) -> Result<(), CalendarError> {
-    for event in events {
+/// Links each override (`RECURRENCE-ID`) to the series its UID names, once, at parse
+/// time: refused when two series carry that UID. An override without a series in the
+/// calendar stands alone.
+pub(super) fn link(events: &mut [Event]) -> Result<(), CalendarError> {
+    let mut series: BTreeMap<&str, (usize, Option<usize>)> = BTreeMap::new();
+    for (index, event) in events.iter().enumerate() {
+        if let (None, Some(uid)) = (&event.recurrence_id, &event.uid) {
+            series
+                .entry(uid.as_str())
+                .and_modify(|(_, second)| *second = second.or(Some(index)))
+                .or_insert((index, None));
+        }
+    }
+    let mut links = Vec::new();
+    for (index, event) in events.iter().enumerate() {
         let (Some(_), Some(uid)) = (&event.recurrence_id, &event.uid) else {
             continue;
         };
-        let mut series = events
-            .iter()
-            .filter(|e| e.recurrence_id.is_none() && e.uid.as_ref() == Some(uid));
-        if let (Some(first), Some(second)) = (series.next(), series.next()) {
-            return Err(CalendarError::AmbiguousOverride {
-                line: event.line,
-                uid: Excerpt::with_limit(uid, 40),
-                first: first.line,
-                second: second.line,
-            });
+        match series.get(uid.as_str()) {
+            None => {}
+            Some((first, None)) => links.push((index, *first)),
+            Some((first, Some(second))) => {
+                return Err(CalendarError::AmbiguousOverride {
+                    line: event.line,
+                    uid: Excerpt::with_limit(uid, 40),
+                    first: events[*first].line,
+                    second: events[*second].line,
+                });
+            }
         }
+    }
+    for (over, series) in links {
+        events[over].in_series = true;
+        events[series].overrides.push(over);
     }
     Ok(())
 }
@@ -70,29 +89,11 @@ pub(super) fn days(
             .unwrap_or(Timestamp::MAX),
     };
     let mut walk = Walk { total: 0, last };
-    for (index, event) in events.iter().enumerate() {
-        let standalone = match (&event.recurrence_id, &event.uid) {
-            (None, _) => true,
-            // An override whose series is not in this calendar stands alone.
-            (Some(_), Some(uid)) => !events
-                .iter()
-                .any(|e| e.recurrence_id.is_none() && e.uid.as_ref() == Some(uid)),
-            (Some(_), None) => true,
-        };
-        if !standalone || event.cancelled {
+    for event in events {
+        if event.in_series || event.cancelled {
             continue;
         }
-        let overrides: Vec<&Event> = match (&event.recurrence_id, &event.uid) {
-            (None, Some(uid)) => events
-                .iter()
-                .enumerate()
-                .filter(|(other, e)| {
-                    *other != index && e.recurrence_id.is_some() && e.uid.as_ref() == Some(uid)
-                })
-                .map(|(_, e)| e)
-                .collect(),
-            _ => Vec::new(),
-        };
+        let overrides: Vec<&Event> = event.overrides.iter().map(|i| &events[*i]).collect();
         series(
             event, &overrides, zone, &range, classify, &mut walk, &mut days,
         )?;

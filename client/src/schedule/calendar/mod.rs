@@ -100,8 +100,8 @@ impl Calendar {
                 limit: MAX_CALENDAR_BYTES,
             });
         }
-        let events = read::events(text)?;
-        expand::check_overrides(&events)?;
+        let mut events = read::events(text)?;
+        expand::link(&mut events)?;
         Ok(Calendar { events })
     }
 

@@ -85,6 +85,10 @@ pub(super) struct Event {
     pub(super) cancelled: bool,
     pub(super) summary: String,
     pub(super) categories: Vec<String>,
+    /// For a series, the indices of the overrides (`RECURRENCE-ID`) that name its UID.
+    pub(super) overrides: Vec<usize>,
+    /// For an override, whether its series is in the calendar (else it stands alone).
+    pub(super) in_series: bool,
 }
 
 /// An event being read: each property an event may carry once, with the line it came on.
@@ -404,6 +408,8 @@ impl Draft {
             cancelled: self.status.is_some_and(|(_, cancelled)| cancelled),
             summary: self.summary.map(|(_, s)| s).unwrap_or_default(),
             categories: self.categories,
+            overrides: Vec::new(),
+            in_series: false,
         })
     }
 }
