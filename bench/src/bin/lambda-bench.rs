@@ -391,7 +391,7 @@ fn fleet_graph(n: u32) -> GraphSpec {
     };
     GraphSpec::numbered(n, format!("fleet-{n:04}"))
         .with_status(status)
-        .with_tag("env", if n % 2 == 0 { "dev" } else { "prod" })
+        .with_tag("env", if n.is_multiple_of(2) { "dev" } else { "prod" })
 }
 
 async fn fleet(
