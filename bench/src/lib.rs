@@ -4,6 +4,7 @@
 
 #![warn(missing_docs)]
 
+pub mod calendar;
 pub mod decide;
 pub mod stats;
 

@@ -47,12 +47,12 @@ const STATUSES: [GraphStatus; 10] = [
 /// Graph `n` of a fleet: named `dev-n` or `prod-n` by parity, tagged `env` the same way,
 /// in the `n % 10`-th status, and opted out when `n % 25 == 0`.
 fn fleet_graph(n: u32) -> GraphSpec {
-    let env = if n % 2 == 0 { "dev" } else { "prod" };
+    let env = if n.is_multiple_of(2) { "dev" } else { "prod" };
     let mut spec = GraphSpec::numbered(n, format!("{env}-{n}"))
         .with_status(STATUSES[(n % 10) as usize].clone())
         .with_tag("env", env)
-        .with_tag("team", if n % 3 == 0 { "data" } else { "web" });
-    if n % 25 == 0 {
+        .with_tag("team", if n.is_multiple_of(3) { "data" } else { "web" });
+    if n.is_multiple_of(25) {
         spec = spec.with_tag("ges-stop:skip", "true");
     }
     spec
@@ -148,7 +148,7 @@ async fn a_selector_pages_to_the_end_and_stops_only_running_selected_graphs() {
     .await
     .unwrap();
 
-    let selected = |n: u32| n % 2 == 0 && n % 3 == 0;
+    let selected = |n: u32| n.is_multiple_of(2) && n.is_multiple_of(3);
     assert_eq!(
         summary_counts(&answer),
         expected(250, selected),
@@ -481,7 +481,7 @@ async fn the_opt_out_tag_is_configurable() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|r| number(&r["graph_id"].as_str().unwrap().parse().unwrap()) % 3 == 0)
+        .filter(|r| number(&r["graph_id"].as_str().unwrap().parse().unwrap()).is_multiple_of(3))
         .collect();
     assert!(!data.is_empty());
     for entry in data {

@@ -121,10 +121,11 @@ pub(crate) fn datapoints(
         let mut values = Vec::new();
         let mut at = minute_of(start);
         while at < end {
-            if at >= start && at + MINUTE_MS <= now_ms {
-                if let Some(value) = minute(at) {
-                    values.push(value as f64);
-                }
+            if at >= start
+                && at + MINUTE_MS <= now_ms
+                && let Some(value) = minute(at)
+            {
+                values.push(value as f64);
             }
             at += MINUTE_MS;
         }

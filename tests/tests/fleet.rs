@@ -36,20 +36,27 @@ fn spec(n: u32) -> GraphSpec {
         6 => GraphStatus::Stopped,
         7 => GraphStatus::Stopping,
         8 => GraphStatus::Importing,
-        _ if n % 3 == 0 => GraphStatus::Faulty,
+        _ if n.is_multiple_of(3) => GraphStatus::Faulty,
         _ => GraphStatus::Frozen,
     };
     let mut graph = GraphSpec::numbered(n, format!("{prefix}-{n:03}")).with_status(status);
-    if n % 13 != 0 {
-        graph = graph.with_tag("env", if n % 5 == 0 { "prod" } else { "dev" });
+    if !n.is_multiple_of(13) {
+        graph = graph.with_tag("env", if n.is_multiple_of(5) { "prod" } else { "dev" });
     }
-    graph = graph.with_tag("team", if n % 2 == 0 { "graph" } else { "search" });
-    if n % 17 == 0 {
+    graph = graph.with_tag(
+        "team",
+        if n.is_multiple_of(2) {
+            "graph"
+        } else {
+            "search"
+        },
+    );
+    if n.is_multiple_of(17) {
         graph = graph.with_tag(OPT_OUT.0, OPT_OUT.1);
-    } else if n % 19 == 0 {
+    } else if n.is_multiple_of(19) {
         graph = graph.with_tag(OPT_OUT.0, "false");
     }
-    if n % 23 == 0 {
+    if n.is_multiple_of(23) {
         graph = graph.with_tag("keep", "yes");
     }
     graph

@@ -32,8 +32,8 @@ use ges_simulator::{Fault, GraphSpec, OperationKind, RunningSimulator, Simulator
 use serde_json::{Value, json};
 use tokio::sync::{Mutex, mpsc, oneshot};
 
-use ges_stop_bench::decide;
 use ges_stop_bench::stats::{median, pct, summary, us};
+use ges_stop_bench::{calendar, decide};
 
 const TOKEN: &str = "bench-token";
 /// How long any one wait (a start-up, an invocation) may take before the run fails.
@@ -138,6 +138,12 @@ enum Bench {
         #[arg(long, default_value_t = 200)]
         runs: u32,
     },
+    /// Reading a 1 MiB calendar and expanding it over two weeks and a year, in-process,
+    /// `runs` times.
+    Calendar {
+        #[arg(long, default_value_t = 20)]
+        runs: u32,
+    },
 }
 
 #[tokio::main]
@@ -169,6 +175,7 @@ async fn main() -> Result<(), Error> {
             runs,
         } => fleet(&function, graphs, delay_ms, concurrency, runs).await,
         Bench::Decide { graphs, runs } => decide::decide(graphs, runs),
+        Bench::Calendar { runs } => calendar::calendar_bench(runs),
     }
 }
 
@@ -384,7 +391,7 @@ fn fleet_graph(n: u32) -> GraphSpec {
     };
     GraphSpec::numbered(n, format!("fleet-{n:04}"))
         .with_status(status)
-        .with_tag("env", if n % 2 == 0 { "dev" } else { "prod" })
+        .with_tag("env", if n.is_multiple_of(2) { "dev" } else { "prod" })
 }
 
 async fn fleet(

@@ -2,11 +2,13 @@
 //! walked up to the range's end, and each instance turned into local dates or instants in
 //! the schedule's zone.
 
+use std::collections::BTreeMap;
+
 use ical::recur::IcalRecurDateTime;
 use ical::recur::set::{IcalRecurOverride, IcalRecurSet};
 use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
-use jiff::{SignedDuration, Timestamp, ToSpan};
+use jiff::{SignedDuration, Timestamp};
 
 use super::read::{Clock, End, Event, Stamp};
 use super::{
@@ -15,23 +17,40 @@ use super::{
 use crate::input::Excerpt;
 use crate::schedule::zone::Zone;
 
-/// The series an override's UID names: refused when two series carry it.
-pub(super) fn check_overrides(events: &[Event]) -> Result<(), CalendarError> {
-    for event in events {
+/// Links each override (`RECURRENCE-ID`) to the series its UID names, once, at parse
+/// time: refused when two series carry that UID. An override without a series in the
+/// calendar stands alone.
+pub(super) fn link(events: &mut [Event]) -> Result<(), CalendarError> {
+    let mut series: BTreeMap<&str, (usize, Option<usize>)> = BTreeMap::new();
+    for (index, event) in events.iter().enumerate() {
+        if let (None, Some(uid)) = (&event.recurrence_id, &event.uid) {
+            series
+                .entry(uid.as_str())
+                .and_modify(|(_, second)| *second = second.or(Some(index)))
+                .or_insert((index, None));
+        }
+    }
+    let mut links = Vec::new();
+    for (index, event) in events.iter().enumerate() {
         let (Some(_), Some(uid)) = (&event.recurrence_id, &event.uid) else {
             continue;
         };
-        let mut series = events
-            .iter()
-            .filter(|e| e.recurrence_id.is_none() && e.uid.as_ref() == Some(uid));
-        if let (Some(first), Some(second)) = (series.next(), series.next()) {
-            return Err(CalendarError::AmbiguousOverride {
-                line: event.line,
-                uid: Excerpt::with_limit(uid, 40),
-                first: first.line,
-                second: second.line,
-            });
+        match series.get(uid.as_str()) {
+            None => {}
+            Some((first, None)) => links.push((index, *first)),
+            Some((first, Some(second))) => {
+                return Err(CalendarError::AmbiguousOverride {
+                    line: event.line,
+                    uid: Excerpt::with_limit(uid, 40),
+                    first: events[*first].line,
+                    second: events[*second].line,
+                });
+            }
         }
+    }
+    for (over, series) in links {
+        events[over].in_series = true;
+        events[series].overrides.push(over);
     }
     Ok(())
 }
@@ -53,7 +72,7 @@ pub(super) fn days(
     if last < first {
         return Ok(days);
     }
-    if (last - first).get_days() > MAX_RANGE_DAYS {
+    if day_number(last) - day_number(first) > i64::from(MAX_RANGE_DAYS) {
         return Err(CalendarError::RangeTooLong {
             first,
             last,
@@ -70,36 +89,18 @@ pub(super) fn days(
             .unwrap_or(Timestamp::MAX),
     };
     let mut walk = Walk { total: 0, last };
-    for (index, event) in events.iter().enumerate() {
-        let standalone = match (&event.recurrence_id, &event.uid) {
-            (None, _) => true,
-            // An override whose series is not in this calendar stands alone.
-            (Some(_), Some(uid)) => !events
-                .iter()
-                .any(|e| e.recurrence_id.is_none() && e.uid.as_ref() == Some(uid)),
-            (Some(_), None) => true,
-        };
-        if !standalone || event.cancelled {
+    for event in events {
+        if event.in_series || event.cancelled {
             continue;
         }
-        let overrides: Vec<&Event> = match (&event.recurrence_id, &event.uid) {
-            (None, Some(uid)) => events
-                .iter()
-                .enumerate()
-                .filter(|(other, e)| {
-                    *other != index && e.recurrence_id.is_some() && e.uid.as_ref() == Some(uid)
-                })
-                .map(|(_, e)| e)
-                .collect(),
-            _ => Vec::new(),
-        };
+        let overrides: Vec<&Event> = event.overrides.iter().map(|i| &events[*i]).collect();
         series(
             event, &overrides, zone, &range, classify, &mut walk, &mut days,
         )?;
     }
     finish(&mut days.off);
     finish(&mut days.work);
-    days.timed.sort_by_key(|t| (t.start, t.line));
+    days.timed.sort_unstable_by_key(|t| (t.start, t.line));
     let mut merged: Vec<TimedOff> = Vec::with_capacity(days.timed.len());
     for timed in days.timed.drain(..) {
         match merged.last_mut() {
@@ -176,7 +177,7 @@ fn series(
             ))
         })
         .collect();
-    moved.sort_by_key(|(over, _)| over.id);
+    moved.sort_unstable_by_key(|(over, e)| (over.id, e.line));
     moved.dedup_by_key(|(over, _)| over.id);
     // An override may move an instance earlier than its place in the walk (which is in
     // the order of the instances' identities): walk that much further.
@@ -197,11 +198,7 @@ fn series(
     };
     // Two days beyond the range's end cover any offset between the event's clock and the
     // schedule's.
-    let stop = range
-        .last
-        .checked_add(2.days())
-        .map(|day| civil_of(day).seconds() + pulled_back)
-        .unwrap_or(i64::MAX);
+    let stop = civil_of(range.last).seconds() + 2 * DAY + pulled_back;
     let mut count: u32 = 0;
     for occurrence in set.expand() {
         if occurrence.id.seconds() > stop {
@@ -251,26 +248,16 @@ fn series(
             let length = match ends {
                 None => 1,
                 Some(End::For(length)) => length.days,
-                Some(End::At(end)) => match (date_of(own.start.civil), date_of(end.civil)) {
-                    (Some(a), Some(b)) => i64::from((b - a).get_days()),
-                    _ => 1,
-                },
+                Some(End::At(end)) => {
+                    (end.civil.seconds() - own.start.civil.seconds()).div_euclid(DAY)
+                }
             }
             .max(1);
-            let from = start.max(range.first);
-            let to = start
-                .checked_add(
-                    length
-                        .saturating_sub(1)
-                        .min(i64::from(MAX_RANGE_DAYS) * 2)
-                        .days(),
-                )
-                .unwrap_or(Date::MAX)
-                .min(range.last);
+            let start = day_number(start);
+            let from = start.max(day_number(range.first));
+            let to = start.saturating_add(length - 1).min(day_number(range.last));
             let list = if work { &mut days.work } else { &mut days.off };
-            for day in from.series(1.day()).take_while(|day| *day <= to) {
-                list.push((day, instance.line));
-            }
+            push_days(list, from, to, instance.line);
             continue;
         }
         let Some(start) = instant(occurrence.start, clock, zone) else {
@@ -287,13 +274,17 @@ fn series(
                     _ => None,
                 }
             }
-            Some(End::For(length)) => wall(occurrence.start)
-                .and_then(|at| at.checked_add(length.days.days()).ok())
-                .and_then(|at| instant(civil_from(at), clock, zone))
-                .and_then(|at| {
-                    at.checked_add(SignedDuration::from_secs(length.seconds))
-                        .ok()
-                }),
+            Some(End::For(length)) => instant(
+                IcalRecurDateTime::from_seconds(
+                    occurrence.start.seconds() + length.days.saturating_mul(DAY),
+                ),
+                clock,
+                zone,
+            )
+            .and_then(|at| {
+                at.checked_add(SignedDuration::from_secs(length.seconds))
+                    .ok()
+            }),
         };
         let Some(end) = end.filter(|end| *end > start) else {
             continue;
@@ -303,14 +294,12 @@ fn series(
         }
         if work {
             let tz = zone.time_zone();
-            let first = tz.to_datetime(start).date().max(range.first);
+            let first = day_number(tz.to_datetime(start).date()).max(day_number(range.first));
             let last_instant = end
                 .checked_sub(SignedDuration::from_nanos(1))
                 .unwrap_or(end);
-            let last = tz.to_datetime(last_instant).date().min(range.last);
-            for day in first.series(1.day()).take_while(|day| *day <= last) {
-                days.work.push((day, instance.line));
-            }
+            let last = day_number(tz.to_datetime(last_instant).date()).min(day_number(range.last));
+            push_days(&mut days.work, first, last, instance.line);
         } else {
             days.timed.push(TimedOff {
                 start,
@@ -320,6 +309,24 @@ fn series(
         }
     }
     Ok(())
+}
+
+/// Seconds in a day.
+const DAY: i64 = 86_400;
+
+/// Days since 1970-01-01: day arithmetic on the crate's civil calendar, which the
+/// expansion links anyway, rather than on jiff's spans, which would add their own.
+fn day_number(date: Date) -> i64 {
+    civil_of(date).seconds().div_euclid(DAY)
+}
+
+/// The dates `from..=to` (day numbers), each with `line`.
+fn push_days(list: &mut Vec<(Date, u32)>, from: i64, to: i64, line: u32) {
+    for number in from..=to {
+        if let Some(day) = date_of(IcalRecurDateTime::from_seconds(number * DAY)) {
+            list.push((day, line));
+        }
+    }
 }
 
 fn civil_of(date: Date) -> IcalRecurDateTime {

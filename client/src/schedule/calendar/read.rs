@@ -85,6 +85,10 @@ pub(super) struct Event {
     pub(super) cancelled: bool,
     pub(super) summary: String,
     pub(super) categories: Vec<String>,
+    /// For a series, the indices of the overrides (`RECURRENCE-ID`) that name its UID.
+    pub(super) overrides: Vec<usize>,
+    /// For an override, whether its series is in the calendar (else it stands alone).
+    pub(super) in_series: bool,
 }
 
 /// An event being read: each property an event may carry once, with the line it came on.
@@ -183,18 +187,19 @@ pub(super) fn events(text: &str) -> Result<Vec<Event>, CalendarError> {
                         ),
                     ));
                 }
-                if open == "VEVENT" && stack.len() == 1 {
-                    if let Some(done) = draft.take() {
-                        events.push(done.finish()?);
-                    }
+                if open == "VEVENT"
+                    && stack.len() == 1
+                    && let Some(done) = draft.take()
+                {
+                    events.push(done.finish()?);
                 }
                 closed = stack.is_empty();
             }
             _ => {
-                if stack.len() == 2 {
-                    if let Some(draft) = draft.as_mut() {
-                        draft.property(&name, &line, here)?;
-                    }
+                if stack.len() == 2
+                    && let Some(draft) = draft.as_mut()
+                {
+                    draft.property(&name, &line, here)?;
                 }
             }
         }
@@ -403,6 +408,8 @@ impl Draft {
             cancelled: self.status.is_some_and(|(_, cancelled)| cancelled),
             summary: self.summary.map(|(_, s)| s).unwrap_or_default(),
             categories: self.categories,
+            overrides: Vec::new(),
+            in_series: false,
         })
     }
 }
