@@ -556,3 +556,115 @@ fn usage_fields_are_read_once_and_refused_naming_the_field() {
         );
     }
 }
+
+/// A schedule with these calendar fields.
+fn with_calendars(fields: &str) -> String {
+    one(&format!(
+        r#"{{"timezone": "Asia/Shanghai", "periods": [{{"days": "mon-fri", "start": "08:00", "stop": "20:00"}}], {fields}}}"#
+    ))
+}
+
+#[test]
+fn calendar_sources_are_refused_naming_the_field_and_what_to_write() {
+    let dir = std::env::temp_dir().join(format!("ges-stop-calendars-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let broken = dir.join("broken.ics");
+    std::fs::write(
+        &broken,
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    )
+    .unwrap();
+    let missing = dir.join("missing.ics");
+    let url = "https://example.com/cn.ics";
+    let cases = [
+        (
+            format!(r#""skip_calendars": [{{"file": "/x.ics", "url": "{url}"}}]"#),
+            "schedules.s.skip_calendars[0]: give one of \"file\"",
+        ),
+        (
+            r#""skip_calendars": [{}]"#.to_owned(),
+            "schedules.s.skip_calendars[0]: give one of \"file\"",
+        ),
+        (
+            format!(r#""skip_calendars": [{{"url": "{url}", "work_if": "班"}}]"#),
+            "schedules.s.skip_calendars[0]: work_if without \"as\"",
+        ),
+        (
+            format!(r#""skip_calendars": [{{"url": "{url}", "as": "mon"}}]"#),
+            "schedules.s.skip_calendars[0].as: a calendar of days off has no working days",
+        ),
+        (
+            format!(r#""skip_calendars": [{{"url": "{url}", "work_if": " ", "as": "mon"}}]"#),
+            "schedules.s.skip_calendars[0].work_if: give the word",
+        ),
+        (
+            format!(r#""work_calendars": [{{"url": "{url}"}}]"#),
+            "schedules.s.work_calendars[0]: missing field `as`",
+        ),
+        (
+            format!(r#""work_calendars": [{{"url": "{url}", "work_if": "班", "as": "mon"}}]"#),
+            "schedules.s.work_calendars[0].work_if: every event of a work calendar",
+        ),
+        (
+            r#""skip_calendars": [{"url": "http://example.com/cn.ics"}]"#.to_owned(),
+            "schedules.s.skip_calendars[0].url: ",
+        ),
+        (
+            r#""skip_calendars": [{"url": "https://example.com/cn.ics", "ttl": 5}]"#.to_owned(),
+            "unknown field `ttl`",
+        ),
+        (
+            format!(r#""skip_calendars": [{}]"#, vec![format!(r#"{{"url": "{url}"}}"#); 9].join(", ")),
+            "schedules.s.skip_calendars: 9 calendars: a schedule may list at most 8",
+        ),
+        (
+            format!(r#""skip_calendars": [{{"file": "{}"}}]"#, missing.display()),
+            "schedules.s.skip_calendars[0].file: could not read the calendar",
+        ),
+        (
+            format!(r#""skip_calendars": [{{"file": "{}"}}]"#, broken.display()),
+            "line 3",
+        ),
+    ];
+    for (fields, expected) in cases {
+        let error = refused(&with_calendars(&fields));
+        assert!(error.contains(expected), "{fields}: {error}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn calendar_sources_are_read_in_order_skip_calendars_first() {
+    let dir = std::env::temp_dir().join(format!("ges-stop-calendars-ok-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("shutdown.ics");
+    // With a byte order mark, which is no part of the calendar.
+    std::fs::write(
+        &file,
+        "\u{feff}BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART;VALUE=DATE:20261228\r\nDTEND;VALUE=DATE:20270102\r\nSUMMARY:shutdown\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    )
+    .unwrap();
+    let document = with_calendars(&format!(
+        r#""work_calendars": [{{"url": "https://example.com/work.ics?token=abc", "as": "fri"}}],
+           "skip_calendars": [{{"file": "{}"}}, {{"url": "https://example.com/cn.ics", "work_if": "班", "as": "mon"}}]"#,
+        file.display()
+    ));
+    let schedules = Schedules::from_json(&document).unwrap();
+    let shown: Vec<String> = schedules
+        .get("s")
+        .unwrap()
+        .calendars()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            format!("skip_calendars[0] (file {})", file.display()),
+            "skip_calendars[1] (https://example.com/cn.ics, working days where \"班\", as mon)"
+                .to_owned(),
+            "work_calendars[0] (https://example.com/work.ics?…, as fri)".to_owned(),
+        ]
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
