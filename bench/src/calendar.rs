@@ -15,7 +15,7 @@ use crate::stats::{summary, us};
 /// A calendar just under [`MAX_CALENDAR_BYTES`]: yearly holidays (RRULE), days off of
 /// several days (DTEND, DURATION), make-up days, and timed events in three zones, spread
 /// over 2000-2030, with folded descriptions as real feeds have.
-fn calendar() -> Result<String, Error> {
+pub(crate) fn calendar() -> Result<String, Error> {
     let mut text = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//bench//EN\r\n");
     let zones = ["Asia/Shanghai", "Europe/Berlin", "America/New_York"];
     let mut n = 0u32;

@@ -5,6 +5,7 @@
 //! would give them, in-process, so that the figure is the decision alone, not the
 //! listing, the Cloud Eye read or the calls.
 
+use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -15,7 +16,7 @@ use ges_client::run::{
     DEFAULT_SCHEDULE_TAG, DEFAULT_SKIP_UNTIL_TAG, DEFAULT_WINDOW_MINUTES, Decision, Reconcile,
     Scheduling, TagSchedules,
 };
-use ges_client::schedule::Schedules;
+use ges_client::schedule::{Schedules, WithCalendars};
 use ges_client::usage::Usage;
 use jiff::{SignedDuration, Timestamp};
 
@@ -91,11 +92,29 @@ fn graph(n: u32) -> Result<Graph, Error> {
     })
 }
 
-/// Decides for `graphs` listed graphs `runs` times and prints the figures as Markdown.
-/// Times `runs` decisions over `graphs` scheduled graphs and prints the table rows.
+/// Times `runs` decisions over `graphs` scheduled graphs and prints the table rows: with
+/// the document as it is, then with `office-shanghai` reading a 1 MiB calendar file (its
+/// days merged in once, as a run does before it decides; that merge timed apart).
 pub fn decide(graphs: u32, runs: u32) -> Result<(), Error> {
+    decide_with(graphs, runs, DOCUMENT, "none")?;
+    let path = std::env::temp_dir().join(format!("lambda-bench-{}.ics", std::process::id()));
+    std::fs::write(&path, crate::calendar::calendar()?)?;
+    let document = DOCUMENT.replacen(
+        r#""skip_dates": ["2026-12-25", "2027-01-01", "2027-02-17"],"#,
+        &format!(
+            r#""skip_calendars": [{{"file": {:?}, "work_if": "班", "as": "mon"}}],"#,
+            path.display().to_string()
+        ),
+        1,
+    );
+    let result = decide_with(graphs, runs, &document, "1 MiB file");
+    std::fs::remove_file(&path)?;
+    result
+}
+
+fn decide_with(graphs: u32, runs: u32, document: &str, calendar: &str) -> Result<(), Error> {
     let scheduling = Scheduling {
-        schedules: Some(Schedules::from_json(DOCUMENT)?),
+        schedules: Some(Schedules::from_json(document)?),
         tag_schedules: TagSchedules::Off,
         schedule_tag: DEFAULT_SCHEDULE_TAG.to_owned(),
         skip_until_tag: DEFAULT_SKIP_UNTIL_TAG.to_owned(),
@@ -114,9 +133,29 @@ pub fn decide(graphs: u32, runs: u32) -> Result<(), Error> {
     // Ten minutes after Shanghai's Friday stop: some graphs act, most settle.
     let at: Timestamp = "2026-12-04T12:10:00Z".parse()?;
 
+    // The calendars' days, merged as a run merges them before deciding.
+    let merge = || -> BTreeMap<String, std::sync::Arc<WithCalendars>> {
+        scheduling
+            .schedules
+            .iter()
+            .flat_map(Schedules::iter)
+            .filter(|(_, schedule)| !schedule.calendars().is_empty())
+            .map(|(name, schedule)| {
+                let merged = schedule.with_calendars(at, |_| Err("no URL here".to_owned()));
+                (name.to_owned(), std::sync::Arc::new(merged))
+            })
+            .collect()
+    };
+    let mut merge_times = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        black_box(merge());
+        merge_times.push(us(started.elapsed()));
+    }
+    let merged = merge();
     let (mut stops, mut starts, mut settled, mut untagged) = (0u32, 0u32, 0u32, 0u32);
     let mut checks = 0u32;
-    let reconcile = Reconcile::new(&scheduling, &policy, at, false);
+    let reconcile = Reconcile::new(&scheduling, &policy, at, false).with_calendars(&merged);
     for (n, graph) in listed.iter().enumerate() {
         let decided = reconcile.decide_checking(graph, &project).map(|decision| {
             checks += u32::from(decision.check.is_some());
@@ -134,7 +173,8 @@ pub fn decide(graphs: u32, runs: u32) -> Result<(), Error> {
     let mut times = Vec::with_capacity(runs as usize);
     for round in 0..runs.saturating_add(runs / 10 + 1) {
         let started = Instant::now();
-        let reconcile = Reconcile::new(&scheduling, &policy, black_box(at), false);
+        let reconcile =
+            Reconcile::new(&scheduling, &policy, black_box(at), false).with_calendars(&merged);
         for (n, graph) in listed.iter().enumerate() {
             let decision = reconcile.decide_checking(black_box(graph), &project);
             black_box(decision.map(|decision| settled_by_cloud_eye(decision, n)));
@@ -147,13 +187,16 @@ pub fn decide(graphs: u32, runs: u32) -> Result<(), Error> {
     let min = times.iter().copied().fold(f64::INFINITY, f64::min);
     let max = times.iter().copied().fold(0.0, f64::max);
     let per_graph = median(&times) / f64::from(graphs.max(1));
+    if calendar == "none" {
+        println!(
+            "| calendar | its days merged (µs), median of 5 | graphs | schedules | idle or busy checks | to stop | to start | settled | untagged | decision (µs), median [min–max] of {} | per graph (µs) |",
+            times.len()
+        );
+        println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    }
     println!(
-        "| graphs | schedules | idle or busy checks | to stop | to start | settled | untagged | decision (µs), median [min–max] of {} | per graph (µs) |",
-        times.len()
-    );
-    println!("|---|---|---|---|---|---|---|---|---|");
-    println!(
-        "| {graphs} | {} | {checks} | {stops} | {starts} | {settled} | {untagged} | {:.1} [{min:.1}–{max:.1}] | {per_graph:.3} |",
+        "| {calendar} | {:.1} | {graphs} | {} | {checks} | {stops} | {starts} | {settled} | {untagged} | {:.1} [{min:.1}–{max:.1}] | {per_graph:.3} |",
+        median(&merge_times),
         scheduling.schedules.as_ref().map_or(0, Schedules::len),
         median(&times),
     );

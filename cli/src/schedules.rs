@@ -5,16 +5,17 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, Subcommand};
 use ges_client::calendars::{CalendarFetcher, CalendarRefresh};
 use ges_client::config::vars;
 use ges_client::input::Excerpt;
-use ges_client::run::merged_calendars;
 use ges_client::run::{
     DEFAULT_CES_DELAY_MINUTES, DEFAULT_SCHEDULE_TAG, DEFAULT_SKIP_UNTIL_TAG,
     DEFAULT_WINDOW_MINUTES, Scheduling, TagRefusalKind, TagSchedule, TagSchedules,
 };
+use ges_client::run::{Merges, merged_calendars};
 use ges_client::schedule::{DaySource, Schedule, ScheduleError, Schedules, WithCalendars};
 use ges_client::transport::Transport;
 use jiff::{SignedDuration, Timestamp};
@@ -200,7 +201,7 @@ const WEEK: SignedDuration = SignedDuration::from_hours(7 * 24);
 pub(crate) async fn calendars(
     schedules: &Schedules,
     at: Timestamp,
-) -> Result<BTreeMap<String, WithCalendars>, ExitCode> {
+) -> Result<BTreeMap<String, Arc<WithCalendars>>, ExitCode> {
     let transport = Transport::standalone()
         .map_err(|error| fail(EXIT_FAILED, format_args!("could not set up HTTPS: {error}")))?;
     let fetcher = CalendarFetcher::new(CalendarRefresh::default());
@@ -208,6 +209,7 @@ pub(crate) async fn calendars(
     let merged = merged_calendars(
         schedules,
         &fetcher,
+        &Merges::default(),
         &transport,
         Some(deadline),
         Timestamp::now(),

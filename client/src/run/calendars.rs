@@ -1,10 +1,14 @@
 //! A reconcile's calendars: each document schedule that lists calendars, with the days
 //! they give merged in for the run's instant. URL calendars come through the runner's
 //! cache ([`CalendarFetcher`]), each address once per run and all at once, within the
-//! run's deadline; a file's was read with the document.
+//! run's deadline; a file's was read with the document. Expanding a large calendar takes
+//! a while (a 1 MiB one, a tenth of a second): a warm runner keeps each schedule's
+//! merge ([`Merges`]) until the run's local date or a calendar's copy changes.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use jiff::civil::Date;
 
 use futures_util::future::join_all;
 use jiff::Timestamp;
@@ -15,16 +19,23 @@ use crate::schedule::calendar::Calendar;
 use crate::schedule::{Schedules, WithCalendars};
 use crate::transport::Transport;
 
-/// The document's schedules that list calendars, by name, with their days for `at`.
-/// `now` is the wall clock that dates the cached copies.
+/// Each schedule's last merge: for which local date, from which copies of its
+/// calendars (their addresses in memory: a new copy is a new address), and what it gave.
+#[derive(Debug, Default)]
+pub struct Merges(Mutex<BTreeMap<String, (Date, Vec<usize>, Arc<WithCalendars>)>>);
+
+/// The document's schedules that list calendars, by name, with their days for `at`,
+/// from `merges` where the same copies gave them for the same date. `now` is the wall
+/// clock that dates the cached copies.
 pub async fn merged(
     schedules: &Schedules,
     fetcher: &CalendarFetcher<Calendar>,
+    merges: &Merges,
     transport: &Transport,
     deadline: Option<Instant>,
     now: Timestamp,
     at: Timestamp,
-) -> BTreeMap<String, WithCalendars> {
+) -> BTreeMap<String, Arc<WithCalendars>> {
     let mut urls: Vec<&CalendarUrl> = schedules
         .iter()
         .flat_map(|(_, schedule)| schedule.calendars())
@@ -50,11 +61,27 @@ pub async fn merged(
         }
     };
     let mut merged = BTreeMap::new();
+    let mut kept = merges.0.lock().unwrap_or_else(PoisonError::into_inner);
     for (name, schedule) in schedules.iter() {
         if schedule.calendars().is_empty() {
             continue;
         }
         let sources = schedule.calendars();
+        let today = schedule.calendar_range(at).0;
+        let versions: Vec<usize> = sources
+            .iter()
+            .map(|source| match source.url() {
+                Some(url) => copy(url).map_or(0, |calendar| Arc::as_ptr(&calendar) as usize),
+                None => 0,
+            })
+            .collect();
+        if let Some((day, same, with)) = kept.get(name)
+            && *day == today
+            && *same == versions
+        {
+            merged.insert(name.to_owned(), with.clone());
+            continue;
+        }
         let with = schedule.with_calendars(at, |index| match sources[index].url() {
             Some(url) => copy(url),
             None => Err("no address".to_owned()),
@@ -70,6 +97,8 @@ pub async fn merged(
                 "calendar unavailable: the schedule starts no graph until it can be read"
             );
         }
+        let with = Arc::new(with);
+        kept.insert(name.to_owned(), (today, versions, with.clone()));
         merged.insert(name.to_owned(), with);
     }
     merged

@@ -44,7 +44,7 @@ pub(crate) mod tag_schedules;
 mod usage_checks;
 
 pub use at_bound::{AtOutOfBounds, MAX_AHEAD, MAX_EVENT_AGE_MINUTES, MaxEventAge, Side};
-pub use calendars::merged as merged_calendars;
+pub use calendars::{Merges, merged as merged_calendars};
 pub use deadline::{Deadline, REPORT_MARGIN};
 pub use error::RunError;
 pub use event::{Field, ShapeError};

@@ -188,7 +188,7 @@ impl<'a> Reconcile<'a> {
     /// The same reconcile deciding by `calendars`: the document's schedules that list
     /// calendars, with the days those gave for this instant merged in
     /// ([`Schedule::with_calendars`]).
-    pub fn with_calendars(mut self, calendars: &'a BTreeMap<String, WithCalendars>) -> Self {
+    pub fn with_calendars(mut self, calendars: &'a BTreeMap<String, Arc<WithCalendars>>) -> Self {
         for (name, merged) in calendars {
             if let Some(lazy) = self.states.get_mut(name.as_str()) {
                 lazy.schedule = &merged.schedule;

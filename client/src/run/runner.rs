@@ -32,6 +32,7 @@ use crate::ges::client::{ClientError, GesClient};
 use crate::ges::error::GraphError;
 use crate::ges::report::{Change, GraphReport, GraphTarget, Outcome};
 use crate::ges::wait::{JobEnd, wait_for_job};
+use crate::run::calendars::Merges;
 use crate::run::reconcile::{Reconcile, Scheduling};
 use crate::run::usage_checks::{self, CloudEyes};
 use crate::schedule::WithCalendars;
@@ -83,6 +84,8 @@ pub struct Runner {
     cloud_eyes: CloudEyes,
     /// The calendars read from URLs, kept while the process stays warm.
     calendars: CalendarFetcher<Calendar>,
+    /// Each schedule's calendars' days, kept while the same copies serve the same date.
+    merges: Merges,
 }
 
 /// One graph's part of a run: what it needs, and the client for its region. A graph
@@ -113,6 +116,7 @@ impl Runner {
         Ok(Self {
             cloud_eyes,
             calendars: CalendarFetcher::new(settings.calendar_refresh),
+            merges: Merges::default(),
             client,
             default_project_id: config.default_project_id.clone(),
             regions: Regions::new(config),
@@ -274,13 +278,14 @@ impl Runner {
         scheduling: &Scheduling,
         deadline: Deadline,
         at: Timestamp,
-    ) -> BTreeMap<String, WithCalendars> {
+    ) -> BTreeMap<String, Arc<WithCalendars>> {
         let Some(schedules) = &scheduling.schedules else {
             return BTreeMap::new();
         };
         super::calendars::merged(
             schedules,
             &self.calendars,
+            &self.merges,
             self.client.http(),
             deadline.at(),
             self.clock.now(),

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::num::NonZeroU32;
+use std::sync::Arc;
 
 use ges_api::types::{Graph, GraphId, GraphSizeTypeIndex, ProjectId};
 use iso_currency::Currency;
@@ -132,7 +133,7 @@ pub struct Savings {
 /// days in ([`crate::run::merged_calendars`]).
 pub fn estimate(
     scheduling: &Scheduling,
-    calendars: &BTreeMap<String, WithCalendars>,
+    calendars: &BTreeMap<String, Arc<WithCalendars>>,
     policy: &Policy,
     prices: Option<&PriceTable>,
     range: DateRange,

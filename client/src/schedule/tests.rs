@@ -614,7 +614,10 @@ fn calendar_sources_are_refused_naming_the_field_and_what_to_write() {
             "unknown field `ttl`",
         ),
         (
-            format!(r#""skip_calendars": [{}]"#, vec![format!(r#"{{"url": "{url}"}}"#); 9].join(", ")),
+            format!(
+                r#""skip_calendars": [{}]"#,
+                vec![format!(r#"{{"url": "{url}"}}"#); 9].join(", ")
+            ),
             "schedules.s.skip_calendars: 9 calendars: a schedule may list at most 8",
         ),
         (
