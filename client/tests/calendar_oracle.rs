@@ -189,7 +189,7 @@ fn generate(rng: &mut fastrand::Rng) -> Option<Case> {
     } else {
         Vec::new()
     };
-    let first = start_date.checked_add(rng.i64(-30..=700).days()).unwrap();
+    let first = start_date.checked_add(rng.i64(-30..=3000).days()).unwrap();
     let last = first.checked_add(rng.i64(0..=1500).days()).unwrap();
     Some(Case {
         timed,
