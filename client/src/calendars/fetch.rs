@@ -17,9 +17,9 @@ use super::error::FetchError;
 use crate::transport::retry::{self, Verdict};
 use crate::transport::{ReadError, Transport, quiet, read_capped};
 
-/// The largest calendar read, in bytes (1 MiB): a country's holidays over decades are
-/// a few tens of KB.
-pub const MAX_CALENDAR_BYTES: usize = 1 << 20;
+/// The largest calendar read, in bytes: the reader's own bound, so that a document
+/// fetched is never one the reader would refuse for its size.
+pub use crate::schedule::calendar::MAX_CALENDAR_BYTES;
 /// The most redirects followed from a calendar's URL to its document.
 pub const MAX_REDIRECTS: usize = 5;
 

@@ -19,10 +19,18 @@ use crate::schedule::calendar::Calendar;
 use crate::schedule::{Schedules, WithCalendars};
 use crate::transport::Transport;
 
-/// Each schedule's last merge: for which local date, from which copies of its
-/// calendars (their addresses in memory: a new copy is a new address), and what it gave.
+/// Each schedule's last merge, by schedule name.
 #[derive(Debug, Default)]
-pub struct Merges(Mutex<BTreeMap<String, (Date, Vec<usize>, Arc<WithCalendars>)>>);
+pub struct Merges(Mutex<BTreeMap<String, Merge>>);
+
+/// A schedule's merge: for which local date, from which copies of its calendars (their
+/// addresses in memory: a new copy is a new address), and what it gave.
+#[derive(Debug)]
+struct Merge {
+    day: Date,
+    copies: Vec<usize>,
+    merged: Arc<WithCalendars>,
+}
 
 /// The document's schedules that list calendars, by name, with their days for `at`,
 /// from `merges` where the same copies gave them for the same date. `now` is the wall
@@ -75,11 +83,11 @@ pub async fn merged(
                 None => 0,
             })
             .collect();
-        if let Some((day, same, with)) = kept.get(name)
-            && *day == today
-            && *same == versions
+        if let Some(merge) = kept.get(name)
+            && merge.day == today
+            && merge.copies == versions
         {
-            merged.insert(name.to_owned(), with.clone());
+            merged.insert(name.to_owned(), merge.merged.clone());
             continue;
         }
         let with = schedule.with_calendars(at, |index| match sources[index].url() {
@@ -98,7 +106,14 @@ pub async fn merged(
             );
         }
         let with = Arc::new(with);
-        kept.insert(name.to_owned(), (today, versions, with.clone()));
+        kept.insert(
+            name.to_owned(),
+            Merge {
+                day: today,
+                copies: versions,
+                merged: with.clone(),
+            },
+        );
         merged.insert(name.to_owned(), with);
     }
     merged
