@@ -86,6 +86,9 @@ macro_rules! function_environment {
                           time (default ges-stop:skip-until)
   GES_TAG_SCHEDULES       what a compact schedule as the tag's value may do: off, stop
                           (default: stop graphs) or start (start them too)
+  GES_CALENDAR_REFRESH_HOURS
+                          how old a schedule's URL calendar may be before a run fetches
+                          it again (default 24, 1 to 720)
   GES_PRICES              the price table `ges-stop savings` reads, as JSON:
                           {\"currency\": \"USD\", \"per_hour\": {\"1\": 1.25, ...}}
   GES_PRICES_FILE         or a file holding it

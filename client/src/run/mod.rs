@@ -38,6 +38,7 @@ mod report;
 mod request;
 mod routes;
 mod runner;
+mod scheduling;
 mod settings;
 mod status;
 pub(crate) mod tag_schedules;
@@ -53,18 +54,17 @@ pub use http_request::{HttpPlace, HttpRequest, HttpRequestError};
 pub use progress::Progress;
 pub use reconcile::{
     DEFAULT_CES_DELAY_MINUTES, DEFAULT_SCHEDULE_TAG, DEFAULT_SKIP_UNTIL_TAG,
-    DEFAULT_WINDOW_MINUTES, Decision, MAX_CES_DELAY_MINUTES, Reconcile, Scheduling, UsageCheck,
+    DEFAULT_WINDOW_MINUTES, Decision, MAX_CES_DELAY_MINUTES, Reconcile, UsageCheck,
 };
 pub use refusal::{Refused, StartError};
 pub use report::{Answer, BatchAnswer, BatchEntry, ErrorDetail, Rfc3339, Summary};
 pub use request::{Graphs, MAX_GRAPHS_PER_EVENT, RunCredentials, RunRequest, Scheduled};
 pub use routes::{GraphRoute, METHOD, Route, route};
 pub use runner::{Clock, Runner};
+pub use scheduling::{Scheduling, TagSchedules};
 pub use settings::{
     DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_GRAPHS, DEFAULT_WAIT_TIMEOUT, MAX_CONCURRENCY,
     MAX_RECONCILE_INTERVAL_MINUTES, Settings, load,
 };
 pub use status::ErrorType;
-pub use tag_schedules::{
-    MAX_COMPACT_SCHEDULES, TagRefusal, TagRefusalKind, TagSchedule, TagSchedules,
-};
+pub use tag_schedules::{MAX_COMPACT_SCHEDULES, TagRefusal, TagRefusalKind, TagSchedule};

@@ -20,16 +20,17 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use ges_api::types::{Graph, GraphStatus, ProjectId, Tag};
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 
-use super::tag_schedules::{CompactSchedules, TagRefusal, TagSchedules};
+use super::scheduling::Scheduling;
+use super::tag_schedules::{CompactSchedules, TagRefusal};
 use crate::fleet::policy::Policy;
 use crate::fleet::{
     Action, ScheduleFacts, Selected, SelectionFacts, Unchangeable, describe, listed_tags,
 };
 use crate::ges::report::{GraphReport, GraphTarget, Outcome};
 use crate::schedule::{
-    Boundary, BoundaryKind, DayOff, Desired, Minutes, Schedule, Schedules, SkipUntil, Unavailable,
+    Boundary, BoundaryKind, DayOff, Desired, Minutes, Schedule, SkipUntil, Unavailable,
     WithCalendars,
 };
 use crate::usage::Usage;
@@ -49,25 +50,6 @@ pub const DEFAULT_CES_DELAY_MINUTES: u16 = 10;
 pub const MAX_CES_DELAY_MINUTES: u16 = 60;
 /// The longest window: a day. A longer one would act on yesterday's boundaries.
 pub(crate) const MAX_WINDOW_MINUTES: u16 = 1440;
-
-/// What a deployment's schedules are, and how graphs are tied to them: read once, at
-/// start-up.
-#[derive(Debug, Clone)]
-pub struct Scheduling {
-    /// The schedules document, when one is configured.
-    pub schedules: Option<Schedules>,
-    /// What a compact schedule in a tag may do (`GES_TAG_SCHEDULES`).
-    pub tag_schedules: TagSchedules,
-    /// The tag key that names a graph's schedule.
-    pub schedule_tag: String,
-    /// The tag key that keeps a graph out until a date or time.
-    pub skip_until_tag: String,
-    /// How long after a boundary a run acts on it.
-    pub window: SignedDuration,
-    /// How late Cloud Eye's request counts arrive: idle and busy checks read windows
-    /// that end this long before the reconcile's instant.
-    pub ces_delay: SignedDuration,
-}
 
 /// One reconcile's instant and mode, with what the deployment allows, and each
 /// schedule's state at that instant, worked out once: a thousand graphs share a few

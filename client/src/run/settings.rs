@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use super::at_bound::{MAX_EVENT_AGE_MINUTES, MaxEventAge};
 use super::request::{Graphs, MAX_GRAPHS_PER_EVENT};
-use super::tag_schedules::TagSchedules;
+use super::scheduling::TagSchedules;
 use crate::calendars::CalendarRefresh;
 use crate::config::env::{Vars, vars};
 use crate::config::{Config, ConfigError, Overrides, seconds};
@@ -24,8 +24,9 @@ use crate::fleet::policy::{DEFAULT_OPT_OUT_TAG, Policy};
 use crate::fleet::selector::{self, MAX_SELECTORS, Selector};
 use crate::run::reconcile::{
     DEFAULT_CES_DELAY_MINUTES, DEFAULT_SCHEDULE_TAG, DEFAULT_SKIP_UNTIL_TAG,
-    DEFAULT_WINDOW_MINUTES, MAX_CES_DELAY_MINUTES, MAX_WINDOW_MINUTES, Scheduling,
+    DEFAULT_WINDOW_MINUTES, MAX_CES_DELAY_MINUTES, MAX_WINDOW_MINUTES,
 };
+use crate::run::scheduling::Scheduling;
 use crate::schedule::Schedules;
 
 /// Reads the configuration and the settings from `lookup` (the process environment, or a

@@ -3,76 +3,16 @@
 //! nothing, with the reason the graph is skipped. The reconcile and `ges-stop savings`
 //! both resolve values here, so that they agree on every graph.
 
-use std::fmt;
 use std::ops::Deref;
-use std::str::FromStr;
 use std::sync::Arc;
 
-use super::reconcile::Scheduling;
-use crate::config::ConfigError;
-use crate::config::env::vars;
+use super::scheduling::{Scheduling, TagSchedules};
 use crate::input::Excerpt;
 use crate::schedule::{CompactError, Schedule, looks_compact};
 
 /// The most distinct compact values one run works out: a fleet shares a few, and a run
 /// must not parse and evaluate without bound whatever its graphs are tagged with.
 pub const MAX_COMPACT_SCHEDULES: usize = 1000;
-
-/// What a compact schedule in a tag may do (`GES_TAG_SCHEDULES`). Whoever may tag a graph
-/// may write one, so starting a billed graph needs the operator's word.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum TagSchedules {
-    /// Tags name document schedules only.
-    Off,
-    /// Compact schedules without `start_` apply: they stop graphs, never start them.
-    #[default]
-    Stop,
-    /// Compact schedules apply, `start_` ones included.
-    Start,
-}
-
-impl TagSchedules {
-    /// The word that sets it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TagSchedules::Off => "off",
-            TagSchedules::Stop => "stop",
-            TagSchedules::Start => "start",
-        }
-    }
-}
-
-impl TagSchedules {
-    /// Reads `GES_TAG_SCHEDULES`'s value, trimmed: unset or blank is the default, `stop`.
-    pub fn read(value: Option<&str>) -> Result<Self, ConfigError> {
-        match value.map(str::trim).filter(|value| !value.is_empty()) {
-            None => Ok(Self::default()),
-            Some(value) => value.parse().map_err(|()| ConfigError::TagSchedules {
-                variable: vars::TAG_SCHEDULES,
-                value: value.chars().take(40).collect(),
-            }),
-        }
-    }
-}
-
-impl FromStr for TagSchedules {
-    type Err = ();
-
-    fn from_str(text: &str) -> Result<Self, ()> {
-        match text {
-            "off" => Ok(TagSchedules::Off),
-            "stop" => Ok(TagSchedules::Stop),
-            "start" => Ok(TagSchedules::Start),
-            _ => Err(()),
-        }
-    }
-}
-
-impl fmt::Display for TagSchedules {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// The schedule a tag value stands for.
 #[derive(Debug, Clone)]

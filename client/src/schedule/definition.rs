@@ -26,7 +26,7 @@ pub struct Schedule {
     /// came from, sorted: what `schedules check` shows as their source.
     pub(crate) calendar_sources: Vec<(Date, u16)>,
     /// Its calendars, skip calendars first.
-    pub(crate) calendars: Vec<super::sources::CalendarSource>,
+    pub(crate) calendars: Vec<super::calendar_source::CalendarSource>,
     pub(super) start_graphs: bool,
     pub(super) enforce: bool,
     pub(super) stop_when_idle: Option<StopWhenIdle>,

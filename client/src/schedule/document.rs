@@ -15,13 +15,13 @@ use crate::config::env::{Vars, vars};
 use crate::input::json::JsonError;
 
 use super::calendar::{Calendar, Classify, MAX_CALENDAR_BYTES};
+use super::calendar_source::{CalendarList, CalendarLocation, CalendarSource, MAX_CALENDARS};
 use super::date::LocalDate;
 use super::days::{DayName, Weekdays, day_name};
 use super::definition::Schedule;
 use super::error::ScheduleError;
 use super::name::ScheduleName;
 use super::period::{Conflict, Period};
-use super::sources::{CalendarList, CalendarLocation, CalendarSource, MAX_CALENDARS};
 use super::time_of_day::TimeOfDay;
 use super::usage_rules::{Minutes, SpareBusy, StopWhenIdle};
 use super::zone::Zone;

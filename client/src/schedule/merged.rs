@@ -121,7 +121,8 @@ mod tests {
     use jiff::civil::{Weekday, date};
 
     use super::*;
-    use crate::schedule::{DayOff, Desired, Schedules};
+    use crate::schedule::boundaries::{DayOff, Desired};
+    use crate::schedule::document::Schedules;
 
     fn at(text: &str) -> Timestamp {
         text.parse().unwrap()

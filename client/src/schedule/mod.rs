@@ -31,6 +31,7 @@
 
 mod boundaries;
 pub mod calendar;
+mod calendar_source;
 mod compact;
 mod date;
 mod days;
@@ -49,6 +50,7 @@ mod usage_rules;
 mod zone;
 
 pub use boundaries::{Boundary, BoundaryKind, DayOff, Desired, MAX_SPAN_DAYS};
+pub use calendar_source::{CalendarList, CalendarLocation, CalendarSource, MAX_CALENDARS};
 pub use compact::{CompactError, MAX_COMPACT_LEN, Part as CompactPart, looks_compact};
 pub use date::DateError;
 pub use days::{Weekdays, WeekdaysError};
@@ -58,9 +60,7 @@ pub use error::ScheduleError;
 pub use name::{MAX_NAME_LEN, ScheduleName, ScheduleNameError};
 pub use period::Period;
 pub use skip_until::{SkipUntil, SkipUntilError};
-pub use sources::{
-    CalendarList, CalendarLocation, CalendarSource, MAX_CALENDARS, Unavailable, WithCalendars,
-};
+pub use sources::{Unavailable, WithCalendars};
 pub use special_days::{DayKind, DaySource, SpecialDay};
 pub use time_of_day::{TimeOfDay, TimeOfDayError};
 pub use usage_rules::{

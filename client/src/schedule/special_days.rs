@@ -110,7 +110,7 @@ impl Schedule {
 mod tests {
     use jiff::civil::date;
 
-    use crate::schedule::Schedules;
+    use crate::schedule::document::Schedules;
 
     #[test]
     fn days_off_and_working_days_in_a_range_in_date_order() {

@@ -10,10 +10,9 @@ use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
+use super::days::{CalendarDays, Classify, MAX_OCCURRENCES, MAX_RANGE_DAYS, MAX_WALK, TimedOff};
+use super::error::CalendarError;
 use super::read::{Clock, End, Event, Stamp};
-use super::{
-    CalendarDays, CalendarError, Classify, MAX_OCCURRENCES, MAX_RANGE_DAYS, MAX_WALK, TimedOff,
-};
 use crate::input::Excerpt;
 use crate::schedule::zone::Zone;
 
