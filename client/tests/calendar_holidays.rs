@@ -12,26 +12,13 @@
 //! Each calendar's [`CalendarDays`] must be what the packages say, and each day's line
 //! must be its event's `BEGIN:VEVENT`.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod oracle;
+
+use std::path::PathBuf;
 
 use ges_client::schedule::calendar::{Calendar, CalendarDays, Classify};
 use jiff::civil::{Date, date};
 use serde_json::Value;
-
-/// The venv Python, as client/tests/zoneinfo.rs finds it (`GES_STOP_PYTHON` overrides).
-fn python() -> PathBuf {
-    let path = std::env::var_os("GES_STOP_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python"));
-    assert!(
-        path.exists(),
-        "no Python venv at {}: run scripts/venv (it installs scripts/requirements.txt, which \
-         pins holidays and chinesecalendar), or point GES_STOP_PYTHON at a Python with them",
-        path.display()
-    );
-    path
-}
 
 fn strings(value: &Value) -> Vec<String> {
     value
@@ -72,19 +59,8 @@ fn holiday_calendars_from_public_data_give_the_days_their_packages_list() {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("holiday-calendars-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/python/holiday_calendars.py");
-    let output = Command::new(python())
-        .arg(script)
-        .arg(&dir)
-        .env("PYTHONTZPATH", "")
-        .output()
-        .expect("python runs");
-    assert!(
-        output.status.success(),
-        "holiday_calendars.py failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let stdout = oracle::run("holiday_calendars.py", [&dir]);
+    let answer: Value = serde_json::from_slice(&stdout).unwrap();
     assert_eq!(answer["holidays"], "0.108");
     assert_eq!(answer["chinesecalendar"], "1.11.0");
 

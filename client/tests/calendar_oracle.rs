@@ -11,9 +11,10 @@
 //! not generate undefined; the recurrence set keeps it, dateutil's rrule drops it): the
 //! generator moves a drawn start to the rule's first instance from it.
 
+mod oracle;
+
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 use ges_client::schedule::calendar::{Calendar, Classify};
 use ical::recur::expand::IcalRecurExpand;
@@ -23,21 +24,6 @@ use jiff::civil::{Date, date};
 
 const CASES: usize = 2_500;
 const SEED: u64 = 0x5545_2026;
-
-/// The venv Python, as client/tests/zoneinfo.rs finds it (`GES_STOP_PYTHON` overrides).
-fn python() -> PathBuf {
-    let path = std::env::var_os("GES_STOP_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python"));
-    assert!(
-        path.exists(),
-        "no Python venv at {}: run scripts/venv (it creates .venv from \
-         scripts/requirements.txt, which pins python-dateutil), or point GES_STOP_PYTHON at a \
-         Python with python-dateutil 2.9.0.post0",
-        path.display()
-    );
-    path
-}
 
 struct Case {
     timed: bool,
@@ -272,19 +258,9 @@ fn recurrences_agree_with_python_dateutil() {
     let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("rrule-cases-{}.tsv", std::process::id()));
     std::fs::write(&path, &tsv).unwrap();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/python/rrule_oracle.py");
-    let output = Command::new(python())
-        .arg(script)
-        .arg(&path)
-        .output()
-        .expect("python runs");
+    let stdout = oracle::run("rrule_oracle.py", [&path]);
     std::fs::remove_file(&path).unwrap();
-    assert!(
-        output.status.success(),
-        "rrule_oracle.py failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stdout = String::from_utf8(stdout).unwrap();
     let mut lines = stdout.lines();
     assert_eq!(
         lines.next(),

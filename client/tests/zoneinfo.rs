@@ -5,8 +5,9 @@
 //! make-up working days (China's of 2026, and Berlin's around its changes), stop-only
 //! periods, Shanghai and a schedule of several periods.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod oracle;
+
+use std::path::PathBuf;
 
 use ges_client::schedule::{Schedules, tzdb_version};
 use serde_json::Value;
@@ -52,22 +53,6 @@ const DOCUMENT: &str = r#"{"schedules": {
 const FROM: &str = "2026-01-01T00:00:00Z";
 const TO: &str = "2027-01-01T00:00:00Z";
 
-/// The venv Python that `scripts/test` creates, as tests/src/tools.rs finds it
-/// (`GES_STOP_PYTHON` overrides it); this crate cannot depend on the e2e crate.
-fn python() -> PathBuf {
-    let path = std::env::var_os("GES_STOP_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python"));
-    assert!(
-        path.exists(),
-        "no Python venv at {}: run scripts/test once (it creates .venv from \
-         scripts/requirements.txt, which pins tzdata), or point GES_STOP_PYTHON at a \
-         Python with tzdata installed",
-        path.display()
-    );
-    path
-}
-
 fn rust_boundaries(schedules: &Schedules) -> Vec<(String, Vec<String>)> {
     let (from, to) = (FROM.parse().unwrap(), TO.parse().unwrap());
     schedules
@@ -87,23 +72,12 @@ fn python_boundaries() -> (String, Vec<(String, Vec<String>)>) {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     let document = dir.join(format!("schedules-zoneinfo-{}.json", std::process::id()));
     std::fs::write(&document, DOCUMENT).unwrap();
-    let script =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/python/schedule_boundaries.py");
-    let output = Command::new(python())
-        .arg(script)
-        .arg(&document)
-        .args([FROM, TO])
-        // Empty: zoneinfo reads the tzdata package only, never the host's files.
-        .env("PYTHONTZPATH", "")
-        .output()
-        .expect("python runs");
-    std::fs::remove_file(&document).unwrap();
-    assert!(
-        output.status.success(),
-        "schedule_boundaries.py failed: {}",
-        String::from_utf8_lossy(&output.stderr)
+    let stdout = oracle::run(
+        "schedule_boundaries.py",
+        [document.as_os_str(), FROM.as_ref(), TO.as_ref()],
     );
-    let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
+    std::fs::remove_file(&document).unwrap();
+    let answer: Value = serde_json::from_slice(&stdout).unwrap();
     let version = answer["tzdata"].as_str().unwrap().to_owned();
     let schedules = answer["schedules"]
         .as_object()
