@@ -59,5 +59,7 @@ pub mod input;
 pub mod run;
 pub mod savings;
 pub mod schedule;
+#[cfg(feature = "test-support")]
+pub mod test_support;
 pub mod transport;
 pub mod usage;

@@ -3,14 +3,14 @@
 //! serving the last good copy, no copy at all, the size cap, redirects, retries, the
 //! deadline, two runs at once, and a URL's query kept out of every error and log line.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use ges_client::calendars::{
     CalendarFetcher, CalendarRefresh, CalendarUrl, FetchError, Fetched, MAX_CALENDAR_BYTES,
     MAX_CALENDAR_URLS, MAX_REDIRECTS,
 };
+use ges_client::test_support::LogBuffer;
 use ges_client::transport::{Timeouts, Transport, Trust};
 use ges_simulator::{Fault, RunningSimulator, Simulator};
 use jiff::{SignedDuration, Timestamp};
@@ -461,10 +461,10 @@ async fn at_most_64_urls_are_kept() {
 /// for the whole process, as one set for a thread misses the lines of callsites another
 /// test's thread registered first. The other tests' lines land here too, and their URLs
 /// hold the same secret.
-fn logs() -> Captured {
-    static LOGS: OnceLock<Captured> = OnceLock::new();
+fn logs() -> LogBuffer {
+    static LOGS: OnceLock<LogBuffer> = OnceLock::new();
     LOGS.get_or_init(|| {
-        let captured = Captured::default();
+        let captured = LogBuffer::default();
         let writer = captured.clone();
         // The client's lines only: the simulator's own log each query it receives.
         let subscriber = tracing_subscriber::registry()
@@ -481,21 +481,6 @@ fn logs() -> Captured {
         captured
     })
     .clone()
-}
-
-/// A `tracing` writer into memory.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 #[tokio::test]
@@ -543,7 +528,7 @@ async fn a_query_never_reaches_an_error_a_debug_or_a_log_line() {
     shown.push(format!("{unparsable:?}"));
     shown.push(format!("{fetcher:?}"));
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     let this_test = format!("{}/calendars/", simulator.base_url());
     let ours = |what: &str| {
         logs.lines()

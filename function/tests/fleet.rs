@@ -6,14 +6,13 @@
 mod common;
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::context;
 use ges_api::types::{GraphId, GraphSizeTypeIndex, GraphStatus, ProductType, ProjectId};
 use ges_client::config::vars;
 use ges_client::failure::FailureKind;
+use ges_client::test_support::LogBuffer;
 use ges_simulator::{
     Fault, GraphSpec, ListingFault, OperationKind, RunningSimulator, Simulator, SimulatorBuilder,
 };
@@ -607,26 +606,11 @@ async fn a_project_outside_the_allow_list_is_refused_before_any_call() {
     );
 }
 
-/// A `tracing` writer into memory, to read the log lines of one invocation.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn one_summary_line_per_run_has_every_count_as_a_field() {
     let simulator = fleet(30).await;
     let handler = handler(&simulator, &[]);
-    let captured = Captured::default();
+    let captured = LogBuffer::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
         .json()
@@ -638,7 +622,7 @@ async fn one_summary_line_per_run_has_every_count_as_a_field() {
             .await
             .unwrap()
     };
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let text = captured.text();
     let summaries: Vec<Value> = text
         .lines()
         .map(|line| serde_json::from_str::<Value>(line).unwrap())

@@ -7,11 +7,11 @@ mod common;
 
 use common::context;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use ges_client::config::vars;
+use ges_client::test_support::LogBuffer;
 use ges_simulator::{Fault, GraphSpec, OperationKind, RunningSimulator, Simulator};
 use ges_stop_lambda::handler::Handler;
 use lambda_runtime::{Diagnostic, LambdaEvent};
@@ -27,13 +27,13 @@ const SECURITY_TOKEN: &str = "gQpzZWNyZXQtc2VjdXJpdHktdG9rZW4-SECRET-st";
 const SECRETS: [&str; 5] = [TOKEN, WRONG_TOKEN, SK, WRONG_SK, SECURITY_TOKEN];
 
 /// Everything the tracing subscriber wrote.
-fn logs() -> &'static Arc<Mutex<Vec<u8>>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+fn logs() -> &'static LogBuffer {
+    static LOGS: OnceLock<LogBuffer> = OnceLock::new();
     LOGS.get_or_init(|| {
-        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let buffer = LogBuffer::default();
         let writer = {
-            let buffer = Arc::clone(&buffer);
-            move || Capture(Arc::clone(&buffer))
+            let buffer = buffer.clone();
+            move || buffer.clone()
         };
         let subscriber = tracing_subscriber::registry()
             .with(tracing_subscriber::filter::LevelFilter::TRACE)
@@ -52,22 +52,6 @@ fn logs() -> &'static Arc<Mutex<Vec<u8>>> {
         tracing::subscriber::set_global_default(subscriber).expect("one subscriber");
         buffer
     })
-}
-
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 async fn simulator() -> RunningSimulator {
@@ -289,8 +273,7 @@ async fn no_secret_reaches_a_log_line_an_answer_an_error_or_debug_output() {
     }
     shown.push(format!("{:?}", simulator.requests()));
 
-    let logged =
-        String::from_utf8_lossy(&logs.lock().unwrap_or_else(PoisonError::into_inner)).into_owned();
+    let logged = logs.text();
     assert!(
         logged.contains("trying again") && logged.contains("graph failed"),
         "the logs were captured: {} bytes",
