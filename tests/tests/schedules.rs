@@ -265,3 +265,73 @@ fn a_tag_value_is_explained_as_the_schedule_it_stands_for() {
         "{setting}"
     );
 }
+
+/// China's 2026 National Day feed (`chinesecalendar` 1.11.0): 1-7 October off (休),
+/// Saturday 10 October worked (班), and a timed maintenance window in New York time.
+const FEED: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//ges-stop tests//EN\r\n\
+BEGIN:VEVENT\r\nUID:nd@test\r\nDTSTART;VALUE=DATE:20261001\r\nDTEND;VALUE=DATE:20261008\r\nSUMMARY:国庆节 休\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:work@test\r\nDTSTART;VALUE=DATE:20261010\r\nSUMMARY:调休 班\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:window@test\r\nDTSTART;TZID=America/New_York:20261012T090000\r\n\
+DTEND;TZID=America/New_York:20261012T110000\r\nSUMMARY:maintenance\r\nEND:VEVENT\r\n\
+END:VCALENDAR\r\n";
+
+fn calendar_document(source: &str) -> String {
+    format!(
+        r#"{{"schedules": {{"office": {{"timezone": "Asia/Shanghai", "start_graphs": true,
+            "periods": [{{"days": "mon-fri", "start": "08:00", "stop": "20:00"}}],
+            "skip_calendars": [{{{source}, "work_if": "班", "as": "mon"}}]}}}}}}"#
+    )
+}
+
+#[test]
+fn a_schedule_s_calendar_days_are_listed_with_the_calendar_they_came_from() {
+    let feed = document_file("feed.ics", FEED);
+    let document = calendar_document(&format!(r#""file": "{}""#, feed.display()));
+    let out = stdout(&check(
+        &["--at", "2026-09-29T00:00:00Z", "--weeks", "3"],
+        &[("GES_SCHEDULES", &document)],
+    ));
+    for line in [
+        format!(
+            "    calendar skip_calendars[0] (file {}, working days where \"班\", as mon)",
+            feed.display()
+        ),
+        "    Thu 2026-10-01  day off        (skip_calendars[0])".to_owned(),
+        "    Wed 2026-10-07  day off        (skip_calendars[0])".to_owned(),
+        "    Sat 2026-10-10  works as mon   (skip_calendars[0])".to_owned(),
+        "    off from Mon 2026-10-12 21:00 to Mon 2026-10-12 23:00  (a calendar's timed event)"
+            .to_owned(),
+    ] {
+        assert!(out.contains(&line), "{line:?} in:\n{out}");
+    }
+    assert!(!out.contains("2026-10-08  day off"), "{out}");
+    std::fs::remove_file(&feed).unwrap();
+}
+
+#[test]
+fn a_calendar_that_cannot_be_read_is_an_error_naming_it() {
+    // Nothing listens on the discard port of this machine: the connection is refused.
+    let document = calendar_document(r#""url": "http://127.0.0.1:9/cn.ics?token=s3cr3t""#);
+    let error = refused(&check(
+        &["--at", "2026-09-29T00:00:00Z"],
+        &[("GES_SCHEDULES", &document)],
+    ));
+    assert!(
+        error.contains("a calendar cannot be read: schedules.office.skip_calendars[0]"),
+        "{error}"
+    );
+    assert!(!error.contains("s3cr3t"), "{error}");
+
+    // A file that does not parse fails the document, with its line.
+    let broken = document_file(
+        "broken.ics",
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    );
+    let document = calendar_document(&format!(r#""file": "{}""#, broken.display()));
+    let error = refused(&check(&[], &[("GES_SCHEDULES", &document)]));
+    assert!(
+        error.contains("schedules.office.skip_calendars[0].file") && error.contains("line 3"),
+        "{error}"
+    );
+    std::fs::remove_file(&broken).unwrap();
+}
